@@ -1,0 +1,36 @@
+// Names shared by the stacks (which create the resources) and the handlers (which use them).
+// Kept here because handlers/ may not import stacks/ (handlers never depend on @pulumi/*).
+
+/** Prefix of every physical name we create, so IAM policies can be scoped by name. */
+export const NAME_PREFIX = "security-guard";
+
+/** Role each spoke account creates for the hub's remediation function to assume. */
+export const REMEDIATION_ROLE_NAME = `${NAME_PREFIX}-remediation`;
+/** Roles each spoke account creates for the hub's chat-ops worker (read-only and operator). */
+export const CHATOPS_READONLY_ROLE_NAME = `${NAME_PREFIX}-chatops-readonly`;
+export const CHATOPS_OPERATOR_ROLE_NAME = `${NAME_PREFIX}-chatops-operator`;
+
+/** EventBridge `source` and `detail-type` of the remediation function's result reports. */
+export const REMEDIATION_EVENT_SOURCE = "security-guard.remediation";
+export const REMEDIATION_DETAIL_TYPE = "SSH Remediation Result";
+
+/** Tag on a security group that exempts it from automatic remediation (value "true"). */
+export const DEFAULT_EXEMPT_TAG_KEY = "security-guard:ssh-exempt";
+
+/** Environment variable names the stacks set and the handlers read. */
+export const ENV = {
+  /** Base64 KMS ciphertext (context LambdaFunctionName) of a JSON map of webhook name to URL. */
+  slackWebhooksCiphertext: "SLACK_WEBHOOKS_CIPHERTEXT",
+  /** Plain JSON map of webhook name to URL: honoured only when LOCAL_RUN=1 (local runs, tests). */
+  slackWebhooksPlain: "SLACK_WEBHOOKS",
+  /** Base64 KMS ciphertext (context LambdaFunctionName) of the Slack signing secret. */
+  signingSecretCiphertext: "SLACK_SIGNING_SECRET_CIPHERTEXT",
+  /** Plain signing secret: honoured only when LOCAL_RUN=1. */
+  signingSecretPlain: "SLACK_SIGNING_SECRET",
+  /** Marks a local (non-Lambda) run in which plaintext secrets are acceptable. */
+  localRun: "LOCAL_RUN",
+  /** SNS topic between the slash-command ack and worker functions. */
+  commandTopicArn: "COMMAND_TOPIC_ARN",
+  /** Hub event bus (name or ARN) that the remediation function reports to. */
+  reportBus: "REPORT_EVENT_BUS",
+} as const;

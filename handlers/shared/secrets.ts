@@ -1,0 +1,86 @@
+// Secrets reach Lambdas only as KMS ciphertext encrypted with the encryption context
+// LambdaFunctionName=<function name> (the console's "encryption helpers" convention:
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html).
+// Decrypt once per container: callers keep the returned SecretCache in their callbackFactory
+// scope, since module-level `let` state does not survive Pulumi closure serialization.
+import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
+
+export interface SecretSource {
+  /** Name of the env var holding base64 ciphertext. */
+  ciphertextVar: string;
+  /** Name of the env var holding a plaintext value (accepted only when LOCAL_RUN=1). */
+  plainVar: string;
+}
+
+export class SecretError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SecretError";
+  }
+}
+
+export interface SecretCache {
+  get(): Promise<string>;
+}
+
+/** Decrypts base64 KMS ciphertext with the LambdaFunctionName encryption context. */
+export async function decryptWithFunctionContext(ciphertextB64: string, functionName: string): Promise<string> {
+  const kms = new KMSClient({});
+  try {
+    const out = await kms.send(
+      new DecryptCommand({
+        CiphertextBlob: Buffer.from(ciphertextB64, "base64"),
+        EncryptionContext: { LambdaFunctionName: functionName },
+      }),
+    );
+    if (!out.Plaintext) throw new SecretError("KMS returned no plaintext");
+    return Buffer.from(out.Plaintext).toString("utf8");
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    throw new SecretError(
+      `could not decrypt secret with encryption context LambdaFunctionName=${functionName}: ` +
+        `${e.name ?? "Error"}: ${e.message ?? String(err)} ` +
+        `(was it encrypted for another function, or with another key?)`,
+    );
+  } finally {
+    kms.destroy();
+  }
+}
+
+/**
+ * A per-container cache of one secret. The first get() decrypts; later calls reuse the value.
+ * A failed decrypt is not cached, so the next invocation retries.
+ */
+export function secretCache(source: SecretSource, env: NodeJS.ProcessEnv = process.env): SecretCache {
+  const state: { value?: Promise<string> } = {};
+  const load = async (): Promise<string> => {
+    const ciphertext = env[source.ciphertextVar];
+    if (ciphertext) {
+      const fn = env.AWS_LAMBDA_FUNCTION_NAME;
+      if (!fn) throw new SecretError(`${source.ciphertextVar} is set but AWS_LAMBDA_FUNCTION_NAME is not`);
+      return decryptWithFunctionContext(ciphertext, fn);
+    }
+    const plain = env[source.plainVar];
+    if (plain) {
+      if (env.LOCAL_RUN !== "1") {
+        throw new SecretError(
+          `${source.plainVar} holds a plaintext secret, which is accepted only for local runs (LOCAL_RUN=1); ` +
+            `deployed functions must use ${source.ciphertextVar}`,
+        );
+      }
+      return plain;
+    }
+    throw new SecretError(`neither ${source.ciphertextVar} nor ${source.plainVar} is set`);
+  };
+  return {
+    get(): Promise<string> {
+      if (!state.value) {
+        state.value = load().catch((err) => {
+          state.value = undefined;
+          throw err;
+        });
+      }
+      return state.value;
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// Mocha root hooks: stop the shared moto emulator when the run ends.
+import { stopMoto } from "./moto";
+
+export const mochaHooks = {
+  afterAll(): void {
+    stopMoto();
+  },
+};
