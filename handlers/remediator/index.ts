@@ -1,0 +1,104 @@
+// The hub's SSH auto-remediation function. The stack deploys it as a CallbackFunction with
+// `callbackFactory: () => createRemediatorHandler(settings)`: settings are captured by value,
+// SDK clients are created per call, and nothing is kept in module-level `let` state.
+import { log } from "../shared/log";
+import type { RemediationReport } from "../shared/remediationReport";
+import { BatchError, describeError } from "./errors";
+import { remediateGroup } from "./remediate";
+import { publishReport } from "./report";
+import { RemediatorSettings, resolveSettings } from "./settings";
+import { parseEvent } from "./triggers";
+
+export type { RemediatorSettings } from "./settings";
+export { SettingsError } from "./settings";
+export { RemediationError } from "./errors";
+export { EventError } from "./triggers";
+
+export type RemediatorHandler = (
+  event: unknown,
+  context?: { awsRequestId?: string },
+) => Promise<RemediationReport[]>;
+
+/**
+ * Builds the handler. Settings are validated here (once per container), so a wiring mistake fails
+ * at cold start with every problem listed. REPORT_EVENT_BUS from `env` is used when
+ * settings.reportBus is empty.
+ */
+export function createRemediatorHandler(
+  settings: RemediatorSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): RemediatorHandler {
+  const s = resolveSettings(settings, env);
+
+  return async (event: unknown, context?: { awsRequestId?: string }): Promise<RemediationReport[]> => {
+    const requestId = context?.awsRequestId;
+    let items;
+    try {
+      items = parseEvent(event, s.configRuleNames);
+    } catch (err) {
+      log("error", "unrecognised event: nothing done", { requestId, error: describeError(err) });
+      throw err;
+    }
+
+    const reports: RemediationReport[] = [];
+    const failures: unknown[] = [];
+    for (const item of items) {
+      if (item.kind === "ignore") {
+        log("info", "no remediation needed", { eventId: item.eventId, requestId, reason: item.reason });
+        continue;
+      }
+      if (item.kind === "invalid") {
+        log("error", "malformed event record: nothing done", {
+          eventId: item.eventId,
+          requestId,
+          error: item.error.message,
+        });
+        failures.push(item.error);
+        continue;
+      }
+      const req = item.request;
+      const fields = {
+        eventId: item.eventId,
+        requestId,
+        accountId: req.accountId,
+        region: req.region,
+        groupId: req.groupId,
+      };
+      const dryRunWhy = s.dryRun
+        ? "settings.dryRun"
+        : s.dryRunAccounts.includes(req.accountId)
+          ? `account ${req.accountId} is in dryRunAccounts`
+          : "";
+      let report: RemediationReport | undefined;
+      try {
+        report = await remediateGroup(req, {
+          partition: s.partition,
+          roleName: s.roleName,
+          dryRun: { enabled: dryRunWhy !== "", why: dryRunWhy },
+          exemptTagKey: s.exemptTagKey,
+          retry: s.retry,
+          requestId,
+        });
+        const reportEventId = await publishReport(report, {
+          reportBus: s.reportBus,
+          partition: s.partition,
+          retry: s.retry,
+        });
+        log("info", `remediation ${report.outcome}`, { ...fields, reportEventId, report });
+        reports.push(report);
+      } catch (err) {
+        // The report (if the change was made but could not be announced) goes to the log, so the
+        // change is traceable even before the DLQ entry is looked at.
+        log("error", "remediation failed", {
+          ...fields,
+          error: describeError(err),
+          ...(report ? { report } : {}),
+        });
+        failures.push(err);
+      }
+    }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) throw new BatchError(failures);
+    return reports;
+  };
+}

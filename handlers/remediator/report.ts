@@ -1,0 +1,59 @@
+// Publishes a RemediationReport to the hub bus, where the notifier's rule sends it to Slack.
+// PutEvents can accept the call yet reject an entry (FailedEntryCount > 0, per-entry ErrorCode):
+// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../shared/constants";
+import type { RemediationReport } from "../shared/remediationReport";
+import { RemediationError, describeError } from "./errors";
+import { RetryOptions, withRetry } from "./retry";
+
+/** Region of a bus ARN (PutEvents must be sent to the bus's region), or undefined for a bus name. */
+export function busRegion(bus: string): string | undefined {
+  const m = /^arn:[^:]+:events:([^:]+):\d{12}:event-bus\/.+$/.exec(bus);
+  return m ? m[1] : undefined;
+}
+
+export async function publishReport(
+  report: RemediationReport,
+  opts: { reportBus: string; partition: string; retry: RetryOptions },
+): Promise<string> {
+  const region = busRegion(opts.reportBus);
+  const client = new EventBridgeClient({ maxAttempts: 1, ...(region ? { region } : {}) });
+  const groupArn = `arn:${opts.partition}:ec2:${report.region}:${report.accountId}:security-group/${report.groupId}`;
+  try {
+    return await withRetry(async () => {
+      const out = await client.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: opts.reportBus,
+              Source: REMEDIATION_EVENT_SOURCE,
+              DetailType: REMEDIATION_DETAIL_TYPE,
+              Detail: JSON.stringify(report),
+              Resources: [groupArn],
+            },
+          ],
+        }),
+      );
+      const entry = out.Entries?.[0];
+      if ((out.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
+        // Name the error after the entry's code so throttling/internal failures are retried.
+        const err = new Error(
+          `bus ${opts.reportBus} did not accept the report: ${entry?.ErrorCode ?? "no EventId"}: ${entry?.ErrorMessage ?? ""}`.trim(),
+        );
+        err.name = entry?.ErrorCode ?? "PutEventsEntryFailed";
+        throw err;
+      }
+      return entry.EventId;
+    }, opts.retry);
+  } catch (err) {
+    throw new RemediationError(
+      "report",
+      report,
+      `PutEvents to ${opts.reportBus}: ${describeError(err)}`,
+      err,
+    );
+  } finally {
+    client.destroy();
+  }
+}
