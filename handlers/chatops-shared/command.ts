@@ -1,0 +1,223 @@
+// The contract between the slash-command ack function and the worker: the SNS message the ack
+// publishes, and the parser of the command text. The ack parses to answer `help` and malformed
+// commands at once (Slack shows an error if a slash command gets no answer within 3 s:
+// https://api.slack.com/interactivity/slash-commands#responding_basic_receipt); the worker parses
+// the same text again, so both always agree on what a command means.
+// Keep this file free of imports: it is on the ack's cold-start path.
+
+/** The SNS message body from the ack to the worker (JSON). */
+export interface SlashCommandMessage {
+  version: 1;
+  /** When the ack received the request (ISO 8601); response_url is valid for 30 minutes after it. */
+  receivedAt: string;
+  userId: string;
+  userName: string;
+  teamId: string;
+  channelId: string;
+  /** The slash command as typed, e.g. "/guard". */
+  command: string;
+  /** The text after the command, e.g. "ec2 list prod ap-northeast-2". */
+  text: string;
+  responseUrl: string;
+}
+
+/** Where a command runs: an account (12-digit id or name from config) and a region, each optional. */
+export interface Target {
+  account?: string;
+  region?: string;
+}
+
+export type ChatCommand =
+  | { kind: "help" }
+  | { kind: "accounts" }
+  | ({ kind: "ec2-list" } & Target)
+  | ({ kind: "ec2-console" | "ec2-start" | "ec2-stop"; instanceId: string } & Target)
+  | { kind: "s3-list"; account?: string }
+  | { kind: "s3-usage"; bucket: string; account?: string };
+
+export type ParseResult = { ok: true; command: ChatCommand } | { ok: false; error: string };
+
+const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const ACCOUNT_ID_RE = /^\d{12}$/;
+const ACCOUNT_NAME_RE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+// EC2 instance ids: "i-" and 8 (older) or 17 hex characters
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
+const INSTANCE_ID_RE = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+// General purpose bucket names: 3-63 characters, lowercase letters, digits, dots and hyphens,
+// starting and ending with a letter or digit
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+export function isRegionName(s: string): boolean {
+  return REGION_RE.test(s);
+}
+
+export function isAccountId(s: string): boolean {
+  return ACCOUNT_ID_RE.test(s);
+}
+
+/** The usage text; `name` is the slash command ("/guard"). */
+export function helpText(name = "/guard"): string {
+  return [
+    `*${name}* commands (\`[account]\` is a 12-digit id or a name from \`${name} accounts\`; defaults apply when omitted):`,
+    `• \`${name} ec2 list [account] [region]\`: instances with name tag and state`,
+    `• \`${name} ec2 console <instance-id> [account] [region]\`: last 20 lines of the console output`,
+    `• \`${name} ec2 start <instance-id> [account] [region]\`: start a stopped instance (operator access)`,
+    `• \`${name} ec2 stop <instance-id> [account] [region]\`: stop a running instance (operator access)`,
+    `• \`${name} s3 list [account]\`: buckets`,
+    `• \`${name} s3 usage <bucket> [account]\`: bucket size from CloudWatch (BucketSizeBytes, daily)`,
+    `• \`${name} accounts\`: the accounts and regions you may use, and your access level`,
+    `• \`${name} help\`: this text`,
+  ].join("\n");
+}
+
+/** The canonical text of a command, for logs and replies ("ec2 start i-0abc 222222222222"). */
+export function describeCommand(cmd: ChatCommand): string {
+  switch (cmd.kind) {
+    case "help":
+    case "accounts":
+      return cmd.kind;
+    case "ec2-list":
+      return ["ec2 list", cmd.account, cmd.region].filter(Boolean).join(" ");
+    case "ec2-console":
+    case "ec2-start":
+    case "ec2-stop":
+      return [cmd.kind.replace("-", " "), cmd.instanceId, cmd.account, cmd.region].filter(Boolean).join(" ");
+    case "s3-list":
+      return ["s3 list", cmd.account].filter(Boolean).join(" ");
+    case "s3-usage":
+      return ["s3 usage", cmd.bucket, cmd.account].filter(Boolean).join(" ");
+  }
+}
+
+function fail(error: string): ParseResult {
+  return { ok: false, error };
+}
+
+/** Reads optional `[account] [region]` arguments in either order. */
+function parseTarget(args: string[], allowRegion: boolean, usage: string): Target | string {
+  const target: Target = {};
+  for (const arg of args) {
+    if (allowRegion && isRegionName(arg)) {
+      if (target.region)
+        return `more than one region (\`${target.region}\`, \`${arg}\`). Usage: \`${usage}\``;
+      target.region = arg;
+    } else if (isAccountId(arg) || ACCOUNT_NAME_RE.test(arg)) {
+      if (target.account) {
+        return `unexpected argument \`${arg}\` (account is already \`${target.account}\`). Usage: \`${usage}\``;
+      }
+      target.account = arg;
+    } else {
+      return `\`${arg}\` is neither an account (12-digit id or name)${allowRegion ? " nor a region" : ""}. Usage: \`${usage}\``;
+    }
+  }
+  return target;
+}
+
+function parseInstanceCommand(kind: "ec2-console" | "ec2-start" | "ec2-stop", args: string[]): ParseResult {
+  const usage = `ec2 ${kind.slice(4)} <instance-id> [account] [region]`;
+  const [instanceId, ...rest] = args;
+  if (!instanceId) return fail(`missing instance id. Usage: \`${usage}\``);
+  const id = instanceId.toLowerCase();
+  if (!INSTANCE_ID_RE.test(id)) {
+    return fail(`\`${instanceId}\` is not an instance id (i- and 8 or 17 hex digits). Usage: \`${usage}\``);
+  }
+  const target = parseTarget(rest, true, usage);
+  if (typeof target === "string") return fail(target);
+  return { ok: true, command: { kind, instanceId: id, ...target } };
+}
+
+/** Parses the text after the slash command. Empty text means `help`. */
+export function parseCommandText(text: string): ParseResult {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return { ok: true, command: { kind: "help" } };
+  const [head, sub, ...rest] = [words[0].toLowerCase(), words[1]?.toLowerCase(), ...words.slice(2)];
+  switch (head) {
+    case "help":
+      return { ok: true, command: { kind: "help" } };
+    case "accounts":
+      if (words.length > 1) return fail("`accounts` takes no arguments");
+      return { ok: true, command: { kind: "accounts" } };
+    case "ec2":
+      switch (sub) {
+        case undefined:
+        case "list": {
+          const target = parseTarget(rest, true, "ec2 list [account] [region]");
+          if (typeof target === "string") return fail(target);
+          return { ok: true, command: { kind: "ec2-list", ...target } };
+        }
+        case "console":
+        case "start":
+        case "stop":
+          return parseInstanceCommand(`ec2-${sub}`, rest);
+        default:
+          return fail(
+            `unknown ec2 command \`${words[1]}\`: use \`ec2 list\`, \`ec2 console\`, \`ec2 start\` or \`ec2 stop\``,
+          );
+      }
+    case "s3":
+      switch (sub) {
+        case undefined:
+        case "list": {
+          const target = parseTarget(rest, false, "s3 list [account]");
+          if (typeof target === "string") return fail(target);
+          return { ok: true, command: { kind: "s3-list", ...target } };
+        }
+        case "usage": {
+          const usage = "s3 usage <bucket> [account]";
+          const [bucket, ...more] = rest;
+          if (!bucket) return fail(`missing bucket name. Usage: \`${usage}\``);
+          if (!BUCKET_RE.test(bucket))
+            return fail(`\`${bucket}\` is not a valid bucket name. Usage: \`${usage}\``);
+          const target = parseTarget(more, false, usage);
+          if (typeof target === "string") return fail(target);
+          return { ok: true, command: { kind: "s3-usage", bucket, ...target } };
+        }
+        default:
+          return fail(`unknown s3 command \`${words[1]}\`: use \`s3 list\` or \`s3 usage <bucket>\``);
+      }
+    default:
+      return fail(`unknown command \`${words[0]}\`: use \`ec2\`, \`s3\`, \`accounts\` or \`help\``);
+  }
+}
+
+/** Checks an SNS message body against SlashCommandMessage, naming every bad field. */
+export function parseCommandMessage(body: string): SlashCommandMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    throw new Error(`command message is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error("command message is not a JSON object");
+  }
+  const m = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if (m.version !== 1) problems.push(`version must be 1 (got ${JSON.stringify(m.version)})`);
+  for (const key of ["receivedAt", "userId", "userName", "teamId", "channelId", "command", "responseUrl"]) {
+    if (typeof m[key] !== "string" || m[key] === "") problems.push(`${key} must be a non-empty string`);
+  }
+  if (typeof m.text !== "string") problems.push("text must be a string");
+  if (typeof m.receivedAt === "string" && Number.isNaN(Date.parse(m.receivedAt))) {
+    problems.push(`receivedAt is not a date: ${JSON.stringify(m.receivedAt)}`);
+  }
+  if (problems.length) throw new Error(`invalid command message: ${problems.join("; ")}`);
+  return m as unknown as SlashCommandMessage;
+}
+
+/**
+ * response_url must be https (Slack's hooks.slack.com); plain http is accepted only for local runs
+ * (LOCAL_RUN=1), where tests stand in for Slack on 127.0.0.1. Returns a problem, or undefined.
+ */
+export function responseUrlProblem(url: string, localRun: boolean): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "response_url is not a URL";
+  }
+  if (parsed.protocol === "https:") return undefined;
+  if (parsed.protocol === "http:" && localRun) return undefined;
+  return `response_url must use https (got ${parsed.protocol})`;
+}
