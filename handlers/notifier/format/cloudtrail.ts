@@ -1,0 +1,182 @@
+// "AWS API Call via CloudTrail" events: IAM and EC2 security-group changes forwarded to the hub
+// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+import { Json, at, isObject, obj, str } from "../read";
+import { describeActor } from "../identity";
+import { cloudTrailEventUrl, isRegionCode } from "../links";
+import { RuleSummary, ipPermissionRules, modifiedRules, ruleIds } from "../sgRules";
+import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
+import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
+import type { KnownBlock } from "@slack/types";
+import { EventKind } from "../settings";
+
+/** EC2 API calls that change security groups (the hub's SG rule matches these). */
+export const SECURITY_GROUP_EVENTS = [
+  "AuthorizeSecurityGroupIngress",
+  "AuthorizeSecurityGroupEgress",
+  "RevokeSecurityGroupIngress",
+  "RevokeSecurityGroupEgress",
+  "ModifySecurityGroupRules",
+  "CreateSecurityGroup",
+  "DeleteSecurityGroup",
+  "UpdateSecurityGroupRuleDescriptionsIngress",
+  "UpdateSecurityGroupRuleDescriptionsEgress",
+];
+
+/** Event names that destroy, detach or switch something off. */
+export const DESTRUCTIVE_NAME = /^(Delete|Detach|Revoke|Remove|Disable|Stop)/;
+
+const MAX_PARAM_LINES = 15;
+const MAX_VALUE_CHARS = 200;
+
+export function cloudTrailKind(eventSource: string | undefined, eventName: string | undefined): EventKind {
+  if (eventSource === "iam.amazonaws.com") return "iam";
+  if (eventSource === "ec2.amazonaws.com" && eventName && SECURITY_GROUP_EVENTS.includes(eventName)) return "security-group";
+  return "other";
+}
+
+function ruleLine(direction: string, r: RuleSummary): string {
+  const peers = r.peers.length ? r.peers.map(code).join(", ") : "no source given";
+  const world = r.world ? " :warning: *open to the internet*" : "";
+  const id = r.ruleId ? ` (${code(r.ruleId)})` : "";
+  const desc = r.description ? ` "${esc(r.description)}"` : "";
+  return `• ${direction} ${esc(r.what)} ${direction === "egress" ? "to" : "from"} ${peers}${id}${desc}${world}`;
+}
+
+/** Scalar leaves of request parameters as "• `path`: `value`" lines (never an object dump). */
+function paramLines(params: Json): string[] {
+  const lines: string[] = [];
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (v === null || v === undefined) return;
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+      const text = String(v).replace(/\s+/g, " ");
+      lines.push(`• ${code(path)}: ${code(text.length > MAX_VALUE_CHARS ? text.slice(0, MAX_VALUE_CHARS) + "…" : text)}`);
+      return;
+    }
+    const list = Array.isArray(v) ? v : isObject(v) && Array.isArray(v.items) && Object.keys(v).length === 1 ? v.items : undefined;
+    if (list) {
+      if (list.every((x) => typeof x === "string" || typeof x === "number" || typeof x === "boolean")) {
+        if (list.length) lines.push(`• ${code(path)}: ${list.map((x) => code(String(x))).join(", ")}`);
+      } else if (depth >= 3) {
+        lines.push(`• ${code(path)}: ${list.length} item(s)`);
+      } else {
+        list.forEach((x, i) => walk(x, `${path}[${i}]`, depth + 1));
+      }
+      return;
+    }
+    if (isObject(v)) {
+      if (depth >= 3) {
+        lines.push(`• ${code(path)}: ${Object.keys(v).length} field(s)`);
+        return;
+      }
+      for (const [k, child] of Object.entries(v)) walk(child, path ? `${path}.${k}` : k, depth + 1);
+    }
+  };
+  walk(params, "", 0);
+  if (lines.length > MAX_PARAM_LINES) {
+    const more = lines.length - MAX_PARAM_LINES;
+    return [...lines.slice(0, MAX_PARAM_LINES), `… ${more} more parameter(s)`];
+  }
+  return lines;
+}
+
+interface Changes {
+  lines: string[];
+  target?: string;
+  worldIngress: boolean;
+}
+
+function securityGroupChanges(eventName: string, params: Json | undefined, ctx: FormatContext): Changes {
+  const p = ctx.problems;
+  const groupId = str(params, "groupId", p) ?? str(params, "ModifySecurityGroupRulesRequest.GroupId", p) ?? str(params, "groupName", p);
+  const direction = /Egress$/.test(eventName) ? "egress" : "ingress";
+  const lines: string[] = [];
+  let worldIngress = false;
+  if (eventName === "ModifySecurityGroupRules") {
+    // The request names rules by id only, so the direction is not known here: a world CIDR counts as ingress.
+    for (const r of modifiedRules(params, p)) {
+      lines.push(ruleLine("rule", r));
+      worldIngress ||= r.world;
+    }
+  } else if (eventName === "CreateSecurityGroup") {
+    const name = str(params, "groupName", p);
+    const vpc = str(params, "vpcId", p);
+    const desc = str(params, "groupDescription", p);
+    lines.push(`• new group ${name ? code(name) : "(no name)"}${vpc ? ` in ${code(vpc)}` : ""}${desc ? `: "${esc(desc)}"` : ""}`);
+  } else {
+    for (const r of ipPermissionRules(params, p)) {
+      lines.push(ruleLine(direction, r));
+      if (direction === "ingress" && eventName.startsWith("Authorize")) worldIngress ||= r.world;
+    }
+    for (const id of ruleIds(params, p)) lines.push(`• ${direction} rule ${code(id)}`);
+  }
+  if (!lines.length && params) lines.push(...paramLines(params));
+  return { lines, target: groupId, worldIngress };
+}
+
+const IAM_TARGET_KEYS = ["userName", "roleName", "groupName", "policyArn", "policyName", "instanceProfileName", "accessKeyId", "openIDConnectProviderArn", "sAMLProviderArn"];
+
+function iamTarget(params: Json | undefined): string | undefined {
+  for (const key of IAM_TARGET_KEYS) {
+    const v = params?.[key];
+    if (typeof v === "string" && v) return v;
+  }
+  return undefined;
+}
+
+export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
+  const { problems, settings, record } = ctx;
+  const detail = obj(event, "detail", problems, true) ?? {};
+  const d = (path: string, required = false) => str(detail, path, problems, required, `detail.${path}`);
+  const eventName = d("eventName", true) ?? "unknown API call";
+  const eventSource = d("eventSource", true);
+  const region = d("awsRegion") ?? str(event, "region", problems);
+  if (!region) problems.list.push("detail.awsRegion is missing");
+  const eventId = d("eventID", true);
+  const eventTime = d("eventTime") ?? str(event, "time", problems);
+  const accountId = d("recipientAccountId") ?? str(event, "account", problems) ?? d("userIdentity.accountId");
+  const sourceIp = d("sourceIPAddress");
+  const errorCode = d("errorCode");
+  const errorMessage = d("errorMessage");
+  const actor = describeActor(detail, problems);
+  const rawParams = at(detail, "requestParameters");
+  const params = rawParams === undefined || rawParams === null ? undefined : obj(detail, "requestParameters", problems, false, "detail.requestParameters");
+
+  const kind = cloudTrailKind(eventSource, eventName);
+  const changes: Changes =
+    kind === "security-group"
+      ? securityGroupChanges(eventName, params, ctx)
+      : { lines: params ? paramLines(params) : [], target: kind === "iam" ? iamTarget(params) : undefined, worldIngress: false };
+
+  const severity: Severity = DESTRUCTIVE_NAME.test(eventName) || changes.worldIngress ? "danger" : "neutral";
+  const service = eventSource?.replace(/\.amazonaws\.com$/, "").toUpperCase() ?? "AWS";
+  const target = changes.target ? ` on ${changes.target}` : "";
+  const failed = errorCode ? ` (failed: ${errorCode})` : "";
+  const headline = `${service} ${eventName}${target}${failed}`;
+
+  const summary =
+    `*${esc(actor.summary)}* called ${code(eventName)}${changes.target ? ` on ${code(changes.target)}` : ""} ` +
+    `in ${esc(accountPlain(accountId, settings))}` +
+    (changes.worldIngress ? "\n:rotating_light: *This opens ingress to the whole internet (0.0.0.0/0 or ::/0).*" : "");
+
+  const fields: Field[] = [
+    { label: "Account", value: accountText(accountId, settings) },
+    { label: "Region", value: regionText(region) },
+    { label: "Actor", value: `${esc(actor.summary)}${actor.principal ? `\n${code(actor.principal)}` : ""}` },
+    { label: "Source IP", value: sourceIp ? code(sourceIp) : "not recorded" },
+    { label: "Event time", value: timeText(eventTime, "detail.eventTime", problems) },
+    { label: "Result", value: errorCode ? `:x: ${code(errorCode)}${errorMessage ? ` ${esc(errorMessage)}` : ""}` : "succeeded" },
+  ];
+
+  const blocks: KnownBlock[] = [header(headline), section(summary), ...fieldSections(fields)];
+  const changeText = changes.lines.length ? changes.lines.join("\n") : params ? "no parameters recorded" : "no request parameters were recorded";
+  blocks.push(section(`*What changed*\n${changeText}`));
+  if (eventId && region && isRegionCode(region)) {
+    blocks.push(buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));
+  }
+  blocks.push(footer(record, "CloudTrail event", eventId));
+
+  const fallback =
+    `${severity === "danger" ? ":red_circle: " : ""}${esc(headline)} by ${esc(actor.summary)} in ${esc(accountPlain(accountId, settings))}` +
+    `${region ? ` ${esc(region)}` : ""}${changes.worldIngress ? " (opens ingress to the internet)" : ""}`;
+  return { kind, accountId, eventId, message: message(severity, fallback, blocks) };
+}

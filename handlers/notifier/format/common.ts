@@ -1,0 +1,68 @@
+// Pieces every formatter shares: account and time display, and the footer.
+import type { KnownBlock } from "@slack/types";
+import { EventKind, NotifierSettings } from "../settings";
+import { Problems } from "../read";
+import { SlackMessage, code, context, esc } from "../slack";
+import { RawRecord } from "../envelopes";
+import { REGION_DISPLAY_NAMES } from "../links";
+
+/** What a formatter produces for one record. */
+export interface Formatted {
+  kind: EventKind;
+  accountId?: string;
+  /** The event's own id (CloudTrail eventID, EventBridge id, ...), for logs. */
+  eventId?: string;
+  message: SlackMessage;
+}
+
+/** Inputs every formatter receives. */
+export interface FormatContext {
+  record: RawRecord;
+  settings: NotifierSettings;
+  problems: Problems;
+}
+
+/** "`123456789012` (payments-prod)", or "unknown" when the event named no account. */
+export function accountText(accountId: string | undefined, settings: NotifierSettings): string {
+  if (!accountId) return "unknown";
+  const name = settings.accountNames[accountId];
+  return name ? `${code(accountId)} (${esc(name)})` : code(accountId);
+}
+
+/** Plain account label for headers and fallback text. */
+export function accountPlain(accountId: string | undefined, settings: NotifierSettings): string {
+  if (!accountId) return "unknown account";
+  const name = settings.accountNames[accountId];
+  return name ? `${name} (${accountId})` : accountId;
+}
+
+const DISPLAY_BY_CODE: Record<string, string> = Object.fromEntries(Object.entries(REGION_DISPLAY_NAMES).map(([n, c]) => [c, n]));
+
+/** "`ap-northeast-2` (Asia Pacific (Seoul))". */
+export function regionText(region: string | undefined): string {
+  if (!region) return "unknown";
+  const name = DISPLAY_BY_CODE[region];
+  return name ? `${code(region)} (${esc(name)})` : code(region);
+}
+
+/** An ISO timestamp as "2026-11-20 01:02:03 UTC"; an unparseable one is shown as given and reported. */
+export function timeText(iso: string | undefined, label: string, problems: Problems): string {
+  if (!iso) return "unknown";
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) {
+    problems.list.push(`${label} is not a timestamp`);
+    return esc(iso);
+  }
+  return new Date(t).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+}
+
+/** Footer: event id and the path the record took. */
+export function footer(record: RawRecord, eventLabel: string, eventId: string | undefined): KnownBlock {
+  const parts: string[] = [];
+  if (eventId) parts.push(`${esc(eventLabel)} ${code(eventId)}`);
+  if (record.via !== "direct" && record.recordId !== eventId) {
+    parts.push(`${record.via === "sns" ? "SNS message" : "SQS message"} ${code(record.recordId)}`);
+  }
+  if (record.origin) parts.push(`via ${code(record.origin)}`);
+  return context(parts.join(" · ") || "no event id");
+}

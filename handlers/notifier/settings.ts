@@ -1,0 +1,125 @@
+// The notifier's non-secret settings: a plain JSON object from stack config, captured by value
+// into the Lambda's code by the stack's callbackFactory.
+
+export const EVENT_KINDS = ["iam", "security-group", "config-compliance", "alarm", "remediation", "other"] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface NotifierRoute {
+  /** Name of a webhook in the decrypted webhook map. */
+  webhook: string;
+  /** Only events from these account ids (all accounts when absent). */
+  accounts?: string[];
+  /** Only these event kinds (all kinds when absent). */
+  kinds?: EventKind[];
+}
+
+export interface DeliverySettings {
+  /** Attempts per message, first try included (default 4). */
+  maxAttempts?: number;
+  /** First retry delay; doubles each retry, with jitter (default 500 ms). */
+  baseDelayMs?: number;
+  /** Per-request timeout (default 5000 ms). */
+  timeoutMs?: number;
+  /** Longest 429 Retry-After we wait for; longer gives up so Lambda's retry takes over (default 30). */
+  maxRetryAfterSeconds?: number;
+}
+
+export interface NotifierSettings {
+  /** Account id to display name. */
+  accountNames: Record<string, string>;
+  /** First match wins; no match goes to the `default` webhook. */
+  routes: NotifierRoute[];
+  delivery?: DeliverySettings;
+}
+
+export const DEFAULT_WEBHOOK = "default";
+
+export const DELIVERY_DEFAULTS: Required<DeliverySettings> = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  timeoutMs: 5000,
+  maxRetryAfterSeconds: 30,
+};
+
+/** Every problem with a settings object, each naming the key and the bad value; [] when valid. */
+export function validateNotifierSettings(settings: unknown): string[] {
+  const problems: string[] = [];
+  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) {
+    return ["notifier settings must be an object with accountNames and routes"];
+  }
+  const s = settings as Record<string, unknown>;
+  const names = s.accountNames;
+  if (typeof names !== "object" || names === null || Array.isArray(names)) {
+    problems.push("accountNames must be an object mapping 12-digit account ids to names");
+  } else {
+    for (const [id, name] of Object.entries(names)) {
+      if (!/^\d{12}$/.test(id)) problems.push(`accountNames: key ${JSON.stringify(id)} is not a 12-digit account id`);
+      if (typeof name !== "string" || name.trim() === "") problems.push(`accountNames.${id} must be a non-empty string`);
+    }
+  }
+  if (!Array.isArray(s.routes)) {
+    problems.push("routes must be an array (may be empty)");
+  } else {
+    s.routes.forEach((r: unknown, i: number) => {
+      const where = `routes[${i}]`;
+      if (typeof r !== "object" || r === null || Array.isArray(r)) {
+        problems.push(`${where} must be an object with a webhook name`);
+        return;
+      }
+      const route = r as Record<string, unknown>;
+      if (typeof route.webhook !== "string" || route.webhook.trim() === "") {
+        problems.push(`${where}.webhook must be a non-empty webhook name`);
+      }
+      if (route.accounts !== undefined) {
+        if (!Array.isArray(route.accounts) || route.accounts.length === 0) {
+          problems.push(`${where}.accounts must be a non-empty array of 12-digit account ids when given`);
+        } else {
+          for (const a of route.accounts) {
+            if (typeof a !== "string" || !/^\d{12}$/.test(a)) problems.push(`${where}.accounts: ${JSON.stringify(a)} is not a 12-digit account id`);
+          }
+        }
+      }
+      if (route.kinds !== undefined) {
+        if (!Array.isArray(route.kinds) || route.kinds.length === 0) {
+          problems.push(`${where}.kinds must be a non-empty array of ${EVENT_KINDS.join(", ")} when given`);
+        } else {
+          for (const k of route.kinds) {
+            if (!(EVENT_KINDS as readonly unknown[]).includes(k)) {
+              problems.push(`${where}.kinds: ${JSON.stringify(k)} is not one of ${EVENT_KINDS.join(", ")}`);
+            }
+          }
+        }
+      }
+    });
+  }
+  if (s.delivery !== undefined) {
+    if (typeof s.delivery !== "object" || s.delivery === null || Array.isArray(s.delivery)) {
+      problems.push("delivery must be an object when given");
+    } else {
+      const d = s.delivery as Record<string, unknown>;
+      const checks: Array<[keyof DeliverySettings, number]> = [
+        ["maxAttempts", 1],
+        ["baseDelayMs", 0],
+        ["timeoutMs", 1],
+        ["maxRetryAfterSeconds", 0],
+      ];
+      for (const [key, min] of checks) {
+        const v = d[key];
+        if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < min)) {
+          problems.push(`delivery.${key} must be a number >= ${min}, got ${JSON.stringify(v)}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** The webhook name for an event: the first route matching its account and kind, else `default`. */
+export function chooseWebhook(settings: NotifierSettings, accountId: string | undefined, kind: EventKind): string {
+  for (const route of settings.routes) {
+    if (route.accounts && (accountId === undefined || !route.accounts.includes(accountId))) continue;
+    if (route.kinds && !route.kinds.includes(kind)) continue;
+    return route.webhook;
+  }
+  return DEFAULT_WEBHOOK;
+}

@@ -1,0 +1,139 @@
+// Block Kit building blocks with Slack's limits applied. Colour needs the legacy attachment
+// wrapper (`attachments: [{ color, blocks }]`): blocks themselves carry no colour
+// (https://docs.slack.dev/messaging/formatting-message-text#when-to-use-attachments).
+import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, MessageAttachment, SectionBlock } from "@slack/types";
+
+/** Attachment bar colours: one constant per severity, asserted by the tests. */
+export const COLORS = {
+  danger: "#D00000",
+  warning: "#ECB22E",
+  good: "#2EB67D",
+  neutral: "#9E9E9E",
+} as const;
+export type Severity = keyof typeof COLORS;
+
+/** Slack limits (https://docs.slack.dev/reference/block-kit/blocks). */
+export const LIMITS = {
+  /** Blocks per message (and per attachment). */
+  blocks: 50,
+  /** Characters in a section's text, and what we allow in the top-level `text` fallback. */
+  text: 3000,
+  /** Characters in a header block's plain_text. */
+  header: 150,
+  /** Items in a section's `fields`, and characters in each. */
+  fields: 10,
+  fieldText: 2000,
+  /** Elements in a context block. */
+  contextElements: 10,
+  /** Characters in a button's text, and in its url. */
+  buttonText: 75,
+  url: 3000,
+} as const;
+
+export const TRUNCATION_MARK = "… (truncated)";
+
+export interface SlackMessage {
+  /** Notification/fallback text (mrkdwn, escaped), shown where blocks cannot be. */
+  text: string;
+  attachments: Array<MessageAttachment & { color: string; blocks: KnownBlock[] }>;
+}
+
+/**
+ * Escapes the three characters Slack treats as control characters in mrkdwn, so event content
+ * (alarm descriptions, user names) cannot inject links or mentions such as <!channel>
+ * (https://docs.slack.dev/messaging/formatting-message-text#escaping).
+ */
+export function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Cuts `s` to at most `max` characters, visibly, without splitting an &entity; or a <link>. */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let cut = s.slice(0, Math.max(0, max - TRUNCATION_MARK.length));
+  const amp = cut.lastIndexOf("&");
+  if (amp > cut.lastIndexOf(";")) cut = cut.slice(0, amp);
+  const lt = cut.lastIndexOf("<");
+  if (lt > cut.lastIndexOf(">")) cut = cut.slice(0, lt);
+  // An unclosed inline code span would swallow the mark: close it.
+  if ((cut.match(/`/g) ?? []).length % 2 === 1) cut += "`";
+  return cut + TRUNCATION_MARK;
+}
+
+/** Inline code for an (untrusted) value; backticks inside would end the span, so they become quotes. */
+export function code(s: string): string {
+  return "`" + esc(s).replace(/`/g, "'") + "`";
+}
+
+/** A mrkdwn link; the label is escaped, the URL must be one we built. */
+export function link(url: string, label: string): string {
+  return `<${url}|${esc(label).replace(/\|/g, "¦")}>`;
+}
+
+export function header(text: string): HeaderBlock {
+  return { type: "header", text: { type: "plain_text", text: truncate(text || "Event", LIMITS.header), emoji: false } };
+}
+
+export function section(mrkdwn: string): SectionBlock {
+  return { type: "section", text: { type: "mrkdwn", text: truncate(mrkdwn || " ", LIMITS.text) } };
+}
+
+export interface Field {
+  /** Label (plain, trusted). */
+  label: string;
+  /** Value as mrkdwn (already escaped). */
+  value: string;
+}
+
+/** Section(s) of two-column fields, at most 10 per section as Slack requires. */
+export function fieldSections(fields: Field[]): SectionBlock[] {
+  const out: SectionBlock[] = [];
+  for (let i = 0; i < fields.length; i += LIMITS.fields) {
+    out.push({
+      type: "section",
+      fields: fields.slice(i, i + LIMITS.fields).map((f) => ({
+        type: "mrkdwn" as const,
+        text: truncate(`*${f.label}*\n${f.value || "—"}`, LIMITS.fieldText),
+      })),
+    });
+  }
+  return out;
+}
+
+export function context(...mrkdwn: string[]): ContextBlock {
+  const parts = mrkdwn.filter((m) => m.length > 0);
+  return {
+    type: "context",
+    elements: (parts.length ? parts : [" "]).slice(0, LIMITS.contextElements).map((t) => ({
+      type: "mrkdwn" as const,
+      text: truncate(t, LIMITS.text),
+    })),
+  };
+}
+
+export interface LinkButton {
+  text: string;
+  url: string;
+}
+
+export function buttons(links: LinkButton[]): ActionsBlock {
+  return {
+    type: "actions",
+    elements: links.map((l, i) => ({
+      type: "button" as const,
+      action_id: `open_${i}`,
+      text: { type: "plain_text" as const, text: truncate(l.text, LIMITS.buttonText) },
+      url: l.url,
+    })),
+  };
+}
+
+/** Assembles a message, keeping at most 50 blocks (the last one then says how many were cut). */
+export function message(severity: Severity, fallback: string, blocks: KnownBlock[]): SlackMessage {
+  let kept = blocks;
+  if (blocks.length > LIMITS.blocks) {
+    const omitted = blocks.length - (LIMITS.blocks - 1);
+    kept = [...blocks.slice(0, LIMITS.blocks - 1), context(`… ${omitted} more block(s) omitted (Slack allows ${LIMITS.blocks})`)];
+  }
+  return { text: truncate(fallback, LIMITS.text), attachments: [{ color: COLORS[severity], blocks: kept }] };
+}

@@ -1,0 +1,52 @@
+// The central "security" event bus in the hub (us-east-1). Spokes put events on it from every
+// region; its resource policy admits the organization with one condition, so its size does not
+// grow with the number of accounts (event bus policy limit: 10,240 characters,
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { HubConfig } from "../configSchema";
+import { EventPattern } from "../eventPatterns";
+import { policyDocument } from "../iam";
+import { HUB_BUS_NAME } from "../names";
+import { orgPrincipal } from "../orgScope";
+
+export interface CentralBusArgs {
+  config: HubConfig;
+  partition: string;
+}
+
+export class CentralBus extends pulumi.ComponentResource {
+  readonly bus: aws.cloudwatch.EventBus;
+  readonly policy: aws.cloudwatch.EventBusPolicy;
+
+  constructor(name: string, args: CentralBusArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:hub:CentralBus", name, {}, opts);
+    this.bus = new aws.cloudwatch.EventBus(`${name}-bus`, { name: HUB_BUS_NAME }, { parent: this });
+    this.policy = new aws.cloudwatch.EventBusPolicy(
+      `${name}-policy`,
+      {
+        eventBusName: this.bus.name,
+        policy: policyDocument([
+          {
+            Sid: "OrganizationPutsEvents",
+            Effect: "Allow",
+            ...orgPrincipal(args.config, args.partition),
+            Action: "events:PutEvents",
+            Resource: this.bus.arn,
+          },
+        ]),
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ busArn: this.bus.arn });
+  }
+
+  /** A rule on this bus. */
+  rule(name: string, description: string, pattern: EventPattern): aws.cloudwatch.EventRule {
+    return new aws.cloudwatch.EventRule(
+      name,
+      { eventBusName: this.bus.name, description, eventPattern: JSON.stringify(pattern) },
+      { parent: this },
+    );
+  }
+}

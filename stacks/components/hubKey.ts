@@ -1,0 +1,64 @@
+// The hub's customer managed KMS key: encrypts the SNS topics, the dead-letter queues and the
+// Lambda secrets. Spoke principals may use it only through SNS, and only from the organization
+// (or the configured member accounts).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { HubConfig } from "../configSchema";
+import { Statement, policyDocument } from "../iam";
+import { memberRoots, orgCondition, serviceSourceCondition } from "../orgScope";
+
+export interface HubKeyArgs {
+  config: HubConfig;
+  partition: string;
+}
+
+export class HubKey extends pulumi.ComponentResource {
+  readonly key: aws.kms.Key;
+
+  constructor(name: string, args: HubKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:hub:HubKey", name, {}, opts);
+    const { config, partition } = args;
+    const region = config.regions[0];
+    const statements: Statement[] = [
+      {
+        Sid: "HubAccountAdministers",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${config.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        // EventBridge and CloudWatch publish to the encrypted topics
+        // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+        Sid: "ServicesPublishToEncryptedTopics",
+        Effect: "Allow",
+        Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: serviceSourceCondition(config),
+      },
+      {
+        Sid: "SpokesPublishThroughSns",
+        Effect: "Allow",
+        Principal: config.organizationId ? "*" : { AWS: memberRoots(config, partition) },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com`, ...(orgCondition(config) ?? {}) },
+        },
+      },
+    ];
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: "security-guard: SNS topics, dead-letter queues and Lambda secrets",
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: policyDocument(statements),
+      },
+      { parent: this },
+    );
+    new aws.kms.Alias(`${name}-alias`, { name: "alias/security-guard", targetKeyId: this.key.keyId }, { parent: this });
+    this.registerOutputs({ keyArn: this.key.arn });
+  }
+}

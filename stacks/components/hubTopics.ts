@@ -1,0 +1,121 @@
+// The hub's SNS topics (KMS-encrypted): one fed by the central bus, and the two "seed paths"
+// that spokes publish to directly: AWS Config delivery channels and CloudWatch alarm actions.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { HubConfig } from "../configSchema";
+import { Statement, policyDocument } from "../iam";
+import { NAME_PREFIX, SNS_ENCRYPTION_EXEMPT_TAG } from "../names";
+import { orgPrincipal, serviceSourceCondition } from "../orgScope";
+
+export interface HubTopicsArgs {
+  config: HubConfig;
+  partition: string;
+  kmsKey: aws.kms.Key;
+}
+
+export class HubTopics extends pulumi.ComponentResource {
+  /** Fed by the central bus's notify rule. */
+  readonly events: aws.sns.Topic;
+  /** AWS Config delivery channels of the spokes publish here. */
+  readonly config: aws.sns.Topic;
+  /** CloudWatch alarm actions publish here. */
+  readonly alarms: aws.sns.Topic;
+
+  constructor(name: string, args: HubTopicsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:hub:HubTopics", name, {}, opts);
+    const child = { parent: this };
+    const topic = (suffix: string) =>
+      new aws.sns.Topic(`${name}-${suffix}`, { name: `${NAME_PREFIX}-${suffix}`, kmsMasterKeyId: args.kmsKey.arn }, child);
+    this.events = topic("events");
+    this.alarms = topic("alarms");
+    // AWS Config cannot publish to encrypted topics, nor across regions
+    // (https://docs.aws.amazon.com/config/latest/developerguide/sns-topic-policy.html): this one
+    // topic stays unencrypted, says why in a tag the policy pack honours, and carries only
+    // compliance notifications (no secrets).
+    this.config = new aws.sns.Topic(
+      `${name}-config`,
+      { name: `${NAME_PREFIX}-config`, tags: { [SNS_ENCRYPTION_EXEMPT_TAG]: "aws-config-does-not-support-encrypted-topics" } },
+      child,
+    );
+
+    const { config, partition } = args;
+    new aws.sns.TopicPolicy(
+      `${name}-config-policy`,
+      {
+        arn: this.config.arn,
+        policy: policyDocument([
+          ownerStatement(this.config.arn, config.accountId, partition),
+          {
+            // Spoke Config recorders publish with their own role (cross-account publish).
+            Sid: "SpokeConfigPublishes",
+            Effect: "Allow",
+            ...orgPrincipal(config, partition),
+            Action: "sns:Publish",
+            Resource: this.config.arn,
+          },
+          {
+            // Recorders using the Config service-linked role publish as the service.
+            Sid: "ConfigServicePublishes",
+            Effect: "Allow",
+            Principal: { Service: "config.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: this.config.arn,
+            Condition: serviceSourceCondition(config),
+          },
+        ]),
+      },
+      child,
+    );
+    new aws.sns.TopicPolicy(
+      `${name}-alarms-policy`,
+      {
+        arn: this.alarms.arn,
+        policy: policyDocument([
+          ownerStatement(this.alarms.arn, config.accountId, partition),
+          {
+            Sid: "CloudWatchAlarmsPublish",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: this.alarms.arn,
+            Condition: serviceSourceCondition(config),
+          },
+        ]),
+      },
+      child,
+    );
+    this.registerOutputs({});
+  }
+
+  /** Lets the central bus's notify rule publish to the events topic (and nothing else). */
+  allowRule(name: string, ruleArn: pulumi.Input<string>, accountId: string, partition: string): aws.sns.TopicPolicy {
+    return new aws.sns.TopicPolicy(
+      name,
+      {
+        arn: this.events.arn,
+        policy: policyDocument([
+          ownerStatement(this.events.arn, accountId, partition),
+          {
+            Sid: "CentralBusRulePublishes",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: this.events.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+          },
+        ]),
+      },
+      { parent: this },
+    );
+  }
+}
+
+function ownerStatement(topicArn: pulumi.Input<string>, accountId: string, partition: string): Statement {
+  return {
+    Sid: "OwnerManages",
+    Effect: "Allow",
+    Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+    Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic"],
+    Resource: topicArn,
+  };
+}

@@ -1,0 +1,105 @@
+// The remediation function: triggered by the central bus (Config verdicts, CloudTrail calls that
+// open ingress to the world) and by Config notifications on the config topic; it acts in spokes
+// through their remediation role and reports every decision back to the bus.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createRemediatorHandler, RemediatorSettings } from "../../handlers/remediator";
+import { ENV } from "../../handlers/shared/constants";
+import { HubConfig } from "../configSchema";
+import { Statement } from "../iam";
+import { FUNCTION_NAMES, HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "../names";
+import { GuardFunction } from "./guardFunction";
+import { subscribe } from "./notifier";
+
+export interface RemediatorArgs {
+  config: HubConfig;
+  partition: string;
+  kmsKey: aws.kms.Key;
+  bus: aws.cloudwatch.EventBus;
+  rule: aws.cloudwatch.EventRule;
+  configTopic: aws.sns.Topic;
+}
+
+/** sts:AssumeRole on one role name in every account of ours. */
+export function assumeSpokeRoles(config: HubConfig, partition: string, roleNames: string[]): Statement {
+  if (config.organizationId) {
+    return {
+      Sid: "AssumeSpokeRoles",
+      Effect: "Allow",
+      Action: "sts:AssumeRole",
+      Resource: roleNames.map((r) => `arn:${partition}:iam::*:role/${r}`),
+      Condition: { StringEquals: { "aws:ResourceOrgID": config.organizationId } },
+    };
+  }
+  const accounts = [...new Set([config.accountId, ...config.memberAccounts])];
+  return {
+    Sid: "AssumeSpokeRoles",
+    Effect: "Allow",
+    Action: "sts:AssumeRole",
+    Resource: accounts.flatMap((a) => roleNames.map((r) => `arn:${partition}:iam::${a}:role/${r}`)),
+  };
+}
+
+export class Remediator extends pulumi.ComponentResource {
+  readonly fn: GuardFunction;
+
+  constructor(name: string, args: RemediatorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:hub:Remediator", name, {}, opts);
+    const { config, partition } = args;
+    const settings: RemediatorSettings = {
+      partition,
+      roleName: REMEDIATION_ROLE_NAME,
+      dryRun: config.remediation.dryRun,
+      dryRunAccounts: config.remediation.dryRunAccounts,
+      exemptTagKey: config.remediation.exemptTagKey,
+      configRuleNames: config.remediation.configRuleNames,
+      reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
+    };
+    this.fn = new GuardFunction(
+      name,
+      {
+        functionName: FUNCTION_NAMES.remediator,
+        description: "security-guard: revokes SSH opened to the world in spoke accounts",
+        callbackFactory: () => createRemediatorHandler(settings),
+        // SNS decrypts before it invokes a Lambda subscriber: no KMS permission is needed to read.
+        statements: pulumi.output(args.bus.arn).apply((busArn) => [
+          assumeSpokeRoles(config, partition, [REMEDIATION_ROLE_NAME]),
+          { Sid: "ReportToBus", Effect: "Allow", Action: "events:PutEvents", Resource: busArn },
+        ]),
+        environment: { [ENV.reportBus]: args.bus.arn },
+        kmsKey: args.kmsKey,
+        accountId: config.accountId,
+        region: config.regions[0],
+        partition,
+        logRetentionDays: config.logRetentionDays,
+        timeoutSeconds: 120,
+        excludePackages: ["axios"],
+      },
+      { parent: this },
+    );
+    const permission = new aws.lambda.Permission(
+      `${name}-from-bus`,
+      {
+        action: "lambda:InvokeFunction",
+        function: this.fn.function.name,
+        principal: "events.amazonaws.com",
+        sourceArn: args.rule.arn,
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      {
+        rule: args.rule.name,
+        eventBusName: args.bus.name,
+        arn: this.fn.function.arn,
+        retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
+      },
+      { parent: this, dependsOn: [permission] },
+    );
+    subscribe(`${name}-config-sub`, args.configTopic, this.fn.function, this, {
+      messageType: ["ComplianceChangeNotification"],
+    });
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,122 @@
+// Everything a spoke needs in one region: AWS Config with the restricted-ssh rule, and the
+// EventBridge rules that forward security events to the hub bus in us-east-1.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SpokeConfig } from "../configSchema";
+import {
+  EventPattern,
+  alarmStateChanges,
+  configComplianceChanges,
+  iamChanges,
+  securityGroupChanges,
+} from "../eventPatterns";
+import { HUB_REGION, IAM_EVENTS_REGION } from "../regions";
+import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
+
+export interface SpokeRegionArgs {
+  config: SpokeConfig;
+  region: string;
+  hubAccountId: pulumi.Input<string>;
+  hubBusArn: pulumi.Input<string>;
+  hubConfigTopicArn: pulumi.Input<string>;
+  forwarderRole: aws.iam.Role;
+  configRole: aws.iam.Role;
+  deliveryBucket: aws.s3.Bucket;
+}
+
+/** The forwarding rules of one region, by short name. */
+export function forwardingPatterns(region: string): Record<string, EventPattern> {
+  return {
+    "sg-changes": securityGroupChanges,
+    "config-compliance": configComplianceChanges,
+    alarms: alarmStateChanges,
+    ...(region === IAM_EVENTS_REGION ? { "iam-changes": iamChanges } : {}),
+  };
+}
+
+export class SpokeRegion extends pulumi.ComponentResource {
+  constructor(name: string, args: SpokeRegionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:spoke:SpokeRegion", name, {}, opts);
+    const { config, region } = args;
+    const child = { parent: this };
+
+    let ruleDependsOn: pulumi.Resource[] = [];
+    if (config.createRecorder) {
+      const recorder = new aws.cfg.Recorder(
+        `${name}-recorder`,
+        {
+          name: NAME_PREFIX,
+          roleArn: args.configRole.arn,
+          recordingGroup: {
+            allSupported: true,
+            // Global types (IAM) are recorded in one region only, or every region records them again.
+            includeGlobalResourceTypes: region === config.globalResourcesRegion,
+          },
+        },
+        child,
+      );
+      const channel = new aws.cfg.DeliveryChannel(
+        `${name}-delivery`,
+        {
+          name: NAME_PREFIX,
+          s3BucketName: args.deliveryBucket.bucket,
+          // Config publishes only to a topic in its own region: the hub's topic is in us-east-1.
+          snsTopicArn: region === HUB_REGION ? args.hubConfigTopicArn : undefined,
+          snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
+        },
+        { parent: this, dependsOn: [recorder] },
+      );
+      const status = new aws.cfg.RecorderStatus(
+        `${name}-recording`,
+        { name: recorder.name, isEnabled: true },
+        { parent: this, dependsOn: [channel] },
+      );
+      ruleDependsOn = [status];
+    }
+
+    new aws.cfg.Rule(
+      `${name}-restricted-ssh`,
+      {
+        name: RESTRICTED_SSH_RULE_NAME,
+        description: "Security groups must not allow SSH (22) from 0.0.0.0/0 or ::/0",
+        source: { owner: "AWS", sourceIdentifier: "INCOMING_SSH_DISABLED" },
+        scope: {
+          complianceResourceTypes: ["AWS::EC2::SecurityGroup"],
+          ...(config.restrictedSshTag ? { tagKey: config.restrictedSshTag.key, tagValue: config.restrictedSshTag.value } : {}),
+        },
+      },
+      { parent: this, dependsOn: ruleDependsOn },
+    );
+
+    for (const [short, pattern] of Object.entries(forwardingPatterns(region))) {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${short}`,
+        {
+          name: `${NAME_PREFIX}-${short}`,
+          description: `Forward ${short} to the security hub bus`,
+          eventPattern: JSON.stringify(pattern),
+        },
+        child,
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-${short}-to-hub`,
+        {
+          rule: rule.name,
+          arn: args.hubBusArn,
+          roleArn: args.forwarderRole.arn,
+          retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+        },
+        child,
+      );
+    }
+
+    if (config.aggregation === "account") {
+      new aws.cfg.AggregateAuthorization(
+        `${name}-aggregation`,
+        { accountId: args.hubAccountId, authorizedAwsRegion: HUB_REGION },
+        child,
+      );
+    }
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,155 @@
+// Account-wide (IAM is global) resources of a spoke: the roles EventBridge and AWS Config use,
+// the roles the hub's functions assume, and the Config delivery bucket.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SpokeConfig } from "../configSchema";
+import { HubOutputValues } from "../hubOutputs";
+import { Statement, policyDocument, serviceTrust } from "../iam";
+import {
+  CHATOPS_OPERATOR_ROLE_NAME,
+  CHATOPS_READONLY_ROLE_NAME,
+  CONFIG_ROLE_NAME,
+  FORWARDER_ROLE_NAME,
+  NAME_PREFIX,
+  REMEDIATION_ROLE_NAME,
+} from "../names";
+
+type HubValues = { [K in keyof HubOutputValues]: pulumi.Output<HubOutputValues[K]> };
+
+export interface SpokeRolesArgs {
+  config: SpokeConfig;
+  partition: string;
+  hub: HubValues;
+}
+
+/** What the hub's remediation function may do in a spoke: look at and revoke ingress, nothing else. */
+export const REMEDIATION_ACTIONS = [
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSecurityGroupRules",
+  "ec2:RevokeSecurityGroupIngress",
+];
+export const CHATOPS_READONLY_ACTIONS = [
+  "ec2:DescribeInstances",
+  "ec2:GetConsoleOutput",
+  "s3:ListAllMyBuckets",
+  "s3:GetBucketLocation",
+  "cloudwatch:GetMetricStatistics",
+];
+export const CHATOPS_OPERATOR_ACTIONS = [...CHATOPS_READONLY_ACTIONS, "ec2:StartInstances", "ec2:StopInstances"];
+
+export class SpokeRoles extends pulumi.ComponentResource {
+  readonly forwarderRole: aws.iam.Role;
+  readonly configRole: aws.iam.Role;
+  readonly deliveryBucket: aws.s3.Bucket;
+
+  constructor(name: string, args: SpokeRolesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:spoke:SpokeRoles", name, {}, opts);
+    const { config, partition, hub } = args;
+    const child = { parent: this };
+
+    // EventBridge forwards to the hub bus with this role (cross-account targets need one).
+    this.forwarderRole = new aws.iam.Role(
+      `${name}-forwarder`,
+      { name: FORWARDER_ROLE_NAME, assumeRolePolicy: serviceTrust("events.amazonaws.com", config.accountId) },
+      child,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-forwarder-policy`,
+      {
+        role: this.forwarderRole.id,
+        policy: policyDocument([{ Sid: "PutOnHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: hub.busArn }]),
+      },
+      child,
+    );
+
+    this.deliveryBucket = new aws.s3.Bucket(
+      `${name}-config-bucket`,
+      { bucket: `${NAME_PREFIX}-config-${config.accountId}`, forceDestroy: false },
+      child,
+    );
+    new aws.s3.BucketPublicAccessBlock(
+      `${name}-config-bucket-pab`,
+      {
+        bucket: this.deliveryBucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      child,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-config-bucket-sse`,
+      { bucket: this.deliveryBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      child,
+    );
+
+    this.configRole = new aws.iam.Role(
+      `${name}-config`,
+      { name: CONFIG_ROLE_NAME, assumeRolePolicy: serviceTrust("config.amazonaws.com", config.accountId) },
+      child,
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-config-managed`,
+      { role: this.configRole.name, policyArn: `arn:${partition}:iam::aws:policy/service-role/AWS_ConfigRole` },
+      child,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-config-delivery`,
+      {
+        role: this.configRole.id,
+        policy: policyDocument([
+          { Sid: "CheckBucket", Effect: "Allow", Action: "s3:GetBucketAcl", Resource: this.deliveryBucket.arn },
+          {
+            Sid: "DeliverSnapshots",
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${this.deliveryBucket.arn}/AWSLogs/${config.accountId}/*`,
+            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+          },
+          // The seeds' hardest bug: the recorder's role could not publish to the hub's topic.
+          { Sid: "NotifyHub", Effect: "Allow", Action: "sns:Publish", Resource: hub.configTopicArn },
+        ]),
+      },
+      child,
+    );
+
+    const inAccount = (resource: string) => `arn:${partition}:ec2:*:${config.accountId}:${resource}/*`;
+    this.hubTrustedRole(`${name}-remediation`, REMEDIATION_ROLE_NAME, hub.remediatorRoleArn, [
+      { Sid: "LookAtGroups", Effect: "Allow", Action: REMEDIATION_ACTIONS.slice(0, 2), Resource: "*" },
+      { Sid: "RevokeIngress", Effect: "Allow", Action: REMEDIATION_ACTIONS[2], Resource: inAccount("security-group") },
+    ]);
+    const readOnly: Statement = { Sid: "ReadOnly", Effect: "Allow", Action: CHATOPS_READONLY_ACTIONS, Resource: "*" };
+    this.hubTrustedRole(`${name}-chatops-ro`, CHATOPS_READONLY_ROLE_NAME, hub.chatopsWorkerRoleArn, [readOnly]);
+    this.hubTrustedRole(`${name}-chatops-op`, CHATOPS_OPERATOR_ROLE_NAME, hub.chatopsWorkerRoleArn, [
+      readOnly,
+      { Sid: "StartStop", Effect: "Allow", Action: ["ec2:StartInstances", "ec2:StopInstances"], Resource: inAccount("instance") },
+    ]);
+    this.registerOutputs({});
+  }
+
+  /**
+   * A role trusted by exactly one hub function role. When the hub has that function off
+   * (empty ARN), the role trusts nobody but is kept, so enabling it later is a hub-only change
+   * followed by a spoke refresh.
+   */
+  private hubTrustedRole(name: string, roleName: string, trusted: pulumi.Output<string>, statements: Statement[]): aws.iam.Role {
+    const trust = trusted.apply((principalArn) => {
+      const trustStatements: Statement[] = principalArn
+        ? [{ Effect: "Allow", Principal: { AWS: principalArn }, Action: "sts:AssumeRole" }]
+        : [{ Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }];
+      return policyDocument(trustStatements);
+    });
+    const role = new aws.iam.Role(
+      name,
+      { name: roleName, assumeRolePolicy: trust, maxSessionDuration: 3600 },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-policy`,
+      { role: role.id, policy: policyDocument(statements) },
+      { parent: this },
+    );
+    return role;
+  }
+}

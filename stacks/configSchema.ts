@@ -1,0 +1,87 @@
+// The typed shape of a stack's configuration, after validation. Raw values come from Pulumi
+// config (namespace CONFIG_NAMESPACE); see Pulumi.yaml for the documentation of every key.
+import type { EventKind } from "../handlers/notifier/settings";
+
+export const CONFIG_NAMESPACE = "security-guard";
+
+export type StackRole = "hub" | "spoke";
+
+export interface CommonConfig {
+  /** The stack file the values came from, for error messages ("Pulumi.hub.yaml"). */
+  stackFile: string;
+  role: StackRole;
+  accountId: string;
+  accountName?: string;
+  regions: string[];
+  /** Role in the target account that the deploying identity assumes (DESIGN.md section 2). */
+  deployRoleArn: string;
+  logRetentionDays: number;
+  tags: Record<string, string>;
+}
+
+export interface SlackRouteConfig {
+  webhook: string;
+  accounts?: string[];
+  kinds?: EventKind[];
+}
+
+export interface RemediationConfig {
+  enabled: boolean;
+  dryRun: boolean;
+  dryRunAccounts: string[];
+  exemptTagKey: string;
+  configRuleNames: string[];
+}
+
+export type ChatopsAccess = "read-only" | "operator";
+
+export interface ChatopsUserConfig {
+  access: ChatopsAccess;
+  accounts: string[];
+}
+
+export interface ChatopsConfig {
+  enabled: boolean;
+  defaultAccount: string;
+  defaultRegion: string;
+  regions: string[];
+  users: Record<string, ChatopsUserConfig>;
+}
+
+export interface HubConfig extends CommonConfig {
+  role: "hub";
+  /** AWS Organizations id (o-...): bus, topic and key policies are scoped to it. */
+  organizationId?: string;
+  /** Account-list mode (no organization id): the accounts allowed to send to the hub. */
+  memberAccounts: string[];
+  accountNames: Record<string, string>;
+  /** Secret: webhook name -> URL; always has "default". Values are only known at deploy time. */
+  slackWebhookNames: string[];
+  slackRoutes: SlackRouteConfig[];
+  remediation: RemediationConfig;
+  chatops: ChatopsConfig;
+}
+
+export interface SpokeConfig extends CommonConfig {
+  role: "spoke";
+  /** Fully qualified hub stack name for the StackReference ("org/security-guard/hub"). */
+  hubStack: string;
+  /** Create the Config recorder and delivery channel (false where one exists, e.g. Control Tower). */
+  createRecorder: boolean;
+  /** The one region that records global resource types (IAM): avoids duplicate items. */
+  globalResourcesRegion: string;
+  /** Optional tag scope for the restricted-ssh rule. */
+  restrictedSshTag?: { key: string; value?: string };
+  /** Create a multi-region CloudTrail trail (off where an organization trail exists). */
+  createTrail: boolean;
+  /** "account": authorize the hub's account-list aggregator; "organization": nothing to do. */
+  aggregation: "organization" | "account";
+}
+
+export type StackConfig = HubConfig | SpokeConfig;
+
+/** Secrets of a hub stack, kept apart from the plain config so they never reach logs or code. */
+export interface HubSecrets<T> {
+  slackWebhooks: T;
+  slackSigningSecret?: T;
+}

@@ -1,0 +1,106 @@
+// The hub stack (infra account, us-east-1): central bus, topics, notifier, remediation, chat-ops,
+// and the organization's Config aggregator.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { HubConfig, HubSecrets } from "./configSchema";
+import { HubOutputs } from "./hubOutputs";
+import { createProviders } from "./providers";
+import { partitionOf } from "./regions";
+import { hubNotify, hubRemediate } from "./eventPatterns";
+import { ConfigAggregator } from "./components/aggregator";
+import { CentralBus } from "./components/centralBus";
+import { Chatops } from "./components/chatops";
+import { HubKey } from "./components/hubKey";
+import { HubTopics } from "./components/hubTopics";
+import { Notifier } from "./components/notifier";
+import { Remediator } from "./components/remediator";
+
+export interface HubResult {
+  outputs: HubOutputs;
+  /** The slash-command URL to paste into the Slack app ("" when chat-ops is off). */
+  slackCommandUrl: pulumi.Output<string>;
+}
+
+export class Hub extends pulumi.ComponentResource {
+  readonly result: HubResult;
+
+  constructor(name: string, config: HubConfig, secrets: HubSecrets<pulumi.Input<string>>, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:hub:Hub", name, {}, opts);
+    const parent = { parent: this };
+    const partition = partitionOf(config.regions[0]);
+    const { key } = new HubKey(`${name}-kms`, { config, partition }, parent);
+    const central = new CentralBus(`${name}-central`, { config, partition }, parent);
+    const topics = new HubTopics(`${name}-topics`, { config, partition, kmsKey: key }, parent);
+
+    const notifyRule = central.rule(`${name}-notify`, "Everything the hub reports to Slack", hubNotify);
+    const notifyPolicy = topics.allowRule(`${name}-events-policy`, notifyRule.arn, config.accountId, partition);
+    new aws.cloudwatch.EventTarget(
+      `${name}-notify-target`,
+      { rule: notifyRule.name, eventBusName: central.bus.name, arn: topics.events.arn },
+      { parent: central, dependsOn: [notifyPolicy] },
+    );
+
+    new Notifier(
+      `${name}-notifier`,
+      {
+        config,
+        partition,
+        kmsKey: key,
+        slackWebhooks: secrets.slackWebhooks,
+        topics: [topics.events, topics.config, topics.alarms],
+      },
+      parent,
+    );
+
+    let remediatorRoleArn: pulumi.Input<string> = "";
+    if (config.remediation.enabled) {
+      const remediateRule = central.rule(
+        `${name}-remediate`,
+        "SSH opened to the world: restricted-ssh NON_COMPLIANT or ingress from 0.0.0.0/0 or ::/0",
+        hubRemediate(config.remediation.configRuleNames),
+      );
+      const remediator = new Remediator(
+        `${name}-remediator`,
+        { config, partition, kmsKey: key, bus: central.bus, rule: remediateRule, configTopic: topics.config },
+        parent,
+      );
+      remediatorRoleArn = remediator.fn.role.arn;
+    }
+
+    let chatopsWorkerRoleArn: pulumi.Input<string> = "";
+    let slackCommandUrl = pulumi.output("");
+    if (config.chatops.enabled) {
+      if (!secrets.slackSigningSecret) throw new Error(`${config.stackFile}: chat-ops is enabled but slackSigningSecret is not set`);
+      const chatops = new Chatops(
+        `${name}-chatops`,
+        { config, partition, kmsKey: key, signingSecret: secrets.slackSigningSecret },
+        parent,
+      );
+      chatopsWorkerRoleArn = chatops.worker.role.arn;
+      slackCommandUrl = chatops.commandUrl;
+    }
+
+    new ConfigAggregator(`${name}-aggregator`, { config, partition }, parent);
+
+    this.result = {
+      outputs: {
+        hubAccountId: config.accountId,
+        busArn: central.bus.arn,
+        configTopicArn: topics.config.arn,
+        alarmTopicArn: topics.alarms.arn,
+        remediatorRoleArn,
+        chatopsWorkerRoleArn,
+        organizationId: config.organizationId ?? "",
+      },
+      slackCommandUrl,
+    };
+    this.registerOutputs({ ...this.result.outputs });
+  }
+}
+
+/** Deploys the hub with explicit providers; returns the stack outputs. */
+export function deployHub(config: HubConfig, secrets: HubSecrets<pulumi.Input<string>>): HubResult {
+  const providers = createProviders(config);
+  const hub = new Hub("hub", config, secrets, { providers: { aws: providers[config.regions[0]] } });
+  return hub.result;
+}

@@ -1,0 +1,39 @@
+// Physical names of what we create. Fixed names let policies, encryption contexts and the
+// spokes' trust policies refer to resources before they exist (DESIGN.md section 3).
+import {
+  CHATOPS_OPERATOR_ROLE_NAME,
+  CHATOPS_READONLY_ROLE_NAME,
+  NAME_PREFIX,
+  REMEDIATION_ROLE_NAME,
+} from "../handlers/shared/constants";
+
+export { CHATOPS_OPERATOR_ROLE_NAME, CHATOPS_READONLY_ROLE_NAME, NAME_PREFIX, REMEDIATION_ROLE_NAME };
+
+/** The central event bus in the hub account, us-east-1. */
+export const HUB_BUS_NAME = `${NAME_PREFIX}-events`;
+
+/** The managed Config rule every spoke region deploys (source identifier INCOMING_SSH_DISABLED). */
+export const RESTRICTED_SSH_RULE_NAME = `${NAME_PREFIX}-restricted-ssh`;
+
+/** Lambda function names in the hub (also the KMS encryption context LambdaFunctionName). */
+export const FUNCTION_NAMES = {
+  notifier: `${NAME_PREFIX}-notifier`,
+  remediator: `${NAME_PREFIX}-remediator`,
+  chatopsAck: `${NAME_PREFIX}-chatops-ack`,
+  chatopsWorker: `${NAME_PREFIX}-chatops-worker`,
+} as const;
+
+export type FunctionKey = keyof typeof FUNCTION_NAMES;
+
+/** Role names of the hub's functions: spokes trust these exact ARNs. */
+export function functionRoleName(fn: string): string {
+  return `${fn}-role`;
+}
+
+/** Role in each spoke that EventBridge uses to put events on the hub bus. */
+export const FORWARDER_ROLE_NAME = `${NAME_PREFIX}-forwarder`;
+/** Role AWS Config uses in each spoke. */
+export const CONFIG_ROLE_NAME = `${NAME_PREFIX}-config`;
+
+/** Tag that marks an SNS topic as unencrypted on purpose; its value says why (the policy pack requires one). */
+export const SNS_ENCRYPTION_EXEMPT_TAG = `${NAME_PREFIX}:encryption-exempt`;

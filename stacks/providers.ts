@@ -1,0 +1,24 @@
+// One explicit provider per account and region, assuming the deploy role in that account
+// (DESIGN.md section 2). Nothing we create may fall back to the default provider.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CommonConfig } from "./configSchema";
+
+export type RegionProviders = Record<string, aws.Provider>;
+
+export function createProviders(config: CommonConfig, parent?: pulumi.Resource): RegionProviders {
+  const providers: RegionProviders = {};
+  for (const region of config.regions) {
+    providers[region] = new aws.Provider(
+      `${config.accountId}-${region}`,
+      {
+        region: region as aws.Region,
+        allowedAccountIds: [config.accountId],
+        assumeRoles: [{ roleArn: config.deployRoleArn, sessionName: "security-guard-deploy" }],
+        defaultTags: { tags: { "managed-by": "security-guard", ...config.tags } },
+      },
+      { parent },
+    );
+  }
+  return providers;
+}

@@ -1,0 +1,100 @@
+// A spoke stack (one service account, several regions): AWS Config with restricted-ssh, event
+// forwarding to the hub, and the roles the hub's functions assume.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SpokeConfig } from "./configSchema";
+import { HubReference } from "./hubOutputs";
+import { createProviders } from "./providers";
+import { IAM_EVENTS_REGION, partitionOf } from "./regions";
+import { NAME_PREFIX } from "./names";
+import { SpokeRegion } from "./components/spokeRegion";
+import { SpokeRoles } from "./components/spokeRoles";
+
+export interface SpokeResult {
+  accountId: string;
+  regions: string[];
+  forwarderRoleArn: pulumi.Output<string>;
+}
+
+export class Spoke extends pulumi.ComponentResource {
+  readonly result: SpokeResult;
+
+  constructor(name: string, config: SpokeConfig, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:spoke:Spoke", name, {}, opts);
+    const partition = partitionOf(config.regions[0]);
+    const providers = createProviders(config, this);
+    const primary = providers[IAM_EVENTS_REGION] ?? providers[config.regions[0]];
+    const hub = new HubReference(config.hubStack, { parent: this }).all();
+
+    const roles = new SpokeRoles(`${name}-account`, { config, partition, hub }, { parent: this, providers: { aws: primary } });
+    for (const region of config.regions) {
+      new SpokeRegion(
+        `${name}-${region}`,
+        {
+          config,
+          region,
+          hubAccountId: hub.hubAccountId,
+          hubBusArn: hub.busArn,
+          hubConfigTopicArn: hub.configTopicArn,
+          forwarderRole: roles.forwarderRole,
+          configRole: roles.configRole,
+          deliveryBucket: roles.deliveryBucket,
+        },
+        { parent: this, providers: { aws: providers[region] } },
+      );
+    }
+    if (config.createTrail) createTrail(`${name}-trail`, config, roles.deliveryBucket, { parent: this, provider: primary });
+    this.result = { accountId: config.accountId, regions: config.regions, forwarderRoleArn: roles.forwarderRole.arn };
+    this.registerOutputs({});
+  }
+}
+
+/** A multi-region management-event trail, for accounts without an organization trail. */
+function createTrail(name: string, config: SpokeConfig, bucket: aws.s3.Bucket, opts: pulumi.CustomResourceOptions) {
+  const partition = partitionOf(config.regions[0]);
+  const sourceArn = `arn:${partition}:cloudtrail:${IAM_EVENTS_REGION}:${config.accountId}:trail/${NAME_PREFIX}`;
+  const policy = new aws.s3.BucketPolicy(
+    `${name}-bucket-policy`,
+    {
+      bucket: bucket.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "CloudTrailAclCheck",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:GetBucketAcl",
+            Resource: bucket.arn,
+            Condition: { StringEquals: { "aws:SourceArn": sourceArn } },
+          },
+          {
+            Sid: "CloudTrailWrite",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${bucket.arn}/cloudtrail/AWSLogs/${config.accountId}/*`,
+            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": sourceArn } },
+          },
+        ],
+      }),
+    },
+    opts,
+  );
+  return new aws.cloudtrail.Trail(
+    name,
+    {
+      name: NAME_PREFIX,
+      s3BucketName: bucket.bucket,
+      s3KeyPrefix: "cloudtrail",
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+    },
+    { ...opts, dependsOn: [policy] },
+  );
+}
+
+export function deploySpoke(config: SpokeConfig): SpokeResult {
+  return new Spoke("spoke", config).result;
+}

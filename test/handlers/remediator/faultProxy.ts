@@ -1,0 +1,85 @@
+// A loopback HTTP proxy in front of moto that answers chosen AWS calls with scripted faults.
+// Hand-scripted because moto cannot produce them on demand: it never throttles, never denies
+// sts:AssumeRole unless IAM auth is switched on for the whole (shared) server, and rejects an
+// unknown bus with an exception instead of a per-entry PutEvents failure. Every other request
+// is forwarded unchanged, so the handler still talks to the real emulator.
+import * as http from "http";
+import { AddressInfo } from "net";
+
+export interface Fault {
+  /** AWS action: "DescribeSecurityGroups", "AssumeRole", "PutEvents", ... */
+  action: string;
+  /** How many matching requests get the fault (then they pass through). Infinity for all. */
+  times: number;
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+export interface FaultProxy {
+  url: string;
+  /** Requests seen per action (faulted and forwarded). */
+  counts: Record<string, number>;
+  close(): Promise<void>;
+}
+
+/** EC2 query-protocol error body (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). */
+export function ec2Error(code: string, message: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>`;
+}
+
+/** STS (AWS query protocol) error body. */
+export function stsError(code: string, message: string): string {
+  return `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
+}
+
+function actionOf(req: http.IncomingMessage, body: string): string {
+  const target = req.headers["x-amz-target"];
+  if (typeof target === "string") return target.split(".").pop() ?? target;
+  return new URLSearchParams(body).get("Action") ?? "";
+}
+
+export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promise<FaultProxy> {
+  const target = new URL(targetUrl);
+  const counts: Record<string, number> = {};
+  const remaining = faults.map((f) => ({ ...f }));
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks);
+      const action = actionOf(req, raw.toString("utf8"));
+      counts[action] = (counts[action] ?? 0) + 1;
+      const fault = remaining.find((f) => f.action === action && f.times > 0);
+      if (fault) {
+        fault.times -= 1;
+        res.writeHead(fault.status, { "content-type": fault.contentType ?? "text/xml" });
+        res.end(fault.body);
+        return;
+      }
+      const fwd = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      fwd.on("error", (err) => {
+        res.writeHead(502);
+        res.end(String(err));
+      });
+      fwd.end(raw);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    counts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

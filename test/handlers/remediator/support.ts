@@ -1,0 +1,324 @@
+// Shared fixtures for the remediator tests: spoke-side EC2 access through an assumed role, a report
+// sink (hub bus -> rule -> SQS) to read the published reports back from moto, and event builders.
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  IpPermission,
+} from "@aws-sdk/client-ec2";
+import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { REMEDIATION_ROLE_NAME } from "../../../handlers/shared/constants";
+import type { RemediatorSettings } from "../../../handlers/remediator";
+import { MOTO_DEFAULT_ACCOUNT } from "../../helpers/moto";
+
+export const HUB = MOTO_DEFAULT_ACCOUNT;
+export const SPOKE = "210987654321";
+export const SPOKE2 = "333344445555";
+export const SEOUL = "ap-northeast-2";
+export const TOKYO = "ap-northeast-1";
+export const REPORT_BUS = "security-guard-hub";
+export const RULE = "security-guard-restricted-ssh";
+
+export function settings(overrides: Partial<RemediatorSettings> = {}): RemediatorSettings {
+  return {
+    roleName: REMEDIATION_ROLE_NAME,
+    dryRun: false,
+    dryRunAccounts: [],
+    exemptTagKey: "security-guard:ssh-exempt",
+    configRuleNames: [RULE, "restricted-ssh"],
+    reportBus: REPORT_BUS,
+    retry: { maxAttempts: 3, baseDelayMs: 1 },
+    ...overrides,
+  };
+}
+
+/** An EC2 client acting in `account` the way the handler does: through the spoke role. */
+export async function spokeEc2(account: string, region: string): Promise<EC2Client> {
+  const sts = new STSClient({});
+  const out = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${REMEDIATION_ROLE_NAME}`, RoleSessionName: "test-verify" }),
+  );
+  sts.destroy();
+  const c = out.Credentials!;
+  return new EC2Client({
+    region,
+    credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+  });
+}
+
+export async function createGroup(
+  ec2: EC2Client,
+  name: string,
+  permissions: IpPermission[],
+  tags: Record<string, string> = {},
+): Promise<string> {
+  const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  const g = await ec2.send(
+    new CreateSecurityGroupCommand({
+      GroupName: name,
+      Description: `test group ${name}`,
+      ...(tagList.length ? { TagSpecifications: [{ ResourceType: "security-group", Tags: tagList }] } : {}),
+    }),
+  );
+  if (permissions.length) {
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: g.GroupId, IpPermissions: permissions }));
+  }
+  return g.GroupId!;
+}
+
+export async function deleteGroup(ec2: EC2Client, groupId: string): Promise<void> {
+  await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+}
+
+/** The group's ingress as sorted "proto from-to cidr" lines, one per CIDR, for exact assertions. */
+export async function ingress(ec2: EC2Client, groupId: string): Promise<string[]> {
+  const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+  const lines: string[] = [];
+  for (const p of out.SecurityGroups![0].IpPermissions ?? []) {
+    const ports = p.IpProtocol === "-1" ? "all" : `${p.FromPort}-${p.ToPort}`;
+    for (const r of p.IpRanges ?? []) lines.push(`${p.IpProtocol} ${ports} ${r.CidrIp}`);
+    for (const r of p.Ipv6Ranges ?? []) lines.push(`${p.IpProtocol} ${ports} ${r.CidrIpv6}`);
+  }
+  return lines.sort();
+}
+
+export const tcp = (from: number, to: number, v4: string[] = [], v6: string[] = []): IpPermission => ({
+  IpProtocol: "tcp",
+  FromPort: from,
+  ToPort: to,
+  IpRanges: v4.map((CidrIp) => ({ CidrIp })),
+  Ipv6Ranges: v6.map((CidrIpv6) => ({ CidrIpv6 })),
+});
+
+export interface ReceivedReport {
+  source: string;
+  detailType: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+export interface ReportSink {
+  busArn: string;
+  /** Every report delivered so far (drains the queue). */
+  drain(): Promise<ReceivedReport[]>;
+}
+
+/** Hub bus with a rule sending remediation reports to an SQS queue, as the notifier's rule would. */
+export async function reportSink(): Promise<ReportSink> {
+  const eb = new EventBridgeClient({ region: "us-east-1" });
+  const sqs = new SQSClient({ region: "us-east-1" });
+  const bus = await eb.send(new CreateEventBusCommand({ Name: REPORT_BUS }));
+  const q = await sqs.send(new CreateQueueCommand({ QueueName: "remediation-reports" }));
+  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl, AttributeNames: ["QueueArn"] }));
+  await eb.send(
+    new PutRuleCommand({
+      Name: "reports",
+      EventBusName: REPORT_BUS,
+      EventPattern: JSON.stringify({ source: ["security-guard.remediation"], "detail-type": ["SSH Remediation Result"] }),
+    }),
+  );
+  await eb.send(
+    new PutTargetsCommand({ Rule: "reports", EventBusName: REPORT_BUS, Targets: [{ Id: "q", Arn: attrs.Attributes!.QueueArn }] }),
+  );
+  eb.destroy();
+  return {
+    busArn: bus.EventBusArn!,
+    drain: async () => {
+      const got: ReceivedReport[] = [];
+      for (;;) {
+        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+        if (!out.Messages?.length) return got;
+        for (const m of out.Messages) {
+          const ev = JSON.parse(m.Body!);
+          got.push({ source: ev.source, detailType: ev["detail-type"], resources: ev.resources, detail: ev.detail });
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: q.QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+        }
+      }
+    },
+  };
+}
+
+// ---- event builders (shapes from real deliveries; see handlers/remediator/triggers.ts for docs) ----
+
+export function configNotification(o: { account: string; region: string; groupId: string; compliance?: string; rule?: string }) {
+  return {
+    resourceId: o.groupId,
+    awsRegion: o.region,
+    awsAccountId: o.account,
+    configRuleName: o.rule ?? RULE,
+    recordVersion: "1.0",
+    configRuleARN: `arn:aws:config:${o.region}:${o.account}:config-rule/config-rule-abc123`,
+    messageType: "ComplianceChangeNotification",
+    newEvaluationResult: {
+      evaluationResultIdentifier: {
+        evaluationResultQualifier: { configRuleName: o.rule ?? RULE, resourceType: "AWS::EC2::SecurityGroup", resourceId: o.groupId },
+        orderingTimestamp: "2026-05-01T10:00:00.000Z",
+      },
+      complianceType: o.compliance ?? "NON_COMPLIANT",
+      resultRecordedTime: "2026-05-01T10:00:05.000Z",
+      configRuleInvokedTime: "2026-05-01T10:00:04.000Z",
+    },
+    oldEvaluationResult: { complianceType: "COMPLIANT" },
+    notificationCreationTime: "2026-05-01T10:00:06.000Z",
+    resourceType: "AWS::EC2::SecurityGroup",
+  };
+}
+
+export function configEvent(o: { id?: string; account: string; region: string; groupId: string; compliance?: string; rule?: string }) {
+  return {
+    version: "0",
+    id: o.id ?? "11111111-2222-3333-4444-555555555555",
+    "detail-type": "Config Rules Compliance Change",
+    source: "aws.config",
+    account: o.account,
+    time: "2026-05-01T10:00:06Z",
+    region: o.region,
+    resources: [],
+    detail: configNotification(o),
+  };
+}
+
+export function snsEvent(messages: Array<{ id: string; body: unknown }>) {
+  return {
+    Records: messages.map((m) => ({
+      EventSource: "aws:sns",
+      EventVersion: "1.0",
+      EventSubscriptionArn: `arn:aws:sns:us-east-1:${HUB}:config-topic:0b9d2d4e-0000-0000-0000-000000000000`,
+      Sns: {
+        Type: "Notification",
+        MessageId: m.id,
+        TopicArn: `arn:aws:sns:us-east-1:${HUB}:config-topic`,
+        Subject: "[AWS Config:us-east-1] AWS::EC2::SecurityGroup sg is NON_COMPLIANT",
+        Message: typeof m.body === "string" ? m.body : JSON.stringify(m.body),
+        Timestamp: "2026-05-01T10:00:07.000Z",
+        MessageAttributes: {},
+      },
+    })),
+  };
+}
+
+const ACTOR = "arn:aws:sts::210987654321:assumed-role/Developer/alice@example.com";
+
+function cloudTrailEvent(o: { account: string; region: string; eventName: string; requestParameters: unknown; errorCode?: string; eventID?: string }) {
+  return {
+    version: "0",
+    id: "99999999-8888-7777-6666-555555555555",
+    "detail-type": "AWS API Call via CloudTrail",
+    source: "aws.ec2",
+    account: o.account,
+    time: "2026-05-01T09:59:58Z",
+    region: o.region,
+    resources: [],
+    detail: {
+      eventVersion: "1.09",
+      userIdentity: { type: "AssumedRole", principalId: "AROAEXAMPLE:alice@example.com", arn: ACTOR, accountId: o.account },
+      eventTime: "2026-05-01T09:59:57Z",
+      eventSource: "ec2.amazonaws.com",
+      eventName: o.eventName,
+      awsRegion: o.region,
+      sourceIPAddress: "203.0.113.10",
+      userAgent: "aws-cli/2.15.0",
+      requestParameters: o.requestParameters,
+      responseElements: o.errorCode ? null : { requestId: "r-1", _return: true },
+      ...(o.errorCode ? { errorCode: o.errorCode, errorMessage: "You are not authorized to perform this operation." } : {}),
+      requestID: "r-1",
+      eventID: o.eventID ?? "ct-event-0001",
+      readOnly: false,
+      eventType: "AwsApiCall",
+      managementEvent: true,
+      recipientAccountId: o.account,
+      eventCategory: "Management",
+    },
+  };
+}
+
+export const CLOUDTRAIL_ACTOR = ACTOR;
+
+export function authorizeEvent(o: {
+  account: string;
+  region: string;
+  groupId: string;
+  permissions: Array<{ proto: string; from?: number; to?: number; v4?: string[]; v6?: string[] }>;
+  errorCode?: string;
+  eventID?: string;
+}) {
+  return cloudTrailEvent({
+    ...o,
+    eventName: "AuthorizeSecurityGroupIngress",
+    requestParameters: {
+      groupId: o.groupId,
+      ipPermissions: {
+        items: o.permissions.map((p) => ({
+          ipProtocol: p.proto,
+          ...(p.from !== undefined ? { fromPort: p.from, toPort: p.to } : {}),
+          groups: {},
+          ipRanges: p.v4 ? { items: p.v4.map((cidrIp) => ({ cidrIp })) } : {},
+          ipv6Ranges: p.v6 ? { items: p.v6.map((cidrIpv6) => ({ cidrIpv6 })) } : {},
+          prefixListIds: {},
+        })),
+      },
+    },
+  });
+}
+
+export function modifyEvent(o: {
+  account: string;
+  region: string;
+  groupId: string;
+  rule: { IpProtocol: string; FromPort: number; ToPort: number; CidrIpv4?: string; CidrIpv6?: string };
+}) {
+  return cloudTrailEvent({
+    ...o,
+    eventName: "ModifySecurityGroupRules",
+    eventID: "ct-event-0002",
+    requestParameters: {
+      ModifySecurityGroupRulesRequest: {
+        GroupId: o.groupId,
+        SecurityGroupRule: { SecurityGroupRuleId: "sgr-0123456789abcdef0", tag: 1, SecurityGroupRule: o.rule },
+      },
+    },
+  });
+}
+
+/** Captures the handler's JSON log lines (and keeps test output readable). Call restore() after. */
+export function captureLogs(): { lines: Array<Record<string, unknown>>; restore(): void } {
+  const saved = { log: console.log, warn: console.warn, error: console.error };
+  const lines: Array<Record<string, unknown>> = [];
+  const grab = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    try {
+      lines.push(JSON.parse(text));
+    } catch {
+      lines.push({ raw: text });
+    }
+  };
+  console.log = grab;
+  console.warn = grab;
+  console.error = grab;
+  return {
+    lines,
+    restore: () => Object.assign(console, saved),
+  };
+}
+
+/** Ids of the group's ingress rules keyed like ingress(): "tcp 22-22 0.0.0.0/0". */
+export async function ruleIds(ec2: EC2Client, groupId: string): Promise<Record<string, string>> {
+  const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [groupId] }] }));
+  const ids: Record<string, string> = {};
+  for (const r of out.SecurityGroupRules ?? []) {
+    if (r.IsEgress) continue;
+    const ports = r.IpProtocol === "-1" ? "all" : `${r.FromPort}-${r.ToPort}`;
+    ids[`${r.IpProtocol} ${ports} ${r.CidrIpv4 ?? r.CidrIpv6}`] = r.SecurityGroupRuleId!;
+  }
+  return ids;
+}
+
+export async function vpcOf(ec2: EC2Client, groupId: string): Promise<string> {
+  const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+  return out.SecurityGroups![0].VpcId!;
+}
