@@ -11,14 +11,17 @@ export const configRecorderAllSupported: ResourceValidationPolicy = {
   description: "AWS Config recorders must record all supported resource types, without exclusions.",
   enforcementLevel: "mandatory",
   severity: "medium",
-  remediationSteps: "Set recordingGroup.allSupported = true and remove resourceTypes/exclusionByResourceTypes.",
+  remediationSteps:
+    "Set recordingGroup.allSupported = true and remove resourceTypes/exclusionByResourceTypes.",
   validateResource: validateTypes([T.configRecorder], (props, _args, report) => {
     const group = block(props.recordingGroup);
     // No recording group: AWS records all supported resource types (API default).
     if (group === undefined || isUnknown(group)) return;
     const all = group.allSupported;
     if (!isUnknown(all) && all !== true) {
-      report("recordingGroup.allSupported is not true: the recorder records only a subset of resource types.");
+      report(
+        "recordingGroup.allSupported is not true: the recorder records only a subset of resource types.",
+      );
     }
     const exclusions = list(group.exclusionByResourceTypes);
     if (Array.isArray(exclusions)) {
@@ -34,7 +37,9 @@ export const configRecorderAllSupported: ResourceValidationPolicy = {
       for (const st of strategies) {
         const useOnly = isRecord(st) ? st.useOnly : undefined;
         if (typeof useOnly === "string" && useOnly !== "ALL_SUPPORTED_RESOURCE_TYPES") {
-          report(`recordingGroup.recordingStrategies useOnly is ${useOnly}, not ALL_SUPPORTED_RESOURCE_TYPES.`);
+          report(
+            `recordingGroup.recordingStrategies useOnly is ${useOnly}, not ALL_SUPPORTED_RESOURCE_TYPES.`,
+          );
         }
       }
     }

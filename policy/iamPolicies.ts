@@ -32,7 +32,9 @@ export const iamNoWildcardAction: ResourceValidationPolicy = {
           report(`${ref.where} ${statementLabel(s)} allows action "*".`);
         }
         if (s.notActions.length > 0) {
-          report(`${ref.where} ${statementLabel(s)} uses NotAction in an Allow statement, which allows every other action.`);
+          report(
+            `${ref.where} ${statementLabel(s)} uses NotAction in an Allow statement, which allows every other action.`,
+          );
         }
       }
     }
@@ -88,7 +90,9 @@ export const iamTrustSpecificPrincipals: ResourceValidationPolicy = {
       if (!isAllow(s)) continue;
       const label = statementLabel(s);
       if (s.notPrincipal !== undefined) {
-        report(`assumeRolePolicy ${label} uses NotPrincipal in an Allow statement, which trusts everyone else.`);
+        report(
+          `assumeRolePolicy ${label} uses NotPrincipal in an Allow statement, which trusts everyone else.`,
+        );
       }
       for (const p of principalValues(s.principal, "AWS")) {
         if (isUnknown(p)) continue;

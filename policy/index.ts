@@ -5,5 +5,6 @@ import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies } from "./policies";
 new PolicyPack(PACK_NAME, {
   policies,
   enforcementLevel: PACK_ENFORCEMENT_LEVEL,
-  description: "AWS security guard: hub and spoke guard rails (SSH, secrets, encryption, IAM, Config, stack shape).",
+  description:
+    "AWS security guard: hub and spoke guard rails (SSH, secrets, encryption, IAM, Config, stack shape).",
 });

@@ -48,11 +48,17 @@ export const lambdaHasFailureDestination: StackValidationPolicy = {
       const mine = configs.filter(
         (c) =>
           dependsOn(c.config.resource, fn.resource, "functionName") ||
-          (typeof c.functionName === "string" && typeof name === "string" && namesFunction(c.functionName, name)),
+          (typeof c.functionName === "string" &&
+            typeof name === "string" &&
+            namesFunction(c.functionName, name)),
       );
       if (mine.some((c) => isUnknown(c.destination) || nonEmptyString(c.destination))) continue;
       // An invoke config we cannot tie to a function yet might be this function's: cannot judge.
-      if (configs.some((c) => isUnknown(c.functionName) && !isUnknown(c.destination) && nonEmptyString(c.destination)))
+      if (
+        configs.some(
+          (c) => isUnknown(c.functionName) && !isUnknown(c.destination) && nonEmptyString(c.destination),
+        )
+      )
         continue;
       report(
         `Lambda function ${name === undefined ? fn.resource.name : name} has no deadLetterConfig.targetArn and no FunctionEventInvokeConfig with destinationConfig.onFailure.destination.`,
@@ -79,7 +85,10 @@ export const lambdaLogGroupRetention: StackValidationPolicy = {
       const name = functionName(fn);
       if (name === "unknown") continue;
       if (name === undefined) {
-        report(`Lambda function ${fn.resource.name} has no explicit name, so its log group cannot be declared.`, fn.resource.urn);
+        report(
+          `Lambda function ${fn.resource.name} has no explicit name, so its log group cannot be declared.`,
+          fn.resource.urn,
+        );
         continue;
       }
       const logging = block(fn.props.loggingConfig);
@@ -103,7 +112,10 @@ export const lambdaLogGroupRetention: StackValidationPolicy = {
         const days = g.props.retentionInDays;
         if (isUnknown(days)) continue;
         if (typeof days !== "number" || !(days > 0)) {
-          report(`Log group ${groupName} of Lambda function ${name} has no retentionInDays (logs never expire).`, g.resource.urn);
+          report(
+            `Log group ${groupName} of Lambda function ${name} has no retentionInDays (logs never expire).`,
+            g.resource.urn,
+          );
         }
       }
     }
@@ -116,10 +128,12 @@ export interface RuntimePinnedConfig {
 
 export const lambdaRuntimePinned: ResourceValidationPolicy = {
   name: "lambda-runtime-pinned",
-  description: "Every Lambda function sets an explicit, allowed runtime that is not ignored by ignoreChanges.",
+  description:
+    "Every Lambda function sets an explicit, allowed runtime that is not ignored by ignoreChanges.",
   enforcementLevel: "mandatory",
   severity: "medium",
-  remediationSteps: "Pass `runtime` explicitly (aws.lambda.Runtime.NodeJS22dX) to the function or CallbackFunction.",
+  remediationSteps:
+    "Pass `runtime` explicitly (aws.lambda.Runtime.NodeJS22dX) to the function or CallbackFunction.",
   configSchema: {
     properties: {
       allowedRuntimes: {
@@ -131,7 +145,10 @@ export const lambdaRuntimePinned: ResourceValidationPolicy = {
     },
   },
   validateResource: validateTypes([T.lambdaFunction], (props, args, report) => {
-    const { allowedRuntimes } = configWithDefaults<RuntimePinnedConfig>(lambdaRuntimePinned.configSchema, args.getConfig());
+    const { allowedRuntimes } = configWithDefaults<RuntimePinnedConfig>(
+      lambdaRuntimePinned.configSchema,
+      args.getConfig(),
+    );
     if (props.packageType === "Image") return; // container images carry their own runtime
     // CallbackFunction adds ignoreChanges: ["runtime"] when the caller passed no runtime.
     if ((args.opts?.ignoreChanges ?? []).includes("runtime")) {

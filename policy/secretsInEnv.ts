@@ -19,7 +19,11 @@ export interface SecretsInEnvConfig {
 }
 
 /** Why a variable looks like a plaintext secret, or undefined. Never echoes the value. */
-export function plaintextSecretReason(name: string, value: unknown, config: SecretsInEnvConfig): string | undefined {
+export function plaintextSecretReason(
+  name: string,
+  value: unknown,
+  config: SecretsInEnvConfig,
+): string | undefined {
   if (isUnknown(value) || typeof value !== "string" || value.trim() === "") return undefined;
   if (SLACK_WEBHOOK_URL.test(value)) return "holds a Slack webhook URL";
   if (SLACK_TOKEN.test(value)) return "holds a Slack token";

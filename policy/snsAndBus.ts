@@ -62,7 +62,7 @@ export const busAndTopicPoliciesScoped: ResourceValidationPolicy = {
   severity: "high",
   remediationSteps:
     "Add a condition on aws:PrincipalOrgID (or aws:SourceAccount/aws:SourceOrgID for services), or list account principals.",
-  validateResource: validateTypes(BUS_AND_TOPIC_POLICY_TYPES, (props, args, report) => {
+  validateResource: validateTypes(BUS_AND_TOPIC_POLICY_TYPES, (props, _args, report) => {
     const doc = parsePolicyDocument(props.policy);
     if (doc.kind !== "ok") return;
     for (const s of doc.statements) {

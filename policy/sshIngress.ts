@@ -89,17 +89,21 @@ export const noPublicSshIngress: ResourceValidationPolicy = {
   description: "Security groups must not allow SSH (TCP 22, or all traffic) from 0.0.0.0/0 or ::/0.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Restrict the source to known CIDR ranges or a security group, or use SSM Session Manager.",
-  validateResource: validateTypes([T.securityGroup, T.securityGroupRule, T.vpcIngressRule], (props, args, report) => {
-    for (const perm of permissions(args.type, props)) {
-      if (!coversSsh(perm.protocol, perm.fromPort, perm.toPort)) continue;
-      const world = perm.cidrs.filter(isWorldCidr);
-      if (world.length === 0) continue;
-      const ports =
-        String(perm.protocol) === "-1" || String(perm.protocol).toLowerCase() === "all"
-          ? "all traffic"
-          : `TCP ${String(perm.fromPort)}-${String(perm.toPort)}`;
-      report(`${args.type} ${perm.where} opens SSH (${ports}) to ${world.join(", ")}.`);
-    }
-  }),
+  remediationSteps:
+    "Restrict the source to known CIDR ranges or a security group, or use SSM Session Manager.",
+  validateResource: validateTypes(
+    [T.securityGroup, T.securityGroupRule, T.vpcIngressRule],
+    (props, args, report) => {
+      for (const perm of permissions(args.type, props)) {
+        if (!coversSsh(perm.protocol, perm.fromPort, perm.toPort)) continue;
+        const world = perm.cidrs.filter(isWorldCidr);
+        if (world.length === 0) continue;
+        const ports =
+          String(perm.protocol) === "-1" || String(perm.protocol).toLowerCase() === "all"
+            ? "all traffic"
+            : `TCP ${String(perm.fromPort)}-${String(perm.toPort)}`;
+        report(`${args.type} ${perm.where} opens SSH (${ports}) to ${world.join(", ")}.`);
+      }
+    },
+  ),
 };

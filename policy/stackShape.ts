@@ -42,7 +42,8 @@ function forwardingProblem(target: PlainResource, hubRegion: string): string | u
   if (isUnknown(arn)) return undefined;
   const m = typeof arn === "string" ? EVENT_BUS_ARN.exec(arn) : null;
   if (!m) return `target ${target.resource.name} (${String(arn)}) is not an event bus ARN`;
-  if (m[1] !== hubRegion) return `target ${target.resource.name} sends to ${m[1]}, not the hub bus in ${hubRegion}`;
+  if (m[1] !== hubRegion)
+    return `target ${target.resource.name} sends to ${m[1]}, not the hub bus in ${hubRegion}`;
   if (providerAccounts(target.resource.provider).includes(m[2])) {
     return `target ${target.resource.name} sends to a bus in this spoke's own account ${m[2]}`;
   }
@@ -67,7 +68,11 @@ export const spokeStackShape: StackValidationPolicy = {
   severity: "high",
   configSchema: {
     properties: {
-      hubRegion: { type: "string", default: "us-east-1", description: "Region of the hub's central event bus." },
+      hubRegion: {
+        type: "string",
+        default: "us-east-1",
+        description: "Region of the hub's central event bus.",
+      },
       regionsWithExistingRecorder: {
         type: "array",
         items: { type: "string" },
@@ -102,7 +107,8 @@ export const spokeStackShape: StackValidationPolicy = {
       const pattern = parsePattern(rule.props.eventPattern);
       return {
         rule,
-        kinds: pattern === "unknown" ? "unknown" : pattern ? forwardedKinds(pattern) : new Set<ForwardedKind>(),
+        kinds:
+          pattern === "unknown" ? "unknown" : pattern ? forwardedKinds(pattern) : new Set<ForwardedKind>(),
         targets: targetsOf(rule, targets),
       };
     });
@@ -118,10 +124,16 @@ export const spokeStackShape: StackValidationPolicy = {
         report(`Region ${region}: no AWS Config recorder (aws:cfg/recorder:Recorder).`, spoke.urn);
       }
       if (!existing && !channels.some((r) => inRegion(r, region))) {
-        report(`Region ${region}: no AWS Config delivery channel (aws:cfg/deliveryChannel:DeliveryChannel).`, spoke.urn);
+        report(
+          `Region ${region}: no AWS Config delivery channel (aws:cfg/deliveryChannel:DeliveryChannel).`,
+          spoke.urn,
+        );
       }
       if (!sshRules.some((r) => inRegion(r, region))) {
-        report(`Region ${region}: no AWS Config rule with source INCOMING_SSH_DISABLED (restricted-ssh).`, spoke.urn);
+        report(
+          `Region ${region}: no AWS Config rule with source INCOMING_SSH_DISABLED (restricted-ssh).`,
+          spoke.urn,
+        );
       }
       for (const kind of ["sg", "config", "alarm"] as const) {
         const candidates = rules.filter(
@@ -187,9 +199,15 @@ export const hubStackShape: StackValidationPolicy = {
   validateStack: (args, report) => {
     const hub: PolicyResource | undefined = args.resources.find((r) => r.type === T.hubComponent);
     if (!hub) return args.notApplicable("Not a hub stack (no security-guard:hub:Hub component)");
-    const { hubRegion } = configWithDefaults<{ hubRegion: string }>(hubStackShape.configSchema, args.getConfig());
+    const { hubRegion } = configWithDefaults<{ hubRegion: string }>(
+      hubStackShape.configSchema,
+      args.getConfig(),
+    );
     if (ofType(args.resources, T.configAggregator).length === 0) {
-      report("The hub has no AWS Config aggregator (aws:cfg/configurationAggregator:ConfigurationAggregator).", hub.urn);
+      report(
+        "The hub has no AWS Config aggregator (aws:cfg/configurationAggregator:ConfigurationAggregator).",
+        hub.urn,
+      );
     }
     const buses = ofType(args.resources, T.eventBus).filter((b) => inRegion(b, hubRegion));
     if (buses.length === 0) {

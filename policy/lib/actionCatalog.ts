@@ -34,10 +34,12 @@ const ACTION_FORMAT = /^([A-Za-z0-9*?-]+):([A-Za-z0-9*?_-]+)$/;
 
 export function createActionCatalog(dataDir = packageDataDir()): ActionCatalog {
   const cache: { services?: string[]; actions: Map<string, string[]> } = { actions: new Map() };
-  const readJson = (...parts: string[]): unknown => JSON.parse(fs.readFileSync(path.join(dataDir, ...parts), "utf8"));
+  const readJson = (...parts: string[]): unknown =>
+    JSON.parse(fs.readFileSync(path.join(dataDir, ...parts), "utf8"));
 
   const services = (): string[] => {
-    if (!cache.services) cache.services = Object.keys(readJson("serviceNames.json") as Record<string, string>);
+    if (!cache.services)
+      cache.services = Object.keys(readJson("serviceNames.json") as Record<string, string>);
     return cache.services;
   };
   const actions = (service: string): string[] => {
@@ -59,7 +61,10 @@ export function createActionCatalog(dataDir = packageDataDir()): ActionCatalog {
     const servicePattern = globToRegExp(servicePart);
     const matchingServices = services().filter((s) => servicePattern.test(s));
     if (matchingServices.length === 0) {
-      return { ok: false, reason: `service prefix "${servicePart}" (in "${action}") is not in AWS's action catalog` };
+      return {
+        ok: false,
+        reason: `service prefix "${servicePart}" (in "${action}") is not in AWS's action catalog`,
+      };
     }
     if (actionPart === "*") return { ok: true };
     const actionPattern = globToRegExp(actionPart);

@@ -5,7 +5,7 @@ import type { PolicyConfigSchema } from "@pulumi/policy";
 
 export function configWithDefaults<T extends object>(
   schema: PolicyConfigSchema | undefined,
-  given: Record<string, unknown> | undefined,
+  given: object | undefined,
 ): T {
   const out: Record<string, unknown> = {};
   for (const [key, prop] of Object.entries(schema?.properties ?? {})) {

@@ -31,12 +31,14 @@ export function documentsOf(type: string, props: Record<string, unknown>): Docum
     const inline = list(props.inlinePolicies);
     if (Array.isArray(inline)) {
       inline.forEach((p, i) => {
-        if (isRecord(p)) docs.push({ where: `inlinePolicies[${i}].policy`, kind: "identity", value: p.policy });
+        if (isRecord(p))
+          docs.push({ where: `inlinePolicies[${i}].policy`, kind: "identity", value: p.policy });
       });
     }
     return docs;
   }
   if (IDENTITY_TYPES.includes(type)) return [{ where: "policy", kind: "identity", value: props.policy }];
-  if (RESOURCE_POLICY_TYPES.includes(type)) return [{ where: "policy", kind: "resource", value: props.policy }];
+  if (RESOURCE_POLICY_TYPES.includes(type))
+    return [{ where: "policy", kind: "resource", value: props.policy }];
   return [];
 }

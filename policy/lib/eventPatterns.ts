@@ -52,10 +52,16 @@ export function forwardedKinds(pattern: Record<string, unknown>): Set<ForwardedK
     const detailType = alt["detail-type"];
     const detail = isRecord(alt.detail) ? alt.detail : {};
     if (source.includes("aws.iam")) kinds.add("iam");
-    if (source.includes("aws.ec2") && admits(detailType, CLOUDTRAIL) && admits(detail.eventName, "AuthorizeSecurityGroupIngress"))
+    if (
+      source.includes("aws.ec2") &&
+      admits(detailType, CLOUDTRAIL) &&
+      admits(detail.eventName, "AuthorizeSecurityGroupIngress")
+    )
       kinds.add("sg");
-    if (source.includes("aws.config") && admits(detailType, "Config Rules Compliance Change")) kinds.add("config");
-    if (source.includes("aws.cloudwatch") && admits(detailType, "CloudWatch Alarm State Change")) kinds.add("alarm");
+    if (source.includes("aws.config") && admits(detailType, "Config Rules Compliance Change"))
+      kinds.add("config");
+    if (source.includes("aws.cloudwatch") && admits(detailType, "CloudWatch Alarm State Change"))
+      kinds.add("alarm");
   }
   return kinds;
 }

@@ -8,7 +8,9 @@ export interface PlainResource {
 }
 
 export function ofType(resources: PolicyResource[], ...types: string[]): PlainResource[] {
-  return resources.filter((r) => types.includes(r.type)).map((resource) => ({ resource, props: plainProps(resource.props) }));
+  return resources
+    .filter((r) => types.includes(r.type))
+    .map((resource) => ({ resource, props: plainProps(resource.props) }));
 }
 
 /** True when `from` depends on `to` (directly, or through the given property). */

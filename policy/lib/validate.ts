@@ -9,10 +9,15 @@ export type PlainResourceValidation = (
   reportViolation: ReportViolation,
 ) => void;
 
-export function validateTypes(types: readonly string[], validate: PlainResourceValidation): ResourceValidation {
+export function validateTypes(
+  types: readonly string[],
+  validate: PlainResourceValidation,
+): ResourceValidation {
   const fn: ResourceValidation = (args, reportViolation) => {
     if (!types.includes(args.type)) {
-      return args.notApplicable(`Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`);
+      return args.notApplicable(
+        `Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`,
+      );
     }
     return validate(plainProps(args.props), args, reportViolation);
   };
