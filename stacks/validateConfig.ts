@@ -211,9 +211,11 @@ function validateCommon(r: Reader, raw: RawStackConfig) {
     if (typeof v !== "string") r.problem(`tags.${k}`, v, "must be a string");
     else tags[k] = v;
   }
-  const known = new Set([...KNOWN_KEYS.common, ...(role === "hub" ? KNOWN_KEYS.hub : role === "spoke" ? KNOWN_KEYS.spoke : [])]);
-  for (const key of Object.keys(raw.values)) {
-    if (!known.has(key)) r.problem(key, "(any)", `is not a known key for a ${role ?? "stack"} (see Pulumi.yaml)`);
+  if (role === "hub" || role === "spoke") {
+    const known = new Set([...KNOWN_KEYS.common, ...KNOWN_KEYS[role]]);
+    for (const key of Object.keys(raw.values)) {
+      if (!known.has(key)) r.problem(key, "(any)", `is not a known key for a ${role} (see Pulumi.yaml)`);
+    }
   }
   return {
     stackFile: raw.stackFile,

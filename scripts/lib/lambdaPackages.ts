@@ -1,0 +1,83 @@
+// Writes each Lambda's deployment package exactly as `aws.lambda.CallbackFunction` serialized it
+// (the `code` archive it passed to the provider): DIR/<function>/__index.js plus node_modules.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockedResource } from "./mockRuntime";
+
+export interface PackagedFunction {
+  function: string;
+  stack: string;
+  dir: string;
+  handler: string;
+  runtime: string;
+  environment: string[];
+  unpackedBytes: number;
+  files: number;
+  /** Top-level packages in node_modules (what `dependencies` contributed). */
+  packages: string[];
+}
+
+export interface LambdaManifest {
+  generatedAt: string;
+  functions: PackagedFunction[];
+}
+
+async function writeEntry(target: string, entry: unknown): Promise<void> {
+  if (pulumi.asset.AssetArchive.isInstance(entry)) {
+    const assets = await (entry as unknown as { assets: Promise<Record<string, unknown>> }).assets;
+    for (const [name, child] of Object.entries(assets)) await writeEntry(path.join(target, name), child);
+  } else if (pulumi.asset.StringAsset.isInstance(entry)) {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, await (entry as unknown as { text: Promise<string> }).text);
+  } else if (pulumi.asset.FileArchive.isInstance(entry) || pulumi.asset.FileAsset.isInstance(entry)) {
+    const source = path.resolve(await (entry as unknown as { path: Promise<string> }).path);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.cpSync(source, target, { recursive: true, dereference: true });
+  } else {
+    throw new Error(`unsupported asset in a Lambda package at ${target}`);
+  }
+}
+
+function dirStats(dir: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const s = dirStats(p);
+      bytes += s.bytes;
+      files += s.files;
+    } else {
+      bytes += fs.statSync(p).size;
+      files += 1;
+    }
+  }
+  return { bytes, files };
+}
+
+/** Writes the packages of every Lambda function among `resources`. */
+export async function writeLambdaPackages(stack: string, resources: MockedResource[], outDir: string): Promise<PackagedFunction[]> {
+  const out: PackagedFunction[] = [];
+  for (const r of resources.filter((x) => x.type === "aws:lambda/function:Function")) {
+    const fnName = String(r.props.name);
+    const dir = path.join(outDir, fnName);
+    fs.rmSync(dir, { recursive: true, force: true });
+    await writeEntry(dir, r.rawInputs.code);
+    const env = ((r.props.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) as Record<string, unknown>;
+    const { bytes, files } = dirStats(dir);
+    const nm = path.join(dir, "node_modules");
+    out.push({
+      function: fnName,
+      stack,
+      dir,
+      handler: String(r.props.handler),
+      runtime: String(r.props.runtime),
+      environment: Object.keys(env).sort(),
+      unpackedBytes: bytes,
+      files,
+      packages: fs.existsSync(nm) ? fs.readdirSync(nm).sort() : [],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+// "As deployed" testing (DESIGN.md section 5): build the Lambda packages exactly as
+// CallbackFunction serializes them, into a directory outside the repository, and run them in a
+// separate node process that sees only what the Lambda runtime provides (the AWS SDK v3).
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { buildLambdas } from "../../scripts/lambdas";
+import { LambdaManifest } from "../../scripts/lib/lambdaPackages";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const built: { promise?: Promise<{ dir: string; manifest: LambdaManifest }> } = {};
+
+/** Builds the hub's packages once per test process (into the OS temp dir, outside the repo). */
+export function buildDeployedPackages(): Promise<{ dir: string; manifest: LambdaManifest }> {
+  if (!built.promise) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-lambdas-"));
+    built.promise = buildLambdas(dir, [path.join(REPO, "Pulumi.hub.yaml")]).then((manifest) => ({ dir, manifest }));
+  }
+  return built.promise;
+}
+
+/** A NODE_PATH directory holding only the AWS SDK v3, as the Lambda Node.js runtime provides. */
+function lambdaRuntimeModules(): string {
+  const dir = path.join(os.tmpdir(), `sg-lambda-runtime-${process.pid}`);
+  if (!fs.existsSync(path.join(dir, "@aws-sdk"))) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.symlinkSync(path.join(REPO, "node_modules", "@aws-sdk"), path.join(dir, "@aws-sdk"), "dir");
+  }
+  return dir;
+}
+
+export interface InvokeResult {
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+}
+
+/**
+ * Invokes a deployed package's handler once per event in one fresh node process (one "container").
+ * `env` is the function's environment (endpoints, credentials, its own variables): nothing of this
+ * process's environment leaks in but PATH.
+ */
+export async function invokeDeployed(
+  functionDir: string,
+  events: unknown[],
+  env: Record<string, string>,
+  options: { handler?: string; timeoutMs?: number } = {},
+): Promise<{ results: InvokeResult[]; stdout: string; stderr: string }> {
+  const functionName = path.basename(functionDir);
+  const child = spawn(process.execPath, [path.join(__dirname, "invokeRunner.js")], {
+    cwd: functionDir,
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_PATH: lambdaRuntimeModules(),
+      AWS_LAMBDA_FUNCTION_NAME: functionName,
+      AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+      LAMBDA_TASK_ROOT: functionDir,
+      AWS_REGION: "us-east-1",
+      ...env,
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  child.stdin.end(JSON.stringify({ dir: functionDir, handler: options.handler ?? "__index.handler", events, functionName }));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`deployed ${functionName} did not finish within ${options.timeoutMs ?? 60000} ms\n${stderr}`));
+    }, options.timeoutMs ?? 60000);
+    child.on("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  const marker = stdout.lastIndexOf("__RESULTS__");
+  if (marker < 0) throw new Error(`deployed ${functionName} exited ${code} without results:\n${stdout}\n${stderr}`);
+  const results = JSON.parse(stdout.slice(marker + "__RESULTS__".length).trim()) as InvokeResult[];
+  return { results, stdout: stdout.slice(0, marker), stderr };
+}

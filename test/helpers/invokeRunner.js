@@ -1,0 +1,45 @@
+// Runs in a separate node process, like a Lambda container: loads <dir>/__index.js (the package
+// CallbackFunction built) and invokes its `handler` once per event, in order, in this one process.
+// Input: JSON on stdin { dir, handler, events, functionName }. Output: one line "__RESULTS__<json>".
+"use strict";
+const path = require("path");
+
+async function main() {
+  const chunks = [];
+  for await (const c of process.stdin) chunks.push(c);
+  const { dir, handler, events, functionName } = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  const [file, exportName] = handler.split(".");
+  const results = [];
+  let fn;
+  try {
+    fn = require(path.join(dir, file + ".js"))[exportName];
+    if (typeof fn !== "function") throw new Error(`${handler} is not a function`);
+  } catch (err) {
+    results.push({ ok: false, error: `init: ${err && err.stack ? err.stack : err}` });
+    process.stdout.write("\n__RESULTS__" + JSON.stringify(results) + "\n");
+    return;
+  }
+  let n = 0;
+  for (const event of events) {
+    n += 1;
+    const context = {
+      awsRequestId: `req-${n}-${process.pid}`,
+      functionName,
+      functionVersion: "$LATEST",
+      invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:123456789012:function:${functionName}`,
+      getRemainingTimeInMillis: () => 30000,
+    };
+    try {
+      const value = await fn(event, context);
+      results.push({ ok: true, value: value === undefined ? null : value });
+    } catch (err) {
+      results.push({ ok: false, error: err && err.message ? `${err.name}: ${err.message}` : String(err) });
+    }
+  }
+  process.stdout.write("\n__RESULTS__" + JSON.stringify(results) + "\n");
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

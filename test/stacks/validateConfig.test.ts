@@ -1,0 +1,169 @@
+import { strict as assert } from "assert";
+import { ConfigError, RawStackConfig, validateStackConfig, validateStackSet } from "../../stacks/validateConfig";
+import { HubConfig, SpokeConfig } from "../../stacks/configSchema";
+
+const WEBHOOK = "https://hooks.slack.com/services/T00000000/B00000000/abcdefabcdef";
+
+function hubRaw(values: Record<string, unknown> = {}, secretKeys = ["slackWebhooks"]): RawStackConfig {
+  return {
+    stackFile: "Pulumi.hub.yaml",
+    values: {
+      role: "hub",
+      accountId: "111111111111",
+      regions: ["us-east-1"],
+      organizationId: "o-a1b2c3d4e5",
+      slackWebhooks: { default: WEBHOOK },
+      ...values,
+    },
+    secretKeys: new Set(secretKeys),
+  };
+}
+
+function spokeRaw(values: Record<string, unknown> = {}): RawStackConfig {
+  return {
+    stackFile: "Pulumi.spoke-a.yaml",
+    values: {
+      role: "spoke",
+      accountId: "222222222222",
+      regions: ["us-east-1", "ap-northeast-1", "ap-northeast-2"],
+      hubStack: "acme/security-guard/hub",
+      ...values,
+    },
+    secretKeys: new Set(),
+  };
+}
+
+function problems(raw: RawStackConfig): string[] {
+  try {
+    validateStackConfig(raw);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${err}`);
+    return err.problems;
+  }
+  return [];
+}
+
+describe("stack config validation", () => {
+  it("accepts a minimal hub and fills defaults", () => {
+    const c = validateStackConfig(hubRaw()) as HubConfig;
+    assert.equal(c.role, "hub");
+    assert.equal(c.deployRoleArn, "arn:aws:iam::111111111111:role/security-guard-deploy");
+    assert.equal(c.logRetentionDays, 90);
+    assert.deepEqual(c.slackWebhookNames, ["default"]);
+    assert.deepEqual(c.remediation, {
+      enabled: true,
+      dryRun: false,
+      dryRunAccounts: [],
+      exemptTagKey: "security-guard:ssh-exempt",
+      configRuleNames: ["security-guard-restricted-ssh"],
+    });
+    assert.equal(c.chatops.enabled, false);
+  });
+
+  it("accepts a three-region spoke with defaults", () => {
+    const c = validateStackConfig(spokeRaw()) as SpokeConfig;
+    assert.deepEqual(c.regions, ["us-east-1", "ap-northeast-1", "ap-northeast-2"]);
+    assert.equal(c.globalResourcesRegion, "us-east-1");
+    assert.equal(c.createRecorder, true);
+    assert.equal(c.createTrail, false);
+    assert.equal(c.aggregation, "organization");
+  });
+
+  it("reports every problem at once, naming the stack file, key and value", () => {
+    const raw = spokeRaw({ accountId: "12345", regions: ["us-east-1", "ap-northeast-9", "us-east-1"], hubStack: undefined });
+    let error: ConfigError | undefined;
+    try {
+      validateStackConfig(raw);
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    assert.ok(error, "expected an error");
+    assert.match(error.message, /^Pulumi\.spoke-a\.yaml: 4 configuration problems:/);
+    assert.deepEqual(error.problems, [
+      'security-guard:accountId = "12345": is not a 12-digit AWS account id',
+      'security-guard:regions = "ap-northeast-9": is not a known AWS region (e.g. us-east-1, ap-northeast-2)',
+      'security-guard:regions = "us-east-1": is a duplicate region',
+      "security-guard:hubStack = (not set): is required (a fully qualified stack name org/project/stack)",
+    ]);
+  });
+
+  it("rejects a role that is neither hub nor spoke", () => {
+    assert.deepEqual(problems(spokeRaw({ role: "satellite" })), [
+      'security-guard:role = "satellite": must be hub or spoke',
+    ]);
+  });
+
+  it("rejects a spoke without us-east-1 (IAM events arrive only there)", () => {
+    assert.deepEqual(problems(spokeRaw({ regions: ["eu-west-1"] })), [
+      'security-guard:regions = ["eu-west-1"]: must include us-east-1: IAM\'s CloudTrail events are delivered only there',
+    ]);
+  });
+
+  it("rejects a hub outside us-east-1", () => {
+    assert.deepEqual(problems(hubRaw({ regions: ["eu-west-1"] })), [
+      'security-guard:regions = ["eu-west-1"]: the hub runs in us-east-1 only (the central bus is in Virginia)',
+    ]);
+  });
+
+  it("rejects a missing secret, and a secret given in plaintext", () => {
+    assert.deepEqual(problems(hubRaw({ slackWebhooks: undefined })), [
+      "security-guard:slackWebhooks = (not set): secret is not set: pulumi config set --secret --path 'slackWebhooks.default' <value>",
+    ]);
+    assert.deepEqual(problems(hubRaw({}, [])), [
+      'security-guard:slackWebhooks = "(plaintext value hidden)": must be a secret: set it with pulumi config set --secret',
+    ]);
+  });
+
+  it("requires the signing secret when chat-ops is on, and checks users", () => {
+    const p = problems(
+      hubRaw({
+        accountNames: { "222222222222": "payments" },
+        chatops: { enabled: true, defaultAccount: "payments", users: { U2CERLKJA: { access: "admin", accounts: ["nope"] } } },
+      }),
+    );
+    assert.deepEqual(p, [
+      'security-guard:chatops.users.U2CERLKJA.access = "admin": must be read-only or operator',
+      'security-guard:chatops.users.U2CERLKJA.accounts[0] = "nope": is neither a 12-digit account id nor a name from accountNames',
+      'security-guard:chatops.users.U2CERLKJA.accounts = ["nope"]: must list account ids or names, or ["*"]',
+      "security-guard:slackSigningSecret = (not set): secret is not set: pulumi config set --secret slackSigningSecret <value>",
+    ]);
+  });
+
+  it("rejects duplicate member accounts and bad organization ids", () => {
+    assert.deepEqual(problems(hubRaw({ organizationId: "org-1", memberAccounts: ["222222222222", "222222222222"] })), [
+      'security-guard:organizationId = "org-1": is not an AWS Organizations id (o-xxxxxxxxxx)',
+      'security-guard:memberAccounts = "222222222222": is a duplicate account',
+    ]);
+  });
+
+  it("requires memberAccounts in account-list mode", () => {
+    assert.deepEqual(problems(hubRaw({ organizationId: undefined })), [
+      "security-guard:memberAccounts = (not set): is required when organizationId is not set (account-list mode)",
+    ]);
+  });
+
+  it("rejects routes to unknown webhooks and unknown event kinds", () => {
+    assert.deepEqual(problems(hubRaw({ slackRoutes: [{ webhook: "ops", kinds: ["iam", "s3"] }] })), [
+      'security-guard:slackRoutes[0].webhook = "ops": is not a webhook in slackWebhooks (default)',
+      'security-guard:slackRoutes[0].kinds = "s3": is not an event kind (iam, security-group, config-compliance, alarm, remediation, other)',
+    ]);
+  });
+
+  it("rejects unknown keys (typos) and bad retention", () => {
+    assert.deepEqual(problems(spokeRaw({ createRecoder: false, logRetentionDays: 45 })), [
+      "security-guard:logRetentionDays = 45: must be one of CloudWatch Logs' values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+      'security-guard:createRecoder = "(any)": is not a known key for a spoke (see Pulumi.yaml)',
+    ]);
+  });
+
+  it("finds the same account in two spoke stacks, and spokes missing from an account-list hub", () => {
+    const a = validateStackConfig(spokeRaw());
+    const b = validateStackConfig({ ...spokeRaw(), stackFile: "Pulumi.spoke-b.yaml" });
+    const hub = validateStackConfig(hubRaw({ organizationId: undefined, memberAccounts: ["333333333333"] }));
+    assert.deepEqual(validateStackSet([hub, a, b]), [
+      'Pulumi.spoke-b.yaml: security-guard:accountId = "222222222222": duplicate account, also in Pulumi.spoke-a.yaml',
+      'Pulumi.hub.yaml: security-guard:memberAccounts lacks "222222222222" (Pulumi.spoke-a.yaml); in account-list mode the hub must list every spoke',
+      'Pulumi.hub.yaml: security-guard:memberAccounts lacks "222222222222" (Pulumi.spoke-b.yaml); in account-list mode the hub must list every spoke',
+    ]);
+  });
+});
