@@ -50,10 +50,18 @@ function fromBody(base: Omit<RawRecord, "payload" | "text" | "error">, body: str
   try {
     parsed = JSON.parse(trimmed);
   } catch (err) {
-    return { ...base, error: `the message body is not valid JSON (${(err as Error).message})`, excerpt: trimmed.slice(0, EXCERPT_CHARS) };
+    return {
+      ...base,
+      error: `the message body is not valid JSON (${(err as Error).message})`,
+      excerpt: trimmed.slice(0, EXCERPT_CHARS),
+    };
   }
   if (!isObject(parsed)) {
-    return { ...base, error: `the message body is ${describe(parsed)}, expected a JSON object`, excerpt: trimmed.slice(0, EXCERPT_CHARS) };
+    return {
+      ...base,
+      error: `the message body is ${describe(parsed)}, expected a JSON object`,
+      excerpt: trimmed.slice(0, EXCERPT_CHARS),
+    };
   }
   if (isSnsNotification(parsed) && depth === 0) {
     const inner = { ...base, origin: typeof parsed.TopicArn === "string" ? parsed.TopicArn : base.origin };
@@ -66,14 +74,20 @@ function fromBody(base: Omit<RawRecord, "payload" | "text" | "error">, body: str
 function snsRecord(rec: Json, index: number): RawRecord {
   const sns = rec.Sns;
   const fallbackId = `Records[${index}]`;
-  if (!isObject(sns)) return { recordId: fallbackId, via: "sns", error: `Records[${index}].Sns is ${describe(sns)}, expected an object` };
+  if (!isObject(sns))
+    return {
+      recordId: fallbackId,
+      via: "sns",
+      error: `Records[${index}].Sns is ${describe(sns)}, expected an object`,
+    };
   const base = {
     recordId: typeof sns.MessageId === "string" && sns.MessageId ? sns.MessageId : fallbackId,
     via: "sns" as const,
     origin: typeof sns.TopicArn === "string" ? sns.TopicArn : undefined,
     subject: typeof sns.Subject === "string" && sns.Subject ? sns.Subject : undefined,
   };
-  if (typeof sns.Message !== "string") return { ...base, error: `Records[${index}].Sns.Message is ${describe(sns.Message)}, expected a string` };
+  if (typeof sns.Message !== "string")
+    return { ...base, error: `Records[${index}].Sns.Message is ${describe(sns.Message)}, expected a string` };
   return fromBody(base, sns.Message);
 }
 
@@ -83,7 +97,8 @@ function sqsRecord(rec: Json, index: number): RawRecord {
     via: "sqs" as const,
     origin: typeof rec.eventSourceARN === "string" ? rec.eventSourceARN : undefined,
   };
-  if (typeof rec.body !== "string") return { ...base, error: `Records[${index}].body is ${describe(rec.body)}, expected a string` };
+  if (typeof rec.body !== "string")
+    return { ...base, error: `Records[${index}].body is ${describe(rec.body)}, expected a string` };
   return fromBody(base, rec.body);
 }
 
@@ -93,13 +108,23 @@ function sqsRecord(rec: Json, index: number): RawRecord {
  * so the rest of the batch is still delivered and the bad one still produces a visible message.
  */
 export function unwrap(event: unknown): RawRecord[] {
-  if (!isObject(event)) throw new NotifierInputError(`the event is ${describe(event)}, expected a JSON object (SNS, SQS or EventBridge event)`);
+  if (!isObject(event))
+    throw new NotifierInputError(
+      `the event is ${describe(event)}, expected a JSON object (SNS, SQS or EventBridge event)`,
+    );
   if ("Records" in event) {
     const records = event.Records;
-    if (!Array.isArray(records)) throw new NotifierInputError(`the event's Records is ${describe(records)}, expected an array`);
-    if (records.length === 0) throw new NotifierInputError("the event's Records array is empty: there is nothing to notify");
+    if (!Array.isArray(records))
+      throw new NotifierInputError(`the event's Records is ${describe(records)}, expected an array`);
+    if (records.length === 0)
+      throw new NotifierInputError("the event's Records array is empty: there is nothing to notify");
     return records.map((rec: unknown, i: number): RawRecord => {
-      if (!isObject(rec)) return { recordId: `Records[${i}]`, via: "direct", error: `Records[${i}] is ${describe(rec)}, expected an object` };
+      if (!isObject(rec))
+        return {
+          recordId: `Records[${i}]`,
+          via: "direct",
+          error: `Records[${i}] is ${describe(rec)}, expected an object`,
+        };
       if (rec.EventSource === "aws:sns" || "Sns" in rec) return snsRecord(rec, i);
       if (rec.eventSource === "aws:sqs" || "body" in rec) return sqsRecord(rec, i);
       const source = rec.EventSource ?? rec.eventSource;

@@ -27,8 +27,20 @@ export function describeActor(detail: unknown, problems: Problems): Actor {
   const accountId = str(detail, "userIdentity.accountId", problems, false, `${p}.accountId`);
   const userName = str(detail, "userIdentity.userName", problems, false, `${p}.userName`);
   const invokedBy = str(detail, "userIdentity.invokedBy", problems, false, `${p}.invokedBy`);
-  const issuerName = str(detail, "userIdentity.sessionContext.sessionIssuer.userName", problems, false, `${p}.sessionContext.sessionIssuer.userName`);
-  const issuerType = str(detail, "userIdentity.sessionContext.sessionIssuer.type", problems, false, `${p}.sessionContext.sessionIssuer.type`);
+  const issuerName = str(
+    detail,
+    "userIdentity.sessionContext.sessionIssuer.userName",
+    problems,
+    false,
+    `${p}.sessionContext.sessionIssuer.userName`,
+  );
+  const issuerType = str(
+    detail,
+    "userIdentity.sessionContext.sessionIssuer.type",
+    problems,
+    false,
+    `${p}.sessionContext.sessionIssuer.type`,
+  );
   const principal = arn ?? principalId;
   const via = invokedBy ? ` via ${invokedBy}` : "";
 
@@ -40,14 +52,30 @@ export function describeActor(detail: unknown, problems: Problems): Actor {
     case "AssumedRole": {
       // arn:aws:sts::<account>:assumed-role/<role>/<session>
       const [, roleFromArn, session] = (arn ?? "").split("/");
-      const role = issuerName ?? roleFromArn ?? lastSegment(str(detail, "userIdentity.sessionContext.sessionIssuer.arn", problems, false, `${p}.sessionContext.sessionIssuer.arn`)) ?? "unknown role";
+      const role =
+        issuerName ??
+        roleFromArn ??
+        lastSegment(
+          str(
+            detail,
+            "userIdentity.sessionContext.sessionIssuer.arn",
+            problems,
+            false,
+            `${p}.sessionContext.sessionIssuer.arn`,
+          ),
+        ) ??
+        "unknown role";
       const sessionText = session ? ` (session ${session})` : "";
       return { type, principal, summary: `role ${role}${sessionText}${via}` };
     }
     case "Root":
       return { type, principal, summary: `root user of account ${accountId ?? "unknown"}${via}` };
     case "AWSService":
-      return { type, principal: invokedBy ?? principal, summary: `AWS service ${invokedBy ?? principalId ?? "unknown"}` };
+      return {
+        type,
+        principal: invokedBy ?? principal,
+        summary: `AWS service ${invokedBy ?? principalId ?? "unknown"}`,
+      };
     case "FederatedUser": {
       // arn:aws:sts::<account>:federated-user/<name>; the issuer is the IAM user or root that federated.
       const name = lastSegment(arn) ?? principalId?.split(":").pop() ?? "unknown";
@@ -63,8 +91,16 @@ export function describeActor(detail: unknown, problems: Problems): Actor {
       return { type, principal, summary: `${type} ${name}${via}` };
     }
     case undefined:
-      return { type: "unknown", principal, summary: principal ? `unknown identity ${principal}` : "unknown identity" };
+      return {
+        type: "unknown",
+        principal,
+        summary: principal ? `unknown identity ${principal}` : "unknown identity",
+      };
     default:
-      return { type, principal, summary: `${type} ${userName ?? lastSegment(arn) ?? principalId ?? "unknown"}${via}` };
+      return {
+        type,
+        principal,
+        summary: `${type} ${userName ?? lastSegment(arn) ?? principalId ?? "unknown"}${via}`,
+      };
   }
 }

@@ -18,11 +18,19 @@ export function partitionOfRegion(region: string): Partition {
 }
 
 /** Partition and region of an ARN ("arn:aws-cn:cloudwatch:cn-north-1:..."), if it is one. */
-export function parseArn(arn: string | undefined): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
+export function parseArn(
+  arn: string | undefined,
+): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
   if (!arn) return undefined;
   const parts = arn.split(":");
   if (parts.length < 6 || parts[0] !== "arn") return undefined;
-  return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(":") };
+  return {
+    partition: parts[1],
+    service: parts[2],
+    region: parts[3],
+    account: parts[4],
+    resource: parts.slice(5).join(":"),
+  };
 }
 
 function consoleBase(region: string, partition: Partition): string {
@@ -41,7 +49,12 @@ export function cloudTrailEventUrl(region: string, eventId: string, partition?: 
 }
 
 export function configRuleUrl(region: string, ruleName: string, partition?: Partition): string {
-  return consoleUrl("config", region, `/rules/details?configRuleName=${encodeURIComponent(ruleName)}`, partition);
+  return consoleUrl(
+    "config",
+    region,
+    `/rules/details?configRuleName=${encodeURIComponent(ruleName)}`,
+    partition,
+  );
 }
 
 export function alarmUrl(region: string, alarmName: string, partition?: Partition): string {

@@ -38,7 +38,13 @@ export function at(obj: unknown, path: string): unknown {
  * Absent/null gives undefined (a problem only when `required`); any other type is a problem.
  * `label` is how the path is named in problems (defaults to the path itself).
  */
-export function str(obj: unknown, path: string, problems: Problems, required = false, label = path): string | undefined {
+export function str(
+  obj: unknown,
+  path: string,
+  problems: Problems,
+  required = false,
+  label = path,
+): string | undefined {
   const v = at(obj, path);
   if (typeof v === "string") {
     if (v.trim() === "") {
@@ -67,7 +73,13 @@ export function num(obj: unknown, path: string, problems: Problems, label = path
 }
 
 /** An object at `path`; other types are a problem. */
-export function obj(o: unknown, path: string, problems: Problems, required = false, label = path): Json | undefined {
+export function obj(
+  o: unknown,
+  path: string,
+  problems: Problems,
+  required = false,
+  label = path,
+): Json | undefined {
   const v = at(o, path);
   if (isObject(v)) return v;
   if (v === undefined || v === null) {

@@ -1,7 +1,14 @@
 // The notifier's non-secret settings: a plain JSON object from stack config, captured by value
 // into the Lambda's code by the stack's callbackFactory.
 
-export const EVENT_KINDS = ["iam", "security-group", "config-compliance", "alarm", "remediation", "other"] as const;
+export const EVENT_KINDS = [
+  "iam",
+  "security-group",
+  "config-compliance",
+  "alarm",
+  "remediation",
+  "other",
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export interface NotifierRoute {
@@ -53,8 +60,10 @@ export function validateNotifierSettings(settings: unknown): string[] {
     problems.push("accountNames must be an object mapping 12-digit account ids to names");
   } else {
     for (const [id, name] of Object.entries(names)) {
-      if (!/^\d{12}$/.test(id)) problems.push(`accountNames: key ${JSON.stringify(id)} is not a 12-digit account id`);
-      if (typeof name !== "string" || name.trim() === "") problems.push(`accountNames.${id} must be a non-empty string`);
+      if (!/^\d{12}$/.test(id))
+        problems.push(`accountNames: key ${JSON.stringify(id)} is not a 12-digit account id`);
+      if (typeof name !== "string" || name.trim() === "")
+        problems.push(`accountNames.${id} must be a non-empty string`);
     }
   }
   if (!Array.isArray(s.routes)) {
@@ -75,7 +84,8 @@ export function validateNotifierSettings(settings: unknown): string[] {
           problems.push(`${where}.accounts must be a non-empty array of 12-digit account ids when given`);
         } else {
           for (const a of route.accounts) {
-            if (typeof a !== "string" || !/^\d{12}$/.test(a)) problems.push(`${where}.accounts: ${JSON.stringify(a)} is not a 12-digit account id`);
+            if (typeof a !== "string" || !/^\d{12}$/.test(a))
+              problems.push(`${where}.accounts: ${JSON.stringify(a)} is not a 12-digit account id`);
           }
         }
       }
@@ -115,7 +125,11 @@ export function validateNotifierSettings(settings: unknown): string[] {
 }
 
 /** The webhook name for an event: the first route matching its account and kind, else `default`. */
-export function chooseWebhook(settings: NotifierSettings, accountId: string | undefined, kind: EventKind): string {
+export function chooseWebhook(
+  settings: NotifierSettings,
+  accountId: string | undefined,
+  kind: EventKind,
+): string {
   for (const route of settings.routes) {
     if (route.accounts && (accountId === undefined || !route.accounts.includes(accountId))) continue;
     if (route.kinds && !route.kinds.includes(kind)) continue;

@@ -20,8 +20,13 @@ export interface RuleSummary {
 const PROTOCOL_NAMES: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
 
 /** Protocol and port range as EC2 reports them ("-1" is every protocol; port -1 means any). */
-export function describePorts(protocol: string | undefined, from: number | undefined, to: number | undefined): string {
-  const proto = protocol === undefined ? "unknown protocol" : (PROTOCOL_NAMES[protocol] ?? protocol.toLowerCase());
+export function describePorts(
+  protocol: string | undefined,
+  from: number | undefined,
+  to: number | undefined,
+): string {
+  const proto =
+    protocol === undefined ? "unknown protocol" : (PROTOCOL_NAMES[protocol] ?? protocol.toLowerCase());
   if (proto === "-1" || proto === "all") return "all traffic";
   if (proto === "icmp" || proto === "icmpv6") {
     if (from === undefined || from === -1) return `${proto} (all types)`;
@@ -61,7 +66,11 @@ export function ipPermissionRules(requestParameters: unknown, problems: Problems
       if (g) peers.push(owner ? `${g} (account ${owner})` : g);
     }
     rules.push({
-      what: describePorts(str(perm, "ipProtocol", problems), num(perm, "fromPort", problems), num(perm, "toPort", problems)),
+      what: describePorts(
+        str(perm, "ipProtocol", problems),
+        num(perm, "fromPort", problems),
+        num(perm, "toPort", problems),
+      ),
       peers,
       world: peers.some((p) => WORLD_CIDRS.includes(p)),
     });
@@ -75,7 +84,9 @@ export function modifiedRules(requestParameters: unknown, problems: Problems): R
   const raw = at(req, "SecurityGroupRule");
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   return list.map((entry: unknown) => {
-    const rule: Json | undefined = isObject(at(entry, "SecurityGroupRule")) ? (at(entry, "SecurityGroupRule") as Json) : undefined;
+    const rule: Json | undefined = isObject(at(entry, "SecurityGroupRule"))
+      ? (at(entry, "SecurityGroupRule") as Json)
+      : undefined;
     const peers = [
       str(rule, "CidrIpv4", problems),
       str(rule, "CidrIpv6", problems),
@@ -83,7 +94,11 @@ export function modifiedRules(requestParameters: unknown, problems: Problems): R
       str(rule, "ReferencedGroupId", problems),
     ].filter((p): p is string => p !== undefined);
     return {
-      what: describePorts(str(rule, "IpProtocol", problems), num(rule, "FromPort", problems), num(rule, "ToPort", problems)),
+      what: describePorts(
+        str(rule, "IpProtocol", problems),
+        num(rule, "FromPort", problems),
+        num(rule, "ToPort", problems),
+      ),
       peers,
       world: peers.some((p) => WORLD_CIDRS.includes(p)),
       ruleId: str(entry, "SecurityGroupRuleId", problems),

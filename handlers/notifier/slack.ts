@@ -1,7 +1,14 @@
 // Block Kit building blocks with Slack's limits applied. Colour needs the legacy attachment
 // wrapper (`attachments: [{ color, blocks }]`): blocks themselves carry no colour
 // (https://docs.slack.dev/messaging/formatting-message-text#when-to-use-attachments).
-import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, MessageAttachment, SectionBlock } from "@slack/types";
+import type {
+  ActionsBlock,
+  ContextBlock,
+  HeaderBlock,
+  KnownBlock,
+  MessageAttachment,
+  SectionBlock,
+} from "@slack/types";
 
 /** Attachment bar colours: one constant per severity, asserted by the tests. */
 export const COLORS = {
@@ -71,7 +78,10 @@ export function link(url: string, label: string): string {
 }
 
 export function header(text: string): HeaderBlock {
-  return { type: "header", text: { type: "plain_text", text: truncate(text || "Event", LIMITS.header), emoji: false } };
+  return {
+    type: "header",
+    text: { type: "plain_text", text: truncate(text || "Event", LIMITS.header), emoji: false },
+  };
 }
 
 export function section(mrkdwn: string): SectionBlock {
@@ -133,7 +143,10 @@ export function message(severity: Severity, fallback: string, blocks: KnownBlock
   let kept = blocks;
   if (blocks.length > LIMITS.blocks) {
     const omitted = blocks.length - (LIMITS.blocks - 1);
-    kept = [...blocks.slice(0, LIMITS.blocks - 1), context(`… ${omitted} more block(s) omitted (Slack allows ${LIMITS.blocks})`)];
+    kept = [
+      ...blocks.slice(0, LIMITS.blocks - 1),
+      context(`… ${omitted} more block(s) omitted (Slack allows ${LIMITS.blocks})`),
+    ];
   }
   return { text: truncate(fallback, LIMITS.text), attachments: [{ color: COLORS[severity], blocks: kept }] };
 }

@@ -18,10 +18,14 @@ export function parseWebhooks(json: string, source: string, localRun: boolean): 
   try {
     parsed = JSON.parse(json);
   } catch (err) {
-    throw new WebhookConfigError(`${source} is not valid JSON (${(err as Error).message}); expected {"default": "https://hooks.slack.com/..."}`);
+    throw new WebhookConfigError(
+      `${source} is not valid JSON (${(err as Error).message}); expected {"default": "https://hooks.slack.com/..."}`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new WebhookConfigError(`${source} must be a JSON object mapping webhook names to URLs, got ${Array.isArray(parsed) ? "an array" : typeof parsed}`);
+    throw new WebhookConfigError(
+      `${source} must be a JSON object mapping webhook names to URLs, got ${Array.isArray(parsed) ? "an array" : typeof parsed}`,
+    );
   }
   const map = parsed as Record<string, unknown>;
   const problems: string[] = [];
@@ -43,7 +47,10 @@ export function parseWebhooks(json: string, source: string, localRun: boolean): 
       out[name] = url;
     } else if (LOOPBACK_HTTP.test(url)) {
       if (localRun) out[name] = url;
-      else problems.push(`webhook "${name}" is an http://127.0.0.1 URL, allowed only for local runs (LOCAL_RUN=1)`);
+      else
+        problems.push(
+          `webhook "${name}" is an http://127.0.0.1 URL, allowed only for local runs (LOCAL_RUN=1)`,
+        );
     } else {
       problems.push(`webhook "${name}" must be an https:// URL (got scheme ${parsedUrl.protocol})`);
     }

@@ -51,8 +51,14 @@ function fromSns(m: Json, ctx: FormatContext): AlarmInfo {
   const p = ctx.problems;
   const arn = parseArn(str(m, "AlarmArn", p));
   const display = str(m, "Region", p);
-  const region = arn && isRegionCode(arn.region) ? arn.region : display ? REGION_DISPLAY_NAMES[display] : undefined;
-  if (!region) p.list.push(display ? `Region "${display}" is not a known region name and AlarmArn is missing` : "Region and AlarmArn are missing");
+  const region =
+    arn && isRegionCode(arn.region) ? arn.region : display ? REGION_DISPLAY_NAMES[display] : undefined;
+  if (!region)
+    p.list.push(
+      display
+        ? `Region "${display}" is not a known region name and AlarmArn is missing`
+        : "Region and AlarmArn are missing",
+    );
   const ns = str(m, "Trigger.Namespace", p);
   const metricName = str(m, "Trigger.MetricName", p);
   const op = str(m, "Trigger.ComparisonOperator", p);
@@ -71,7 +77,9 @@ function fromSns(m: Json, ctx: FormatContext): AlarmInfo {
     region,
     regionDisplay: region ? undefined : display,
     partition: arn?.partition,
-    metric: metricName ? `${ns ? `${ns} ` : ""}${metricName}${dimensionsText(arr(m, "Trigger.Dimensions", p), "name", "value")}` : undefined,
+    metric: metricName
+      ? `${ns ? `${ns} ` : ""}${metricName}${dimensionsText(arr(m, "Trigger.Dimensions", p), "name", "value")}`
+      : undefined,
     condition:
       op && threshold !== undefined
         ? `${stat ? `${stat.toLowerCase()} ` : ""}${OPERATORS[op] ?? op} ${threshold}${period ? ` over ${evals ?? 1} × ${period} s` : ""}`
@@ -90,7 +98,11 @@ function fromEventBridge(e: Json, ctx: FormatContext): AlarmInfo {
   const ns = str(first, "metricStat.metric.namespace", p);
   const metricName = str(first, "metricStat.metric.name", p);
   const dims = at(first, "metricStat.metric.dimensions");
-  const dimText = isObject(dims) ? ` (${Object.entries(dims).map(([k, v]) => `${k}=${String(v)}`).join(", ")})` : "";
+  const dimText = isObject(dims)
+    ? ` (${Object.entries(dims)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(", ")})`
+    : "";
   const rule = d("configuration.alarmRule");
   return {
     name: d("alarmName", true),
@@ -102,7 +114,11 @@ function fromEventBridge(e: Json, ctx: FormatContext): AlarmInfo {
     accountId: str(e, "account", p, true),
     region: str(e, "region", p, true),
     partition: arn?.partition,
-    metric: metricName ? `${ns ? `${ns} ` : ""}${metricName}${dimText}` : rule ? `composite: ${rule}` : undefined,
+    metric: metricName
+      ? `${ns ? `${ns} ` : ""}${metricName}${dimText}`
+      : rule
+        ? `composite: ${rule}`
+        : undefined,
     eventId: str(e, "id", p) ?? ctx.record.recordId,
   };
 }
@@ -115,7 +131,10 @@ function render(a: AlarmInfo, ctx: FormatContext, eventLabel: string): Formatted
   const headline = `${state}: ${name}`;
   const fields: Field[] = [
     { label: "Account", value: accountText(a.accountId, settings) },
-    { label: "Region", value: a.region ? regionText(a.region) : a.regionDisplay ? esc(a.regionDisplay) : "unknown" },
+    {
+      label: "Region",
+      value: a.region ? regionText(a.region) : a.regionDisplay ? esc(a.regionDisplay) : "unknown",
+    },
     { label: "State", value: `${a.previous ? `${code(a.previous)} → ` : ""}*${esc(state)}*` },
     { label: "Changed at", value: timeText(a.time, "state change time", problems) },
   ];
@@ -126,11 +145,23 @@ function render(a: AlarmInfo, ctx: FormatContext, eventLabel: string): Formatted
   blocks.push(...fieldSections(fields));
   if (a.reason) blocks.push(section(`*Reason*\n${esc(a.reason)}`));
   if (a.name && a.region && isRegionCode(a.region)) {
-    blocks.push(buttons([{ text: "Open alarm in CloudWatch", url: alarmUrl(a.region, a.name, a.partition as Partition | undefined) }]));
+    blocks.push(
+      buttons([
+        {
+          text: "Open alarm in CloudWatch",
+          url: alarmUrl(a.region, a.name, a.partition as Partition | undefined),
+        },
+      ]),
+    );
   }
   blocks.push(footer(record, eventLabel, a.eventId));
   const fallback = `${severity === "danger" ? ":red_circle: " : ""}${esc(headline)} in ${esc(accountPlain(a.accountId, settings))}${a.region ? ` ${esc(a.region)}` : ""}`;
-  return { kind: "alarm", accountId: a.accountId, eventId: a.eventId, message: message(severity, fallback, blocks) };
+  return {
+    kind: "alarm",
+    accountId: a.accountId,
+    eventId: a.eventId,
+    message: message(severity, fallback, blocks),
+  };
 }
 
 export function formatSnsAlarm(m: Json, ctx: FormatContext): Formatted {

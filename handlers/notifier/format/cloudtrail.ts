@@ -30,7 +30,8 @@ const MAX_VALUE_CHARS = 200;
 
 export function cloudTrailKind(eventSource: string | undefined, eventName: string | undefined): EventKind {
   if (eventSource === "iam.amazonaws.com") return "iam";
-  if (eventSource === "ec2.amazonaws.com" && eventName && SECURITY_GROUP_EVENTS.includes(eventName)) return "security-group";
+  if (eventSource === "ec2.amazonaws.com" && eventName && SECURITY_GROUP_EVENTS.includes(eventName))
+    return "security-group";
   return "other";
 }
 
@@ -49,10 +50,16 @@ function paramLines(params: Json): string[] {
     if (v === null || v === undefined) return;
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
       const text = String(v).replace(/\s+/g, " ");
-      lines.push(`• ${code(path)}: ${code(text.length > MAX_VALUE_CHARS ? text.slice(0, MAX_VALUE_CHARS) + "…" : text)}`);
+      lines.push(
+        `• ${code(path)}: ${code(text.length > MAX_VALUE_CHARS ? text.slice(0, MAX_VALUE_CHARS) + "…" : text)}`,
+      );
       return;
     }
-    const list = Array.isArray(v) ? v : isObject(v) && Array.isArray(v.items) && Object.keys(v).length === 1 ? v.items : undefined;
+    const list = Array.isArray(v)
+      ? v
+      : isObject(v) && Array.isArray(v.items) && Object.keys(v).length === 1
+        ? v.items
+        : undefined;
     if (list) {
       if (list.every((x) => typeof x === "string" || typeof x === "number" || typeof x === "boolean")) {
         if (list.length) lines.push(`• ${code(path)}: ${list.map((x) => code(String(x))).join(", ")}`);
@@ -87,7 +94,10 @@ interface Changes {
 
 function securityGroupChanges(eventName: string, params: Json | undefined, ctx: FormatContext): Changes {
   const p = ctx.problems;
-  const groupId = str(params, "groupId", p) ?? str(params, "ModifySecurityGroupRulesRequest.GroupId", p) ?? str(params, "groupName", p);
+  const groupId =
+    str(params, "groupId", p) ??
+    str(params, "ModifySecurityGroupRulesRequest.GroupId", p) ??
+    str(params, "groupName", p);
   const direction = /Egress$/.test(eventName) ? "egress" : "ingress";
   const lines: string[] = [];
   let worldIngress = false;
@@ -101,7 +111,9 @@ function securityGroupChanges(eventName: string, params: Json | undefined, ctx: 
     const name = str(params, "groupName", p);
     const vpc = str(params, "vpcId", p);
     const desc = str(params, "groupDescription", p);
-    lines.push(`• new group ${name ? code(name) : "(no name)"}${vpc ? ` in ${code(vpc)}` : ""}${desc ? `: "${esc(desc)}"` : ""}`);
+    lines.push(
+      `• new group ${name ? code(name) : "(no name)"}${vpc ? ` in ${code(vpc)}` : ""}${desc ? `: "${esc(desc)}"` : ""}`,
+    );
   } else {
     for (const r of ipPermissionRules(params, p)) {
       lines.push(ruleLine(direction, r));
@@ -113,7 +125,17 @@ function securityGroupChanges(eventName: string, params: Json | undefined, ctx: 
   return { lines, target: groupId, worldIngress };
 }
 
-const IAM_TARGET_KEYS = ["userName", "roleName", "groupName", "policyArn", "policyName", "instanceProfileName", "accessKeyId", "openIDConnectProviderArn", "sAMLProviderArn"];
+const IAM_TARGET_KEYS = [
+  "userName",
+  "roleName",
+  "groupName",
+  "policyArn",
+  "policyName",
+  "instanceProfileName",
+  "accessKeyId",
+  "openIDConnectProviderArn",
+  "sAMLProviderArn",
+];
 
 function iamTarget(params: Json | undefined): string | undefined {
   for (const key of IAM_TARGET_KEYS) {
@@ -139,13 +161,20 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
   const errorMessage = d("errorMessage");
   const actor = describeActor(detail, problems);
   const rawParams = at(detail, "requestParameters");
-  const params = rawParams === undefined || rawParams === null ? undefined : obj(detail, "requestParameters", problems, false, "detail.requestParameters");
+  const params =
+    rawParams === undefined || rawParams === null
+      ? undefined
+      : obj(detail, "requestParameters", problems, false, "detail.requestParameters");
 
   const kind = cloudTrailKind(eventSource, eventName);
   const changes: Changes =
     kind === "security-group"
       ? securityGroupChanges(eventName, params, ctx)
-      : { lines: params ? paramLines(params) : [], target: kind === "iam" ? iamTarget(params) : undefined, worldIngress: false };
+      : {
+          lines: params ? paramLines(params) : [],
+          target: kind === "iam" ? iamTarget(params) : undefined,
+          worldIngress: false,
+        };
 
   const severity: Severity = DESTRUCTIVE_NAME.test(eventName) || changes.worldIngress ? "danger" : "neutral";
   const service = eventSource?.replace(/\.amazonaws\.com$/, "").toUpperCase() ?? "AWS";
@@ -156,7 +185,9 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
   const summary =
     `*${esc(actor.summary)}* called ${code(eventName)}${changes.target ? ` on ${code(changes.target)}` : ""} ` +
     `in ${esc(accountPlain(accountId, settings))}` +
-    (changes.worldIngress ? "\n:rotating_light: *This opens ingress to the whole internet (0.0.0.0/0 or ::/0).*" : "");
+    (changes.worldIngress
+      ? "\n:rotating_light: *This opens ingress to the whole internet (0.0.0.0/0 or ::/0).*"
+      : "");
 
   const fields: Field[] = [
     { label: "Account", value: accountText(accountId, settings) },
@@ -164,11 +195,18 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
     { label: "Actor", value: `${esc(actor.summary)}${actor.principal ? `\n${code(actor.principal)}` : ""}` },
     { label: "Source IP", value: sourceIp ? code(sourceIp) : "not recorded" },
     { label: "Event time", value: timeText(eventTime, "detail.eventTime", problems) },
-    { label: "Result", value: errorCode ? `:x: ${code(errorCode)}${errorMessage ? ` ${esc(errorMessage)}` : ""}` : "succeeded" },
+    {
+      label: "Result",
+      value: errorCode ? `:x: ${code(errorCode)}${errorMessage ? ` ${esc(errorMessage)}` : ""}` : "succeeded",
+    },
   ];
 
   const blocks: KnownBlock[] = [header(headline), section(summary), ...fieldSections(fields)];
-  const changeText = changes.lines.length ? changes.lines.join("\n") : params ? "no parameters recorded" : "no request parameters were recorded";
+  const changeText = changes.lines.length
+    ? changes.lines.join("\n")
+    : params
+      ? "no parameters recorded"
+      : "no request parameters were recorded";
   blocks.push(section(`*What changed*\n${changeText}`));
   if (eventId && region && isRegionCode(region)) {
     blocks.push(buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));

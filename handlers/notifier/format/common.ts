@@ -36,7 +36,9 @@ export function accountPlain(accountId: string | undefined, settings: NotifierSe
   return name ? `${name} (${accountId})` : accountId;
 }
 
-const DISPLAY_BY_CODE: Record<string, string> = Object.fromEntries(Object.entries(REGION_DISPLAY_NAMES).map(([n, c]) => [c, n]));
+const DISPLAY_BY_CODE: Record<string, string> = Object.fromEntries(
+  Object.entries(REGION_DISPLAY_NAMES).map(([n, c]) => [c, n]),
+);
 
 /** "`ap-northeast-2` (Asia Pacific (Seoul))". */
 export function regionText(region: string | undefined): string {
@@ -53,7 +55,10 @@ export function timeText(iso: string | undefined, label: string, problems: Probl
     problems.list.push(`${label} is not a timestamp`);
     return esc(iso);
   }
-  return new Date(t).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+  return new Date(t)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d{3}Z$/, " UTC");
 }
 
 /** Footer: event id and the path the record took. */

@@ -37,12 +37,16 @@ export function formatCompliance(body: Json, ctx: FormatContext, event?: Json): 
   const region = s("awsRegion") ?? str(event, "region", problems);
   if (!accountId) problems.list.push(`${where}awsAccountId is missing`);
   if (!region) problems.list.push(`${where}awsRegion is missing`);
-  const recorded = s("newEvaluationResult.resultRecordedTime") ?? s("notificationCreationTime") ?? str(event, "time", problems);
+  const recorded =
+    s("newEvaluationResult.resultRecordedTime") ??
+    s("notificationCreationTime") ??
+    str(event, "time", problems);
   const annotation = s("newEvaluationResult.annotation");
   const ruleArn = parseArn(s("configRuleARN"));
   const eventId = str(event, "id", problems) ?? record.recordId;
 
-  const severity: Severity = compliance === "NON_COMPLIANT" ? "danger" : compliance === "COMPLIANT" ? "good" : "neutral";
+  const severity: Severity =
+    compliance === "NON_COMPLIANT" ? "danger" : compliance === "COMPLIANT" ? "good" : "neutral";
   const resource = resourceId ?? "unknown resource";
   const headline = `${resource} is ${compliance} with ${rule ?? "an unnamed Config rule"}`;
 
@@ -52,12 +56,22 @@ export function formatCompliance(body: Json, ctx: FormatContext, event?: Json): 
     { label: "Rule", value: rule ? code(rule) : "unknown" },
     { label: "Resource", value: `${resourceType ? `${esc(resourceType)} ` : ""}${code(resource)}` },
     { label: "Compliance", value: `${previous ? `${code(previous)} → ` : ""}*${esc(compliance)}*` },
-    { label: "Recorded", value: timeText(recorded, `${where}newEvaluationResult.resultRecordedTime`, problems) },
+    {
+      label: "Recorded",
+      value: timeText(recorded, `${where}newEvaluationResult.resultRecordedTime`, problems),
+    },
   ];
   const blocks: KnownBlock[] = [header(headline), ...fieldSections(fields)];
   if (annotation) blocks.push(section(`*Annotation*\n${esc(annotation)}`));
   if (rule && region && isRegionCode(region)) {
-    blocks.push(buttons([{ text: "Open rule in AWS Config", url: configRuleUrl(region, rule, ruleArn?.partition as Partition | undefined) }]));
+    blocks.push(
+      buttons([
+        {
+          text: "Open rule in AWS Config",
+          url: configRuleUrl(region, rule, ruleArn?.partition as Partition | undefined),
+        },
+      ]),
+    );
   }
   blocks.push(footer(record, event ? "EventBridge event" : "Config notification", eventId));
   const fallback = `${severity === "danger" ? ":red_circle: " : ""}${esc(headline)} in ${esc(accountPlain(accountId, settings))}${region ? ` ${esc(region)}` : ""}`;
@@ -79,17 +93,36 @@ export function formatConfigItem(body: Json, ctx: FormatContext, event?: Json): 
   const accountId = s("awsAccountId") ?? str(event, "account", problems);
   const region = s("awsRegion") ?? str(event, "region", problems);
   const captured = s("configurationItemCaptureTime");
-  const changeType = str(body, "configurationItemDiff.changeType", problems, false, `${where}configurationItemDiff.changeType`) ?? s("changeType");
-  const changed = obj(body, "configurationItemDiff.changedProperties", problems, false, `${where}configurationItemDiff.changedProperties`);
+  const changeType =
+    str(
+      body,
+      "configurationItemDiff.changeType",
+      problems,
+      false,
+      `${where}configurationItemDiff.changeType`,
+    ) ?? s("changeType");
+  const changed = obj(
+    body,
+    "configurationItemDiff.changedProperties",
+    problems,
+    false,
+    `${where}configurationItemDiff.changedProperties`,
+  );
   const eventId = str(event, "id", problems) ?? record.recordId;
 
   const headline = `Config: ${resourceType ?? "resource"} ${resourceId ?? "unknown"} ${changeType ?? status ?? "changed"}`;
   const fields: Field[] = [
     { label: "Account", value: accountText(accountId, settings) },
     { label: "Region", value: regionText(region) },
-    { label: "Resource", value: `${resourceType ? `${esc(resourceType)} ` : ""}${resourceId ? code(resourceId) : "unknown"}${resourceName && resourceName !== resourceId ? ` (${esc(resourceName)})` : ""}` },
+    {
+      label: "Resource",
+      value: `${resourceType ? `${esc(resourceType)} ` : ""}${resourceId ? code(resourceId) : "unknown"}${resourceName && resourceName !== resourceId ? ` (${esc(resourceName)})` : ""}`,
+    },
     { label: "Status", value: status ? code(status) : "not given" },
-    { label: "Captured", value: timeText(captured, `${where}${itemPath}.configurationItemCaptureTime`, problems) },
+    {
+      label: "Captured",
+      value: timeText(captured, `${where}${itemPath}.configurationItemCaptureTime`, problems),
+    },
   ];
   const blocks: KnownBlock[] = [header(headline), ...fieldSections(fields)];
   if (changed && Object.keys(changed).length) {
@@ -101,23 +134,36 @@ export function formatConfigItem(body: Json, ctx: FormatContext, event?: Json): 
     if (keys.length > 10) shown.push(`… ${keys.length - 10} more`);
     blocks.push(section(`*Changed properties*\n${shown.join("\n")}`));
   } else if (oversized) {
-    blocks.push(section("The configuration item was too large for the notification; see the resource timeline in AWS Config."));
+    blocks.push(
+      section(
+        "The configuration item was too large for the notification; see the resource timeline in AWS Config.",
+      ),
+    );
   }
   blocks.push(footer(record, event ? "EventBridge event" : "Config notification", eventId));
-  return { kind: "other", accountId, eventId, message: message("neutral", `${esc(headline)} in ${esc(accountPlain(accountId, settings))}`, blocks) };
+  return {
+    kind: "other",
+    accountId,
+    eventId,
+    message: message("neutral", `${esc(headline)} in ${esc(accountPlain(accountId, settings))}`, blocks),
+  };
 }
 
 /** Any other Config notification type: what it is and where, never its raw JSON. */
 export function formatOtherConfig(body: Json, ctx: FormatContext): Formatted {
   const { problems, settings, record } = ctx;
   const type = str(body, "messageType", problems) ?? "unknown";
-  const accountId = str(body, "awsAccountId", problems) ?? str(body, "configurationItem.awsAccountId", problems);
+  const accountId =
+    str(body, "awsAccountId", problems) ?? str(body, "configurationItem.awsAccountId", problems);
   const region = str(body, "awsRegion", problems);
   const fields: Field[] = [
     { label: "Account", value: accountText(accountId, settings) },
     { label: "Region", value: regionText(region) },
     { label: "Notification", value: code(type) },
-    { label: "Created", value: timeText(str(body, "notificationCreationTime", problems), "notificationCreationTime", problems) },
+    {
+      label: "Created",
+      value: timeText(str(body, "notificationCreationTime", problems), "notificationCreationTime", problems),
+    },
   ];
   const bucket = str(body, "s3Bucket", problems);
   const key = str(body, "s3ObjectKey", problems);
@@ -125,18 +171,42 @@ export function formatOtherConfig(body: Json, ctx: FormatContext): Formatted {
   const lines: string[] = [];
   if (bucket) lines.push(`S3 object: ${code(`s3://${bucket}/${key ?? ""}`)}`);
   if (reason) lines.push(`Reason: ${esc(reason)}`);
-  const keys = Object.keys(body).filter((k) => !["messageType", "awsAccountId", "awsRegion", "notificationCreationTime", "recordVersion"].includes(k));
+  const keys = Object.keys(body).filter(
+    (k) =>
+      !["messageType", "awsAccountId", "awsRegion", "notificationCreationTime", "recordVersion"].includes(k),
+  );
   if (keys.length && !lines.length) lines.push(`Fields: ${keys.slice(0, 15).map(code).join(", ")}`);
   const blocks: KnownBlock[] = [header(`AWS Config: ${type}`), ...fieldSections(fields)];
   if (lines.length) blocks.push(section(lines.join("\n")));
   blocks.push(footer(record, "Config notification", record.recordId));
   const hasList = arr(body, "configRuleNames", problems);
-  if (hasList?.length) blocks.splice(blocks.length - 1, 0, section(`Rules: ${hasList.filter((x) => typeof x === "string").map((x) => code(x as string)).join(", ")}`));
-  return { kind: "other", accountId, eventId: record.recordId, message: message("neutral", `AWS Config ${esc(type)} in ${esc(accountPlain(accountId, settings))}`, blocks) };
+  if (hasList?.length)
+    blocks.splice(
+      blocks.length - 1,
+      0,
+      section(
+        `Rules: ${hasList
+          .filter((x) => typeof x === "string")
+          .map((x) => code(x as string))
+          .join(", ")}`,
+      ),
+    );
+  return {
+    kind: "other",
+    accountId,
+    eventId: record.recordId,
+    message: message(
+      "neutral",
+      `AWS Config ${esc(type)} in ${esc(accountPlain(accountId, settings))}`,
+      blocks,
+    ),
+  };
 }
 
 export function isConfigNotification(payload: Json): boolean {
   // Every Config notification type starts with one of these words; other JSON may use "messageType" too.
-  return typeof payload.messageType === "string" && /^(Configuration|ConfigRules|Compliance|Oversized)/.test(payload.messageType);
+  return (
+    typeof payload.messageType === "string" &&
+    /^(Configuration|ConfigRules|Compliance|Oversized)/.test(payload.messageType)
+  );
 }
-

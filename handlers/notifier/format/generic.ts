@@ -24,7 +24,9 @@ export function formatGenericEventBridge(e: Json, ctx: FormatContext): Formatted
   const accountId = str(e, "account", problems);
   const region = str(e, "region", problems);
   const eventId = str(e, "id", problems) ?? record.recordId;
-  const resources = (Array.isArray(e.resources) ? e.resources : []).filter((r): r is string => typeof r === "string");
+  const resources = (Array.isArray(e.resources) ? e.resources : []).filter(
+    (r): r is string => typeof r === "string",
+  );
   const fields: Field[] = [
     { label: "Account", value: accountText(accountId, settings) },
     { label: "Region", value: regionText(region) },
@@ -33,10 +35,22 @@ export function formatGenericEventBridge(e: Json, ctx: FormatContext): Formatted
   ];
   const blocks: KnownBlock[] = [header(detailType), ...fieldSections(fields)];
   const lines = ["This event type has no dedicated format."];
-  if (resources.length) lines.push(`*Resources*: ${resources.slice(0, 10).map(code).join(", ")}${resources.length > 10 ? ` and ${resources.length - 10} more` : ""}`);
+  if (resources.length)
+    lines.push(
+      `*Resources*: ${resources.slice(0, 10).map(code).join(", ")}${resources.length > 10 ? ` and ${resources.length - 10} more` : ""}`,
+    );
   if (isObject(e.detail)) lines.push(`*Detail fields*: ${keyList(e.detail)}`);
   blocks.push(section(lines.join("\n")), footer(record, "EventBridge event", eventId));
-  return { kind: "other", accountId, eventId, message: message("neutral", `${esc(detailType)} from ${esc(source)} in ${esc(accountPlain(accountId, settings))}`, blocks) };
+  return {
+    kind: "other",
+    accountId,
+    eventId,
+    message: message(
+      "neutral",
+      `${esc(detailType)} from ${esc(source)} in ${esc(accountPlain(accountId, settings))}`,
+      blocks,
+    ),
+  };
 }
 
 export function formatUnknownJson(payload: Json, ctx: FormatContext): Formatted {
@@ -44,16 +58,26 @@ export function formatUnknownJson(payload: Json, ctx: FormatContext): Formatted 
   const title = record.subject ?? "Unrecognised notification";
   const blocks: KnownBlock[] = [
     header(title),
-    section(`The notifier does not recognise this message's format.\n*Top-level fields*: ${keyList(payload)}`),
+    section(
+      `The notifier does not recognise this message's format.\n*Top-level fields*: ${keyList(payload)}`,
+    ),
     footer(record, "message", record.recordId),
   ];
-  return { kind: "other", eventId: record.recordId, message: message("neutral", `Unrecognised notification: ${esc(title)}`, blocks) };
+  return {
+    kind: "other",
+    eventId: record.recordId,
+    message: message("neutral", `Unrecognised notification: ${esc(title)}`, blocks),
+  };
 }
 
 export function formatText(text: string, ctx: FormatContext): Formatted {
   const { record } = ctx;
   const title = record.subject ?? "Notification";
-  const blocks: KnownBlock[] = [header(title), section(esc(text)), footer(record, "message", record.recordId)];
+  const blocks: KnownBlock[] = [
+    header(title),
+    section(esc(text)),
+    footer(record, "message", record.recordId),
+  ];
   return { kind: "other", eventId: record.recordId, message: message("neutral", esc(title), blocks) };
 }
 
@@ -62,18 +86,24 @@ export function formatUnreadable(error: string, ctx: FormatContext): Formatted {
   const { record } = ctx;
   const blocks: KnownBlock[] = [
     header("Unreadable notification"),
-    section(`A notification reached the notifier but could not be read: ${esc(error)}.\nThe full record is in the notifier's log under this id.`),
+    section(
+      `A notification reached the notifier but could not be read: ${esc(error)}.\nThe full record is in the notifier's log under this id.`,
+    ),
   ];
   if (record.excerpt) blocks.push(section(`*Start of the message*\n${code(record.excerpt)}`));
   if (record.subject) blocks.push(context(`Subject: ${esc(record.subject)}`));
   blocks.push(footer(record, "record", record.recordId));
-  return { kind: "other", eventId: record.recordId, message: message("warning", `Unreadable notification (${esc(error)})`, blocks) };
+  return {
+    kind: "other",
+    eventId: record.recordId,
+    message: message("warning", `Unreadable notification (${esc(error)})`, blocks),
+  };
 }
 
 /** A visible note listing what was missing or mistyped in an event that was otherwise formatted. */
 export function problemsBlock(problems: string[]): KnownBlock {
   const shown = problems.slice(0, 10).map(esc).join("; ");
-  return context(`:warning: Incomplete event: ${shown}${problems.length > 10 ? `; and ${problems.length - 10} more` : ""}`);
+  return context(
+    `:warning: Incomplete event: ${shown}${problems.length > 10 ? `; and ${problems.length - 10} more` : ""}`,
+  );
 }
-
-export { accountPlain };

@@ -5,7 +5,18 @@ import type { RemediationOutcome } from "../../shared/remediationReport";
 import { Json, arr, isObject, num, obj, str } from "../read";
 import { cloudTrailEventUrl, configRuleUrl, isRegionCode, securityGroupUrl } from "../links";
 import { describePorts } from "../sgRules";
-import { Field, LinkButton, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
+import {
+  Field,
+  LinkButton,
+  Severity,
+  buttons,
+  code,
+  esc,
+  fieldSections,
+  header,
+  message,
+  section,
+} from "../slack";
 import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
 
 const OUTCOMES: Record<RemediationOutcome, { severity: Severity; title: (group: string) => string }> = {
@@ -22,7 +33,8 @@ export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
   const d = (path: string, required = false) => str(detail, path, problems, required, `detail.${path}`);
   const outcomeRaw = d("outcome", true);
   const known = outcomeRaw !== undefined && outcomeRaw in OUTCOMES;
-  if (outcomeRaw !== undefined && !known) problems.list.push(`detail.outcome "${outcomeRaw}" is not one of ${Object.keys(OUTCOMES).join(", ")}`);
+  if (outcomeRaw !== undefined && !known)
+    problems.list.push(`detail.outcome "${outcomeRaw}" is not one of ${Object.keys(OUTCOMES).join(", ")}`);
   const accountId = d("accountId", true) ?? str(event, "account", problems);
   const region = d("region", true) ?? str(event, "region", problems);
   const groupId = d("groupId", true);
@@ -41,14 +53,27 @@ export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
       problems.list.push(`detail.permissions[${i}] is not an object`);
       return "• (unreadable permission)";
     }
-    const cidrs = (arr(p, "cidrs", problems, `detail.permissions[${i}].cidrs`) ?? []).filter((c): c is string => typeof c === "string");
-    const ids = (arr(p, "ruleIds", problems, `detail.permissions[${i}].ruleIds`) ?? []).filter((c): c is string => typeof c === "string");
-    const what = describePorts(str(p, "ipProtocol", problems, true, `detail.permissions[${i}].ipProtocol`), num(p, "fromPort", problems), num(p, "toPort", problems));
+    const cidrs = (arr(p, "cidrs", problems, `detail.permissions[${i}].cidrs`) ?? []).filter(
+      (c): c is string => typeof c === "string",
+    );
+    const ids = (arr(p, "ruleIds", problems, `detail.permissions[${i}].ruleIds`) ?? []).filter(
+      (c): c is string => typeof c === "string",
+    );
+    const what = describePorts(
+      str(p, "ipProtocol", problems, true, `detail.permissions[${i}].ipProtocol`),
+      num(p, "fromPort", problems),
+      num(p, "toPort", problems),
+    );
     return `• ingress ${esc(what)} from ${cidrs.length ? cidrs.map(code).join(", ") : "no CIDR given"}${ids.length ? ` (${ids.map(code).join(", ")})` : ""}`;
   });
 
   const group = groupId ?? "unknown group";
-  const outcome = known ? OUTCOMES[outcomeRaw as RemediationOutcome] : { severity: "neutral" as Severity, title: (g: string) => `Remediation report for ${g}: ${outcomeRaw ?? "no outcome"}` };
+  const outcome = known
+    ? OUTCOMES[outcomeRaw as RemediationOutcome]
+    : {
+        severity: "neutral" as Severity,
+        title: (g: string) => `Remediation report for ${g}: ${outcomeRaw ?? "no outcome"}`,
+      };
   const headline = outcome.title(group);
 
   const triggerText =
@@ -62,7 +87,10 @@ export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
   const fields: Field[] = [
     { label: "Account", value: accountText(accountId, settings) },
     { label: "Region", value: regionText(region) },
-    { label: "Security group", value: `${code(group)}${groupName ? ` (${esc(groupName)})` : ""}${vpcId ? `\nin ${code(vpcId)}` : ""}` },
+    {
+      label: "Security group",
+      value: `${code(group)}${groupName ? ` (${esc(groupName)})` : ""}${vpcId ? `\nin ${code(vpcId)}` : ""}`,
+    },
     { label: "Outcome", value: outcomeRaw ? code(outcomeRaw) : "not given" },
     { label: "Trigger", value: `${triggerText}${tEventId ? `\n${code(tEventId)}` : ""}` },
   ];
@@ -74,15 +102,23 @@ export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
   const blocks: KnownBlock[] = [header(headline)];
   if (reason) blocks.push(section(esc(reason)));
   blocks.push(...fieldSections(fields));
-  const permTitle = outcomeRaw === "revoked" ? "Permissions revoked" : outcomeRaw === "dry-run" ? "Permissions that would be revoked" : "Permissions";
+  const permTitle =
+    outcomeRaw === "revoked"
+      ? "Permissions revoked"
+      : outcomeRaw === "dry-run"
+        ? "Permissions that would be revoked"
+        : "Permissions";
   if (perms.length) blocks.push(section(`*${permTitle}*\n${perms.join("\n")}`));
-  else if (outcomeRaw === "revoked" || outcomeRaw === "dry-run") problems.list.push("detail.permissions is empty for a revoke report");
+  else if (outcomeRaw === "revoked" || outcomeRaw === "dry-run")
+    problems.list.push("detail.permissions is empty for a revoke report");
 
   const links: LinkButton[] = [];
   if (region && isRegionCode(region)) {
     if (groupId) links.push({ text: "Open security group", url: securityGroupUrl(region, groupId) });
-    if (tKind === "cloudtrail" && tEventId) links.push({ text: "Open trigger in CloudTrail", url: cloudTrailEventUrl(region, tEventId) });
-    if (tKind === "config-compliance" && tRule) links.push({ text: "Open rule in AWS Config", url: configRuleUrl(region, tRule) });
+    if (tKind === "cloudtrail" && tEventId)
+      links.push({ text: "Open trigger in CloudTrail", url: cloudTrailEventUrl(region, tEventId) });
+    if (tKind === "config-compliance" && tRule)
+      links.push({ text: "Open rule in AWS Config", url: configRuleUrl(region, tRule) });
   }
   if (links.length) blocks.push(buttons(links));
   blocks.push(footer(record, "EventBridge event", eventId));
