@@ -98,6 +98,9 @@ function fail(error: string): ParseResult {
 function parseTarget(args: string[], allowRegion: boolean, usage: string): Target | string {
   const target: Target = {};
   for (const arg of args) {
+    if (!allowRegion && isRegionName(arg)) {
+      return `\`${arg}\` is a region, and s3 commands take none (each bucket's own region is used). Usage: \`${usage}\``;
+    }
     if (allowRegion && isRegionName(arg)) {
       if (target.region)
         return `more than one region (\`${target.region}\`, \`${arg}\`). Usage: \`${usage}\``;
