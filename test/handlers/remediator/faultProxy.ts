@@ -11,15 +11,20 @@ export interface Fault {
   action: string;
   /** How many matching requests get the fault (then they pass through). Infinity for all. */
   times: number;
-  status: number;
-  body: string;
+  /** Scripted answer; without one the request is forwarded (after `before`, if given). */
+  status?: number;
+  body?: string;
   contentType?: string;
+  /** Runs before the request is answered or forwarded: e.g. a concurrent change made in moto. */
+  before?: () => Promise<void>;
 }
 
 export interface FaultProxy {
   url: string;
   /** Requests seen per action (faulted and forwarded). */
   counts: Record<string, number>;
+  /** Raw request bodies per action, in arrival order. */
+  bodies: Record<string, string[]>;
   close(): Promise<void>;
 }
 
@@ -42,17 +47,20 @@ function actionOf(req: http.IncomingMessage, body: string): string {
 export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promise<FaultProxy> {
   const target = new URL(targetUrl);
   const counts: Record<string, number> = {};
+  const bodies: Record<string, string[]> = {};
   const remaining = faults.map((f) => ({ ...f }));
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const raw = Buffer.concat(chunks);
       const action = actionOf(req, raw.toString("utf8"));
       counts[action] = (counts[action] ?? 0) + 1;
+      (bodies[action] ??= []).push(raw.toString("utf8"));
       const fault = remaining.find((f) => f.action === action && f.times > 0);
-      if (fault) {
-        fault.times -= 1;
+      if (fault) fault.times -= 1;
+      if (fault?.before) await fault.before();
+      if (fault?.status !== undefined) {
         res.writeHead(fault.status, { "content-type": fault.contentType ?? "text/xml" });
         res.end(fault.body);
         return;
@@ -76,6 +84,7 @@ export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    bodies,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

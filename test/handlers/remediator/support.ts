@@ -9,8 +9,19 @@ import {
   EC2Client,
   IpPermission,
 } from "@aws-sdk/client-ec2";
-import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { REMEDIATION_ROLE_NAME } from "../../../handlers/shared/constants";
 import type { RemediatorSettings } from "../../../handlers/remediator";
@@ -38,16 +49,24 @@ export function settings(overrides: Partial<RemediatorSettings> = {}): Remediato
 }
 
 /** An EC2 client acting in `account` the way the handler does: through the spoke role. */
-export async function spokeEc2(account: string, region: string): Promise<EC2Client> {
-  const sts = new STSClient({});
+export async function spokeEc2(account: string, region: string, endpoint?: string): Promise<EC2Client> {
+  const sts = new STSClient(endpoint ? { endpoint } : {});
   const out = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${REMEDIATION_ROLE_NAME}`, RoleSessionName: "test-verify" }),
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/${REMEDIATION_ROLE_NAME}`,
+      RoleSessionName: "test-verify",
+    }),
   );
   sts.destroy();
   const c = out.Credentials!;
   return new EC2Client({
     region,
-    credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+    ...(endpoint ? { endpoint } : {}),
+    credentials: {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken!,
+    },
   });
 }
 
@@ -66,7 +85,9 @@ export async function createGroup(
     }),
   );
   if (permissions.length) {
-    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: g.GroupId, IpPermissions: permissions }));
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: g.GroupId, IpPermissions: permissions }),
+    );
   }
   return g.GroupId!;
 }
@@ -114,16 +135,25 @@ export async function reportSink(): Promise<ReportSink> {
   const sqs = new SQSClient({ region: "us-east-1" });
   const bus = await eb.send(new CreateEventBusCommand({ Name: REPORT_BUS }));
   const q = await sqs.send(new CreateQueueCommand({ QueueName: "remediation-reports" }));
-  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl, AttributeNames: ["QueueArn"] }));
+  const attrs = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl, AttributeNames: ["QueueArn"] }),
+  );
   await eb.send(
     new PutRuleCommand({
       Name: "reports",
       EventBusName: REPORT_BUS,
-      EventPattern: JSON.stringify({ source: ["security-guard.remediation"], "detail-type": ["SSH Remediation Result"] }),
+      EventPattern: JSON.stringify({
+        source: ["security-guard.remediation"],
+        "detail-type": ["SSH Remediation Result"],
+      }),
     }),
   );
   await eb.send(
-    new PutTargetsCommand({ Rule: "reports", EventBusName: REPORT_BUS, Targets: [{ Id: "q", Arn: attrs.Attributes!.QueueArn }] }),
+    new PutTargetsCommand({
+      Rule: "reports",
+      EventBusName: REPORT_BUS,
+      Targets: [{ Id: "q", Arn: attrs.Attributes!.QueueArn }],
+    }),
   );
   eb.destroy();
   return {
@@ -131,11 +161,18 @@ export async function reportSink(): Promise<ReportSink> {
     drain: async () => {
       const got: ReceivedReport[] = [];
       for (;;) {
-        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+        const out = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        );
         if (!out.Messages?.length) return got;
         for (const m of out.Messages) {
           const ev = JSON.parse(m.Body!);
-          got.push({ source: ev.source, detailType: ev["detail-type"], resources: ev.resources, detail: ev.detail });
+          got.push({
+            source: ev.source,
+            detailType: ev["detail-type"],
+            resources: ev.resources,
+            detail: ev.detail,
+          });
           await sqs.send(new DeleteMessageCommand({ QueueUrl: q.QueueUrl, ReceiptHandle: m.ReceiptHandle }));
         }
       }
@@ -145,7 +182,13 @@ export async function reportSink(): Promise<ReportSink> {
 
 // ---- event builders (shapes from real deliveries; see handlers/remediator/triggers.ts for docs) ----
 
-export function configNotification(o: { account: string; region: string; groupId: string; compliance?: string; rule?: string }) {
+export function configNotification(o: {
+  account: string;
+  region: string;
+  groupId: string;
+  compliance?: string;
+  rule?: string;
+}) {
   return {
     resourceId: o.groupId,
     awsRegion: o.region,
@@ -156,7 +199,11 @@ export function configNotification(o: { account: string; region: string; groupId
     messageType: "ComplianceChangeNotification",
     newEvaluationResult: {
       evaluationResultIdentifier: {
-        evaluationResultQualifier: { configRuleName: o.rule ?? RULE, resourceType: "AWS::EC2::SecurityGroup", resourceId: o.groupId },
+        evaluationResultQualifier: {
+          configRuleName: o.rule ?? RULE,
+          resourceType: "AWS::EC2::SecurityGroup",
+          resourceId: o.groupId,
+        },
         orderingTimestamp: "2026-05-01T10:00:00.000Z",
       },
       complianceType: o.compliance ?? "NON_COMPLIANT",
@@ -169,7 +216,14 @@ export function configNotification(o: { account: string; region: string; groupId
   };
 }
 
-export function configEvent(o: { id?: string; account: string; region: string; groupId: string; compliance?: string; rule?: string }) {
+export function configEvent(o: {
+  id?: string;
+  account: string;
+  region: string;
+  groupId: string;
+  compliance?: string;
+  rule?: string;
+}) {
   return {
     version: "0",
     id: o.id ?? "11111111-2222-3333-4444-555555555555",
@@ -204,7 +258,14 @@ export function snsEvent(messages: Array<{ id: string; body: unknown }>) {
 
 const ACTOR = "arn:aws:sts::210987654321:assumed-role/Developer/alice@example.com";
 
-function cloudTrailEvent(o: { account: string; region: string; eventName: string; requestParameters: unknown; errorCode?: string; eventID?: string }) {
+function cloudTrailEvent(o: {
+  account: string;
+  region: string;
+  eventName: string;
+  requestParameters: unknown;
+  errorCode?: string;
+  eventID?: string;
+}) {
   return {
     version: "0",
     id: "99999999-8888-7777-6666-555555555555",
@@ -216,7 +277,12 @@ function cloudTrailEvent(o: { account: string; region: string; eventName: string
     resources: [],
     detail: {
       eventVersion: "1.09",
-      userIdentity: { type: "AssumedRole", principalId: "AROAEXAMPLE:alice@example.com", arn: ACTOR, accountId: o.account },
+      userIdentity: {
+        type: "AssumedRole",
+        principalId: "AROAEXAMPLE:alice@example.com",
+        arn: ACTOR,
+        accountId: o.account,
+      },
       eventTime: "2026-05-01T09:59:57Z",
       eventSource: "ec2.amazonaws.com",
       eventName: o.eventName,
@@ -225,7 +291,9 @@ function cloudTrailEvent(o: { account: string; region: string; eventName: string
       userAgent: "aws-cli/2.15.0",
       requestParameters: o.requestParameters,
       responseElements: o.errorCode ? null : { requestId: "r-1", _return: true },
-      ...(o.errorCode ? { errorCode: o.errorCode, errorMessage: "You are not authorized to perform this operation." } : {}),
+      ...(o.errorCode
+        ? { errorCode: o.errorCode, errorMessage: "You are not authorized to perform this operation." }
+        : {}),
       requestID: "r-1",
       eventID: o.eventID ?? "ct-event-0001",
       readOnly: false,
@@ -279,7 +347,11 @@ export function modifyEvent(o: {
     requestParameters: {
       ModifySecurityGroupRulesRequest: {
         GroupId: o.groupId,
-        SecurityGroupRule: { SecurityGroupRuleId: "sgr-0123456789abcdef0", tag: 1, SecurityGroupRule: o.rule },
+        SecurityGroupRule: {
+          SecurityGroupRuleId: "sgr-0123456789abcdef0",
+          tag: 1,
+          SecurityGroupRule: o.rule,
+        },
       },
     },
   });
@@ -308,7 +380,9 @@ export function captureLogs(): { lines: Array<Record<string, unknown>>; restore(
 
 /** Ids of the group's ingress rules keyed like ingress(): "tcp 22-22 0.0.0.0/0". */
 export async function ruleIds(ec2: EC2Client, groupId: string): Promise<Record<string, string>> {
-  const out = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [groupId] }] }));
+  const out = await ec2.send(
+    new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [groupId] }] }),
+  );
   const ids: Record<string, string> = {};
   for (const r of out.SecurityGroupRules ?? []) {
     if (r.IsEgress) continue;
