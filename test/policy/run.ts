@@ -22,3 +22,9 @@ export function assertNone(resources: OfflineResource[], options?: OfflineOption
   const all = runPoliciesOffline(resources, options);
   assert.deepEqual(all, [], all.map((v) => `${v.policy}: ${v.message}`).join("\n"));
 }
+
+/** Asserts `policy` reports nothing (other policies may). */
+export function assertNoneOf(policy: string, resources: OfflineResource[], options?: OfflineOptions): void {
+  const v = violationsOf(policy, resources, options);
+  assert.deepEqual(v, [], v.map((x) => x.message).join("\n"));
+}

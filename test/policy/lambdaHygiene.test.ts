@@ -1,0 +1,124 @@
+import { strict as assert } from "assert";
+import { goodHub, res, withProps, without } from "./fixtures";
+import { assertNone, assertNoneOf, assertOnly, violationsOf } from "./run";
+
+const FN = "aws:lambda/function:Function";
+const LOGS = "aws:cloudwatch/logGroup:LogGroup";
+const EIC = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+
+describe("policy lambda-has-failure-destination", () => {
+  it("passes the hub: deadLetterConfig on the notifier, an on-failure destination on the remediator", () => {
+    assertNone(goodHub());
+  });
+
+  it("flags a function without either", () => {
+    const v = assertOnly(
+      without(goodHub(), "security-guard-remediator-invoke"),
+      "lambda-has-failure-destination",
+      "Lambda function security-guard-remediator has no deadLetterConfig.targetArn and no FunctionEventInvokeConfig with destinationConfig.onFailure.destination.",
+    );
+    assert.equal(v.urn, "urn:pulumi:test::security-guard::aws:lambda/function:Function::security-guard-remediator");
+    assert.equal(v.type, FN);
+  });
+
+  it("flags an invoke config that only has onSuccess", () => {
+    const hub = withProps(goodHub(), "security-guard-remediator-invoke", (p) => ({
+      ...p,
+      destinationConfig: { onSuccess: { destination: "arn:aws:sqs:us-east-1:999999999999:ok" } },
+    }));
+    assertOnly(hub, "lambda-has-failure-destination", "security-guard-remediator has no deadLetterConfig");
+  });
+
+  it("ties an invoke config to its function by name, by (qualified) ARN, or by dependency", () => {
+    const fn = res(FN, "f", { name: "f", runtime: "nodejs22.x" });
+    const dest = { destinationConfig: { onFailure: { destination: "arn:aws:sqs:us-east-1:1:dlq" } } };
+    const byArn = res(EIC, "arn", { functionName: "arn:aws:lambda:us-east-1:1:function:f:live", ...dest });
+    const byDep = res(EIC, "dep", { functionName: "other-name", ...dest }, { dependencies: [fn.urn] });
+    const byOther = res(EIC, "other", { functionName: "arn:aws:lambda:us-east-1:1:function:g", ...dest });
+    assertNoneOf("lambda-has-failure-destination", [fn, byArn]);
+    assertNoneOf("lambda-has-failure-destination", [fn, byDep]);
+    assert.equal(violationsOf("lambda-has-failure-destination", [fn, byOther]).length, 1);
+  });
+
+  it("cannot judge unknown dead-letter targets or unknown invoke-config function names", () => {
+    const fn = res(FN, "f", { name: "f", deadLetterConfig: { targetArn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } });
+    assertNoneOf("lambda-has-failure-destination", [fn]);
+    const fn2 = res(FN, "g", { name: "g" });
+    const eic = res(EIC, "x", {
+      functionName: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+      destinationConfig: { onFailure: { destination: "arn:aws:sqs:us-east-1:1:dlq" } },
+    });
+    assertNoneOf("lambda-has-failure-destination", [fn2, eic]);
+  });
+});
+
+describe("policy lambda-log-group-retention", () => {
+  it("flags a function whose log group is missing", () => {
+    assertOnly(
+      without(goodHub(), "security-guard-notifier-logs"),
+      "lambda-log-group-retention",
+      "Lambda function security-guard-notifier has no log group /aws/lambda/security-guard-notifier in the stack.",
+    );
+  });
+
+  it("flags a log group without retention, on the log group", () => {
+    const v = assertOnly(
+      withProps(goodHub(), "security-guard-notifier-logs", (p) => ({ ...p, retentionInDays: 0 })),
+      "lambda-log-group-retention",
+      "Log group /aws/lambda/security-guard-notifier of Lambda function security-guard-notifier has no retentionInDays",
+    );
+    assert.equal(v.type, LOGS);
+    assert.equal(v.name, "security-guard-notifier-logs");
+  });
+
+  it("does not accept a log group of the same name in another region", () => {
+    const fn = res(FN, "f", { name: "f", region: "us-east-1" });
+    const lg = res(LOGS, "lg", { name: "/aws/lambda/f", retentionInDays: 7, region: "eu-west-1" });
+    assert.deepEqual(
+      violationsOf("lambda-log-group-retention", [fn, lg]).map((v) => v.message.split("\n")[1]),
+      ["Lambda function f has no log group /aws/lambda/f in the stack."],
+    );
+  });
+
+  it("uses loggingConfig.logGroup when set, and flags a function without a name", () => {
+    const fn = res(FN, "f", { name: "f", loggingConfig: { logFormat: "JSON", logGroup: "/custom/f" } });
+    assertNoneOf("lambda-log-group-retention", [fn, res(LOGS, "lg", { name: "/custom/f", retentionInDays: 14 })]);
+    assert.deepEqual(
+      violationsOf("lambda-log-group-retention", [res(FN, "anon", { runtime: "nodejs22.x" })]).map((v) => v.message.split("\n")[1]),
+      ["Lambda function anon has no explicit name, so its log group cannot be declared."],
+    );
+  });
+});
+
+describe("policy lambda-runtime-pinned", () => {
+  it("flags a missing runtime, a runtime outside the allowed list, and ignoreChanges on runtime", () => {
+    const v = violationsOf("lambda-runtime-pinned", [
+      res(FN, "none", { name: "none" }),
+      res(FN, "old", { name: "old", runtime: "nodejs18.x" }),
+      res(FN, "ignored", { name: "ignored", runtime: "nodejs22.x" }, { opts: { ignoreChanges: ["runtime"] } }),
+    ]);
+    assert.deepEqual(
+      v.map((x) => [x.name, x.message.split("\n")[1]]),
+      [
+        ["none", "runtime is not set."],
+        ["old", "runtime nodejs18.x is not one of the allowed runtimes (nodejs20.x, nodejs22.x)."],
+        ["ignored", "runtime is listed in ignoreChanges, so it is not pinned (pass runtime explicitly)."],
+      ],
+    );
+  });
+
+  it("passes allowed runtimes, container images, unknown runtimes; the list is configurable", () => {
+    const resources = [
+      res(FN, "a", { name: "a", runtime: "nodejs20.x" }),
+      res(FN, "b", { name: "b", packageType: "Image" }),
+      res(FN, "c", { name: "c", runtime: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }),
+    ];
+    assertNoneOf("lambda-runtime-pinned", resources);
+    assert.deepEqual(
+      violationsOf("lambda-runtime-pinned", resources, { config: { "lambda-runtime-pinned": { allowedRuntimes: ["nodejs22.x"] } } }).map(
+        (v) => v.name,
+      ),
+      ["a"],
+    );
+  });
+});
