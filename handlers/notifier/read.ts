@@ -20,7 +20,7 @@ export function isObject(v: unknown): v is Json {
 function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  return `a ${typeof v}`;
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
 /** The value at a dotted path ("detail.userIdentity.type"), or undefined if any step is absent. */
@@ -34,9 +34,38 @@ export function at(obj: unknown, path: string): unknown {
 }
 
 /**
- * A string at `path` (numbers are accepted and converted: account ids sometimes arrive as numbers).
- * Absent/null gives undefined (a problem only when `required`); any other type is a problem.
- * `label` is how the path is named in problems (defaults to the path itself).
+ * Like `at`, but when a step on the way is present with the wrong type (a string where an object
+ * should be), reports that step instead of calling the leaf "missing".
+ */
+function lookup(
+  o: unknown,
+  path: string,
+  problems: Problems,
+  label: string,
+): { value: unknown; reported: boolean } {
+  const keys = path.split(".");
+  let cur: unknown = o;
+  for (let i = 0; i < keys.length; i++) {
+    if (cur === undefined || cur === null) return { value: undefined, reported: false };
+    if (!isObject(cur)) {
+      if (i === 0) return { value: undefined, reported: false };
+      // Name the bad step using the caller's label prefix (label ends with the same keys as path).
+      const prefix = label
+        .split(".")
+        .slice(0, label.split(".").length - (keys.length - i))
+        .join(".");
+      const msg = `${prefix} is ${typeName(cur)}, expected an object`;
+      if (!problems.list.includes(msg)) problems.list.push(msg);
+      return { value: undefined, reported: true };
+    }
+    cur = cur[keys[i]];
+  }
+  return { value: cur, reported: false };
+}
+
+/**
+ * A non-empty string at `path`. Absent/null gives undefined (a problem only when `required`); any
+ * other type is a problem. `label` names the path in problems (defaults to the path itself).
  */
 export function str(
   obj: unknown,
@@ -45,7 +74,8 @@ export function str(
   required = false,
   label = path,
 ): string | undefined {
-  const v = at(obj, path);
+  const { value: v, reported } = lookup(obj, path, problems, label);
+  if (reported) return undefined;
   if (typeof v === "string") {
     if (v.trim() === "") {
       if (required) problems.list.push(`${label} is empty`);
@@ -53,7 +83,6 @@ export function str(
     }
     return v;
   }
-  if (typeof v === "number" && Number.isFinite(v)) return String(v);
   if (v === undefined || v === null) {
     if (required) problems.list.push(`${label} is missing`);
     return undefined;
@@ -64,7 +93,8 @@ export function str(
 
 /** A finite number at `path` (numeric strings accepted); other types are a problem. */
 export function num(obj: unknown, path: string, problems: Problems, label = path): number | undefined {
-  const v = at(obj, path);
+  const { value: v, reported } = lookup(obj, path, problems, label);
+  if (reported) return undefined;
   if (typeof v === "number" && Number.isFinite(v)) return v;
   if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
   if (v === undefined || v === null) return undefined;
@@ -80,7 +110,8 @@ export function obj(
   required = false,
   label = path,
 ): Json | undefined {
-  const v = at(o, path);
+  const { value: v, reported } = lookup(o, path, problems, label);
+  if (reported) return undefined;
   if (isObject(v)) return v;
   if (v === undefined || v === null) {
     if (required) problems.list.push(`${label} is missing`);
@@ -92,7 +123,8 @@ export function obj(
 
 /** An array at `path`; other types are a problem. */
 export function arr(o: unknown, path: string, problems: Problems, label = path): unknown[] | undefined {
-  const v = at(o, path);
+  const { value: v, reported } = lookup(o, path, problems, label);
+  if (reported) return undefined;
   if (Array.isArray(v)) return v;
   if (v === undefined || v === null) return undefined;
   problems.list.push(`${label} is ${typeName(v)}, expected an array`);
@@ -103,7 +135,7 @@ export function arr(o: unknown, path: string, problems: Problems, label = path):
  * CloudTrail's list wrapper: `{ items: [...] }` in EC2 request parameters. Also accepts a bare
  * array (some SDK-shaped events) so summaries do not depend on which form arrived.
  */
-export function items(o: unknown, path: string, problems: Problems): unknown[] {
+export function items(o: unknown, path: string, problems: Problems, label = path): unknown[] {
   const v = at(o, path);
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) return v;
@@ -111,6 +143,6 @@ export function items(o: unknown, path: string, problems: Problems): unknown[] {
     if (v.items === undefined || v.items === null) return [];
     if (Array.isArray(v.items)) return v.items;
   }
-  problems.list.push(`${path} is ${typeName(v)}, expected {items: [...]}`);
+  problems.list.push(`${label} is ${typeName(v)}, expected {items: [...]}`);
   return [];
 }

@@ -41,10 +41,10 @@ export function describePorts(
 /** Rules from `ipPermissions` (Authorize/Revoke SecurityGroup Ingress/Egress). */
 export function ipPermissionRules(requestParameters: unknown, problems: Problems): RuleSummary[] {
   const rules: RuleSummary[] = [];
-  const perms = items(requestParameters, "ipPermissions", problems);
+  const perms = items(requestParameters, "ipPermissions", problems, "detail.requestParameters.ipPermissions");
   perms.forEach((perm, i) => {
     if (!isObject(perm)) {
-      problems.list.push(`requestParameters.ipPermissions.items[${i}] is not an object`);
+      problems.list.push(`detail.requestParameters.ipPermissions.items[${i}] is not an object`);
       return;
     }
     const peers: string[] = [];
