@@ -4,8 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, HubSecrets, StackConfig } from "./configSchema";
 import { RawStackConfig, validateStackConfig } from "./validateConfig";
 
-/** Parses a config value the way Pulumi stores it: objects, lists, numbers and booleans as JSON. */
+/**
+ * Parses a config value the way Pulumi passes it: objects and lists as JSON, everything else as
+ * the raw string. Numeric strings stay strings, so account ids keep their leading zeros.
+ */
 export function parseConfigValue(v: string): unknown {
+  if (v === "true" || v === "false") return v === "true";
+  if (!/^\s*[[{]/.test(v)) return v;
   try {
     return JSON.parse(v);
   } catch {

@@ -2,7 +2,6 @@
 // (the `code` archive it passed to the provider): DIR/<function>/__index.js plus node_modules.
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { MockedResource } from "./mockRuntime";
 
 export interface PackagedFunction {
@@ -24,16 +23,17 @@ export interface LambdaManifest {
 }
 
 async function writeEntry(target: string, entry: unknown): Promise<void> {
-  if (pulumi.asset.AssetArchive.isInstance(entry)) {
-    const assets = await (entry as unknown as { assets: Promise<Record<string, unknown>> }).assets;
+  const e = entry as { path?: Promise<string>; text?: Promise<string>; assets?: Promise<Record<string, unknown>> };
+  // Archive.isInstance is true for every archive kind: look at what the value actually holds.
+  const [filePath, text, assets] = await Promise.all([e.path, e.text, e.assets]);
+  if (typeof filePath === "string") {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.cpSync(path.resolve(filePath), target, { recursive: true, dereference: true });
+  } else if (typeof text === "string") {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+  } else if (assets && typeof assets === "object") {
     for (const [name, child] of Object.entries(assets)) await writeEntry(path.join(target, name), child);
-  } else if (pulumi.asset.StringAsset.isInstance(entry)) {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, await (entry as unknown as { text: Promise<string> }).text);
-  } else if (pulumi.asset.FileArchive.isInstance(entry) || pulumi.asset.FileAsset.isInstance(entry)) {
-    const source = path.resolve(await (entry as unknown as { path: Promise<string> }).path);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.cpSync(source, target, { recursive: true, dereference: true });
   } else {
     throw new Error(`unsupported asset in a Lambda package at ${target}`);
   }

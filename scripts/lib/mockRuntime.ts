@@ -11,6 +11,8 @@ const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
 const rpc = require("@pulumi/pulumi/runtime/rpc");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require("@pulumi/pulumi/runtime/state");
 
 export const PROJECT = "security-guard";
 
@@ -154,6 +156,8 @@ interface ProviderInfo {
 export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluation<T>> {
   const providersById = new Map<string, ProviderInfo>();
   const resources: MockedResource[] = [];
+  // Errors inside mocks surface only as engine log lines; collect them and fail the evaluation.
+  const failures: Error[] = [];
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
@@ -161,7 +165,11 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
       if (args.type === "pulumi:pulumi:StackReference") {
         const refName = String(inputs.name ?? args.name);
         const outputs = options.stackOutputs?.[refName];
-        if (!outputs) throw new Error(`StackReference "${refName}": no such stack among the evaluated stack configs`);
+        if (!outputs) {
+          const err = new Error(`StackReference "${refName}": no such stack among the evaluated stack configs`);
+          failures.push(err);
+          throw err;
+        }
         return { id: refName, state: { name: refName, outputs, secretOutputNames: [] } };
       }
       if (args.type === "pulumi:providers:aws") {
@@ -220,6 +228,11 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
     });
   };
 
+  // A resource whose registration fails (e.g. a Lambda closure that cannot be serialized) rejects
+  // outside the program's own promises: the real engine reports it; we must too.
+  const onRejection = (reason: unknown) => failures.push(reason instanceof Error ? reason : new Error(String(reason)));
+  process.on("unhandledRejection", onRejection);
+  const errorsBefore = state.getStore().logErrorCount ?? 0;
   try {
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, options.preview ?? true);
@@ -227,8 +240,13 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
     const outputs = await resolve(result);
     // Every registration has been sent by now; wait until the monitor answered all of them.
     await settings.waitForRPCs();
+    await new Promise((r) => setImmediate(r));
+    if (failures.length > 0) throw failures[0];
+    const errorsLogged = (state.getStore().logErrorCount ?? 0) - errorsBefore;
+    if (errorsLogged > 0) throw new Error(`the program logged ${errorsLogged} error(s) (see "error: [runtime]" above)`);
     return { resources, result, outputs };
   } finally {
+    process.off("unhandledRejection", onRejection);
     MockMonitor.prototype.registerResource = original;
   }
 }

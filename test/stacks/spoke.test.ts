@@ -1,0 +1,168 @@
+import { strict as assert } from "assert";
+import { MockedResource } from "../../scripts/lib/mockRuntime";
+import { HUB_ACCOUNT, SPOKE_ACCOUNT, defaultHub, doc, ofType, one, spokeWith } from "../helpers/stacks";
+
+const REGIONS = ["us-east-1", "ap-northeast-1", "ap-northeast-2"];
+const HUB_BUS = `arn:aws:events:us-east-1:${HUB_ACCOUNT}:event-bus/security-guard-events`;
+
+describe("spoke stack (three regions) under Pulumi mocks", function () {
+  this.timeout(120_000);
+  let resources: MockedResource[];
+  before(async () => {
+    resources = (await spokeWith()).resources;
+  });
+
+  it("has one explicit provider per region that assumes the deploy role in the spoke account", () => {
+    const providers = ofType(resources, "pulumi:providers:aws");
+    assert.deepEqual(providers.map((p) => p.props.region).sort(), [...REGIONS].sort());
+    for (const p of providers) {
+      const assumeRoles = JSON.parse(String(p.props.assumeRoles));
+      assert.equal(assumeRoles[0].roleArn, `arn:aws:iam::${SPOKE_ACCOUNT}:role/security-guard-deploy`);
+      assert.deepEqual(JSON.parse(String(p.props.allowedAccountIds)), [SPOKE_ACCOUNT]);
+    }
+  });
+
+  it("puts no AWS resource on the default provider", () => {
+    const onDefault = resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider);
+    assert.deepEqual(onDefault.map((r) => r.name), []);
+    for (const r of resources.filter((x) => x.type.startsWith("aws:"))) assert.equal(r.accountId, SPOKE_ACCOUNT, r.name);
+  });
+
+  it("runs AWS Config with restricted-ssh in every region, global types recorded once", () => {
+    for (const region of REGIONS) {
+      const recorder = one(resources, "aws:cfg/recorder:Recorder", `${region}-recorder`);
+      assert.equal(recorder.region, region);
+      assert.deepEqual(recorder.props.recordingGroup, {
+        allSupported: true,
+        includeGlobalResourceTypes: region === "us-east-1",
+      });
+      const channel = one(resources, "aws:cfg/deliveryChannel:DeliveryChannel", `${region}-delivery`);
+      assert.equal(channel.props.s3BucketName, `security-guard-config-${SPOKE_ACCOUNT}`);
+      // Config publishes only to a topic in its own region: the hub topic is in us-east-1.
+      assert.equal(
+        channel.props.snsTopicArn,
+        region === "us-east-1" ? `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-config` : undefined,
+      );
+      const rule = one(resources, "aws:cfg/rule:Rule", `${region}-restricted-ssh`);
+      assert.equal(rule.region, region);
+      assert.deepEqual(rule.props.source, { owner: "AWS", sourceIdentifier: "INCOMING_SSH_DISABLED" });
+      assert.equal(rule.props.name, "security-guard-restricted-ssh");
+      one(resources, "aws:cfg/recorderStatus:RecorderStatus", `${region}-recording`);
+    }
+  });
+
+  it("forwards SG, Config and alarm events in every region, IAM events only in us-east-1", () => {
+    const rules = ofType(resources, "aws:cloudwatch/eventRule:EventRule");
+    const byRegion = (region: string) =>
+      rules.filter((r) => r.region === region).map((r) => r.name.replace(`spoke-${region}-`, "")).sort();
+    assert.deepEqual(byRegion("us-east-1"), ["alarms", "config-compliance", "iam-changes", "sg-changes"]);
+    assert.deepEqual(byRegion("ap-northeast-1"), ["alarms", "config-compliance", "sg-changes"]);
+    assert.deepEqual(byRegion("ap-northeast-2"), ["alarms", "config-compliance", "sg-changes"]);
+    const iam = one(resources, "aws:cloudwatch/eventRule:EventRule", "us-east-1-iam-changes");
+    assert.deepEqual(JSON.parse(String(iam.props.eventPattern)), {
+      source: ["aws.iam"],
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: { eventSource: ["iam.amazonaws.com"], readOnly: [false] },
+    });
+    const sg = one(resources, "aws:cloudwatch/eventRule:EventRule", "ap-northeast-2-sg-changes");
+    assert.deepEqual(JSON.parse(String(sg.props.eventPattern)).detail.eventName, [
+      "AuthorizeSecurityGroupIngress",
+      "AuthorizeSecurityGroupEgress",
+      "RevokeSecurityGroupIngress",
+      "RevokeSecurityGroupEgress",
+      "ModifySecurityGroupRules",
+    ]);
+  });
+
+  it("targets the hub bus ARN with the forwarder role from every rule", () => {
+    const targets = ofType(resources, "aws:cloudwatch/eventTarget:EventTarget");
+    assert.equal(targets.length, 10);
+    const role = one(resources, "aws:iam/role:Role", "account-forwarder");
+    for (const t of targets) {
+      assert.equal(t.props.arn, HUB_BUS, t.name);
+      assert.equal(t.props.roleArn, `arn:aws:iam::${SPOKE_ACCOUNT}:role/security-guard-forwarder`, t.name);
+    }
+    assert.deepEqual(doc(role, "assumeRolePolicy").Statement, [
+      {
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": SPOKE_ACCOUNT } },
+      },
+    ]);
+    const policy = one(resources, "aws:iam/rolePolicy:RolePolicy", "account-forwarder-policy");
+    assert.deepEqual(doc(policy).Statement, [{ Sid: "PutOnHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: HUB_BUS }]);
+  });
+
+  it("lets the Config role publish to the hub's config topic and write its bucket", () => {
+    const policy = one(resources, "aws:iam/rolePolicy:RolePolicy", "account-config-delivery");
+    const statements = doc(policy).Statement;
+    assert.deepEqual(
+      statements.find((s) => s.Sid === "NotifyHub"),
+      { Sid: "NotifyHub", Effect: "Allow", Action: "sns:Publish", Resource: `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-config` },
+    );
+    assert.equal(
+      statements.find((s) => s.Sid === "DeliverSnapshots")!.Resource,
+      `arn:aws:s3:::security-guard-config-${SPOKE_ACCOUNT}/AWSLogs/${SPOKE_ACCOUNT}/*`,
+    );
+    const recorder = one(resources, "aws:cfg/recorder:Recorder", "us-east-1-recorder");
+    assert.equal(recorder.props.roleArn, `arn:aws:iam::${SPOKE_ACCOUNT}:role/security-guard-config`);
+  });
+
+  it("creates roles trusted only by the hub's function roles, with least privilege", async () => {
+    const hubOutputs = (await defaultHub()).outputs as Record<string, string>;
+    const trust = (suffix: string) => doc(one(resources, "aws:iam/role:Role", suffix), "assumeRolePolicy").Statement;
+    assert.deepEqual(trust("account-remediation"), [
+      { Effect: "Allow", Principal: { AWS: hubOutputs.remediatorRoleArn }, Action: "sts:AssumeRole" },
+    ]);
+    assert.equal(hubOutputs.remediatorRoleArn, `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-remediator-role`);
+    for (const suffix of ["account-chatops-ro", "account-chatops-op"]) {
+      assert.deepEqual(trust(suffix), [
+        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-chatops-worker-role` }, Action: "sts:AssumeRole" },
+      ]);
+    }
+    assert.deepEqual(doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-remediation-policy")).Statement, [
+      { Sid: "LookAtGroups", Effect: "Allow", Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"], Resource: "*" },
+      {
+        Sid: "RevokeIngress",
+        Effect: "Allow",
+        Action: "ec2:RevokeSecurityGroupIngress",
+        Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
+      },
+    ]);
+    const ro = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-chatops-ro-policy")).Statement;
+    assert.ok(!JSON.stringify(ro).includes("StopInstances"), "read-only role must not stop instances");
+    const op = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-chatops-op-policy")).Statement;
+    assert.deepEqual(op[1].Action, ["ec2:StartInstances", "ec2:StopInstances"]);
+  });
+
+  it("skips the recorder where one exists, scopes the rule by tag, and authorizes an account-list aggregator", async () => {
+    const r = (
+      await spokeWith({ createRecorder: false, restrictedSshTag: { key: "env", value: "prod" }, aggregation: "account" })
+    ).resources;
+    assert.equal(ofType(r, "aws:cfg/recorder:Recorder").length, 0);
+    assert.equal(ofType(r, "aws:cfg/deliveryChannel:DeliveryChannel").length, 0);
+    const rule = one(r, "aws:cfg/rule:Rule", "ap-northeast-1-restricted-ssh");
+    assert.deepEqual(rule.props.scope, { complianceResourceTypes: ["AWS::EC2::SecurityGroup"], tagKey: "env", tagValue: "prod" });
+    const auths = ofType(r, "aws:cfg/aggregateAuthorization:AggregateAuthorization");
+    assert.deepEqual(auths.map((a) => [a.region, a.props.accountId, a.props.authorizedAwsRegion]).sort(), [
+      ["ap-northeast-1", HUB_ACCOUNT, "us-east-1"],
+      ["ap-northeast-2", HUB_ACCOUNT, "us-east-1"],
+      ["us-east-1", HUB_ACCOUNT, "us-east-1"],
+    ]);
+    assert.equal(ofType(resources, "aws:cfg/aggregateAuthorization:AggregateAuthorization").length, 0);
+  });
+
+  it("creates a multi-region trail only when asked", async () => {
+    assert.equal(ofType(resources, "aws:cloudtrail/trail:Trail").length, 0);
+    const trail = ofType((await spokeWith({ createTrail: true })).resources, "aws:cloudtrail/trail:Trail");
+    assert.equal(trail.length, 1);
+    assert.equal(trail[0].props.isMultiRegionTrail, true);
+    assert.equal(trail[0].region, "us-east-1");
+  });
+
+  it("fails, naming the reference, when its hub stack is unknown", async () => {
+    const { evaluateStack, SPOKE_CONFIG } = await import("../helpers/stacks");
+    await assert.rejects(evaluateStack("spoke", SPOKE_CONFIG, {}), /StackReference "acme\/security-guard\/hub": no such stack/);
+  });
+});
