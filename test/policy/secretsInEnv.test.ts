@@ -13,7 +13,12 @@ function fn(name: string, variables: Record<string, unknown>) {
 describe("policy no-plaintext-secrets-in-lambda-env", () => {
   it("flags webhook URLs and Slack tokens by value, whatever the variable name, without echoing them", () => {
     const v = violationsOf(POLICY, [
-      fn("a", { NOTIFY: WEBHOOK, BOT: "xoxb-123-456-abcdef", USER: "xoxp-1-2", CONFIG: `{"url":"${WEBHOOK}"}` }),
+      fn("a", {
+        NOTIFY: WEBHOOK,
+        BOT: "xoxb-123-456-abcdef",
+        USER: "xoxp-1-2",
+        CONFIG: `{"url":"${WEBHOOK}"}`,
+      }),
     ]);
     assert.deepEqual(
       v.map((x) => x.message.split("\n")[1]),
@@ -25,7 +30,10 @@ describe("policy no-plaintext-secrets-in-lambda-env", () => {
       ],
     );
     for (const x of v) {
-      assert.ok(!x.message.includes("hooks.slack.com") && !x.message.includes("xox"), "secret echoed in message");
+      assert.ok(
+        !x.message.includes("hooks.slack.com") && !x.message.includes("xox"),
+        "secret echoed in message",
+      );
       assert.equal(x.level, "mandatory");
     }
   });
@@ -66,9 +74,15 @@ describe("policy no-plaintext-secrets-in-lambda-env", () => {
 
   it("does not judge unknown values, but still flags a webhook URL in a _CIPHERTEXT-named variable", () => {
     const v = violationsOf(POLICY, [
-      fn("c", { SLACK_SIGNING_SECRET: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", SLACK_WEBHOOKS_CIPHERTEXT: WEBHOOK }),
+      fn("c", {
+        SLACK_SIGNING_SECRET: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        SLACK_WEBHOOKS_CIPHERTEXT: WEBHOOK,
+      }),
     ]);
-    assert.deepEqual(v.map((x) => x.message.split("\n")[1]), ["Environment variable SLACK_WEBHOOKS_CIPHERTEXT holds a Slack webhook URL."]);
+    assert.deepEqual(
+      v.map((x) => x.message.split("\n")[1]),
+      ["Environment variable SLACK_WEBHOOKS_CIPHERTEXT holds a Slack webhook URL."],
+    );
   });
 
   it("honours configured name patterns and suffixes", () => {

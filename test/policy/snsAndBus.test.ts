@@ -36,11 +36,18 @@ describe("policy bus-and-topic-policies-scoped", () => {
       res(BUS_POLICY, "bus", { eventBusName: "b", policy: doc({ ...open, Sid: "Open" }) }),
       res(TOPIC_POLICY, "tp", {
         arn: "t",
-        policy: { Version: "2012-10-17", Statement: { ...open, Principal: { AWS: ["*"] }, Action: "sns:Publish" } },
+        policy: {
+          Version: "2012-10-17",
+          Statement: { ...open, Principal: { AWS: ["*"] }, Action: "sns:Publish" },
+        },
       }),
       res(TOPIC, "topic", {
         kmsMasterKeyId: KEY,
-        policy: doc({ ...open, Action: "sns:Publish", Condition: { Bool: { "aws:SecureTransport": "true" } } }),
+        policy: doc({
+          ...open,
+          Action: "sns:Publish",
+          Condition: { Bool: { "aws:SecureTransport": "true" } },
+        }),
       }),
     ]);
     assert.deepEqual(
@@ -56,14 +63,20 @@ describe("policy bus-and-topic-policies-scoped", () => {
 
   it("passes org/account conditions, service and account principals, Deny statements, and unknown conditions", () => {
     assertNone([
-      res(BUS_POLICY, "org", { policy: doc({ ...open, Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } } }) }),
-      res(BUS_POLICY, "case", { policy: doc({ ...open, Condition: { StringEquals: { "AWS:SourceAccount": "111111111111" } } }) }),
+      res(BUS_POLICY, "org", {
+        policy: doc({ ...open, Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } } }),
+      }),
+      res(BUS_POLICY, "case", {
+        policy: doc({ ...open, Condition: { StringEquals: { "AWS:SourceAccount": "111111111111" } } }),
+      }),
       res(BUS_POLICY, "accounts", {
         policy: doc({ ...open, Principal: { AWS: ["arn:aws:iam::111111111111:root", "222222222222"] } }),
       }),
       res(TOPIC_POLICY, "svc", { policy: doc({ ...open, Principal: { Service: "events.amazonaws.com" } }) }),
       res(TOPIC_POLICY, "deny", { policy: doc({ ...open, Effect: "Deny" }) }),
-      res(TOPIC_POLICY, "unknown-cond", { policy: doc({ ...open, Condition: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff" }) }),
+      res(TOPIC_POLICY, "unknown-cond", {
+        policy: doc({ ...open, Condition: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff" }),
+      }),
       res(TOPIC_POLICY, "unknown-doc", { policy: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }),
     ]);
   });
@@ -71,7 +84,12 @@ describe("policy bus-and-topic-policies-scoped", () => {
 
 describe("policy resource-policy-size-limits", () => {
   function sizedPolicy(total: number): string {
-    const base = doc({ Sid: "", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "events:PutEvents" });
+    const base = doc({
+      Sid: "",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: "events:PutEvents",
+    });
     return base.replace('"Sid":""', `"Sid":"${"x".repeat(total - base.length)}"`);
   }
 
@@ -96,6 +114,10 @@ describe("policy resource-policy-size-limits", () => {
     // 10,000 characters of a 3-byte character: within 30,720 characters but not bytes
     const wide = sizedPolicy(30720 - 20000).replace('"Sid":"', `"Sid":"${"€".repeat(10000)}`);
     assert.ok(wide.length <= 30720);
-    assertOnly([res(TOPIC_POLICY, "wide", { policy: wide })], "resource-policy-size-limits", "Topic policy is 40720 bytes");
+    assertOnly(
+      [res(TOPIC_POLICY, "wide", { policy: wide })],
+      "resource-policy-size-limits",
+      "Topic policy is 40720 bytes",
+    );
   });
 });

@@ -30,7 +30,9 @@ describe("policy no-public-ssh-ingress", () => {
 
   it("flags a port range covering 22 from ::/0 and all-traffic (-1) rules", () => {
     const v = violationsOf(POLICY, [
-      res(SG, "range", { ingress: [{ protocol: "tcp", fromPort: 20, toPort: 25, ipv6CidrBlocks: ["::/0"] }] }),
+      res(SG, "range", {
+        ingress: [{ protocol: "tcp", fromPort: 20, toPort: 25, ipv6CidrBlocks: ["::/0"] }],
+      }),
       res(SG, "all", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] }),
     ]);
     assert.deepEqual(
@@ -43,28 +45,71 @@ describe("policy no-public-ssh-ingress", () => {
   });
 
   it("flags aws.ec2.SecurityGroupRule of type ingress, not egress", () => {
-    const open = { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" };
-    const v = violationsOf(POLICY, [res(RULE, "in", { ...open, type: "ingress" }), res(RULE, "out", { ...open, type: "egress" })]);
-    assert.deepEqual(v.map((x) => x.name), ["in"]);
+    const open = {
+      protocol: "tcp",
+      fromPort: 22,
+      toPort: 22,
+      cidrBlocks: ["0.0.0.0/0"],
+      securityGroupId: "sg-1",
+    };
+    const v = violationsOf(POLICY, [
+      res(RULE, "in", { ...open, type: "ingress" }),
+      res(RULE, "out", { ...open, type: "egress" }),
+    ]);
+    assert.deepEqual(
+      v.map((x) => x.name),
+      ["in"],
+    );
     assert.ok(v[0].message.includes(`${RULE} rule opens SSH (TCP 22-22) to 0.0.0.0/0.`));
   });
 
   it("flags aws.vpc.SecurityGroupIngressRule by cidrIpv4, cidrIpv6 and ipProtocol -1", () => {
     const v = violationsOf(POLICY, [
-      res(VPC_RULE, "v4", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" }),
-      res(VPC_RULE, "v6", { ipProtocol: "6", fromPort: 0, toPort: 65535, cidrIpv6: "::/0", securityGroupId: "sg-1" }),
+      res(VPC_RULE, "v4", {
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: "0.0.0.0/0",
+        securityGroupId: "sg-1",
+      }),
+      res(VPC_RULE, "v6", {
+        ipProtocol: "6",
+        fromPort: 0,
+        toPort: 65535,
+        cidrIpv6: "::/0",
+        securityGroupId: "sg-1",
+      }),
       res(VPC_RULE, "all", { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" }),
     ]);
-    assert.deepEqual(v.map((x) => x.name), ["v4", "v6", "all"]);
+    assert.deepEqual(
+      v.map((x) => x.name),
+      ["v4", "v6", "all"],
+    );
     assert.ok(v[2].message.endsWith(`${VPC_RULE} rule opens SSH (all traffic) to 0.0.0.0/0.`));
   });
 
   it("passes SSH from private ranges, other ports to the world, UDP 22, and unknown sources", () => {
     assertNone([
-      res(SG, "private", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }] }),
-      res(SG, "https", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] }),
-      res(VPC_RULE, "udp", { ipProtocol: "udp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg" }),
-      res(VPC_RULE, "sg-ref", { ipProtocol: "tcp", fromPort: 22, toPort: 22, referencedSecurityGroupId: "sg-2", securityGroupId: "sg" }),
+      res(SG, "private", {
+        ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }],
+      }),
+      res(SG, "https", {
+        ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+      }),
+      res(VPC_RULE, "udp", {
+        ipProtocol: "udp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: "0.0.0.0/0",
+        securityGroupId: "sg",
+      }),
+      res(VPC_RULE, "sg-ref", {
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        referencedSecurityGroupId: "sg-2",
+        securityGroupId: "sg",
+      }),
       // unknown during preview: cannot judge, so no violation (and no advisory either)
       res(VPC_RULE, "unknown", {
         ipProtocol: "tcp",
@@ -77,15 +122,10 @@ describe("policy no-public-ssh-ingress", () => {
   });
 
   it("recognizes world CIDRs and SSH coverage exactly", () => {
-    assert.deepEqual(["0.0.0.0/0", "::/0", "0::/0", "10.0.0.0/0", "0.0.0.0/1", "::/1", "0.0.0.0"].map(isWorldCidr), [
-      true,
-      true,
-      true,
-      true,
-      false,
-      false,
-      false,
-    ]);
+    assert.deepEqual(
+      ["0.0.0.0/0", "::/0", "0::/0", "10.0.0.0/0", "0.0.0.0/1", "::/1", "0.0.0.0"].map(isWorldCidr),
+      [true, true, true, true, false, false, false],
+    );
     assert.equal(coversSsh("tcp", 22, 22), true);
     assert.equal(coversSsh("tcp", 23, 100), false);
     assert.equal(coversSsh("all", undefined, undefined), true);

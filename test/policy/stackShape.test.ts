@@ -6,7 +6,9 @@ import { assertNone, assertOnly, violationsOf } from "./run";
 const SPOKE = "spoke-stack-shape";
 const HUB = "hub-stack-shape";
 const messages = (policy: string, r: OfflineResource[], config?: Record<string, unknown>) =>
-  violationsOf(policy, r, config ? { config: { [policy]: config } } : undefined).map((v) => v.message.split("\n")[1]);
+  violationsOf(policy, r, config ? { config: { [policy]: config } } : undefined).map(
+    (v) => v.message.split("\n")[1],
+  );
 
 describe("policy spoke-stack-shape", () => {
   it("passes a spoke with everything in both regions and the IAM rule in us-east-1", () => {
@@ -18,7 +20,12 @@ describe("policy spoke-stack-shape", () => {
   });
 
   it("flags a region without recorder, delivery channel or restricted-ssh rule", () => {
-    const r = without(goodSpoke(), "recorder-ap-northeast-2", "channel-ap-northeast-2", "restricted-ssh-ap-northeast-2");
+    const r = without(
+      goodSpoke(),
+      "recorder-ap-northeast-2",
+      "channel-ap-northeast-2",
+      "restricted-ssh-ap-northeast-2",
+    );
     assert.deepEqual(messages(SPOKE, r), [
       "Region ap-northeast-2: no AWS Config recorder (aws:cfg/recorder:Recorder).",
       "Region ap-northeast-2: no AWS Config delivery channel (aws:cfg/deliveryChannel:DeliveryChannel).",
@@ -30,7 +37,12 @@ describe("policy spoke-stack-shape", () => {
   });
 
   it("accepts a missing recorder and channel in regionsWithExistingRecorder, but never a missing ssh rule", () => {
-    const r = without(goodSpoke(), "recorder-ap-northeast-2", "channel-ap-northeast-2", "restricted-ssh-ap-northeast-2");
+    const r = without(
+      goodSpoke(),
+      "recorder-ap-northeast-2",
+      "channel-ap-northeast-2",
+      "restricted-ssh-ap-northeast-2",
+    );
     assert.deepEqual(messages(SPOKE, r, { regionsWithExistingRecorder: ["ap-northeast-2"] }), [
       "Region ap-northeast-2: no AWS Config rule with source INCOMING_SSH_DISABLED (restricted-ssh).",
     ]);
@@ -53,7 +65,10 @@ describe("policy spoke-stack-shape", () => {
     assertOnly(
       withProps(goodSpoke(), "sg-us-east-1", (p) => ({
         ...p,
-        eventPattern: JSON.stringify({ source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] }),
+        eventPattern: JSON.stringify({
+          source: ["aws.ec2"],
+          "detail-type": ["EC2 Instance State-change Notification"],
+        }),
       })),
       SPOKE,
       "Region us-east-1: no EventBridge rule forwards security-group API calls",
@@ -63,25 +78,47 @@ describe("policy spoke-stack-shape", () => {
   it("flags rules whose targets do not reach the hub bus: no target, wrong region, own account, no roleArn, not a bus", () => {
     const cases: Array<[string, Record<string, unknown> | null, string]> = [
       ["config-us-east-1-to-hub", null, "rule config-us-east-1 has no target"],
-      ["config-us-east-1-to-hub", { arn: HUB_BUS_ARN.replace("us-east-1", "eu-west-1") }, "sends to eu-west-1, not the hub bus in us-east-1"],
+      [
+        "config-us-east-1-to-hub",
+        { arn: HUB_BUS_ARN.replace("us-east-1", "eu-west-1") },
+        "sends to eu-west-1, not the hub bus in us-east-1",
+      ],
       [
         "config-us-east-1-to-hub",
         { arn: HUB_BUS_ARN.replace("999999999999", SPOKE_ACCOUNT) },
         `sends to a bus in this spoke's own account ${SPOKE_ACCOUNT}`,
       ],
-      ["config-us-east-1-to-hub", { roleArn: undefined }, "has no roleArn (cross-account bus targets need one)"],
-      ["config-us-east-1-to-hub", { arn: "arn:aws:sns:us-east-1:999999999999:topic" }, "is not an event bus ARN"],
+      [
+        "config-us-east-1-to-hub",
+        { roleArn: undefined },
+        "has no roleArn (cross-account bus targets need one)",
+      ],
+      [
+        "config-us-east-1-to-hub",
+        { arn: "arn:aws:sns:us-east-1:999999999999:topic" },
+        "is not an event bus ARN",
+      ],
     ];
     for (const [target, change, text] of cases) {
-      const r = change === null ? without(goodSpoke(), target) : withProps(goodSpoke(), target, (p) => ({ ...p, ...change }));
+      const r =
+        change === null
+          ? without(goodSpoke(), target)
+          : withProps(goodSpoke(), target, (p) => ({ ...p, ...change }));
       const v = assertOnly(r, SPOKE, text);
-      assert.ok(v.message.includes("Region us-east-1: no rule forwards Config compliance changes (aws.config, Config Rules Compliance Change) to the hub bus: "), v.message);
+      assert.ok(
+        v.message.includes(
+          "Region us-east-1: no rule forwards Config compliance changes (aws.config, Config Rules Compliance Change) to the hub bus: ",
+        ),
+        v.message,
+      );
       assert.equal(v.name, "config-us-east-1");
     }
   });
 
   it("links targets to rules by rule name when there is no dependency", () => {
-    const r = goodSpoke().map((x) => (x.type === "aws:cloudwatch/eventTarget:EventTarget" ? { ...x, dependencies: [] } : x));
+    const r = goodSpoke().map((x) =>
+      x.type === "aws:cloudwatch/eventTarget:EventTarget" ? { ...x, dependencies: [] } : x,
+    );
     assertNone(r);
     const renamed = withProps(r, "sg-ap-northeast-2-to-hub", (p) => ({ ...p, rule: "some-other-rule" }));
     assertOnly(renamed, SPOKE, "rule sg-ap-northeast-2 has no target");
@@ -94,7 +131,11 @@ describe("policy spoke-stack-shape", () => {
       "No EventBridge rule forwards IAM API calls (aws.iam) in us-east-1.",
     );
     const inSeoul = withProps(goodSpoke(), "iam-us-east-1", (p) => ({ ...p, region: "ap-northeast-2" }));
-    assertOnly(inSeoul, SPOKE, "IAM forwarding rule iam-us-east-1 is in ap-northeast-2; IAM events reach EventBridge only in us-east-1.");
+    assertOnly(
+      inSeoul,
+      SPOKE,
+      "IAM forwarding rule iam-us-east-1 is in ap-northeast-2; IAM events reach EventBridge only in us-east-1.",
+    );
     const extra = res(
       "aws:cloudwatch/eventRule:EventRule",
       "iam-again",
@@ -102,7 +143,10 @@ describe("policy spoke-stack-shape", () => {
       { provider: goodSpoke()[1].urn },
     );
     const msgs = messages(SPOKE, [...goodSpoke(), extra]);
-    assert.ok(msgs[0].startsWith("2 IAM forwarding rules (iam-us-east-1, iam-again); expected exactly one"), msgs[0]);
+    assert.ok(
+      msgs[0].startsWith("2 IAM forwarding rules (iam-us-east-1, iam-again); expected exactly one"),
+      msgs[0],
+    );
   });
 
   it("understands $or patterns and cannot judge unknown patterns", () => {
@@ -131,7 +175,9 @@ describe("policy spoke-stack-shape", () => {
   it("checks every configured region (one provider per region)", () => {
     assertNone(goodSpoke(["us-east-1", "ap-northeast-1", "ap-northeast-2"]));
     const noProviders = goodSpoke().filter((r) => r.type !== "pulumi:providers:aws");
-    assert.deepEqual(messages(SPOKE, noProviders), ["The spoke has no AWS provider with a region, so no region is configured."]);
+    assert.deepEqual(messages(SPOKE, noProviders), [
+      "The spoke has no AWS provider with a region, so no region is configured.",
+    ]);
   });
 });
 
@@ -143,8 +189,16 @@ describe("policy hub-stack-shape", () => {
 
   it("flags a missing aggregator, bus, or bus policy", () => {
     assertOnly(without(goodHub(), "aggregator"), HUB, "The hub has no AWS Config aggregator");
-    assertOnly(without(goodHub(), "bus-policy"), HUB, "The hub's event bus security-guard has no event bus policy");
-    const v = assertOnly(without(goodHub(), "bus", "bus-policy"), HUB, "The hub has no event bus (aws:cloudwatch/eventBus:EventBus) in us-east-1.");
+    assertOnly(
+      without(goodHub(), "bus-policy"),
+      HUB,
+      "The hub's event bus security-guard has no event bus policy",
+    );
+    const v = assertOnly(
+      without(goodHub(), "bus", "bus-policy"),
+      HUB,
+      "The hub has no event bus (aws:cloudwatch/eventBus:EventBus) in us-east-1.",
+    );
     assert.equal(v.urn, "urn:pulumi:test::security-guard::security-guard:hub:Hub::hub");
   });
 
@@ -155,10 +209,14 @@ describe("policy hub-stack-shape", () => {
       "The hub has no event bus (aws:cloudwatch/eventBus:EventBus) in us-east-1.",
     );
     const r = goodHub().map((x) =>
-      x.name === "bus-policy" ? { ...x, dependencies: [], props: { ...x.props, eventBusName: "default" } } : x,
+      x.name === "bus-policy"
+        ? { ...x, dependencies: [], props: { ...x.props, eventBusName: "default" } }
+        : x,
     );
     assertOnly(r, HUB, "has no event bus policy");
-    const byArn = r.map((x) => (x.name === "bus-policy" ? { ...x, props: { ...x.props, eventBusName: HUB_BUS_ARN } } : x));
+    const byArn = r.map((x) =>
+      x.name === "bus-policy" ? { ...x, props: { ...x.props, eventBusName: HUB_BUS_ARN } } : x,
+    );
     assertNone(byArn);
   });
 });
