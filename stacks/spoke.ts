@@ -20,7 +20,7 @@ export class Spoke extends pulumi.ComponentResource {
   readonly result: SpokeResult;
 
   constructor(name: string, config: SpokeConfig, opts?: pulumi.ComponentResourceOptions) {
-    super("security-guard:spoke:Spoke", name, {}, opts);
+    super("security-guard:spoke:Spoke", name, { accountId: config.accountId, regions: config.regions, createRecorder: config.createRecorder }, opts);
     const partition = partitionOf(config.regions[0]);
     const providers = createProviders(config, this);
     const primary = providers[IAM_EVENTS_REGION] ?? providers[config.regions[0]];

@@ -36,7 +36,8 @@ export function forwardingPatterns(region: string): Record<string, EventPattern>
 
 export class SpokeRegion extends pulumi.ComponentResource {
   constructor(name: string, args: SpokeRegionArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("security-guard:spoke:SpokeRegion", name, {}, opts);
+    // The inputs tell the policy pack (stack-shape) what this region is meant to hold.
+    super("security-guard:spoke:SpokeRegion", name, { region: args.region, createRecorder: args.config.createRecorder }, opts);
     const { config, region } = args;
     const child = { parent: this };
 
