@@ -98,11 +98,8 @@ function fromEventBridge(e: Json, ctx: FormatContext): AlarmInfo {
   const ns = str(first, "metricStat.metric.namespace", p);
   const metricName = str(first, "metricStat.metric.name", p);
   const dims = at(first, "metricStat.metric.dimensions");
-  const dimText = isObject(dims)
-    ? ` (${Object.entries(dims)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(", ")})`
-    : "";
+  const dimEntries = isObject(dims) ? Object.entries(dims) : [];
+  const dimText = dimEntries.length ? ` (${dimEntries.map(([k, v]) => `${k}=${String(v)}`).join(", ")})` : "";
   const rule = d("configuration.alarmRule");
   return {
     name: d("alarmName", true),
