@@ -42,6 +42,8 @@ export interface MockedResource {
 
 export interface EvaluateOptions<T> {
   stack: string;
+  /** Pulumi project name (default: this project's). */
+  project?: string;
   /** Full config keys ("security-guard:role") to string values, as Pulumi passes them. */
   config: Record<string, string>;
   secretKeys?: string[];
@@ -235,7 +237,7 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
   const errorsBefore = state.getStore().logErrorCount ?? 0;
   try {
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
-    await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, options.preview ?? true);
+    await pulumi.runtime.setMocks(mocks, options.project ?? PROJECT, options.stack, options.preview ?? true);
     const result = options.program();
     const outputs = await resolve(result);
     // Every registration has been sent by now; wait until the monitor answered all of them.

@@ -1,0 +1,78 @@
+// npm run policy:check -- --program PATH [--stack NAME] [--config FILE] [--json]
+// Runs the CrossGuard pack over any Pulumi TypeScript program under the mock runtime: the program
+// module is loaded as `pulumi preview` would load it, with the stack's config, and every resource
+// it registers is checked. Exit 1 on a mandatory violation or a program that fails to build.
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { Violation, runPoliciesOffline } from "../policy/offline";
+import { evaluate } from "./lib/mockRuntime";
+import { readStackFile } from "./lib/stackFiles";
+import { toPolicyResources } from "./plan";
+
+export interface PolicyCheckResult {
+  program: string;
+  stack: string;
+  resources: number;
+  violations: Violation[];
+  error?: string;
+}
+
+function resolveProgram(programPath: string): { entry: string; project: string } {
+  const abs = path.resolve(programPath);
+  const dir = fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
+  const entry = fs.statSync(abs).isDirectory() ? require.resolve(abs) : abs;
+  const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+  const project = projectFile ? String((parse(fs.readFileSync(projectFile, "utf8")) as { name?: string }).name ?? "project") : "project";
+  return { entry, project };
+}
+
+export async function policyCheck(opts: { program: string; stack?: string; config?: string }): Promise<PolicyCheckResult> {
+  const { entry, project } = resolveProgram(opts.program);
+  const stackFile = opts.config ? readStackFile(opts.config) : undefined;
+  const stack = opts.stack ?? stackFile?.stack ?? "dev";
+  try {
+    const evaluation = await evaluate({
+      stack,
+      project,
+      config: stackFile?.config ?? {},
+      secretKeys: stackFile?.secretKeys ?? [],
+      program: () => require(entry),
+    });
+    const violations = runPoliciesOffline(toPolicyResources(evaluation.resources));
+    return { program: entry, stack, resources: evaluation.resources.length, violations };
+  } catch (err) {
+    return { program: entry, stack, resources: 0, violations: [], error: (err as Error).message };
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const value = (flag: string) => (argv.indexOf(flag) >= 0 ? argv[argv.indexOf(flag) + 1] : undefined);
+  const program = value("--program");
+  if (!program) {
+    console.error("usage: npm run policy:check -- --program PATH [--stack NAME] [--config Pulumi.<stack>.yaml] [--json]");
+    return 2;
+  }
+  const result = await policyCheck({ program, stack: value("--stack"), config: value("--config") });
+  const mandatory = result.violations.filter((v) => v.level === "mandatory").length;
+  if (argv.includes("--json")) console.log(JSON.stringify(result, null, 2));
+  else {
+    if (result.error) console.log(`error: ${result.program} did not build: ${result.error}`);
+    for (const v of result.violations) console.log(`[${v.level}] ${v.policy}: ${v.name ?? "stack"} (${v.type ?? "stack"}): ${v.message}`);
+    console.log(
+      `${result.error || mandatory > 0 ? "FAIL" : "PASS"}: ${result.resources} resources, ${mandatory} mandatory, ` +
+        `${result.violations.length - mandatory} advisory violations`,
+    );
+  }
+  return result.error || mandatory > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof Error ? err.stack : err);
+      process.exit(1);
+    },
+  );
+}
