@@ -34,6 +34,8 @@ export interface CommandContext {
   /** SNS message id: start/stop remember per message what they already did (retries). */
   messageId: string;
   actions: ActionLedger;
+  /** DescribeInstances page size (tests use small pages; default: the API's own). */
+  ec2PageSize?: number;
 }
 
 /** start/stop calls made in this container, by SNS message id, so a retried message does not repeat them. */

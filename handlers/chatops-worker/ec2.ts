@@ -48,7 +48,7 @@ export async function ec2List(ctx: CommandContext): Promise<CommandResult> {
   try {
     const instances: Instance[] = [];
     // Every page and every reservation: one reservation can hold several instances.
-    for await (const page of paginateDescribeInstances({ client: ec2 }, {})) {
+    for await (const page of paginateDescribeInstances({ client: ec2, pageSize: ctx.ec2PageSize }, {})) {
       for (const r of page.Reservations ?? []) instances.push(...(r.Instances ?? []));
     }
     if (instances.length === 0) return { outcome: "ok", text: `No EC2 instances in ${where(ctx)}.` };

@@ -47,6 +47,8 @@ export interface WorkerOptions {
   now?: () => number;
   /** Timeout of one response_url post (default 10 s). */
   postTimeoutMs?: number;
+  /** DescribeInstances page size (tests exercise paging with small pages). */
+  ec2PageSize?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -64,7 +66,9 @@ interface SnsRecord {
   Sns?: { MessageId?: string; Message?: string };
 }
 
-const NEEDS_OPERATOR: ReadonlySet<ChatCommand["kind"]> = new Set(["ec2-start", "ec2-stop"]);
+// A plain array, not a module-level Set: closure serialization turns a captured Set into a plain
+// object ("Set.prototype.has called on incompatible receiver" in the deployed package).
+const NEEDS_OPERATOR: ReadonlyArray<ChatCommand["kind"]> = ["ec2-start", "ec2-stop"];
 
 export function createWorkerHandler(
   settings: WorkerSettings,
@@ -82,49 +86,8 @@ export function createWorkerHandler(
   const ledger: PostLedger = createPostLedger();
   const actions: ActionLedger = { done: new Map() };
 
-  const handleRecord = async (record: SnsRecord, index: number): Promise<WorkerRecordResult> => {
-    const messageId = record?.Sns?.MessageId ?? `record-${index}`;
-    let msg: SlashCommandMessage;
-    try {
-      if (typeof record?.Sns?.Message !== "string") throw new Error("record has no Sns.Message");
-      msg = parseCommandMessage(record.Sns.Message);
-      const problem = responseUrlProblem(msg.responseUrl, env.LOCAL_RUN === "1");
-      if (problem) throw new Error(problem);
-    } catch (err) {
-      // No trustworthy response_url to tell the user: throw, so the message lands in the DLQ.
-      log("error", "chatops worker: rejected message", { eventId: messageId, error: errorMessage(err) });
-      throw new Error(`message ${messageId}: ${errorMessage(err)}`);
-    }
-    const logBase = { eventId: messageId, userId: msg.userId, userName: msg.userName, text: msg.text };
-    const age = now() - Date.parse(msg.receivedAt);
-    if (age > RESPONSE_URL_LIFETIME_MS) {
-      // response_url is dead after 30 minutes: running (above all start/stop) without a way to
-      // report would act behind the user's back. Logged, not retried.
-      log("error", "chatops worker: command expired, not run", {
-        ...logBase,
-        outcome: "expired",
-        ageMs: age,
-      });
-      return { messageId, outcome: "expired", delivered: false };
-    }
-    const responder = createResponder({
-      url: msg.responseUrl,
-      ledger,
-      maxPosts,
-      fetch: fetchImpl,
-      now,
-      timeoutMs: options.postTimeoutMs ?? 10_000,
-      logFields: logBase,
-    });
-    const outcome = await runCommand(msg, messageId, responder, logBase);
-    return {
-      messageId,
-      command: outcome.command,
-      outcome: outcome.outcome,
-      delivered: responder.failures.length === 0,
-    };
-  };
-
+  // Defined before handleRecord, which uses it: Pulumi's closure serializer cannot capture a
+  // const that is declared later in the same scope.
   const runCommand = async (
     msg: SlashCommandMessage,
     messageId: string,
@@ -173,7 +136,7 @@ export function createWorkerHandler(
     const region = resolveRegion(settings, "region" in cmd ? cmd.region : undefined);
     if (!region.ok) return finish({ outcome: "invalid", text: `Sorry, ${region.error}` });
     fields.region = region.value;
-    const access: Access = NEEDS_OPERATOR.has(cmd.kind) ? "operator" : "read-only";
+    const access: Access = NEEDS_OPERATOR.includes(cmd.kind) ? "operator" : "read-only";
     if (access === "operator" && user.access !== "operator") {
       return finish({
         outcome: "denied",
@@ -198,6 +161,7 @@ export function createWorkerHandler(
         stateWait,
         messageId,
         actions,
+        ec2PageSize: options.ec2PageSize,
       };
     } catch (err) {
       fields.error = errorMessage(err);
@@ -233,6 +197,49 @@ export function createWorkerHandler(
     }
   };
 
+  const handleRecord = async (record: SnsRecord, index: number): Promise<WorkerRecordResult> => {
+    const messageId = record?.Sns?.MessageId ?? `record-${index}`;
+    let msg: SlashCommandMessage;
+    try {
+      if (typeof record?.Sns?.Message !== "string") throw new Error("record has no Sns.Message");
+      msg = parseCommandMessage(record.Sns.Message);
+      const problem = responseUrlProblem(msg.responseUrl, env.LOCAL_RUN === "1");
+      if (problem) throw new Error(problem);
+    } catch (err) {
+      // No trustworthy response_url to tell the user: throw, so the message lands in the DLQ.
+      log("error", "chatops worker: rejected message", { eventId: messageId, error: errorMessage(err) });
+      throw new Error(`message ${messageId}: ${(err as Error).message ?? String(err)}`);
+    }
+    const logBase = { eventId: messageId, userId: msg.userId, userName: msg.userName, text: msg.text };
+    const age = now() - Date.parse(msg.receivedAt);
+    if (age > RESPONSE_URL_LIFETIME_MS) {
+      // response_url is dead after 30 minutes: running (above all start/stop) without a way to
+      // report would act behind the user's back. Logged, not retried.
+      log("error", "chatops worker: command expired, not run", {
+        ...logBase,
+        outcome: "expired",
+        ageMs: age,
+      });
+      return { messageId, outcome: "expired", delivered: false };
+    }
+    const responder = createResponder({
+      url: msg.responseUrl,
+      ledger,
+      maxPosts,
+      fetch: fetchImpl,
+      now,
+      timeoutMs: options.postTimeoutMs ?? 10_000,
+      logFields: logBase,
+    });
+    const outcome = await runCommand(msg, messageId, responder, logBase);
+    return {
+      messageId,
+      command: outcome.command,
+      outcome: outcome.outcome,
+      delivered: responder.failures.length === 0,
+    };
+  };
+
   return async (event: unknown) => {
     const records = (event as { Records?: unknown })?.Records;
     if (!Array.isArray(records) || records.length === 0) {
@@ -251,7 +258,7 @@ export function createWorkerHandler(
         if (!r.delivered && r.outcome !== "expired")
           errors.push(`message ${r.messageId}: reply not delivered to response_url`);
       } catch (err) {
-        errors.push(errorMessage(err));
+        errors.push((err as Error).message ?? String(err));
       }
     }
     // Thrown at the end so Lambda's async retry and the DLQ see failures; start/stop remember

@@ -25,6 +25,7 @@ export async function s3List(ctx: CommandContext): Promise<CommandResult> {
       token = out.ContinuationToken;
     } while (token);
     if (buckets.length === 0) return { outcome: "ok", text: `No S3 buckets in ${ctx.accountLabel}.` };
+    buckets.sort((a, b) => (a.Name ?? "").localeCompare(b.Name ?? ""));
     const lines = buckets.map(
       (b) =>
         `• \`${escapeSlack(b.Name ?? "?")}\`` +

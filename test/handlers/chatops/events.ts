@@ -39,7 +39,13 @@ export function httpEvent(args: {
       accountId: "123456789012",
       apiId: "abc123",
       domainName: "abc123.execute-api.us-east-1.amazonaws.com",
-      http: { method: "POST", path: "/slack/command", protocol: "HTTP/1.1", sourceIp: "3.1.2.3", userAgent: "Slackbot" },
+      http: {
+        method: "POST",
+        path: "/slack/command",
+        protocol: "HTTP/1.1",
+        sourceIp: "3.1.2.3",
+        userAgent: "Slackbot",
+      },
       requestId: args.requestId ?? "req-1",
       routeKey: "POST /slack/command",
       stage: "$default",
@@ -82,7 +88,9 @@ export function signedCommand(args: {
   });
 }
 
-export function snsEvent(messages: Array<{ id: string; message: SlashCommandMessage | string }>): Record<string, unknown> {
+export function snsEvent(
+  messages: Array<{ id: string; message: SlashCommandMessage | string }>,
+): Record<string, unknown> {
   return {
     Records: messages.map(({ id, message }) => ({
       EventSource: "aws:sns",
@@ -102,7 +110,11 @@ export function snsEvent(messages: Array<{ id: string; message: SlashCommandMess
   };
 }
 
-export function commandMessage(text: string, responseUrl: string, overrides: Partial<SlashCommandMessage> = {}): SlashCommandMessage {
+export function commandMessage(
+  text: string,
+  responseUrl: string,
+  overrides: Partial<SlashCommandMessage> = {},
+): SlashCommandMessage {
   return {
     version: 1,
     receivedAt: new Date().toISOString(),
