@@ -203,6 +203,20 @@ function checkResources(resources: OfflineResource[]): Map<string, OfflineResour
   return byUrn;
 }
 
+/**
+ * Copies plain objects and arrays so a policy cannot change the caller's data; anything else (assets
+ * and archives from a mock runtime, class instances) is passed through, as it cannot be cloned.
+ */
+function copyData<T>(v: T, depth = 0): T {
+  if (depth > 64 || v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map((x) => copyData(x, depth + 1)) as T;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = copyData(x, depth + 1);
+  return out as T;
+}
+
 function freezeTags(tags: Record<string, string> | undefined): ReadonlyMap<string, string> {
   return Object.freeze(new Map(Object.entries(tags ?? {})));
 }
@@ -252,7 +266,7 @@ function plan(resources: OfflineResource[], options: OfflineOptions): Plan {
     <T extends object>(): T =>
       structuredClone(configOf.get(name)) as T;
 
-  const proxied = (r: OfflineResource) => sdkProxy.unknownCheckingProxy(structuredClone(r.props));
+  const proxied = (r: OfflineResource) => sdkProxy.unknownCheckingProxy(copyData(r.props));
   const optsOf = (r: OfflineResource): PolicyResourceOptions => ({
     protect: r.opts?.protect ?? false,
     ignoreChanges: [...(r.opts?.ignoreChanges ?? [])],

@@ -12,7 +12,7 @@ import {
 } from "./lib/policyDocument";
 import { T } from "./lib/types";
 import { validateTypes } from "./lib/validate";
-import { isUnknown } from "./lib/values";
+import { isRecord, isUnknown, nonEmptyString } from "./lib/values";
 
 /** EventBridge: "The maximum size of a resource-based policy is 10,240 characters" (PutPermission). */
 export const EVENT_BUS_POLICY_MAX_CHARS = 10240;
@@ -28,6 +28,12 @@ export const snsTopicKmsEncrypted: ResourceValidationPolicy = {
   severity: "medium",
   configSchema: {
     properties: {
+      exemptTagKey: {
+        type: "string",
+        default: "security-guard:encryption-exempt",
+        description:
+          "A topic tagged with this key and a non-empty reason is unencrypted on purpose (e.g. the hub's AWS Config delivery topic).",
+      },
       allowAwsManagedKey: {
         type: "boolean",
         default: false,
@@ -37,12 +43,15 @@ export const snsTopicKmsEncrypted: ResourceValidationPolicy = {
     },
   },
   validateResource: validateTypes([T.snsTopic], (props, args, report) => {
-    const { allowAwsManagedKey } = configWithDefaults<{ allowAwsManagedKey: boolean }>(
-      snsTopicKmsEncrypted.configSchema,
-      args.getConfig(),
-    );
+    const { allowAwsManagedKey, exemptTagKey } = configWithDefaults<{
+      allowAwsManagedKey: boolean;
+      exemptTagKey: string;
+    }>(snsTopicKmsEncrypted.configSchema, args.getConfig());
     const key = props.kmsMasterKeyId;
     if (isUnknown(key)) return;
+    const tags = props.tags;
+    const reason = isRecord(tags) ? tags[exemptTagKey] : undefined;
+    if (isUnknown(reason) || nonEmptyString(reason)) return;
     if (typeof key !== "string" || key.trim() === "") {
       report("kmsMasterKeyId is not set: the topic is not encrypted with a KMS key.");
     } else if (!allowAwsManagedKey && AWS_MANAGED_SNS_KEY.test(key.trim())) {

@@ -13,6 +13,19 @@ describe("policy sns-topic-kms-encrypted", () => {
     assertOnly([res(TOPIC, "plain", { name: "t" })], "sns-topic-kms-encrypted", "kmsMasterKeyId is not set");
   });
 
+  it("accepts an unencrypted topic tagged security-guard:encryption-exempt with a reason, not an empty one", () => {
+    const tagged = (reason: string) =>
+      res(TOPIC, "config", {
+        name: "security-guard-config",
+        tags: { "security-guard:encryption-exempt": reason },
+      });
+    assertNone([tagged("aws-config-does-not-support-encrypted-topics")]);
+    assertOnly([tagged("")], "sns-topic-kms-encrypted", "kmsMasterKeyId is not set");
+    const custom = res(TOPIC, "c", { tags: { "acme:plaintext-ok": "why" } });
+    assertOnly([custom], "sns-topic-kms-encrypted", "kmsMasterKeyId is not set");
+    assertNone([custom], { config: { "sns-topic-kms-encrypted": { exemptTagKey: "acme:plaintext-ok" } } });
+  });
+
   it("flags the AWS-managed key unless allowAwsManagedKey", () => {
     const r = [res(TOPIC, "managed", { kmsMasterKeyId: "alias/aws/sns" })];
     assertOnly(r, "sns-topic-kms-encrypted", "kmsMasterKeyId is the AWS-managed key alias/aws/sns");
