@@ -42,7 +42,10 @@ function parseArgs(argv: string[]): AddAccountOptions {
     dir: path.resolve(value("--dir") ?? path.resolve(__dirname, "..")),
     account: value("--account") ?? "",
     name: value("--name"),
-    regions: (value("--regions") ?? "").split(",").map((r) => r.trim()).filter(Boolean),
+    regions: (value("--regions") ?? "")
+      .split(",")
+      .map((r) => r.trim())
+      .filter(Boolean),
     stack: value("--stack"),
     hub: value("--hub"),
     createRecorder: argv.includes("--no-recorder") ? false : undefined,
@@ -59,7 +62,13 @@ function toConfigs(dir: string, except?: string): StackConfig[] {
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(s.config)) values[k.replace(/^[^:]+:/, "")] = parseConfigValue(v);
     try {
-      out.push(validateStackConfig({ stackFile: s.file, values, secretKeys: new Set(s.secretKeys.map((k) => k.replace(/^[^:]+:/, ""))) }));
+      out.push(
+        validateStackConfig({
+          stackFile: s.file,
+          values,
+          secretKeys: new Set(s.secretKeys.map((k) => k.replace(/^[^:]+:/, ""))),
+        }),
+      );
     } catch {
       // An existing broken file is `npm run plan`'s to report, not a reason to refuse this account.
     }
@@ -70,11 +79,13 @@ function toConfigs(dir: string, except?: string): StackConfig[] {
 export function addAccount(opts: AddAccountOptions): AddAccountResult {
   const existing = toConfigs(opts.dir);
   const hubRef = opts.hub ?? existing.find((c): c is SpokeConfig => c.role === "spoke")?.hubStack;
-  const stack = opts.stack ?? `spoke-${(opts.name ?? opts.account).toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`;
+  const stack =
+    opts.stack ?? `spoke-${(opts.name ?? opts.account).toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`;
   const file = `Pulumi.${stack}.yaml`;
   const target = path.join(opts.dir, file);
   const problems: string[] = [];
-  if (fs.existsSync(target) && !opts.force) problems.push(`${file} already exists (use --force to overwrite)`);
+  if (fs.existsSync(target) && !opts.force)
+    problems.push(`${file} already exists (use --force to overwrite)`);
   if (!hubRef) problems.push("no hub stack reference: pass --hub <org>/security-guard/<hub stack>");
 
   const values: Record<string, unknown> = {
@@ -134,7 +145,9 @@ if (require.main === module) {
   }
   const result = addAccount(opts);
   if (result.problems.length > 0) {
-    console.error(`not written: ${result.problems.length} problem(s):\n${result.problems.map((p) => `  - ${p}`).join("\n")}`);
+    console.error(
+      `not written: ${result.problems.length} problem(s):\n${result.problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     process.exit(1);
   }
   console.log(`wrote ${result.file}\nnext:\n${result.nextSteps.map((s) => `  ${s}`).join("\n")}`);

@@ -34,7 +34,9 @@ async function main(argv: string[]): Promise<void> {
   const outDir = path.resolve(argv[outIdx + 1]);
   const manifest = await buildLambdas(outDir, stacks);
   for (const f of manifest.functions) {
-    console.log(`${f.function.padEnd(32)} ${f.stack.padEnd(12)} ${(f.unpackedBytes / 1024).toFixed(1).padStart(9)} KiB  ${f.packages.join(", ") || "(no packages)"}`);
+    console.log(
+      `${f.function.padEnd(32)} ${f.stack.padEnd(12)} ${(f.unpackedBytes / 1024).toFixed(1).padStart(9)} KiB  ${f.packages.join(", ") || "(no packages)"}`,
+    );
   }
   console.log(`wrote ${manifest.functions.length} packages and manifest.json to ${outDir}`);
 }

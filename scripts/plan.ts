@@ -81,7 +81,13 @@ function validateAll(stacks: StackFile[]): { configs: StackConfig[]; problems: s
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(s.config)) values[k.replace(/^[^:]+:/, "")] = parseConfigValue(v);
     try {
-      configs.push(validateStackConfig({ stackFile: s.file, values, secretKeys: new Set(s.secretKeys.map((k) => k.replace(/^[^:]+:/, ""))) }));
+      configs.push(
+        validateStackConfig({
+          stackFile: s.file,
+          values,
+          secretKeys: new Set(s.secretKeys.map((k) => k.replace(/^[^:]+:/, ""))),
+        }),
+      );
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       // Reported per stack by its evaluation, which fails the same way.
@@ -100,7 +106,20 @@ export async function plan(stacks: StackFile[], onStack?: (s: StackSummary) => v
     const regions = regionsRaw ? (parseConfigValue(regionsRaw) as string[]) : [];
     let summary: StackSummary;
     if (error || !evaluation) {
-      summary = { stack: stack.stack, file: stack.file, role, accountId, regions, ok: false, error: error?.message, resourceCount: 0, resources: {}, violations: [], quotas: [], millis };
+      summary = {
+        stack: stack.stack,
+        file: stack.file,
+        role,
+        accountId,
+        regions,
+        ok: false,
+        error: error?.message,
+        resourceCount: 0,
+        resources: {},
+        violations: [],
+        quotas: [],
+        millis,
+      };
     } else {
       const violations = runPoliciesOffline(toPolicyResources(evaluation.resources));
       summary = {
@@ -151,16 +170,22 @@ export function formatStack(s: StackSummary, brief: boolean): string {
       `${worst ? `max quota ${pct(worst.fraction)} (${worst.quota})` : ""}  ${s.millis} ms`,
   );
   if (s.error) lines.push(`     error: ${s.error.split("\n").join("\n            ")}`);
-  for (const v of s.violations) lines.push(`     [${v.level}] ${v.policy}: ${v.name ?? ""} (${v.type ?? "stack"}): ${v.message}`);
+  for (const v of s.violations)
+    lines.push(`     [${v.level}] ${v.policy}: ${v.name ?? ""} (${v.type ?? "stack"}): ${v.message}`);
   if (!brief && !s.error) {
     const regions = [...new Set(Object.values(s.resources).flatMap((r) => Object.keys(r)))].sort((a, b) =>
       a === "global" ? -1 : b === "global" ? 1 : a.localeCompare(b),
     );
     lines.push(`     ${"type".padEnd(62)} ${regions.map((r) => r.padStart(14)).join("")}`);
     for (const [type, byRegion] of Object.entries(s.resources).sort()) {
-      lines.push(`     ${type.padEnd(62)} ${regions.map((r) => String(byRegion[r] ?? "").padStart(14)).join("")}`);
+      lines.push(
+        `     ${type.padEnd(62)} ${regions.map((r) => String(byRegion[r] ?? "").padStart(14)).join("")}`,
+      );
     }
-    for (const q of s.quotas) lines.push(`     quota ${q.quota.padEnd(20)} ${String(q.used).padStart(6)} / ${q.limit}  ${pct(q.fraction).padStart(6)}  (${q.where})`);
+    for (const q of s.quotas)
+      lines.push(
+        `     quota ${q.quota.padEnd(20)} ${String(q.used).padStart(6)} / ${q.limit}  ${pct(q.fraction).padStart(6)}  (${q.where})`,
+      );
   }
   return lines.join("\n");
 }

@@ -22,12 +22,20 @@ function resolveProgram(programPath: string): { entry: string; project: string }
   const abs = path.resolve(programPath);
   const dir = fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
   const entry = fs.statSync(abs).isDirectory() ? require.resolve(abs) : abs;
-  const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
-  const project = projectFile ? String((parse(fs.readFileSync(projectFile, "utf8")) as { name?: string }).name ?? "project") : "project";
+  const projectFile = ["Pulumi.yaml", "Pulumi.yml"]
+    .map((f) => path.join(dir, f))
+    .find((f) => fs.existsSync(f));
+  const project = projectFile
+    ? String((parse(fs.readFileSync(projectFile, "utf8")) as { name?: string }).name ?? "project")
+    : "project";
   return { entry, project };
 }
 
-export async function policyCheck(opts: { program: string; stack?: string; config?: string }): Promise<PolicyCheckResult> {
+export async function policyCheck(opts: {
+  program: string;
+  stack?: string;
+  config?: string;
+}): Promise<PolicyCheckResult> {
   const { entry, project } = resolveProgram(opts.program);
   const stackFile = opts.config ? readStackFile(opts.config) : undefined;
   const stack = opts.stack ?? stackFile?.stack ?? "dev";
@@ -50,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
   const value = (flag: string) => (argv.indexOf(flag) >= 0 ? argv[argv.indexOf(flag) + 1] : undefined);
   const program = value("--program");
   if (!program) {
-    console.error("usage: npm run policy:check -- --program PATH [--stack NAME] [--config Pulumi.<stack>.yaml] [--json]");
+    console.error(
+      "usage: npm run policy:check -- --program PATH [--stack NAME] [--config Pulumi.<stack>.yaml] [--json]",
+    );
     return 2;
   }
   const result = await policyCheck({ program, stack: value("--stack"), config: value("--config") });
@@ -58,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
   if (argv.includes("--json")) console.log(JSON.stringify(result, null, 2));
   else {
     if (result.error) console.log(`error: ${result.program} did not build: ${result.error}`);
-    for (const v of result.violations) console.log(`[${v.level}] ${v.policy}: ${v.name ?? "stack"} (${v.type ?? "stack"}): ${v.message}`);
+    for (const v of result.violations)
+      console.log(`[${v.level}] ${v.policy}: ${v.name ?? "stack"} (${v.type ?? "stack"}): ${v.message}`);
     console.log(
       `${result.error || mandatory > 0 ? "FAIL" : "PASS"}: ${result.resources} resources, ${mandatory} mandatory, ` +
         `${result.violations.length - mandatory} advisory violations`,

@@ -24,7 +24,12 @@ export interface HubResult {
 export class Hub extends pulumi.ComponentResource {
   readonly result: HubResult;
 
-  constructor(name: string, config: HubConfig, secrets: HubSecrets<pulumi.Input<string>>, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    config: HubConfig,
+    secrets: HubSecrets<pulumi.Input<string>>,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("security-guard:hub:Hub", name, {}, opts);
     const parent = { parent: this };
     const partition = partitionOf(config.regions[0]);
@@ -33,7 +38,12 @@ export class Hub extends pulumi.ComponentResource {
     const topics = new HubTopics(`${name}-topics`, { config, partition, kmsKey: key }, parent);
 
     const notifyRule = central.rule(`${name}-notify`, "Everything the hub reports to Slack", hubNotify);
-    const notifyPolicy = topics.allowRule(`${name}-events-policy`, notifyRule.arn, config.accountId, partition);
+    const notifyPolicy = topics.allowRule(
+      `${name}-events-policy`,
+      notifyRule.arn,
+      config.accountId,
+      partition,
+    );
     new aws.cloudwatch.EventTarget(
       `${name}-notify-target`,
       { rule: notifyRule.name, eventBusName: central.bus.name, arn: topics.events.arn },
@@ -70,7 +80,8 @@ export class Hub extends pulumi.ComponentResource {
     let chatopsWorkerRoleArn: pulumi.Input<string> = "";
     let slackCommandUrl = pulumi.output("");
     if (config.chatops.enabled) {
-      if (!secrets.slackSigningSecret) throw new Error(`${config.stackFile}: chat-ops is enabled but slackSigningSecret is not set`);
+      if (!secrets.slackSigningSecret)
+        throw new Error(`${config.stackFile}: chat-ops is enabled but slackSigningSecret is not set`);
       const chatops = new Chatops(
         `${name}-chatops`,
         { config, partition, kmsKey: key, signingSecret: secrets.slackSigningSecret },

@@ -1,7 +1,8 @@
 // IAM policy documents as typed values, serialized with JSON.stringify once their inputs resolve.
 import * as pulumi from "@pulumi/pulumi";
 
-export type Principal = "*" | { AWS?: pulumi.Input<string> | pulumi.Input<string>[]; Service?: string | string[] };
+export type Principal =
+  "*" | { AWS?: pulumi.Input<string> | pulumi.Input<string>[]; Service?: string | string[] };
 
 export interface Statement {
   Sid?: string;
@@ -29,6 +30,12 @@ export function serviceTrust(service: string, sourceAccount?: string): pulumi.Ou
   ]);
 }
 
-export function arn(partition: string, service: string, region: string, account: string, resource: string): string {
+export function arn(
+  partition: string,
+  service: string,
+  region: string,
+  account: string,
+  resource: string,
+): string {
   return `arn:${partition}:${service}:${region}:${account}:${resource}`;
 }

@@ -4,6 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, HubSecrets, StackConfig } from "./configSchema";
 import { RawStackConfig, validateStackConfig } from "./validateConfig";
 
+// Whether a key was set with --secret: public in the SDK's runtime module, absent from its typings.
+
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as {
+  isConfigSecret(key: string): boolean;
+};
+
 /**
  * Parses a config value the way Pulumi passes it: objects and lists as JSON, everything else as
  * the raw string. Numeric strings stay strings, so account ids keep their leading zeros.
@@ -27,7 +33,7 @@ export function readRawConfig(stackFile = `Pulumi.${pulumi.getStack()}.yaml`): R
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     values[key] = parseConfigValue(value);
-    if (pulumi.runtime.isConfigSecret(fullKey)) secretKeys.add(key);
+    if (isConfigSecret(fullKey)) secretKeys.add(key);
   }
   return { stackFile, values, secretKeys };
 }

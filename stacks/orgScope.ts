@@ -8,7 +8,9 @@ export function orgCondition(config: HubConfig): Record<string, string> | undefi
 }
 
 export function memberRoots(config: HubConfig, partition: string): string[] {
-  return [...new Set([config.accountId, ...config.memberAccounts])].map((id) => `arn:${partition}:iam::${id}:root`);
+  return [...new Set([config.accountId, ...config.memberAccounts])].map(
+    (id) => `arn:${partition}:iam::${id}:root`,
+  );
 }
 
 /** Principal + Condition for "any principal of our accounts". */

@@ -20,13 +20,22 @@ export class Spoke extends pulumi.ComponentResource {
   readonly result: SpokeResult;
 
   constructor(name: string, config: SpokeConfig, opts?: pulumi.ComponentResourceOptions) {
-    super("security-guard:spoke:Spoke", name, { accountId: config.accountId, regions: config.regions, createRecorder: config.createRecorder }, opts);
+    super(
+      "security-guard:spoke:Spoke",
+      name,
+      { accountId: config.accountId, regions: config.regions, createRecorder: config.createRecorder },
+      opts,
+    );
     const partition = partitionOf(config.regions[0]);
     const providers = createProviders(config, this);
     const primary = providers[IAM_EVENTS_REGION] ?? providers[config.regions[0]];
     const hub = new HubReference(config.hubStack, { parent: this }).all();
 
-    const roles = new SpokeRoles(`${name}-account`, { config, partition, hub }, { parent: this, providers: { aws: primary } });
+    const roles = new SpokeRoles(
+      `${name}-account`,
+      { config, partition, hub },
+      { parent: this, providers: { aws: primary } },
+    );
     for (const region of config.regions) {
       new SpokeRegion(
         `${name}-${region}`,
@@ -43,14 +52,24 @@ export class Spoke extends pulumi.ComponentResource {
         { parent: this, providers: { aws: providers[region] } },
       );
     }
-    if (config.createTrail) createTrail(`${name}-trail`, config, roles.deliveryBucket, { parent: this, provider: primary });
-    this.result = { accountId: config.accountId, regions: config.regions, forwarderRoleArn: roles.forwarderRole.arn };
+    if (config.createTrail)
+      createTrail(`${name}-trail`, config, roles.deliveryBucket, { parent: this, provider: primary });
+    this.result = {
+      accountId: config.accountId,
+      regions: config.regions,
+      forwarderRoleArn: roles.forwarderRole.arn,
+    };
     this.registerOutputs({});
   }
 }
 
 /** A multi-region management-event trail, for accounts without an organization trail. */
-function createTrail(name: string, config: SpokeConfig, bucket: aws.s3.Bucket, opts: pulumi.CustomResourceOptions) {
+function createTrail(
+  name: string,
+  config: SpokeConfig,
+  bucket: aws.s3.Bucket,
+  opts: pulumi.CustomResourceOptions,
+) {
   const partition = partitionOf(config.regions[0]);
   const sourceArn = `arn:${partition}:cloudtrail:${IAM_EVENTS_REGION}:${config.accountId}:trail/${NAME_PREFIX}`;
   const policy = new aws.s3.BucketPolicy(
@@ -74,7 +93,9 @@ function createTrail(name: string, config: SpokeConfig, bucket: aws.s3.Bucket, o
             Principal: { Service: "cloudtrail.amazonaws.com" },
             Action: "s3:PutObject",
             Resource: pulumi.interpolate`${bucket.arn}/cloudtrail/AWSLogs/${config.accountId}/*`,
-            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": sourceArn } },
+            Condition: {
+              StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": sourceArn },
+            },
           },
         ],
       }),

@@ -42,11 +42,38 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const STACK_REF = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 // CloudWatch Logs accepts only these retention values
 // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
-const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 const KNOWN_KEYS: Record<"common" | "hub" | "spoke", string[]> = {
-  common: ["role", "accountId", "accountName", "regions", "deployRoleName", "deployRoleArn", "logRetentionDays", "tags"],
-  hub: ["organizationId", "memberAccounts", "accountNames", "slackWebhooks", "slackRoutes", "remediation", "chatops", "slackSigningSecret"],
-  spoke: ["hubStack", "createRecorder", "globalResourcesRegion", "restrictedSshTag", "createTrail", "aggregation"],
+  common: [
+    "role",
+    "accountId",
+    "accountName",
+    "regions",
+    "deployRoleName",
+    "deployRoleArn",
+    "logRetentionDays",
+    "tags",
+  ],
+  hub: [
+    "organizationId",
+    "memberAccounts",
+    "accountNames",
+    "slackWebhooks",
+    "slackRoutes",
+    "remediation",
+    "chatops",
+    "slackSigningSecret",
+  ],
+  spoke: [
+    "hubStack",
+    "createRecorder",
+    "globalResourcesRegion",
+    "restrictedSshTag",
+    "createTrail",
+    "aggregation",
+  ],
 };
 
 /** Collects problems while reading typed values out of the raw map. */
@@ -63,7 +90,10 @@ class Reader {
     return this.raw.values[key];
   }
 
-  string(key: string, opts: { required?: boolean; pattern?: RegExp; what?: string } = {}): string | undefined {
+  string(
+    key: string,
+    opts: { required?: boolean; pattern?: RegExp; what?: string } = {},
+  ): string | undefined {
     const v = this.value(key);
     if (v === undefined || v === "") {
       if (opts.required) this.problem(key, v, `is required${opts.what ? ` (${opts.what})` : ""}`);
@@ -114,7 +144,11 @@ class Reader {
         continue;
       }
       if (typeof id !== "string" || !ACCOUNT_ID.test(id)) {
-        this.problem(key, item, "is not a 12-digit AWS account id (quote it in YAML so leading zeros survive)");
+        this.problem(
+          key,
+          item,
+          "is not a 12-digit AWS account id (quote it in YAML so leading zeros survive)",
+        );
       } else if (seen.has(id)) {
         this.problem(key, item, "is a duplicate account");
       } else {
@@ -152,11 +186,16 @@ class Reader {
   secretObject(key: string, required: boolean): Record<string, unknown> | undefined {
     const v = this.value(key);
     if (v === undefined) {
-      if (required) this.problem(key, v, `secret is not set: pulumi config set --secret --path '${key}.default' <value>`);
+      if (required)
+        this.problem(key, v, `secret is not set: pulumi config set --secret --path '${key}.default' <value>`);
       return undefined;
     }
     if (!this.raw.secretKeys.has(key)) {
-      this.problem(key, "(plaintext value hidden)", `must be a secret: set it with pulumi config set --secret`);
+      this.problem(
+        key,
+        "(plaintext value hidden)",
+        `must be a secret: set it with pulumi config set --secret`,
+      );
     }
     if (typeof v !== "object" || v === null || Array.isArray(v)) {
       this.problem(key, "(secret hidden)", "must be an object of name -> value");
@@ -172,7 +211,11 @@ class Reader {
       return undefined;
     }
     if (!this.raw.secretKeys.has(key)) {
-      this.problem(key, "(plaintext value hidden)", "must be a secret: set it with pulumi config set --secret");
+      this.problem(
+        key,
+        "(plaintext value hidden)",
+        "must be a secret: set it with pulumi config set --secret",
+      );
     }
     if (typeof v !== "string") {
       this.problem(key, "(secret hidden)", "must be a string");
@@ -184,8 +227,13 @@ class Reader {
 
 function validateCommon(r: Reader, raw: RawStackConfig) {
   const role = r.string("role", { required: true, what: "hub or spoke" });
-  if (role !== undefined && role !== "hub" && role !== "spoke") r.problem("role", role, "must be hub or spoke");
-  const accountId = r.string("accountId", { required: true, pattern: ACCOUNT_ID, what: "a 12-digit AWS account id" });
+  if (role !== undefined && role !== "hub" && role !== "spoke")
+    r.problem("role", role, "must be hub or spoke");
+  const accountId = r.string("accountId", {
+    required: true,
+    pattern: ACCOUNT_ID,
+    what: "a 12-digit AWS account id",
+  });
   const regions = r.regionList("regions", r.value("regions"), true);
   const deployRoleName = r.string("deployRoleName") ?? "security-guard-deploy";
   const deployRoleArnRaw = r.string("deployRoleArn", {
@@ -193,7 +241,8 @@ function validateCommon(r: Reader, raw: RawStackConfig) {
     what: "an IAM role ARN",
   });
   const partition = partitionOf(regions[0] ?? HUB_REGION);
-  const deployRoleArn = deployRoleArnRaw ?? `arn:${partition}:iam::${accountId ?? "000000000000"}:role/${deployRoleName}`;
+  const deployRoleArn =
+    deployRoleArnRaw ?? `arn:${partition}:iam::${accountId ?? "000000000000"}:role/${deployRoleName}`;
   if (deployRoleArnRaw && accountId && !deployRoleArnRaw.includes(`::${accountId}:`)) {
     r.problem("deployRoleArn", deployRoleArnRaw, `is not in this stack's account ${accountId}`);
   }
@@ -202,7 +251,11 @@ function validateCommon(r: Reader, raw: RawStackConfig) {
   if (retentionRaw !== undefined) {
     const n = Number(retentionRaw);
     if (!RETENTION_DAYS.includes(n)) {
-      r.problem("logRetentionDays", retentionRaw, `must be one of CloudWatch Logs' values: ${RETENTION_DAYS.join(", ")}`);
+      r.problem(
+        "logRetentionDays",
+        retentionRaw,
+        `must be one of CloudWatch Logs' values: ${RETENTION_DAYS.join(", ")}`,
+      );
     } else logRetentionDays = n;
   }
   const tagsObj = r.object("tags");
@@ -247,7 +300,8 @@ function validateRoutes(r: Reader, webhookNames: string[]): SlackRouteConfig[] {
     const out: SlackRouteConfig = { webhook };
     if (obj.accounts !== undefined) out.accounts = r.accountList(`${key}.accounts`, obj.accounts);
     if (obj.kinds !== undefined) {
-      if (!Array.isArray(obj.kinds)) r.problem(`${key}.kinds`, obj.kinds, `must be a list of ${EVENT_KINDS.join(", ")}`);
+      if (!Array.isArray(obj.kinds))
+        r.problem(`${key}.kinds`, obj.kinds, `must be a list of ${EVENT_KINDS.join(", ")}`);
       else {
         out.kinds = [];
         for (const k of obj.kinds) {
@@ -282,13 +336,21 @@ function validateRemediation(r: Reader): RemediationConfig {
   };
 }
 
-function validateChatops(r: Reader, knownAccounts: Set<string>, accountNames: Record<string, string>): ChatopsConfig {
+function validateChatops(
+  r: Reader,
+  knownAccounts: Set<string>,
+  accountNames: Record<string, string>,
+): ChatopsConfig {
   const o = r.object("chatops");
   const enabled = r.bool("chatops.enabled", o.enabled, false);
   const regions = o.regions === undefined ? [HUB_REGION] : r.regionList("chatops.regions", o.regions, false);
   const defaultRegion = typeof o.defaultRegion === "string" ? o.defaultRegion : (regions[0] ?? HUB_REGION);
   if (!regions.includes(defaultRegion)) {
-    r.problem("chatops.defaultRegion", o.defaultRegion, `is not one of chatops.regions (${regions.join(", ")})`);
+    r.problem(
+      "chatops.defaultRegion",
+      o.defaultRegion,
+      `is not one of chatops.regions (${regions.join(", ")})`,
+    );
   }
   const resolveAccount = (key: string, v: unknown): string | undefined => {
     if (typeof v !== "string") {
@@ -306,16 +368,20 @@ function validateChatops(r: Reader, knownAccounts: Set<string>, accountNames: Re
   const defaultAccount = enabled ? (resolveAccount("chatops.defaultAccount", o.defaultAccount) ?? "") : "";
   const users: Record<string, ChatopsUserConfig> = {};
   const usersRaw = (o.users ?? {}) as Record<string, unknown>;
-  if (typeof usersRaw !== "object" || Array.isArray(usersRaw)) r.problem("chatops.users", usersRaw, "must be an object");
+  if (typeof usersRaw !== "object" || Array.isArray(usersRaw))
+    r.problem("chatops.users", usersRaw, "must be an object");
   else {
     for (const [userId, u] of Object.entries(usersRaw)) {
       const key = `chatops.users.${userId}`;
       if (!SLACK_USER_ID.test(userId)) r.problem(key, userId, "is not a Slack user id (U... or W...)");
       const user = (typeof u === "object" && u !== null ? u : {}) as Record<string, unknown>;
       const access = user.access;
-      if (access !== "read-only" && access !== "operator") r.problem(`${key}.access`, access, "must be read-only or operator");
+      if (access !== "read-only" && access !== "operator")
+        r.problem(`${key}.access`, access, "must be read-only or operator");
       const accounts = Array.isArray(user.accounts)
-        ? user.accounts.map((a, i) => (a === "*" ? "*" : resolveAccount(`${key}.accounts[${i}]`, a))).filter((a): a is string => !!a)
+        ? user.accounts
+            .map((a, i) => (a === "*" ? "*" : resolveAccount(`${key}.accounts[${i}]`, a)))
+            .filter((a): a is string => !!a)
         : [];
       if (!Array.isArray(user.accounts) || accounts.length === 0) {
         r.problem(`${key}.accounts`, user.accounts, 'must list account ids or names, or ["*"]');
@@ -323,15 +389,23 @@ function validateChatops(r: Reader, knownAccounts: Set<string>, accountNames: Re
       users[userId] = { access: access as ChatopsUserConfig["access"], accounts };
     }
   }
-  if (enabled && Object.keys(users).length === 0) r.problem("chatops.users", o.users, "must name at least one Slack user when chatops.enabled");
+  if (enabled && Object.keys(users).length === 0)
+    r.problem("chatops.users", o.users, "must name at least one Slack user when chatops.enabled");
   return { enabled, defaultAccount, defaultRegion, regions, users };
 }
 
 function validateHub(r: Reader, common: ReturnType<typeof validateCommon>): HubConfig {
   if (common.regions.length > 0 && (common.regions.length !== 1 || common.regions[0] !== HUB_REGION)) {
-    r.problem("regions", common.regions, `the hub runs in ${HUB_REGION} only (the central bus is in Virginia)`);
+    r.problem(
+      "regions",
+      common.regions,
+      `the hub runs in ${HUB_REGION} only (the central bus is in Virginia)`,
+    );
   }
-  const organizationId = r.string("organizationId", { pattern: ORG_ID, what: "an AWS Organizations id (o-xxxxxxxxxx)" });
+  const organizationId = r.string("organizationId", {
+    pattern: ORG_ID,
+    what: "an AWS Organizations id (o-xxxxxxxxxx)",
+  });
   const memberAccounts = r.accountList("memberAccounts", r.value("memberAccounts"));
   if (!organizationId && r.value("organizationId") === undefined && memberAccounts.length === 0) {
     r.problem("memberAccounts", undefined, "is required when organizationId is not set (account-list mode)");
@@ -340,23 +414,37 @@ function validateHub(r: Reader, common: ReturnType<typeof validateCommon>): HubC
   const accountNames: Record<string, string> = {};
   for (const [id, name] of Object.entries(namesObj)) {
     if (!ACCOUNT_ID.test(id)) r.problem(`accountNames.${id}`, id, "key is not a 12-digit AWS account id");
-    else if (typeof name !== "string" || !name) r.problem(`accountNames.${id}`, name, "must be a non-empty name");
+    else if (typeof name !== "string" || !name)
+      r.problem(`accountNames.${id}`, name, "must be a non-empty name");
     else accountNames[id] = name;
   }
   const webhooks = r.secretObject("slackWebhooks", true);
   const webhookNames = webhooks ? Object.keys(webhooks) : [];
   if (webhooks) {
-    if (!("default" in webhooks)) r.problem("slackWebhooks.default", undefined, "secret is not set: every hub needs a default webhook");
+    if (!("default" in webhooks))
+      r.problem("slackWebhooks.default", undefined, "secret is not set: every hub needs a default webhook");
     for (const [name, url] of Object.entries(webhooks)) {
       if (typeof url !== "string" || !/^https:\/\/hooks\.slack(-gov)?\.com\/services\/\S+$/.test(url)) {
-        r.problem(`slackWebhooks.${name}`, "(secret hidden)", "is not a Slack incoming-webhook URL (https://hooks.slack.com/services/...)");
+        r.problem(
+          `slackWebhooks.${name}`,
+          "(secret hidden)",
+          "is not a Slack incoming-webhook URL (https://hooks.slack.com/services/...)",
+        );
       }
     }
   }
-  const chatops = validateChatops(r, new Set([...memberAccounts, ...Object.keys(accountNames)]), accountNames);
+  const chatops = validateChatops(
+    r,
+    new Set([...memberAccounts, ...Object.keys(accountNames)]),
+    accountNames,
+  );
   const signing = r.secretString("slackSigningSecret", chatops.enabled);
   if (signing !== undefined && !/^[0-9a-zA-Z]{16,}$/.test(signing)) {
-    r.problem("slackSigningSecret", "(secret hidden)", "does not look like a Slack signing secret (hex, 32 characters)");
+    r.problem(
+      "slackSigningSecret",
+      "(secret hidden)",
+      "does not look like a Slack signing secret (hex, 32 characters)",
+    );
   }
   return {
     ...common,
@@ -372,20 +460,35 @@ function validateHub(r: Reader, common: ReturnType<typeof validateCommon>): HubC
 }
 
 function validateSpoke(r: Reader, common: ReturnType<typeof validateCommon>): SpokeConfig {
-  const hubStack = r.string("hubStack", { required: true, pattern: STACK_REF, what: "a fully qualified stack name org/project/stack" }) ?? "";
+  const hubStack =
+    r.string("hubStack", {
+      required: true,
+      pattern: STACK_REF,
+      what: "a fully qualified stack name org/project/stack",
+    }) ?? "";
   if (common.regions.length > 0 && !common.regions.includes(IAM_EVENTS_REGION)) {
-    r.problem("regions", common.regions, `must include ${IAM_EVENTS_REGION}: IAM's CloudTrail events are delivered only there`);
+    r.problem(
+      "regions",
+      common.regions,
+      `must include ${IAM_EVENTS_REGION}: IAM's CloudTrail events are delivered only there`,
+    );
   }
   const globalResourcesRegion =
-    r.string("globalResourcesRegion") ?? (common.regions.includes(IAM_EVENTS_REGION) ? IAM_EVENTS_REGION : common.regions[0]);
+    r.string("globalResourcesRegion") ??
+    (common.regions.includes(IAM_EVENTS_REGION) ? IAM_EVENTS_REGION : common.regions[0]);
   if (globalResourcesRegion && common.regions.length > 0 && !common.regions.includes(globalResourcesRegion)) {
-    r.problem("globalResourcesRegion", globalResourcesRegion, `is not one of regions (${common.regions.join(", ")})`);
+    r.problem(
+      "globalResourcesRegion",
+      globalResourcesRegion,
+      `is not one of regions (${common.regions.join(", ")})`,
+    );
   }
   const tagObj = r.value("restrictedSshTag");
   let restrictedSshTag: SpokeConfig["restrictedSshTag"];
   if (tagObj !== undefined) {
     const t = (typeof tagObj === "object" && tagObj !== null ? tagObj : {}) as Record<string, unknown>;
-    if (typeof t.key !== "string" || !t.key) r.problem("restrictedSshTag.key", t.key, "is required when restrictedSshTag is set");
+    if (typeof t.key !== "string" || !t.key)
+      r.problem("restrictedSshTag.key", t.key, "is required when restrictedSshTag is set");
     else restrictedSshTag = { key: t.key, ...(typeof t.value === "string" ? { value: t.value } : {}) };
   }
   const aggregation = r.value("aggregation") ?? "organization";
@@ -422,7 +525,10 @@ export function validateStackSet(configs: StackConfig[]): string[] {
   for (const c of configs) {
     if (c.role !== "spoke") continue;
     const other = spokeByAccount.get(c.accountId);
-    if (other) problems.push(`${c.stackFile}: ${CONFIG_NAMESPACE}:accountId = "${c.accountId}": duplicate account, also in ${other}`);
+    if (other)
+      problems.push(
+        `${c.stackFile}: ${CONFIG_NAMESPACE}:accountId = "${c.accountId}": duplicate account, also in ${other}`,
+      );
     else spokeByAccount.set(c.accountId, c.stackFile);
   }
   const hubs = configs.filter((c): c is HubConfig => c.role === "hub");

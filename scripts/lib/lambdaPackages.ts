@@ -23,7 +23,11 @@ export interface LambdaManifest {
 }
 
 async function writeEntry(target: string, entry: unknown): Promise<void> {
-  const e = entry as { path?: Promise<string>; text?: Promise<string>; assets?: Promise<Record<string, unknown>> };
+  const e = entry as {
+    path?: Promise<string>;
+    text?: Promise<string>;
+    assets?: Promise<Record<string, unknown>>;
+  };
   // Archive.isInstance is true for every archive kind: look at what the value actually holds.
   const [filePath, text, assets] = await Promise.all([e.path, e.text, e.assets]);
   if (typeof filePath === "string") {
@@ -57,14 +61,19 @@ function dirStats(dir: string): { bytes: number; files: number } {
 }
 
 /** Writes the packages of every Lambda function among `resources`. */
-export async function writeLambdaPackages(stack: string, resources: MockedResource[], outDir: string): Promise<PackagedFunction[]> {
+export async function writeLambdaPackages(
+  stack: string,
+  resources: MockedResource[],
+  outDir: string,
+): Promise<PackagedFunction[]> {
   const out: PackagedFunction[] = [];
   for (const r of resources.filter((x) => x.type === "aws:lambda/function:Function")) {
     const fnName = String(r.props.name);
     const dir = path.join(outDir, fnName);
     fs.rmSync(dir, { recursive: true, force: true });
     await writeEntry(dir, r.rawInputs.code);
-    const env = ((r.props.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) as Record<string, unknown>;
+    const env = ((r.props.environment as { variables?: Record<string, unknown> } | undefined)?.variables ??
+      {}) as Record<string, unknown>;
     const { bytes, files } = dirStats(dir);
     const nm = path.join(dir, "node_modules");
     out.push({

@@ -5,13 +5,13 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 // The mock monitor does not pass parent/dependencies/ignoreChanges to `newResource`; we read them
 // from the register request itself (internal module of @pulumi/pulumi, pinned in package.json).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const rpc = require("@pulumi/pulumi/runtime/rpc");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const settings = require("@pulumi/pulumi/runtime/settings");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const state = require("@pulumi/pulumi/runtime/state");
 
 export const PROJECT = "security-guard";
@@ -81,7 +81,13 @@ function shortHash(s: string): string {
 }
 
 /** Plausible outputs for the resource types we use, so ARNs flow into policies as they would. */
-function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string, account: string) {
+function mockState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  region: string,
+  account: string,
+) {
   const partition = region.startsWith("us-gov-") ? "aws-us-gov" : region.startsWith("cn-") ? "aws-cn" : "aws";
   const physical = (inputs.name as string) ?? `${name}-${shortHash(name)}`;
   const a = (svc: string, res: string, r = region) => `arn:${partition}:${svc}:${r}:${account}:${res}`;
@@ -118,7 +124,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
     }
     case "aws:kms/ciphertext:Ciphertext":
       // Never the plaintext: a marker of what would be encrypted for which function.
-      state.ciphertextBlob = Buffer.from(`mock-ciphertext:${JSON.stringify(inputs.context ?? {})}`).toString("base64");
+      state.ciphertextBlob = Buffer.from(`mock-ciphertext:${JSON.stringify(inputs.context ?? {})}`).toString(
+        "base64",
+      );
       break;
     case "aws:cloudwatch/logGroup:LogGroup":
       state.arn = a("logs", `log-group:${physical}`);
@@ -168,7 +176,9 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
         const refName = String(inputs.name ?? args.name);
         const outputs = options.stackOutputs?.[refName];
         if (!outputs) {
-          const err = new Error(`StackReference "${refName}": no such stack among the evaluated stack configs`);
+          const err = new Error(
+            `StackReference "${refName}": no such stack among the evaluated stack configs`,
+          );
           failures.push(err);
           throw err;
         }
@@ -221,8 +231,11 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
         const state = resp.getObject()?.toJavaScript?.() ?? {};
         const info = record.providerId ? providersById.get(record.providerId) : undefined;
         const region =
-          record.type === "pulumi:providers:aws" ? (record.props.region as string) : ((record.props.region as string) ?? info?.region);
-        const accountId = record.type === "pulumi:providers:aws" ? providerAccount(record.props) : info?.accountId;
+          record.type === "pulumi:providers:aws"
+            ? (record.props.region as string)
+            : ((record.props.region as string) ?? info?.region);
+        const accountId =
+          record.type === "pulumi:providers:aws" ? providerAccount(record.props) : info?.accountId;
         const { providerId: _p, ...rest } = record;
         resources.push({ ...rest, urn, id: resp.getId(), state, region, accountId });
       }
@@ -232,7 +245,8 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
 
   // A resource whose registration fails (e.g. a Lambda closure that cannot be serialized) rejects
   // outside the program's own promises: the real engine reports it; we must too.
-  const onRejection = (reason: unknown) => failures.push(reason instanceof Error ? reason : new Error(String(reason)));
+  const onRejection = (reason: unknown) =>
+    failures.push(reason instanceof Error ? reason : new Error(String(reason)));
   process.on("unhandledRejection", onRejection);
   const errorsBefore = state.getStore().logErrorCount ?? 0;
   try {
@@ -245,7 +259,8 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
     await new Promise((r) => setImmediate(r));
     if (failures.length > 0) throw failures[0];
     const errorsLogged = (state.getStore().logErrorCount ?? 0) - errorsBefore;
-    if (errorsLogged > 0) throw new Error(`the program logged ${errorsLogged} error(s) (see "error: [runtime]" above)`);
+    if (errorsLogged > 0)
+      throw new Error(`the program logged ${errorsLogged} error(s) (see "error: [runtime]" above)`);
     return { resources, result, outputs };
   } finally {
     process.off("unhandledRejection", onRejection);

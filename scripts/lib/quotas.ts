@@ -49,8 +49,12 @@ export function quotaHeadroom(resources: MockedResource[]): QuotaUse[] {
         break;
       }
       case "aws:lambda/function:Function": {
-        const vars = ((r.props.environment as { variables?: Record<string, unknown> })?.variables ?? {}) as Record<string, unknown>;
-        const bytes = Object.entries(vars).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(str(v)), 0);
+        const vars = ((r.props.environment as { variables?: Record<string, unknown> })?.variables ??
+          {}) as Record<string, unknown>;
+        const bytes = Object.entries(vars).reduce(
+          (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(str(v)),
+          0,
+        );
         note("lambdaEnvBytes", bytes, String(r.props.name));
         break;
       }

@@ -18,7 +18,8 @@ export interface StackFile {
 
 /** A placeholder for an undecryptable secret at a config path, shaped like the real value. */
 export function secretPlaceholder(keyPath: string): string {
-  if (/webhook/i.test(keyPath)) return "https://hooks.slack.com/services/T00000000/B00000000/offlineplaceholder000000";
+  if (/webhook/i.test(keyPath))
+    return "https://hooks.slack.com/services/T00000000/B00000000/offlineplaceholder000000";
   return "0123456789abcdef0123456789abcdef";
 }
 

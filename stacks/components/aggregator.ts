@@ -9,19 +9,32 @@ import { NAME_PREFIX } from "../names";
 export class ConfigAggregator extends pulumi.ComponentResource {
   readonly aggregator: aws.cfg.ConfigurationAggregator;
 
-  constructor(name: string, args: { config: HubConfig; partition: string }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { config: HubConfig; partition: string },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("security-guard:hub:ConfigAggregator", name, {}, opts);
     const { config, partition } = args;
-    let source: Pick<aws.cfg.ConfigurationAggregatorArgs, "organizationAggregationSource" | "accountAggregationSource">;
+    let source: Pick<
+      aws.cfg.ConfigurationAggregatorArgs,
+      "organizationAggregationSource" | "accountAggregationSource"
+    >;
     if (config.organizationId) {
       const role = new aws.iam.Role(
         `${name}-role`,
-        { name: `${NAME_PREFIX}-config-aggregator`, assumeRolePolicy: serviceTrust("config.amazonaws.com", config.accountId) },
+        {
+          name: `${NAME_PREFIX}-config-aggregator`,
+          assumeRolePolicy: serviceTrust("config.amazonaws.com", config.accountId),
+        },
         { parent: this },
       );
       new aws.iam.RolePolicyAttachment(
         `${name}-role-policy`,
-        { role: role.name, policyArn: `arn:${partition}:iam::aws:policy/service-role/AWSConfigRoleForOrganizations` },
+        {
+          role: role.name,
+          policyArn: `arn:${partition}:iam::aws:policy/service-role/AWSConfigRoleForOrganizations`,
+        },
         { parent: this },
       );
       source = { organizationAggregationSource: { allRegions: true, roleArn: role.arn } };

@@ -7,7 +7,12 @@ import { AckSettings, createAckHandler } from "../../handlers/chatops-ack";
 import { createWorkerHandler, WorkerSettings } from "../../handlers/chatops-worker";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
-import { CHATOPS_OPERATOR_ROLE_NAME, CHATOPS_READONLY_ROLE_NAME, FUNCTION_NAMES, NAME_PREFIX } from "../names";
+import {
+  CHATOPS_OPERATOR_ROLE_NAME,
+  CHATOPS_READONLY_ROLE_NAME,
+  FUNCTION_NAMES,
+  NAME_PREFIX,
+} from "../names";
 import { GuardFunction } from "./guardFunction";
 import { subscribe } from "./notifier";
 import { assumeSpokeRoles } from "./remediator";
@@ -29,7 +34,13 @@ export class Chatops extends pulumi.ComponentResource {
     super("security-guard:hub:Chatops", name, {}, opts);
     const { config, partition, kmsKey } = args;
     const region = config.regions[0];
-    const common = { kmsKey, accountId: config.accountId, region, partition, logRetentionDays: config.logRetentionDays };
+    const common = {
+      kmsKey,
+      accountId: config.accountId,
+      region,
+      partition,
+      logRetentionDays: config.logRetentionDays,
+    };
 
     const topic = new aws.sns.Topic(
       `${name}-commands`,
@@ -67,7 +78,8 @@ export class Chatops extends pulumi.ComponentResource {
     );
 
     const accounts: Record<string, string> = {};
-    for (const id of [config.accountId, ...config.memberAccounts]) accounts[id] = config.accountNames[id] ?? id;
+    for (const id of [config.accountId, ...config.memberAccounts])
+      accounts[id] = config.accountNames[id] ?? id;
     for (const [id, n] of Object.entries(config.accountNames)) accounts[id] = n;
     const workerSettings: WorkerSettings = {
       partition,
@@ -86,7 +98,9 @@ export class Chatops extends pulumi.ComponentResource {
         functionName: FUNCTION_NAMES.chatopsWorker,
         description: "security-guard: runs Slack slash commands in spoke accounts",
         callbackFactory: () => createWorkerHandler(workerSettings),
-        statements: [assumeSpokeRoles(config, partition, [CHATOPS_READONLY_ROLE_NAME, CHATOPS_OPERATOR_ROLE_NAME])],
+        statements: [
+          assumeSpokeRoles(config, partition, [CHATOPS_READONLY_ROLE_NAME, CHATOPS_OPERATOR_ROLE_NAME]),
+        ],
         // Start/stop waits for the final state (bounded) before the last reply.
         timeoutSeconds: 300,
         excludePackages: ["axios"],
@@ -115,7 +129,11 @@ export class Chatops extends pulumi.ComponentResource {
     );
     const route = new aws.apigatewayv2.Route(
       `${name}-route`,
-      { apiId: this.api.id, routeKey: "POST /slack/commands", target: pulumi.interpolate`integrations/${integration.id}` },
+      {
+        apiId: this.api.id,
+        routeKey: "POST /slack/commands",
+        target: pulumi.interpolate`integrations/${integration.id}`,
+      },
       { parent: this },
     );
     const stage = new aws.apigatewayv2.Stage(

@@ -14,7 +14,9 @@ export interface GuardFunctionArgs {
   functionName: string;
   description: string;
   /** The callback factory serialized into the package: `() => createXHandler(settings)`. */
-  callbackFactory: () => (event: never, context: never) => Promise<unknown>;
+  // Each handler takes its own event shape (validated inside): the Lambda boundary is untyped.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  callbackFactory: aws.lambda.CallbackFactory<any, unknown>;
   /** What the function may do, beyond writing its logs and its dead-letter queue. */
   statements: pulumi.Input<Statement[]>;
   /** Plain (non-secret) environment variables. */
@@ -35,7 +37,7 @@ export interface GuardFunctionArgs {
 }
 
 export class GuardFunction extends pulumi.ComponentResource {
-  readonly function: aws.lambda.CallbackFunction;
+  readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
   readonly role: aws.iam.Role;
   readonly deadLetterQueue: aws.sqs.Queue;
   readonly logGroup: aws.cloudwatch.LogGroup;
@@ -98,7 +100,9 @@ export class GuardFunction extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         role: this.role.id,
-        policy: pulumi.output(args.statements).apply((extra) => policyDocument([...baseStatements, ...extra])),
+        policy: pulumi
+          .output(args.statements)
+          .apply((extra) => policyDocument([...baseStatements, ...extra])),
       },
       child,
     );

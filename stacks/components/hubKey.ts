@@ -58,7 +58,11 @@ export class HubKey extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.kms.Alias(`${name}-alias`, { name: "alias/security-guard", targetKeyId: this.key.keyId }, { parent: this });
+    new aws.kms.Alias(
+      `${name}-alias`,
+      { name: "alias/security-guard", targetKeyId: this.key.keyId },
+      { parent: this },
+    );
     this.registerOutputs({ keyArn: this.key.arn });
   }
 }

@@ -25,7 +25,11 @@ export class HubTopics extends pulumi.ComponentResource {
     super("security-guard:hub:HubTopics", name, {}, opts);
     const child = { parent: this };
     const topic = (suffix: string) =>
-      new aws.sns.Topic(`${name}-${suffix}`, { name: `${NAME_PREFIX}-${suffix}`, kmsMasterKeyId: args.kmsKey.arn }, child);
+      new aws.sns.Topic(
+        `${name}-${suffix}`,
+        { name: `${NAME_PREFIX}-${suffix}`, kmsMasterKeyId: args.kmsKey.arn },
+        child,
+      );
     this.events = topic("events");
     this.alarms = topic("alarms");
     // AWS Config cannot publish to encrypted topics, nor across regions
@@ -34,7 +38,10 @@ export class HubTopics extends pulumi.ComponentResource {
     // compliance notifications (no secrets).
     this.config = new aws.sns.Topic(
       `${name}-config`,
-      { name: `${NAME_PREFIX}-config`, tags: { [SNS_ENCRYPTION_EXEMPT_TAG]: "aws-config-does-not-support-encrypted-topics" } },
+      {
+        name: `${NAME_PREFIX}-config`,
+        tags: { [SNS_ENCRYPTION_EXEMPT_TAG]: "aws-config-does-not-support-encrypted-topics" },
+      },
       child,
     );
 
@@ -88,7 +95,12 @@ export class HubTopics extends pulumi.ComponentResource {
   }
 
   /** Lets the central bus's notify rule publish to the events topic (and nothing else). */
-  allowRule(name: string, ruleArn: pulumi.Input<string>, accountId: string, partition: string): aws.sns.TopicPolicy {
+  allowRule(
+    name: string,
+    ruleArn: pulumi.Input<string>,
+    accountId: string,
+    partition: string,
+  ): aws.sns.TopicPolicy {
     return new aws.sns.TopicPolicy(
       name,
       {
@@ -115,7 +127,12 @@ function ownerStatement(topicArn: pulumi.Input<string>, accountId: string, parti
     Sid: "OwnerManages",
     Effect: "Allow",
     Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-    Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic"],
+    Action: [
+      "sns:GetTopicAttributes",
+      "sns:SetTopicAttributes",
+      "sns:Subscribe",
+      "sns:ListSubscriptionsByTopic",
+    ],
     Resource: topicArn,
   };
 }

@@ -58,7 +58,12 @@ export function subscribe(
 ): aws.sns.TopicSubscription {
   const permission = new aws.lambda.Permission(
     `${name}-invoke`,
-    { action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: topic.arn },
+    {
+      action: "lambda:InvokeFunction",
+      function: fn.name,
+      principal: "sns.amazonaws.com",
+      sourceArn: topic.arn,
+    },
     { parent },
   );
   return new aws.sns.TopicSubscription(
@@ -67,7 +72,9 @@ export function subscribe(
       topic: topic.arn,
       protocol: "lambda",
       endpoint: fn.arn,
-      ...(filterPolicy ? { filterPolicy: JSON.stringify(filterPolicy), filterPolicyScope: "MessageBody" } : {}),
+      ...(filterPolicy
+        ? { filterPolicy: JSON.stringify(filterPolicy), filterPolicyScope: "MessageBody" }
+        : {}),
     },
     { parent, dependsOn: [permission] },
   );

@@ -62,10 +62,12 @@ export class Remediator extends pulumi.ComponentResource {
         description: "security-guard: revokes SSH opened to the world in spoke accounts",
         callbackFactory: () => createRemediatorHandler(settings),
         // SNS decrypts before it invokes a Lambda subscriber: no KMS permission is needed to read.
-        statements: pulumi.output(args.bus.arn).apply((busArn) => [
-          assumeSpokeRoles(config, partition, [REMEDIATION_ROLE_NAME]),
-          { Sid: "ReportToBus", Effect: "Allow", Action: "events:PutEvents", Resource: busArn },
-        ]),
+        statements: pulumi
+          .output(args.bus.arn)
+          .apply((busArn): Statement[] => [
+            assumeSpokeRoles(config, partition, [REMEDIATION_ROLE_NAME]),
+            { Sid: "ReportToBus", Effect: "Allow", Action: "events:PutEvents", Resource: busArn },
+          ]),
         environment: { [ENV.reportBus]: args.bus.arn },
         kmsKey: args.kmsKey,
         accountId: config.accountId,

@@ -37,7 +37,12 @@ export function forwardingPatterns(region: string): Record<string, EventPattern>
 export class SpokeRegion extends pulumi.ComponentResource {
   constructor(name: string, args: SpokeRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     // The inputs tell the policy pack (stack-shape) what this region is meant to hold.
-    super("security-guard:spoke:SpokeRegion", name, { region: args.region, createRecorder: args.config.createRecorder }, opts);
+    super(
+      "security-guard:spoke:SpokeRegion",
+      name,
+      { region: args.region, createRecorder: args.config.createRecorder },
+      opts,
+    );
     const { config, region } = args;
     const child = { parent: this };
 
@@ -83,7 +88,9 @@ export class SpokeRegion extends pulumi.ComponentResource {
         source: { owner: "AWS", sourceIdentifier: "INCOMING_SSH_DISABLED" },
         scope: {
           complianceResourceTypes: ["AWS::EC2::SecurityGroup"],
-          ...(config.restrictedSshTag ? { tagKey: config.restrictedSshTag.key, tagValue: config.restrictedSshTag.value } : {}),
+          ...(config.restrictedSshTag
+            ? { tagKey: config.restrictedSshTag.key, tagValue: config.restrictedSshTag.value }
+            : {}),
         },
       },
       { parent: this, dependsOn: ruleDependsOn },

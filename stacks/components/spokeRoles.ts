@@ -35,7 +35,11 @@ export const CHATOPS_READONLY_ACTIONS = [
   "s3:GetBucketLocation",
   "cloudwatch:GetMetricStatistics",
 ];
-export const CHATOPS_OPERATOR_ACTIONS = [...CHATOPS_READONLY_ACTIONS, "ec2:StartInstances", "ec2:StopInstances"];
+export const CHATOPS_OPERATOR_ACTIONS = [
+  ...CHATOPS_READONLY_ACTIONS,
+  "ec2:StartInstances",
+  "ec2:StopInstances",
+];
 
 export class SpokeRoles extends pulumi.ComponentResource {
   readonly forwarderRole: aws.iam.Role;
@@ -57,7 +61,9 @@ export class SpokeRoles extends pulumi.ComponentResource {
       `${name}-forwarder-policy`,
       {
         role: this.forwarderRole.id,
-        policy: policyDocument([{ Sid: "PutOnHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: hub.busArn }]),
+        policy: policyDocument([
+          { Sid: "PutOnHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: hub.busArn },
+        ]),
       },
       child,
     );
@@ -80,7 +86,10 @@ export class SpokeRoles extends pulumi.ComponentResource {
     );
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-config-bucket-sse`,
-      { bucket: this.deliveryBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      {
+        bucket: this.deliveryBucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      },
       child,
     );
 
@@ -91,7 +100,10 @@ export class SpokeRoles extends pulumi.ComponentResource {
     );
     new aws.iam.RolePolicyAttachment(
       `${name}-config-managed`,
-      { role: this.configRole.name, policyArn: `arn:${partition}:iam::aws:policy/service-role/AWS_ConfigRole` },
+      {
+        role: this.configRole.name,
+        policyArn: `arn:${partition}:iam::aws:policy/service-role/AWS_ConfigRole`,
+      },
       child,
     );
     new aws.iam.RolePolicy(
@@ -99,7 +111,12 @@ export class SpokeRoles extends pulumi.ComponentResource {
       {
         role: this.configRole.id,
         policy: policyDocument([
-          { Sid: "CheckBucket", Effect: "Allow", Action: "s3:GetBucketAcl", Resource: this.deliveryBucket.arn },
+          {
+            Sid: "CheckBucket",
+            Effect: "Allow",
+            Action: "s3:GetBucketAcl",
+            Resource: this.deliveryBucket.arn,
+          },
           {
             Sid: "DeliverSnapshots",
             Effect: "Allow",
@@ -117,13 +134,30 @@ export class SpokeRoles extends pulumi.ComponentResource {
     const inAccount = (resource: string) => `arn:${partition}:ec2:*:${config.accountId}:${resource}/*`;
     this.hubTrustedRole(`${name}-remediation`, REMEDIATION_ROLE_NAME, hub.remediatorRoleArn, [
       { Sid: "LookAtGroups", Effect: "Allow", Action: REMEDIATION_ACTIONS.slice(0, 2), Resource: "*" },
-      { Sid: "RevokeIngress", Effect: "Allow", Action: REMEDIATION_ACTIONS[2], Resource: inAccount("security-group") },
+      {
+        Sid: "RevokeIngress",
+        Effect: "Allow",
+        Action: REMEDIATION_ACTIONS[2],
+        Resource: inAccount("security-group"),
+      },
     ]);
-    const readOnly: Statement = { Sid: "ReadOnly", Effect: "Allow", Action: CHATOPS_READONLY_ACTIONS, Resource: "*" };
-    this.hubTrustedRole(`${name}-chatops-ro`, CHATOPS_READONLY_ROLE_NAME, hub.chatopsWorkerRoleArn, [readOnly]);
+    const readOnly: Statement = {
+      Sid: "ReadOnly",
+      Effect: "Allow",
+      Action: CHATOPS_READONLY_ACTIONS,
+      Resource: "*",
+    };
+    this.hubTrustedRole(`${name}-chatops-ro`, CHATOPS_READONLY_ROLE_NAME, hub.chatopsWorkerRoleArn, [
+      readOnly,
+    ]);
     this.hubTrustedRole(`${name}-chatops-op`, CHATOPS_OPERATOR_ROLE_NAME, hub.chatopsWorkerRoleArn, [
       readOnly,
-      { Sid: "StartStop", Effect: "Allow", Action: ["ec2:StartInstances", "ec2:StopInstances"], Resource: inAccount("instance") },
+      {
+        Sid: "StartStop",
+        Effect: "Allow",
+        Action: ["ec2:StartInstances", "ec2:StopInstances"],
+        Resource: inAccount("instance"),
+      },
     ]);
     this.registerOutputs({});
   }
@@ -133,7 +167,12 @@ export class SpokeRoles extends pulumi.ComponentResource {
    * (empty ARN), the role trusts nobody but is kept, so enabling it later is a hub-only change
    * followed by a spoke refresh.
    */
-  private hubTrustedRole(name: string, roleName: string, trusted: pulumi.Output<string>, statements: Statement[]): aws.iam.Role {
+  private hubTrustedRole(
+    name: string,
+    roleName: string,
+    trusted: pulumi.Output<string>,
+    statements: Statement[],
+  ): aws.iam.Role {
     const trust = trusted.apply((principalArn) => {
       const trustStatements: Statement[] = principalArn
         ? [{ Effect: "Allow", Principal: { AWS: principalArn }, Action: "sts:AssumeRole" }]

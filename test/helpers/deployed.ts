@@ -15,7 +15,10 @@ const built: { promise?: Promise<{ dir: string; manifest: LambdaManifest }> } = 
 export function buildDeployedPackages(): Promise<{ dir: string; manifest: LambdaManifest }> {
   if (!built.promise) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-lambdas-"));
-    built.promise = buildLambdas(dir, [path.join(REPO, "Pulumi.hub.yaml")]).then((manifest) => ({ dir, manifest }));
+    built.promise = buildLambdas(dir, [path.join(REPO, "Pulumi.hub.yaml")]).then((manifest) => ({
+      dir,
+      manifest,
+    }));
   }
   return built.promise;
 }
@@ -65,11 +68,17 @@ export async function invokeDeployed(
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
-  child.stdin.end(JSON.stringify({ dir: functionDir, handler: options.handler ?? "__index.handler", events, functionName }));
+  child.stdin.end(
+    JSON.stringify({ dir: functionDir, handler: options.handler ?? "__index.handler", events, functionName }),
+  );
   const code = await new Promise<number | null>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`deployed ${functionName} did not finish within ${options.timeoutMs ?? 60000} ms\n${stderr}`));
+      reject(
+        new Error(
+          `deployed ${functionName} did not finish within ${options.timeoutMs ?? 60000} ms\n${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 60000);
     child.on("exit", (c) => {
       clearTimeout(timer);
@@ -77,7 +86,8 @@ export async function invokeDeployed(
     });
   });
   const marker = stdout.lastIndexOf("__RESULTS__");
-  if (marker < 0) throw new Error(`deployed ${functionName} exited ${code} without results:\n${stdout}\n${stderr}`);
+  if (marker < 0)
+    throw new Error(`deployed ${functionName} exited ${code} without results:\n${stdout}\n${stderr}`);
   const results = JSON.parse(stdout.slice(marker + "__RESULTS__".length).trim()) as InvokeResult[];
   return { results, stdout: stdout.slice(0, marker), stderr };
 }

@@ -18,8 +18,7 @@ export interface RecordedRequest {
 }
 
 export type ScriptedReply =
-  | { status: number; body?: string; headers?: Record<string, string> }
-  | { hang: true };
+  { status: number; body?: string; headers?: Record<string, string> } | { hang: true };
 
 export interface RateLimit {
   /** Messages allowed per second per path (token refill rate). */
@@ -109,7 +108,14 @@ export class SlackServer {
         json = undefined;
       }
       const path = req.url ?? "/";
-      const record: RecordedRequest = { method: req.method ?? "", path, headers: req.headers, body, json, receivedAt: Date.now() };
+      const record: RecordedRequest = {
+        method: req.method ?? "",
+        path,
+        headers: req.headers,
+        body,
+        json,
+        receivedAt: Date.now(),
+      };
       this.requests.push(record);
       const scripted = this.script.shift();
       if (scripted && "hang" in scripted) {
@@ -135,7 +141,11 @@ export class SlackServer {
   /** Requests this server accepted (2xx): what a Slack channel would show. */
   delivered(path?: string): RecordedRequest[] {
     return this.requests.filter(
-      (r) => r.status !== undefined && r.status >= 200 && r.status < 300 && (path === undefined || r.path === path),
+      (r) =>
+        r.status !== undefined &&
+        r.status >= 200 &&
+        r.status < 300 &&
+        (path === undefined || r.path === path),
     );
   }
 }

@@ -68,7 +68,11 @@ export function defaultHub(): Promise<Evaluation<unknown>> {
 
 export async function spokeWith(values: Record<string, unknown> = {}): Promise<Evaluation<unknown>> {
   const hub = await defaultHub();
-  return evaluateStack("spoke", { ...SPOKE_CONFIG, ...values }, { hubOutputs: hub.outputs as Record<string, unknown> });
+  return evaluateStack(
+    "spoke",
+    { ...SPOKE_CONFIG, ...values },
+    { hubOutputs: hub.outputs as Record<string, unknown> },
+  );
 }
 
 export function ofType(resources: MockedResource[], type: string): MockedResource[] {
@@ -78,7 +82,9 @@ export function ofType(resources: MockedResource[], type: string): MockedResourc
 export function one(resources: MockedResource[], type: string, nameSuffix: string): MockedResource {
   const found = resources.filter((r) => r.type === type && r.name.endsWith(nameSuffix));
   if (found.length !== 1) {
-    throw new Error(`expected one ${type} named *${nameSuffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+    throw new Error(
+      `expected one ${type} named *${nameSuffix}, found ${found.map((r) => r.name).join(", ") || "none"}`,
+    );
   }
   return found[0];
 }

@@ -11,12 +11,18 @@ describe("npm run account:add", () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-accounts-"));
-    for (const f of fs.readdirSync(REPO).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) fs.copyFileSync(path.join(REPO, f), path.join(dir, f));
+    for (const f of fs.readdirSync(REPO).filter((f) => /^Pulumi\..+\.yaml$/.test(f)))
+      fs.copyFileSync(path.join(REPO, f), path.join(dir, f));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("writes a validated spoke config that reuses the existing hub reference", () => {
-    const result = addAccount({ dir, account: "555555555555", name: "Analytics", regions: ["us-east-1", "eu-west-1"] });
+    const result = addAccount({
+      dir,
+      account: "555555555555",
+      name: "Analytics",
+      regions: ["us-east-1", "eu-west-1"],
+    });
     assert.deepEqual(result.problems, []);
     assert.equal(result.file, "Pulumi.spoke-analytics.yaml");
     const written = listStackFiles(dir).find((s) => s.stack === "spoke-analytics");

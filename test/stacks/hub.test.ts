@@ -14,7 +14,12 @@ import {
   one,
 } from "../helpers/stacks";
 
-const FUNCTIONS = ["security-guard-chatops-ack", "security-guard-chatops-worker", "security-guard-notifier", "security-guard-remediator"];
+const FUNCTIONS = [
+  "security-guard-chatops-ack",
+  "security-guard-chatops-worker",
+  "security-guard-notifier",
+  "security-guard-remediator",
+];
 
 describe("hub stack under Pulumi mocks", function () {
   this.timeout(180_000);
@@ -30,8 +35,13 @@ describe("hub stack under Pulumi mocks", function () {
     const providers = ofType(resources, "pulumi:providers:aws");
     assert.equal(providers.length, 1);
     assert.equal(providers[0].props.region, "us-east-1");
-    const onDefault = resources.filter((r) => r.custom && r.type.startsWith("aws:") && r.provider !== providers[0].urn);
-    assert.deepEqual(onDefault.map((r) => r.name), []);
+    const onDefault = resources.filter(
+      (r) => r.custom && r.type.startsWith("aws:") && r.provider !== providers[0].urn,
+    );
+    assert.deepEqual(
+      onDefault.map((r) => r.name),
+      [],
+    );
   });
 
   it("exports what the spokes need", () => {
@@ -64,16 +74,36 @@ describe("hub stack under Pulumi mocks", function () {
   it("falls back to the member account list without an organization id", async () => {
     const hub = await evaluateStack(
       "hub-accounts",
-      { ...HUB_CONFIG, organizationId: undefined, memberAccounts: ["222222222222", "333333333333"], chatops: { enabled: false } },
+      {
+        ...HUB_CONFIG,
+        organizationId: undefined,
+        memberAccounts: ["222222222222", "333333333333"],
+        chatops: { enabled: false },
+      },
       { secretKeys: HUB_SECRET_KEYS },
     );
     const policy = one(hub.resources, "aws:cloudwatch/eventBusPolicy:EventBusPolicy", "central-policy");
     assert.deepEqual(doc(policy).Statement[0].Principal, {
-      AWS: ["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"],
+      AWS: [
+        "arn:aws:iam::111111111111:root",
+        "arn:aws:iam::222222222222:root",
+        "arn:aws:iam::333333333333:root",
+      ],
     });
-    const aggregator = one(hub.resources, "aws:cfg/configurationAggregator:ConfigurationAggregator", "aggregator");
-    assert.deepEqual(aggregator.props.accountAggregationSource, { accountIds: ["222222222222", "333333333333"], allRegions: true });
-    assert.equal(ofType(hub.resources, "aws:lambda/function:Function").length, 2, "chat-ops off: notifier and remediator only");
+    const aggregator = one(
+      hub.resources,
+      "aws:cfg/configurationAggregator:ConfigurationAggregator",
+      "aggregator",
+    );
+    assert.deepEqual(aggregator.props.accountAggregationSource, {
+      accountIds: ["222222222222", "333333333333"],
+      allRegions: true,
+    });
+    assert.equal(
+      ofType(hub.resources, "aws:lambda/function:Function").length,
+      2,
+      "chat-ops off: notifier and remediator only",
+    );
   });
 
   it("routes everything to the KMS-encrypted events topic, and SSH-to-the-world to the remediator", () => {
@@ -88,7 +118,9 @@ describe("hub stack under Pulumi mocks", function () {
     const key = one(resources, "aws:kms/key:Key", "kms-key");
     assert.equal(events.props.kmsMasterKeyId, key.state.arn);
     const topicPolicy = one(resources, "aws:sns/topicPolicy:TopicPolicy", "events-policy");
-    assert.deepEqual(doc(topicPolicy).Statement[1].Condition, { ArnEquals: { "aws:SourceArn": notify.state.arn } });
+    assert.deepEqual(doc(topicPolicy).Statement[1].Condition, {
+      ArnEquals: { "aws:SourceArn": notify.state.arn },
+    });
 
     const remediate = one(resources, "aws:cloudwatch/eventRule:EventRule", "hub-remediate");
     const pattern = JSON.parse(String(remediate.props.eventPattern));
@@ -97,36 +129,54 @@ describe("hub stack under Pulumi mocks", function () {
       newEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
     });
     const remediateTarget = one(resources, "aws:cloudwatch/eventTarget:EventTarget", "remediator-target");
-    assert.equal(remediateTarget.props.arn, `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:security-guard-remediator`);
+    assert.equal(
+      remediateTarget.props.arn,
+      `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:security-guard-remediator`,
+    );
   });
 
   it("accepts the seeds' direct paths: Config notifications and CloudWatch alarms, org-scoped", () => {
-    const configPolicy = doc(one(resources, "aws:sns/topicPolicy:TopicPolicy", "topics-config-policy")).Statement;
-    assert.deepEqual(configPolicy.find((s) => s.Sid === "SpokeConfigPublishes"), {
-      Sid: "SpokeConfigPublishes",
-      Effect: "Allow",
-      Principal: "*",
-      Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } },
-      Action: "sns:Publish",
-      Resource: outputs.configTopicArn,
-    });
-    const alarmPolicy = doc(one(resources, "aws:sns/topicPolicy:TopicPolicy", "topics-alarms-policy")).Statement;
+    const configPolicy = doc(
+      one(resources, "aws:sns/topicPolicy:TopicPolicy", "topics-config-policy"),
+    ).Statement;
+    assert.deepEqual(
+      configPolicy.find((s) => s.Sid === "SpokeConfigPublishes"),
+      {
+        Sid: "SpokeConfigPublishes",
+        Effect: "Allow",
+        Principal: "*",
+        Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } },
+        Action: "sns:Publish",
+        Resource: outputs.configTopicArn,
+      },
+    );
+    const alarmPolicy = doc(
+      one(resources, "aws:sns/topicPolicy:TopicPolicy", "topics-alarms-policy"),
+    ).Statement;
     assert.deepEqual(alarmPolicy.find((s) => s.Sid === "CloudWatchAlarmsPublish")!.Condition, {
       StringEquals: { "aws:SourceOrgID": ORG_ID },
     });
     // AWS Config cannot publish to an encrypted topic: unencrypted on purpose, and tagged why.
     const configTopic = one(resources, "aws:sns/topic:Topic", "topics-config");
     assert.equal(configTopic.props.kmsMasterKeyId, undefined);
-    assert.deepEqual(configTopic.props.tags, { "security-guard:encryption-exempt": "aws-config-does-not-support-encrypted-topics" });
+    assert.deepEqual(configTopic.props.tags, {
+      "security-guard:encryption-exempt": "aws-config-does-not-support-encrypted-topics",
+    });
     const subs = ofType(resources, "aws:sns/topicSubscription:TopicSubscription");
     const remediatorSub = subs.find((s) => s.name.includes("remediator"))!;
     assert.equal(remediatorSub.props.topic, outputs.configTopicArn);
-    assert.deepEqual(JSON.parse(String(remediatorSub.props.filterPolicy)), { messageType: ["ComplianceChangeNotification"] });
+    assert.deepEqual(JSON.parse(String(remediatorSub.props.filterPolicy)), {
+      messageType: ["ComplianceChangeNotification"],
+    });
     assert.equal(remediatorSub.props.filterPolicyScope, "MessageBody");
   });
 
   it("aggregates Config across the organization", () => {
-    const aggregator = one(resources, "aws:cfg/configurationAggregator:ConfigurationAggregator", "aggregator");
+    const aggregator = one(
+      resources,
+      "aws:cfg/configurationAggregator:ConfigurationAggregator",
+      "aggregator",
+    );
     assert.deepEqual(aggregator.props.organizationAggregationSource, {
       allRegions: true,
       roleArn: `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-config-aggregator`,
@@ -140,15 +190,23 @@ describe("hub stack under Pulumi mocks", function () {
       const name = String(fn.props.name);
       assert.equal(fn.props.runtime, "nodejs22.x", name);
       assert.deepEqual(fn.opts.ignoreChanges, [], `${name}: runtime must not be ignored`);
-      assert.equal((fn.props.deadLetterConfig as { targetArn: string }).targetArn, `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:${name}-dlq`);
+      assert.equal(
+        (fn.props.deadLetterConfig as { targetArn: string }).targetArn,
+        `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:${name}-dlq`,
+      );
       assert.equal(fn.props.role, `arn:aws:iam::${HUB_ACCOUNT}:role/${name}-role`);
-      const logGroup = ofType(resources, "aws:cloudwatch/logGroup:LogGroup").find((l) => l.props.name === `/aws/lambda/${name}`);
+      const logGroup = ofType(resources, "aws:cloudwatch/logGroup:LogGroup").find(
+        (l) => l.props.name === `/aws/lambda/${name}`,
+      );
       assert.ok(logGroup, `${name}: log group`);
       assert.equal(logGroup.props.retentionInDays, 90);
-      const invokeConfig = ofType(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
-        (c) => c.props.functionName === name,
-      );
-      assert.deepEqual(invokeConfig?.props.destinationConfig, { onFailure: { destination: `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:${name}-dlq` } });
+      const invokeConfig = ofType(
+        resources,
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+      ).find((c) => c.props.functionName === name);
+      assert.deepEqual(invokeConfig?.props.destinationConfig, {
+        onFailure: { destination: `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:${name}-dlq` },
+      });
     }
   });
 
@@ -159,15 +217,26 @@ describe("hub stack under Pulumi mocks", function () {
       for (const s of secrets) assert.ok(!env.includes(s), `${fn.props.name} env holds a plaintext secret`);
     }
     const ciphertexts = ofType(resources, "aws:kms/ciphertext:Ciphertext");
-    assert.deepEqual(ciphertexts.map((c) => c.props.context).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), [
-      { LambdaFunctionName: "security-guard-chatops-ack" },
-      { LambdaFunctionName: "security-guard-notifier" },
-    ]);
-    for (const c of ciphertexts) assert.deepEqual(c.secretProps, ["plaintext"], "the plaintext input stays a Pulumi secret");
-    const notifier = ofType(resources, "aws:lambda/function:Function").find((f) => f.props.name === "security-guard-notifier")!;
+    assert.deepEqual(
+      ciphertexts
+        .map((c) => c.props.context)
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      [
+        { LambdaFunctionName: "security-guard-chatops-ack" },
+        { LambdaFunctionName: "security-guard-notifier" },
+      ],
+    );
+    for (const c of ciphertexts)
+      assert.deepEqual(c.secretProps, ["plaintext"], "the plaintext input stays a Pulumi secret");
+    const notifier = ofType(resources, "aws:lambda/function:Function").find(
+      (f) => f.props.name === "security-guard-notifier",
+    )!;
     const envVars = (notifier.props.environment as { variables: Record<string, string> }).variables;
     assert.deepEqual(Object.keys(envVars), ["SLACK_WEBHOOKS_CIPHERTEXT"]);
-    assert.equal(envVars.SLACK_WEBHOOKS_CIPHERTEXT, ciphertexts.find((c) => JSON.stringify(c.props.context).includes("notifier"))!.state.ciphertextBlob);
+    assert.equal(
+      envVars.SLACK_WEBHOOKS_CIPHERTEXT,
+      ciphertexts.find((c) => JSON.stringify(c.props.context).includes("notifier"))!.state.ciphertextBlob,
+    );
     const policy = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "hub-notifier-policy")).Statement;
     assert.deepEqual(policy.find((s) => s.Sid === "OwnSecretsOnly")!.Condition, {
       StringEquals: { "kms:EncryptionContext:LambdaFunctionName": "security-guard-notifier" },
@@ -176,13 +245,16 @@ describe("hub stack under Pulumi mocks", function () {
 
   it("lets the remediator assume only the spokes' remediation role, in the organization", () => {
     const policy = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "hub-remediator-policy")).Statement;
-    assert.deepEqual(policy.find((s) => s.Sid === "AssumeSpokeRoles"), {
-      Sid: "AssumeSpokeRoles",
-      Effect: "Allow",
-      Action: "sts:AssumeRole",
-      Resource: ["arn:aws:iam::*:role/security-guard-remediation"],
-      Condition: { StringEquals: { "aws:ResourceOrgID": ORG_ID } },
-    });
+    assert.deepEqual(
+      policy.find((s) => s.Sid === "AssumeSpokeRoles"),
+      {
+        Sid: "AssumeSpokeRoles",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: ["arn:aws:iam::*:role/security-guard-remediation"],
+        Condition: { StringEquals: { "aws:ResourceOrgID": ORG_ID } },
+      },
+    );
     assert.deepEqual(policy.find((s) => s.Sid === "ReportToBus")!.Resource, outputs.busArn);
   });
 
@@ -192,18 +264,32 @@ describe("hub stack under Pulumi mocks", function () {
     const integration = one(resources, "aws:apigatewayv2/integration:Integration", "chatops-integration");
     assert.equal(integration.props.payloadFormatVersion, "2.0");
     assert.equal(integration.props.integrationType, "AWS_PROXY");
-    const ack = ofType(resources, "aws:lambda/function:Function").find((f) => f.props.name === "security-guard-chatops-ack")!;
+    const ack = ofType(resources, "aws:lambda/function:Function").find(
+      (f) => f.props.name === "security-guard-chatops-ack",
+    )!;
     const vars = (ack.props.environment as { variables: Record<string, string> }).variables;
     assert.deepEqual(Object.keys(vars).sort(), ["COMMAND_TOPIC_ARN", "SLACK_SIGNING_SECRET_CIPHERTEXT"]);
-    assert.equal(vars.COMMAND_TOPIC_ARN, `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-chatops-commands`);
-    const workerSub = ofType(resources, "aws:sns/topicSubscription:TopicSubscription").find((s) => s.name.includes("worker"))!;
+    assert.equal(
+      vars.COMMAND_TOPIC_ARN,
+      `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-chatops-commands`,
+    );
+    const workerSub = ofType(resources, "aws:sns/topicSubscription:TopicSubscription").find((s) =>
+      s.name.includes("worker"),
+    )!;
     assert.equal(workerSub.props.topic, vars.COMMAND_TOPIC_ARN);
-    assert.equal(workerSub.props.endpoint, `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:security-guard-chatops-worker`);
+    assert.equal(
+      workerSub.props.endpoint,
+      `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:security-guard-chatops-worker`,
+    );
   });
 
   it("refuses to build anything when the config is invalid, listing every problem", async () => {
     await assert.rejects(
-      evaluateStack("hub-bad", { ...HUB_CONFIG, accountId: "1234", slackWebhooks: undefined }, { secretKeys: HUB_SECRET_KEYS }),
+      evaluateStack(
+        "hub-bad",
+        { ...HUB_CONFIG, accountId: "1234", slackWebhooks: undefined },
+        { secretKeys: HUB_SECRET_KEYS },
+      ),
       (err: Error) => {
         assert.match(err.message, /Pulumi\.hub-bad\.yaml: 2 configuration problems/);
         assert.match(err.message, /security-guard:accountId = "1234": is not a 12-digit AWS account id/);

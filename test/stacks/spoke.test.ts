@@ -24,8 +24,12 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
 
   it("puts no AWS resource on the default provider", () => {
     const onDefault = resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider);
-    assert.deepEqual(onDefault.map((r) => r.name), []);
-    for (const r of resources.filter((x) => x.type.startsWith("aws:"))) assert.equal(r.accountId, SPOKE_ACCOUNT, r.name);
+    assert.deepEqual(
+      onDefault.map((r) => r.name),
+      [],
+    );
+    for (const r of resources.filter((x) => x.type.startsWith("aws:")))
+      assert.equal(r.accountId, SPOKE_ACCOUNT, r.name);
   });
 
   it("runs AWS Config with restricted-ssh in every region, global types recorded once", () => {
@@ -54,7 +58,10 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
   it("forwards SG, Config and alarm events in every region, IAM events only in us-east-1", () => {
     const rules = ofType(resources, "aws:cloudwatch/eventRule:EventRule");
     const byRegion = (region: string) =>
-      rules.filter((r) => r.region === region).map((r) => r.name.replace(`spoke-${region}-`, "")).sort();
+      rules
+        .filter((r) => r.region === region)
+        .map((r) => r.name.replace(`spoke-${region}-`, ""))
+        .sort();
     assert.deepEqual(byRegion("us-east-1"), ["alarms", "config-compliance", "iam-changes", "sg-changes"]);
     assert.deepEqual(byRegion("ap-northeast-1"), ["alarms", "config-compliance", "sg-changes"]);
     assert.deepEqual(byRegion("ap-northeast-2"), ["alarms", "config-compliance", "sg-changes"]);
@@ -91,7 +98,9 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       },
     ]);
     const policy = one(resources, "aws:iam/rolePolicy:RolePolicy", "account-forwarder-policy");
-    assert.deepEqual(doc(policy).Statement, [{ Sid: "PutOnHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: HUB_BUS }]);
+    assert.deepEqual(doc(policy).Statement, [
+      { Sid: "PutOnHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: HUB_BUS },
+    ]);
   });
 
   it("lets the Config role publish to the hub's config topic and write its bucket", () => {
@@ -99,7 +108,12 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     const statements = doc(policy).Statement;
     assert.deepEqual(
       statements.find((s) => s.Sid === "NotifyHub"),
-      { Sid: "NotifyHub", Effect: "Allow", Action: "sns:Publish", Resource: `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-config` },
+      {
+        Sid: "NotifyHub",
+        Effect: "Allow",
+        Action: "sns:Publish",
+        Resource: `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-config`,
+      },
     );
     assert.equal(
       statements.find((s) => s.Sid === "DeliverSnapshots")!.Resource,
@@ -111,25 +125,41 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
 
   it("creates roles trusted only by the hub's function roles, with least privilege", async () => {
     const hubOutputs = (await defaultHub()).outputs as Record<string, string>;
-    const trust = (suffix: string) => doc(one(resources, "aws:iam/role:Role", suffix), "assumeRolePolicy").Statement;
+    const trust = (suffix: string) =>
+      doc(one(resources, "aws:iam/role:Role", suffix), "assumeRolePolicy").Statement;
     assert.deepEqual(trust("account-remediation"), [
       { Effect: "Allow", Principal: { AWS: hubOutputs.remediatorRoleArn }, Action: "sts:AssumeRole" },
     ]);
-    assert.equal(hubOutputs.remediatorRoleArn, `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-remediator-role`);
+    assert.equal(
+      hubOutputs.remediatorRoleArn,
+      `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-remediator-role`,
+    );
     for (const suffix of ["account-chatops-ro", "account-chatops-op"]) {
       assert.deepEqual(trust(suffix), [
-        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-chatops-worker-role` }, Action: "sts:AssumeRole" },
+        {
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-chatops-worker-role` },
+          Action: "sts:AssumeRole",
+        },
       ]);
     }
-    assert.deepEqual(doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-remediation-policy")).Statement, [
-      { Sid: "LookAtGroups", Effect: "Allow", Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"], Resource: "*" },
-      {
-        Sid: "RevokeIngress",
-        Effect: "Allow",
-        Action: "ec2:RevokeSecurityGroupIngress",
-        Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
-      },
-    ]);
+    assert.deepEqual(
+      doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-remediation-policy")).Statement,
+      [
+        {
+          Sid: "LookAtGroups",
+          Effect: "Allow",
+          Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
+          Resource: "*",
+        },
+        {
+          Sid: "RevokeIngress",
+          Effect: "Allow",
+          Action: "ec2:RevokeSecurityGroupIngress",
+          Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
+        },
+      ],
+    );
     const ro = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-chatops-ro-policy")).Statement;
     assert.ok(!JSON.stringify(ro).includes("StopInstances"), "read-only role must not stop instances");
     const op = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-chatops-op-policy")).Statement;
@@ -138,12 +168,20 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
 
   it("skips the recorder where one exists, scopes the rule by tag, and authorizes an account-list aggregator", async () => {
     const r = (
-      await spokeWith({ createRecorder: false, restrictedSshTag: { key: "env", value: "prod" }, aggregation: "account" })
+      await spokeWith({
+        createRecorder: false,
+        restrictedSshTag: { key: "env", value: "prod" },
+        aggregation: "account",
+      })
     ).resources;
     assert.equal(ofType(r, "aws:cfg/recorder:Recorder").length, 0);
     assert.equal(ofType(r, "aws:cfg/deliveryChannel:DeliveryChannel").length, 0);
     const rule = one(r, "aws:cfg/rule:Rule", "ap-northeast-1-restricted-ssh");
-    assert.deepEqual(rule.props.scope, { complianceResourceTypes: ["AWS::EC2::SecurityGroup"], tagKey: "env", tagValue: "prod" });
+    assert.deepEqual(rule.props.scope, {
+      complianceResourceTypes: ["AWS::EC2::SecurityGroup"],
+      tagKey: "env",
+      tagValue: "prod",
+    });
     const auths = ofType(r, "aws:cfg/aggregateAuthorization:AggregateAuthorization");
     assert.deepEqual(auths.map((a) => [a.region, a.props.accountId, a.props.authorizedAwsRegion]).sort(), [
       ["ap-northeast-1", HUB_ACCOUNT, "us-east-1"],
@@ -163,6 +201,9 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
 
   it("fails, naming the reference, when its hub stack is unknown", async () => {
     const { evaluateStack, SPOKE_CONFIG } = await import("../helpers/stacks");
-    await assert.rejects(evaluateStack("spoke", SPOKE_CONFIG, {}), /StackReference "acme\/security-guard\/hub": no such stack/);
+    await assert.rejects(
+      evaluateStack("spoke", SPOKE_CONFIG, {}),
+      /StackReference "acme\/security-guard\/hub": no such stack/,
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { strict as assert } from "assert";
-import { ConfigError, RawStackConfig, validateStackConfig, validateStackSet } from "../../stacks/validateConfig";
+import {
+  ConfigError,
+  RawStackConfig,
+  validateStackConfig,
+  validateStackSet,
+} from "../../stacks/validateConfig";
 import { HubConfig, SpokeConfig } from "../../stacks/configSchema";
 
 const WEBHOOK = "https://hooks.slack.com/services/T00000000/B00000000/abcdefabcdef";
@@ -70,7 +75,11 @@ describe("stack config validation", () => {
   });
 
   it("reports every problem at once, naming the stack file, key and value", () => {
-    const raw = spokeRaw({ accountId: "12345", regions: ["us-east-1", "ap-northeast-9", "us-east-1"], hubStack: undefined });
+    const raw = spokeRaw({
+      accountId: "12345",
+      regions: ["us-east-1", "ap-northeast-9", "us-east-1"],
+      hubStack: undefined,
+    });
     let error: ConfigError | undefined;
     try {
       validateStackConfig(raw);
@@ -118,7 +127,11 @@ describe("stack config validation", () => {
     const p = problems(
       hubRaw({
         accountNames: { "222222222222": "payments" },
-        chatops: { enabled: true, defaultAccount: "payments", users: { U2CERLKJA: { access: "admin", accounts: ["nope"] } } },
+        chatops: {
+          enabled: true,
+          defaultAccount: "payments",
+          users: { U2CERLKJA: { access: "admin", accounts: ["nope"] } },
+        },
       }),
     );
     assert.deepEqual(p, [
@@ -130,10 +143,13 @@ describe("stack config validation", () => {
   });
 
   it("rejects duplicate member accounts and bad organization ids", () => {
-    assert.deepEqual(problems(hubRaw({ organizationId: "org-1", memberAccounts: ["222222222222", "222222222222"] })), [
-      'security-guard:organizationId = "org-1": is not an AWS Organizations id (o-xxxxxxxxxx)',
-      'security-guard:memberAccounts = "222222222222": is a duplicate account',
-    ]);
+    assert.deepEqual(
+      problems(hubRaw({ organizationId: "org-1", memberAccounts: ["222222222222", "222222222222"] })),
+      [
+        'security-guard:organizationId = "org-1": is not an AWS Organizations id (o-xxxxxxxxxx)',
+        'security-guard:memberAccounts = "222222222222": is a duplicate account',
+      ],
+    );
   });
 
   it("requires memberAccounts in account-list mode", () => {
