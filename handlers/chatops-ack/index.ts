@@ -36,7 +36,7 @@ export interface AckResponse {
 }
 
 // Budget for the SNS publish so the whole answer stays under Slack's 3 s.
-const SNS_TIMEOUTS = { connectionTimeout: 1000, requestTimeout: 1500 };
+const SNS_TIMEOUTS = { connectionTimeout: 1000, requestTimeout: 1000 };
 
 function header(headers: unknown, name: string): string | undefined {
   if (typeof headers !== "object" || headers === null) return undefined;
