@@ -1,6 +1,6 @@
 // A failed remediation step. Thrown out of the handler so Lambda's async retries and the DLQ keep
 // the event; the message names the account, region, group and step so the DLQ entry is actionable.
-import { RetriesExhausted } from "./retry";
+import { isNamed, namedError } from "./namedError";
 
 export type RemediationStep = "assume-role" | "describe-group" | "revoke" | "verify" | "report";
 
@@ -10,31 +10,42 @@ export interface StepTarget {
   groupId: string;
 }
 
-export class RemediationError extends Error {
-  readonly step: RemediationStep;
-  readonly accountId: string;
-  readonly region: string;
-  readonly groupId: string;
+export interface RemediationError extends Error {
+  name: "RemediationError";
+  step: RemediationStep;
+  accountId: string;
+  region: string;
+  groupId: string;
   /** AWS error code of the underlying failure (e.g. AccessDenied, RequestLimitExceeded), if any. */
-  readonly code?: string;
-  readonly cause?: unknown;
+  code?: string;
+  cause?: unknown;
+}
 
-  constructor(step: RemediationStep, target: StepTarget, detail: string, cause?: unknown) {
-    super(
-      `security group ${target.groupId} in account ${target.accountId} region ${target.region}: ${step} failed: ${detail}`,
-    );
-    this.name = "RemediationError";
-    this.step = step;
-    this.accountId = target.accountId;
-    this.region = target.region;
-    this.groupId = target.groupId;
-    this.cause = cause;
-    const inner = cause instanceof RetriesExhausted ? cause.lastError : cause;
-    const code =
-      (inner as { name?: string; Code?: string } | undefined)?.Code ??
-      (inner as { name?: string } | undefined)?.name;
-    if (code) this.code = code;
-  }
+export function remediationError(
+  step: RemediationStep,
+  target: StepTarget,
+  detail: string,
+  cause?: unknown,
+): RemediationError {
+  const inner = isNamed(cause, "RetriesExhausted") ? (cause as { lastError?: unknown }).lastError : cause;
+  const code =
+    (inner as { Code?: string } | undefined)?.Code ?? (inner as { name?: string } | undefined)?.name;
+  return namedError(
+    "RemediationError",
+    `security group ${target.groupId} in account ${target.accountId} region ${target.region}: ${step} failed: ${detail}`,
+    {
+      step,
+      accountId: target.accountId,
+      region: target.region,
+      groupId: target.groupId,
+      ...(code ? { code } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    },
+  ) as RemediationError;
+}
+
+export function isRemediationError(err: unknown): err is RemediationError {
+  return isNamed(err, "RemediationError");
 }
 
 /** Message text of an AWS SDK error (or anything thrown). */
@@ -51,11 +62,10 @@ export function errorCode(err: unknown): string | undefined {
 }
 
 /** Several records of one event failed; each is listed so none is lost in the DLQ message. */
-export class BatchError extends Error {
-  readonly errors: unknown[];
-  constructor(errors: unknown[]) {
-    super(`${errors.length} records failed: ${errors.map(describeError).join(" | ")}`);
-    this.name = "BatchError";
-    this.errors = errors;
-  }
+export function batchError(errors: unknown[]): Error & { errors: unknown[] } {
+  return namedError(
+    "BatchError",
+    `${errors.length} records failed: ${errors.map(describeError).join(" | ")}`,
+    { errors },
+  );
 }

@@ -3,16 +3,17 @@
 // SDK clients are created per call, and nothing is kept in module-level `let` state.
 import { log } from "../shared/log";
 import type { RemediationReport } from "../shared/remediationReport";
-import { BatchError, describeError } from "./errors";
+import { batchError, describeError } from "./errors";
 import { remediateGroup } from "./remediate";
 import { publishReport } from "./report";
 import { RemediatorSettings, resolveSettings } from "./settings";
 import { parseEvent } from "./triggers";
 
 export type { RemediatorSettings } from "./settings";
-export { SettingsError } from "./settings";
-export { RemediationError } from "./errors";
-export { EventError } from "./triggers";
+export type { RemediationError, RemediationStep } from "./errors";
+export { isRemediationError } from "./errors";
+export type { EventError } from "./triggers";
+export { isEventError } from "./triggers";
 
 export type RemediatorHandler = (
   event: unknown,
@@ -98,7 +99,7 @@ export function createRemediatorHandler(
       }
     }
     if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new BatchError(failures);
+    if (failures.length > 1) throw batchError(failures);
     return reports;
   };
 }

@@ -11,7 +11,7 @@ import {
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { log } from "../shared/log";
 import type { RemediationReport, RevokedPermission } from "../shared/remediationReport";
-import { RemediationError, describeError, errorCode } from "./errors";
+import { remediationError, describeError, errorCode } from "./errors";
 import { describePermissions, findOffendingPermissions, revokeRequestFor, withRuleIds } from "./permissions";
 import { RetryOptions, withRetry } from "./retry";
 import type { RemediationRequest } from "./triggers";
@@ -93,7 +93,7 @@ export async function remediateGroup(
       sessionToken: c.SessionToken,
     };
   } catch (err) {
-    throw new RemediationError("assume-role", target, `sts:AssumeRole ${arn}: ${describeError(err)}`, err);
+    throw remediationError("assume-role", target, `sts:AssumeRole ${arn}: ${describeError(err)}`, err);
   } finally {
     sts.destroy();
   }
@@ -103,7 +103,7 @@ export async function remediateGroup(
     // 2. Re-describe: the event's rule list may be stale or partial.
     const group = await describeGroup(ec2, req.groupId, opts.retry, onRetry("describe-group")).catch(
       (err) => {
-        throw new RemediationError(
+        throw remediationError(
           "describe-group",
           target,
           `DescribeSecurityGroups: ${describeError(err)}`,
@@ -165,7 +165,7 @@ export async function remediateGroup(
       for (const cidr of p.cidrs) {
         const outcome = await revokeOne(ec2, req.groupId, p, cidr, opts.retry, onRetry("revoke")).catch(
           (err) => {
-            throw new RemediationError(
+            throw remediationError(
               "revoke",
               target,
               `RevokeSecurityGroupIngress ${describePermissions([{ ...p, cidrs: [cidr] }])}: ${describeError(err)}`,
@@ -188,7 +188,7 @@ export async function remediateGroup(
 
     // 4. Verify: never report success for a change that did not stick.
     const after = await describeGroup(ec2, req.groupId, opts.retry, onRetry("verify")).catch((err) => {
-      throw new RemediationError(
+      throw remediationError(
         "verify",
         target,
         `DescribeSecurityGroups after revoke: ${describeError(err)}`,
@@ -197,7 +197,7 @@ export async function remediateGroup(
     });
     const still = findOffendingPermissions(after?.IpPermissions);
     if (still.length > 0) {
-      throw new RemediationError("verify", target, `still open after revoke: ${describePermissions(still)}`);
+      throw remediationError("verify", target, `still open after revoke: ${describePermissions(still)}`);
     }
     if (revoked.length === 0) {
       return {

@@ -4,7 +4,7 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../shared/constants";
 import type { RemediationReport } from "../shared/remediationReport";
-import { RemediationError, describeError } from "./errors";
+import { remediationError, describeError } from "./errors";
 import { RetryOptions, withRetry } from "./retry";
 
 /** Region of a bus ARN (PutEvents must be sent to the bus's region), or undefined for a bus name. */
@@ -47,12 +47,7 @@ export async function publishReport(
       return entry.EventId;
     }, opts.retry);
   } catch (err) {
-    throw new RemediationError(
-      "report",
-      report,
-      `PutEvents to ${opts.reportBus}: ${describeError(err)}`,
-      err,
-    );
+    throw remediationError("report", report, `PutEvents to ${opts.reportBus}: ${describeError(err)}`, err);
   } finally {
     client.destroy();
   }

@@ -3,6 +3,8 @@
 // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html). The SDK clients run
 // with maxAttempts 1 so this is the only retry layer and tests can make the delays tiny.
 
+import { namedError } from "./namedError";
+
 export interface RetryOptions {
   maxAttempts: number;
   baseDelayMs: number;
@@ -56,18 +58,18 @@ export function isRetryable(err: unknown): boolean {
   return status === 429 || (typeof status === "number" && status >= 500);
 }
 
-export class RetriesExhausted extends Error {
-  readonly attempts: number;
-  readonly lastError: unknown;
-  constructor(attempts: number, lastError: unknown) {
-    const e = lastError as { name?: string; message?: string };
-    super(
-      `${e?.name ?? "Error"}: ${e?.message ?? String(lastError)} (still failing after ${attempts} attempts)`,
-    );
-    this.name = "RetriesExhausted";
-    this.attempts = attempts;
-    this.lastError = lastError;
-  }
+export interface RetriesExhausted extends Error {
+  attempts: number;
+  lastError: unknown;
+}
+
+export function retriesExhausted(attempts: number, lastError: unknown): RetriesExhausted {
+  const e = lastError as { name?: string; message?: string };
+  return namedError(
+    "RetriesExhausted",
+    `${e?.name ?? "Error"}: ${e?.message ?? String(lastError)} (still failing after ${attempts} attempts)`,
+    { attempts, lastError },
+  );
 }
 
 /**
@@ -86,7 +88,7 @@ export async function withRetry<T>(
       return await fn();
     } catch (err) {
       if (!isRetryable(err)) throw err;
-      if (attempt >= opts.maxAttempts) throw new RetriesExhausted(attempt, err);
+      if (attempt >= opts.maxAttempts) throw retriesExhausted(attempt, err);
       const cap = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
       const delay = Math.floor(random() * cap);
       onRetry?.(err, attempt, delay);

@@ -2,6 +2,7 @@
 // Lambda's code by the stack's callbackFactory. Validated once per container (in the factory) so a
 // wiring mistake fails loudly at cold start instead of silently skipping remediation.
 import { DEFAULT_EXEMPT_TAG_KEY, ENV } from "../shared/constants";
+import { namedError } from "./namedError";
 
 export interface RemediatorSettings {
   /** AWS partition for role ARNs; default "aws". */
@@ -33,11 +34,8 @@ export interface ResolvedSettings {
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
 
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SettingsError";
-  }
+export function settingsError(message: string): Error {
+  return namedError("SettingsError", message, {});
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
@@ -93,7 +91,7 @@ export function resolveSettings(input: RemediatorSettings, env: NodeJS.ProcessEn
   }
 
   if (problems.length > 0) {
-    throw new SettingsError(`invalid remediator settings: ${problems.join("; ")}`);
+    throw settingsError(`invalid remediator settings: ${problems.join("; ")}`);
   }
   return {
     partition,

@@ -9,6 +9,7 @@
 // The CloudTrail request is used only as a trigger (group id, who, when); what gets revoked is
 // decided from a fresh DescribeSecurityGroups.
 import type { RemediationReport } from "../shared/remediationReport";
+import { isNamed, namedError } from "./namedError";
 import { coversSsh, isWorldCidr } from "./permissions";
 
 export const CONFIG_DETAIL_TYPE = "Config Rules Compliance Change";
@@ -33,11 +34,15 @@ export type ParsedItem =
   /** A record that could not be understood; reported as an error after the others are processed. */
   | { kind: "invalid"; eventId?: string; error: EventError };
 
-export class EventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "EventError";
-  }
+/** An event (or record) that could not be understood; the message names the field. */
+export type EventError = Error & { name: "EventError" };
+
+export function eventError(message: string): EventError {
+  return namedError("EventError", message, {}) as EventError;
+}
+
+export function isEventError(err: unknown): err is EventError {
+  return isNamed(err, "EventError");
 }
 
 type Json = Record<string, unknown>;
@@ -81,7 +86,7 @@ function validated(
   if (typeof fields.group !== "string" || !/^sg-[0-9a-f]{1,32}$/.test(fields.group)) {
     problems.push(`${names[2]} must be a security group id (sg-...), got ${JSON.stringify(fields.group)}`);
   }
-  if (problems.length > 0) throw new EventError(`${where}: ${problems.join("; ")}`);
+  if (problems.length > 0) throw eventError(`${where}: ${problems.join("; ")}`);
   return {
     accountId: fields.account as string,
     region: fields.region as string,
@@ -95,9 +100,7 @@ function validated(
  */
 export function parseEvent(event: unknown, configRuleNames: string[]): ParsedItem[] {
   if (!isObject(event)) {
-    throw new EventError(
-      `event must be a JSON object, got ${Array.isArray(event) ? "an array" : typeof event}`,
-    );
+    throw eventError(`event must be a JSON object, got ${Array.isArray(event) ? "an array" : typeof event}`);
   }
   if (Array.isArray(event.Records)) return event.Records.map((r, i) => parseSnsRecord(r, i, configRuleNames));
   if (typeof event["detail-type"] === "string")
@@ -107,7 +110,7 @@ export function parseEvent(event: unknown, configRuleNames: string[]): ParsedIte
       guard(undefined, () => parseConfigNotification(event, "Config notification", {}, configRuleNames)),
     ];
   }
-  throw new EventError(
+  throw eventError(
     "unrecognised event: expected an EventBridge event (detail-type), an SNS Lambda event (Records) " +
       `or a Config notification (messageType); top-level keys: ${Object.keys(event).slice(0, 10).join(", ") || "none"}`,
   );
@@ -117,7 +120,7 @@ function guard(eventId: string | undefined, parse: () => ParsedItem): ParsedItem
   try {
     return parse();
   } catch (err) {
-    if (err instanceof EventError) return { kind: "invalid", eventId, error: err };
+    if (isEventError(err)) return { kind: "invalid", eventId, error: err };
     throw err;
   }
 }
@@ -127,15 +130,15 @@ function parseSnsRecord(record: unknown, index: number, configRuleNames: string[
   return guard(messageId, () => {
     const where = `SNS record ${index}${messageId ? ` (message ${messageId})` : ""}`;
     if (get(record, "EventSource") !== "aws:sns" || typeof get(record, "Sns.Message") !== "string") {
-      throw new EventError(`${where}: expected EventSource "aws:sns" and a string Sns.Message`);
+      throw eventError(`${where}: expected EventSource "aws:sns" and a string Sns.Message`);
     }
     let body: unknown;
     try {
       body = JSON.parse(get(record, "Sns.Message") as string);
     } catch (err) {
-      throw new EventError(`${where}: Sns.Message is not JSON (${(err as Error).message})`);
+      throw eventError(`${where}: Sns.Message is not JSON (${(err as Error).message})`);
     }
-    if (!isObject(body)) throw new EventError(`${where}: Sns.Message is not a JSON object`);
+    if (!isObject(body)) throw eventError(`${where}: Sns.Message is not a JSON object`);
     // An EventBridge rule with an SNS target delivers the whole event as the message.
     if (typeof body["detail-type"] === "string") return parseEventBridge(body, configRuleNames, messageId);
     if (body.messageType === COMPLIANCE_MESSAGE_TYPE) {
@@ -154,7 +157,7 @@ function parseEventBridge(event: Json, configRuleNames: string[], outerId?: stri
   const where = `EventBridge event ${id ?? "(no id)"}`;
   const detailType = event["detail-type"];
   if (detailType === CONFIG_DETAIL_TYPE) {
-    if (!isObject(event.detail)) throw new EventError(`${where}: detail must be an object`);
+    if (!isObject(event.detail)) throw eventError(`${where}: detail must be an object`);
     return parseConfigNotification(
       event.detail,
       where,
@@ -203,7 +206,7 @@ function parseConfigNotification(
   }
   const compliance = get(n, "newEvaluationResult.complianceType");
   if (typeof compliance !== "string") {
-    throw new EventError(`${where}: ${prefix}newEvaluationResult.complianceType is missing`);
+    throw eventError(`${where}: ${prefix}newEvaluationResult.complianceType is missing`);
   }
   if (compliance !== "NON_COMPLIANT") {
     return {
@@ -233,7 +236,7 @@ function parseConfigNotification(
 
 function parseCloudTrail(event: Json, where: string, envelopeId: string | undefined): ParsedItem {
   const d = event.detail;
-  if (!isObject(d)) throw new EventError(`${where}: detail must be an object`);
+  if (!isObject(d)) throw eventError(`${where}: detail must be an object`);
   const eventId = str(d.eventID) ?? envelopeId;
   const name = d.eventName;
   if (name !== "AuthorizeSecurityGroupIngress" && name !== "ModifySecurityGroupRules") {

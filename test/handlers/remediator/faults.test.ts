@@ -3,7 +3,7 @@
 // proxy does not fault is served by moto, so group state is still asserted in the emulator.
 import * as assert from "assert";
 import { RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
-import { createRemediatorHandler, RemediationError } from "../../../handlers/remediator";
+import { createRemediatorHandler, isRemediationError } from "../../../handlers/remediator";
 import { Moto, useMoto } from "../../helpers/moto";
 import { FaultProxy, ec2Error, startFaultProxy, stsError } from "./faultProxy";
 import {
@@ -86,7 +86,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     await assert.rejects(
       handler(configEvent({ account: SPOKE, region: SEOUL, groupId: gid })),
       (err: Error) => {
-        assert.ok(err instanceof RemediationError);
+        assert.ok(isRemediationError(err), String(err));
         assert.strictEqual(err.step, "describe-group");
         assert.strictEqual(err.code, "RequestLimitExceeded");
         assert.strictEqual(
@@ -121,7 +121,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     await assert.rejects(
       createRemediatorHandler(settings())(configEvent({ account: SPOKE, region: SEOUL, groupId: gid })),
       (err: Error) => {
-        assert.ok(err instanceof RemediationError);
+        assert.ok(isRemediationError(err), String(err));
         assert.strictEqual(err.step, "assume-role");
         assert.strictEqual(err.code, "AccessDenied");
         assert.strictEqual(
@@ -181,7 +181,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     await assert.rejects(
       createRemediatorHandler(settings())(configEvent({ account: SPOKE, region: SEOUL, groupId: gid })),
       (err: Error) => {
-        assert.ok(err instanceof RemediationError);
+        assert.ok(isRemediationError(err), String(err));
         assert.strictEqual(err.step, "report");
         assert.strictEqual(
           err.message,
@@ -239,7 +239,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     await assert.rejects(
       createRemediatorHandler(settings())(configEvent({ account: SPOKE, region: SEOUL, groupId: gid })),
       (err: Error) => {
-        assert.ok(err instanceof RemediationError);
+        assert.ok(isRemediationError(err), String(err));
         assert.strictEqual(err.step, "verify");
         assert.strictEqual(
           err.message,

@@ -9,7 +9,7 @@ import {
 } from "../../../handlers/remediator/permissions";
 import { roleSessionName } from "../../../handlers/remediator/remediate";
 import { busRegion } from "../../../handlers/remediator/report";
-import { RetriesExhausted, isRetryable, withRetry } from "../../../handlers/remediator/retry";
+import { type RetriesExhausted, isRetryable, withRetry } from "../../../handlers/remediator/retry";
 import { parseEvent } from "../../../handlers/remediator/triggers";
 import { SEOUL, SPOKE, authorizeEvent, configEvent, modifyEvent, snsEvent } from "./support";
 
@@ -157,7 +157,8 @@ describe("remediator logic", () => {
             random: () => 0.5,
           },
         ),
-        (e: Error) => e instanceof RetriesExhausted && e.attempts === 5 && e.lastError === throttled,
+        (e: RetriesExhausted) =>
+          e.name === "RetriesExhausted" && e.attempts === 5 && e.lastError === throttled,
       );
       assert.strictEqual(calls, 5);
       assert.deepStrictEqual(delays, [50, 100, 150, 150]);

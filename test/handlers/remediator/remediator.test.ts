@@ -2,7 +2,7 @@
 // in the spokes' regions, reports read back from the hub bus through a rule and an SQS queue.
 import * as assert from "assert";
 import { DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { createRemediatorHandler, EventError } from "../../../handlers/remediator";
+import { createRemediatorHandler, isEventError } from "../../../handlers/remediator";
 import type { RemediationReport } from "../../../handlers/shared/remediationReport";
 import { useMoto } from "../../helpers/moto";
 import {
@@ -588,7 +588,7 @@ describe("remediator handler (moto)", function () {
     (bad.detail as Record<string, unknown>).resourceId = "i-0abc";
     (bad.detail as Record<string, unknown>).awsAccountId = "12345";
     await assert.rejects(handler(bad), (err: Error) => {
-      assert.ok(err instanceof EventError);
+      assert.ok(isEventError(err), String(err));
       assert.strictEqual(
         err.message,
         'EventBridge event evt-bad: detail.awsAccountId must be a 12-digit account id, got "12345"; ' +
@@ -614,7 +614,7 @@ describe("remediator handler (moto)", function () {
         ]),
       ),
       (err: Error) => {
-        assert.ok(err instanceof EventError);
+        assert.ok(isEventError(err), String(err));
         assert.match(err.message, /^SNS record 0 \(message bad-1\): Sns.Message is not JSON/);
         return true;
       },

@@ -48,6 +48,17 @@ export function settings(overrides: Partial<RemediatorSettings> = {}): Remediato
   };
 }
 
+/** Temporary credentials that act in `account` (moto: an assumed role's resources live in its account). */
+export async function credentialsIn(account: string, roleName: string) {
+  const sts = new STSClient({});
+  const out = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${roleName}`, RoleSessionName: "test" }),
+  );
+  sts.destroy();
+  const c = out.Credentials!;
+  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+}
+
 /** An EC2 client acting in `account` the way the handler does: through the spoke role. */
 export async function spokeEc2(account: string, region: string, endpoint?: string): Promise<EC2Client> {
   const sts = new STSClient(endpoint ? { endpoint } : {});
@@ -130,10 +141,17 @@ export interface ReportSink {
 }
 
 /** Hub bus with a rule sending remediation reports to an SQS queue, as the notifier's rule would. */
-export async function reportSink(): Promise<ReportSink> {
-  const eb = new EventBridgeClient({ region: "us-east-1" });
-  const sqs = new SQSClient({ region: "us-east-1" });
-  const bus = await eb.send(new CreateEventBusCommand({ Name: REPORT_BUS }));
+export async function reportSink(
+  opts: {
+    busName?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  } = {},
+): Promise<ReportSink> {
+  const busName = opts.busName ?? REPORT_BUS;
+  const cfg = { region: "us-east-1", ...(opts.credentials ? { credentials: opts.credentials } : {}) };
+  const eb = new EventBridgeClient(cfg);
+  const sqs = new SQSClient(cfg);
+  const bus = await eb.send(new CreateEventBusCommand({ Name: busName }));
   const q = await sqs.send(new CreateQueueCommand({ QueueName: "remediation-reports" }));
   const attrs = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl, AttributeNames: ["QueueArn"] }),
@@ -141,7 +159,7 @@ export async function reportSink(): Promise<ReportSink> {
   await eb.send(
     new PutRuleCommand({
       Name: "reports",
-      EventBusName: REPORT_BUS,
+      EventBusName: busName,
       EventPattern: JSON.stringify({
         source: ["security-guard.remediation"],
         "detail-type": ["SSH Remediation Result"],
@@ -151,7 +169,7 @@ export async function reportSink(): Promise<ReportSink> {
   await eb.send(
     new PutTargetsCommand({
       Rule: "reports",
-      EventBusName: REPORT_BUS,
+      EventBusName: busName,
       Targets: [{ Id: "q", Arn: attrs.Attributes!.QueueArn }],
     }),
   );
