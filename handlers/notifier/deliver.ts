@@ -16,15 +16,21 @@ export interface DeliveryOptions extends Required<DeliverySettings> {
   remainingMs?: () => number | undefined;
 }
 
-export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly attempts: number,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = "DeliveryError";
-  }
+// Errors are plain Error objects with a `name`, never `class ... extends Error`: Pulumi's closure
+// serializer compiles such a class to `Error.call(this, message)`, which drops the message in the
+// deployed package (seen in the `npm run lambdas` output).
+export type DeliveryError = Error & { attempts: number; status?: number };
+
+export function deliveryError(message: string, attempts: number, status?: number): DeliveryError {
+  const err = new Error(message) as DeliveryError;
+  err.name = "DeliveryError";
+  err.attempts = attempts;
+  if (status !== undefined) err.status = status;
+  return err;
+}
+
+export function isDeliveryError(err: unknown): err is DeliveryError {
+  return err instanceof Error && err.name === "DeliveryError";
 }
 
 /** Time we keep back after the last attempt so the failure is logged before Lambda stops us. */
@@ -87,7 +93,7 @@ export async function postMessage(
       if (res.status === 429) {
         const retryAfter = parseRetryAfter(res.headers["retry-after"]);
         if (retryAfter !== undefined && retryAfter > opts.maxRetryAfterSeconds) {
-          throw new DeliveryError(
+          throw deliveryError(
             `${last}; Retry-After ${retryAfter} s exceeds maxRetryAfterSeconds ${opts.maxRetryAfterSeconds}, giving up so Lambda retries later`,
             attempt,
             429,
@@ -97,16 +103,15 @@ export async function postMessage(
       } else if (res.status >= 500) {
         delayMs = backoff(attempt, opts.baseDelayMs, random);
       } else {
-        throw new DeliveryError(
+        throw deliveryError(
           `${last} (not retried: a ${res.status} will not change on retry)`,
           attempt,
           res.status,
         );
       }
     } catch (err) {
-      if (err instanceof DeliveryError) throw err;
-      if (!isTransient(err))
-        throw new DeliveryError(`could not post to Slack: ${describeError(err)}`, attempt);
+      if (isDeliveryError(err)) throw err;
+      if (!isTransient(err)) throw deliveryError(`could not post to Slack: ${describeError(err)}`, attempt);
       last = describeError(err);
       lastStatus = undefined;
       delayMs = backoff(attempt, opts.baseDelayMs, random);
@@ -114,7 +119,7 @@ export async function postMessage(
     if (attempt === opts.maxAttempts) break;
     const remaining = opts.remainingMs?.();
     if (remaining !== undefined && delayMs + opts.timeoutMs + SAFETY_MS > remaining) {
-      throw new DeliveryError(
+      throw deliveryError(
         `${last}; not enough Lambda time left (${remaining} ms) for another attempt`,
         attempt,
         lastStatus,
@@ -128,11 +133,7 @@ export async function postMessage(
     });
     await sleep(delayMs);
   }
-  throw new DeliveryError(
-    `gave up after ${opts.maxAttempts} attempt(s): ${last}`,
-    opts.maxAttempts,
-    lastStatus,
-  );
+  throw deliveryError(`gave up after ${opts.maxAttempts} attempt(s): ${last}`, opts.maxAttempts, lastStatus);
 }
 
 /** Exponential backoff with jitter in [50%, 100%] of base * 2^(attempt-1), capped. */

@@ -4,11 +4,13 @@
 // Event shapes: https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html and /with-sqs.html.
 import { Json, isObject } from "./read";
 
-export class NotifierInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NotifierInputError";
-  }
+// Errors are plain Error objects with a `name`, never `class ... extends Error`: Pulumi's closure
+// serializer compiles such a class to `Error.call(this, message)`, which drops the message in the
+// deployed package (seen in the `npm run lambdas` output).
+export function notifierInputError(message: string): Error {
+  const err = new Error(message);
+  err.name = "NotifierInputError";
+  return err;
 }
 
 export interface RawRecord {
@@ -33,7 +35,7 @@ const EXCERPT_CHARS = 300;
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  return typeof v === "string" ? "a string" : `a ${typeof v}`;
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
 /** Whether `v` is an SNS notification document (what SNS delivers to SQS or HTTP without raw delivery). */
@@ -109,15 +111,15 @@ function sqsRecord(rec: Json, index: number): RawRecord {
  */
 export function unwrap(event: unknown): RawRecord[] {
   if (!isObject(event))
-    throw new NotifierInputError(
+    throw notifierInputError(
       `the event is ${describe(event)}, expected a JSON object (SNS, SQS or EventBridge event)`,
     );
   if ("Records" in event) {
     const records = event.Records;
     if (!Array.isArray(records))
-      throw new NotifierInputError(`the event's Records is ${describe(records)}, expected an array`);
+      throw notifierInputError(`the event's Records is ${describe(records)}, expected an array`);
     if (records.length === 0)
-      throw new NotifierInputError("the event's Records array is empty: there is nothing to notify");
+      throw notifierInputError("the event's Records array is empty: there is nothing to notify");
     return records.map((rec: unknown, i: number): RawRecord => {
       if (!isObject(rec))
         return {

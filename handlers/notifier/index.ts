@@ -5,8 +5,8 @@
 import { ENV } from "../shared/constants";
 import { errorMessage, log } from "../shared/log";
 import { secretCache } from "../shared/secrets";
-import { DeliveryError, DeliveryOptions, postMessage } from "./deliver";
-import { NotifierInputError } from "./envelopes";
+import { DeliveryOptions, isDeliveryError, postMessage } from "./deliver";
+import { notifierInputError } from "./envelopes";
 import { RenderedMessage, renderMessages } from "./render";
 import {
   DEFAULT_WEBHOOK,
@@ -25,8 +25,6 @@ export { renderMessages } from "./render";
 export type { RenderedMessage } from "./render";
 export type { SlackMessage } from "./slack";
 export { COLORS } from "./slack";
-export { NotifierInputError } from "./envelopes";
-export { WebhookConfigError } from "./webhooks";
 
 export interface RecordOutcome {
   recordId: string;
@@ -48,14 +46,14 @@ export interface NotifierResult {
 }
 
 /** Thrown when any record failed to post; `result` lists what was posted and what failed. */
-export class NotifierDeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly result: NotifierResult,
-  ) {
-    super(message);
-    this.name = "NotifierDeliveryError";
-  }
+export type NotifierDeliveryError = Error & { result: NotifierResult };
+
+// A plain Error with a name (not a subclass): see the note in envelopes.ts on closure serialization.
+function notifierDeliveryError(message: string, result: NotifierResult): NotifierDeliveryError {
+  const err = new Error(message) as NotifierDeliveryError;
+  err.name = "NotifierDeliveryError";
+  err.result = result;
+  return err;
 }
 
 export interface InvocationContext {
@@ -105,8 +103,8 @@ export function createNotifierHandler(settings: NotifierSettings, env: NodeJS.Pr
         eventId: requestId,
         error: errorMessage(err),
       });
-      if (err instanceof NotifierInputError) throw err;
-      throw new NotifierInputError(`could not read the event: ${errorMessage(err)}`);
+      if (err instanceof Error && err.name === "NotifierInputError") throw err;
+      throw notifierInputError(`could not read the event: ${errorMessage(err)}`);
     }
 
     const result: NotifierResult = {
@@ -189,7 +187,7 @@ export function createNotifierHandler(settings: NotifierSettings, env: NodeJS.Pr
         } catch (err) {
           outcome.status = "failed";
           outcome.error = errorMessage(err);
-          outcome.attempts = err instanceof DeliveryError ? err.attempts : undefined;
+          outcome.attempts = isDeliveryError(err) ? err.attempts : undefined;
           result.failed++;
         }
         result.outcomes.push(outcome);
@@ -215,7 +213,7 @@ export function createNotifierHandler(settings: NotifierSettings, env: NodeJS.Pr
         failed: failed.map((f) => f.recordId),
         alreadyPosted: posted,
       });
-      throw new NotifierDeliveryError(
+      throw notifierDeliveryError(
         `${result.failed} of ${result.records} record(s) failed to post to Slack (${failed.map((f) => f.recordId).join(", ")}); ${posted.length} posted`,
         result,
       );

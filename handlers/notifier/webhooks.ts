@@ -3,11 +3,13 @@
 
 export type Webhooks = Record<string, string>;
 
-export class WebhookConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WebhookConfigError";
-  }
+// Errors are plain Error objects with a `name`, never `class ... extends Error`: Pulumi's closure
+// serializer compiles such a class to `Error.call(this, message)`, which drops the message in the
+// deployed package (seen in the `npm run lambdas` output).
+export function webhookConfigError(message: string): Error {
+  const err = new Error(message);
+  err.name = "WebhookConfigError";
+  return err;
 }
 
 /** A loopback http URL, accepted only for local runs (tests point the notifier at a local Slack fake). */
@@ -18,12 +20,12 @@ export function parseWebhooks(json: string, source: string, localRun: boolean): 
   try {
     parsed = JSON.parse(json);
   } catch (err) {
-    throw new WebhookConfigError(
+    throw webhookConfigError(
       `${source} is not valid JSON (${(err as Error).message}); expected {"default": "https://hooks.slack.com/..."}`,
     );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new WebhookConfigError(
+    throw webhookConfigError(
       `${source} must be a JSON object mapping webhook names to URLs, got ${Array.isArray(parsed) ? "an array" : typeof parsed}`,
     );
   }
@@ -55,6 +57,6 @@ export function parseWebhooks(json: string, source: string, localRun: boolean): 
       problems.push(`webhook "${name}" must be an https:// URL (got scheme ${parsedUrl.protocol})`);
     }
   }
-  if (problems.length) throw new WebhookConfigError(`${source}: ${problems.join("; ")}`);
+  if (problems.length) throw webhookConfigError(`${source}: ${problems.join("; ")}`);
   return out;
 }

@@ -1,6 +1,6 @@
 // Rendering: every fixture kind and identity type, asserting the exact text, colour, fields and link.
 import { strict as assert } from "assert";
-import { COLORS, NotifierInputError, NotifierSettings, renderMessages } from "../../../handlers/notifier";
+import { COLORS, NotifierSettings, renderMessages } from "../../../handlers/notifier";
 import {
   allJsonFixtures,
   allStrings,
@@ -419,7 +419,10 @@ describe("notifier rendering", () => {
         message: "the event's Records array is empty: there is nothing to notify",
       });
       assert.throws(() => renderMessages("hello", settings), /the event is a string, expected a JSON object/);
-      assert.throws(() => renderMessages({ Records: {} }, settings), NotifierInputError);
+      assert.throws(() => renderMessages({ Records: {} }, settings), {
+        name: "NotifierInputError",
+        message: "the event's Records is an object, expected an array",
+      });
     });
 
     it("a plain-text SNS message is shown as text under its subject", () => {

@@ -1,0 +1,217 @@
+// The notifier as deployed: the package `npm run lambdas` writes for the hub stack (Pulumi.hub.yaml),
+// run in a separate node process with only the AWS SDK on NODE_PATH (one process = one container),
+// decrypting its webhook map with moto's KMS and posting to the local Slack server. Settings come
+// from the serialized closure (the hub's accountNames and slackRoutes). A counting proxy in front
+// of moto shows the webhook secret is decrypted once per container.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import { AddressInfo } from "net";
+import { parse } from "yaml";
+import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
+import { useMoto } from "../../helpers/moto";
+import { SlackServer, startSlackServer } from "../../helpers/slackServer";
+import { COLORS } from "../../../handlers/notifier";
+import { fixture } from "./fixtures";
+
+const FUNCTION = "security-guard-notifier";
+const hubConfig = parse(
+  fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "Pulumi.hub.yaml"), "utf8"),
+).config;
+const accountNames: Record<string, string> = hubConfig["security-guard:accountNames"];
+const routes: Array<{ webhook: string; accounts?: string[] }> = hubConfig["security-guard:slackRoutes"];
+
+/** Forwards to moto and counts KMS Decrypt calls (moto has no call counter). */
+async function countingProxy(
+  target: string,
+): Promise<{ url: string; decrypts: () => number; close: () => Promise<void> }> {
+  let decrypts = 0;
+  const upstream = new URL(target);
+  const server = http.createServer((req, res) => {
+    if (String(req.headers["x-amz-target"] ?? "").endsWith(".Decrypt")) decrypts++;
+    const fwd = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    fwd.on("error", () => res.destroy());
+    req.pipe(fwd);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    decrypts: () => decrypts,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe("notifier as deployed (npm run lambdas package, separate process, moto + Slack fake)", function () {
+  this.timeout(120_000);
+  const moto = useMoto();
+  let fnDir: string;
+  let slack: SlackServer;
+
+  before(async function () {
+    this.timeout(300_000);
+    slack = await startSlackServer();
+    const { manifest } = await buildDeployedPackages();
+    const fn = manifest.functions.find((f) => f.function === FUNCTION);
+    assert.ok(
+      fn,
+      `${FUNCTION} is in the manifest (got ${manifest.functions.map((f) => f.function).join(", ")})`,
+    );
+    assert.ok(fn.environment.includes("SLACK_WEBHOOKS_CIPHERTEXT"), `environment: ${fn.environment}`);
+    assert.ok(fn.packages.includes("axios"), `axios is packaged (packages: ${fn.packages})`);
+    assert.ok(
+      !fn.packages.some((p) => p.startsWith("@pulumi") || p.startsWith("@aws-sdk")),
+      `packages: ${fn.packages}`,
+    );
+    fnDir = fn.dir;
+  });
+  after(async () => slack?.stop());
+
+  it("posts one message per event kind in one container, decrypting the webhooks once, and throws for unusable input", async () => {
+    const paymentsRoute = routes.find((r) => r.accounts?.length);
+    assert.ok(paymentsRoute, "Pulumi.hub.yaml routes one account to a named webhook");
+    const hooks = {
+      default: slack.url("/services/default"),
+      [paymentsRoute.webhook]: slack.url(`/services/${paymentsRoute.webhook}`),
+    };
+    const kms = new KMSClient({});
+    const key = await kms.send(new CreateKeyCommand({}));
+    const enc = await kms.send(
+      new EncryptCommand({
+        KeyId: key.KeyMetadata!.KeyId!,
+        Plaintext: Buffer.from(JSON.stringify(hooks)),
+        EncryptionContext: { LambdaFunctionName: FUNCTION },
+      }),
+    );
+    kms.destroy();
+    const proxy = await countingProxy(moto().endpoint);
+    const events = [
+      fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json"),
+      fixture("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json"),
+      fixture("sns/lambda-sns-config-compliance-noncompliant.json"),
+      fixture("sns/lambda-sns-cloudwatch-alarm.json"),
+      fixture("eventbridge/cloudwatch-alarm-state-change-ok.json"),
+      fixture("eventbridge/remediation-revoked.json"),
+      fixture("eventbridge/unknown-guardduty-finding.json"),
+      fixture("malformed/sns-truncated-message.json"),
+      fixture("malformed/sns-empty-records.json"),
+    ];
+    try {
+      const { results, stdout, stderr } = await invokeDeployed(fnDir, events, {
+        ...moto().env,
+        AWS_ENDPOINT_URL: proxy.url,
+        LOCAL_RUN: "1",
+        SLACK_WEBHOOKS_CIPHERTEXT: Buffer.from(enc.CiphertextBlob!).toString("base64"),
+      });
+      const diag = `stdout:\n${stdout}\nstderr:\n${stderr}`;
+      assert.deepEqual(
+        results.map((r) => r.ok),
+        [true, true, true, true, true, true, true, true, false],
+        diag,
+      );
+      assert.equal(
+        results[8].error,
+        "NotifierInputError: the event's Records array is empty: there is nothing to notify",
+      );
+      assert.deepEqual(
+        results.slice(0, 8).map((r) => (r.value as { posted: number }).posted),
+        [1, 1, 1, 1, 1, 1, 1, 1],
+      );
+      assert.equal(proxy.decrypts(), 1, "decrypted once for the whole container");
+
+      const posts = slack
+        .delivered()
+        .map((r) => ({
+          path: r.path,
+          json: r.json as { text: string; attachments: Array<{ color: string }> },
+        }));
+      assert.equal(accountNames["222222222222"], "payments");
+      assert.deepEqual(
+        posts.map((p) => [p.path, p.json.attachments[0].color, p.json.text]),
+        [
+          [
+            `/services/${paymentsRoute.webhook}`,
+            COLORS.danger,
+            ":red_circle: EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718 by IAM user alice in payments (222222222222) ap-northeast-2 (opens ingress to the internet)",
+          ],
+          [
+            "/services/default",
+            COLORS.neutral,
+            "IAM AttachRolePolicy on app-runtime by federated user dave (via IAM user ci-broker) in web (444444444444) us-east-1",
+          ],
+          [
+            `/services/${paymentsRoute.webhook}`,
+            COLORS.danger,
+            ":red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh in payments (222222222222) ap-northeast-2",
+          ],
+          [
+            "/services/default",
+            COLORS.danger,
+            ":red_circle: ALARM: security-group-changes in web (444444444444) ap-northeast-2",
+          ],
+          ["/services/default", COLORS.good, "OK: root-account-usage in data (333333333333) ap-northeast-1"],
+          [
+            `/services/${paymentsRoute.webhook}`,
+            COLORS.danger,
+            ":red_circle: Revoked SSH open to the internet on sg-0a1b2c3d4e5f60718 in payments (222222222222) ap-northeast-2",
+          ],
+          ["/services/default", COLORS.neutral, "GuardDuty Finding from aws.guardduty in web (444444444444)"],
+          [
+            "/services/default",
+            COLORS.warning,
+            "Unreadable notification (the message body is not valid JSON (Unterminated string in JSON at position 180))",
+          ],
+        ],
+      );
+      // Structured logs carry the event ids (the Lambda's stdout/stderr go to CloudWatch Logs).
+      assert.ok(stdout.includes('"eventId":"b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c"'), diag);
+      assert.ok(stderr.includes('"eventId":"0b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"'), diag);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("retries a Slack 500 and throws after giving up, so the DLQ keeps the event", async () => {
+    const kms = new KMSClient({});
+    const key = await kms.send(new CreateKeyCommand({}));
+    const enc = await kms.send(
+      new EncryptCommand({
+        KeyId: key.KeyMetadata!.KeyId!,
+        Plaintext: Buffer.from(JSON.stringify({ default: slack.url("/services/retry") })),
+        EncryptionContext: { LambdaFunctionName: FUNCTION },
+      }),
+    );
+    kms.destroy();
+    slack.reset();
+    // Default delivery settings (the stack passes none): 4 attempts, 0.5 s base backoff.
+    slack.reply({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
+    const { results, stderr } = await invokeDeployed(fnDir, [fixture("messages/cloudwatch-alarm.json")], {
+      ...moto().env,
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS_CIPHERTEXT: Buffer.from(enc.CiphertextBlob!).toString("base64"),
+    });
+    assert.equal(results[0].ok, false);
+    assert.match(
+      results[0].error ?? "",
+      /^NotifierDeliveryError: 1 of 1 record\(s\) failed to post to Slack/,
+    );
+    assert.equal(slack.requests.length, 4);
+    assert.match(
+      stderr,
+      /"message":"Slack post failed after retries".*"error":"DeliveryError: gave up after 4 attempt\(s\): Slack answered 500: error"/,
+    );
+  });
+});
