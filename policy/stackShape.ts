@@ -118,8 +118,15 @@ export const spokeStackShape: StackValidationPolicy = {
       return problems.some((p) => p === undefined) ? [] : (problems as string[]);
     };
 
+    // Our SpokeRegion component declares (as its inputs) a region where the account's existing
+    // recorder is used (stack config createRecorder: false); other programs use the policy config.
+    const declaredExisting = new Set(
+      args.resources
+        .filter((r) => r.type === "security-guard:spoke:SpokeRegion" && r.props.createRecorder === false)
+        .map((r) => String(r.props.region)),
+    );
     for (const region of regions) {
-      const existing = config.regionsWithExistingRecorder.includes(region);
+      const existing = config.regionsWithExistingRecorder.includes(region) || declaredExisting.has(region);
       if (!existing && !recorders.some((r) => inRegion(r, region))) {
         report(`Region ${region}: no AWS Config recorder (aws:cfg/recorder:Recorder).`, spoke.urn);
       }

@@ -47,3 +47,29 @@ describe("policy pack over our own stacks (mock runtime)", function () {
     );
   });
 });
+
+describe("spoke-stack-shape and an account's existing Config recorder", function () {
+  this.timeout(120000);
+
+  it("accepts a spoke whose config says the recorder already exists (createRecorder: false)", async () => {
+    const spoke = await spokeWith({ createRecorder: false });
+    assert.equal(spoke.resources.filter((r) => r.type === "aws:cfg/recorder:Recorder").length, 0);
+    assert.deepEqual(summary(spoke.resources), []);
+  });
+
+  it("still requires the recorder when no SpokeRegion declares it exists", async () => {
+    const spoke = await spokeWith({ createRecorder: false });
+    const undeclared = spoke.resources.map((r) =>
+      r.type === "security-guard:spoke:SpokeRegion" && r.props.region === "ap-northeast-2"
+        ? { ...r, props: { ...r.props, createRecorder: true } }
+        : r,
+    );
+    assert.deepEqual(
+      runPoliciesOffline(undeclared).map((v) => v.message.split("\n")[1]),
+      [
+        "Region ap-northeast-2: no AWS Config recorder (aws:cfg/recorder:Recorder).",
+        "Region ap-northeast-2: no AWS Config delivery channel (aws:cfg/deliveryChannel:DeliveryChannel).",
+      ],
+    );
+  });
+});
