@@ -132,12 +132,10 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
       );
       assert.equal(proxy.decrypts(), 1, "decrypted once for the whole container");
 
-      const posts = slack
-        .delivered()
-        .map((r) => ({
-          path: r.path,
-          json: r.json as { text: string; attachments: Array<{ color: string }> },
-        }));
+      const posts = slack.delivered().map((r) => ({
+        path: r.path,
+        json: r.json as { text: string; attachments: Array<{ color: string }> },
+      }));
       assert.equal(accountNames["222222222222"], "payments");
       assert.deepEqual(
         posts.map((p) => [p.path, p.json.attachments[0].color, p.json.text]),

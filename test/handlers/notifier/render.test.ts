@@ -149,6 +149,24 @@ describe("notifier rendering", () => {
     });
   });
 
+  describe("failed CloudTrail calls", () => {
+    it("shows the error code and message, and marks the header as failed", () => {
+      const ev = fixture("eventbridge/cloudtrail-iam-createuser-root.json") as {
+        detail: Record<string, unknown>;
+      };
+      ev.detail.errorCode = "AccessDenied";
+      ev.detail.errorMessage =
+        "User: arn:aws:iam::222222222222:user/x is not authorized to perform: iam:CreateUser";
+      ev.detail.responseElements = null;
+      const [r] = renderMessages(ev, settings);
+      assert.equal(headerOf(r.message!), "IAM CreateUser on deploy-bot (failed: AccessDenied)");
+      assert.equal(
+        fieldsOf(r.message!).Result,
+        ":x: `AccessDenied` User: arn:aws:iam::222222222222:user/x is not authorized to perform: iam:CreateUser",
+      );
+    });
+  });
+
   describe("Config compliance", () => {
     it("EventBridge NON_COMPLIANT is red with rule, resource, transition and the Config rule link", () => {
       const r = one("eventbridge/config-compliance-change-noncompliant.json");
