@@ -78,12 +78,14 @@ export function createRemediatorHandler(
           dryRun: { enabled: dryRunWhy !== "", why: dryRunWhy },
           exemptTagKey: s.exemptTagKey,
           retry: s.retry,
+          requestTimeoutMs: s.requestTimeoutMs,
           requestId,
         });
         const reportEventId = await publishReport(report, {
           reportBus: s.reportBus,
           partition: s.partition,
           retry: s.retry,
+          requestTimeoutMs: s.requestTimeoutMs,
         });
         log("info", `remediation ${report.outcome}`, { ...fields, reportEventId, report });
         reports.push(report);

@@ -13,7 +13,7 @@ import { log } from "../shared/log";
 import type { RemediationReport, RevokedPermission } from "../shared/remediationReport";
 import { remediationError, describeError, errorCode } from "./errors";
 import { describePermissions, findOffendingPermissions, revokeRequestFor, withRuleIds } from "./permissions";
-import { RetryOptions, withRetry } from "./retry";
+import { RetryOptions, clientConfig, withRetry } from "./retry";
 import type { RemediationRequest } from "./triggers";
 
 export interface RemediateOptions {
@@ -23,6 +23,7 @@ export interface RemediateOptions {
   dryRun: { enabled: boolean; why: string };
   exemptTagKey: string;
   retry: RetryOptions;
+  requestTimeoutMs: number;
   /** For log lines. */
   requestId?: string;
 }
@@ -69,7 +70,7 @@ export async function remediateGroup(
 
   // 1. Act as the spoke's remediation role (also when the event's account is the hub's own).
   const arn = roleArn(opts.partition, req.accountId, opts.roleName);
-  const sts = new STSClient({ maxAttempts: 1 });
+  const sts = new STSClient(clientConfig(opts.requestTimeoutMs));
   let credentials;
   try {
     const out = await withRetry(
@@ -98,7 +99,7 @@ export async function remediateGroup(
     sts.destroy();
   }
 
-  const ec2 = new EC2Client({ region: req.region, credentials, maxAttempts: 1 });
+  const ec2 = new EC2Client({ ...clientConfig(opts.requestTimeoutMs), region: req.region, credentials });
   try {
     // 2. Re-describe: the event's rule list may be stale or partial.
     const group = await describeGroup(ec2, req.groupId, opts.retry, onRetry("describe-group")).catch(

@@ -5,7 +5,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../shared/constants";
 import type { RemediationReport } from "../shared/remediationReport";
 import { remediationError, describeError } from "./errors";
-import { RetryOptions, withRetry } from "./retry";
+import { RetryOptions, clientConfig, withRetry } from "./retry";
 
 /** Region of a bus ARN (PutEvents must be sent to the bus's region), or undefined for a bus name. */
 export function busRegion(bus: string): string | undefined {
@@ -15,10 +15,13 @@ export function busRegion(bus: string): string | undefined {
 
 export async function publishReport(
   report: RemediationReport,
-  opts: { reportBus: string; partition: string; retry: RetryOptions },
+  opts: { reportBus: string; partition: string; retry: RetryOptions; requestTimeoutMs: number },
 ): Promise<string> {
   const region = busRegion(opts.reportBus);
-  const client = new EventBridgeClient({ maxAttempts: 1, ...(region ? { region } : {}) });
+  const client = new EventBridgeClient({
+    ...clientConfig(opts.requestTimeoutMs),
+    ...(region ? { region } : {}),
+  });
   const groupArn = `arn:${opts.partition}:ec2:${report.region}:${report.accountId}:security-group/${report.groupId}`;
   try {
     return await withRetry(async () => {

@@ -15,6 +15,22 @@ export interface RetryOptions {
   random?: () => number;
 }
 
+/**
+ * SDK v3 client settings: no SDK-level retries (withRetry is the only layer), and a request that
+ * hangs fails with TimeoutError (retried) instead of running into the Lambda timeout. A plain
+ * object, so it serializes with the closure (the SDK builds its NodeHttpHandler from it).
+ */
+export function clientConfig(requestTimeoutMs: number) {
+  return {
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: Math.min(3_000, requestTimeoutMs),
+      requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
 /** Error codes AWS uses for throttling and transient faults across EC2, STS and EventBridge. */
 export function isRetryable(err: unknown): boolean {
   const e = err as {

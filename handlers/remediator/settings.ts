@@ -20,6 +20,8 @@ export interface RemediatorSettings {
   /** Hub bus name or ARN for reports; REPORT_EVENT_BUS in the environment is used when this is empty. */
   reportBus: string;
   retry?: { maxAttempts?: number; baseDelayMs?: number };
+  /** Per-request limit for AWS calls (a hung connection is retried like throttling); default 10000. */
+  requestTimeoutMs?: number;
 }
 
 /** Settings after defaults are applied. */
@@ -32,6 +34,7 @@ export interface ResolvedSettings {
   configRuleNames: string[];
   reportBus: string;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  requestTimeoutMs: number;
 }
 
 export function settingsError(message: string): Error {
@@ -42,6 +45,8 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_BASE_DELAY_MS = 200;
 // Lambda's async invocation retries the whole event later; within one run we cap each backoff wait.
 const MAX_DELAY_MS = 5_000;
+// The function's timeout (set by the stack) must leave room for several timed-out attempts.
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Applies defaults and reports every problem at once, naming the setting and the bad value. */
 export function resolveSettings(input: RemediatorSettings, env: NodeJS.ProcessEnv): ResolvedSettings {
@@ -90,6 +95,11 @@ export function resolveSettings(input: RemediatorSettings, env: NodeJS.ProcessEn
     problems.push(`retry.baseDelayMs must be a number 0-${MAX_DELAY_MS}, got ${show(s.retry?.baseDelayMs)}`);
   }
 
+  const requestTimeoutMs = s.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 1 || requestTimeoutMs > 60_000) {
+    problems.push(`requestTimeoutMs must be an integer 1-60000, got ${show(s.requestTimeoutMs)}`);
+  }
+
   if (problems.length > 0) {
     throw settingsError(`invalid remediator settings: ${problems.join("; ")}`);
   }
@@ -102,5 +112,6 @@ export function resolveSettings(input: RemediatorSettings, env: NodeJS.ProcessEn
     configRuleNames: [...(rules as string[])],
     reportBus,
     retry: { maxAttempts, baseDelayMs, maxDelayMs: MAX_DELAY_MS },
+    requestTimeoutMs,
   };
 }

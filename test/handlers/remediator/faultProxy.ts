@@ -15,6 +15,8 @@ export interface Fault {
   status?: number;
   body?: string;
   contentType?: string;
+  /** Never answer (the connection stays open until the proxy closes): a hung AWS endpoint. */
+  hang?: boolean;
   /** Runs before the request is answered or forwarded: e.g. a concurrent change made in moto. */
   before?: () => Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promi
       const fault = remaining.find((f) => f.action === action && f.times > 0);
       if (fault) fault.times -= 1;
       if (fault?.before) await fault.before();
+      if (fault?.hang) return;
       if (fault?.status !== undefined) {
         res.writeHead(fault.status, { "content-type": fault.contentType ?? "text/xml" });
         res.end(fault.body);

@@ -286,4 +286,24 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     );
     assert.deepStrictEqual(await ingress(direct, gid), ["tcp 22-22 10.0.0.0/8"]);
   });
+
+  it("gives up on a hung request after requestTimeoutMs and retries it", async () => {
+    const { spoke, gid } = await openGroup();
+    const p = await withFaults(moto(), [{ action: "DescribeSecurityGroups", times: 1, hang: true }]);
+    const started = Date.now();
+    const reports = await createRemediatorHandler(settings({ requestTimeoutMs: 300 }))(
+      configEvent({ account: SPOKE, region: SEOUL, groupId: gid }),
+    );
+    assert.deepStrictEqual(
+      reports.map((r) => r.outcome),
+      ["revoked"],
+    );
+    // 1 hung + 1 served before acting, 1 verify.
+    assert.strictEqual(p.counts.DescribeSecurityGroups, 3);
+    assert.ok(Date.now() - started < 10_000, "the hang was cut short by the request timeout");
+    const retried = logs.lines.find((l) => l.message === "retrying describe-group after transient error");
+    assert.match(String(retried?.error), /^TimeoutError: /);
+    process.env.AWS_ENDPOINT_URL = moto().endpoint;
+    assert.deepStrictEqual(await ingress(spoke, gid), ["tcp 22-22 10.0.0.0/8"]);
+  });
 });
