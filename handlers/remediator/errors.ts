@@ -1,6 +1,6 @@
 // A failed remediation step. Thrown out of the handler so Lambda's async retries and the DLQ keep
 // the event; the message names the account, region, group and step so the DLQ entry is actionable.
-import { isNamed, namedError } from "./namedError";
+import { isNamed, namedError } from "../shared/namedError";
 
 export type RemediationStep = "assume-role" | "describe-group" | "revoke" | "verify" | "report";
 

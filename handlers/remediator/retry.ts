@@ -3,7 +3,7 @@
 // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html). The SDK clients run
 // with maxAttempts 1 so this is the only retry layer and tests can make the delays tiny.
 
-import { namedError } from "./namedError";
+import { namedError } from "../shared/namedError";
 
 export interface RetryOptions {
   maxAttempts: number;

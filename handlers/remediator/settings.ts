@@ -2,7 +2,7 @@
 // Lambda's code by the stack's callbackFactory. Validated once per container (in the factory) so a
 // wiring mistake fails loudly at cold start instead of silently skipping remediation.
 import { DEFAULT_EXEMPT_TAG_KEY, ENV } from "../shared/constants";
-import { namedError } from "./namedError";
+import { namedError } from "../shared/namedError";
 
 export interface RemediatorSettings {
   /** AWS partition for role ARNs; default "aws". */

@@ -9,7 +9,7 @@
 // The CloudTrail request is used only as a trigger (group id, who, when); what gets revoked is
 // decided from a fresh DescribeSecurityGroups.
 import type { RemediationReport } from "../shared/remediationReport";
-import { isNamed, namedError } from "./namedError";
+import { isNamed, namedError } from "../shared/namedError";
 import { coversSsh, isWorldCidr } from "./permissions";
 
 export const CONFIG_DETAIL_TYPE = "Config Rules Compliance Change";

@@ -4,6 +4,7 @@
 // Decrypt once per container: callers keep the returned SecretCache in their callbackFactory
 // scope, since module-level `let` state does not survive Pulumi closure serialization.
 import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { namedError } from "./namedError";
 
 export interface SecretSource {
   /** Name of the env var holding base64 ciphertext. */
@@ -12,11 +13,9 @@ export interface SecretSource {
   plainVar: string;
 }
 
-export class SecretError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SecretError";
-  }
+/** A plain named Error: a class extending Error loses its message in the serialized Lambda (namedError.ts). */
+export function secretError(message: string): Error {
+  return namedError("SecretError", message, {});
 }
 
 export interface SecretCache {
@@ -24,7 +23,10 @@ export interface SecretCache {
 }
 
 /** Decrypts base64 KMS ciphertext with the LambdaFunctionName encryption context. */
-export async function decryptWithFunctionContext(ciphertextB64: string, functionName: string): Promise<string> {
+export async function decryptWithFunctionContext(
+  ciphertextB64: string,
+  functionName: string,
+): Promise<string> {
   const kms = new KMSClient({});
   try {
     const out = await kms.send(
@@ -33,11 +35,11 @@ export async function decryptWithFunctionContext(ciphertextB64: string, function
         EncryptionContext: { LambdaFunctionName: functionName },
       }),
     );
-    if (!out.Plaintext) throw new SecretError("KMS returned no plaintext");
+    if (!out.Plaintext) throw secretError("KMS returned no plaintext");
     return Buffer.from(out.Plaintext).toString("utf8");
   } catch (err) {
     const e = err as { name?: string; message?: string };
-    throw new SecretError(
+    throw secretError(
       `could not decrypt secret with encryption context LambdaFunctionName=${functionName}: ` +
         `${e.name ?? "Error"}: ${e.message ?? String(err)} ` +
         `(was it encrypted for another function, or with another key?)`,
@@ -57,20 +59,20 @@ export function secretCache(source: SecretSource, env: NodeJS.ProcessEnv = proce
     const ciphertext = env[source.ciphertextVar];
     if (ciphertext) {
       const fn = env.AWS_LAMBDA_FUNCTION_NAME;
-      if (!fn) throw new SecretError(`${source.ciphertextVar} is set but AWS_LAMBDA_FUNCTION_NAME is not`);
+      if (!fn) throw secretError(`${source.ciphertextVar} is set but AWS_LAMBDA_FUNCTION_NAME is not`);
       return decryptWithFunctionContext(ciphertext, fn);
     }
     const plain = env[source.plainVar];
     if (plain) {
       if (env.LOCAL_RUN !== "1") {
-        throw new SecretError(
+        throw secretError(
           `${source.plainVar} holds a plaintext secret, which is accepted only for local runs (LOCAL_RUN=1); ` +
             `deployed functions must use ${source.ciphertextVar}`,
         );
       }
       return plain;
     }
-    throw new SecretError(`neither ${source.ciphertextVar} nor ${source.plainVar} is set`);
+    throw secretError(`neither ${source.ciphertextVar} nor ${source.plainVar} is set`);
   };
   return {
     get(): Promise<string> {
