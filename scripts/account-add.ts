@@ -7,10 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Document } from "yaml";
 import { CONFIG_NAMESPACE } from "../stacks/configSchema";
-import { parseConfigValue } from "../stacks/loadConfig";
 import { ConfigError, validateStackConfig, validateStackSet } from "../stacks/validateConfig";
 import { SpokeConfig, StackConfig } from "../stacks/configSchema";
-import { listStackFiles, readStackFile } from "./lib/stackFiles";
+import { listStackFiles, readStackFile, validConfigs } from "./lib/stackFiles";
 
 export interface AddAccountOptions {
   dir: string;
@@ -55,29 +54,9 @@ function parseArgs(argv: string[]): AddAccountOptions {
   };
 }
 
-function toConfigs(dir: string, except?: string): StackConfig[] {
-  const out: StackConfig[] = [];
-  for (const s of listStackFiles(dir)) {
-    if (s.file === except) continue;
-    const values: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(s.config)) values[k.replace(/^[^:]+:/, "")] = parseConfigValue(v);
-    try {
-      out.push(
-        validateStackConfig({
-          stackFile: s.file,
-          values,
-          secretKeys: new Set(s.secretKeys.map((k) => k.replace(/^[^:]+:/, ""))),
-        }),
-      );
-    } catch {
-      // An existing broken file is `npm run plan`'s to report, not a reason to refuse this account.
-    }
-  }
-  return out;
-}
-
 export function addAccount(opts: AddAccountOptions): AddAccountResult {
-  const existing = toConfigs(opts.dir);
+  // An existing broken file is `npm run plan`'s to report, not a reason to refuse this account.
+  const existing = validConfigs(listStackFiles(opts.dir));
   const hubRef = opts.hub ?? existing.find((c): c is SpokeConfig => c.role === "spoke")?.hubStack;
   const stack =
     opts.stack ?? `spoke-${(opts.name ?? opts.account).toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`;

@@ -5,13 +5,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runPoliciesOffline, Violation } from "../policy/offline";
-import { StackConfig } from "../stacks/configSchema";
 import { parseConfigValue } from "../stacks/loadConfig";
-import { ConfigError, validateStackConfig, validateStackSet } from "../stacks/validateConfig";
+import { validateStackSet } from "../stacks/validateConfig";
 import { evaluateStacks } from "./lib/evaluateStacks";
 import { MockedResource } from "./lib/mockRuntime";
 import { QuotaUse, quotaHeadroom } from "./lib/quotas";
-import { StackFile, listStackFiles } from "./lib/stackFiles";
+import { StackFile, listStackFiles, validConfigs } from "./lib/stackFiles";
 
 export interface StackSummary {
   stack: string;
@@ -75,65 +74,35 @@ function countByTypeAndRegion(resources: MockedResource[]): Record<string, Recor
   return out;
 }
 
-function validateAll(stacks: StackFile[]): { configs: StackConfig[]; problems: string[] } {
-  const configs: StackConfig[] = [];
-  for (const s of stacks) {
-    const values: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(s.config)) values[k.replace(/^[^:]+:/, "")] = parseConfigValue(v);
-    try {
-      configs.push(
-        validateStackConfig({
-          stackFile: s.file,
-          values,
-          secretKeys: new Set(s.secretKeys.map((k) => k.replace(/^[^:]+:/, ""))),
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      // Reported per stack by its evaluation, which fails the same way.
-    }
-  }
-  return { configs, problems: validateStackSet(configs) };
-}
-
 export async function plan(stacks: StackFile[], onStack?: (s: StackSummary) => void): Promise<PlanReport> {
-  const { problems } = validateAll(stacks);
+  const problems = validateStackSet(validConfigs(stacks));
   const summaries: StackSummary[] = [];
   await evaluateStacks(stacks, ({ stack, evaluation, error, millis }) => {
     const role = stack.config["security-guard:role"];
     const accountId = stack.config["security-guard:accountId"];
     const regionsRaw = stack.config["security-guard:regions"];
     const regions = regionsRaw ? (parseConfigValue(regionsRaw) as string[]) : [];
+    const base = { stack: stack.stack, file: stack.file, role, accountId, regions, millis };
     let summary: StackSummary;
     if (error || !evaluation) {
       summary = {
-        stack: stack.stack,
-        file: stack.file,
-        role,
-        accountId,
-        regions,
+        ...base,
         ok: false,
         error: error?.message,
         resourceCount: 0,
         resources: {},
         violations: [],
         quotas: [],
-        millis,
       };
     } else {
       const violations = runPoliciesOffline(toPolicyResources(evaluation.resources));
       summary = {
-        stack: stack.stack,
-        file: stack.file,
-        role,
-        accountId,
-        regions,
+        ...base,
         ok: !violations.some((v) => v.level === "mandatory"),
         resourceCount: evaluation.resources.length,
         resources: countByTypeAndRegion(evaluation.resources),
         violations,
         quotas: quotaHeadroom(evaluation.resources),
-        millis,
       };
     }
     summaries.push(summary);

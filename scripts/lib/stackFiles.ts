@@ -4,7 +4,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CONFIG_NAMESPACE } from "../../stacks/configSchema";
+import { CONFIG_NAMESPACE, StackConfig } from "../../stacks/configSchema";
+import { parseConfigValue } from "../../stacks/loadConfig";
+import { ConfigError, validateStackConfig } from "../../stacks/validateConfig";
 
 export interface StackFile {
   /** Stack name ("hub", "spoke-payments"). */
@@ -70,4 +72,25 @@ export function listStackFiles(dir: string): StackFile[] {
     .map((f) => readStackFile(path.join(dir, f)));
   const role = (s: StackFile) => s.config[`${CONFIG_NAMESPACE}:role`];
   return [...files.filter((s) => role(s) === "hub"), ...files.filter((s) => role(s) !== "hub")];
+}
+
+/**
+ * The valid configs among stack files, for checks across stacks (duplicate accounts...). An invalid
+ * file is skipped here: evaluating it reports its problems in full.
+ */
+export function validConfigs(stacks: StackFile[]): StackConfig[] {
+  const out: StackConfig[] = [];
+  const bare = (k: string) => k.replace(/^[^:]+:/, "");
+  for (const s of stacks) {
+    const values: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(s.config)) values[bare(k)] = parseConfigValue(v);
+    try {
+      out.push(
+        validateStackConfig({ stackFile: s.file, values, secretKeys: new Set(s.secretKeys.map(bare)) }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+    }
+  }
+  return out;
 }
