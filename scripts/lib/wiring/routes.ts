@@ -182,6 +182,8 @@ export function motoEmulator(options: { stsRegion?: string } = {}): RouteEmulato
     return clients.get(key)!;
   };
   const probes: Array<{ rule: RouteRule; queueUrl: string; sqs: SQSClient }> = [];
+  // Probe queues of one emulator never collide with queues (or stale rules) already in the emulator.
+  const run = Math.random().toString(36).slice(2, 8);
 
   return {
     async deploy(topology) {
@@ -200,7 +202,9 @@ export function motoEmulator(options: { stsRegion?: string } = {}): RouteEmulato
             EventPattern: JSON.stringify(rule.pattern),
           }),
         );
-        const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `wiring-probe-${i}` }));
+        const { QueueUrl } = await sqs.send(
+          new CreateQueueCommand({ QueueName: `wiring-probe-${run}-${i}` }),
+        );
         const attrs = await sqs.send(
           new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
         );
