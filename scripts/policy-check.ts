@@ -20,6 +20,7 @@ export interface PolicyCheckResult {
 
 function resolveProgram(programPath: string): { entry: string; project: string } {
   const abs = path.resolve(programPath);
+  if (!fs.existsSync(abs)) throw new Error(`program not found: ${abs}`);
   const dir = fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
   const entry = fs.statSync(abs).isDirectory() ? require.resolve(abs) : abs;
   const projectFile = ["Pulumi.yaml", "Pulumi.yml"]
@@ -36,8 +37,21 @@ export async function policyCheck(opts: {
   stack?: string;
   config?: string;
 }): Promise<PolicyCheckResult> {
-  const { entry, project } = resolveProgram(opts.program);
-  const stackFile = opts.config ? readStackFile(opts.config) : undefined;
+  let resolved: { entry: string; project: string };
+  let stackFile: ReturnType<typeof readStackFile> | undefined;
+  try {
+    resolved = resolveProgram(opts.program);
+    stackFile = opts.config ? readStackFile(opts.config) : undefined;
+  } catch (err) {
+    return {
+      program: opts.program,
+      stack: opts.stack ?? "dev",
+      resources: 0,
+      violations: [],
+      error: (err as Error).message,
+    };
+  }
+  const { entry, project } = resolved;
   const stack = opts.stack ?? stackFile?.stack ?? "dev";
   try {
     const evaluation = await evaluate({
