@@ -76,6 +76,13 @@ const KNOWN_KEYS: Record<"common" | "hub" | "spoke", string[]> = {
   ],
 };
 
+/** Every key the program accepts (Pulumi.yaml documents each one). */
+export const KNOWN_CONFIG_KEYS: readonly string[] = [
+  ...KNOWN_KEYS.common,
+  ...KNOWN_KEYS.hub,
+  ...KNOWN_KEYS.spoke,
+];
+
 /** Collects problems while reading typed values out of the raw map. */
 class Reader {
   readonly problems: string[] = [];
