@@ -1,0 +1,226 @@
+// The wiring checks of issue 8 for `npm run plan`: collect what they need from each evaluated stack
+// (small plain data, so plan's memory stays bounded), then run them once every stack is evaluated.
+import * as fs from "fs";
+import * as path from "path";
+import { CONFIG_NAMESPACE } from "../../../stacks/configSchema";
+import { parseConfigValue } from "../../../stacks/loadConfig";
+import { MockedResource } from "../mockRuntime";
+import { AccessResult, accessPaths, formatAccess } from "./access";
+import { ActionCheck, checkActions } from "./actions";
+import { loadCorpus, routeExpectation } from "./corpus";
+import { StackDocuments, collectDocuments } from "./documents";
+import {
+  RouteComparison,
+  RouteEmulator,
+  RouteTopology,
+  collectRules,
+  compareRoutes,
+  formatRouteMatrix,
+  mergeTopologies,
+  motoEmulator,
+  routeMatrix,
+} from "./routes";
+
+export interface StackWiringInfo {
+  role: "hub" | "spoke";
+  accountId: string;
+  regions: string[];
+  /** Hub only: its organization (undefined in account-list mode). */
+  organizationId?: string;
+  /** Spoke only: the hub stack it reports to (stack name; the last segment of a reference is enough). */
+  hubStack?: string;
+}
+
+/** The wiring info of a stack from its config as Pulumi passes it (`security-guard:role` ...). */
+export function stackWiringInfo(config: Record<string, string>): StackWiringInfo {
+  const value = (key: string) => {
+    const raw = config[`${CONFIG_NAMESPACE}:${key}`];
+    return raw === undefined ? undefined : parseConfigValue(raw);
+  };
+  const role = value("role");
+  if (role !== "hub" && role !== "spoke")
+    throw new Error(`stack config: role must be hub or spoke, got ${JSON.stringify(role)}`);
+  const organizationId = value("organizationId");
+  const hubStack = value("hubStack");
+  return {
+    role,
+    accountId: String(value("accountId") ?? ""),
+    regions: ((value("regions") as string[] | undefined) ?? []).map(String),
+    ...(typeof organizationId === "string" && organizationId ? { organizationId } : {}),
+    ...(typeof hubStack === "string" ? { hubStack } : {}),
+  };
+}
+
+interface Collected {
+  stack: string;
+  info: StackWiringInfo;
+  documents: StackDocuments;
+  topology: RouteTopology;
+  actions: ActionCheck;
+}
+
+export interface SpokeWiring {
+  hub: string;
+  spoke: string;
+  access: AccessResult[];
+  routes?: { matrix: string; comparison: RouteComparison };
+  routesSkipped?: string;
+  error?: string;
+}
+
+export interface WiringSummary {
+  actions: ActionCheck[];
+  spokes: SpokeWiring[];
+  ok: boolean;
+}
+
+export interface WiringCollector {
+  /** Call for each successfully evaluated stack. */
+  add(stack: string, info: StackWiringInfo, resources: MockedResource[]): void;
+  /** Runs the checks; routes need an emulator (see withMoto), or are reported as skipped. */
+  summarize(options?: {
+    emulator?: () => Promise<RouteEmulator>;
+    skipRoutesReason?: string;
+  }): Promise<WiringSummary>;
+}
+
+export function createWiringCollector(): WiringCollector {
+  const stacks: Collected[] = [];
+  return {
+    add(stack, info, resources) {
+      stacks.push({
+        stack,
+        info,
+        documents: collectDocuments(stack, resources),
+        topology: collectRules(stack, resources),
+        actions: checkActions(stack, resources),
+      });
+    },
+    async summarize(options = {}) {
+      const hubs = stacks.filter((s) => s.info.role === "hub");
+      const spokes: SpokeWiring[] = [];
+      for (const spoke of stacks.filter((s) => s.info.role === "spoke")) {
+        const ref = spoke.info.hubStack?.split("/").pop();
+        const hub = hubs.find((h) => h.stack === ref) ?? (hubs.length === 1 ? hubs[0] : undefined);
+        if (!hub) {
+          spokes.push({
+            hub: ref ?? "?",
+            spoke: spoke.stack,
+            access: [],
+            error: `no evaluated hub stack "${ref ?? "?"}"`,
+          });
+          continue;
+        }
+        const result: SpokeWiring = {
+          hub: hub.stack,
+          spoke: spoke.stack,
+          access: await accessPaths(hub.documents, spoke.documents, {
+            organizationId: hub.info.organizationId,
+            spokeRegion: spoke.info.regions[0],
+          }),
+        };
+        if (options.emulator) {
+          try {
+            const topology = mergeTopologies(hub.topology, spoke.topology);
+            const hubBus = hub.topology.buses[0];
+            const ctx = {
+              spokeAccount: spoke.info.accountId,
+              spokeRegions: spoke.info.regions,
+              hubBus: { accountId: hubBus.accountId, region: hubBus.region, bus: hubBus.name },
+            };
+            const expectation = routeExpectation(ctx);
+            const matrix = await routeMatrix(topology, loadCorpus(ctx), await options.emulator());
+            result.routes = {
+              matrix: formatRouteMatrix(matrix, expectation),
+              comparison: compareRoutes(matrix, expectation),
+            };
+          } catch (err) {
+            result.error = `routes: ${(err as Error).message}`;
+          }
+        } else {
+          result.routesSkipped = options.skipRoutesReason ?? "no EventBridge emulator";
+        }
+        spokes.push(result);
+      }
+      const actions = stacks.map((s) => s.actions);
+      const ok =
+        actions.every((a) => a.problems.length === 0) &&
+        spokes.every(
+          (s) =>
+            !s.error &&
+            s.access.every((a) => a.ok) &&
+            (!s.routes ||
+              (s.routes.comparison.mismatches.length === 0 && s.routes.comparison.duplicates.length === 0)),
+        );
+      return { actions, spokes, ok };
+    },
+  };
+}
+
+/**
+ * Runs `fn` with the moto emulator started on 127.0.0.1 and this process's AWS SDK environment
+ * pointing at it (restored afterwards). Returns undefined when moto is not installed (.venv).
+ */
+export async function withMoto<T>(
+  fn: (emulator: () => Promise<RouteEmulator>) => Promise<T>,
+): Promise<T | undefined> {
+  const root = path.resolve(__dirname, "..", "..", "..");
+  if (!fs.existsSync(path.join(root, ".venv", "bin", "moto_server"))) return undefined;
+  const { startMoto, stopMoto } =
+    require("../../../test/helpers/moto") as typeof import("../../../test/helpers/moto");
+  const moto = await startMoto();
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(moto.env)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  try {
+    return await fn(async () => {
+      await moto.reset();
+      return motoEmulator();
+    });
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    stopMoto();
+  }
+}
+
+export function formatWiringSummary(summary: WiringSummary, options: { verbose?: boolean } = {}): string {
+  const lines: string[] = ["Wiring (issue 8)"];
+  for (const a of summary.actions) {
+    lines.push(
+      `  IAM actions ${a.stack}: ${a.actions} actions in ${a.documents} documents, ${a.problems.length} unknown to AWS's catalog`,
+    );
+    for (const p of a.problems) lines.push(`    ${p}`);
+  }
+  for (const s of summary.spokes) {
+    lines.push(`  ${s.hub} <- ${s.spoke}`);
+    if (s.error) lines.push(`    error: ${s.error}`);
+    if (s.access.length > 0)
+      lines.push(
+        ...formatAccess(s.access, options)
+          .split("\n")
+          .map((l) => `    ${l}`),
+      );
+    if (s.routesSkipped) lines.push(`    routes: skipped (${s.routesSkipped})`);
+    if (s.routes) {
+      const c = s.routes.comparison;
+      if (options.verbose || c.mismatches.length > 0 || c.duplicates.length > 0) lines.push(s.routes.matrix);
+      lines.push(
+        `    routes: ${c.mismatches.length} differ from the intent, ${c.duplicates.length} duplicate deliveries, ${c.unproven.length} not provable in moto`,
+      );
+      for (const m of [
+        ...c.mismatches,
+        ...c.duplicates,
+        ...c.unproven,
+        ...c.staleLimitations.map((x) => `stale limitation: ${x}`),
+      ])
+        lines.push(`      ${m}`);
+    }
+  }
+  lines.push(`  wiring ${summary.ok ? "OK" : "FAILED"}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,77 @@
+// The wiring summary `npm run plan` prints: the repo's own stack configs (hub + three spokes),
+// evaluated as plan evaluates them, with the routes run in moto.
+import { strict as assert } from "assert";
+import * as path from "path";
+import { evaluateStacks } from "../../scripts/lib/evaluateStacks";
+import { listStackFiles } from "../../scripts/lib/stackFiles";
+import { motoEmulator } from "../../scripts/lib/wiring/routes";
+import {
+  WiringSummary,
+  createWiringCollector,
+  formatWiringSummary,
+  stackWiringInfo,
+} from "../../scripts/lib/wiring/summary";
+import { useMoto } from "../helpers/moto";
+
+describe("wiring: summary for npm run plan (repo stack configs)", function () {
+  this.timeout(180_000);
+  const moto = useMoto();
+  let summary: WiringSummary;
+
+  before(async () => {
+    const collector = createWiringCollector();
+    const failures: string[] = [];
+    await evaluateStacks(
+      listStackFiles(path.resolve(__dirname, "..", "..")),
+      ({ stack, evaluation, error }) => {
+        if (!evaluation) failures.push(`${stack.stack}: ${error?.message}`);
+        else collector.add(stack.stack, stackWiringInfo(stack.config), evaluation.resources);
+      },
+    );
+    assert.deepEqual(failures, []);
+    summary = await collector.summarize({
+      emulator: async () => {
+        await moto().reset();
+        return motoEmulator();
+      },
+    });
+  });
+
+  it("covers every stack and every spoke against its hub, and is OK", () => {
+    const text = formatWiringSummary(summary);
+    assert.deepEqual(summary.actions.map((a) => a.stack).sort(), [
+      "hub",
+      "spoke-data",
+      "spoke-payments",
+      "spoke-web",
+    ]);
+    assert.deepEqual(summary.spokes.map((s) => `${s.hub} <- ${s.spoke}`).sort(), [
+      "hub <- spoke-data",
+      "hub <- spoke-payments",
+      "hub <- spoke-web",
+    ]);
+    for (const s of summary.spokes) {
+      assert.equal(s.error, undefined, s.error);
+      assert.equal(s.access.length, 32);
+      assert.ok(s.routes, `${s.spoke}: routes ran`);
+      assert.deepEqual(s.routes!.comparison.mismatches, [], s.spoke);
+    }
+    assert.equal(summary.ok, true, text);
+    assert.match(text, /wiring OK$/);
+    assert.match(text, /hub <- spoke-payments\n +ok +EventBridge assumes the spoke forwarder role/);
+  });
+
+  it("reports routes as skipped, not passed, without an emulator", async () => {
+    const collector = createWiringCollector();
+    await evaluateStacks(
+      listStackFiles(path.resolve(__dirname, "..", "..")).filter((s) =>
+        ["hub", "spoke-web"].includes(s.stack),
+      ),
+      ({ stack, evaluation }) =>
+        collector.add(stack.stack, stackWiringInfo(stack.config), evaluation!.resources),
+    );
+    const skipped = await collector.summarize({ skipRoutesReason: "moto not installed" });
+    assert.equal(skipped.spokes[0].routes, undefined);
+    assert.match(formatWiringSummary(skipped), /routes: skipped \(moto not installed\)/);
+  });
+});
