@@ -14,7 +14,9 @@ export function generateStacks(dir: string, spokes: number, options: { organizat
     "security-guard:role": "hub",
     "security-guard:accountId": "111111111111",
     "security-guard:regions": ["us-east-1"],
-    ...(org ? { "security-guard:organizationId": "o-a1b2c3d4e5" } : { "security-guard:memberAccounts": accounts }),
+    ...(org
+      ? { "security-guard:organizationId": "o-a1b2c3d4e5" }
+      : { "security-guard:memberAccounts": accounts }),
     "security-guard:slackWebhooks": { default: { secure: "v1:bench" } },
   };
   fs.writeFileSync(path.join(dir, "Pulumi.hub.yaml"), stringify({ config: hub }));
