@@ -1,4 +1,4 @@
-// npm run plan [-- --json] [--dir DIR] [--report FILE] [--brief]
+// npm run plan [-- --json] [--dir DIR] [--report FILE] [--brief] [--no-wiring]
 // Offline `pulumi preview` of every stack config in the repo under the Pulumi mock runtime: the
 // resources per stack and region, the CrossGuard pack's results, and AWS quota headroom. No cloud
 // credentials. Exit 1 on any mandatory violation, invalid config, or a stack that fails to build.
@@ -10,6 +10,13 @@ import { validateStackSet } from "../stacks/validateConfig";
 import { evaluateStacks } from "./lib/evaluateStacks";
 import { MockedResource } from "./lib/mockRuntime";
 import { QuotaUse, quotaHeadroom } from "./lib/quotas";
+import {
+  WiringSummary,
+  createWiringCollector,
+  formatWiringSummary,
+  stackWiringInfo,
+  withMoto,
+} from "./lib/wiring/summary";
 import { StackFile, listStackFiles, validConfigs } from "./lib/stackFiles";
 
 export interface StackSummary {
@@ -34,7 +41,14 @@ export interface PlanReport {
   /** Problems across stacks (duplicate accounts, spokes missing from an account-list hub). */
   crossStackProblems: string[];
   totals: { stacks: number; resources: number; mandatory: number; advisory: number; failedStacks: number };
+  /** Routes matched by moto's EventBridge and IAM access paths simulated (issue 8); absent with --no-wiring. */
+  wiring?: WiringSummary;
   ok: boolean;
+}
+
+export interface PlanOptions {
+  /** Run the wiring checks (routes in moto when .venv has it, IAM access simulation). */
+  wiring?: boolean;
 }
 
 /** Plain data only: assets and archives (the Lambda code) become a marker, as the engine shows them. */
@@ -74,9 +88,14 @@ function countByTypeAndRegion(resources: MockedResource[]): Record<string, Recor
   return out;
 }
 
-export async function plan(stacks: StackFile[], onStack?: (s: StackSummary) => void): Promise<PlanReport> {
+export async function plan(
+  stacks: StackFile[],
+  onStack?: (s: StackSummary) => void,
+  options: PlanOptions = {},
+): Promise<PlanReport> {
   const problems = validateStackSet(validConfigs(stacks));
   const summaries: StackSummary[] = [];
+  const wiring = options.wiring ? createWiringCollector() : undefined;
   await evaluateStacks(stacks, ({ stack, evaluation, error, millis }) => {
     const role = stack.config["security-guard:role"];
     const accountId = stack.config["security-guard:accountId"];
@@ -96,6 +115,7 @@ export async function plan(stacks: StackFile[], onStack?: (s: StackSummary) => v
       };
     } else {
       const violations = runPoliciesOffline(toPolicyResources(evaluation.resources));
+      wiring?.add(stack.stack, stackWiringInfo(stack.config), evaluation.resources);
       summary = {
         ...base,
         ok: !violations.some((v) => v.level === "mandatory"),
@@ -115,12 +135,23 @@ export async function plan(stacks: StackFile[], onStack?: (s: StackSummary) => v
     advisory: summaries.reduce((n, s) => n + s.violations.filter((v) => v.level === "advisory").length, 0),
     failedStacks: summaries.filter((s) => s.error).length,
   };
+  const wiringSummary = wiring
+    ? ((await withMoto((emulator) => wiring.summarize({ emulator }))) ??
+      (await wiring.summarize({
+        skipRoutesReason: "moto not installed (.venv): run node scripts/ensure-moto.js",
+      })))
+    : undefined;
   return {
     generatedAt: new Date().toISOString(),
     stacks: summaries,
     crossStackProblems: problems,
     totals,
-    ok: totals.mandatory === 0 && totals.failedStacks === 0 && problems.length === 0,
+    wiring: wiringSummary,
+    ok:
+      totals.mandatory === 0 &&
+      totals.failedStacks === 0 &&
+      problems.length === 0 &&
+      (wiringSummary?.ok ?? true),
   };
 }
 
@@ -171,13 +202,16 @@ async function main(argv: string[]): Promise<number> {
     console.error(`no stack config files (Pulumi.<stack>.yaml) in ${dir}`);
     return 1;
   }
-  const report = await plan(stacks, json ? undefined : (s) => console.log(formatStack(s, brief)));
+  const report = await plan(stacks, json ? undefined : (s) => console.log(formatStack(s, brief)), {
+    wiring: !argv.includes("--no-wiring"),
+  });
   fs.mkdirSync(path.dirname(reportPath), { recursive: true });
   fs.writeFileSync(reportPath, JSON.stringify(report, null, 2) + "\n");
   if (json) {
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
   } else {
     for (const p of report.crossStackProblems) console.log(`FAIL ${p}`);
+    if (report.wiring) console.log(`\n${formatWiringSummary(report.wiring, { verbose: !brief })}`);
     const t = report.totals;
     console.log(
       `\n${report.ok ? "PASS" : "FAIL"}: ${t.stacks} stacks, ${t.resources} resources, ${t.mandatory} mandatory and ` +

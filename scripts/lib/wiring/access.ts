@@ -519,9 +519,13 @@ export async function accessPaths(
 }
 
 /** One line per path; a failing path also prints the simulator's decisive statements. */
-export function formatAccess(results: AccessResult[], options: { verbose?: boolean } = {}): string {
+export function formatAccess(
+  results: AccessResult[],
+  options: { verbose?: boolean; failuresOnly?: boolean } = {},
+): string {
   const width = Math.max(...results.map((r) => r.name.length));
-  const lines = results.map((r) => {
+  const shown = options.failuresOnly ? results.filter((r) => !r.ok) : results;
+  const lines = shown.map((r) => {
     const head = `${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(width)}  ${r.actual.padEnd(16)}${r.ok ? "" : ` (expected ${r.expected})`}`;
     const detail =
       !r.ok || options.verbose

@@ -201,7 +201,7 @@ export function formatWiringSummary(summary: WiringSummary, options: { verbose?:
     if (s.error) lines.push(`    error: ${s.error}`);
     if (s.access.length > 0)
       lines.push(
-        ...formatAccess(s.access, options)
+        ...formatAccess(s.access, { verbose: options.verbose, failuresOnly: !options.verbose })
           .split("\n")
           .map((l) => `    ${l}`),
       );
