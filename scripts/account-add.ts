@@ -91,11 +91,15 @@ export function addAccount(opts: AddAccountOptions): AddAccountResult {
   if (problems.length > 0) return { file, stack, problems, nextSteps: [] };
 
   const doc = new Document({
-    config: Object.fromEntries(
-      Object.entries(values)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [`${CONFIG_NAMESPACE}:${k}`, v]),
-    ),
+    config: {
+      // Every resource must use an explicit provider that assumes the deploy role.
+      "pulumi:disable-default-providers": ["*"],
+      ...Object.fromEntries(
+        Object.entries(values)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [`${CONFIG_NAMESPACE}:${k}`, v]),
+      ),
+    },
   });
   doc.commentBefore = ` Spoke: ${opts.name ?? opts.account}. Written by npm run account:add; validated with every stack config.`;
   fs.writeFileSync(target, doc.toString());

@@ -27,6 +27,7 @@ describe("npm run account:add", () => {
     assert.equal(result.file, "Pulumi.spoke-analytics.yaml");
     const written = listStackFiles(dir).find((s) => s.stack === "spoke-analytics");
     assert.deepEqual(written?.config, {
+      "pulumi:disable-default-providers": '["*"]',
       "security-guard:role": "spoke",
       "security-guard:accountId": "555555555555",
       "security-guard:accountName": "Analytics",

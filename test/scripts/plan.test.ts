@@ -25,8 +25,16 @@ describe("npm run plan (offline preview of every stack config)", function () {
     assert.deepEqual(report.crossStackProblems, []);
     assert.equal(report.totals.mandatory, 0);
     const payments = report.stacks.find((s) => s.stack === "spoke-payments")!;
-    assert.deepEqual(payments.resources["aws:cfg/recorder:Recorder"], { "us-east-1": 1, "ap-northeast-1": 1, "ap-northeast-2": 1 });
-    assert.deepEqual(payments.resources["aws:cloudwatch/eventRule:EventRule"], { "us-east-1": 4, "ap-northeast-1": 3, "ap-northeast-2": 3 });
+    assert.deepEqual(payments.resources["aws:cfg/recorder:Recorder"], {
+      "us-east-1": 1,
+      "ap-northeast-1": 1,
+      "ap-northeast-2": 1,
+    });
+    assert.deepEqual(payments.resources["aws:cloudwatch/eventRule:EventRule"], {
+      "us-east-1": 4,
+      "ap-northeast-1": 3,
+      "ap-northeast-2": 3,
+    });
     const hub = report.stacks.find((s) => s.stack === "hub")!;
     const busPolicy = hub.quotas.find((q) => q.quota === "eventBusPolicyChars")!;
     assert.equal(busPolicy.limit, 10240);
@@ -51,9 +59,12 @@ describe("npm run plan (offline preview of every stack config)", function () {
       );
       fs.writeFileSync(
         path.join(dir, "Pulumi.spoke-a.yaml"),
-        "config:\n  security-guard:role: spoke\n  security-guard:accountId: \"222222222222\"\n  security-guard:hubStack: o/security-guard/hub\n  security-guard:regions: [us-east-1]\n",
+        'config:\n  security-guard:role: spoke\n  security-guard:accountId: "222222222222"\n  security-guard:hubStack: o/security-guard/hub\n  security-guard:regions: [us-east-1]\n',
       );
-      fs.writeFileSync(path.join(dir, "Pulumi.spoke-b.yaml"), "config:\n  security-guard:role: spoke\n  security-guard:accountId: \"12\"\n");
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.spoke-b.yaml"),
+        'config:\n  security-guard:role: spoke\n  security-guard:accountId: "12"\n',
+      );
       const report = await plan(listStackFiles(dir));
       assert.equal(report.ok, false);
       const b = report.stacks.find((s) => s.stack === "spoke-b")!;
