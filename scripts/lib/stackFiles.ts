@@ -80,14 +80,15 @@ export function listStackFiles(dir: string): StackFile[] {
  */
 export function validConfigs(stacks: StackFile[]): StackConfig[] {
   const out: StackConfig[] = [];
-  const bare = (k: string) => k.replace(/^[^:]+:/, "");
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const ours = (k: string) => k.startsWith(prefix);
+  const bare = (k: string) => k.slice(prefix.length);
   for (const s of stacks) {
     const values: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(s.config)) values[bare(k)] = parseConfigValue(v);
+    for (const [k, v] of Object.entries(s.config)) if (ours(k)) values[bare(k)] = parseConfigValue(v);
     try {
-      out.push(
-        validateStackConfig({ stackFile: s.file, values, secretKeys: new Set(s.secretKeys.map(bare)) }),
-      );
+      const secretKeys = new Set(s.secretKeys.filter(ours).map(bare));
+      out.push(validateStackConfig({ stackFile: s.file, values, secretKeys }));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
     }
