@@ -8,7 +8,7 @@ import * as path from "path";
 import { Document } from "yaml";
 import { CONFIG_NAMESPACE } from "../stacks/configSchema";
 import { ConfigError, validateStackConfig, validateStackSet } from "../stacks/validateConfig";
-import { SpokeConfig, StackConfig } from "../stacks/configSchema";
+import { HubConfig, SpokeConfig, StackConfig } from "../stacks/configSchema";
 import { listStackFiles, readStackFile, validConfigs } from "./lib/stackFiles";
 
 export interface AddAccountOptions {
@@ -84,9 +84,20 @@ export function addAccount(opts: AddAccountOptions): AddAccountResult {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems.map((p) => `${file}: ${p}`));
   }
+  // An account-list hub must also admit the new account: a hub change, listed as a step, not a refusal.
+  const hubSteps: string[] = [];
   if (config) {
     const others = existing.filter((c) => c.stackFile !== file);
-    problems.push(...validateStackSet([...others, config]).filter((p) => p.includes(config!.accountId)));
+    for (const p of validateStackSet([...others, config]).filter((x) => x.includes(config!.accountId))) {
+      const hub = /^(Pulumi\.(.+)\.yaml): security-guard:memberAccounts lacks/.exec(p);
+      if (hub) {
+        const hubConfig = existing.find((c) => c.stackFile === hub[1]) as HubConfig | undefined;
+        hubSteps.push(
+          `pulumi config set --path 'memberAccounts[${hubConfig?.memberAccounts.length ?? 0}]' ${config.accountId} --stack ${hub[2]}` +
+            ` && pulumi up --stack ${hub[2]}   # the hub is in account-list mode`,
+        );
+      } else problems.push(p);
+    }
   }
   if (problems.length > 0) return { file, stack, problems, nextSteps: [] };
 
@@ -111,6 +122,7 @@ export function addAccount(opts: AddAccountOptions): AddAccountResult {
     problems: [],
     nextSteps: [
       `review ${file}`,
+      ...hubSteps,
       `npm run plan            # offline preview of every stack, policy pack included`,
       `pulumi stack init ${stack} && pulumi up --stack ${stack}`,
     ],

@@ -56,3 +56,32 @@ describe("npm run account:add", () => {
     assert.deepEqual(r.problems, ["Pulumi.spoke-web.yaml already exists (use --force to overwrite)"]);
   });
 });
+
+describe("npm run account:add with an account-list hub", () => {
+  it("writes the spoke and lists the hub change as a step", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-accounts-"));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.hub.yaml"),
+        'config:\n  security-guard:role: hub\n  security-guard:accountId: "111111111111"\n  security-guard:regions: [us-east-1]\n' +
+          '  security-guard:memberAccounts: ["333333333333"]\n  security-guard:slackWebhooks:\n    default:\n      secure: v1:x\n',
+      );
+      const r = addAccount({
+        dir,
+        account: "555555555555",
+        name: "new",
+        regions: ["us-east-1"],
+        hub: "acme/security-guard/hub",
+        aggregation: "account",
+      });
+      assert.deepEqual(r.problems, []);
+      assert.equal(
+        r.nextSteps[1],
+        "pulumi config set --path 'memberAccounts[1]' 555555555555 --stack hub && pulumi up --stack hub   # the hub is in account-list mode",
+      );
+      assert.ok(fs.existsSync(path.join(dir, "Pulumi.spoke-new.yaml")));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
