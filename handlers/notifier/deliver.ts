@@ -36,6 +36,13 @@ export function isDeliveryError(err: unknown): err is DeliveryError {
 /** Time we keep back after the last attempt so the failure is logged before Lambda stops us. */
 const SAFETY_MS = 1000;
 const MAX_BACKOFF_MS = 20_000;
+/**
+ * 429s answered with an acceptable Retry-After do not use up `maxAttempts`, up to this many: under
+ * a burst (several invocations sharing one webhook) Slack legitimately answers 429 several times
+ * in a row, and giving up would send the records back to the queue for a whole visibility timeout.
+ * The Lambda's remaining time still bounds the waits.
+ */
+const MAX_RATE_LIMIT_WAITS = 20;
 
 /** Retry-After in seconds (integer or HTTP date), or undefined when absent/unreadable. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
@@ -75,7 +82,10 @@ export async function postMessage(
   const random = opts.random ?? Math.random;
   let last = "";
   let lastStatus: number | undefined;
-  for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
+  let rateLimitWaits = 0;
+  let attempt = 0;
+  while (attempt < opts.maxAttempts + rateLimitWaits) {
+    attempt++;
     let delayMs: number;
     try {
       const res = await axios.post(url, msg, {
@@ -100,6 +110,7 @@ export async function postMessage(
           );
         }
         delayMs = retryAfter !== undefined ? retryAfter * 1000 : backoff(attempt, opts.baseDelayMs, random);
+        if (retryAfter !== undefined && rateLimitWaits < MAX_RATE_LIMIT_WAITS) rateLimitWaits++;
       } else if (res.status >= 500) {
         delayMs = backoff(attempt, opts.baseDelayMs, random);
       } else {
@@ -116,7 +127,7 @@ export async function postMessage(
       lastStatus = undefined;
       delayMs = backoff(attempt, opts.baseDelayMs, random);
     }
-    if (attempt === opts.maxAttempts) break;
+    if (attempt >= opts.maxAttempts + rateLimitWaits) break;
     const remaining = opts.remainingMs?.();
     if (remaining !== undefined && delayMs + opts.timeoutMs + SAFETY_MS > remaining) {
       throw deliveryError(
@@ -133,7 +144,7 @@ export async function postMessage(
     });
     await sleep(delayMs);
   }
-  throw deliveryError(`gave up after ${opts.maxAttempts} attempt(s): ${last}`, opts.maxAttempts, lastStatus);
+  throw deliveryError(`gave up after ${attempt} attempt(s): ${last}`, attempt, lastStatus);
 }
 
 /** Exponential backoff with jitter in [50%, 100%] of base * 2^(attempt-1), capped. */

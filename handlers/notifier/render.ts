@@ -6,6 +6,7 @@ import { Json, newProblems } from "./read";
 import { EventKind, NotifierSettings, chooseWebhook } from "./settings";
 import { SlackMessage, LIMITS } from "./slack";
 import { FormatContext, Formatted } from "./format/common";
+import { EventSummary, summarize } from "./digest";
 import { formatCloudTrail } from "./format/cloudtrail";
 import {
   SKIPPED_CONFIG_MESSAGE_TYPES,
@@ -36,6 +37,8 @@ export interface RenderedMessage {
   webhook: string;
   /** The Slack message; absent when the record is skipped. */
   message?: SlackMessage;
+  /** What a digest line shows for this event (severity, the message's title, region, console link). */
+  summary?: EventSummary;
   /** Why the record is not posted (routine Config delivery notices). */
   skipped?: string;
   /** Missing or mistyped fields, and unreadable records: logged as errors by the handler. */
@@ -115,7 +118,13 @@ export function renderRecord(record: RawRecord, settings: NotifierSettings): Ren
     if (blocks.length >= LIMITS.blocks) blocks[LIMITS.blocks - 2] = problemsBlock(problems.list);
     else blocks.splice(Math.max(0, blocks.length - 1), 0, problemsBlock(problems.list));
   }
-  return { ...base, eventId: out.eventId, message, problems: problems.list };
+  return {
+    ...base,
+    eventId: out.eventId,
+    message,
+    summary: summarize(message, out.region),
+    problems: problems.list,
+  };
 }
 
 /** The messages the notifier would post for `event`. Throws NotifierInputError when the event as a whole is unusable. */

@@ -31,15 +31,37 @@ export interface DeliverySettings {
   maxRetryAfterSeconds?: number;
 }
 
+export interface DigestSettings {
+  /**
+   * When one invocation holds more than this many postable events for one webhook, they are posted
+   * as digest messages (one compact line per event) instead of one message each (default 5).
+   */
+  threshold?: number;
+  /** Events listed per digest message; more events make more messages, none is dropped (default 40). */
+  maxEventsPerMessage?: number;
+}
+
 export interface NotifierSettings {
   /** Account id to display name. */
   accountNames: Record<string, string>;
   /** First match wins; no match goes to the `default` webhook. */
   routes: NotifierRoute[];
   delivery?: DeliverySettings;
+  digest?: DigestSettings;
 }
 
 export const DEFAULT_WEBHOOK = "default";
+
+/**
+ * Slack allows 50 blocks per message: a digest uses a header, a context line, one section per event
+ * and possibly a routing note, so at most 47 events fit in one message.
+ */
+export const MAX_DIGEST_EVENTS_PER_MESSAGE = 47;
+
+export const DIGEST_DEFAULTS: Required<DigestSettings> = {
+  threshold: 5,
+  maxEventsPerMessage: 40,
+};
 
 export const DELIVERY_DEFAULTS: Required<DeliverySettings> = {
   maxAttempts: 4,
@@ -117,6 +139,25 @@ export function validateNotifierSettings(settings: unknown): string[] {
         const v = d[key];
         if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < min)) {
           problems.push(`delivery.${key} must be a number >= ${min}, got ${JSON.stringify(v)}`);
+        }
+      }
+    }
+  }
+  if (s.digest !== undefined) {
+    if (typeof s.digest !== "object" || s.digest === null || Array.isArray(s.digest)) {
+      problems.push("digest must be an object when given");
+    } else {
+      const d = s.digest as Record<string, unknown>;
+      const checks: Array<[keyof DigestSettings, number, number]> = [
+        ["threshold", 0, Number.MAX_SAFE_INTEGER],
+        ["maxEventsPerMessage", 1, MAX_DIGEST_EVENTS_PER_MESSAGE],
+      ];
+      for (const [key, min, max] of checks) {
+        const v = d[key];
+        if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max)) {
+          problems.push(
+            `digest.${key} must be an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}, got ${JSON.stringify(v)}`,
+          );
         }
       }
     }

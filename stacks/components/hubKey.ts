@@ -1,10 +1,11 @@
-// The hub's customer managed KMS key: encrypts the SNS topics, the dead-letter queues and the
+// The hub's customer managed KMS key: encrypts the SNS topics, the queues and the
 // Lambda secrets. Spoke principals may use it only through SNS, and only from the organization
 // (or the configured member accounts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HubConfig } from "../configSchema";
 import { Statement, policyDocument } from "../iam";
+import { NAME_PREFIX } from "../names";
 import { memberRoots, orgCondition, serviceSourceCondition } from "../orgScope";
 
 export interface HubKeyArgs {
@@ -36,6 +37,19 @@ export class HubKey extends pulumi.ComponentResource {
         Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
         Resource: "*",
         Condition: serviceSourceCondition(config),
+      },
+      {
+        // SNS delivers the topics' messages to the notifier's KMS-encrypted queue: it encrypts with
+        // this key as the service (https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html).
+        Sid: "SnsDeliversToEncryptedQueue",
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": config.accountId },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:sns:${region}:${config.accountId}:${NAME_PREFIX}-*` },
+        },
       },
       {
         Sid: "SpokesPublishThroughSns",

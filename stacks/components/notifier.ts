@@ -1,11 +1,17 @@
-// The notifier: every topic the hub receives on feeds it; it posts to Slack.
+// The notifier: every topic the hub receives on feeds one SQS queue (SNS -> SQS, KMS-encrypted),
+// which feeds the notifier in batches of up to 100 through an event source mapping. A burst (say
+// 1,000 events after an incident) then arrives as a few batches that the notifier posts as digest
+// messages, instead of 1,000 invocations each posting one message against Slack's limit of about
+// one message per second per webhook. Failed records return through the partial batch response
+// and are redelivered; after MAX_RECEIVES they land in the queue's dead-letter queue.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createNotifierHandler } from "../../handlers/notifier";
 import { NotifierSettings } from "../../handlers/notifier/settings";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
-import { FUNCTION_NAMES } from "../names";
+import { Statement, policyDocument } from "../iam";
+import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
 import { GuardFunction } from "./guardFunction";
 
 export interface NotifierArgs {
@@ -17,34 +23,138 @@ export interface NotifierArgs {
   topics: aws.sns.Topic[];
 }
 
+/** The queue between the hub's topics and the notifier. */
+export const NOTIFIER_QUEUE_NAME = `${NAME_PREFIX}-notifier-queue`;
+/** Retries with backoff and Retry-After waits must fit (Slack: ~1 message/s per webhook). */
+export const NOTIFIER_TIMEOUT_SECONDS = 300;
+/**
+ * At least six times the function timeout, as AWS advises for an SQS event source, so a batch still
+ * being retried is not handed to a second invocation
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
+ */
+export const NOTIFIER_QUEUE_VISIBILITY_SECONDS = 6 * NOTIFIER_TIMEOUT_SECONDS;
+/** Receives before a message that keeps failing moves to the queue's dead-letter queue. */
+export const NOTIFIER_QUEUE_MAX_RECEIVES = 5;
+/** Events per invocation, and how long Lambda gathers a batch before invoking. */
+export const NOTIFIER_BATCH_SIZE = 100;
+export const NOTIFIER_BATCHING_WINDOW_SECONDS = 20;
+/**
+ * Batches processed at once (2 is the minimum SQS allows): more concurrent batches would only
+ * compete for the same webhooks' rate limit.
+ */
+export const NOTIFIER_MAX_CONCURRENCY = 2;
+
 export class Notifier extends pulumi.ComponentResource {
   readonly fn: GuardFunction;
+  readonly queue: aws.sqs.Queue;
+  readonly queueDeadLetters: aws.sqs.Queue;
 
   constructor(name: string, args: NotifierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Notifier", name, {}, opts);
-    const { config } = args;
+    const { config, kmsKey } = args;
+    const region = config.regions[0];
+    const child = { parent: this };
     const settings: NotifierSettings = { accountNames: config.accountNames, routes: config.slackRoutes };
+
+    this.queueDeadLetters = new aws.sqs.Queue(
+      `${name}-queue-dlq`,
+      {
+        name: `${NOTIFIER_QUEUE_NAME}-dlq`,
+        kmsMasterKeyId: kmsKey.arn,
+        // The maximum (14 days): a message keeps its first enqueue time when it is moved here.
+        messageRetentionSeconds: 1_209_600,
+      },
+      child,
+    );
+    this.queue = new aws.sqs.Queue(
+      `${name}-queue`,
+      {
+        name: NOTIFIER_QUEUE_NAME,
+        kmsMasterKeyId: kmsKey.arn,
+        visibilityTimeoutSeconds: NOTIFIER_QUEUE_VISIBILITY_SECONDS,
+        messageRetentionSeconds: 345_600,
+        redrivePolicy: pulumi.jsonStringify({
+          deadLetterTargetArn: this.queueDeadLetters.arn,
+          maxReceiveCount: NOTIFIER_QUEUE_MAX_RECEIVES,
+        }),
+      },
+      child,
+    );
+    const queuePolicy = new aws.sqs.QueuePolicy(
+      `${name}-queue-policy`,
+      {
+        queueUrl: this.queue.url,
+        policy: policyDocument([
+          {
+            Sid: "HubTopicsSend",
+            Effect: "Allow",
+            Principal: { Service: "sns.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: this.queue.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": args.topics.map((t) => t.arn) } },
+          },
+        ]),
+      },
+      child,
+    );
+
+    const statements: Statement[] = [
+      {
+        Sid: "ReceiveFromQueue",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        Resource: this.queue.arn,
+      },
+      {
+        Sid: "DecryptQueueMessages",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: kmsKey.arn,
+        Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
+      },
+    ];
     this.fn = new GuardFunction(
       name,
       {
         functionName: FUNCTION_NAMES.notifier,
         description: "security-guard: formats hub events as Slack messages",
         callbackFactory: () => createNotifierHandler(settings),
-        // SNS decrypts before it invokes a Lambda subscriber: beyond its own secret, nothing to allow.
-        statements: [],
+        statements,
         secrets: { [ENV.slackWebhooksCiphertext]: args.slackWebhooks },
-        kmsKey: args.kmsKey,
+        kmsKey,
         accountId: config.accountId,
-        region: config.regions[0],
+        region,
         partition: args.partition,
         logRetentionDays: config.logRetentionDays,
-        // Retries with backoff and Retry-After waits must fit (Slack: ~1 message/s per webhook).
-        timeoutSeconds: 300,
+        timeoutSeconds: NOTIFIER_TIMEOUT_SECONDS,
       },
-      { parent: this },
+      child,
     );
-    args.topics.forEach((topic, i) => subscribe(`${name}-sub-${i}`, topic, this.fn.function, this));
-    this.registerOutputs({});
+
+    // SNS -> SQS without raw delivery: each message body is the SNS notification document, which
+    // keeps the topic ARN and subject the notifier shows.
+    args.topics.forEach(
+      (topic, i) =>
+        new aws.sns.TopicSubscription(
+          `${name}-sub-${i}`,
+          { topic: topic.arn, protocol: "sqs", endpoint: this.queue.arn, rawMessageDelivery: false },
+          { parent: this, dependsOn: [queuePolicy] },
+        ),
+    );
+    new aws.lambda.EventSourceMapping(
+      `${name}-queue-source`,
+      {
+        eventSourceArn: this.queue.arn,
+        functionName: this.fn.function.arn,
+        batchSize: NOTIFIER_BATCH_SIZE,
+        maximumBatchingWindowInSeconds: NOTIFIER_BATCHING_WINDOW_SECONDS,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        scalingConfig: { maximumConcurrency: NOTIFIER_MAX_CONCURRENCY },
+        enabled: true,
+      },
+      child,
+    );
+    this.registerOutputs({ queueArn: this.queue.arn });
   }
 }
 

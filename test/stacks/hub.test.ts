@@ -171,6 +171,126 @@ describe("hub stack under Pulumi mocks", function () {
     assert.equal(remediatorSub.props.filterPolicyScope, "MessageBody");
   });
 
+  it("feeds the notifier from the three topics through one KMS-encrypted SQS queue, in batches", () => {
+    const key = one(resources, "aws:kms/key:Key", "kms-key");
+    const queue = one(resources, "aws:sqs/queue:Queue", "notifier-queue");
+    const dlq = one(resources, "aws:sqs/queue:Queue", "notifier-queue-dlq");
+    const queueArn = `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-queue`;
+    assert.equal(queue.props.name, "security-guard-notifier-queue");
+    assert.equal(queue.props.kmsMasterKeyId, key.state.arn);
+    // At least 6 x the function timeout (300 s), as AWS advises for an SQS event source.
+    assert.equal(queue.props.visibilityTimeoutSeconds, 1800);
+    assert.deepEqual(JSON.parse(String(queue.props.redrivePolicy)), {
+      deadLetterTargetArn: `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-queue-dlq`,
+      maxReceiveCount: 5,
+    });
+    assert.equal(dlq.props.kmsMasterKeyId, key.state.arn);
+    assert.equal(dlq.props.messageRetentionSeconds, 1_209_600);
+    const fn = ofType(resources, "aws:lambda/function:Function").find(
+      (f) => f.props.name === "security-guard-notifier",
+    )!;
+    assert.equal(fn.props.timeout, 300);
+
+    const topicArns = ["events", "config", "alarms"].map(
+      (t) => `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-${t}`,
+    );
+    const queuePolicy = one(resources, "aws:sqs/queuePolicy:QueuePolicy", "notifier-queue-policy");
+    assert.equal(queuePolicy.props.queueUrl, queue.state.url);
+    assert.deepEqual(doc(queuePolicy).Statement, [
+      {
+        Sid: "HubTopicsSend",
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": topicArns } },
+      },
+    ]);
+    const subs = ofType(resources, "aws:sns/topicSubscription:TopicSubscription").filter((s) =>
+      s.name.includes("notifier"),
+    );
+    assert.deepEqual(
+      subs.map((s) => [s.props.topic, s.props.protocol, s.props.endpoint, s.props.rawMessageDelivery]),
+      topicArns.map((t) => [t, "sqs", queueArn, false]),
+    );
+    // No direct SNS -> Lambda path to the notifier any more.
+    const notifierArn = `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:security-guard-notifier`;
+    assert.deepEqual(
+      ofType(resources, "aws:sns/topicSubscription:TopicSubscription")
+        .filter((s) => s.props.endpoint === notifierArn)
+        .map((s) => s.name),
+      [],
+    );
+    assert.deepEqual(
+      ofType(resources, "aws:lambda/permission:Permission")
+        .filter((p) => p.props.function === "security-guard-notifier")
+        .map((p) => p.name),
+      [],
+    );
+
+    const mapping = one(
+      resources,
+      "aws:lambda/eventSourceMapping:EventSourceMapping",
+      "notifier-queue-source",
+    );
+    assert.deepEqual(
+      {
+        eventSourceArn: mapping.props.eventSourceArn,
+        functionName: mapping.props.functionName,
+        batchSize: mapping.props.batchSize,
+        maximumBatchingWindowInSeconds: mapping.props.maximumBatchingWindowInSeconds,
+        functionResponseTypes: mapping.props.functionResponseTypes,
+        scalingConfig: mapping.props.scalingConfig,
+        enabled: mapping.props.enabled,
+      },
+      {
+        eventSourceArn: queueArn,
+        functionName: notifierArn,
+        batchSize: 100,
+        maximumBatchingWindowInSeconds: 20,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        scalingConfig: { maximumConcurrency: 2 },
+        enabled: true,
+      },
+    );
+
+    const policy = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "hub-notifier-policy")).Statement;
+    assert.deepEqual(
+      policy.find((s) => s.Sid === "ReceiveFromQueue"),
+      {
+        Sid: "ReceiveFromQueue",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        Resource: queueArn,
+      },
+    );
+    assert.deepEqual(
+      policy.find((s) => s.Sid === "DecryptQueueMessages"),
+      {
+        Sid: "DecryptQueueMessages",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: key.state.arn,
+        Condition: { StringEquals: { "kms:ViaService": "sqs.us-east-1.amazonaws.com" } },
+      },
+    );
+    // SNS may encrypt into the queue with the hub key, for the hub's own topics only.
+    assert.deepEqual(
+      doc(key).Statement.find((s) => s.Sid === "SnsDeliversToEncryptedQueue"),
+      {
+        Sid: "SnsDeliversToEncryptedQueue",
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": HUB_ACCOUNT },
+          ArnLike: { "aws:SourceArn": `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-*` },
+        },
+      },
+    );
+  });
+
   it("aggregates Config across the organization", () => {
     const aggregator = one(
       resources,

@@ -157,6 +157,7 @@ function render(a: AlarmInfo, ctx: FormatContext, eventLabel: string): Formatted
     kind: "alarm",
     accountId: a.accountId,
     eventId: a.eventId,
+    region: a.region ?? a.regionDisplay,
     message: message(severity, fallback, blocks),
   };
 }

@@ -216,5 +216,5 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
   const fallback =
     `${severity === "danger" ? ":red_circle: " : ""}${esc(headline)} by ${esc(actor.summary)} in ${esc(accountPlain(accountId, settings))}` +
     `${region ? ` ${esc(region)}` : ""}${changes.worldIngress ? " (opens ingress to the internet)" : ""}`;
-  return { kind, accountId, eventId, message: message(severity, fallback, blocks) };
+  return { kind, accountId, eventId, region, message: message(severity, fallback, blocks) };
 }

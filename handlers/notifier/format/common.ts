@@ -12,6 +12,8 @@ export interface Formatted {
   accountId?: string;
   /** The event's own id (CloudTrail eventID, EventBridge id, ...), for logs. */
   eventId?: string;
+  /** Region code (or the region as the event named it), when known: digest lines show it. */
+  region?: string;
   message: SlackMessage;
 }
 

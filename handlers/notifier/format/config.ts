@@ -75,7 +75,13 @@ export function formatCompliance(body: Json, ctx: FormatContext, event?: Json): 
   }
   blocks.push(footer(record, event ? "EventBridge event" : "Config notification", eventId));
   const fallback = `${severity === "danger" ? ":red_circle: " : ""}${esc(headline)} in ${esc(accountPlain(accountId, settings))}${region ? ` ${esc(region)}` : ""}`;
-  return { kind: "config-compliance", accountId, eventId, message: message(severity, fallback, blocks) };
+  return {
+    kind: "config-compliance",
+    accountId,
+    eventId,
+    region,
+    message: message(severity, fallback, blocks),
+  };
 }
 
 /** ConfigurationItemChangeNotification / Oversized...: a compact one-resource summary. */
@@ -145,6 +151,7 @@ export function formatConfigItem(body: Json, ctx: FormatContext, event?: Json): 
     kind: "other",
     accountId,
     eventId,
+    region,
     message: message("neutral", `${esc(headline)} in ${esc(accountPlain(accountId, settings))}`, blocks),
   };
 }
@@ -195,6 +202,7 @@ export function formatOtherConfig(body: Json, ctx: FormatContext): Formatted {
     kind: "other",
     accountId,
     eventId: record.recordId,
+    region,
     message: message(
       "neutral",
       `AWS Config ${esc(type)} in ${esc(accountPlain(accountId, settings))}`,

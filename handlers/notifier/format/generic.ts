@@ -45,6 +45,7 @@ export function formatGenericEventBridge(e: Json, ctx: FormatContext): Formatted
     kind: "other",
     accountId,
     eventId,
+    region,
     message: message(
       "neutral",
       `${esc(detailType)} from ${esc(source)} in ${esc(accountPlain(accountId, settings))}`,

@@ -123,5 +123,11 @@ export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
   if (links.length) blocks.push(buttons(links));
   blocks.push(footer(record, "EventBridge event", eventId));
   const fallback = `${outcome.severity === "danger" ? ":red_circle: " : ""}${esc(headline)} in ${esc(accountPlain(accountId, settings))}${region ? ` ${esc(region)}` : ""}`;
-  return { kind: "remediation", accountId, eventId, message: message(outcome.severity, fallback, blocks) };
+  return {
+    kind: "remediation",
+    accountId,
+    eventId,
+    region,
+    message: message(outcome.severity, fallback, blocks),
+  };
 }

@@ -89,6 +89,22 @@ describe("notifier delivery (local Slack server)", () => {
     );
   });
 
+  it("429s with an acceptable Retry-After do not use up maxAttempts (a burst shares one webhook)", async () => {
+    const limited = { status: 429, headers: { "Retry-After": "1" }, body: "rate_limited" };
+    slack.reply(limited, limited, limited, limited, limited);
+    const out = await postMessage(slack.url(), MSG, opts, {});
+    assert.equal(out.attempts, 6, "5 rate-limited answers, then delivered, with maxAttempts 3");
+    assert.deepEqual(sleeps, [1000, 1000, 1000, 1000, 1000]);
+    // Other failures still count: 429, 500, 500, 500 gives up after the third error.
+    slack.reset();
+    sleeps.length = 0;
+    slack.reply(limited, { status: 500 }, { status: 500 }, { status: 500 });
+    await assert.rejects(postMessage(slack.url(), MSG, opts, {}), {
+      name: "DeliveryError",
+      message: /^gave up after 4 attempt\(s\): Slack answered 500/,
+    });
+  });
+
   it("gives up at once when Retry-After exceeds maxRetryAfterSeconds", async () => {
     slack.reply({ status: 429, headers: { "Retry-After": "120" } });
     await assert.rejects(postMessage(slack.url(), MSG, opts, {}), (err: DeliveryError) => {

@@ -15,6 +15,7 @@ import { useMoto } from "../../helpers/moto";
 import { SlackServer, startSlackServer } from "../../helpers/slackServer";
 import { COLORS } from "../../../handlers/notifier";
 import { fixture } from "./fixtures";
+import { burstEvents, sqsBatch } from "./burst";
 
 const FUNCTION = "security-guard-notifier";
 const hubConfig = parse(
@@ -180,6 +181,58 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
     } finally {
       await proxy.close();
     }
+  });
+
+  it("takes an SQS batch: digest for the burst, singles below the threshold, partial batch response", async () => {
+    const paymentsRoute = routes.find((r) => r.accounts?.includes("222222222222"));
+    assert.ok(paymentsRoute);
+    const kms = new KMSClient({});
+    const key = await kms.send(new CreateKeyCommand({}));
+    const enc = await kms.send(
+      new EncryptCommand({
+        KeyId: key.KeyMetadata!.KeyId!,
+        Plaintext: Buffer.from(
+          JSON.stringify({
+            default: slack.url("/services/sqs-default"),
+            [paymentsRoute.webhook]: slack.url("/services/sqs-payments"),
+          }),
+        ),
+        EncryptionContext: { LambdaFunctionName: FUNCTION },
+      }),
+    );
+    kms.destroy();
+    slack.reset();
+    // 12 events: 7 from payments (over the threshold of 5: one digest), 5 others (single messages).
+    // Posts in record order: the digest, then the singles; the second single answers 404.
+    const events = burstEvents(12);
+    slack.reply({ status: 200 }, { status: 200 }, { status: 404, body: "channel_not_found" });
+    const { results, stdout, stderr } = await invokeDeployed(fnDir, [sqsBatch(events)], {
+      ...moto().env,
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS_CIPHERTEXT: Buffer.from(enc.CiphertextBlob!).toString("base64"),
+    });
+    const diag = `stdout:\n${stdout}\nstderr:\n${stderr}`;
+    assert.equal(results[0].ok, true, diag);
+    // Burst event 2 (Tokyo revoke, account 333333333333) is the second single.
+    assert.deepEqual(results[0].value, { batchItemFailures: [{ itemIdentifier: events[2].sqsMessageId }] });
+    const delivered = slack.delivered();
+    assert.deepEqual(
+      delivered.map((r) => r.path),
+      ["/services/sqs-payments", ...Array(4).fill("/services/sqs-default")],
+    );
+    const digest = delivered[0].json as {
+      text: string;
+      attachments: Array<{ blocks: Array<{ block_id?: string }> }>;
+    };
+    assert.equal(digest.text, ":red_circle: 7 security events (4 critical)");
+    assert.deepEqual(
+      digest.attachments[0].blocks
+        .filter((b) => b.block_id)
+        .map((b) => b.block_id)
+        .sort(),
+      [0, 3, 5, 6, 8, 9, 11].map((i) => `event:${events[i].sqsMessageId}`).sort(),
+    );
+    assert.match(stderr, /"message":"notifier batch partly failed; SQS will redeliver the failed records"/);
   });
 
   it("retries a Slack 500 and throws after giving up, so the DLQ keeps the event", async () => {

@@ -5,6 +5,8 @@ import { strict as assert } from "assert";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import {
   NotifierDeliveryError,
+  NotifierResponse,
+  NotifierResult,
   NotifierSettings,
   createNotifierHandler,
   renderMessages,
@@ -21,6 +23,11 @@ const settings: NotifierSettings = {
   delivery: { maxAttempts: 3, baseDelayMs: 5, timeoutMs: 300, maxRetryAfterSeconds: 2 },
 };
 const ctx = { awsRequestId: "req-1" };
+
+/** The handler's result for a non-SQS event (SQS events return a partial batch response). */
+async function resultOf(p: Promise<NotifierResponse>): Promise<NotifierResult> {
+  return (await p) as NotifierResult;
+}
 
 describe("notifier handler", () => {
   let slack: SlackServer;
@@ -46,7 +53,7 @@ describe("notifier handler", () => {
 
   it("posts every record of an SNS batch in order, routed by account, exactly as rendered", async () => {
     const event = fixture("sns/lambda-sns-eventbridge-batch.json");
-    const result = await createNotifierHandler(settings, env)(event, ctx);
+    const result = await resultOf(createNotifierHandler(settings, env)(event, ctx));
     assert.deepEqual(
       { records: result.records, posted: result.posted, skipped: result.skipped, failed: result.failed },
       { records: 3, posted: 3, skipped: 0, failed: 0 },
@@ -72,18 +79,22 @@ describe("notifier handler", () => {
 
   it("accepts a raw EventBridge event and an SQS batch", async () => {
     const handler = createNotifierHandler(settings, env);
-    const one = await handler(fixture("eventbridge/config-compliance-change-noncompliant.json"), ctx);
+    const one = await resultOf(
+      handler(fixture("eventbridge/config-compliance-change-noncompliant.json"), ctx),
+    );
     assert.equal(one.posted, 1);
+    // SQS: the partial batch response, with nothing to retry.
     const sqs = await handler(fixture("sqs/lambda-sqs-batch.json"), ctx);
-    assert.equal(sqs.posted, 2);
+    assert.deepEqual(sqs, { batchItemFailures: [] });
     assert.equal(slack.delivered().length, 3);
+    const done = logs.lines.filter((l) => l.message === "notifier done").at(-1)!;
+    assert.deepEqual([done.records, done.posted, done.messages], [2, 2, 2]);
   });
 
   it("retries a 500 and reports the attempts", async () => {
     slack.reply({ status: 500 });
-    const result = await createNotifierHandler(settings, env)(
-      fixture("sns/lambda-sns-cloudwatch-alarm.json"),
-      ctx,
+    const result = await resultOf(
+      createNotifierHandler(settings, env)(fixture("sns/lambda-sns-cloudwatch-alarm.json"), ctx),
     );
     assert.deepEqual(result.outcomes, [
       {
@@ -145,9 +156,8 @@ describe("notifier handler", () => {
   });
 
   it("a truncated SNS message posts a fallback and logs an error with the message id", async () => {
-    const result = await createNotifierHandler(settings, env)(
-      fixture("malformed/sns-truncated-message.json"),
-      ctx,
+    const result = await resultOf(
+      createNotifierHandler(settings, env)(fixture("malformed/sns-truncated-message.json"), ctx),
     );
     assert.equal(result.posted, 1);
     const [post] = slack.posts() as Array<{ text: string }>;
@@ -182,9 +192,8 @@ describe("notifier handler", () => {
   });
 
   it("skipped Config delivery notices are logged and counted, not posted", async () => {
-    const result = await createNotifierHandler(settings, env)(
-      fixture("sns/lambda-sns-config-snapshot-delivery.json"),
-      ctx,
+    const result = await resultOf(
+      createNotifierHandler(settings, env)(fixture("sns/lambda-sns-config-snapshot-delivery.json"), ctx),
     );
     assert.deepEqual([result.posted, result.skipped], [0, 1]);
     assert.equal(slack.requests.length, 0);
