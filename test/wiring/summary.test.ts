@@ -54,11 +54,51 @@ describe("wiring: summary for npm run plan (repo stack configs)", function () {
       assert.equal(s.error, undefined, s.error);
       assert.equal(s.access.length, 32);
       assert.ok(s.routes, `${s.spoke}: routes ran`);
-      assert.deepEqual(s.routes!.comparison.mismatches, [], s.spoke);
+      const c = s.routes!.comparison;
+      assert.deepEqual(c.mismatches, [], s.spoke);
+      // event-ruler (provisioned by the pretest step) decides what moto cannot, and agrees elsewhere.
+      assert.match(c.second ?? `none: ${c.secondUnavailable}`, /^event-ruler \d/, s.spoke);
+      assert.deepEqual([c.unproven, c.disagreements], [[], []], s.spoke);
+      assert.ok(c.crossChecked > 100, `${s.spoke}: ${c.crossChecked} cells cross-checked`);
     }
     assert.equal(summary.ok, true, text);
     assert.match(text, /wiring OK$/);
-    assert.match(text, /hub <- spoke-payments\n +ok +EventBridge assumes the spoke forwarder role/);
+    // The plan's default (verbose) output lists every path and the matrices; --brief only failures.
+    const verbose = formatWiringSummary(summary, { verbose: true });
+    assert.match(verbose, /hub <- spoke-payments\n +ok +EventBridge assumes the spoke forwarder role/);
+    assert.match(
+      verbose,
+      /decided by event-ruler [\d.]+: sg world ssh Seoul x hub:hub-remediate: intended reached/,
+    );
+    assert.match(
+      text,
+      /0 not provable in moto, \d+ decided by event-ruler [\d.]+, 0 moto\/event-ruler disagreements/,
+    );
+  });
+
+  it("without event-ruler (no Java), routes still run in moto and say why cells stay not provable", async () => {
+    const collector = createWiringCollector();
+    await evaluateStacks(
+      listStackFiles(path.resolve(__dirname, "..", "..")).filter((s) =>
+        ["hub", "spoke-data"].includes(s.stack),
+      ),
+      ({ stack, evaluation }) =>
+        collector.add(stack.stack, stackWiringInfo(stack.config), evaluation!.resources),
+    );
+    const without = await collector.summarize({
+      emulator: async () => {
+        await moto().reset();
+        return motoEmulator();
+      },
+      ruler: { unavailable: "no Java runtime (test)" },
+    });
+    const c = without.spokes[0].routes!.comparison;
+    assert.equal(c.second, undefined);
+    assert.equal(c.crossChecked, 0);
+    assert.match(
+      formatWiringSummary(without),
+      /not provable in moto \(event-ruler not used: no Java runtime \(test\)\)/,
+    );
   });
 
   it("reports routes as skipped, not passed, without an emulator", async () => {

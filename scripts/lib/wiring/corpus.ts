@@ -139,6 +139,7 @@ export const ROUTE_CORPUS: CorpusItem[] = [
  * event only through objects (`_flatten_dict` stops at lists), so a pattern on a field inside an
  * array of objects never matches; EventBridge matches if any element matches
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html).
+ * These cells are decided by the second engine, AWS's event-ruler (ruler.ts), when it is provisioned.
  */
 export const MOTO_ARRAY_LIMITATION =
   "moto 5.2.5 does not match patterns on fields inside arrays (requestParameters.ipPermissions.items[].ipRanges/ipv6Ranges.items[])";

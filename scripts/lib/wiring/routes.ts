@@ -4,6 +4,9 @@
 // declared (same account, region, bus, pattern, and the spokes' event-bus targets pointing at the
 // hub bus), each with an extra SQS "probe" target, and the events are sent with PutEvents where
 // AWS would deliver them: which probes receive an event is the route.
+// A second implementation, AWS's event-ruler (ruler.ts), routes the same events through the same
+// topology: it decides the cells moto is known to evaluate wrongly (corpus.ts MOTO_LIMITATIONS)
+// and cross-checks every other cell; moto stays the primary engine.
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -19,6 +22,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { MockedResource } from "../mockRuntime";
+import { RulerMatcher, RulerUnavailable, isRulerMatcher } from "./ruler";
 
 export interface RouteRule {
   /** Unique across stacks: `<stack>:<resource name>`. */
@@ -74,6 +78,19 @@ export interface RouteMatrix {
   rows: RouteRow[];
   /** Declared targets the emulator cannot deliver to (replaced by the probe). */
   notDeployed: string[];
+  /** The second engine's routes (event-ruler), when it ran. */
+  second?: SecondRoutes;
+  /** Why no second engine ran (e.g. no Java): the cells moto cannot evaluate stay unproven. */
+  secondUnavailable?: string;
+}
+
+export interface SecondRoutes {
+  /** e.g. "event-ruler 2.1.0" */
+  engine: string;
+  /** Event name -> rule id -> deliveries, by the second engine's matching. */
+  rows: Record<string, Record<string, number>>;
+  /** Patterns the second engine could not evaluate, per rule. */
+  errors: string[];
 }
 
 const RULE = "aws:cloudwatch/eventRule:EventRule";
@@ -288,16 +305,69 @@ export function motoEmulator(options: { stsRegion?: string } = {}): RouteEmulato
   };
 }
 
-/** Deploys the rules into the emulator and routes every event, one at a time. */
+/** Deploys the rules into the emulator and routes every event, one at a time; then the second engine, if given. */
 export async function routeMatrix(
   topology: RouteTopology,
   events: RouteEvent[],
   emulator: RouteEmulator,
+  options: { ruler?: RulerMatcher | RulerUnavailable } = {},
 ): Promise<RouteMatrix> {
   const { notDeployed } = await emulator.deploy(topology);
   const rows: RouteRow[] = [];
   for (const e of events) rows.push({ event: e.name, entry: e.entry, reached: await emulator.send(e) });
-  return { rules: topology.rules, rows, notDeployed };
+  const matrix: RouteMatrix = { rules: topology.rules, rows, notDeployed };
+  if (isRulerMatcher(options.ruler)) matrix.second = await rulerRoutes(topology, events, options.ruler);
+  else if (options.ruler) matrix.secondUnavailable = options.ruler.unavailable;
+  return matrix;
+}
+
+const busKey = (accountId: string, region: string, bus: string) => `${accountId}/${region}/${bus}`;
+const BUS_ARN = /^arn:[^:]+:events:([^:]*):(\d{12}):event-bus\/(.+)$/;
+/** Forwarding hops followed per event (EventBridge forwards across at most a few buses). */
+const MAX_HOPS = 4;
+
+/**
+ * The routes as the second engine finds them: each event (with the account and region EventBridge
+ * stamps at its entry) matched against every rule's pattern by event-ruler, in one run of the Java
+ * program; then followed from its entry bus through the rules of each bus it reaches and their
+ * event-bus targets, as EventBridge delivers (forwarding keeps the event's content).
+ */
+export async function rulerRoutes(
+  topology: RouteTopology,
+  events: RouteEvent[],
+  ruler: RulerMatcher,
+): Promise<SecondRoutes> {
+  const stamped = events.map((e) => ({ ...e.event, account: e.entry.accountId, region: e.entry.region }));
+  const answers = await ruler.match(
+    stamped.flatMap((event, i) =>
+      topology.rules.map((rule, j) => ({ id: `${i}:${j}`, pattern: rule.pattern, event })),
+    ),
+  );
+  const errors = new Set<string>();
+  const rows: Record<string, Record<string, number>> = {};
+  for (const [i, e] of events.entries()) {
+    const reached: Record<string, number> = {};
+    const queue = [{ bus: busKey(e.entry.accountId, e.entry.region, e.entry.bus), hops: 0 }];
+    while (queue.length > 0) {
+      const { bus, hops } = queue.shift()!;
+      for (const [j, rule] of topology.rules.entries()) {
+        if (busKey(rule.accountId, rule.region, rule.bus) !== bus) continue;
+        const answer = answers.get(`${i}:${j}`)!;
+        if ("error" in answer) {
+          errors.add(`${rule.id}: ${answer.error}`);
+          continue;
+        }
+        if (!answer.matches) continue;
+        reached[rule.id] = (reached[rule.id] ?? 0) + 1;
+        for (const t of rule.targets) {
+          const m = BUS_ARN.exec(t.arn);
+          if (m && hops < MAX_HOPS) queue.push({ bus: busKey(m[2], m[1], m[3]), hops: hops + 1 });
+        }
+      }
+    }
+    rows[e.name] = reached;
+  }
+  return { engine: ruler.engine, rows, errors: [...errors] };
 }
 
 export interface RouteExpectation {
@@ -316,10 +386,31 @@ export interface RouteComparison {
   staleLimitations: string[];
   /** Events delivered more than once to one rule. */
   duplicates: string[];
+  /** Cells moto cannot evaluate (known limitation) that the second engine decided as intended. */
+  decidedBySecond: string[];
+  /** Cells where moto and the second engine disagree (moto's answer counted), and patterns it rejected. */
+  disagreements: string[];
+  /** Cells that moto decided and the second engine checked. */
+  crossChecked: number;
+  /** The second engine, or why none ran. */
+  second?: string;
+  secondUnavailable?: string;
 }
 
 export function compareRoutes(matrix: RouteMatrix, expectation: RouteExpectation): RouteComparison {
-  const out: RouteComparison = { mismatches: [], unproven: [], staleLimitations: [], duplicates: [] };
+  const second = matrix.second;
+  const out: RouteComparison = {
+    mismatches: [],
+    unproven: [],
+    staleLimitations: [],
+    duplicates: [],
+    decidedBySecond: [],
+    disagreements: second ? second.errors.map((e) => `${second.engine} rejects the pattern of ${e}`) : [],
+    crossChecked: 0,
+    ...(second ? { second: second.engine } : {}),
+    ...(matrix.secondUnavailable ? { secondUnavailable: matrix.secondUnavailable } : {}),
+  };
+  const word = (reached: boolean) => (reached ? "reached" : "not reached");
   for (const row of matrix.rows) {
     const intended = expectation.intended[row.event];
     if (!intended) {
@@ -337,12 +428,29 @@ export function compareRoutes(matrix: RouteMatrix, expectation: RouteExpectation
       const limitation = expectation.limitations.find(
         (l) => l.event === row.event && l.rule === rule.resourceName,
       );
+      const secondCount = second ? (second.rows[row.event]?.[rule.id] ?? 0) : undefined;
+      if (limitation && should !== count > 0 && secondCount !== undefined) {
+        // moto is known to answer this cell wrongly: the second engine decides it.
+        if (secondCount > 1)
+          out.duplicates.push(`${row.event} reached ${rule.id} ${secondCount} times (${second!.engine})`);
+        const cell = `${row.event} x ${rule.id}: intended ${word(should)}, ${second!.engine} ${word(secondCount > 0)} (moto ${word(count > 0)}: ${limitation.reason})`;
+        if (should === secondCount > 0) out.decidedBySecond.push(cell);
+        else out.mismatches.push(cell);
+        continue;
+      }
+      if (secondCount !== undefined) {
+        out.crossChecked++;
+        if (secondCount > 0 !== count > 0)
+          out.disagreements.push(
+            `${row.event} x ${rule.id}: moto ${word(count > 0)}, ${second!.engine} ${word(secondCount > 0)}`,
+          );
+      }
       if (should === count > 0) {
         if (limitation)
           out.staleLimitations.push(`${row.event} x ${rule.resourceName}: ${limitation.reason}`);
         continue;
       }
-      const cell = `${row.event} x ${rule.id}: intended ${should ? "reached" : "not reached"}, emulator ${count > 0 ? "reached" : "not reached"}`;
+      const cell = `${row.event} x ${rule.id}: intended ${word(should)}, emulator ${word(count > 0)}`;
       if (limitation) out.unproven.push(`${cell} (${limitation.reason})`);
       else out.mismatches.push(cell);
     }
@@ -350,8 +458,13 @@ export function compareRoutes(matrix: RouteMatrix, expectation: RouteExpectation
   return out;
 }
 
-/** Event x rule grid: "#" reached, "." not, "!" differs from the intent, "?" unproven (known emulator limitation). */
+/**
+ * Event x rule grid: "#" reached, "." not (moto); "+" reached, "-" not, as decided by the second
+ * engine where moto is known to answer wrongly; "!" differs from the intent; "?" unproven (known
+ * emulator limitation, no second engine); "%" moto and the second engine disagree (moto counted).
+ */
 export function formatRouteMatrix(matrix: RouteMatrix, expectation?: RouteExpectation): string {
+  const second = matrix.second;
   const lines = matrix.rules.map(
     (r, i) => `  [${String(i + 1).padStart(2)}] ${r.id}  (${r.accountId} ${r.region} bus ${r.bus})`,
   );
@@ -360,21 +473,40 @@ export function formatRouteMatrix(matrix: RouteMatrix, expectation?: RouteExpect
   for (const row of matrix.rows) {
     const cells = matrix.rules.map((rule) => {
       const got = (row.reached[rule.id] ?? 0) > 0;
-      let mark = got ? "#" : ".";
-      if (expectation?.intended[row.event]) {
-        const should = expectation.intended[row.event].includes(rule.resourceName);
-        const limited = expectation.limitations.some(
-          (l) => l.event === row.event && l.rule === rule.resourceName,
-        );
-        if (should !== got) mark = limited ? "?" : "!";
-      }
+      const secondGot = second ? (second.rows[row.event]?.[rule.id] ?? 0) > 0 : undefined;
+      const intended = expectation?.intended[row.event];
+      const should = intended?.includes(rule.resourceName);
+      const limited =
+        intended !== undefined &&
+        should !== got &&
+        expectation!.limitations.some((l) => l.event === row.event && l.rule === rule.resourceName);
+      let mark: string;
+      if (limited && secondGot !== undefined) mark = should !== secondGot ? "!" : secondGot ? "+" : "-";
+      else if (limited) mark = "?";
+      else if (intended !== undefined && should !== got) mark = "!";
+      else if (secondGot !== undefined && secondGot !== got) mark = "%";
+      else mark = got ? "#" : ".";
       return mark.padStart(2);
     });
     lines.push(`  ${row.event.padEnd(width)}  ${cells.join(" ")}`);
   }
   lines.push(
-    `  # reached  . not reached${expectation ? "  ! differs from the intended route  ? intended, not provable in the emulator" : ""}`,
+    `  # reached  . not reached (moto)${second ? `  + reached  - not reached (${second.engine}, where moto cannot evaluate)` : ""}`,
   );
+  if (expectation || second)
+    lines.push(
+      `  ${[
+        ...(expectation ? ["! differs from the intended route"] : []),
+        ...(expectation && !second ? ["? intended, not provable in the emulator"] : []),
+        ...(second ? [`% moto and ${second.engine} disagree (moto counted)`] : []),
+      ].join("  ")}`,
+    );
+  if (second)
+    lines.push(`  every other cell cross-checked with ${second.engine} (AWS's event-pattern matcher)`);
+  if (matrix.secondUnavailable)
+    lines.push(
+      `  event-ruler not used (${matrix.secondUnavailable}): cells moto cannot evaluate stay unproven`,
+    );
   for (const n of matrix.notDeployed) lines.push(`  target not deployed in the emulator (probe only): ${n}`);
   return lines.join("\n");
 }

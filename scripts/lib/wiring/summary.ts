@@ -20,6 +20,7 @@ import {
   motoEmulator,
   routeMatrix,
 } from "./routes";
+import { RulerMatcher, RulerUnavailable, loadRulerMatcher } from "./ruler";
 
 export interface StackWiringInfo {
   role: "hub" | "spoke";
@@ -77,10 +78,14 @@ export interface WiringSummary {
 export interface WiringCollector {
   /** Call for each successfully evaluated stack. */
   add(stack: string, info: StackWiringInfo, resources: MockedResource[]): void;
-  /** Runs the checks; routes need an emulator (see withMoto), or are reported as skipped. */
+  /**
+   * Runs the checks; routes need an emulator (see withMoto), or are reported as skipped. The second
+   * route engine (event-ruler) is used when provisioned (default: loadRulerMatcher(); false: not at all).
+   */
   summarize(options?: {
     emulator?: () => Promise<RouteEmulator>;
     skipRoutesReason?: string;
+    ruler?: RulerMatcher | RulerUnavailable | false;
   }): Promise<WiringSummary>;
 }
 
@@ -98,6 +103,8 @@ export function createWiringCollector(): WiringCollector {
     },
     async summarize(options = {}) {
       const hubs = stacks.filter((s) => s.info.role === "hub");
+      const ruler =
+        options.emulator && options.ruler !== false ? (options.ruler ?? loadRulerMatcher()) : undefined;
       const spokes: SpokeWiring[] = [];
       for (const spoke of stacks.filter((s) => s.info.role === "spoke")) {
         const ref = spoke.info.hubStack?.split("/").pop();
@@ -129,7 +136,7 @@ export function createWiringCollector(): WiringCollector {
               hubBus: { accountId: hubBus.accountId, region: hubBus.region, bus: hubBus.name },
             };
             const expectation = routeExpectation(ctx);
-            const matrix = await routeMatrix(topology, loadCorpus(ctx), await options.emulator());
+            const matrix = await routeMatrix(topology, loadCorpus(ctx), await options.emulator(), { ruler });
             result.routes = {
               matrix: formatRouteMatrix(matrix, expectation),
               comparison: compareRoutes(matrix, expectation),
@@ -150,7 +157,9 @@ export function createWiringCollector(): WiringCollector {
             !s.error &&
             s.access.every((a) => a.ok) &&
             (!s.routes ||
-              (s.routes.comparison.mismatches.length === 0 && s.routes.comparison.duplicates.length === 0)),
+              (s.routes.comparison.mismatches.length === 0 &&
+                s.routes.comparison.duplicates.length === 0 &&
+                s.routes.comparison.disagreements.length === 0)),
         );
       return { actions, spokes, ok };
     },
@@ -208,14 +217,22 @@ export function formatWiringSummary(summary: WiringSummary, options: { verbose?:
     if (s.routesSkipped) lines.push(`    routes: skipped (${s.routesSkipped})`);
     if (s.routes) {
       const c = s.routes.comparison;
-      if (options.verbose || c.mismatches.length > 0 || c.duplicates.length > 0) lines.push(s.routes.matrix);
+      const problems = c.mismatches.length + c.duplicates.length + c.disagreements.length;
+      if (options.verbose || problems > 0) lines.push(s.routes.matrix);
+      const second = c.second
+        ? `, ${c.decidedBySecond.length} decided by ${c.second}, ${c.disagreements.length} moto/event-ruler disagreements in ${c.crossChecked} cross-checked cells`
+        : c.secondUnavailable
+          ? ` (event-ruler not used: ${c.secondUnavailable})`
+          : "";
       lines.push(
-        `    routes: ${c.mismatches.length} differ from the intent, ${c.duplicates.length} duplicate deliveries, ${c.unproven.length} not provable in moto`,
+        `    routes: ${c.mismatches.length} differ from the intent, ${c.duplicates.length} duplicate deliveries, ${c.unproven.length} not provable in moto${second}`,
       );
       for (const m of [
         ...c.mismatches,
         ...c.duplicates,
         ...c.unproven,
+        ...c.disagreements.map((x) => `moto and ${c.second} disagree: ${x}`),
+        ...(options.verbose ? c.decidedBySecond.map((x) => `decided by ${c.second}: ${x}`) : []),
         ...c.staleLimitations.map((x) => `stale limitation: ${x}`),
       ])
         lines.push(`      ${m}`);
