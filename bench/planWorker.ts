@@ -5,7 +5,7 @@
 // --plain-stacks (diagnostic): V8's own stack traces instead of ts-node's source-mapped ones. The
 // Pulumi SDK reads `new Error().stack` for every resource (source position) and every debuggable
 // promise, and source-mapping each of those stacks is a large share of the plan's time.
-import { plan } from "../scripts/plan";
+import { plan, StackSummary } from "../scripts/plan";
 import { QuotaName } from "../scripts/lib/quotas";
 import { listStackFiles } from "../scripts/lib/stackFiles";
 
@@ -16,8 +16,12 @@ export interface PlanRun {
   /** From process start (node, ts-node, module loading included) to the report. */
   wallMs: number;
   hubMs: number;
-  /** Sum of the spokes' evaluation + policy-check times. */
+  /** The spokes' evaluation + policy check (+ quotas), wall clock: between consecutive stacks. */
   spokeMs: number;
+  /** The same in CPU time of this process (user + system): far less sensitive to other load. */
+  spokeCpuMs: number;
+  /** Spoke CPU time per tenth of the spokes, in order (growth within one run). */
+  spokeCpuMsByTenth: number[];
   maxSpokeMs: number;
   /** RSS after the hub, after half the spokes, and the process's peak (MB). */
   rssAfterHubMB: number;
@@ -53,6 +57,8 @@ async function main(dir: string, plainStacks: boolean): Promise<void> {
     wallMs: 0,
     hubMs: 0,
     spokeMs: 0,
+    spokeCpuMs: 0,
+    spokeCpuMsByTenth: Array.from({ length: 10 }, () => 0),
     maxSpokeMs: 0,
     rssAfterHubMB: 0,
     rssHalfwayMB: 0,
@@ -65,15 +71,27 @@ async function main(dir: string, plainStacks: boolean): Promise<void> {
     crossStackProblems: 0,
     spokeQuotaMax: {},
   };
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const last = { wall: performance.now(), cpu: cpuMs() };
   const report = await plan(stacks, (s) => {
+    const [wall, cpu] = [performance.now() - last.wall, cpuMs() - last.cpu];
     if (s.role === "hub") {
-      run.hubMs += s.millis;
+      run.hubMs += wall;
       run.rssAfterHubMB = rssMB();
-      return;
+    } else {
+      run.spokes += 1;
+      run.spokeMs += wall;
+      run.spokeCpuMs += cpu;
+      run.spokeCpuMsByTenth[Math.floor(((run.spokes - 1) * 10) / spokeCount)] += cpu;
+      run.maxSpokeMs = Math.max(run.maxSpokeMs, wall);
+      record(s);
     }
-    run.spokes += 1;
-    run.spokeMs += s.millis;
-    run.maxSpokeMs = Math.max(run.maxSpokeMs, s.millis);
+    [last.wall, last.cpu] = [performance.now(), cpuMs()];
+  });
+  function record(s: StackSummary): void {
     for (const q of s.quotas)
       run.spokeQuotaMax[q.quota] = Math.max(run.spokeQuotaMax[q.quota] ?? 0, q.fraction);
     if (run.spokes === Math.ceil(spokeCount / 2)) {
@@ -84,7 +102,7 @@ async function main(dir: string, plainStacks: boolean): Promise<void> {
       console.error(
         `bench: plan ${run.spokes}/${spokeCount} spokes, ${Math.round(performance.now() / 1000)} s`,
       );
-  });
+  }
   run.resources = report.totals.resources;
   run.mandatory = report.totals.mandatory;
   run.advisory = report.totals.advisory;
