@@ -12,6 +12,7 @@ import { LambdaManifest } from "../scripts/lib/lambdaPackages";
 import { QUOTA_LIMITS, QuotaName } from "../scripts/lib/quotas";
 import { generateStacks } from "./generateStacks";
 import { measurePackages } from "./lambdaSizes";
+import { formatThroughput, notifierThroughput } from "./notifierThroughput";
 import type { PlanRun } from "./planWorker";
 import type { QuotaPoint, QuotaUses } from "./quotaWorker";
 
@@ -348,16 +349,23 @@ async function ackSection(ctx: Context): Promise<void> {
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// PLACEHOLDER: notifier throughput (issue 7, fifth bullet). Being prepared by another engineer;
-// replace this function with theirs (e.g. from bench/notifier.ts). Until then it reports PENDING.
+/** Notifier throughput: a 1,000-event burst against Slack's ~1 message/s per webhook (bench/notifierThroughput.ts). */
 async function notifierSection(ctx: Context): Promise<void> {
+  const { rows } = await notifierThroughput({ quick: ctx.quick });
+  console.log(formatThroughput(rows).replace(/^/gm, "    "));
+  const [one, digest] = rows;
   report(ctx, {
-    figure: "notifier throughput",
-    value: "not measured yet (issue 7, fifth bullet: prepared separately)",
-    target: "see issue 7",
-    ratio: "-",
-    pending: true,
+    figure: "notifier, 1,000-event burst, one post per event",
+    value: `${one.posts} posts, ${one.lost} lost, drains in ~${one.drainSeconds} s (${one.measured})`,
+    target: "none: the 'before' figure (why bursts become digests)",
+    ratio: `${f2(one.drainSeconds / 900)} of a Lambda's 900 s`,
+  });
+  report(ctx, {
+    figure: "notifier, 1,000-event burst, digests via SQS batches of 100",
+    value: `${digest.posts} posts, ${digest.represented} events represented, ${digest.lost} lost, drains in ${digest.drainSeconds} s (${digest.measured})`,
+    target: "0 lost, drain within 900 s",
+    ratio: `${f2(digest.drainSeconds / 900)} of 900 s; ${f2(one.drainSeconds / digest.drainSeconds)}x faster than one post per event`,
+    pass: digest.lost === 0 && digest.drainSeconds <= 900,
   });
 }
 
