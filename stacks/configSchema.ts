@@ -31,6 +31,12 @@ export interface RemediationConfig {
   dryRunAccounts: string[];
   exemptTagKey: string;
   configRuleNames: string[];
+  /**
+   * Also trigger on the Config topic's ComplianceChangeNotification (the seeds' SNS path). Off by
+   * default: every spoke region forwards the same verdict over EventBridge, so both paths would
+   * run the remediator twice for us-east-1 (the second run reports "already compliant").
+   */
+  configTopicTrigger: boolean;
 }
 
 export type ChatopsAccess = "read-only" | "operator";

@@ -340,6 +340,7 @@ function validateRemediation(r: Reader): RemediationConfig {
     dryRunAccounts: r.accountList("remediation.dryRunAccounts", o.dryRunAccounts),
     exemptTagKey: String(exemptTagKey),
     configRuleNames,
+    configTopicTrigger: r.bool("remediation.configTopicTrigger", o.configTopicTrigger, false),
   };
 }
 

@@ -252,7 +252,7 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
   // support rewrites each one, which was ~28% of plan time (bench/RESULTS.md). Plain V8 traces
   // during evaluation only: 0.41 of the CPU time, measured side by side.
   const savedPrepareStackTrace = Error.prepareStackTrace;
-  Error.prepareStackTrace = undefined;
+  (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
   const errorsBefore = state.getStore().logErrorCount ?? 0;
   try {
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);

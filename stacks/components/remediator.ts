@@ -99,9 +99,11 @@ export class Remediator extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [permission] },
     );
-    subscribe(`${name}-config-sub`, args.configTopic, this.fn.function, this, {
-      messageType: ["ComplianceChangeNotification"],
-    });
+    if (config.remediation.configTopicTrigger) {
+      subscribe(`${name}-config-sub`, args.configTopic, this.fn.function, this, {
+        messageType: ["ComplianceChangeNotification"],
+      });
+    }
     this.registerOutputs({});
   }
 }

@@ -162,9 +162,21 @@ describe("hub stack under Pulumi mocks", function () {
     assert.deepEqual(configTopic.props.tags, {
       "security-guard:encryption-exempt": "aws-config-does-not-support-encrypted-topics",
     });
+    // The remediator hears Config's verdict over the bus; the SNS seed path is opt-in (no double run).
     const subs = ofType(resources, "aws:sns/topicSubscription:TopicSubscription");
+    assert.equal(subs.filter((s) => s.name.includes("remediator")).length, 0);
+  });
+
+  it("subscribes the remediator to the Config topic only when asked (remediation.configTopicTrigger)", async () => {
+    const hub = await evaluateStack(
+      "hub-sns-trigger",
+      { ...HUB_CONFIG, chatops: { enabled: false }, remediation: { configTopicTrigger: true } },
+      { secretKeys: HUB_SECRET_KEYS },
+    );
+    const subs = ofType(hub.resources, "aws:sns/topicSubscription:TopicSubscription");
     const remediatorSub = subs.find((s) => s.name.includes("remediator"))!;
-    assert.equal(remediatorSub.props.topic, outputs.configTopicArn);
+    assert.equal(remediatorSub.props.topic, `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-config`);
+    assert.equal(remediatorSub.props.protocol, "lambda");
     assert.deepEqual(JSON.parse(String(remediatorSub.props.filterPolicy)), {
       messageType: ["ComplianceChangeNotification"],
     });

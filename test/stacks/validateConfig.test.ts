@@ -61,6 +61,7 @@ describe("stack config validation", () => {
       dryRunAccounts: [],
       exemptTagKey: "security-guard:ssh-exempt",
       configRuleNames: ["security-guard-restricted-ssh"],
+      configTopicTrigger: false,
     });
     assert.equal(c.chatops.enabled, false);
   });
