@@ -174,6 +174,10 @@ export function accessCases(
   const cases: AccessCase[] = [];
   const add = (name: string, expected: Decision, build: AccessCase["build"]) =>
     cases.push({ name, expected, build });
+  // A hub with chat-ops off has no worker or ack role; the spokes' chat-ops roles then trust nobody.
+  const chatops = Object.values(hub.roles).some((r) =>
+    r.arn.endsWith(`:role/${functionRoleName(FUNCTION_NAMES.chatopsWorker)}`),
+  );
 
   // Forwarding: EventBridge in the spoke assumes the forwarder role and puts events on the hub bus.
   add("EventBridge assumes the spoke forwarder role", "Allowed", () => ({
@@ -281,13 +285,14 @@ export function accessCases(
     REMEDIATION_ROLE_NAME,
     "Allowed",
   );
-  assume(
-    "chat-ops worker role assumes the spoke remediation role",
-    () => fnSession(FUNCTION_NAMES.chatopsWorker),
-    spoke,
-    REMEDIATION_ROLE_NAME,
-    "ImplicitlyDenied",
-  );
+  if (chatops)
+    assume(
+      "chat-ops worker role assumes the spoke remediation role",
+      () => fnSession(FUNCTION_NAMES.chatopsWorker),
+      spoke,
+      REMEDIATION_ROLE_NAME,
+      "ImplicitlyDenied",
+    );
   assume(
     "remediator role assumes an outside account's remediation role",
     () => fnSession(FUNCTION_NAMES.remediator),
@@ -295,26 +300,30 @@ export function accessCases(
     REMEDIATION_ROLE_NAME,
     "ImplicitlyDenied",
   );
+  if (chatops) {
+    assume(
+      "chat-ops worker role assumes the spoke read-only role",
+      () => fnSession(FUNCTION_NAMES.chatopsWorker),
+      spoke,
+      CHATOPS_READONLY_ROLE_NAME,
+      "Allowed",
+    );
+    assume(
+      "chat-ops worker role assumes the spoke operator role",
+      () => fnSession(FUNCTION_NAMES.chatopsWorker),
+      spoke,
+      CHATOPS_OPERATOR_ROLE_NAME,
+      "Allowed",
+    );
+  }
   assume(
-    "chat-ops worker role assumes the spoke read-only role",
-    () => fnSession(FUNCTION_NAMES.chatopsWorker),
-    spoke,
-    CHATOPS_READONLY_ROLE_NAME,
-    "Allowed",
-  );
-  assume(
-    "chat-ops worker role assumes the spoke operator role",
-    () => fnSession(FUNCTION_NAMES.chatopsWorker),
-    spoke,
-    CHATOPS_OPERATOR_ROLE_NAME,
-    "Allowed",
-  );
-  assume(
-    "notifier role assumes the spoke operator role",
+    chatops
+      ? "notifier role assumes the spoke operator role"
+      : "notifier role assumes the spoke operator role (chat-ops off: the role trusts nobody)",
     () => fnSession(FUNCTION_NAMES.notifier),
     spoke,
     CHATOPS_OPERATOR_ROLE_NAME,
-    "ImplicitlyDenied",
+    chatops ? "ImplicitlyDenied" : "ExplicitlyDenied",
   );
 
   // What the spoke roles may do once assumed (same account: identity policies decide).
@@ -390,8 +399,10 @@ export function accessCases(
     }));
   decrypt(FUNCTION_NAMES.notifier, FUNCTION_NAMES.notifier, "Allowed");
   decrypt(FUNCTION_NAMES.notifier, FUNCTION_NAMES.chatopsAck, "ImplicitlyDenied");
-  decrypt(FUNCTION_NAMES.chatopsAck, FUNCTION_NAMES.chatopsAck, "Allowed");
-  decrypt(FUNCTION_NAMES.chatopsAck, FUNCTION_NAMES.notifier, "ImplicitlyDenied");
+  if (chatops) {
+    decrypt(FUNCTION_NAMES.chatopsAck, FUNCTION_NAMES.chatopsAck, "Allowed");
+    decrypt(FUNCTION_NAMES.chatopsAck, FUNCTION_NAMES.notifier, "ImplicitlyDenied");
+  }
   decrypt(FUNCTION_NAMES.remediator, FUNCTION_NAMES.notifier, "ImplicitlyDenied");
   return cases;
 }

@@ -63,6 +63,8 @@ interface Collected {
 export interface SpokeWiring {
   hub: string;
   spoke: string;
+  /** Another spoke whose documents and rules are the same but for the account id: its result stands. */
+  sameAs?: string;
   access: AccessResult[];
   routes?: { matrix: string; comparison: RouteComparison };
   routesSkipped?: string;
@@ -106,6 +108,9 @@ export function createWiringCollector(): WiringCollector {
       const ruler =
         options.emulator && options.ruler !== false ? (options.ruler ?? loadRulerMatcher()) : undefined;
       const spokes: SpokeWiring[] = [];
+      // Spokes generated from the same config shape differ only in their account id: check each shape
+      // once (a thousand spokes would otherwise take a route matrix each), and say which one stands for it.
+      const byShape = new Map<string, SpokeWiring>();
       for (const spoke of stacks.filter((s) => s.info.role === "spoke")) {
         const ref = spoke.info.hubStack?.split("/").pop();
         const hub = hubs.find((h) => h.stack === ref) ?? (hubs.length === 1 ? hubs[0] : undefined);
@@ -116,6 +121,19 @@ export function createWiringCollector(): WiringCollector {
             access: [],
             error: `no evaluated hub stack "${ref ?? "?"}"`,
           });
+          continue;
+        }
+        // Only in organization mode: in account-list mode the account id itself decides (membership).
+        const shape = hub.info.organizationId
+          ? JSON.stringify([hub.stack, spoke.info.regions, spoke.documents, spoke.topology])
+              .split(spoke.info.accountId)
+              .join("<account>")
+              .split(spoke.stack)
+              .join("<stack>")
+          : undefined;
+        const twin = shape ? byShape.get(shape) : undefined;
+        if (twin) {
+          spokes.push({ ...twin, spoke: spoke.stack, sameAs: twin.spoke });
           continue;
         }
         const result: SpokeWiring = {
@@ -148,6 +166,7 @@ export function createWiringCollector(): WiringCollector {
           result.routesSkipped = options.skipRoutesReason ?? "no EventBridge emulator";
         }
         spokes.push(result);
+        if (shape) byShape.set(shape, result);
       }
       const actions = stacks.map((s) => s.actions);
       const ok =
@@ -199,14 +218,31 @@ export async function withMoto<T>(
 
 export function formatWiringSummary(summary: WiringSummary, options: { verbose?: boolean } = {}): string {
   const lines: string[] = ["Wiring (issue 8)"];
-  for (const a of summary.actions) {
+  const quiet = !options.verbose && summary.actions.every((a) => a.problems.length === 0);
+  if (quiet) {
+    const sum = (f: (a: ActionCheck) => number) => summary.actions.reduce((n, a) => n + f(a), 0);
+    lines.push(
+      `  IAM actions: ${sum((a) => a.actions)} actions in ${sum((a) => a.documents)} documents of ${summary.actions.length} stacks, 0 unknown to AWS's catalog`,
+    );
+  }
+  for (const a of quiet ? [] : summary.actions) {
     lines.push(
       `  IAM actions ${a.stack}: ${a.actions} actions in ${a.documents} documents, ${a.problems.length} unknown to AWS's catalog`,
     );
     for (const p of a.problems) lines.push(`    ${p}`);
   }
   for (const s of summary.spokes) {
-    lines.push(`  ${s.hub} <- ${s.spoke}`);
+    if (s.sameAs) {
+      if (options.verbose)
+        lines.push(
+          `  ${s.hub} <- ${s.spoke}: same documents and rules as ${s.sameAs} but for the account id`,
+        );
+      continue;
+    }
+    const twins = summary.spokes.filter((t) => t.sameAs === s.spoke).length;
+    lines.push(
+      `  ${s.hub} <- ${s.spoke}${twins ? ` (and ${twins} spokes with the same documents and rules but for the account id)` : ""}`,
+    );
     if (s.error) lines.push(`    error: ${s.error}`);
     if (s.access.length > 0)
       lines.push(
