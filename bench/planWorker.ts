@@ -1,10 +1,10 @@
 // node --expose-gc -r ts-node/register/transpile-only bench/planWorker.ts DIR [--plain-stacks]
 // One plan-scale measurement in its own process, so its peak memory and time are its own: runs
-// scripts/plan.ts's plan() (evaluation under mocks + policy pack + quotas) over every stack config
+// scripts/plan.ts's plan() (evaluation under mocks + policy pack + quotas + wiring) over every stack config
 // in DIR, one stack at a time, and prints one JSON line (PlanRun) at the end.
-// --plain-stacks (diagnostic): V8's own stack traces instead of ts-node's source-mapped ones. The
-// Pulumi SDK reads `new Error().stack` for every resource (source position) and every debuggable
-// promise, and source-mapping each of those stacks is a large share of the plan's time.
+// --plain-stacks (diagnostic): V8's own stack traces for the whole process. scripts/lib/mockRuntime.ts
+// already does this during each evaluation (ts-node's source-mapping of the SDK's many stack traces
+// was ~28% of plan time); the flag remains to measure what is left outside evaluation.
 import { plan, StackSummary } from "../scripts/plan";
 import { QuotaName } from "../scripts/lib/quotas";
 import { listStackFiles } from "../scripts/lib/stackFiles";
@@ -34,6 +34,8 @@ export interface PlanRun {
   advisory: number;
   failedStacks: number;
   crossStackProblems: number;
+  /** The wiring checks (routes in moto + event-ruler, IAM simulation) passed. */
+  wiringOk: boolean;
   /** The largest use of each quota among the spokes, as a fraction of its limit. */
   spokeQuotaMax: Partial<Record<QuotaName, number>>;
 }
@@ -69,6 +71,7 @@ async function main(dir: string, plainStacks: boolean): Promise<void> {
     advisory: 0,
     failedStacks: 0,
     crossStackProblems: 0,
+    wiringOk: false,
     spokeQuotaMax: {},
   };
   const cpuMs = () => {
@@ -76,21 +79,25 @@ async function main(dir: string, plainStacks: boolean): Promise<void> {
     return (u.user + u.system) / 1000;
   };
   const last = { wall: performance.now(), cpu: cpuMs() };
-  const report = await plan(stacks, (s) => {
-    const [wall, cpu] = [performance.now() - last.wall, cpuMs() - last.cpu];
-    if (s.role === "hub") {
-      run.hubMs += wall;
-      run.rssAfterHubMB = rssMB();
-    } else {
-      run.spokes += 1;
-      run.spokeMs += wall;
-      run.spokeCpuMs += cpu;
-      run.spokeCpuMsByTenth[Math.floor(((run.spokes - 1) * 10) / spokeCount)] += cpu;
-      run.maxSpokeMs = Math.max(run.maxSpokeMs, wall);
-      record(s);
-    }
-    [last.wall, last.cpu] = [performance.now(), cpuMs()];
-  });
+  const report = await plan(
+    stacks,
+    (s) => {
+      const [wall, cpu] = [performance.now() - last.wall, cpuMs() - last.cpu];
+      if (s.role === "hub") {
+        run.hubMs += wall;
+        run.rssAfterHubMB = rssMB();
+      } else {
+        run.spokes += 1;
+        run.spokeMs += wall;
+        run.spokeCpuMs += cpu;
+        run.spokeCpuMsByTenth[Math.floor(((run.spokes - 1) * 10) / spokeCount)] += cpu;
+        run.maxSpokeMs = Math.max(run.maxSpokeMs, wall);
+        record(s);
+      }
+      [last.wall, last.cpu] = [performance.now(), cpuMs()];
+    },
+    { wiring: true },
+  );
   function record(s: StackSummary): void {
     for (const q of s.quotas)
       run.spokeQuotaMax[q.quota] = Math.max(run.spokeQuotaMax[q.quota] ?? 0, q.fraction);
@@ -108,6 +115,7 @@ async function main(dir: string, plainStacks: boolean): Promise<void> {
   run.advisory = report.totals.advisory;
   run.failedStacks = report.totals.failedStacks;
   run.crossStackProblems = report.crossStackProblems.length;
+  run.wiringOk = report.wiring?.ok ?? false;
   run.wallMs = performance.now();
   run.maxRssMB = process.resourceUsage().maxRSS / 1024;
   run.liveHeapEndMB = liveHeapMB();

@@ -103,7 +103,7 @@ async function planSection(ctx: Context): Promise<void> {
     generateStacks(dir, n, { organization: true });
     const r = await runChild<PlanRun>(["--expose-gc", ...tsNode("bench/planWorker.ts", dir)], "__PLAN_RUN__");
     runs.set(n, r);
-    const problems = r.mandatory + r.failedStacks + r.crossStackProblems;
+    const problems = r.mandatory + r.failedStacks + r.crossStackProblems + (r.wiringOk ? 0 : 1);
     console.log(
       `  ${String(n).padStart(6)}  ${String(r.stacks).padStart(6)}  ${String(r.resources).padStart(9)}  ` +
         `${secs(r.wallMs).padStart(6)}  ${secs(r.hubMs).padStart(6)}  ${(r.spokeMs / r.spokes).toFixed(0).padStart(8)}  ` +
@@ -154,20 +154,9 @@ async function planSection(ctx: Context): Promise<void> {
     ratio: `${f2(live)} live heap (peak RSS ${f2(rBig.maxRssMB / memBase.maxRssMB)})`,
     pass: live < MEMORY_BOUND,
   });
-  // Diagnostic: the same 100 spokes with V8's plain stack traces (see planWorker.ts).
-  const plain = await runChild<PlanRun>(
-    ["--expose-gc", ...tsNode("bench/planWorker.ts", path.join(ctx.tmp, "plan-100"), "--plain-stacks")],
-    "__PLAN_RUN__",
-  );
-  report(ctx, {
-    figure: "plan diagnostic: 100 spokes without ts-node's source-mapped stack traces",
-    value: `spoke CPU ${secs(plain.spokeCpuMs)} vs ${secs(r100.spokeCpuMs)} (process wall ${secs(plain.wallMs)} vs ${secs(r100.wallMs)})`,
-    target: "none (what a fix in scripts/ would buy)",
-    ratio: `${f2(plain.spokeCpuMs / r100.spokeCpuMs)} of the spoke CPU time (process wall ${f2(plain.wallMs / r100.wallMs)})`,
-  });
   if (!ctx.quick)
     report(ctx, {
-      figure: "plan 1,000 spokes, evaluated and policy-checked",
+      figure: "plan 1,000 spokes, evaluated, policy-checked and wiring-checked",
       value: `${secs(rBig.wallMs)} wall (100 spokes: ${secs(r100.wallMs)})`,
       target: "< 600 s",
       ratio: `${f2(rBig.wallMs / 600_000)} of 10 min`,

@@ -58,6 +58,34 @@ interface Collected {
   documents: StackDocuments;
   topology: RouteTopology;
   actions: ActionCheck;
+  /** Spokes only: the first spoke of the same shape (see shapeOf); its documents stand for this one. */
+  twinOf?: string;
+}
+
+/** Hub stack name a spoke reports to (the last segment of its reference). */
+function hubOf(spoke: StackWiringInfo, hubs: Collected[]): Collected | undefined {
+  const ref = spoke.hubStack?.split("/").pop();
+  return hubs.find((h) => h.stack === ref) ?? (hubs.length === 1 ? hubs[0] : undefined);
+}
+
+/**
+ * Spokes generated from one config shape differ only in their account id: their documents and rules
+ * with the account id and stack name blanked out are the key. Only in organization mode: in
+ * account-list mode the account id itself decides (hub membership), so every spoke is checked.
+ */
+function shapeOf(
+  hub: Collected,
+  stack: string,
+  info: StackWiringInfo,
+  documents: StackDocuments,
+  topology: RouteTopology,
+) {
+  if (!hub.info.organizationId) return undefined;
+  return JSON.stringify([hub.stack, info.regions, documents, topology])
+    .split(info.accountId)
+    .join("<account>")
+    .split(stack)
+    .join("<stack>");
 }
 
 export interface SpokeWiring {
@@ -93,27 +121,45 @@ export interface WiringCollector {
 
 export function createWiringCollector(): WiringCollector {
   const stacks: Collected[] = [];
+  // Keep one full record per spoke shape: a thousand generated spokes hold a thousand small
+  // action checks, not a thousand copies of their documents (plan's memory stays bounded).
+  const firstOfShape = new Map<string, string>();
+  const empty = { documents: {} as StackDocuments, topology: {} as RouteTopology };
   return {
     add(stack, info, resources) {
-      stacks.push({
-        stack,
-        info,
-        documents: collectDocuments(stack, resources),
-        topology: collectRules(stack, resources),
-        actions: checkActions(stack, resources),
-      });
+      const documents = collectDocuments(stack, resources);
+      const topology = collectRules(stack, resources);
+      const actions = checkActions(stack, resources);
+      const hub =
+        info.role === "spoke"
+          ? hubOf(
+              info,
+              stacks.filter((s) => s.info.role === "hub"),
+            )
+          : undefined;
+      const shape = hub ? shapeOf(hub, stack, info, documents, topology) : undefined;
+      const twinOf = shape ? firstOfShape.get(shape) : undefined;
+      if (twinOf) {
+        stacks.push({ stack, info, actions, twinOf, ...empty });
+        return;
+      }
+      if (shape) firstOfShape.set(shape, stack);
+      stacks.push({ stack, info, documents, topology, actions });
     },
     async summarize(options = {}) {
       const hubs = stacks.filter((s) => s.info.role === "hub");
       const ruler =
         options.emulator && options.ruler !== false ? (options.ruler ?? loadRulerMatcher()) : undefined;
       const spokes: SpokeWiring[] = [];
-      // Spokes generated from the same config shape differ only in their account id: check each shape
-      // once (a thousand spokes would otherwise take a route matrix each), and say which one stands for it.
-      const byShape = new Map<string, SpokeWiring>();
+      const results = new Map<string, SpokeWiring>();
       for (const spoke of stacks.filter((s) => s.info.role === "spoke")) {
         const ref = spoke.info.hubStack?.split("/").pop();
-        const hub = hubs.find((h) => h.stack === ref) ?? (hubs.length === 1 ? hubs[0] : undefined);
+        const hub = hubOf(spoke.info, hubs);
+        const twin = spoke.twinOf ? results.get(spoke.twinOf) : undefined;
+        if (twin) {
+          spokes.push({ ...twin, spoke: spoke.stack, sameAs: twin.spoke });
+          continue;
+        }
         if (!hub) {
           spokes.push({
             hub: ref ?? "?",
@@ -121,19 +167,6 @@ export function createWiringCollector(): WiringCollector {
             access: [],
             error: `no evaluated hub stack "${ref ?? "?"}"`,
           });
-          continue;
-        }
-        // Only in organization mode: in account-list mode the account id itself decides (membership).
-        const shape = hub.info.organizationId
-          ? JSON.stringify([hub.stack, spoke.info.regions, spoke.documents, spoke.topology])
-              .split(spoke.info.accountId)
-              .join("<account>")
-              .split(spoke.stack)
-              .join("<stack>")
-          : undefined;
-        const twin = shape ? byShape.get(shape) : undefined;
-        if (twin) {
-          spokes.push({ ...twin, spoke: spoke.stack, sameAs: twin.spoke });
           continue;
         }
         const result: SpokeWiring = {
@@ -166,7 +199,7 @@ export function createWiringCollector(): WiringCollector {
           result.routesSkipped = options.skipRoutesReason ?? "no EventBridge emulator";
         }
         spokes.push(result);
-        if (shape) byShape.set(shape, result);
+        results.set(spoke.stack, result);
       }
       const actions = stacks.map((s) => s.actions);
       const ok =
