@@ -6,6 +6,7 @@
 import axios from "axios";
 import { DeliverySettings } from "./settings";
 import { errorMessage, log } from "../shared/log";
+import { namedError } from "../shared/namedError";
 import type { SlackMessage } from "./slack";
 
 export interface DeliveryOptions extends Required<DeliverySettings> {
@@ -16,17 +17,11 @@ export interface DeliveryOptions extends Required<DeliverySettings> {
   remainingMs?: () => number | undefined;
 }
 
-// Errors are plain Error objects with a `name`, never `class ... extends Error`: Pulumi's closure
-// serializer compiles such a class to `Error.call(this, message)`, which drops the message in the
-// deployed package (seen in the `npm run lambdas` output).
+// Named plain Errors, not subclasses: see handlers/shared/namedError.ts.
 export type DeliveryError = Error & { attempts: number; status?: number };
 
 export function deliveryError(message: string, attempts: number, status?: number): DeliveryError {
-  const err = new Error(message) as DeliveryError;
-  err.name = "DeliveryError";
-  err.attempts = attempts;
-  if (status !== undefined) err.status = status;
-  return err;
+  return namedError("DeliveryError", message, status === undefined ? { attempts } : { attempts, status });
 }
 
 export function isDeliveryError(err: unknown): err is DeliveryError {

@@ -2,15 +2,12 @@
 // SQS event (bodies may be SNS notifications, EventBridge events or bare messages), an SNS
 // notification document, or a single payload (raw EventBridge event, bare Config/alarm message).
 // Event shapes: https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html and /with-sqs.html.
+import { namedError } from "../shared/namedError";
 import { Json, isObject } from "./read";
 
-// Errors are plain Error objects with a `name`, never `class ... extends Error`: Pulumi's closure
-// serializer compiles such a class to `Error.call(this, message)`, which drops the message in the
-// deployed package (seen in the `npm run lambdas` output).
+// Named plain Errors, not subclasses: see handlers/shared/namedError.ts.
 export function notifierInputError(message: string): Error {
-  const err = new Error(message);
-  err.name = "NotifierInputError";
-  return err;
+  return namedError("NotifierInputError", message, {});
 }
 
 export interface RawRecord {

@@ -4,6 +4,7 @@
 // once per Lambda container: the webhook secret is decrypted once and kept in `state`.
 import { ENV } from "../shared/constants";
 import { errorMessage, log } from "../shared/log";
+import { namedError } from "../shared/namedError";
 import { secretCache } from "../shared/secrets";
 import { DeliveryOptions, isDeliveryError, postMessage } from "./deliver";
 import { notifierInputError } from "./envelopes";
@@ -74,12 +75,9 @@ export type NotifierResponse = NotifierResult | SqsBatchResponse;
 /** Thrown when any record failed to post; `result` lists what was posted and what failed. */
 export type NotifierDeliveryError = Error & { result: NotifierResult };
 
-// A plain Error with a name (not a subclass): see the note in envelopes.ts on closure serialization.
+// A named plain Error, not a subclass: see handlers/shared/namedError.ts.
 function notifierDeliveryError(message: string, result: NotifierResult): NotifierDeliveryError {
-  const err = new Error(message) as NotifierDeliveryError;
-  err.name = "NotifierDeliveryError";
-  err.result = result;
-  return err;
+  return namedError("NotifierDeliveryError", message, { result });
 }
 
 export interface InvocationContext {

@@ -1,15 +1,12 @@
 // The decrypted webhook map: JSON `{ "default": "https://hooks.slack.com/services/...", ... }`.
 // Errors name the key and the problem but never print a URL: webhook URLs are secrets.
+import { namedError } from "../shared/namedError";
 
 export type Webhooks = Record<string, string>;
 
-// Errors are plain Error objects with a `name`, never `class ... extends Error`: Pulumi's closure
-// serializer compiles such a class to `Error.call(this, message)`, which drops the message in the
-// deployed package (seen in the `npm run lambdas` output).
+// Named plain Errors, not subclasses: see handlers/shared/namedError.ts.
 export function webhookConfigError(message: string): Error {
-  const err = new Error(message);
-  err.name = "WebhookConfigError";
-  return err;
+  return namedError("WebhookConfigError", message, {});
 }
 
 /** A loopback http URL, accepted only for local runs (tests point the notifier at a local Slack fake). */
