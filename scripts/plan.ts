@@ -1,10 +1,11 @@
-// npm run plan [-- --json] [--dir DIR] [--report FILE] [--brief] [--no-wiring]
+// npm run plan [-- --json] [--dir DIR] [--report FILE] [--brief] [--no-wiring] [--policy-config FILE]
 // Offline `pulumi preview` of every stack config in the repo under the Pulumi mock runtime: the
 // resources per stack and region, the CrossGuard pack's results, and AWS quota headroom. No cloud
 // credentials. Exit 1 on any mandatory violation, invalid config, or a stack that fails to build.
 import * as fs from "fs";
 import * as path from "path";
-import { runPoliciesOffline, Violation } from "../policy/offline";
+import { OfflineOptions, runPoliciesOffline, Violation } from "../policy/offline";
+import { readPackConfig } from "../policy/packConfig";
 import { parseConfigValue } from "../stacks/loadConfig";
 import { validateStackSet } from "../stacks/validateConfig";
 import { evaluateStacks } from "./lib/evaluateStacks";
@@ -49,6 +50,8 @@ export interface PlanReport {
 export interface PlanOptions {
   /** Run the wiring checks (routes in moto when .venv has it, IAM access simulation). */
   wiring?: boolean;
+  /** Enforcement levels and policy settings, as `--policy-pack-config` gives the engine. */
+  policyOptions?: OfflineOptions;
 }
 
 /** Plain data only: assets and archives (the Lambda code) become a marker, as the engine shows them. */
@@ -114,7 +117,7 @@ export async function plan(
         quotas: [],
       };
     } else {
-      const violations = runPoliciesOffline(toPolicyResources(evaluation.resources));
+      const violations = runPoliciesOffline(toPolicyResources(evaluation.resources), options.policyOptions);
       wiring?.add(stack.stack, stackWiringInfo(stack.config), evaluation.resources);
       summary = {
         ...base,
@@ -204,6 +207,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const report = await plan(stacks, json ? undefined : (s) => console.log(formatStack(s, brief)), {
     wiring: !argv.includes("--no-wiring"),
+    policyOptions: arg("--policy-config") ? readPackConfig(arg("--policy-config")!) : undefined,
   });
   fs.mkdirSync(path.dirname(reportPath), { recursive: true });
   fs.writeFileSync(reportPath, JSON.stringify(report, null, 2) + "\n");

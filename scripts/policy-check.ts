@@ -1,11 +1,12 @@
-// npm run policy:check -- --program PATH [--stack NAME] [--config FILE] [--json]
+// npm run policy:check -- --program PATH [--stack NAME] [--config FILE] [--policy-config FILE] [--json]
 // Runs the CrossGuard pack over any Pulumi TypeScript program under the mock runtime: the program
 // module is loaded as `pulumi preview` would load it, with the stack's config, and every resource
 // it registers is checked. Exit 1 on a mandatory violation or a program that fails to build.
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { Violation, runPoliciesOffline } from "../policy/offline";
+import { OfflineOptions, Violation, runPoliciesOffline } from "../policy/offline";
+import { readPackConfig } from "../policy/packConfig";
 import { evaluate } from "./lib/mockRuntime";
 import { readStackFile } from "./lib/stackFiles";
 import { toPolicyResources } from "./plan";
@@ -36,12 +37,16 @@ export async function policyCheck(opts: {
   program: string;
   stack?: string;
   config?: string;
+  /** A `--policy-pack-config` file: enforcement levels and policy settings. */
+  policyConfig?: string;
 }): Promise<PolicyCheckResult> {
   let resolved: { entry: string; project: string };
   let stackFile: ReturnType<typeof readStackFile> | undefined;
+  let policyOptions: OfflineOptions | undefined;
   try {
     resolved = resolveProgram(opts.program);
     stackFile = opts.config ? readStackFile(opts.config) : undefined;
+    policyOptions = opts.policyConfig ? readPackConfig(opts.policyConfig) : undefined;
   } catch (err) {
     return {
       program: opts.program,
@@ -59,9 +64,13 @@ export async function policyCheck(opts: {
       project,
       config: stackFile?.config ?? {},
       secretKeys: stackFile?.secretKeys ?? [],
-      program: () => require(entry),
+      program: () => {
+        // A program registers its resources when its module runs: run it afresh on every check.
+        delete require.cache[require.resolve(entry)];
+        return require(entry);
+      },
     });
-    const violations = runPoliciesOffline(toPolicyResources(evaluation.resources));
+    const violations = runPoliciesOffline(toPolicyResources(evaluation.resources), policyOptions);
     return { program: entry, stack, resources: evaluation.resources.length, violations };
   } catch (err) {
     return { program: entry, stack, resources: 0, violations: [], error: (err as Error).message };
@@ -73,11 +82,16 @@ async function main(argv: string[]): Promise<number> {
   const program = value("--program");
   if (!program) {
     console.error(
-      "usage: npm run policy:check -- --program PATH [--stack NAME] [--config Pulumi.<stack>.yaml] [--json]",
+      "usage: npm run policy:check -- --program PATH [--stack NAME] [--config Pulumi.<stack>.yaml] [--policy-config FILE] [--json]",
     );
     return 2;
   }
-  const result = await policyCheck({ program, stack: value("--stack"), config: value("--config") });
+  const result = await policyCheck({
+    program,
+    stack: value("--stack"),
+    config: value("--config"),
+    policyConfig: value("--policy-config"),
+  });
   const mandatory = result.violations.filter((v) => v.level === "mandatory").length;
   if (argv.includes("--json")) console.log(JSON.stringify(result, null, 2));
   else {
