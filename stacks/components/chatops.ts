@@ -14,7 +14,7 @@ import {
   NAME_PREFIX,
 } from "../names";
 import { GuardFunction } from "./guardFunction";
-import { subscribe } from "./notifier";
+import { subscribe } from "./subscribe";
 import { assumeSpokeRoles } from "./remediator";
 
 export interface ChatopsArgs {

@@ -9,7 +9,7 @@ import { HubConfig } from "../configSchema";
 import { Statement } from "../iam";
 import { FUNCTION_NAMES, HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "../names";
 import { GuardFunction } from "./guardFunction";
-import { subscribe } from "./notifier";
+import { subscribe } from "./subscribe";
 
 export interface RemediatorArgs {
   config: HubConfig;
