@@ -9,6 +9,7 @@ import { partitionOf } from "./regions";
 import { hubNotify, hubRemediate } from "./eventPatterns";
 import { ConfigAggregator } from "./components/aggregator";
 import { CentralBus } from "./components/centralBus";
+import { DeadLetterAlarms } from "./components/deadLetterAlarms";
 import { Chatops } from "./components/chatops";
 import { HubKey } from "./components/hubKey";
 import { HubTopics } from "./components/hubTopics";
@@ -50,7 +51,7 @@ export class Hub extends pulumi.ComponentResource {
       { parent: central, dependsOn: [notifyPolicy] },
     );
 
-    new Notifier(
+    const notifier = new Notifier(
       `${name}-notifier`,
       {
         config,
@@ -62,6 +63,7 @@ export class Hub extends pulumi.ComponentResource {
       parent,
     );
 
+    const deadLetterQueues = [notifier.queueDeadLetters, notifier.fn.deadLetterQueue];
     let remediatorRoleArn: pulumi.Input<string> = "";
     if (config.remediation.enabled) {
       const remediateRule = central.rule(
@@ -75,6 +77,7 @@ export class Hub extends pulumi.ComponentResource {
         parent,
       );
       remediatorRoleArn = remediator.fn.role.arn;
+      deadLetterQueues.push(remediator.fn.deadLetterQueue);
     }
 
     let chatopsWorkerRoleArn: pulumi.Input<string> = "";
@@ -88,9 +91,15 @@ export class Hub extends pulumi.ComponentResource {
         parent,
       );
       chatopsWorkerRoleArn = chatops.worker.role.arn;
+      deadLetterQueues.push(chatops.ack.deadLetterQueue, chatops.worker.deadLetterQueue);
       slackCommandUrl = chatops.commandUrl;
     }
 
+    new DeadLetterAlarms(
+      `${name}-dead-letters`,
+      { queues: deadLetterQueues, alarmTopic: topics.alarms },
+      parent,
+    );
     new ConfigAggregator(`${name}-aggregator`, { config, partition }, parent);
 
     this.result = {

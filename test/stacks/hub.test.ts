@@ -431,3 +431,33 @@ describe("hub stack under Pulumi mocks", function () {
     );
   });
 });
+
+describe("hub dead letters", function () {
+  this.timeout(120_000);
+
+  it("alarm into the hub's alarm topic (so Slack hears of them) for every dead-letter queue", async () => {
+    const { resources } = await defaultHub();
+    const queues = ofType(resources, "aws:sqs/queue:Queue")
+      .map((q) => String(q.props.name))
+      .filter((n) => n.endsWith("-dlq"))
+      .sort();
+    assert.deepEqual(queues, [
+      "security-guard-chatops-ack-dlq",
+      "security-guard-chatops-worker-dlq",
+      "security-guard-notifier-dlq",
+      "security-guard-notifier-queue-dlq",
+      "security-guard-remediator-dlq",
+    ]);
+    const alarms = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    assert.deepEqual(
+      alarms.map((a) => (a.props.dimensions as { QueueName: string }).QueueName).sort(),
+      queues,
+    );
+    for (const a of alarms) {
+      assert.equal(a.props.metricName, "ApproximateNumberOfMessagesVisible");
+      assert.equal(a.props.comparisonOperator, "GreaterThanThreshold");
+      assert.equal(a.props.threshold, 0);
+      assert.deepEqual(a.props.alarmActions, [`arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-alarms`]);
+    }
+  });
+});
