@@ -18,6 +18,8 @@ export interface RawRecord {
   origin?: string;
   /** SNS Subject, when given. */
   subject?: string;
+  /** The SNS MessageId of a notification that arrived inside an SQS message (the SQS id is recordId). */
+  snsMessageId?: string;
   /** Parsed JSON payload. */
   payload?: Json;
   /** A plain-text (non-JSON) message. */
@@ -64,6 +66,9 @@ function fromBody(base: Omit<RawRecord, "payload" | "text" | "error">, body: str
   }
   if (isSnsNotification(parsed) && depth === 0) {
     const inner = { ...base, origin: typeof parsed.TopicArn === "string" ? parsed.TopicArn : base.origin };
+    if (typeof parsed.MessageId === "string" && parsed.MessageId && parsed.MessageId !== base.recordId) {
+      inner.snsMessageId = parsed.MessageId;
+    }
     if (typeof parsed.Subject === "string" && parsed.Subject) inner.subject = parsed.Subject;
     return fromBody(inner, parsed.Message, depth + 1);
   }

@@ -120,7 +120,8 @@ export function renderRecord(record: RawRecord, settings: NotifierSettings): Ren
   }
   return {
     ...base,
-    eventId: out.eventId,
+    // Config and alarm notifications carry no id of their own: their SNS MessageId identifies them.
+    eventId: out.eventId ?? record.snsMessageId,
     message,
     summary: summarize(message, out.region),
     problems: problems.list,

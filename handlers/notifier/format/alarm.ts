@@ -7,7 +7,16 @@ import type { KnownBlock } from "@slack/types";
 import { Json, arr, at, isObject, str, num } from "../read";
 import { Partition, REGION_DISPLAY_NAMES, alarmUrl, isRegionCode, parseArn } from "../links";
 import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
-import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
+import {
+  FormatContext,
+  Formatted,
+  accountPlain,
+  accountText,
+  footer,
+  regionText,
+  timeText,
+  messageId,
+} from "./common";
 
 interface AlarmInfo {
   name?: string;
@@ -84,7 +93,7 @@ function fromSns(m: Json, ctx: FormatContext): AlarmInfo {
       op && threshold !== undefined
         ? `${stat ? `${stat.toLowerCase()} ` : ""}${OPERATORS[op] ?? op} ${threshold}${period ? ` over ${evals ?? 1} × ${period} s` : ""}`
         : undefined,
-    eventId: ctx.record.recordId,
+    eventId: messageId(ctx.record),
   };
 }
 
@@ -116,7 +125,7 @@ function fromEventBridge(e: Json, ctx: FormatContext): AlarmInfo {
       : rule
         ? `composite: ${rule}`
         : undefined,
-    eventId: str(e, "id", p) ?? ctx.record.recordId,
+    eventId: str(e, "id", p) ?? messageId(ctx.record),
   };
 }
 

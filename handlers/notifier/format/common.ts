@@ -63,6 +63,14 @@ export function timeText(iso: string | undefined, label: string, problems: Probl
     .replace(/\.\d{3}Z$/, " UTC");
 }
 
+/**
+ * The id that names a record's event when the payload has none of its own: the SNS MessageId, also
+ * when the notification arrived inside an SQS message (whose id stays the record id).
+ */
+export function messageId(record: RawRecord): string {
+  return record.snsMessageId ?? record.recordId;
+}
+
 /** Footer: event id and the path the record took. */
 export function footer(record: RawRecord, eventLabel: string, eventId: string | undefined): KnownBlock {
   const parts: string[] = [];

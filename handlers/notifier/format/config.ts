@@ -6,7 +6,16 @@ import type { KnownBlock } from "@slack/types";
 import { Json, arr, at, obj, str } from "../read";
 import { configRuleUrl, isRegionCode, parseArn } from "../links";
 import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
-import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
+import {
+  FormatContext,
+  Formatted,
+  accountPlain,
+  accountText,
+  footer,
+  regionText,
+  timeText,
+  messageId,
+} from "./common";
 import { Partition } from "../links";
 
 /** Config notification types that report routine delivery or evaluation progress, not changes. */
@@ -43,7 +52,7 @@ export function formatCompliance(body: Json, ctx: FormatContext, event?: Json): 
     str(event, "time", problems);
   const annotation = s("newEvaluationResult.annotation");
   const ruleArn = parseArn(s("configRuleARN"));
-  const eventId = str(event, "id", problems) ?? record.recordId;
+  const eventId = str(event, "id", problems) ?? messageId(record);
 
   const severity: Severity =
     compliance === "NON_COMPLIANT" ? "danger" : compliance === "COMPLIANT" ? "good" : "neutral";
@@ -114,7 +123,7 @@ export function formatConfigItem(body: Json, ctx: FormatContext, event?: Json): 
     false,
     `${where}configurationItemDiff.changedProperties`,
   );
-  const eventId = str(event, "id", problems) ?? record.recordId;
+  const eventId = str(event, "id", problems) ?? messageId(record);
 
   const headline = `Config: ${resourceType ?? "resource"} ${resourceId ?? "unknown"} ${changeType ?? status ?? "changed"}`;
   const fields: Field[] = [
@@ -185,7 +194,7 @@ export function formatOtherConfig(body: Json, ctx: FormatContext): Formatted {
   if (keys.length && !lines.length) lines.push(`Fields: ${keys.slice(0, 15).map(code).join(", ")}`);
   const blocks: KnownBlock[] = [header(`AWS Config: ${type}`), ...fieldSections(fields)];
   if (lines.length) blocks.push(section(lines.join("\n")));
-  blocks.push(footer(record, "Config notification", record.recordId));
+  blocks.push(footer(record, "Config notification", messageId(record)));
   const hasList = arr(body, "configRuleNames", problems);
   if (hasList?.length)
     blocks.splice(
@@ -201,7 +210,7 @@ export function formatOtherConfig(body: Json, ctx: FormatContext): Formatted {
   return {
     kind: "other",
     accountId,
-    eventId: record.recordId,
+    eventId: messageId(record),
     region,
     message: message(
       "neutral",

@@ -3,7 +3,16 @@
 import type { KnownBlock } from "@slack/types";
 import { Json, isObject, str } from "../read";
 import { Field, code, context, esc, fieldSections, header, message, section } from "../slack";
-import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
+import {
+  FormatContext,
+  Formatted,
+  accountPlain,
+  accountText,
+  footer,
+  regionText,
+  timeText,
+  messageId,
+} from "./common";
 
 const MAX_KEYS = 15;
 
@@ -23,7 +32,7 @@ export function formatGenericEventBridge(e: Json, ctx: FormatContext): Formatted
   const source = str(e, "source", problems) ?? "unknown";
   const accountId = str(e, "account", problems);
   const region = str(e, "region", problems);
-  const eventId = str(e, "id", problems) ?? record.recordId;
+  const eventId = str(e, "id", problems) ?? messageId(record);
   const resources = (Array.isArray(e.resources) ? e.resources : []).filter(
     (r): r is string => typeof r === "string",
   );
@@ -62,11 +71,11 @@ export function formatUnknownJson(payload: Json, ctx: FormatContext): Formatted 
     section(
       `The notifier does not recognise this message's format.\n*Top-level fields*: ${keyList(payload)}`,
     ),
-    footer(record, "message", record.recordId),
+    footer(record, "message", messageId(record)),
   ];
   return {
     kind: "other",
-    eventId: record.recordId,
+    eventId: messageId(record),
     message: message("neutral", `Unrecognised notification: ${esc(title)}`, blocks),
   };
 }
@@ -77,9 +86,9 @@ export function formatText(text: string, ctx: FormatContext): Formatted {
   const blocks: KnownBlock[] = [
     header(title),
     section(esc(text)),
-    footer(record, "message", record.recordId),
+    footer(record, "message", messageId(record)),
   ];
-  return { kind: "other", eventId: record.recordId, message: message("neutral", esc(title), blocks) };
+  return { kind: "other", eventId: messageId(record), message: message("neutral", esc(title), blocks) };
 }
 
 /** A record that could not be read at all: say so, and where to find it. */
@@ -93,10 +102,10 @@ export function formatUnreadable(error: string, ctx: FormatContext): Formatted {
   ];
   if (record.excerpt) blocks.push(section(`*Start of the message*\n${code(record.excerpt)}`));
   if (record.subject) blocks.push(context(`Subject: ${esc(record.subject)}`));
-  blocks.push(footer(record, "record", record.recordId));
+  blocks.push(footer(record, "record", messageId(record)));
   return {
     kind: "other",
-    eventId: record.recordId,
+    eventId: messageId(record),
     message: message("warning", `Unreadable notification (${esc(error)})`, blocks),
   };
 }

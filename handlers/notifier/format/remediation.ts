@@ -17,7 +17,16 @@ import {
   message,
   section,
 } from "../slack";
-import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
+import {
+  FormatContext,
+  Formatted,
+  accountPlain,
+  accountText,
+  footer,
+  regionText,
+  timeText,
+  messageId,
+} from "./common";
 
 const OUTCOMES: Record<RemediationOutcome, { severity: Severity; title: (group: string) => string }> = {
   revoked: { severity: "danger", title: (g) => `Revoked SSH open to the internet on ${g}` },
@@ -41,7 +50,7 @@ export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
   const groupName = d("groupName");
   const vpcId = d("vpcId");
   const reason = d("reason");
-  const eventId = str(event, "id", problems) ?? record.recordId;
+  const eventId = str(event, "id", problems) ?? messageId(record);
   const trigger = obj(detail, "trigger", problems, false, "detail.trigger");
   const tKind = str(trigger, "kind", problems, false, "detail.trigger.kind");
   const tEventId = str(trigger, "eventId", problems, false, "detail.trigger.eventId");
