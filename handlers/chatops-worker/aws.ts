@@ -1,6 +1,8 @@
 // Credentials for one command: the worker's role assumes the chat-ops role in the target account,
-// with RoleSessionName slack-<user id> so the spoke's CloudTrail names the Slack user
-// (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html: RoleSessionName).
+// with RoleSessionName and SourceIdentity slack-<user id>, so the spoke's CloudTrail names the Slack
+// user on every call; a source identity, unlike a session name, cannot be changed by the session
+// afterwards, and the spokes' trust policies require one
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 
 export interface TempCredentials {
@@ -26,6 +28,7 @@ export async function assumeRole(
       new AssumeRoleCommand({
         RoleArn: roleArn,
         RoleSessionName: sessionName(userId),
+        SourceIdentity: sessionName(userId),
         DurationSeconds: 3600,
       }),
     );

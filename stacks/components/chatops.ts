@@ -15,7 +15,7 @@ import {
 } from "../names";
 import { GuardFunction } from "./guardFunction";
 import { subscribe } from "./subscribe";
-import { assumeSpokeRoles } from "./remediator";
+import { assumeSpokeRoles } from "../orgScope";
 
 export interface ChatopsArgs {
   config: HubConfig;
@@ -99,7 +99,13 @@ export class Chatops extends pulumi.ComponentResource {
         description: "security-guard: runs Slack slash commands in spoke accounts",
         callbackFactory: () => createWorkerHandler(workerSettings),
         statements: [
-          assumeSpokeRoles(config, partition, [CHATOPS_READONLY_ROLE_NAME, CHATOPS_OPERATOR_ROLE_NAME]),
+          // The Slack user travels as the session's source identity (the spoke roles require it).
+          assumeSpokeRoles(
+            config,
+            partition,
+            [CHATOPS_READONLY_ROLE_NAME, CHATOPS_OPERATOR_ROLE_NAME],
+            ["sts:AssumeRole", "sts:SetSourceIdentity"],
+          ),
         ],
         // Start/stop waits for the final state (bounded) before the last reply.
         timeoutSeconds: 300,

@@ -7,6 +7,7 @@ import { createRemediatorHandler, RemediatorSettings } from "../../handlers/reme
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
 import { Statement } from "../iam";
+import { assumeSpokeRoles } from "../orgScope";
 import { FUNCTION_NAMES, HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "../names";
 import { GuardFunction } from "./guardFunction";
 import { subscribe } from "./subscribe";
@@ -18,26 +19,6 @@ export interface RemediatorArgs {
   bus: aws.cloudwatch.EventBus;
   rule: aws.cloudwatch.EventRule;
   configTopic: aws.sns.Topic;
-}
-
-/** sts:AssumeRole on one role name in every account of ours. */
-export function assumeSpokeRoles(config: HubConfig, partition: string, roleNames: string[]): Statement {
-  if (config.organizationId) {
-    return {
-      Sid: "AssumeSpokeRoles",
-      Effect: "Allow",
-      Action: "sts:AssumeRole",
-      Resource: roleNames.map((r) => `arn:${partition}:iam::*:role/${r}`),
-      Condition: { StringEquals: { "aws:ResourceOrgID": config.organizationId } },
-    };
-  }
-  const accounts = [...new Set([config.accountId, ...config.memberAccounts])];
-  return {
-    Sid: "AssumeSpokeRoles",
-    Effect: "Allow",
-    Action: "sts:AssumeRole",
-    Resource: accounts.flatMap((a) => roleNames.map((r) => `arn:${partition}:iam::${a}:role/${r}`)),
-  };
 }
 
 export class Remediator extends pulumi.ComponentResource {

@@ -35,6 +35,8 @@ export const CHATOPS_READONLY_ACTIONS = [
   "s3:GetBucketLocation",
   "cloudwatch:GetMetricStatistics",
 ];
+/** The source identity every chat-ops session must carry: the worker sets slack-<Slack user id>. */
+export const CHATOPS_SOURCE_IDENTITY = "slack-*";
 export const CHATOPS_OPERATOR_ACTIONS = [
   ...CHATOPS_READONLY_ACTIONS,
   "ec2:StartInstances",
@@ -147,18 +149,29 @@ export class SpokeRoles extends pulumi.ComponentResource {
       Action: CHATOPS_READONLY_ACTIONS,
       Resource: "*",
     };
-    this.hubTrustedRole(`${name}-chatops-ro`, CHATOPS_READONLY_ROLE_NAME, hub.chatopsWorkerRoleArn, [
-      readOnly,
-    ]);
-    this.hubTrustedRole(`${name}-chatops-op`, CHATOPS_OPERATOR_ROLE_NAME, hub.chatopsWorkerRoleArn, [
-      readOnly,
-      {
-        Sid: "StartStop",
-        Effect: "Allow",
-        Action: ["ec2:StartInstances", "ec2:StopInstances"],
-        Resource: inAccount("instance"),
-      },
-    ]);
+    // Chat-ops sessions must carry the Slack user as their source identity (the worker sets it).
+    this.hubTrustedRole(
+      `${name}-chatops-ro`,
+      CHATOPS_READONLY_ROLE_NAME,
+      hub.chatopsWorkerRoleArn,
+      [readOnly],
+      CHATOPS_SOURCE_IDENTITY,
+    );
+    this.hubTrustedRole(
+      `${name}-chatops-op`,
+      CHATOPS_OPERATOR_ROLE_NAME,
+      hub.chatopsWorkerRoleArn,
+      [
+        readOnly,
+        {
+          Sid: "StartStop",
+          Effect: "Allow",
+          Action: ["ec2:StartInstances", "ec2:StopInstances"],
+          Resource: inAccount("instance"),
+        },
+      ],
+      CHATOPS_SOURCE_IDENTITY,
+    );
     this.registerOutputs({});
   }
 
@@ -172,11 +185,21 @@ export class SpokeRoles extends pulumi.ComponentResource {
     roleName: string,
     trusted: pulumi.Output<string>,
     statements: Statement[],
+    requireSourceIdentity?: string,
   ): aws.iam.Role {
     const trust = trusted.apply((principalArn) => {
-      const trustStatements: Statement[] = principalArn
-        ? [{ Effect: "Allow", Principal: { AWS: principalArn }, Action: "sts:AssumeRole" }]
-        : [{ Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }];
+      const trustStatements: Statement[] = !principalArn
+        ? [{ Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]
+        : requireSourceIdentity
+          ? [
+              {
+                Effect: "Allow",
+                Principal: { AWS: principalArn },
+                Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+                Condition: { StringLike: { "sts:SourceIdentity": requireSourceIdentity } },
+              },
+            ]
+          : [{ Effect: "Allow", Principal: { AWS: principalArn }, Action: "sts:AssumeRole" }];
       return policyDocument(trustStatements);
     });
     const role = new aws.iam.Role(

@@ -135,11 +135,13 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-remediator-role`,
     );
     for (const suffix of ["account-chatops-ro", "account-chatops-op"]) {
+      // Every chat-ops session carries the Slack user as its source identity, or it is refused.
       assert.deepEqual(trust(suffix), [
         {
           Effect: "Allow",
           Principal: { AWS: `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-chatops-worker-role` },
-          Action: "sts:AssumeRole",
+          Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+          Condition: { StringLike: { "sts:SourceIdentity": "slack-*" } },
         },
       ]);
     }

@@ -43,7 +43,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 32);
+    assert.equal(results.length, 34);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization, denied outside it by the bus policy's aws:PrincipalOrgID", () => {
@@ -193,7 +193,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /31 of 32 access paths as intended/);
+      assert.match(text, /33 of 34 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {
@@ -288,5 +288,38 @@ describe("wiring: IAM actions of hub and spoke exist in AWS's catalog", function
     assert.deepEqual(checkActions("spoke", resources).problems, [
       'spoke spoke-account-forwarder-policy policy Statement[0] (Sid "PutOnHubBus"): "events:PutEvent" is not an action in AWS\'s action catalog',
     ]);
+  });
+});
+
+describe("wiring: chat-ops sessions carry the Slack user (iam-simulate)", function () {
+  this.timeout(120_000);
+
+  it("the worker may assume the chat-ops roles only with a slack-* source identity", async () => {
+    const { accessPaths } = await import("../../scripts/lib/wiring/access");
+    const { collectDocuments } = await import("../../scripts/lib/wiring/documents");
+    const { defaultHub, spokeWith } = await import("../helpers/stacks");
+    const hub = await defaultHub();
+    const spoke = await spokeWith();
+    const results = await accessPaths(
+      collectDocuments("hub", hub.resources),
+      collectDocuments("spoke", spoke.resources),
+      {
+        organizationId: "o-a1b2c3d4e5",
+        spokeRegion: "ap-northeast-2",
+      },
+    );
+    const decision = (name: string) => results.find((r) => r.name === name)?.actual;
+    assert.equal(
+      decision("chat-ops worker role assumes the spoke operator role for a Slack user"),
+      "Allowed",
+    );
+    assert.equal(
+      decision("chat-ops worker role sets the Slack user as source identity on the operator role"),
+      "Allowed",
+    );
+    assert.equal(
+      decision("chat-ops worker role assumes the spoke operator role without a Slack source identity"),
+      "ImplicitlyDenied",
+    );
   });
 });

@@ -269,15 +269,18 @@ export function accessCases(
     docs: StackDocuments,
     roleName: string,
     expected: Decision,
+    extra: { action?: string; context?: Record<string, string> } = {},
   ) =>
     add(name, expected, () => ({
       caller: caller(),
-      action: "sts:AssumeRole",
+      action: extra.action ?? "sts:AssumeRole",
       resource: role(docs, roleName).arn,
       resourceAccount: docs.accountId,
       resourcePolicy: role(docs, roleName).trust,
-      context: resOrg(docs.accountId),
+      context: { ...resOrg(docs.accountId), ...(extra.context ?? {}) },
     }));
+  // The worker names the Slack user as the session's source identity; the chat-ops roles require it.
+  const slackUser = { context: { "sts:SourceIdentity": "slack-U2CERLKJA" } };
   assume(
     "remediator role assumes the spoke remediation role",
     () => fnSession(FUNCTION_NAMES.remediator),
@@ -302,18 +305,35 @@ export function accessCases(
   );
   if (chatops) {
     assume(
-      "chat-ops worker role assumes the spoke read-only role",
+      "chat-ops worker role assumes the spoke read-only role for a Slack user",
       () => fnSession(FUNCTION_NAMES.chatopsWorker),
       spoke,
       CHATOPS_READONLY_ROLE_NAME,
       "Allowed",
+      slackUser,
     );
     assume(
-      "chat-ops worker role assumes the spoke operator role",
+      "chat-ops worker role assumes the spoke operator role for a Slack user",
       () => fnSession(FUNCTION_NAMES.chatopsWorker),
       spoke,
       CHATOPS_OPERATOR_ROLE_NAME,
       "Allowed",
+      slackUser,
+    );
+    assume(
+      "chat-ops worker role sets the Slack user as source identity on the operator role",
+      () => fnSession(FUNCTION_NAMES.chatopsWorker),
+      spoke,
+      CHATOPS_OPERATOR_ROLE_NAME,
+      "Allowed",
+      { action: "sts:SetSourceIdentity", ...slackUser },
+    );
+    assume(
+      "chat-ops worker role assumes the spoke operator role without a Slack source identity",
+      () => fnSession(FUNCTION_NAMES.chatopsWorker),
+      spoke,
+      CHATOPS_OPERATOR_ROLE_NAME,
+      "ImplicitlyDenied",
     );
   }
   assume(
