@@ -80,6 +80,18 @@ export class Notifier extends pulumi.ComponentResource {
       },
       child,
     );
+    // Only the notifier queue may move its failures into this dead-letter queue.
+    new aws.sqs.RedriveAllowPolicy(
+      `${name}-queue-dlq-allow`,
+      {
+        queueUrl: this.queueDeadLetters.url,
+        redriveAllowPolicy: pulumi.jsonStringify({
+          redrivePermission: "byQueue",
+          sourceQueueArns: [this.queue.arn],
+        }),
+      },
+      child,
+    );
     const queuePolicy = new aws.sqs.QueuePolicy(
       `${name}-queue-policy`,
       {

@@ -433,6 +433,20 @@ describe("hub stack under Pulumi mocks", function () {
 });
 
 describe("hub dead letters", function () {
+  it("let only the notifier queue redrive into its dead-letter queue", async () => {
+    const { resources } = await defaultHub();
+    const allow = ofType(resources, "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy");
+    assert.equal(allow.length, 1);
+    assert.equal(
+      allow[0].props.queueUrl,
+      `https://sqs.us-east-1.amazonaws.com/${HUB_ACCOUNT}/security-guard-notifier-queue-dlq`,
+    );
+    assert.deepEqual(JSON.parse(String(allow[0].props.redriveAllowPolicy)), {
+      redrivePermission: "byQueue",
+      sourceQueueArns: [`arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-queue`],
+    });
+  });
+
   this.timeout(120_000);
 
   it("alarm into the hub's alarm topic (so Slack hears of them) for every dead-letter queue", async () => {
