@@ -36,7 +36,17 @@ export class HubKey extends pulumi.ComponentResource {
         Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
         Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
         Resource: "*",
-        Condition: serviceSourceCondition(config),
+        // Scoped by what SNS always sends: the topic ARN as encryption context. aws:SourceOrgID /
+        // aws:SourceAccount are not documented for these services' KMS calls, so a plain StringEquals
+        // on them could deny every publish; IfExists still refuses a caller that names another org.
+        Condition: {
+          StringEquals: {
+            "kms:EncryptionContext:aws:sns:topicArn": ["events", "alarms"].map(
+              (t) => `arn:${partition}:sns:${region}:${config.accountId}:${NAME_PREFIX}-${t}`,
+            ),
+          },
+          StringEqualsIfExists: serviceSourceCondition(config).StringEquals,
+        },
       },
       {
         // SNS delivers the topics' messages to the notifier's KMS-encrypted queue: it encrypts with

@@ -43,7 +43,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 34);
+    assert.equal(results.length, 36);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization, denied outside it by the bus policy's aws:PrincipalOrgID", () => {
@@ -193,7 +193,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /33 of 34 access paths as intended/);
+      assert.match(text, /35 of 36 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {

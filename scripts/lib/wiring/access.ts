@@ -240,6 +240,8 @@ export function accessCases(
       resource: onlyKey(hub)[0],
       resourceAccount: hubAcct,
       resourcePolicy: onlyKey(hub)[1],
+      // SNS server-side encryption always names the topic in the encryption context.
+      context: { "kms:EncryptionContext:aws:sns:topicArn": topic(hub, "alarms")[0] },
     }));
   }
 
@@ -259,6 +261,23 @@ export function accessCases(
       resource: topic(hub, "events")[0],
       resourceAccount: hubAcct,
       resourcePolicy: topic(hub, "events")[1],
+    }));
+  }
+
+  // EventBridge encrypts what it publishes to the events topic with the hub key. Its KMS request is
+  // not documented to carry aws:Source* keys: the key policy must allow it on the encryption
+  // context alone (the topic ARN), and must not for another topic.
+  for (const [topicName, expected] of [
+    ["events", "Allowed"],
+    ["config", "ImplicitlyDenied"],
+  ] as const) {
+    add(`EventBridge gets a data key for the hub ${topicName} topic (no aws:Source* keys)`, expected, () => ({
+      caller: { principal: "events.amazonaws.com", identityPolicies: [], context: {} },
+      action: "kms:GenerateDataKey",
+      resource: onlyKey(hub)[0],
+      resourceAccount: hubAcct,
+      resourcePolicy: onlyKey(hub)[1],
+      context: { "kms:EncryptionContext:aws:sns:topicArn": topic(hub, topicName)[0] },
     }));
   }
 

@@ -23,7 +23,8 @@ function variableKeyPattern(catalogKey: string): RegExp | undefined {
   const body = catalogKey
     .split(/\$\{[^}]+\}/)
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    .join("[^:/]+");
+    // A variable may itself hold ":" (kms:EncryptionContext:aws:sns:topicArn), never a "/".
+    .join("[^/]+");
   return new RegExp(`^${body}$`, "i");
 }
 
