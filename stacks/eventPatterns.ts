@@ -79,6 +79,15 @@ export function hubRemediate(configRuleNames: string[]): EventPattern {
         },
       },
       {
+        // The API's flat form (top-level CidrIp, IpProtocol, FromPort, ToPort) records cidrIp at the top.
+        source: ["aws.ec2"],
+        "detail-type": [CLOUDTRAIL],
+        detail: {
+          eventName: ["AuthorizeSecurityGroupIngress"],
+          requestParameters: { cidrIp: ["0.0.0.0/0"] },
+        },
+      },
+      {
         source: ["aws.ec2"],
         "detail-type": [CLOUDTRAIL],
         detail: { eventName: ["ModifySecurityGroupRules"] },

@@ -169,6 +169,18 @@ export class SpokeRoles extends pulumi.ComponentResource {
           Action: ["ec2:StartInstances", "ec2:StopInstances"],
           Resource: inAccount("instance"),
         },
+        {
+          // Starting an instance whose EBS volumes use a customer managed key needs a grant for EC2
+          // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html).
+          Sid: "StartWithEncryptedVolumes",
+          Effect: "Allow",
+          Action: "kms:CreateGrant",
+          Resource: `arn:${partition}:kms:*:${config.accountId}:key/*`,
+          Condition: {
+            Bool: { "kms:GrantIsForAWSResource": "true" },
+            StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" },
+          },
+        },
       ],
       CHATOPS_SOURCE_IDENTITY,
     );

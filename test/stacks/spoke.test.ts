@@ -166,6 +166,17 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     assert.ok(!JSON.stringify(ro).includes("StopInstances"), "read-only role must not stop instances");
     const op = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-chatops-op-policy")).Statement;
     assert.deepEqual(op[1].Action, ["ec2:StartInstances", "ec2:StopInstances"]);
+    // Starting instances with CMK-encrypted EBS volumes needs a grant for EC2, and only for EC2.
+    assert.deepEqual(op[2], {
+      Sid: "StartWithEncryptedVolumes",
+      Effect: "Allow",
+      Action: "kms:CreateGrant",
+      Resource: `arn:aws:kms:*:${SPOKE_ACCOUNT}:key/*`,
+      Condition: {
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+        StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" },
+      },
+    });
   });
 
   it("skips the recorder where one exists, scopes the rule by tag, and authorizes an account-list aggregator", async () => {

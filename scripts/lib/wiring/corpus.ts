@@ -47,6 +47,13 @@ export const ROUTE_CORPUS: CorpusItem[] = [
     intended: ["sg-changes", "notify"],
   },
   {
+    // The API's flat parameters (CidrIp, IpProtocol, FromPort, ToPort) are recorded at the top level.
+    name: "sg world ssh flat Virginia",
+    file: `${W}/cloudtrail-sg-authorize-ingress-flat-world-ssh-virginia.json`,
+    enters: "spoke",
+    intended: ["sg-changes", "notify", "remediate"],
+  },
+  {
     name: "sg private https Virginia",
     file: `${W}/cloudtrail-sg-authorize-ingress-private-https-virginia.json`,
     enters: "spoke",
