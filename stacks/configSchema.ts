@@ -48,6 +48,8 @@ export interface ChatopsUserConfig {
 
 export interface ChatopsConfig {
   enabled: boolean;
+  /** The Slack app's slash command; the ack refuses any other command of the app. */
+  commandName: string;
   defaultAccount: string;
   defaultRegion: string;
   regions: string[];

@@ -346,6 +346,7 @@ function validateRemediation(r: Reader): RemediationConfig {
 
 function validateChatops(
   r: Reader,
+  hubAccount: string,
   knownAccounts: Set<string>,
   accountNames: Record<string, string>,
 ): ChatopsConfig {
@@ -368,8 +369,14 @@ function validateChatops(
     const byName = Object.entries(accountNames).find(([, name]) => name === v)?.[0];
     const id = ACCOUNT_ID.test(v) ? v : byName;
     if (!id) r.problem(key, v, "is neither a 12-digit account id nor a name from accountNames");
-    else if (knownAccounts.size > 0 && !knownAccounts.has(id)) {
-      r.problem(key, v, "is not a member account (memberAccounts / accountNames)");
+    else if (!knownAccounts.has(id)) {
+      r.problem(
+        key,
+        v,
+        id === hubAccount
+          ? "is the hub account, which has no chat-ops roles (list it in memberAccounts if it also runs a spoke stack)"
+          : "is not a member account (memberAccounts / accountNames)",
+      );
     }
     return id;
   };
@@ -399,7 +406,11 @@ function validateChatops(
   }
   if (enabled && Object.keys(users).length === 0)
     r.problem("chatops.users", o.users, "must name at least one Slack user when chatops.enabled");
-  return { enabled, defaultAccount, defaultRegion, regions, users };
+  const commandName = o.commandName === undefined ? "/guard" : o.commandName;
+  if (typeof commandName !== "string" || !/^\/[a-z0-9_-]{1,31}$/.test(commandName)) {
+    r.problem("chatops.commandName", commandName, "must be a Slack slash command such as /guard");
+  }
+  return { enabled, commandName: String(commandName), defaultAccount, defaultRegion, regions, users };
 }
 
 function validateHub(r: Reader, common: ReturnType<typeof validateCommon>): HubConfig {
@@ -443,7 +454,8 @@ function validateHub(r: Reader, common: ReturnType<typeof validateCommon>): HubC
   }
   const chatops = validateChatops(
     r,
-    new Set([...memberAccounts, ...Object.keys(accountNames)]),
+    common.accountId,
+    chatopsAccounts(common.accountId, memberAccounts, accountNames),
     accountNames,
   );
   const signing = r.secretString("slackSigningSecret", chatops.enabled);
@@ -524,6 +536,21 @@ export function validateStackConfig(raw: RawStackConfig): StackConfig {
   else if (common.role === "spoke") config = validateSpoke(r, common);
   if (r.problems.length > 0 || !config) throw new ConfigError(raw.stackFile, r.problems);
   return config;
+}
+
+/**
+ * The accounts chat-ops can act in: the spokes (memberAccounts and the accounts named in
+ * accountNames). The hub account has no chat-ops roles unless it also runs a spoke stack, which
+ * memberAccounts says.
+ */
+export function chatopsAccounts(
+  hubAccount: string,
+  memberAccounts: string[],
+  accountNames: Record<string, string>,
+): Set<string> {
+  const ids = new Set([...memberAccounts, ...Object.keys(accountNames)]);
+  if (!memberAccounts.includes(hubAccount)) ids.delete(hubAccount);
+  return ids;
 }
 
 /** Checks a set of stacks together: one hub per account set, no account deployed twice. */

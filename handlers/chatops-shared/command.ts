@@ -213,6 +213,8 @@ export function parseCommandMessage(body: string): SlashCommandMessage {
  * response_url must be https (Slack's hooks.slack.com); plain http is accepted only for local runs
  * (LOCAL_RUN=1), where tests stand in for Slack on 127.0.0.1. Returns a problem, or undefined.
  */
+const SLACK_RESPONSE_HOSTS = ["hooks.slack.com", "hooks.slack-gov.com"];
+
 export function responseUrlProblem(url: string, localRun: boolean): string | undefined {
   let parsed: URL;
   try {
@@ -220,7 +222,12 @@ export function responseUrlProblem(url: string, localRun: boolean): string | und
   } catch {
     return "response_url is not a URL";
   }
-  if (parsed.protocol === "https:") return undefined;
-  if (parsed.protocol === "http:" && localRun) return undefined;
-  return `response_url must use https (got ${parsed.protocol})`;
+  // Replies carry instance, bucket and console output: send them only to Slack's own hosts
+  // (hooks.slack.com, or hooks.slack-gov.com for GovSlack), except in local runs and tests.
+  if (localRun && (parsed.protocol === "https:" || parsed.protocol === "http:")) return undefined;
+  if (parsed.protocol !== "https:") return `response_url must use https (got ${parsed.protocol})`;
+  if (!SLACK_RESPONSE_HOSTS.includes(parsed.hostname)) {
+    return `response_url must point at Slack (${SLACK_RESPONSE_HOSTS.join(" or ")}), not ${parsed.hostname}`;
+  }
+  return undefined;
 }

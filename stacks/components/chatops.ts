@@ -7,6 +7,7 @@ import { AckSettings, createAckHandler } from "../../handlers/chatops-ack";
 import { createWorkerHandler, WorkerSettings } from "../../handlers/chatops-worker";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
+import { chatopsAccounts } from "../validateConfig";
 import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
@@ -48,7 +49,7 @@ export class Chatops extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const ackSettings: AckSettings = {};
+    const ackSettings: AckSettings = { commandName: config.chatops.commandName };
     this.ack = new GuardFunction(
       `${name}-ack`,
       {
@@ -78,9 +79,9 @@ export class Chatops extends pulumi.ComponentResource {
     );
 
     const accounts: Record<string, string> = {};
-    for (const id of [config.accountId, ...config.memberAccounts])
+    for (const id of chatopsAccounts(config.accountId, config.memberAccounts, config.accountNames)) {
       accounts[id] = config.accountNames[id] ?? id;
-    for (const [id, n] of Object.entries(config.accountNames)) accounts[id] = n;
+    }
     const workerSettings: WorkerSettings = {
       partition,
       defaultAccount: config.chatops.defaultAccount,

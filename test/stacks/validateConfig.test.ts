@@ -143,6 +143,30 @@ describe("stack config validation", () => {
     ]);
   });
 
+  it("refuses chat-ops in the hub account, which has no chat-ops roles, and a bad command name", () => {
+    assert.deepEqual(
+      problems(
+        hubRaw(
+          {
+            accountNames: { "111111111111": "security", "222222222222": "payments" },
+            chatops: {
+              enabled: true,
+              commandName: "guard",
+              defaultAccount: "payments",
+              users: { U2CERLKJA: { access: "operator", accounts: ["security"] } },
+            },
+            slackSigningSecret: "0123456789abcdef0123456789abcdef",
+          },
+          ["slackWebhooks", "slackSigningSecret"],
+        ),
+      ),
+      [
+        'security-guard:chatops.users.U2CERLKJA.accounts[0] = "security": is the hub account, which has no chat-ops roles (list it in memberAccounts if it also runs a spoke stack)',
+        'security-guard:chatops.commandName = "guard": must be a Slack slash command such as /guard',
+      ],
+    );
+  });
+
   it("rejects duplicate member accounts and bad organization ids", () => {
     assert.deepEqual(
       problems(hubRaw({ organizationId: "org-1", memberAccounts: ["222222222222", "222222222222"] })),
