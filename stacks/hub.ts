@@ -47,7 +47,12 @@ export class Hub extends pulumi.ComponentResource {
     );
     new aws.cloudwatch.EventTarget(
       `${name}-notify-target`,
-      { rule: notifyRule.name, eventBusName: central.bus.name, arn: topics.events.arn },
+      {
+        rule: notifyRule.name,
+        eventBusName: central.bus.name,
+        arn: topics.events.arn,
+        deadLetterConfig: { arn: central.deadLetters.arn },
+      },
       { parent: central, dependsOn: [notifyPolicy] },
     );
 
@@ -63,7 +68,7 @@ export class Hub extends pulumi.ComponentResource {
       parent,
     );
 
-    const deadLetterQueues = [notifier.queueDeadLetters, notifier.fn.deadLetterQueue];
+    const deadLetterQueues = [central.deadLetters, notifier.queueDeadLetters, notifier.fn.deadLetterQueue];
     let remediatorRoleArn: pulumi.Input<string> = "";
     if (config.remediation.enabled) {
       const remediateRule = central.rule(
@@ -73,7 +78,15 @@ export class Hub extends pulumi.ComponentResource {
       );
       const remediator = new Remediator(
         `${name}-remediator`,
-        { config, partition, kmsKey: key, bus: central.bus, rule: remediateRule, configTopic: topics.config },
+        {
+          config,
+          partition,
+          kmsKey: key,
+          bus: central.bus,
+          rule: remediateRule,
+          configTopic: topics.config,
+          deadLetterArn: central.deadLetters.arn,
+        },
         parent,
       );
       remediatorRoleArn = remediator.fn.role.arn;

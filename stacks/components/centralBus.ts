@@ -18,6 +18,8 @@ export interface CentralBusArgs {
 export class CentralBus extends pulumi.ComponentResource {
   readonly bus: aws.cloudwatch.EventBus;
   readonly policy: aws.cloudwatch.EventBusPolicy;
+  /** Where this bus's targets put events they could not deliver after their retries. */
+  readonly deadLetters: aws.sqs.Queue;
 
   constructor(name: string, args: CentralBusArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:CentralBus", name, {}, opts);
@@ -33,6 +35,36 @@ export class CentralBus extends pulumi.ComponentResource {
             ...orgPrincipal(args.config, args.partition),
             Action: "events:PutEvents",
             Resource: this.bus.arn,
+          },
+        ]),
+      },
+      { parent: this },
+    );
+    // Without a target DLQ, EventBridge drops an event once its retries are spent, leaving only a
+    // FailedInvocations metric (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+    // SQS-managed encryption: EventBridge cannot write to a queue encrypted with a customer key
+    // unless that key's policy admits it, and these are event copies, not secrets.
+    this.deadLetters = new aws.sqs.Queue(
+      `${name}-dlq`,
+      { name: `${HUB_BUS_NAME}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1_209_600 },
+      { parent: this },
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-dlq-policy`,
+      {
+        queueUrl: this.deadLetters.url,
+        policy: policyDocument([
+          {
+            Sid: "BusRulesDeadLetter",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: this.deadLetters.arn,
+            Condition: {
+              ArnLike: {
+                "aws:SourceArn": `arn:${args.partition}:events:${args.config.regions[0]}:${args.config.accountId}:rule/${HUB_BUS_NAME}/*`,
+              },
+            },
           },
         ]),
       },

@@ -19,6 +19,8 @@ export interface RemediatorArgs {
   bus: aws.cloudwatch.EventBus;
   rule: aws.cloudwatch.EventRule;
   configTopic: aws.sns.Topic;
+  /** The bus's dead-letter queue, for events the bus could not deliver to the function. */
+  deadLetterArn: pulumi.Input<string>;
 }
 
 export class Remediator extends pulumi.ComponentResource {
@@ -77,6 +79,7 @@ export class Remediator extends pulumi.ComponentResource {
         eventBusName: args.bus.name,
         arn: this.fn.function.arn,
         retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: args.deadLetterArn },
       },
       { parent: this, dependsOn: [permission] },
     );

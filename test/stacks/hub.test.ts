@@ -433,6 +433,21 @@ describe("hub stack under Pulumi mocks", function () {
 });
 
 describe("hub dead letters", function () {
+  it("keep what the bus could not deliver: both hub targets have the bus's dead-letter queue", async () => {
+    const { resources } = await defaultHub();
+    const dlq = `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-events-dlq`;
+    for (const suffix of ["hub-notify-target", "remediator-target"]) {
+      assert.deepEqual(
+        one(resources, "aws:cloudwatch/eventTarget:EventTarget", suffix).props.deadLetterConfig,
+        { arn: dlq },
+      );
+    }
+    const policy = doc(one(resources, "aws:sqs/queuePolicy:QueuePolicy", "central-dlq-policy")).Statement;
+    assert.deepEqual(policy[0].Condition, {
+      ArnLike: { "aws:SourceArn": `arn:aws:events:us-east-1:${HUB_ACCOUNT}:rule/security-guard-events/*` },
+    });
+  });
+
   it("let only the notifier queue redrive into its dead-letter queue", async () => {
     const { resources } = await defaultHub();
     const allow = ofType(resources, "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy");
@@ -458,6 +473,7 @@ describe("hub dead letters", function () {
     assert.deepEqual(queues, [
       "security-guard-chatops-ack-dlq",
       "security-guard-chatops-worker-dlq",
+      "security-guard-events-dlq",
       "security-guard-notifier-dlq",
       "security-guard-notifier-queue-dlq",
       "security-guard-remediator-dlq",
