@@ -10,7 +10,8 @@ import {
   iamChanges,
   securityGroupChanges,
 } from "../eventPatterns";
-import { HUB_REGION, IAM_EVENTS_REGION } from "../regions";
+import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
+import { policyDocument } from "../iam";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
 
 export interface SpokeRegionArgs {
@@ -96,6 +97,59 @@ export class SpokeRegion extends pulumi.ComponentResource {
       { parent: this, dependsOn: ruleDependsOn },
     );
 
+    // Events the hub bus did not accept after a day of retries land here instead of being dropped
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). Its alarm's state
+    // change is itself forwarded to the hub once the path works again, and shows in the console.
+    const partition = partitionOf(region);
+    const deadLetters = new aws.sqs.Queue(
+      `${name}-forwarding-dlq`,
+      {
+        name: `${NAME_PREFIX}-forwarding-dlq`,
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: 1_209_600,
+      },
+      child,
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-forwarding-dlq-policy`,
+      {
+        queueUrl: deadLetters.url,
+        policy: policyDocument([
+          {
+            Sid: "ForwardingRulesDeadLetter",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: deadLetters.arn,
+            Condition: {
+              ArnLike: {
+                "aws:SourceArn": `arn:${partition}:events:${region}:${config.accountId}:rule/${NAME_PREFIX}-*`,
+              },
+            },
+          },
+        ]),
+      },
+      child,
+    );
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-forwarding-dlq-alarm`,
+      {
+        name: `${NAME_PREFIX}-forwarding-dlq-not-empty`,
+        alarmDescription:
+          "Security events this account could not forward to the hub bus are waiting in security-guard-forwarding-dlq.",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: deadLetters.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      },
+      child,
+    );
+
     for (const [short, pattern] of Object.entries(forwardingPatterns(region))) {
       const rule = new aws.cloudwatch.EventRule(
         `${name}-${short}`,
@@ -113,6 +167,7 @@ export class SpokeRegion extends pulumi.ComponentResource {
           arn: args.hubBusArn,
           roleArn: args.forwarderRole.arn,
           retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+          deadLetterConfig: { arn: deadLetters.arn },
         },
         child,
       );

@@ -81,6 +81,29 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     ]);
   });
 
+  it("keeps what the hub bus did not accept in a dead-letter queue in each region, with an alarm", () => {
+    for (const t of ofType(resources, "aws:cloudwatch/eventTarget:EventTarget")) {
+      assert.deepEqual(t.props.deadLetterConfig, {
+        arn: `arn:aws:sqs:${t.region}:${SPOKE_ACCOUNT}:security-guard-forwarding-dlq`,
+      });
+    }
+    for (const region of REGIONS) {
+      const policy = doc(
+        one(resources, "aws:sqs/queuePolicy:QueuePolicy", `${region}-forwarding-dlq-policy`),
+      ).Statement;
+      assert.deepEqual(policy[0].Condition, {
+        ArnLike: { "aws:SourceArn": `arn:aws:events:${region}:${SPOKE_ACCOUNT}:rule/security-guard-*` },
+      });
+      const alarm = one(
+        resources,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        `${region}-forwarding-dlq-alarm`,
+      );
+      assert.equal(alarm.region, region);
+      assert.deepEqual(alarm.props.dimensions, { QueueName: "security-guard-forwarding-dlq" });
+    }
+  });
+
   it("targets the hub bus ARN with the forwarder role from every rule", () => {
     const targets = ofType(resources, "aws:cloudwatch/eventTarget:EventTarget");
     assert.equal(targets.length, 10);
