@@ -8,6 +8,7 @@ import { HubConfig } from "../configSchema";
 import { EventPattern } from "../eventPatterns";
 import { policyDocument } from "../iam";
 import { HUB_BUS_NAME } from "../names";
+import { eventBridgeDeadLetterQueue } from "./deadLetters";
 import { orgPrincipal } from "../orgScope";
 
 export interface CentralBusArgs {
@@ -40,33 +41,12 @@ export class CentralBus extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // Without a target DLQ, EventBridge drops an event once its retries are spent, leaving only a
-    // FailedInvocations metric (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
-    // SQS-managed encryption: EventBridge cannot write to a queue encrypted with a customer key
-    // unless that key's policy admits it, and these are event copies, not secrets.
-    this.deadLetters = new aws.sqs.Queue(
+    this.deadLetters = eventBridgeDeadLetterQueue(
       `${name}-dlq`,
-      { name: `${HUB_BUS_NAME}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1_209_600 },
-      { parent: this },
-    );
-    new aws.sqs.QueuePolicy(
-      `${name}-dlq-policy`,
       {
-        queueUrl: this.deadLetters.url,
-        policy: policyDocument([
-          {
-            Sid: "BusRulesDeadLetter",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: this.deadLetters.arn,
-            Condition: {
-              ArnLike: {
-                "aws:SourceArn": `arn:${args.partition}:events:${args.config.regions[0]}:${args.config.accountId}:rule/${HUB_BUS_NAME}/*`,
-              },
-            },
-          },
-        ]),
+        queueName: `${HUB_BUS_NAME}-dlq`,
+        sid: "BusRulesDeadLetter",
+        ruleArnPattern: `arn:${args.partition}:events:${args.config.regions[0]}:${args.config.accountId}:rule/${HUB_BUS_NAME}/*`,
       },
       { parent: this },
     );

@@ -11,8 +11,8 @@ import {
   securityGroupChanges,
 } from "../eventPatterns";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
-import { policyDocument } from "../iam";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
+import { eventBridgeDeadLetterQueue, queueNotEmptyAlarm } from "./deadLetters";
 
 export interface SpokeRegionArgs {
   config: SpokeConfig;
@@ -100,52 +100,20 @@ export class SpokeRegion extends pulumi.ComponentResource {
     // Events the hub bus did not accept after a day of retries land here instead of being dropped
     // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). Its alarm's state
     // change is itself forwarded to the hub once the path works again, and shows in the console.
-    const partition = partitionOf(region);
-    const deadLetters = new aws.sqs.Queue(
+    const deadLetters = eventBridgeDeadLetterQueue(
       `${name}-forwarding-dlq`,
       {
-        name: `${NAME_PREFIX}-forwarding-dlq`,
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: 1_209_600,
+        queueName: `${NAME_PREFIX}-forwarding-dlq`,
+        sid: "ForwardingRulesDeadLetter",
+        ruleArnPattern: `arn:${partitionOf(region)}:events:${region}:${config.accountId}:rule/${NAME_PREFIX}-*`,
       },
       child,
     );
-    new aws.sqs.QueuePolicy(
-      `${name}-forwarding-dlq-policy`,
-      {
-        queueUrl: deadLetters.url,
-        policy: policyDocument([
-          {
-            Sid: "ForwardingRulesDeadLetter",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: deadLetters.arn,
-            Condition: {
-              ArnLike: {
-                "aws:SourceArn": `arn:${partition}:events:${region}:${config.accountId}:rule/${NAME_PREFIX}-*`,
-              },
-            },
-          },
-        ]),
-      },
-      child,
-    );
-    new aws.cloudwatch.MetricAlarm(
+    queueNotEmptyAlarm(
       `${name}-forwarding-dlq-alarm`,
       {
-        name: `${NAME_PREFIX}-forwarding-dlq-not-empty`,
-        alarmDescription:
-          "Security events this account could not forward to the hub bus are waiting in security-guard-forwarding-dlq.",
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: deadLetters.name },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
+        queue: deadLetters,
+        description: `Security events this account could not forward to the hub bus are waiting in ${NAME_PREFIX}-forwarding-dlq.`,
       },
       child,
     );
