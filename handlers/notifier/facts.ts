@@ -1,0 +1,254 @@
+// The facts about one event that severity, mute rules, routing and de-duplication decide on,
+// read straight from the payload (an EventBridge event, an AWS Config notification, a CloudWatch
+// alarm message or a remediation report). Separate from the Slack formatters: deciding whether
+// to post must not depend on how the message looks.
+import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../shared/constants";
+import { Json, at, isObject, newProblems } from "./read";
+import { EventKind } from "./settings";
+import { cloudTrailKind } from "./format/cloudtrail";
+import { ipPermissionRules, modifiedRules } from "./sgRules";
+import { isConfigNotification } from "./format/config";
+import { isSnsAlarm } from "./format/alarm";
+
+export interface EventFacts {
+  kind: EventKind;
+  /**
+   * What happened, by kind: the CloudTrail event name ("AuthorizeSecurityGroupIngress"), the Config
+   * rule name of a compliance change, the new alarm state ("ALARM"), the remediation outcome
+   * ("revoked"), the Config message type of other Config notifications.
+   */
+  eventName?: string;
+  accountId?: string;
+  region?: string;
+  /** The resource's id: security group id, IAM user/role/policy name, alarm name, resource id. */
+  resourceId?: string;
+  /** The resource's ARN when the event names one. */
+  resourceArn?: string;
+  /** Who made the change (CloudTrail userIdentity ARN, or principal id). */
+  actor?: string;
+  /** Config compliance verdict (NON_COMPLIANT, COMPLIANT, ...). */
+  compliance?: string;
+  /** The Config rule of a compliance change. */
+  configRule?: string;
+  /** When the event happened, as the event orders it (Config orderingTimestamp, alarm state time, ...). */
+  time?: string;
+  /** A security-group change that adds ingress from 0.0.0.0/0 or ::/0. */
+  worldIngress?: boolean;
+  /** ... and that ingress includes port 22. */
+  worldSsh?: boolean;
+  /** The CloudTrail call failed (errorCode set): nothing changed. */
+  failedCall?: boolean;
+  /** AWS Config notification type, for Config notifications. */
+  configMessageType?: string;
+  /** The record could not be read at all. */
+  unreadable?: boolean;
+}
+
+const s = (o: unknown, path: string): string | undefined => {
+  const v = at(o, path);
+  return typeof v === "string" && v.trim() !== "" ? v : undefined;
+};
+
+const CONFIG_RESULT = "newEvaluationResult.evaluationResultIdentifier";
+
+/** Whether a protocol/port range (as EC2 reports them) includes TCP port 22. */
+export function includesSsh(protocol: unknown, from: unknown, to: unknown): boolean {
+  const p = typeof protocol === "string" ? protocol.toLowerCase() : String(protocol);
+  if (p === "-1" || p === "all") return true;
+  if (p !== "tcp" && p !== "6") return false;
+  const f = Number(from);
+  const t = Number(to ?? from);
+  if (from === undefined || from === null || f === -1) return true;
+  return Number.isFinite(f) && Number.isFinite(t) && f <= 22 && 22 <= t;
+}
+
+function securityGroupWorld(eventName: string, params: unknown): { world: boolean; ssh: boolean } {
+  const problems = newProblems();
+  if (eventName === "ModifySecurityGroupRules") {
+    let world = false;
+    let ssh = false;
+    const raw = at(params, "ModifySecurityGroupRulesRequest.SecurityGroupRule");
+    const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+    const rules = modifiedRules(params, problems);
+    rules.forEach((r, i) => {
+      if (!r.world) return;
+      world = true;
+      const rule = at(list[i], "SecurityGroupRule");
+      ssh ||= includesSsh(at(rule, "IpProtocol"), at(rule, "FromPort"), at(rule, "ToPort"));
+    });
+    return { world, ssh };
+  }
+  if (eventName !== "AuthorizeSecurityGroupIngress") return { world: false, ssh: false };
+  // The API's flat form (CidrIp, IpProtocol, FromPort, ToPort) is recorded at the top level.
+  const flatCidr = s(params, "cidrIp") ?? s(params, "cidrIpv6");
+  if (flatCidr === "0.0.0.0/0" || flatCidr === "::/0") {
+    return {
+      world: true,
+      ssh: includesSsh(at(params, "ipProtocol"), at(params, "fromPort"), at(params, "toPort")),
+    };
+  }
+  let world = false;
+  let ssh = false;
+  const perms = at(params, "ipPermissions.items") ?? at(params, "ipPermissions");
+  const list = Array.isArray(perms) ? perms : [];
+  ipPermissionRules(params, problems).forEach((r, i) => {
+    if (!r.world) return;
+    world = true;
+    ssh ||= includesSsh(at(list[i], "ipProtocol"), at(list[i], "fromPort"), at(list[i], "toPort"));
+  });
+  return { world, ssh };
+}
+
+function fromCloudTrail(e: Json): EventFacts {
+  const d = isObject(e.detail) ? e.detail : {};
+  const eventName = s(d, "eventName");
+  const kind = cloudTrailKind(s(d, "eventSource"), eventName);
+  const params = at(d, "requestParameters");
+  const world =
+    kind === "security-group" && eventName
+      ? securityGroupWorld(eventName, params)
+      : { world: false, ssh: false };
+  const resourceId =
+    kind === "security-group"
+      ? (s(params, "groupId") ??
+        s(params, "ModifySecurityGroupRulesRequest.GroupId") ??
+        s(params, "groupName"))
+      : (s(params, "userName") ??
+        s(params, "roleName") ??
+        s(params, "groupName") ??
+        s(params, "policyArn") ??
+        s(params, "policyName"));
+  const resources = Array.isArray(d.resources) ? d.resources : [];
+  const firstArn = resources.map((r) => s(r, "ARN")).find((a) => a !== undefined);
+  return {
+    kind,
+    eventName,
+    accountId: s(d, "recipientAccountId") ?? s(e, "account") ?? s(d, "userIdentity.accountId"),
+    region: s(d, "awsRegion") ?? s(e, "region"),
+    resourceId,
+    resourceArn: firstArn ?? (resourceId?.startsWith("arn:") ? resourceId : undefined),
+    actor: s(d, "userIdentity.arn") ?? s(d, "userIdentity.principalId"),
+    time: s(d, "eventTime") ?? s(e, "time"),
+    worldIngress: world.world,
+    worldSsh: world.ssh,
+    failedCall: s(d, "errorCode") !== undefined,
+  };
+}
+
+/** `body` is the SNS ComplianceChangeNotification or the EventBridge detail (the same fields). */
+function fromCompliance(body: Json, event?: Json): EventFacts {
+  const rule =
+    s(body, "configRuleName") ?? s(body, `${CONFIG_RESULT}.evaluationResultQualifier.configRuleName`);
+  const resourceId =
+    s(body, "resourceId") ?? s(body, `${CONFIG_RESULT}.evaluationResultQualifier.resourceId`);
+  return {
+    kind: "config-compliance",
+    eventName: rule,
+    configRule: rule,
+    accountId: s(body, "awsAccountId") ?? s(event, "account"),
+    region: s(body, "awsRegion") ?? s(event, "region"),
+    resourceId,
+    compliance: s(body, "newEvaluationResult.complianceType"),
+    // Both paths (SNS and EventBridge) carry the same ordering timestamp for one evaluation.
+    time:
+      s(body, `${CONFIG_RESULT}.orderingTimestamp`) ??
+      s(body, "newEvaluationResult.resultRecordedTime") ??
+      s(body, "notificationCreationTime") ??
+      s(event, "time"),
+    configMessageType: "ComplianceChangeNotification",
+  };
+}
+
+function fromConfigItem(body: Json, event?: Json): EventFacts {
+  const oversized = s(body, "messageType") === "OversizedConfigurationItemChangeNotification";
+  const item = at(body, oversized ? "configurationItemSummary" : "configurationItem");
+  return {
+    kind: "other",
+    eventName: s(body, "messageType") ?? "ConfigurationItemChangeNotification",
+    configMessageType: s(body, "messageType") ?? "ConfigurationItemChangeNotification",
+    accountId: s(item, "awsAccountId") ?? s(event, "account"),
+    region: s(item, "awsRegion") ?? s(event, "region"),
+    resourceId: s(item, "resourceId"),
+    resourceArn: s(item, "ARN") ?? s(item, "arn"),
+    time: s(item, "configurationItemCaptureTime") ?? s(event, "time"),
+  };
+}
+
+function fromSnsAlarm(m: Json): EventFacts {
+  const arn = s(m, "AlarmArn");
+  return {
+    kind: "alarm",
+    eventName: s(m, "NewStateValue"),
+    accountId: s(m, "AWSAccountId") ?? arn?.split(":")[4],
+    region: arn?.split(":")[3],
+    resourceId: s(m, "AlarmName"),
+    resourceArn: arn,
+    time: s(m, "StateChangeTime"),
+  };
+}
+
+function fromEventBridgeAlarm(e: Json): EventFacts {
+  const resources = Array.isArray(e.resources) ? e.resources : [];
+  return {
+    kind: "alarm",
+    eventName: s(e, "detail.state.value"),
+    accountId: s(e, "account"),
+    region: s(e, "region"),
+    resourceId: s(e, "detail.alarmName"),
+    resourceArn: typeof resources[0] === "string" ? resources[0] : undefined,
+    time: s(e, "detail.state.timestamp") ?? s(e, "time"),
+  };
+}
+
+function fromRemediation(e: Json): EventFacts {
+  return {
+    kind: "remediation",
+    eventName: s(e, "detail.outcome"),
+    accountId: s(e, "detail.accountId") ?? s(e, "account"),
+    region: s(e, "detail.region") ?? s(e, "region"),
+    resourceId: s(e, "detail.groupId"),
+    actor: s(e, "detail.openedBy"),
+    time: s(e, "time"),
+  };
+}
+
+/** The facts of one record's payload; `undefined` payload means the record was unreadable. */
+export function eventFacts(payload: Json | undefined): EventFacts {
+  if (!payload) return { kind: "other", unreadable: true };
+  if (typeof payload["detail-type"] === "string" && typeof payload.source === "string") {
+    const detailType = payload["detail-type"];
+    const detail = isObject(payload.detail) ? payload.detail : {};
+    if (payload.source === REMEDIATION_EVENT_SOURCE && detailType === REMEDIATION_DETAIL_TYPE)
+      return fromRemediation(payload);
+    if (detailType === "AWS API Call via CloudTrail") return fromCloudTrail(payload);
+    if (detailType === "Config Rules Compliance Change") return fromCompliance(detail, payload);
+    if (detailType === "Config Configuration Item Change") return fromConfigItem(detail, payload);
+    if (detailType === "CloudWatch Alarm State Change") return fromEventBridgeAlarm(payload);
+    return {
+      kind: "other",
+      eventName: detailType,
+      accountId: s(payload, "account"),
+      region: s(payload, "region"),
+      time: s(payload, "time"),
+    };
+  }
+  if (isConfigNotification(payload)) {
+    const type = payload.messageType as string;
+    if (type === "ComplianceChangeNotification") return fromCompliance(payload);
+    if (
+      type === "ConfigurationItemChangeNotification" ||
+      type === "OversizedConfigurationItemChangeNotification"
+    )
+      return fromConfigItem(payload);
+    return {
+      kind: "other",
+      eventName: type,
+      configMessageType: type,
+      accountId: s(payload, "awsAccountId"),
+      region: s(payload, "awsRegion"),
+      time: s(payload, "notificationCreationTime"),
+    };
+  }
+  if (isSnsAlarm(payload)) return fromSnsAlarm(payload);
+  return { kind: "other" };
+}
