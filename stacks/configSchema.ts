@@ -68,6 +68,11 @@ export interface HubConfig extends CommonConfig {
   slackRoutes: SlackRouteConfig[];
   remediation: RemediationConfig;
   chatops: ChatopsConfig;
+  /**
+   * Config rule names, besides the guard's own, whose compliance changes the Config topic passes
+   * to the notifier (the spokes list the same names to forward them over EventBridge).
+   */
+  extraConfigRules?: string[];
 }
 
 export interface SpokeConfig extends CommonConfig {
@@ -84,6 +89,8 @@ export interface SpokeConfig extends CommonConfig {
   createTrail: boolean;
   /** "account": authorize the hub's account-list aggregator; "organization": nothing to do. */
   aggregation: "organization" | "account";
+  /** Config rule names, besides the guard's own, whose compliance changes this spoke forwards. */
+  extraConfigRules?: string[];
 }
 
 export type StackConfig = HubConfig | SpokeConfig;

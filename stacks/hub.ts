@@ -64,6 +64,7 @@ export class Hub extends pulumi.ComponentResource {
         kmsKey: key,
         slackWebhooks: secrets.slackWebhooks,
         topics: [topics.events, topics.config, topics.alarms],
+        configTopic: topics.config,
       },
       parent,
     );

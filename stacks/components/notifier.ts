@@ -13,6 +13,8 @@ import { HubConfig } from "../configSchema";
 import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
 import { GuardFunction } from "./guardFunction";
+import { configTopicFilterPolicy } from "../configTopicFilter";
+import { notifiedConfigRules } from "../configRules";
 
 export interface NotifierArgs {
   config: HubConfig;
@@ -21,6 +23,8 @@ export interface NotifierArgs {
   /** Secret JSON: webhook name -> URL. */
   slackWebhooks: pulumi.Input<string>;
   topics: aws.sns.Topic[];
+  /** The one of `topics` that spokes' Config delivery channels publish to. */
+  configTopic: aws.sns.Topic;
 }
 
 /** The queue between the hub's topics and the notifier. */
@@ -144,12 +148,24 @@ export class Notifier extends pulumi.ComponentResource {
     );
 
     // SNS -> SQS without raw delivery: each message body is the SNS notification document, which
-    // keeps the topic ARN and subject the notifier shows.
+    // keeps the topic ARN and subject the notifier shows. The Config topic's subscription drops
+    // configuration-item changes and other rules' verdicts at SNS (configTopicFilter.ts).
     args.topics.forEach(
       (topic, i) =>
         new aws.sns.TopicSubscription(
           `${name}-sub-${i}`,
-          { topic: topic.arn, protocol: "sqs", endpoint: this.queue.arn, rawMessageDelivery: false },
+          {
+            topic: topic.arn,
+            protocol: "sqs",
+            endpoint: this.queue.arn,
+            rawMessageDelivery: false,
+            ...(topic === args.configTopic
+              ? {
+                  filterPolicy: JSON.stringify(configTopicFilterPolicy(notifiedConfigRules(config))),
+                  filterPolicyScope: "MessageBody",
+                }
+              : {}),
+          },
           { parent: this, dependsOn: [queuePolicy] },
         ),
     );

@@ -12,6 +12,7 @@ import {
 } from "../eventPatterns";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
+import { forwardedConfigRules } from "../configRules";
 import { eventBridgeDeadLetterQueue, queueNotEmptyAlarm } from "./deadLetters";
 
 export interface SpokeRegionArgs {
@@ -26,10 +27,10 @@ export interface SpokeRegionArgs {
 }
 
 /** The forwarding rules of one region, by short name. */
-export function forwardingPatterns(region: string): Record<string, EventPattern> {
+export function forwardingPatterns(region: string, config: SpokeConfig): Record<string, EventPattern> {
   return {
     "sg-changes": securityGroupChanges,
-    "config-compliance": configComplianceChanges,
+    "config-compliance": configComplianceChanges(forwardedConfigRules(config)),
     alarms: alarmStateChanges,
     ...(region === IAM_EVENTS_REGION ? { "iam-changes": iamChanges } : {}),
   };
@@ -118,7 +119,7 @@ export class SpokeRegion extends pulumi.ComponentResource {
       child,
     );
 
-    for (const [short, pattern] of Object.entries(forwardingPatterns(region))) {
+    for (const [short, pattern] of Object.entries(forwardingPatterns(region, config))) {
       const rule = new aws.cloudwatch.EventRule(
         `${name}-${short}`,
         {
