@@ -15,6 +15,7 @@ import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
 import { GuardFunction } from "./guardFunction";
 import { configTopicFilterPolicy } from "../configTopicFilter";
 import { notifiedConfigRules } from "../configRules";
+import { notifierSettings } from "../notifierSettings";
 
 export interface NotifierArgs {
   config: HubConfig;
@@ -58,7 +59,7 @@ export class Notifier extends pulumi.ComponentResource {
     const { config, kmsKey } = args;
     const region = config.regions[0];
     const child = { parent: this };
-    const settings: NotifierSettings = { accountNames: config.accountNames, routes: config.slackRoutes };
+    const settings: NotifierSettings = notifierSettings(config);
 
     this.queueDeadLetters = new aws.sqs.Queue(
       `${name}-queue-dlq`,
