@@ -2,7 +2,7 @@
 // response_url within 30 minutes of the command (https://api.slack.com/interactivity/handling#message_responses).
 // The budget is counted per response_url in an object the factory creates (one per container),
 // and one post is always kept back for the final message of a command.
-import { errorMessage, log } from "../shared/log";
+import { errorMessage, log } from "../../shared/log";
 
 export const RESPONSE_URL_LIFETIME_MS = 30 * 60 * 1000;
 export const DEFAULT_MAX_POSTS = 5;

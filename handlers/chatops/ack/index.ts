@@ -4,16 +4,16 @@
 // hands everything else to the worker through SNS. It imports node:crypto and the SNS client
 // (plus KMS through secrets.ts for the signing secret), and no HTTP client: cold start matters.
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { ENV } from "../shared/constants";
-import { errorMessage, log } from "../shared/log";
-import { secretCache } from "../shared/secrets";
+import { ENV } from "../../shared/constants";
+import { errorMessage, log } from "../../shared/log";
+import { secretCache } from "../../shared/secrets";
 import {
   describeCommand,
   helpText,
   parseCommandText,
   responseUrlProblem,
   SlashCommandMessage,
-} from "../chatops-shared/command";
+} from "../shared/command";
 import { DEFAULT_TOLERANCE_SECONDS, verifySlackSignature } from "./signature";
 
 export interface AckSettings {

@@ -1,7 +1,7 @@
 // The slash-command worker: receives the ack's SNS message, decides what the Slack user may do,
 // assumes the matching chat-ops role in the target account, runs the command and replies through
 // response_url. Every command is logged with user, account, region, command and outcome.
-import { errorMessage, log } from "../shared/log";
+import { errorMessage, log } from "../../shared/log";
 import {
   ChatCommand,
   describeCommand,
@@ -10,7 +10,7 @@ import {
   parseCommandText,
   responseUrlProblem,
   SlashCommandMessage,
-} from "../chatops-shared/command";
+} from "../shared/command";
 import { assumeRole, awsErrorName } from "./aws";
 import { ActionLedger, CommandContext, CommandResult, Outcome } from "./context";
 import { ec2Console, ec2List, ec2StartStop } from "./ec2";

@@ -3,20 +3,20 @@
 // chat-ops roles (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AckSettings, createAckHandler } from "../../handlers/chatops-ack";
-import { createWorkerHandler, WorkerSettings } from "../../handlers/chatops-worker";
-import { ENV } from "../../handlers/shared/constants";
-import { HubConfig } from "../configSchema";
-import { chatopsAccounts } from "../validateConfig";
+import { AckSettings, createAckHandler } from "../../../handlers/chatops/ack";
+import { createWorkerHandler, WorkerSettings } from "../../../handlers/chatops/worker";
+import { ENV } from "../../../handlers/shared/constants";
+import { HubConfig } from "../../configSchema";
+import { chatopsAccounts } from "../../validateConfig";
 import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
   FUNCTION_NAMES,
   NAME_PREFIX,
-} from "../names";
-import { GuardFunction } from "./guardFunction";
-import { subscribe } from "./subscribe";
-import { assumeSpokeRoles } from "../orgScope";
+} from "../../names";
+import { GuardFunction } from "../guardFunction";
+import { subscribe } from "../subscribe";
+import { assumeSpokeRoles } from "../../orgScope";
 
 export interface ChatopsArgs {
   config: HubConfig;
