@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 
 const FIXTURES = path.resolve(__dirname, "..", "test", "fixtures");
-const load = (rel: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, rel), "utf8")) as Record<string, any>;
+const load = (rel: string) =>
+  JSON.parse(fs.readFileSync(path.join(FIXTURES, rel), "utf8")) as Record<string, any>;
 
 export type Path = "bus" | "hub-bus" | "config-topic" | "alarm-topic";
 
@@ -129,7 +130,17 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     e.detail.eventTime = e.time;
     if (e.detail.userIdentity) e.detail.userIdentity.accountId = account;
     edit?.(e.detail);
-    out.push({ id: e.detail.eventID, path: "bus", accountId: account, region: r, at, class: klass, group: e.detail.eventID, what, payload: e });
+    out.push({
+      id: e.detail.eventID,
+      path: "bus",
+      accountId: account,
+      region: r,
+      at,
+      class: klass,
+      group: e.detail.eventID,
+      what,
+      payload: e,
+    });
   };
 
   // Configuration-item changes: every us-east-1 delivery channel publishes every change to the hub topic.
@@ -144,11 +155,32 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     m.configurationItem.configurationItemCaptureTime = iso(at);
     m.notificationCreationTime = iso(at + 5);
     const mid = uuid();
-    out.push({ id: mid, path: "config-topic", accountId: account, region: "us-east-1", at, class: "noise", group: mid, what: "configuration-item change", payload: m });
+    out.push({
+      id: mid,
+      path: "config-topic",
+      accountId: account,
+      region: "us-east-1",
+      at,
+      class: "noise",
+      group: mid,
+      what: "configuration-item change",
+      payload: m,
+    });
   }
   for (let i = 0; i < shape.readOnlyCalls; i++) {
-    if (rand() < 0.5) cloudTrail("wiring/cloudtrail-ec2-describe-security-groups-readonly-seoul.json", "noise", "read-only EC2 call");
-    else cloudTrail("wiring/cloudtrail-iam-getuser-readonly-virginia.json", "noise", "read-only IAM call", "us-east-1");
+    if (rand() < 0.5)
+      cloudTrail(
+        "wiring/cloudtrail-ec2-describe-security-groups-readonly-seoul.json",
+        "noise",
+        "read-only EC2 call",
+      );
+    else
+      cloudTrail(
+        "wiring/cloudtrail-iam-getuser-readonly-virginia.json",
+        "noise",
+        "read-only IAM call",
+        "us-east-1",
+      );
   }
   for (let i = 0; i < shape.otherCalls; i++)
     cloudTrail("wiring/cloudtrail-s3-putobject-virginia.json", "noise", "S3 data call", "us-east-1");
@@ -163,7 +195,8 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     // One in ten opens SSH to the world; the rest are everyday rule edits.
     const file = i % 10 === 0 ? sg[0] : sg[1 + (i % 3)];
     cloudTrail(file, "security", "security-group change", undefined, (d) => {
-      if (d.requestParameters?.groupId) d.requestParameters.groupId = `sg-${(i + 1).toString(16).padStart(17, "0")}`;
+      if (d.requestParameters?.groupId)
+        d.requestParameters.groupId = `sg-${(i + 1).toString(16).padStart(17, "0")}`;
     });
   }
   const iam = [
@@ -196,11 +229,31 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     d.newEvaluationResult.resultRecordedTime = iso(at + 1);
     d.notificationCreationTime = iso(at + 2);
     const group = `compliance-${i}-${rule}`;
-    out.push({ id: e.id, path: "bus", accountId: account, region: r, at: at + 3, class: klass, group, what: `compliance change (${klass === "security" ? "guard's rule" : "other rule"})`, payload: e });
+    out.push({
+      id: e.id,
+      path: "bus",
+      accountId: account,
+      region: r,
+      at: at + 3,
+      class: klass,
+      group,
+      what: `compliance change (${klass === "security" ? "guard's rule" : "other rule"})`,
+      payload: e,
+    });
     // us-east-1 delivery channels also publish the same verdict to the hub's Config topic.
     if (r === "us-east-1") {
       const mid = uuid();
-      out.push({ id: mid, path: "config-topic", accountId: account, region: r, at: at + 4, class: klass, group, what: "compliance change by SNS (duplicate path)", payload: structuredClone(d) });
+      out.push({
+        id: mid,
+        path: "config-topic",
+        accountId: account,
+        region: r,
+        at: at + 4,
+        class: klass,
+        group,
+        what: "compliance change by SNS (duplicate path)",
+        payload: structuredClone(d),
+      });
     }
   };
   for (let i = 0; i < shape.guardCompliance; i++) compliance("security-guard-restricted-ssh", "security", i);
@@ -223,7 +276,17 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     e.detail.state.value = state;
     e.detail.state.timestamp = iso(at).replace("Z", "+0000");
     const group = `alarm-${i}`;
-    out.push({ id: e.id, path: "bus", accountId: account, region: r, at: at + 1, class: "security", group, what: "alarm state change", payload: e });
+    out.push({
+      id: e.id,
+      path: "bus",
+      accountId: account,
+      region: r,
+      at: at + 1,
+      class: "security",
+      group,
+      what: "alarm state change",
+      payload: e,
+    });
     // Alarm actions publish to SNS in their own region only: us-east-1 alarms reach the hub's alarm topic too.
     if (r === "us-east-1") {
       const m = structuredClone(load("events/messages/cloudwatch-alarm.json"));
@@ -235,7 +298,17 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
       m.Region = "US East (N. Virginia)";
       m.AlarmArn = `arn:aws:cloudwatch:${r}:${account}:alarm:${name}`;
       const mid = uuid();
-      out.push({ id: mid, path: "alarm-topic", accountId: account, region: r, at: at + 2, class: "security", group, what: "alarm action by SNS (duplicate path)", payload: m });
+      out.push({
+        id: mid,
+        path: "alarm-topic",
+        accountId: account,
+        region: r,
+        at: at + 2,
+        class: "security",
+        group,
+        what: "alarm action by SNS (duplicate path)",
+        payload: m,
+      });
     }
   }
   void id;
