@@ -15,7 +15,7 @@ import {
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
   functionRoleName,
-} from "../../../stacks/names";
+} from "../../stacks/names";
 import { MockedResource } from "../mockRuntime";
 import { PolicyDocument, RoleDocuments, StackDocuments, collectDocuments } from "./documents";
 import { simulate } from "./simulator";

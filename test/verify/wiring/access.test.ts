@@ -1,9 +1,9 @@
 // Issue 8, permissions: the access paths simulated by @cloud-copilot/iam-simulate over the
 // documents the hub and a spoke produce, and every IAM action checked against AWS's catalog.
 import { strict as assert } from "assert";
-import { checkActions } from "../../scripts/lib/wiring/actions";
-import { AccessResult, accessPaths, formatAccess } from "../../scripts/lib/wiring/access";
-import { StackDocuments, collectDocuments } from "../../scripts/lib/wiring/documents";
+import { checkActions } from "../../../verify/wiring/actions";
+import { AccessResult, accessPaths, formatAccess } from "../../../verify/wiring/access";
+import { StackDocuments, collectDocuments } from "../../../verify/wiring/documents";
 import {
   HUB_CONFIG,
   HUB_SECRET_KEYS,
@@ -13,7 +13,7 @@ import {
   defaultHub,
   evaluateStack,
   spokeWith,
-} from "../helpers/stacks";
+} from "../../helpers/stacks";
 
 function byName(results: AccessResult[], name: string): AccessResult {
   const r = results.find((x) => x.name === name);
@@ -314,9 +314,9 @@ describe("wiring: chat-ops sessions carry the Slack user (iam-simulate)", functi
   this.timeout(120_000);
 
   it("the worker may assume the chat-ops roles only with a slack-* source identity", async () => {
-    const { accessPaths } = await import("../../scripts/lib/wiring/access");
-    const { collectDocuments } = await import("../../scripts/lib/wiring/documents");
-    const { defaultHub, spokeWith } = await import("../helpers/stacks");
+    const { accessPaths } = await import("../../../verify/wiring/access");
+    const { collectDocuments } = await import("../../../verify/wiring/documents");
+    const { defaultHub, spokeWith } = await import("../../helpers/stacks");
     const hub = await defaultHub();
     const spoke = await spokeWith();
     const results = await accessPaths(
