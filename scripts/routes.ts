@@ -9,12 +9,12 @@ import { HubConfig } from "../stacks/configSchema";
 import { configTopicFilterPolicy } from "../stacks/configTopicFilter";
 import { notifiedConfigRules } from "../stacks/configRules";
 import { notifierSettings } from "../stacks/notifierSettings";
-import { evaluateStacks } from "./lib/evaluateStacks";
-import { listStackFiles, validConfigs } from "./lib/stackFiles";
-import { StackRules, explainEvent, formatExplanation } from "./lib/wiring/explain";
-import { collectRules } from "./lib/wiring/routes";
-import { loadRulerMatcher } from "./lib/wiring/ruler";
-import { stackWiringInfo, withMoto } from "./lib/wiring/summary";
+import { evaluateStacks } from "../verify/evaluateStacks";
+import { listStackFiles, validConfigs } from "../verify/stackFiles";
+import { StackRules, explainEvent, formatExplanation } from "../verify/wiring/explain";
+import { collectRules } from "../verify/wiring/routes";
+import { loadRulerMatcher } from "../verify/wiring/ruler";
+import { stackWiringInfo, withMoto } from "../verify/wiring/summary";
 
 const USAGE = "usage: npm run routes -- EVENT_FILE [--stack NAME] [--json]";
 

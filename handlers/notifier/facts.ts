@@ -4,7 +4,7 @@
 // to post must not depend on how the message looks.
 import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../shared/constants";
 import { Json, at, isObject, newProblems } from "./read";
-import { EventKind } from "./settings";
+import { EventKind } from "./kinds";
 import { cloudTrailKind } from "./format/cloudtrail";
 import { ipPermissionRules, modifiedRules } from "./sgRules";
 import { isConfigNotification } from "./format/config";

@@ -5,7 +5,7 @@
 // resource id and its ARN. Muting acts only in the notifier: the remediation rule and function
 // never see mute rules, so a muted SSH-to-the-world change is still revoked.
 import { EventFacts } from "./facts";
-import { EVENT_KINDS, EventKind } from "./settings";
+import { EVENT_KINDS, EventKind } from "./kinds";
 
 export interface MuteRule {
   /** Shown in logs and reports; defaults to "mutes[<index>]". */

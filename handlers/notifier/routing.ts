@@ -3,7 +3,7 @@
 // through to the next route; no route gives the default route, which may have a minSeverity of its
 // own (below it the event is not posted, and says why).
 import { SeverityLevel, atLeast } from "./severity";
-import { EventKind } from "./settings";
+import { EventKind } from "./kinds";
 
 export interface SignalRoute {
   webhook: string;

@@ -20,16 +20,50 @@ export interface SignalSettings {
   sshConfigRules?: string[];
 }
 
-export interface Decision {
+/** What the notifier makes of an event before any clock or store: pure, shared by render and routes. */
+export interface Assessment {
   facts: EventFacts;
   severity: SeverityLevel;
   /** The severity table row that decided it. */
   severityWhy: string;
   route: RouteChoice;
+  /** Set when no route takes the event and it is below the default route's minSeverity. */
+  belowMinimum?: string;
+  dedupeKey?: string;
+}
+
+export interface Decision extends Assessment {
   muted?: MuteMatch;
   /** Why the event is not posted (muted, or below the default route's minSeverity). */
   skipped?: string;
-  dedupeKey?: string;
+}
+
+export function assess(
+  payload: Json | undefined,
+  eventId: string | undefined,
+  settings: SignalSettings,
+): Assessment {
+  const facts = eventFacts(payload);
+  const { severity, why } = severityOf(facts, {
+    sshRules: settings.sshConfigRules ?? [RESTRICTED_SSH_RULE_NAME],
+  });
+  const route = chooseRoute(settings.routes, settings.defaultRoute, facts.accountId, facts.kind, severity);
+  const key = dedupeKey(facts, eventId);
+  return {
+    facts,
+    severity,
+    severityWhy: why,
+    route,
+    ...(route.below
+      ? { belowMinimum: `severity ${severity} is below the default route's minSeverity ${route.below}` }
+      : {}),
+    ...(key ? { dedupeKey: key } : {}),
+  };
+}
+
+/** The mute rule that silences an event at `now`, as a skip reason. */
+export function muteReason(m: MuteMatch): string {
+  return `muted by ${m.name} until ${m.rule.expires} (${m.rule.reason})`;
 }
 
 export function decide(
@@ -38,26 +72,10 @@ export function decide(
   settings: SignalSettings,
   now: number,
 ): Decision {
-  const facts = eventFacts(payload);
-  const { severity, why } = severityOf(facts, {
-    sshRules: settings.sshConfigRules ?? [RESTRICTED_SSH_RULE_NAME],
-  });
-  const route = chooseRoute(settings.routes, settings.defaultRoute, facts.accountId, facts.kind, severity);
-  const muted = findMute(settings.mutes ?? [], facts, now);
-  const skipped = muted
-    ? `muted by ${muted.name} until ${muted.rule.expires} (${muted.rule.reason})`
-    : route.below
-      ? `severity ${severity} is below the default route's minSeverity ${route.below}`
-      : undefined;
-  return {
-    facts,
-    severity,
-    severityWhy: why,
-    route,
-    ...(muted ? { muted } : {}),
-    ...(skipped ? { skipped } : {}),
-    dedupeKey: dedupeKey(facts, eventId),
-  };
+  const a = assess(payload, eventId, settings);
+  const muted = findMute(settings.mutes ?? [], a.facts, now);
+  const skipped = muted ? muteReason(muted) : a.belowMinimum;
+  return { ...a, ...(muted ? { muted } : {}), ...(skipped ? { skipped } : {}) };
 }
 
 /** "Severity: critical" line placed under the message's header, and "[critical]" before its fallback text. */

@@ -9,13 +9,13 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import { REMEDIATION_EVENT_SOURCE } from "../../../handlers/shared/constants";
-import { unwrap } from "../../../handlers/notifier/envelopes";
-import { renderRecord } from "../../../handlers/notifier/render";
-import { Decision, SignalSettings, decide } from "../../../handlers/notifier/signal";
-import { NotifierSettings } from "../../../handlers/notifier/settings";
-import { isObject } from "../../../handlers/notifier/read";
-import { HUB_BUS_NAME } from "../../../stacks/names";
+import { REMEDIATION_EVENT_SOURCE } from "../../handlers/shared/constants";
+import { unwrap } from "../../handlers/notifier/envelopes";
+import { renderRecord } from "../../handlers/notifier/render";
+import { Decision, SignalSettings, decide } from "../../handlers/notifier/signal";
+import { NotifierSettings } from "../../handlers/notifier/settings";
+import { isObject } from "../../handlers/notifier/read";
+import { HUB_BUS_NAME } from "../../stacks/names";
 import { RouteEmulator, RouteEvent, RouteTopology, routeMatrix } from "./routes";
 import { RulerMatcher, RulerUnavailable } from "./ruler";
 

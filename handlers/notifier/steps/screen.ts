@@ -1,7 +1,11 @@
 // screen: record steps between routing and planning (see RecordStep in pipeline.ts). Each returns
 // every record it was given; one that should not be posted is marked `skipped` with a reason.
+import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
-import { RecordStep } from "../pipeline";
+import { DeadlineRun, SeenStore } from "../../shared/seenStore";
+import { MuteRule, findMute } from "../mutes";
+import { RecordStep, RenderedMessage } from "../pipeline";
+import { muteReason } from "../signal";
 
 /** Logs the problems found in each incomplete or unreadable event under its ids (the message shows a short note). */
 export const logProblems: RecordStep = (records, { requestId }) => {
@@ -17,3 +21,114 @@ export const logProblems: RecordStep = (records, { requestId }) => {
   }
   return records;
 };
+
+/**
+ * Holds back events that match a live mute rule: logged with the rule (name, reason, expiry) that
+ * muted them, counted per rule in one summary line, and reported as skipped with the reason.
+ * Muting acts here only: the remediation rule and function never see mute rules.
+ */
+export function muteRecords(mutes: MuteRule[], now: () => number): RecordStep {
+  return (records, { requestId }) => {
+    if (!mutes.length) return records;
+    const at = now();
+    const counts: Record<string, number> = {};
+    const out = records.map((r) => {
+      if (r.skipped !== undefined || !r.message || !r.facts) return r;
+      const m = findMute(mutes, r.facts, at);
+      if (!m) return r;
+      counts[m.name] = (counts[m.name] ?? 0) + 1;
+      log("info", "event muted", {
+        requestId,
+        recordId: r.recordId,
+        eventId: r.eventId ?? r.recordId,
+        kind: r.kind,
+        severity: r.severity,
+        mute: m.name,
+        muteReason: m.rule.reason,
+        muteExpires: m.rule.expires,
+      });
+      return { ...r, skipped: muteReason(m) };
+    });
+    if (Object.keys(counts).length) log("info", "muted events", { requestId, muted: counts });
+    return out;
+  };
+}
+
+/**
+ * Holds back the second copy of an event (the same verdict by the Config topic and by EventBridge):
+ * within the batch by its key, across invocations by the seen store, which holds the keys of
+ * events already posted (remembered after a successful post, so a failed post is retried, never
+ * lost). A store that does not answer is logged and the event is posted: a duplicate is better
+ * than a lost alert. Two copies in two batches processed at the same moment may both post.
+ */
+export function dedupeRecords(store: SeenStore | undefined, run: () => DeadlineRun): RecordStep {
+  return async (records, { requestId }) => {
+    const inBatch: Record<string, string> = Object.create(null);
+    const out: RenderedMessage[] = [];
+    for (const r of records) {
+      if (r.skipped !== undefined || !r.message || !r.dedupeKey) {
+        out.push(r);
+        continue;
+      }
+      const first = inBatch[r.dedupeKey];
+      let seen = first !== undefined;
+      if (!seen && store) {
+        try {
+          seen = await store.seen(r.dedupeKey, run());
+        } catch (err) {
+          log("error", "de-duplication store did not answer; posting the event", {
+            requestId,
+            recordId: r.recordId,
+            eventId: r.eventId ?? r.recordId,
+            error: errorText(err),
+          });
+        }
+      }
+      if (seen) {
+        log("info", "duplicate event held back", {
+          requestId,
+          recordId: r.recordId,
+          eventId: r.eventId ?? r.recordId,
+          kind: r.kind,
+          dedupeKey: r.dedupeKey,
+          ...(first ? { sameAs: first } : {}),
+        });
+        out.push({
+          ...r,
+          skipped: first
+            ? `duplicate of record ${first} in this batch (same event by another path)`
+            : "duplicate of an event already posted (same event by another path)",
+        });
+        continue;
+      }
+      inBatch[r.dedupeKey] = r.recordId;
+      out.push(r);
+    }
+    return out;
+  };
+}
+
+/** After posting: remembers the keys of posted events, so a later copy is held back. */
+export async function rememberPosted(
+  posted: RenderedMessage[],
+  store: SeenStore | undefined,
+  run: () => DeadlineRun,
+  requestId: string,
+): Promise<void> {
+  if (!store) return;
+  for (const r of posted) {
+    if (!r.dedupeKey) continue;
+    try {
+      await store.recordOnce(r.dedupeKey, run());
+    } catch (err) {
+      // The post happened; only a later copy may now be posted again. Say so, do not fail the record.
+      log("error", "could not remember a posted event; a copy by another path may be posted too", {
+        requestId,
+        recordId: r.recordId,
+        eventId: r.eventId ?? r.recordId,
+        dedupeKey: r.dedupeKey,
+        error: errorText(err),
+      });
+    }
+  }
+}

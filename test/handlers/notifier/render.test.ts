@@ -4,6 +4,7 @@ import { COLORS, NotifierSettings, renderMessages } from "../../../handlers/noti
 import {
   allJsonFixtures,
   allStrings,
+  blocksOf,
   buttonUrls,
   contextTexts,
   fieldsOf,
@@ -40,7 +41,7 @@ describe("notifier rendering", () => {
       assert.equal(COLORS.danger, "#D00000");
       assert.equal(
         r.message.text,
-        ":red_circle: EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718 by IAM user alice in payments (222222222222) ap-northeast-2 (opens ingress to the internet)",
+        "[critical] :red_circle: EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718 by IAM user alice in payments (222222222222) ap-northeast-2 (opens ingress to the internet)",
       );
       assert.equal(headerOf(r.message), "EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718");
       assert.deepEqual(fieldsOf(r.message), {
@@ -59,7 +60,16 @@ describe("notifier rendering", () => {
       assert.deepEqual(buttonUrls(r.message), [
         "https://ap-northeast-2.console.aws.amazon.com/cloudtrail/home?region=ap-northeast-2#/events/b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c",
       ]);
-      assert.deepEqual(contextTexts(r.message), ["CloudTrail event `b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c`"]);
+      // The severity line sits right under the header.
+      assert.equal(r.severity, "critical");
+      assert.deepEqual(blocksOf(r.message)[1], {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: ":rotating_light: Severity: *critical*" }],
+      });
+      assert.deepEqual(contextTexts(r.message), [
+        ":rotating_light: Severity: *critical*",
+        "CloudTrail event `b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c`",
+      ]);
     });
 
     it("RevokeSecurityGroupIngress by an assumed role (Tokyo) is red and shows role, session, CIDR and group peer", () => {
@@ -103,7 +113,7 @@ describe("notifier rendering", () => {
       assert.equal(r.message.attachments[0].color, COLORS.neutral);
       assert.equal(
         r.message.text,
-        "IAM CreateUser on deploy-bot by root user of account 222222222222 in payments (222222222222) us-east-1",
+        "[high] IAM CreateUser on deploy-bot by root user of account 222222222222 in payments (222222222222) us-east-1",
       );
       assert.equal(
         fieldsOf(r.message).Actor,
@@ -175,7 +185,7 @@ describe("notifier rendering", () => {
       assert.equal(r.message.attachments[0].color, COLORS.danger);
       assert.equal(
         r.message.text,
-        ":red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh in payments (222222222222) ap-northeast-2",
+        "[high] :red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh in payments (222222222222) ap-northeast-2",
       );
       assert.deepEqual(fieldsOf(r.message), {
         Account: "`222222222222` (payments)",
@@ -205,6 +215,7 @@ describe("notifier rendering", () => {
       assert.ok(sectionTexts(r.message).includes("*Annotation*\nPort 22 is open to 0.0.0.0/0"));
       assert.equal(buttonUrls(r.message).length, 1);
       assert.deepEqual(contextTexts(r.message), [
+        ":red_circle: Severity: *high*",
         "Config notification `95df01b4-ee98-5cb9-9903-4c221d41eb5e` · via `arn:aws:sns:us-east-1:111111111111:security-guard-config`",
       ]);
     });
@@ -245,7 +256,7 @@ describe("notifier rendering", () => {
       assert.equal(r.message.attachments[0].color, COLORS.danger);
       assert.equal(
         r.message.text,
-        ":red_circle: ALARM: security-group-changes in 444444444444 ap-northeast-2",
+        "[high] :red_circle: ALARM: security-group-changes in 444444444444 ap-northeast-2",
       );
       assert.deepEqual(fieldsOf(r.message), {
         Account: "`444444444444`",
@@ -355,9 +366,9 @@ describe("notifier rendering", () => {
         ],
       );
       assert.ok(
-        contextTexts(out[0].message!)[0].includes(
-          "via `arn:aws:sns:us-east-1:111111111111:security-guard-events`",
-        ),
+        contextTexts(out[0].message!)
+          .at(-1)!
+          .includes("via `arn:aws:sns:us-east-1:111111111111:security-guard-events`"),
       );
     });
   });
@@ -367,7 +378,7 @@ describe("notifier rendering", () => {
       const r = one("eventbridge/unknown-guardduty-finding.json");
       assert.equal(r.kind, "other");
       assert.equal(r.message.attachments[0].color, COLORS.neutral);
-      assert.equal(r.message.text, "GuardDuty Finding from aws.guardduty in 444444444444");
+      assert.equal(r.message.text, "[medium] GuardDuty Finding from aws.guardduty in 444444444444");
       assert.equal(fieldsOf(r.message).Source, "`aws.guardduty`");
       const body = sectionTexts(r.message).join("\n");
       assert.ok(body.includes("*Detail fields*: `schemaVersion`, `accountId`"), body);
@@ -457,7 +468,7 @@ describe("notifier rendering", () => {
       );
       assert.equal(headerOf(r.message!), "Hello <!channel>");
       assert.equal(sectionTexts(r.message!)[0], "disk &lt;full&gt; &amp; slow");
-      assert.equal(r.message!.text, "Hello &lt;!channel&gt;");
+      assert.equal(r.message!.text, "[medium] Hello &lt;!channel&gt;");
     });
   });
 });

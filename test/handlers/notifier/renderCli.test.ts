@@ -61,7 +61,7 @@ describe("npm run render", function () {
     assert.equal(out.code, 0, out.stderr);
     assert.equal(
       JSON.parse(out.stdout).text,
-      ":red_circle: ALARM: security-group-changes in web (444444444444) ap-northeast-2",
+      "[high] :red_circle: ALARM: security-group-changes in web (444444444444) ap-northeast-2",
     );
   });
 
