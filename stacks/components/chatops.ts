@@ -4,10 +4,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AckSettings, createAckHandler } from "../../handlers/chatops-ack";
-import { createWorkerHandler, WorkerSettings } from "../../handlers/chatops-worker";
+import { createWorkerHandler } from "../../handlers/chatops-worker";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
-import { chatopsAccounts } from "../validateConfig";
+import { workerSettings as workerSettingsOf } from "../functionSettings";
 import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
@@ -78,20 +78,7 @@ export class Chatops extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const accounts: Record<string, string> = {};
-    for (const id of chatopsAccounts(config.accountId, config.memberAccounts, config.accountNames)) {
-      accounts[id] = config.accountNames[id] ?? id;
-    }
-    const workerSettings: WorkerSettings = {
-      partition,
-      defaultAccount: config.chatops.defaultAccount,
-      defaultRegion: config.chatops.defaultRegion,
-      regions: config.chatops.regions,
-      accounts,
-      users: config.chatops.users,
-      readOnlyRoleName: CHATOPS_READONLY_ROLE_NAME,
-      operatorRoleName: CHATOPS_OPERATOR_ROLE_NAME,
-    };
+    const workerSettings = workerSettingsOf(config);
     this.worker = new GuardFunction(
       `${name}-worker`,
       {
