@@ -4,14 +4,10 @@
 // would refuse at its first cold start, naming the stack key that produced the bad setting.
 import { validateNotifierSettings, NotifierSettings } from "../handlers/notifier/settings";
 import { RemediatorSettings, remediatorSettingsProblems } from "../handlers/remediator/settings";
-import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops-worker/settings";
+import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops/worker/settings";
 import { HubConfig } from "./configSchema";
-import {
-  CHATOPS_OPERATOR_ROLE_NAME,
-  CHATOPS_READONLY_ROLE_NAME,
-  HUB_BUS_NAME,
-  REMEDIATION_ROLE_NAME,
-} from "./names";
+import { workerSettingsFor } from "./components/chatops/settings";
+import { HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "./names";
 import { partitionOf } from "./regions";
 import { KeyProblem } from "./schemaProblems";
 
@@ -32,36 +28,9 @@ export function remediatorSettings(config: HubConfig): RemediatorSettings {
   };
 }
 
-/**
- * The accounts chat-ops can act in: the spokes (memberAccounts and the accounts named in
- * accountNames). The hub account has no chat-ops roles unless it also runs a spoke stack, which
- * memberAccounts says.
- */
-export function chatopsAccounts(
-  hubAccount: string,
-  memberAccounts: string[],
-  accountNames: Record<string, string>,
-): Set<string> {
-  const ids = new Set([...memberAccounts, ...Object.keys(accountNames)]);
-  if (!memberAccounts.includes(hubAccount)) ids.delete(hubAccount);
-  return ids;
-}
-
+/** The worker's settings exactly as the chat-ops component builds them. */
 export function workerSettings(config: HubConfig): WorkerSettings {
-  const accounts: Record<string, string> = {};
-  for (const id of chatopsAccounts(config.accountId, config.memberAccounts, config.accountNames)) {
-    accounts[id] = config.accountNames[id] ?? id;
-  }
-  return {
-    partition: partitionOf(config.regions[0]),
-    defaultAccount: config.chatops.defaultAccount,
-    defaultRegion: config.chatops.defaultRegion,
-    regions: config.chatops.regions,
-    accounts,
-    users: config.chatops.users,
-    readOnlyRoleName: CHATOPS_READONLY_ROLE_NAME,
-    operatorRoleName: CHATOPS_OPERATOR_ROLE_NAME,
-  };
+  return workerSettingsFor(config, partitionOf(config.regions[0]));
 }
 
 interface FunctionContract {

@@ -12,7 +12,8 @@ import {
   StackConfig,
 } from "./configSchema";
 import { ACCOUNT_ID_PATTERN, CONFIG_KEYS, STACK_CONFIG_SCHEMA, SchemaNode } from "./configJsonSchema";
-import { chatopsAccounts, functionSettingsProblems } from "./functionSettings";
+import { chatopsAccounts } from "./chatopsAccounts";
+import { functionSettingsProblems } from "./functionSettings";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "./regions";
 import { KeyProblem, checkSchema, formatProblem, inSchemaOrder } from "./schemaProblems";
 

@@ -4,7 +4,7 @@
 // over seeded random configurations with fast-check.
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { createWorkerHandler } from "../../handlers/chatops-worker";
+import { createWorkerHandler } from "../../handlers/chatops/worker";
 import { createNotifierHandler } from "../../handlers/notifier";
 import { createRemediatorHandler } from "../../handlers/remediator";
 import { HubConfig } from "../../stacks/configSchema";
