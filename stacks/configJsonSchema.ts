@@ -85,7 +85,7 @@ const COMMON: Record<string, SchemaNode> = {
     "x-invalid": "is not a 12-digit AWS account id",
     "x-required": "is required (a 12-digit AWS account id)",
   },
-  accountName: { description: "display name of the account (optional)", type: "string" },
+  accountName: { description: "display name of the account (optional)", type: "string", default: "" },
   regions: {
     ...regionList("regions to deploy into. Hub: [us-east-1]. Spoke: must include us-east-1 (IAM events)"),
     "x-required": "is required (a list of AWS regions)",
@@ -331,12 +331,17 @@ const SPOKE: Record<string, SchemaNode> = {
     type: "object",
     properties: {
       key: {
+        description: "the tag key a security group must have",
         type: "string",
         minLength: 1,
         "x-invalid": "must be a tag key",
         "x-required": "is required when restrictedSshTag is set",
       },
-      value: { type: "string", "x-invalid": "must be a string" },
+      value: {
+        description: "the tag value it must have (any value when absent)",
+        type: "string",
+        "x-invalid": "must be a string",
+      },
     },
     required: ["key"],
     additionalProperties: false,
