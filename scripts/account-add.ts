@@ -10,7 +10,7 @@ import { CONFIG_NAMESPACE } from "../stacks/configSchema";
 import { SCHEMA_COMMENT } from "../stacks/stackFileSchema";
 import { ConfigError, validateStackConfig, validateStackSet } from "../stacks/validateConfig";
 import { HubConfig, SpokeConfig, StackConfig } from "../stacks/configSchema";
-import { listStackFiles, readStackFile, validConfigs } from "./lib/stackFiles";
+import { listStackFiles, readStackFile, validConfigs } from "../verify/stackFiles";
 
 export interface AddAccountOptions {
   dir: string;
