@@ -8,7 +8,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { addAccount } from "../../scripts/account-add";
 import { generatedFiles } from "../../scripts/config-docs";
-import { listStackFiles, validConfigs } from "../../scripts/lib/stackFiles";
+import { listStackFiles, validConfigs } from "../../verify/stackFiles";
 import { SCHEMA_ANNOTATIONS } from "../../stacks/configJsonSchema";
 import { SCHEMA_COMMENT, STACK_FILE_SCHEMA_PATH } from "../../stacks/stackFileSchema";
 
