@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { plan } from "../../scripts/plan";
-import { listStackFiles } from "../../scripts/lib/stackFiles";
+import { plan } from "../../verify/plan";
+import { listStackFiles } from "../../verify/stackFiles";
 
 const REPO = path.resolve(__dirname, "..", "..");
 
