@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatStack, plan } from "../verify/plan";
+import { formatMuteReport } from "../verify/muteReport";
 import { readPackConfig } from "../verify/policy/packConfig";
 import { listStackFiles } from "../verify/stackFiles";
 import { formatWiringSummary } from "../verify/wiring/summary";
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
   } else {
     for (const p of report.crossStackProblems) console.log(`FAIL ${p}`);
+    for (const line of formatMuteReport(report.muteReport)) console.log(line);
     if (report.wiring) console.log(`\n${formatWiringSummary(report.wiring, { verbose: !brief })}`);
     const t = report.totals;
     console.log(

@@ -8,7 +8,7 @@ import * as path from "path";
 import { HubConfig } from "../stacks/configSchema";
 import { configTopicFilterPolicy } from "../stacks/configTopicFilter";
 import { notifiedConfigRules } from "../stacks/configRules";
-import { notifierSettings } from "../stacks/notifierSettings";
+import { notifierSettings } from "../stacks/functionSettings";
 import { evaluateStacks } from "../verify/evaluateStacks";
 import { listStackFiles, validConfigs } from "../verify/stackFiles";
 import { StackRules, explainEvent, formatExplanation } from "../verify/wiring/explain";

@@ -1,6 +1,8 @@
 // The typed shape of a stack's configuration, after validation. Raw values come from Pulumi
 // config (namespace CONFIG_NAMESPACE); see Pulumi.yaml for the documentation of every key.
 import type { EventKind } from "../handlers/notifier/settings";
+import type { MuteRule } from "../handlers/notifier/mutes";
+import type { SeverityLevel } from "../handlers/notifier/severity";
 
 export const CONFIG_NAMESPACE = "security-guard";
 
@@ -13,7 +15,7 @@ export interface CommonConfig {
   accountId: string;
   accountName?: string;
   regions: string[];
-  /** Role in the target account that the deploying identity assumes (DESIGN.md section 2). */
+  /** Role in the target account that the deploying identity assumes (one provider per account and region). */
   deployRoleArn: string;
   logRetentionDays: number;
   tags: Record<string, string>;
@@ -23,6 +25,16 @@ export interface SlackRouteConfig {
   webhook: string;
   accounts?: string[];
   kinds?: EventKind[];
+  /** Only events at or above this severity; lower ones fall through to the next route. */
+  minSeverity?: SeverityLevel;
+  /** Email addresses that receive this route's events (SNS email subscriptions). */
+  email?: string[];
+}
+
+/** What happens to an event no route takes: a minimum severity, and email recipients. */
+export interface DefaultRouteConfig {
+  minSeverity?: SeverityLevel;
+  email?: string[];
 }
 
 export interface RemediationConfig {
@@ -66,6 +78,9 @@ export interface HubConfig extends CommonConfig {
   /** Secret: webhook name -> URL; always has "default". Values are only known at deploy time. */
   slackWebhookNames: string[];
   slackRoutes: SlackRouteConfig[];
+  defaultRoute: DefaultRouteConfig;
+  /** Mute rules: matching events are not posted or emailed (remediation is not affected). */
+  mutes: MuteRule[];
   remediation: RemediationConfig;
   chatops: ChatopsConfig;
   /**

@@ -6,6 +6,7 @@
 // This file only wires the steps; pipeline.ts describes them and their contracts. A new event
 // format goes in format/registry.ts; a new screening step (severity, muting, de-duplication) in
 // SCREEN_STEPS below; another channel next to steps/email.ts.
+import { deadlineFrom } from "../shared/deadline";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
 import { DeliveryOptions } from "./deliver";
@@ -22,8 +23,7 @@ import { dedupeRecords, logProblems, muteRecords, rememberPosted } from "./steps
 import { sendEmails } from "./steps/email";
 import { DEDUPE_WINDOW_SECONDS } from "./dedupe";
 import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
-import { Deadline, deadlineFrom } from "../shared/deadline";
-import { DeadlineRun, SeenStore, createSeenStore } from "../shared/seenStore";
+import { SeenStore, createSeenStore } from "../shared/seenStore";
 import { Webhooks, webhookSource } from "./webhooks";
 
 export {
@@ -54,14 +54,18 @@ export type {
 export type { SlackMessage } from "./slack";
 export { COLORS } from "./slack";
 
-/** Time kept back from the Lambda's remaining time for reporting, and the cap of one store or SNS call. */
-const RESERVE_MS = 2000;
+/** Time kept back from the Lambda's timeout to log and answer after an AWS call gave up. */
+const REPORT_RESERVE_MS = 1000;
+/** The AWS call budget when there is no Lambda context (local runs). */
+const LOCAL_BUDGET_MS = 60_000;
+
+/** The longest one seen-store call may take (within the invocation's deadline). */
 const STORE_CALL_CAP_MS = 3000;
 
 export function createNotifierHandler(input: NotifierSettings, env: NodeJS.ProcessEnv = process.env) {
   const settings = parseNotifierSettings(input);
   const webhooks = webhookSource(env);
-  // Created once per container; the clients inside are created on first use.
+  // Created once per container; the AWS clients inside are created on first use.
   const store: SeenStore | undefined = settings.dedupe
     ? createSeenStore({
         tableName: settings.dedupe.tableName,
@@ -71,21 +75,18 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   const publisher: EmailPublisher | undefined = settings.emailTopicArn
     ? snsEmailPublisher(settings.emailTopicArn)
     : undefined;
-  const deadlines: { current?: Deadline } = {};
-  const run = (): DeadlineRun => (what, call) =>
-    (deadlines.current ?? deadlineFrom(undefined, 0, STORE_CALL_CAP_MS)).run(what, call, STORE_CALL_CAP_MS);
 
   /** Steps between routing and planning, in order (see RecordStep). */
   const SCREEN_STEPS: readonly RecordStep[] = [
     logProblems,
     muteRecords(settings.mutes ?? [], () => Date.now()),
-    dedupeRecords(store, run),
+    dedupeRecords(store, STORE_CALL_CAP_MS),
   ];
 
   /** The webhook map, or undefined after logging why not (SNS: rethrown, so Lambda retries). */
   async function loadWebhooks(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes) {
     try {
-      return await webhooks.load();
+      return await webhooks.load(inv.deadline);
     } catch (err) {
       log("error", "cannot load Slack webhooks; no record was posted", {
         requestId: inv.requestId,
@@ -105,28 +106,21 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     if (!hooks) return;
     const clock = inv.context?.getRemainingTimeInMillis;
     const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
-    const toSlack = await sendEmails(
-      toPost,
-      publisher,
-      settings.digest.threshold,
-      deadlines.current!,
-      inv,
-      outcomes,
-    );
+    const toSlack = await sendEmails(toPost, publisher, settings.digest.threshold, inv, outcomes);
     await postUnits(planPosts(toSlack, hooks, settings, settings.digest), hooks, opts, inv, outcomes);
     const posted = outcomes.result.outcomes.filter((o) => o.status === "posted").map((o) => o.recordId);
     await rememberPosted(
       toSlack.filter((r) => posted.includes(r.recordId)),
       store,
-      run,
-      inv.requestId,
+      inv,
+      STORE_CALL_CAP_MS,
     );
   }
 
   return async function notify(event: unknown, context?: InvocationContext): Promise<NotifierResponse> {
     const requestId = context?.awsRequestId ?? "local";
-    const inv: Invocation = { requestId, sqs: isSqsEvent(event), context };
-    deadlines.current = deadlineFrom(context, RESERVE_MS, 60_000);
+    const deadline = deadlineFrom(context, REPORT_RESERVE_MS, LOCAL_BUDGET_MS);
+    const inv: Invocation = { requestId, sqs: isSqsEvent(event), context, deadline };
     const raw = parseEvent(event, requestId);
     let records = raw.map((r) => routeRecord(classifyRecord(r, settings), settings));
     for (const step of SCREEN_STEPS) records = await step(records, inv);

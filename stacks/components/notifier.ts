@@ -7,15 +7,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createNotifierHandler } from "../../handlers/notifier";
-import { NotifierSettings } from "../../handlers/notifier/settings";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
+import { notifierSettings } from "../functionSettings";
 import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
 import { GuardFunction } from "./guardFunction";
+import { NotifierSignal } from "./notifierSignal";
 import { configTopicFilterPolicy } from "../configTopicFilter";
 import { notifiedConfigRules } from "../configRules";
-import { notifierSettings } from "../notifierSettings";
 
 export interface NotifierArgs {
   config: HubConfig;
@@ -59,7 +59,7 @@ export class Notifier extends pulumi.ComponentResource {
     const { config, kmsKey } = args;
     const region = config.regions[0];
     const child = { parent: this };
-    const settings: NotifierSettings = notifierSettings(config);
+    const settings = notifierSettings(config);
 
     this.queueDeadLetters = new aws.sqs.Queue(
       `${name}-queue-dlq`,
@@ -130,13 +130,14 @@ export class Notifier extends pulumi.ComponentResource {
         Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
       },
     ];
+    const signal = new NotifierSignal(`${name}-signal`, { config, kmsKey }, child);
     this.fn = new GuardFunction(
       name,
       {
         functionName: FUNCTION_NAMES.notifier,
         description: "security-guard: formats hub events as Slack messages",
         callbackFactory: () => createNotifierHandler(settings),
-        statements,
+        statements: [...statements, ...signal.statements],
         secrets: { [ENV.slackWebhooksCiphertext]: args.slackWebhooks },
         kmsKey,
         accountId: config.accountId,

@@ -5,7 +5,6 @@
 // posted, so its retry sends both (a Slack failure after a sent email may send that email twice).
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
-import { Deadline } from "../../shared/deadline";
 import { Email, renderDigestEmail, renderEmail } from "../email";
 import { EmailPublisher } from "../emailPublish";
 import { Invocation, RenderedMessage } from "../pipeline";
@@ -16,7 +15,6 @@ export async function sendEmails(
   toPost: RenderedMessage[],
   publisher: EmailPublisher | undefined,
   threshold: number,
-  deadline: Deadline,
   inv: Invocation,
   outcomes: Outcomes,
 ): Promise<RenderedMessage[]> {
@@ -47,7 +45,7 @@ export async function sendEmails(
       };
       try {
         if (!publisher) throw new Error("no email topic is configured (emailTopicArn)");
-        const messageId = await publisher.publish(email, route, deadline);
+        const messageId = await publisher.publish(email, route, inv.deadline);
         log("info", records.length > 1 ? "emailed digest" : "emailed", {
           ...ids,
           subject: email.subject,

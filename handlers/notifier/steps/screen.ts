@@ -4,7 +4,7 @@ import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
 import { DeadlineRun, SeenStore } from "../../shared/seenStore";
 import { MuteRule, findMute } from "../mutes";
-import { RecordStep, RenderedMessage } from "../pipeline";
+import { Invocation, RecordStep, RenderedMessage } from "../pipeline";
 import { muteReason } from "../signal";
 
 /** Logs the problems found in each incomplete or unreadable event under its ids (the message shows a short note). */
@@ -61,8 +61,9 @@ export function muteRecords(mutes: MuteRule[], now: () => number): RecordStep {
  * lost). A store that does not answer is logged and the event is posted: a duplicate is better
  * than a lost alert. Two copies in two batches processed at the same moment may both post.
  */
-export function dedupeRecords(store: SeenStore | undefined, run: () => DeadlineRun): RecordStep {
-  return async (records, { requestId }) => {
+export function dedupeRecords(store: SeenStore | undefined, capMs: number): RecordStep {
+  return async (records, { requestId, deadline }) => {
+    const run: DeadlineRun = (what, call) => deadline.run(what, call, capMs);
     const inBatch: Record<string, string> = Object.create(null);
     const out: RenderedMessage[] = [];
     for (const r of records) {
@@ -74,7 +75,7 @@ export function dedupeRecords(store: SeenStore | undefined, run: () => DeadlineR
       let seen = first !== undefined;
       if (!seen && store) {
         try {
-          seen = await store.seen(r.dedupeKey, run());
+          seen = await store.seen(r.dedupeKey, run);
         } catch (err) {
           log("error", "de-duplication store did not answer; posting the event", {
             requestId,
@@ -112,14 +113,15 @@ export function dedupeRecords(store: SeenStore | undefined, run: () => DeadlineR
 export async function rememberPosted(
   posted: RenderedMessage[],
   store: SeenStore | undefined,
-  run: () => DeadlineRun,
-  requestId: string,
+  { requestId, deadline }: Invocation,
+  capMs: number,
 ): Promise<void> {
   if (!store) return;
+  const run: DeadlineRun = (what, call) => deadline.run(what, call, capMs);
   for (const r of posted) {
     if (!r.dedupeKey) continue;
     try {
-      await store.recordOnce(r.dedupeKey, run());
+      await store.recordOnce(r.dedupeKey, run);
     } catch (err) {
       // The post happened; only a later copy may now be posted again. Say so, do not fail the record.
       log("error", "could not remember a posted event; a copy by another path may be posted too", {

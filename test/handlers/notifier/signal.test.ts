@@ -14,7 +14,7 @@ import { NotifierSettings, SqsBatchResponse, createNotifierHandler } from "../..
 import { SlackServer, startSlackServer } from "../../helpers/slackServer";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
-import { captureLogs } from "./logs";
+import { captureLogs } from "../../helpers/logs";
 import { fixture } from "./fixtures";
 import { BurstEvent, sqsBatch } from "./burst";
 
