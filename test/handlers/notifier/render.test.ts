@@ -227,14 +227,31 @@ describe("notifier rendering", () => {
       assert.equal(bare.message.text, wrapped.message.text);
     });
 
-    it("a configuration item change is summarised (neutral, changed properties listed)", () => {
-      const r = one("sns/lambda-sns-config-item-change.json");
+    it("a configuration-item change is skipped with the reason, by SNS and by EventBridge", () => {
+      const [r] = renderMessages(fixture("sns/lambda-sns-config-item-change.json"), settings);
       assert.equal(r.kind, "other");
-      assert.equal(r.message.attachments[0].color, COLORS.neutral);
-      assert.equal(headerOf(r.message), "Config: AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60718 UPDATE");
-      assert.ok(
-        sectionTexts(r.message).includes("*Changed properties*\n• `Configuration.IpPermissions.0` create"),
+      assert.equal(r.message, undefined);
+      assert.equal(r.accountId, "222222222222");
+      assert.match(
+        r.skipped!,
+        /^AWS Config configuration-item changes are not posted: they record every change/,
       );
+      const eb = renderMessages(
+        {
+          version: "0",
+          id: "c1",
+          "detail-type": "Config Configuration Item Change",
+          source: "aws.config",
+          account: "222222222222",
+          region: "us-east-1",
+          time: "2026-11-20T01:02:03Z",
+          resources: [],
+          detail: { messageType: "ConfigurationItemChangeNotification", configurationItem: {} },
+        },
+        settings,
+      );
+      assert.equal(eb[0].skipped, r.skipped);
+      assert.equal(eb[0].message, undefined);
     });
 
     it("a snapshot delivery notice is skipped with a reason, not silently dropped", () => {
