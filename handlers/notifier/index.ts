@@ -60,7 +60,7 @@ const REPORT_RESERVE_MS = 1000;
 const LOCAL_BUDGET_MS = 60_000;
 
 /** The longest one seen-store call may take (within the invocation's deadline). */
-const STORE_CALL_CAP_MS = 3000;
+const STORE_CALL_CAP_MS = 1500;
 
 export function createNotifierHandler(input: NotifierSettings, env: NodeJS.ProcessEnv = process.env) {
   const settings = parseNotifierSettings(input);
@@ -80,8 +80,9 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   const SCREEN_STEPS: readonly RecordStep[] = [
     logProblems,
     muteRecords(settings.mutes ?? [], () => Date.now()),
-    dedupeRecords(store, STORE_CALL_CAP_MS),
   ];
+  // After the webhooks are loaded (the seen store's calls must not eat the decrypt's time).
+  const holdBackDuplicates = dedupeRecords(store, STORE_CALL_CAP_MS);
 
   /** The webhook map, or undefined after logging why not (SNS: rethrown, so Lambda retries). */
   async function loadWebhooks(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes) {
@@ -104,9 +105,10 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   async function deliver(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes): Promise<void> {
     const hooks: Webhooks | undefined = await loadWebhooks(toPost, inv, outcomes);
     if (!hooks) return;
+    const fresh = outcomes.skipUnpostable(await holdBackDuplicates(toPost, inv));
     const clock = inv.context?.getRemainingTimeInMillis;
     const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
-    const toSlack = await sendEmails(toPost, publisher, settings.digest.threshold, inv, outcomes);
+    const toSlack = await sendEmails(fresh, publisher, settings.digest.threshold, inv, outcomes);
     await postUnits(planPosts(toSlack, hooks, settings, settings.digest), hooks, opts, inv, outcomes);
     const posted = outcomes.result.outcomes.filter((o) => o.status === "posted").map((o) => o.recordId);
     await rememberPosted(

@@ -58,24 +58,26 @@ export function muteRecords(mutes: MuteRule[], now: () => number): RecordStep {
  * Holds back the second copy of an event (the same verdict by the Config topic and by EventBridge):
  * within the batch by its key, across invocations by the seen store, which holds the keys of
  * events already posted (remembered after a successful post, so a failed post is retried, never
- * lost). A store that does not answer is logged and the event is posted: a duplicate is better
- * than a lost alert. Two copies in two batches processed at the same moment may both post.
+ * lost). The store is asked once per candidate, all at once. A store that does not answer is
+ * logged and the event is posted: a duplicate is better than a lost alert. Two copies in two
+ * batches processed at the same moment may both post.
  */
 export function dedupeRecords(store: SeenStore | undefined, capMs: number): RecordStep {
   return async (records, { requestId, deadline }) => {
     const run: DeadlineRun = (what, call) => deadline.run(what, call, capMs);
-    const inBatch: Record<string, string> = Object.create(null);
-    const out: RenderedMessage[] = [];
-    for (const r of records) {
-      if (r.skipped !== undefined || !r.message || !r.dedupeKey) {
-        out.push(r);
-        continue;
-      }
-      const first = inBatch[r.dedupeKey];
-      let seen = first !== undefined;
-      if (!seen && store) {
+    const firstOf: Record<string, string> = Object.create(null);
+    const sameBatch: Array<string | undefined> = records.map((r) => {
+      if (r.skipped !== undefined || !r.message || !r.dedupeKey) return undefined;
+      const first = firstOf[r.dedupeKey];
+      if (first === undefined) firstOf[r.dedupeKey] = r.recordId;
+      return first;
+    });
+    const seenBefore = await Promise.all(
+      records.map(async (r, i) => {
+        if (!store || sameBatch[i] !== undefined || r.skipped !== undefined || !r.message || !r.dedupeKey)
+          return false;
         try {
-          seen = await store.seen(r.dedupeKey, run);
+          return await store.seen(r.dedupeKey, run);
         } catch (err) {
           log("error", "de-duplication store did not answer; posting the event", {
             requestId,
@@ -83,29 +85,28 @@ export function dedupeRecords(store: SeenStore | undefined, capMs: number): Reco
             eventId: r.eventId ?? r.recordId,
             error: errorText(err),
           });
+          return false;
         }
-      }
-      if (seen) {
-        log("info", "duplicate event held back", {
-          requestId,
-          recordId: r.recordId,
-          eventId: r.eventId ?? r.recordId,
-          kind: r.kind,
-          dedupeKey: r.dedupeKey,
-          ...(first ? { sameAs: first } : {}),
-        });
-        out.push({
-          ...r,
-          skipped: first
-            ? `duplicate of record ${first} in this batch (same event by another path)`
-            : "duplicate of an event already posted (same event by another path)",
-        });
-        continue;
-      }
-      inBatch[r.dedupeKey] = r.recordId;
-      out.push(r);
-    }
-    return out;
+      }),
+    );
+    return records.map((r, i) => {
+      const first = sameBatch[i];
+      if (first === undefined && !seenBefore[i]) return r;
+      log("info", "duplicate event held back", {
+        requestId,
+        recordId: r.recordId,
+        eventId: r.eventId ?? r.recordId,
+        kind: r.kind,
+        dedupeKey: r.dedupeKey,
+        ...(first ? { sameAs: first } : {}),
+      });
+      return {
+        ...r,
+        skipped: first
+          ? `duplicate of record ${first} in this batch (same event by another path)`
+          : "duplicate of an event already posted (same event by another path)",
+      };
+    });
   };
 }
 
