@@ -27,11 +27,24 @@ export interface RawRecord {
   /** Why the record could not be read; `excerpt` holds its start. */
   error?: string;
   excerpt?: string;
+  /** The whole record as received (JSON), kept only for one that could not be read: the log shows it. */
+  raw?: string;
+}
+
+/** `r` with the record it came from, when it could not be read. */
+function keepRaw(r: RawRecord, received: unknown): RawRecord {
+  if (!r.error) return r;
+  try {
+    return { ...r, raw: JSON.stringify(received) };
+  } catch {
+    return { ...r, raw: String(received) };
+  }
 }
 
 const EXCERPT_CHARS = 300;
 
 function describe(v: unknown): string {
+  if (v === undefined) return "missing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
@@ -122,37 +135,43 @@ export function unwrap(event: unknown): RawRecord[] {
       throw notifierInputError(`the event's Records is ${describe(records)}, expected an array`);
     if (records.length === 0)
       throw notifierInputError("the event's Records array is empty: there is nothing to notify");
-    return records.map((rec: unknown, i: number): RawRecord => {
-      if (!isObject(rec))
-        return {
-          recordId: `Records[${i}]`,
-          via: "direct",
-          error: `Records[${i}] is ${describe(rec)}, expected an object`,
-        };
-      if (rec.EventSource === "aws:sns" || "Sns" in rec) return snsRecord(rec, i);
-      if (rec.eventSource === "aws:sqs" || "body" in rec) return sqsRecord(rec, i);
-      const source = rec.EventSource ?? rec.eventSource;
-      return {
-        recordId: `Records[${i}]`,
-        via: "direct",
-        error: `Records[${i}] is neither an SNS nor an SQS record (event source ${typeof source === "string" ? source : "not given"})`,
-      };
-    });
+    return records.map((rec: unknown, i: number): RawRecord => keepRaw(record(rec, i), rec));
   }
   if (isSnsNotification(event)) {
     return [
-      fromBody(
-        {
-          recordId: typeof event.MessageId === "string" ? event.MessageId : "message",
-          via: "sns",
-          origin: typeof event.TopicArn === "string" ? event.TopicArn : undefined,
-          subject: typeof event.Subject === "string" && event.Subject ? event.Subject : undefined,
-        },
-        event.Message,
-        1,
+      keepRaw(
+        fromBody(
+          {
+            recordId: typeof event.MessageId === "string" ? event.MessageId : "message",
+            via: "sns",
+            origin: typeof event.TopicArn === "string" ? event.TopicArn : undefined,
+            subject: typeof event.Subject === "string" && event.Subject ? event.Subject : undefined,
+          },
+          event.Message,
+          1,
+        ),
+        event,
       ),
     ];
   }
   const id = typeof event.id === "string" && event.id ? event.id : "event";
   return [{ recordId: id, via: "direct", payload: event }];
+}
+
+/** One element of a Lambda event's Records. */
+function record(rec: unknown, i: number): RawRecord {
+  if (!isObject(rec))
+    return {
+      recordId: `Records[${i}]`,
+      via: "direct",
+      error: `Records[${i}] is ${describe(rec)}, expected an object`,
+    };
+  if (rec.EventSource === "aws:sns" || "Sns" in rec) return snsRecord(rec, i);
+  if (rec.eventSource === "aws:sqs" || "body" in rec) return sqsRecord(rec, i);
+  const source = rec.EventSource ?? rec.eventSource;
+  return {
+    recordId: `Records[${i}]`,
+    via: "direct",
+    error: `Records[${i}] is neither an SNS nor an SQS record (event source ${typeof source === "string" ? source : "not given"})`,
+  };
 }
