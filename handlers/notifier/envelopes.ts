@@ -43,7 +43,9 @@ function keepRaw(r: RawRecord, received: unknown): RawRecord {
 
 const EXCERPT_CHARS = 300;
 
-function describe(v: unknown): string {
+// Not named `describe`: built inside the test runner (which has a global `describe`), the deployed
+// package left a function of that name out and failed with "describe is not defined".
+function describeValue(v: unknown): string {
   if (v === undefined) return "missing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
@@ -73,7 +75,7 @@ function fromBody(base: Omit<RawRecord, "payload" | "text" | "error">, body: str
   if (!isObject(parsed)) {
     return {
       ...base,
-      error: `the message body is ${describe(parsed)}, expected a JSON object`,
+      error: `the message body is ${describeValue(parsed)}, expected a JSON object`,
       excerpt: trimmed.slice(0, EXCERPT_CHARS),
     };
   }
@@ -95,7 +97,7 @@ function snsRecord(rec: Json, index: number): RawRecord {
     return {
       recordId: fallbackId,
       via: "sns",
-      error: `Records[${index}].Sns is ${describe(sns)}, expected an object`,
+      error: `Records[${index}].Sns is ${describeValue(sns)}, expected an object`,
     };
   const base = {
     recordId: typeof sns.MessageId === "string" && sns.MessageId ? sns.MessageId : fallbackId,
@@ -104,7 +106,10 @@ function snsRecord(rec: Json, index: number): RawRecord {
     subject: typeof sns.Subject === "string" && sns.Subject ? sns.Subject : undefined,
   };
   if (typeof sns.Message !== "string")
-    return { ...base, error: `Records[${index}].Sns.Message is ${describe(sns.Message)}, expected a string` };
+    return {
+      ...base,
+      error: `Records[${index}].Sns.Message is ${describeValue(sns.Message)}, expected a string`,
+    };
   return fromBody(base, sns.Message);
 }
 
@@ -115,7 +120,7 @@ function sqsRecord(rec: Json, index: number): RawRecord {
     origin: typeof rec.eventSourceARN === "string" ? rec.eventSourceARN : undefined,
   };
   if (typeof rec.body !== "string")
-    return { ...base, error: `Records[${index}].body is ${describe(rec.body)}, expected a string` };
+    return { ...base, error: `Records[${index}].body is ${describeValue(rec.body)}, expected a string` };
   return fromBody(base, rec.body);
 }
 
@@ -127,12 +132,12 @@ function sqsRecord(rec: Json, index: number): RawRecord {
 export function unwrap(event: unknown): RawRecord[] {
   if (!isObject(event))
     throw notifierInputError(
-      `the event is ${describe(event)}, expected a JSON object (SNS, SQS or EventBridge event)`,
+      `the event is ${describeValue(event)}, expected a JSON object (SNS, SQS or EventBridge event)`,
     );
   if ("Records" in event) {
     const records = event.Records;
     if (!Array.isArray(records))
-      throw notifierInputError(`the event's Records is ${describe(records)}, expected an array`);
+      throw notifierInputError(`the event's Records is ${describeValue(records)}, expected an array`);
     if (records.length === 0)
       throw notifierInputError("the event's Records array is empty: there is nothing to notify");
     return records.map((rec: unknown, i: number): RawRecord => keepRaw(record(rec, i), rec));
@@ -164,7 +169,7 @@ function record(rec: unknown, i: number): RawRecord {
     return {
       recordId: `Records[${i}]`,
       via: "direct",
-      error: `Records[${i}] is ${describe(rec)}, expected an object`,
+      error: `Records[${i}] is ${describeValue(rec)}, expected an object`,
     };
   if (rec.EventSource === "aws:sns" || "Sns" in rec) return snsRecord(rec, i);
   if (rec.eventSource === "aws:sqs" || "body" in rec) return sqsRecord(rec, i);
