@@ -1,8 +1,11 @@
 // One explicit provider per account and region, assuming the deploy role in that account
-// (DESIGN.md section 2). Nothing we create may fall back to the default provider.
+// (its ARN from config). Nothing we create may fall back to the default provider.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CommonConfig } from "./configSchema";
+
+/** The session name of every deploy-role session (preflight assumes the role the same way). */
+export const DEPLOY_SESSION_NAME = "security-guard-deploy";
 
 export type RegionProviders = Record<string, aws.Provider>;
 
@@ -14,7 +17,7 @@ export function createProviders(config: CommonConfig, parent?: pulumi.Resource):
       {
         region: region as aws.Region,
         allowedAccountIds: [config.accountId],
-        assumeRoles: [{ roleArn: config.deployRoleArn, sessionName: "security-guard-deploy" }],
+        assumeRoles: [{ roleArn: config.deployRoleArn, sessionName: DEPLOY_SESSION_NAME }],
         defaultTags: { tags: { "managed-by": "security-guard", ...config.tags } },
       },
       { parent },

@@ -1,4 +1,4 @@
-// "As deployed" testing (DESIGN.md section 5): build the Lambda packages exactly as
+// "As deployed" testing: build the Lambda packages exactly as
 // CallbackFunction serializes them, into a directory outside the repository, and run them in a
 // separate node process that sees only what the Lambda runtime provides (the AWS SDK v3).
 import { spawn } from "child_process";
