@@ -20,7 +20,7 @@ import {
   truncate,
 } from "../../../handlers/notifier/slack";
 import { SlackServer, startSlackServer } from "../../helpers/slackServer";
-import { captureLogs } from "./logs";
+import { captureLogs } from "../../helpers/logs";
 import { blocksOf, buttonUrls, fieldsOf, fixture, headerOf, sectionTexts } from "./fixtures";
 import { artefacts, slackLimitViolations, unbalancedBackticks } from "./slackChecks";
 
