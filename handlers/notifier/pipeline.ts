@@ -60,6 +60,8 @@ export interface RenderedMessage {
   /** What mute rules and de-duplication decide on. */
   facts?: EventFacts;
   dedupeKey?: string;
+  /** An unreadable record as received (JSON): logged, size-bounded, under its event id. */
+  raw?: string;
 }
 
 /**

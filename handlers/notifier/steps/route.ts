@@ -34,6 +34,7 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     summary: { ...summary, title: `[${a.severity}] ${summary.title}` },
     ...(a.belowMinimum ? { skipped: a.belowMinimum } : {}),
     problems: c.problems,
+    ...(c.raw !== undefined ? { raw: c.raw } : {}),
   };
 }
 

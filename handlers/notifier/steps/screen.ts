@@ -7,6 +7,18 @@ import { MuteRule, findMute } from "../mutes";
 import { Invocation, RecordStep, RenderedMessage } from "../pipeline";
 import { muteReason } from "../signal";
 
+/** How much of an unreadable record the log keeps (CloudWatch Logs takes events up to 256 KiB). */
+export const LOGGED_RECORD_CHARS = 16_384;
+
+/** The record as logged: its first LOGGED_RECORD_CHARS characters, saying when it was cut. */
+function loggedRecord(raw: string): Record<string, unknown> {
+  if (raw.length <= LOGGED_RECORD_CHARS) return { record: raw };
+  return {
+    record: raw.slice(0, LOGGED_RECORD_CHARS),
+    recordTruncated: `first ${LOGGED_RECORD_CHARS} of ${raw.length} characters`,
+  };
+}
+
 /** Logs the problems found in each incomplete or unreadable event under its ids (the message shows a short note). */
 export const logProblems: RecordStep = (records, { requestId }) => {
   for (const r of records) {
@@ -17,6 +29,7 @@ export const logProblems: RecordStep = (records, { requestId }) => {
       eventId: r.eventId ?? r.recordId,
       kind: r.kind,
       problems: r.problems,
+      ...(r.raw !== undefined ? loggedRecord(r.raw) : {}),
     });
   }
   return records;
