@@ -144,34 +144,42 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
           [
             `/services/${paymentsRoute.webhook}`,
             COLORS.danger,
-            ":red_circle: EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718 by IAM user alice in payments (222222222222) ap-northeast-2 (opens ingress to the internet)",
+            "[critical] :red_circle: EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718 by IAM user alice in payments (222222222222) ap-northeast-2 (opens ingress to the internet)",
           ],
           [
             "/services/default",
             COLORS.neutral,
-            "IAM AttachRolePolicy on app-runtime by federated user dave (via IAM user ci-broker) in web (444444444444) us-east-1",
+            "[high] IAM AttachRolePolicy on app-runtime by federated user dave (via IAM user ci-broker) in web (444444444444) us-east-1",
           ],
           [
             `/services/${paymentsRoute.webhook}`,
             COLORS.danger,
-            ":red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh in payments (222222222222) ap-northeast-2",
+            "[high] :red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh in payments (222222222222) ap-northeast-2",
           ],
           [
             "/services/default",
             COLORS.danger,
-            ":red_circle: ALARM: security-group-changes in web (444444444444) ap-northeast-2",
+            "[high] :red_circle: ALARM: security-group-changes in web (444444444444) ap-northeast-2",
           ],
-          ["/services/default", COLORS.good, "OK: root-account-usage in data (333333333333) ap-northeast-1"],
+          [
+            "/services/default",
+            COLORS.good,
+            "[info] OK: root-account-usage in data (333333333333) ap-northeast-1",
+          ],
           [
             `/services/${paymentsRoute.webhook}`,
             COLORS.danger,
-            ":red_circle: Revoked SSH open to the internet on sg-0a1b2c3d4e5f60718 in payments (222222222222) ap-northeast-2",
+            "[high] :red_circle: Revoked SSH open to the internet on sg-0a1b2c3d4e5f60718 in payments (222222222222) ap-northeast-2",
           ],
-          ["/services/default", COLORS.neutral, "GuardDuty Finding from aws.guardduty in web (444444444444)"],
+          [
+            "/services/default",
+            COLORS.neutral,
+            "[medium] GuardDuty Finding from aws.guardduty in web (444444444444)",
+          ],
           [
             "/services/default",
             COLORS.warning,
-            "Unreadable notification (the message body is not valid JSON (Unterminated string in JSON at position 180))",
+            "[medium] Unreadable notification (the message body is not valid JSON (Unterminated string in JSON at position 180))",
           ],
         ],
       );
