@@ -8,7 +8,10 @@ import { startFaultProxy } from "../remediator/faultProxy";
 
 const TABLE = "security-guard-seen-test";
 const T0 = 1_800_000_000_000; // pinned clock, ms
-const run = deadlineFrom(undefined, 0, 10_000).run;
+// A fresh 10 s budget per call: a deadline made when this module loads would run out before the
+// suite runs in a full `npm test`.
+const run = <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> =>
+  deadlineFrom(undefined, 0, 10_000).run(what, call);
 
 describe("handlers/shared/seenStore (DynamoDB conditional put with TTL, moto)", () => {
   const moto = useMoto();
