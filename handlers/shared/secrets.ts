@@ -4,7 +4,11 @@
 // Decrypt once per container: callers keep the returned SecretCache in their callbackFactory
 // scope, since module-level `let` state does not survive Pulumi closure serialization.
 import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { isDeadlineExceeded, RunCall } from "./deadline";
 import { namedError } from "./namedError";
+
+// Without a deadline (callers that have none) the call is unbounded.
+const unbounded: RunCall = (_what, call) => call(new AbortController().signal);
 
 export interface SecretSource {
   /** Name of the env var holding base64 ciphertext. */
@@ -19,25 +23,31 @@ export function secretError(message: string): Error {
 }
 
 export interface SecretCache {
-  get(): Promise<string>;
+  /** The secret; `run` bounds the KMS call (a DeadlineExceeded error passes through unchanged). */
+  get(run?: RunCall): Promise<string>;
 }
 
 /** Decrypts base64 KMS ciphertext with the LambdaFunctionName encryption context. */
 export async function decryptWithFunctionContext(
   ciphertextB64: string,
   functionName: string,
+  run: RunCall = unbounded,
 ): Promise<string> {
   const kms = new KMSClient({});
   try {
-    const out = await kms.send(
-      new DecryptCommand({
-        CiphertextBlob: Buffer.from(ciphertextB64, "base64"),
-        EncryptionContext: { LambdaFunctionName: functionName },
-      }),
+    const out = await run("KMS Decrypt", (abortSignal) =>
+      kms.send(
+        new DecryptCommand({
+          CiphertextBlob: Buffer.from(ciphertextB64, "base64"),
+          EncryptionContext: { LambdaFunctionName: functionName },
+        }),
+        { abortSignal },
+      ),
     );
     if (!out.Plaintext) throw secretError("KMS returned no plaintext");
     return Buffer.from(out.Plaintext).toString("utf8");
   } catch (err) {
+    if (isDeadlineExceeded(err)) throw err;
     const e = err as { name?: string; message?: string };
     throw secretError(
       `could not decrypt secret with encryption context LambdaFunctionName=${functionName}: ` +
@@ -55,12 +65,12 @@ export async function decryptWithFunctionContext(
  */
 export function secretCache(source: SecretSource, env: NodeJS.ProcessEnv = process.env): SecretCache {
   const state: { value?: Promise<string> } = {};
-  const load = async (): Promise<string> => {
+  const load = async (run?: RunCall): Promise<string> => {
     const ciphertext = env[source.ciphertextVar];
     if (ciphertext) {
       const fn = env.AWS_LAMBDA_FUNCTION_NAME;
       if (!fn) throw secretError(`${source.ciphertextVar} is set but AWS_LAMBDA_FUNCTION_NAME is not`);
-      return decryptWithFunctionContext(ciphertext, fn);
+      return decryptWithFunctionContext(ciphertext, fn, run);
     }
     const plain = env[source.plainVar];
     if (plain) {
@@ -75,9 +85,9 @@ export function secretCache(source: SecretSource, env: NodeJS.ProcessEnv = proce
     throw secretError(`neither ${source.ciphertextVar} nor ${source.plainVar} is set`);
   };
   return {
-    get(): Promise<string> {
+    get(run?: RunCall): Promise<string> {
       if (!state.value) {
-        state.value = load().catch((err) => {
+        state.value = load(run).catch((err) => {
           state.value = undefined;
           throw err;
         });

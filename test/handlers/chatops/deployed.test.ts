@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
+import { createSeenTable } from "../../helpers/seenTable";
 import { SlackServer, startSlackServer } from "../../helpers/slackServer";
 import { commandMessage, sign, signedCommand, snsEvent, httpEvent } from "./events";
 import * as w from "./world";
@@ -79,6 +80,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     ).CiphertextBlob!;
     const sns = new SNSClient({ region: "us-east-1" });
     const sqs = new SQSClient({ region: "us-east-1" });
+    await createSeenTable("security-guard-chatops-requests");
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: "security-guard-chatops-commands" })))
       .TopicArn!;
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "probe" }))).QueueUrl!;
@@ -115,6 +117,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         ...moto().env,
         SLACK_SIGNING_SECRET_CIPHERTEXT: Buffer.from(blob).toString("base64"),
         COMMAND_TOPIC_ARN: topicArn,
+        REPLAY_TABLE_NAME: "security-guard-chatops-requests",
       },
     );
     assert.equal(results.length, 3, stderr);

@@ -10,11 +10,13 @@ import {
 import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { helpText } from "../../../../handlers/chatops/shared/command";
 import { useMoto } from "../../../helpers/moto";
+import { createSeenTable } from "../../../helpers/seenTable";
 import { httpEvent, sign, signedCommand, SLACK_EXAMPLE } from "../events";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
 const NOW = 1_800_000_000; // Unix seconds, the pinned clock
 const RESPONSE_URL = "https://hooks.slack.com/commands/T0001/1/abc";
+const REPLAY_TABLE = "security-guard-chatops-requests";
 
 describe("chatops ack handler", () => {
   const moto = useMoto();
@@ -23,6 +25,7 @@ describe("chatops ack handler", () => {
   let sqs: SQSClient;
 
   beforeEach(async () => {
+    await createSeenTable(REPLAY_TABLE);
     const sns = new SNSClient({ region: "us-east-1" });
     sqs = new SQSClient({ region: "us-east-1" });
     topicArn = (await sns.send(new CreateTopicCommand({ Name: "security-guard-chatops-commands" })))
@@ -55,6 +58,7 @@ describe("chatops ack handler", () => {
       LOCAL_RUN: "1",
       SLACK_SIGNING_SECRET: SECRET,
       COMMAND_TOPIC_ARN: topicArn,
+      REPLAY_TABLE_NAME: REPLAY_TABLE,
       ...envOverrides,
     };
     return createAckHandler({ commandName: "/guard" }, env, { now: () => nowSeconds * 1000 });
@@ -219,6 +223,7 @@ describe("chatops ack handler", () => {
       SLACK_SIGNING_SECRET_CIPHERTEXT: Buffer.from(blob).toString("base64"),
       AWS_LAMBDA_FUNCTION_NAME: "security-guard-chatops-ack",
       COMMAND_TOPIC_ARN: topicArn,
+      REPLAY_TABLE_NAME: REPLAY_TABLE,
     };
     const ack = createAckHandler({}, env, { now: () => NOW * 1000 });
     const res = await ack(
