@@ -17,7 +17,7 @@ export async function verifyRequest(
 ): Promise<Step<void>> {
   let signingSecret: string;
   try {
-    signingSecret = await secret.get(deadline.run);
+    signingSecret = await secret.get(deadline);
   } catch (err) {
     log("error", "chatops ack: signing secret unavailable", {
       eventId: req.eventId,
