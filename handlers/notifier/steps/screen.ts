@@ -2,7 +2,8 @@
 // every record it was given; one that should not be posted is marked `skipped` with a reason.
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
-import { DeadlineRun, SeenStore } from "../../shared/seenStore";
+import { RunCall } from "../../shared/deadline";
+import { SeenStore } from "../../shared/seenStore";
 import { MuteRule, findMute } from "../mutes";
 import { Invocation, RecordStep, RenderedMessage } from "../pipeline";
 import { muteReason } from "../signal";
@@ -77,7 +78,7 @@ export function muteRecords(mutes: MuteRule[], now: () => number): RecordStep {
  */
 export function dedupeRecords(store: SeenStore | undefined, capMs: number): RecordStep {
   return async (records, { requestId, deadline }) => {
-    const run: DeadlineRun = (what, call) => deadline.run(what, call, capMs);
+    const run: RunCall = (what, call) => deadline.run(what, call, capMs);
     const firstOf: Record<string, string> = Object.create(null);
     const sameBatch: Array<string | undefined> = records.map((r) => {
       if (r.skipped !== undefined || !r.message || !r.dedupeKey) return undefined;
@@ -131,7 +132,7 @@ export async function rememberPosted(
   capMs: number,
 ): Promise<void> {
   if (!store) return;
-  const run: DeadlineRun = (what, call) => deadline.run(what, call, capMs);
+  const run: RunCall = (what, call) => deadline.run(what, call, capMs);
   for (const r of posted) {
     if (!r.dedupeKey) continue;
     try {
