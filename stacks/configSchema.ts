@@ -1,3 +1,4 @@
+import type { FindingFilters } from "./eventPatterns";
 // The typed shape of a stack's configuration, after validation. Raw values come from Pulumi
 // config (namespace CONFIG_NAMESPACE); see Pulumi.yaml for the documentation of every key.
 import type { EventKind } from "../handlers/notifier/settings";
@@ -68,6 +69,8 @@ export interface HubConfig extends CommonConfig {
   slackRoutes: SlackRouteConfig[];
   remediation: RemediationConfig;
   chatops: ChatopsConfig;
+  /** Which GuardDuty, Security Hub and Access Analyzer findings reach Slack. */
+  findings: FindingFilters;
 }
 
 export interface SpokeConfig extends CommonConfig {
@@ -84,6 +87,8 @@ export interface SpokeConfig extends CommonConfig {
   createTrail: boolean;
   /** "account": authorize the hub's account-list aggregator; "organization": nothing to do. */
   aggregation: "organization" | "account";
+  /** Also forward denied API calls (CIS 4.1; off by default: automation makes them often). */
+  forwardUnauthorizedCalls: boolean;
 }
 
 export type StackConfig = HubConfig | SpokeConfig;

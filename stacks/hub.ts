@@ -38,7 +38,11 @@ export class Hub extends pulumi.ComponentResource {
     const central = new CentralBus(`${name}-central`, { config, partition }, parent);
     const topics = new HubTopics(`${name}-topics`, { config, partition, kmsKey: key }, parent);
 
-    const notifyRule = central.rule(`${name}-notify`, "Everything the hub reports to Slack", hubNotify);
+    const notifyRule = central.rule(
+      `${name}-notify`,
+      "Everything the hub reports to Slack",
+      hubNotify(config.findings),
+    );
     const notifyPolicy = topics.allowRule(
       `${name}-events-policy`,
       notifyRule.arn,

@@ -1,5 +1,6 @@
 // Validates a stack's raw configuration before any resource is registered. Every problem is
 // collected and reported at once, each naming the stack file, the key and the bad value.
+import { DEFAULT_FINDING_FILTERS, FindingFilters, SECURITY_HUB_SEVERITY_LABELS } from "./eventPatterns";
 import { EVENT_KINDS } from "../handlers/notifier/settings";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../handlers/shared/constants";
 import {
@@ -63,6 +64,7 @@ const KNOWN_KEYS: Record<"common" | "hub" | "spoke", string[]> = {
     "slackWebhooks",
     "slackRoutes",
     "remediation",
+    "findings",
     "chatops",
     "slackSigningSecret",
   ],
@@ -72,6 +74,7 @@ const KNOWN_KEYS: Record<"common" | "hub" | "spoke", string[]> = {
     "globalResourcesRegion",
     "restrictedSshTag",
     "createTrail",
+    "forwardUnauthorizedCalls",
     "aggregation",
   ],
 };
@@ -344,6 +347,45 @@ function validateRemediation(r: Reader): RemediationConfig {
   };
 }
 
+function validateFindings(r: Reader): FindingFilters {
+  const o = r.object("findings");
+  const d = DEFAULT_FINDING_FILTERS;
+  const gd = o.guardDutyMinSeverity ?? d.guardDutyMinSeverity;
+  if (typeof gd !== "number" || gd < 1 || gd > 10) {
+    r.problem("findings.guardDutyMinSeverity", gd, "must be a GuardDuty severity from 1 to 10 (4 = medium)");
+  }
+  const sh = o.securityHubMinSeverity ?? d.securityHubMinSeverity;
+  if (!(SECURITY_HUB_SEVERITY_LABELS as readonly unknown[]).includes(sh)) {
+    r.problem(
+      "findings.securityHubMinSeverity",
+      sh,
+      `must be one of ${SECURITY_HUB_SEVERITY_LABELS.join(", ")}`,
+    );
+  }
+  const list = (
+    key: "securityHubWorkflowStatuses" | "securityHubRecordStates",
+    allowed: string[],
+  ): string[] => {
+    const v = o[key] ?? d[key];
+    if (!Array.isArray(v) || v.length === 0 || v.some((x) => !allowed.includes(x as string))) {
+      r.problem(`findings.${key}`, v, `must be a non-empty list of ${allowed.join(", ")}`);
+      return d[key];
+    }
+    return v as string[];
+  };
+  return {
+    guardDutyMinSeverity: typeof gd === "number" ? gd : d.guardDutyMinSeverity,
+    securityHubMinSeverity: sh as FindingFilters["securityHubMinSeverity"],
+    securityHubWorkflowStatuses: list("securityHubWorkflowStatuses", [
+      "NEW",
+      "NOTIFIED",
+      "RESOLVED",
+      "SUPPRESSED",
+    ]),
+    securityHubRecordStates: list("securityHubRecordStates", ["ACTIVE", "ARCHIVED"]),
+  };
+}
+
 function validateChatops(
   r: Reader,
   hubAccount: string,
@@ -476,6 +518,7 @@ function validateHub(r: Reader, common: ReturnType<typeof validateCommon>): HubC
     slackRoutes: validateRoutes(r, webhookNames),
     remediation: validateRemediation(r),
     chatops,
+    findings: validateFindings(r),
   };
 }
 
@@ -523,6 +566,7 @@ function validateSpoke(r: Reader, common: ReturnType<typeof validateCommon>): Sp
     globalResourcesRegion: globalResourcesRegion ?? IAM_EVENTS_REGION,
     restrictedSshTag,
     createTrail: r.bool("createTrail", r.value("createTrail"), false),
+    forwardUnauthorizedCalls: r.bool("forwardUnauthorizedCalls", r.value("forwardUnauthorizedCalls"), false),
     aggregation: aggregation as SpokeConfig["aggregation"],
   };
 }

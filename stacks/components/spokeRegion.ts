@@ -10,6 +10,16 @@ import {
   iamChanges,
   securityGroupChanges,
 } from "../eventPatterns";
+import {
+  accessAnalyzerFindings,
+  cisChanges,
+  consoleSignIns,
+  guardDutyFindings,
+  organizationsChanges,
+  rootUsage,
+  securityHubFindings,
+  unauthorizedCalls,
+} from "../detectionPatterns";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
 import { eventBridgeDeadLetterQueue, queueNotEmptyAlarm } from "./deadLetters";
@@ -25,13 +35,27 @@ export interface SpokeRegionArgs {
   deliveryBucket: aws.s3.Bucket;
 }
 
-/** The forwarding rules of one region, by short name. */
-export function forwardingPatterns(region: string): Record<string, EventPattern> {
+/**
+ * The forwarding rules of one region, by short name. Global services (IAM, console sign-in,
+ * Organizations) record their calls in us-east-1 only, so their rules exist there only.
+ */
+export function forwardingPatterns(
+  region: string,
+  options: { forwardUnauthorizedCalls?: boolean } = {},
+): Record<string, EventPattern> {
+  const global = region === IAM_EVENTS_REGION;
   return {
     "sg-changes": securityGroupChanges,
     "config-compliance": configComplianceChanges,
     alarms: alarmStateChanges,
-    ...(region === IAM_EVENTS_REGION ? { "iam-changes": iamChanges } : {}),
+    ...(global ? { "iam-changes": iamChanges } : {}),
+    "cis-changes": cisChanges,
+    "root-activity": rootUsage,
+    ...(global ? { "console-sign-in": consoleSignIns, "organizations-changes": organizationsChanges } : {}),
+    ...(options.forwardUnauthorizedCalls ? { "unauthorized-calls": unauthorizedCalls } : {}),
+    "guardduty-findings": guardDutyFindings,
+    "securityhub-findings": securityHubFindings,
+    "access-analyzer-findings": accessAnalyzerFindings,
   };
 }
 
@@ -118,7 +142,7 @@ export class SpokeRegion extends pulumi.ComponentResource {
       child,
     );
 
-    for (const [short, pattern] of Object.entries(forwardingPatterns(region))) {
+    for (const [short, pattern] of Object.entries(forwardingPatterns(region, config))) {
       const rule = new aws.cloudwatch.EventRule(
         `${name}-${short}`,
         {
