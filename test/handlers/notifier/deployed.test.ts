@@ -106,7 +106,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
       fixture("sns/lambda-sns-cloudwatch-alarm.json"),
       fixture("eventbridge/cloudwatch-alarm-state-change-ok.json"),
       fixture("eventbridge/remediation-revoked.json"),
-      fixture("eventbridge/unknown-guardduty-finding.json"),
+      fixture("eventbridge/unknown-macie-finding.json"),
       fixture("malformed/sns-truncated-message.json"),
       fixture("malformed/sns-empty-records.json"),
     ];
