@@ -46,6 +46,22 @@ export const PATTERNS = {
   iam: { source: ["aws.iam"], "detail-type": ["AWS API Call via CloudTrail"], detail: { readOnly: [false] } },
   config: { source: ["aws.config"], "detail-type": ["Config Rules Compliance Change"] },
   alarm: { source: ["aws.cloudwatch"], "detail-type": ["CloudWatch Alarm State Change"] },
+  // One rule per region for the detection services, the CIS change calls and root activity; in
+  // us-east-1 another for the global sign-in and Organizations events.
+  detections: {
+    $or: [
+      {
+        source: ["aws.cloudtrail"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: { eventName: ["StopLogging"] },
+      },
+      { "detail-type": ["AWS API Call via CloudTrail"], detail: { userIdentity: { type: ["Root"] } } },
+      { source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"] },
+      { source: ["aws.securityhub"], "detail-type": ["Security Hub Findings - Imported"] },
+      { source: ["aws.access-analyzer"], "detail-type": ["Access Analyzer Finding"] },
+    ],
+  },
+  "global-detections": { source: ["aws.signin", "aws.organizations"] },
 };
 
 function lambdaRole(name: string, statements: Record<string, unknown>[], parent: string, prov: string) {
@@ -297,8 +313,8 @@ export function goodSpoke(regions = ["us-east-1", "ap-northeast-2"]): OfflineRes
     );
     const kinds =
       region === "us-east-1"
-        ? (["sg", "config", "alarm", "iam"] as const)
-        : (["sg", "config", "alarm"] as const);
+        ? (["sg", "config", "alarm", "detections", "iam", "global-detections"] as const)
+        : (["sg", "config", "alarm", "detections"] as const);
     for (const kind of kinds) {
       const rule = res(
         "aws:cloudwatch/eventRule:EventRule",
