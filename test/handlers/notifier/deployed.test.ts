@@ -166,7 +166,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
             COLORS.danger,
             ":red_circle: Revoked SSH open to the internet on sg-0a1b2c3d4e5f60718 in payments (222222222222) ap-northeast-2",
           ],
-          ["/services/default", COLORS.neutral, "GuardDuty Finding from aws.guardduty in web (444444444444)"],
+          ["/services/default", COLORS.neutral, "Macie Finding from aws.macie in web (444444444444)"],
           [
             "/services/default",
             COLORS.warning,
@@ -223,7 +223,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
       text: string;
       attachments: Array<{ blocks: Array<{ block_id?: string }> }>;
     };
-    assert.equal(digest.text, ":red_circle: 7 security events (4 critical)");
+    assert.equal(digest.text, ":red_circle: 7 security events (5 critical)");
     assert.deepEqual(
       digest.attachments[0].blocks
         .filter((b) => b.block_id)

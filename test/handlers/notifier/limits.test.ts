@@ -165,7 +165,25 @@ describe("notifier settings and routing", () => {
   it("exports the event kinds the config validator uses", () => {
     assert.deepEqual(
       [...EVENT_KINDS],
-      ["iam", "security-group", "config-compliance", "alarm", "remediation", "other"],
+      [
+        "iam",
+        "security-group",
+        "config-compliance",
+        "alarm",
+        "remediation",
+        "guardduty",
+        "security-hub",
+        "access-analyzer",
+        "sign-in",
+        "root-usage",
+        "audit-logging",
+        "kms",
+        "s3-policy",
+        "network",
+        "organizations",
+        "unauthorized-call",
+        "other",
+      ],
     );
   });
 
