@@ -298,7 +298,7 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
   blocks.push(section(`*What changed*\n${changeText}`));
   if (controls.length) blocks.push(context(esc(cisLine(controls))));
   if (eventId && region && isRegionCode(region)) {
-    blocks.push(buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));
+    blocks.push(...buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));
   }
   blocks.push(footer(record, "CloudTrail event", eventId));
 

@@ -125,7 +125,7 @@ export function formatGuardDuty(event: Json, ctx: FormatContext): Formatted {
   const description = d("description");
   if (description && description !== title) blocks.push(section(esc(description)));
   if (findingId && region && isRegionCode(region))
-    blocks.push(buttons([{ text: "Open in GuardDuty", url: guardDutyFindingUrl(region, findingId) }]));
+    blocks.push(...buttons([{ text: "Open in GuardDuty", url: guardDutyFindingUrl(region, findingId) }]));
   blocks.push(footer(record, "GuardDuty finding", findingId));
   const color = COLOR_BY_NAME[severityName] ?? "neutral";
   const fallback = `GuardDuty ${severityName}: ${esc(title)} in ${esc(accountPlain(accountId, settings))}${region ? ` ${esc(region)}` : ""}`;

@@ -69,7 +69,7 @@ function findingBlocks(f: Json, ctx: FormatContext, index: number): KnownBlock[]
     links.push({ text: "Open in Security Hub", url: securityHubFindingUrl(region, id) });
   const remediation = s(f, "Remediation.Recommendation.Url");
   if (remediation && /^https:\/\//.test(remediation)) links.push({ text: "Remediation", url: remediation });
-  if (links.length) blocks.push(buttons(links));
+  if (links.length) blocks.push(...buttons(links));
   return blocks;
 }
 

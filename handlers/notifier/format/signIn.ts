@@ -87,7 +87,7 @@ export function formatSignIn(event: Json, ctx: FormatContext): Formatted {
   blocks.push(...fieldSections(fields));
   if (controls.length) blocks.push(context(esc(cisLine(controls))));
   if (eventId && region && isRegionCode(region))
-    blocks.push(buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));
+    blocks.push(...buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));
   blocks.push(footer(record, "CloudTrail event", eventId));
   const color: Severity = root ? "danger" : failed || noMfa ? "warning" : "neutral";
   const fallback = `${esc(headline)} in ${esc(accountPlain(accountId, settings))}`;
