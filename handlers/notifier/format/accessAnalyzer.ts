@@ -68,7 +68,7 @@ export function formatAccessAnalyzer(event: Json, ctx: FormatContext): Formatted
   ];
   if (findingId && analyzerName && region && isRegionCode(region))
     blocks.push(
-      buttons([
+      ...buttons([
         { text: "Open in Access Analyzer", url: accessAnalyzerFindingUrl(region, analyzerName, findingId) },
       ]),
     );
