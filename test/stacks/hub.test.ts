@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { MockedResource } from "../../scripts/lib/mockRuntime";
+import { MockedResource } from "../../verify/mockRuntime";
 import {
   HUB_ACCOUNT,
   HUB_CONFIG,

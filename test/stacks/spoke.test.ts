@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { MockedResource } from "../../scripts/lib/mockRuntime";
+import { MockedResource } from "../../verify/mockRuntime";
 import { HUB_ACCOUNT, SPOKE_ACCOUNT, defaultHub, doc, ofType, one, spokeWith } from "../helpers/stacks";
 
 const REGIONS = ["us-east-1", "ap-northeast-1", "ap-northeast-2"];

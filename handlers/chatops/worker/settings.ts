@@ -1,0 +1,127 @@
+// The worker's settings (plain JSON from the hub stack config, captured into the Lambda's code)
+// and the access decisions they drive: which Slack user may use which account, region and role.
+import { isAccountId, isRegionName } from "../shared/command";
+
+export type Access = "read-only" | "operator";
+
+export interface ChatUser {
+  access: Access;
+  /** Account ids, or ["*"] for every account in `accounts`. */
+  accounts: string[];
+}
+
+export interface WorkerSettings {
+  /** "aws", "aws-cn", "aws-us-gov": the partition of the role ARNs. */
+  partition?: string;
+  defaultAccount: string;
+  defaultRegion: string;
+  /** Regions commands may target. */
+  regions: string[];
+  /** Every account the bot serves: 12-digit id to name. */
+  accounts: Record<string, string>;
+  /** Slack user id (e.g. U2CERLKJA) to what that user may do. */
+  users: Record<string, ChatUser>;
+  readOnlyRoleName: string;
+  operatorRoleName: string;
+  /** Slack accepts at most 5 posts to one response_url within 30 minutes. */
+  maxPostsPerResponseUrl?: number;
+  /** How long start/stop waits for the instance to reach its final state, and how often it looks. */
+  stateWait?: { timeoutMs: number; pollMs: number };
+}
+
+/** Throws one error naming every problem, so a bad config is found at the first cold start. */
+export function validateWorkerSettings(s: WorkerSettings): void {
+  const problems: string[] = [];
+  const accounts = s?.accounts ?? {};
+  for (const id of Object.keys(accounts)) {
+    if (!isAccountId(id)) problems.push(`accounts: key ${JSON.stringify(id)} is not a 12-digit account id`);
+    if (typeof accounts[id] !== "string" || !accounts[id])
+      problems.push(`accounts.${id}: name must be a non-empty string`);
+  }
+  const names = Object.values(accounts).map((n) => String(n).toLowerCase());
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) problems.push(`accounts: name ${JSON.stringify(dup)} is used twice`);
+  if (!accounts[s?.defaultAccount])
+    problems.push(`defaultAccount ${JSON.stringify(s?.defaultAccount)} is not in accounts`);
+  if (!Array.isArray(s?.regions) || s.regions.length === 0) problems.push("regions must be a non-empty list");
+  else
+    for (const r of s.regions)
+      if (!isRegionName(r)) problems.push(`regions: ${JSON.stringify(r)} is not a region name`);
+  if (!Array.isArray(s?.regions) || !s.regions.includes(s?.defaultRegion)) {
+    problems.push(`defaultRegion ${JSON.stringify(s?.defaultRegion)} is not in regions`);
+  }
+  for (const [userId, user] of Object.entries(s?.users ?? {})) {
+    if (!/^[UW][A-Z0-9]{2,}$/.test(userId))
+      problems.push(`users: ${JSON.stringify(userId)} is not a Slack user id`);
+    if (user?.access !== "read-only" && user?.access !== "operator") {
+      problems.push(
+        `users.${userId}.access must be "read-only" or "operator" (got ${JSON.stringify(user?.access)})`,
+      );
+    }
+    if (!Array.isArray(user?.accounts) || user.accounts.length === 0) {
+      problems.push(`users.${userId}.accounts must be a non-empty list of account ids or ["*"]`);
+    } else {
+      for (const a of user.accounts)
+        if (a !== "*" && !accounts[a]) problems.push(`users.${userId}.accounts: ${a} is not in accounts`);
+    }
+  }
+  if (!s?.readOnlyRoleName) problems.push("readOnlyRoleName is required");
+  if (!s?.operatorRoleName) problems.push("operatorRoleName is required");
+  if (s?.maxPostsPerResponseUrl !== undefined && !(s.maxPostsPerResponseUrl >= 2)) {
+    problems.push("maxPostsPerResponseUrl must be at least 2 (a progress post and the final state)");
+  }
+  if (s?.stateWait && !(s.stateWait.timeoutMs > 0 && s.stateWait.pollMs > 0)) {
+    problems.push("stateWait.timeoutMs and stateWait.pollMs must be positive");
+  }
+  if (problems.length) throw new Error(`invalid chat-ops worker settings: ${problems.join("; ")}`);
+}
+
+/** Account ids the user may use, in config order. */
+export function allowedAccounts(s: WorkerSettings, user: ChatUser): string[] {
+  const all = Object.keys(s.accounts);
+  return user.accounts.includes("*") ? all : all.filter((id) => user.accounts.includes(id));
+}
+
+export function accountLabel(s: WorkerSettings, id: string): string {
+  return `${s.accounts[id]} (${id})`;
+}
+
+export type Resolved<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Resolves an account argument (id or name, any case) against config and the user's allow list. */
+export function resolveAccount(s: WorkerSettings, user: ChatUser, arg: string | undefined): Resolved<string> {
+  const allowed = allowedAccounts(s, user);
+  const allowedText = allowed.map((id) => `\`${s.accounts[id]}\` (${id})`).join(", ");
+  let id: string | undefined;
+  if (arg === undefined) id = s.defaultAccount;
+  else if (s.accounts[arg]) id = arg;
+  else id = Object.keys(s.accounts).find((k) => s.accounts[k].toLowerCase() === arg.toLowerCase());
+  if (!id)
+    return {
+      ok: false,
+      error: `unknown account \`${arg}\`. Accounts you may use: ${allowedText || "none"}.`,
+    };
+  if (!allowed.includes(id)) {
+    return {
+      ok: false,
+      error: `you may not use account ${accountLabel(s, id)}. Accounts you may use: ${allowedText || "none"}.`,
+    };
+  }
+  return { ok: true, value: id };
+}
+
+export function resolveRegion(s: WorkerSettings, arg: string | undefined): Resolved<string> {
+  const region = arg ?? s.defaultRegion;
+  if (!s.regions.includes(region)) {
+    return {
+      ok: false,
+      error: `region \`${region}\` is not enabled. Regions: ${s.regions.map((r) => `\`${r}\``).join(", ")}.`,
+    };
+  }
+  return { ok: true, value: region };
+}
+
+export function roleArn(s: WorkerSettings, account: string, access: Access): string {
+  const name = access === "operator" ? s.operatorRoleName : s.readOnlyRoleName;
+  return `arn:${s.partition ?? "aws"}:iam::${account}:role/${name}`;
+}

@@ -1,0 +1,120 @@
+// The Slack slash-command bot: API Gateway HTTP API -> ack function (verifies the signature and
+// answers within Slack's 3 s) -> SNS -> worker function, which acts in spokes through their
+// chat-ops roles (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createAckHandler } from "../../../handlers/chatops/ack";
+import { createWorkerHandler } from "../../../handlers/chatops/worker";
+import { ENV } from "../../../handlers/shared/constants";
+import { HubConfig } from "../../configSchema";
+import {
+  CHATOPS_OPERATOR_ROLE_NAME,
+  CHATOPS_READONLY_ROLE_NAME,
+  FUNCTION_NAMES,
+  NAME_PREFIX,
+} from "../../names";
+import { assumeSpokeRoles } from "../../orgScope";
+import { GuardFunction } from "../guardFunction";
+import { subscribe } from "../subscribe";
+import { slackCommandApi } from "./api";
+import { ackSettingsFor, workerSettingsFor } from "./settings";
+
+export interface ChatopsArgs {
+  config: HubConfig;
+  partition: string;
+  kmsKey: aws.kms.Key;
+  /** Required when chat-ops is enabled (the ack verifies every request with it). */
+  signingSecret: pulumi.Input<string> | undefined;
+}
+
+export class Chatops extends pulumi.ComponentResource {
+  readonly ack: GuardFunction;
+  readonly worker: GuardFunction;
+  readonly api: aws.apigatewayv2.Api;
+  readonly commandUrl: pulumi.Output<string>;
+  /** The functions' dead-letter queues, for the hub's queue-not-empty alarms. */
+  readonly deadLetterQueues: aws.sqs.Queue[];
+
+  constructor(name: string, args: ChatopsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:hub:Chatops", name, {}, opts);
+    const { config, partition, kmsKey, signingSecret } = args;
+    if (!signingSecret)
+      throw new Error(`${config.stackFile}: chat-ops is enabled but slackSigningSecret is not set`);
+    const region = config.regions[0];
+    const common = {
+      kmsKey,
+      accountId: config.accountId,
+      region,
+      partition,
+      logRetentionDays: config.logRetentionDays,
+    };
+
+    const topic = new aws.sns.Topic(
+      `${name}-commands`,
+      { name: `${NAME_PREFIX}-chatops-commands`, kmsMasterKeyId: kmsKey.arn },
+      { parent: this },
+    );
+
+    const ackSettings = ackSettingsFor(config);
+    this.ack = new GuardFunction(
+      `${name}-ack`,
+      {
+        ...common,
+        functionName: FUNCTION_NAMES.chatopsAck,
+        description: "security-guard: verifies Slack slash commands and acknowledges within 3 s",
+        callbackFactory: () => createAckHandler(ackSettings),
+        statements: pulumi.all([topic.arn, kmsKey.arn]).apply(([topicArn, keyArn]) => [
+          { Sid: "HandOffCommands", Effect: "Allow" as const, Action: "sns:Publish", Resource: topicArn },
+          {
+            Sid: "PublishToEncryptedTopic",
+            Effect: "Allow" as const,
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: keyArn,
+            Condition: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
+          },
+        ]),
+        environment: { [ENV.commandTopicArn]: topic.arn },
+        secrets: { [ENV.signingSecretCiphertext]: signingSecret },
+        timeoutSeconds: 3,
+        memoryMb: 512,
+        // The ack answers in-process: no HTTP client, no dependency at all (cold start).
+        excludePackages: ["axios"],
+        maximumRetryAttempts: 0,
+      },
+      { parent: this },
+    );
+
+    const workerSettings = workerSettingsFor(config, partition);
+    this.worker = new GuardFunction(
+      `${name}-worker`,
+      {
+        ...common,
+        functionName: FUNCTION_NAMES.chatopsWorker,
+        description: "security-guard: runs Slack slash commands in spoke accounts",
+        callbackFactory: () => createWorkerHandler(workerSettings),
+        statements: [
+          // The Slack user travels as the session's source identity (the spoke roles require it).
+          assumeSpokeRoles(
+            config,
+            partition,
+            [CHATOPS_READONLY_ROLE_NAME, CHATOPS_OPERATOR_ROLE_NAME],
+            ["sts:AssumeRole", "sts:SetSourceIdentity"],
+          ),
+        ],
+        // Start/stop waits for the final state (bounded) before the last reply.
+        timeoutSeconds: 300,
+        excludePackages: ["axios"],
+        // A retry would repeat start/stop; the worker reports failures to the user instead.
+        maximumRetryAttempts: 0,
+      },
+      { parent: this },
+    );
+    subscribe(`${name}-worker-sub`, topic, this.worker.function, this);
+
+    const { api, commandUrl } = slackCommandApi(name, this.ack.function, this);
+    this.api = api;
+    this.commandUrl = commandUrl;
+    this.deadLetterQueues = [this.ack.deadLetterQueue, this.worker.deadLetterQueue];
+    this.registerOutputs({ commandUrl: this.commandUrl });
+  }
+}

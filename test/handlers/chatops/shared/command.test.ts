@@ -1,0 +1,119 @@
+import { strict as assert } from "assert";
+import {
+  describeCommand,
+  parseCommandMessage,
+  parseCommandText,
+  responseUrlProblem,
+} from "../../../../handlers/chatops/shared/command";
+
+describe("chatops command parser", () => {
+  const ok: Array<[string, unknown]> = [
+    ["", { kind: "help" }],
+    ["  HELP ", { kind: "help" }],
+    ["accounts", { kind: "accounts" }],
+    ["ec2", { kind: "ec2-list" }],
+    ["ec2 list", { kind: "ec2-list" }],
+    ["ec2 list prod", { kind: "ec2-list", account: "prod" }],
+    [
+      "ec2 list ap-northeast-1 222222222222",
+      { kind: "ec2-list", account: "222222222222", region: "ap-northeast-1" },
+    ],
+    ["EC2 Console i-0123456789ABCDEF0", { kind: "ec2-console", instanceId: "i-0123456789abcdef0" }],
+    [
+      "ec2 start i-1234abcd staging us-gov-west-1",
+      { kind: "ec2-start", instanceId: "i-1234abcd", account: "staging", region: "us-gov-west-1" },
+    ],
+    [
+      "ec2 stop i-0123456789abcdef0 333333333333",
+      { kind: "ec2-stop", instanceId: "i-0123456789abcdef0", account: "333333333333" },
+    ],
+    ["s3", { kind: "s3-list" }],
+    ["s3 list prod", { kind: "s3-list", account: "prod" }],
+    ["s3 usage logs.example-1", { kind: "s3-usage", bucket: "logs.example-1" }],
+    ["s3 usage logs 222222222222", { kind: "s3-usage", bucket: "logs", account: "222222222222" }],
+  ];
+  for (const [text, command] of ok) {
+    it(`parses ${JSON.stringify(text)}`, () =>
+      assert.deepEqual(parseCommandText(text), { ok: true, command }));
+  }
+
+  const bad: Array<[string, string]> = [
+    ["reboot", "unknown command `reboot`: use `ec2`, `s3`, `accounts` or `help`"],
+    [
+      "ec2 terminate i-1234abcd",
+      "unknown ec2 command `terminate`: use `ec2 list`, `ec2 console`, `ec2 start` or `ec2 stop`",
+    ],
+    ["ec2 start", "missing instance id. Usage: `ec2 start <instance-id> [account] [region]`"],
+    [
+      "ec2 stop i-xyz",
+      "`i-xyz` is not an instance id (i- and 8 or 17 hex digits). Usage: `ec2 stop <instance-id> [account] [region]`",
+    ],
+    [
+      "ec2 list us-east-1 eu-west-1",
+      "more than one region (`us-east-1`, `eu-west-1`). Usage: `ec2 list [account] [region]`",
+    ],
+    [
+      "ec2 list prod staging",
+      "unexpected argument `staging` (account is already `prod`). Usage: `ec2 list [account] [region]`",
+    ],
+    [
+      "ec2 list $(rm)",
+      "`$(rm)` is neither an account (12-digit id or name) nor a region. Usage: `ec2 list [account] [region]`",
+    ],
+    ["s3 usage", "missing bucket name. Usage: `s3 usage <bucket> [account]`"],
+    ["s3 usage Bad_Bucket", "`Bad_Bucket` is not a valid bucket name. Usage: `s3 usage <bucket> [account]`"],
+    [
+      "s3 list us-east-1",
+      "`us-east-1` is a region, and s3 commands take none (each bucket's own region is used). Usage: `s3 list [account]`",
+    ],
+    ["s3 list -x", "`-x` is neither an account (12-digit id or name). Usage: `s3 list [account]`"],
+    ["s3 delete b", "unknown s3 command `delete`: use `s3 list` or `s3 usage <bucket>`"],
+    ["accounts all", "`accounts` takes no arguments"],
+  ];
+  for (const [text, error] of bad) {
+    it(`rejects ${JSON.stringify(text)}`, () =>
+      assert.deepEqual(parseCommandText(text), { ok: false, error }));
+  }
+
+  it("describes commands canonically", () => {
+    const r = parseCommandText("ec2 START i-1234abcd prod eu-west-1");
+    assert.ok(r.ok);
+    assert.equal(describeCommand(r.command), "ec2 start i-1234abcd prod eu-west-1");
+  });
+
+  it("validates the SNS message, naming every bad field", () => {
+    assert.throws(() => parseCommandMessage("nope"), /command message is not JSON/);
+    assert.throws(() => parseCommandMessage("[]"), /command message is not a JSON object/);
+    assert.throws(
+      () =>
+        parseCommandMessage(
+          JSON.stringify({
+            version: 2,
+            receivedAt: "x",
+            userId: "U1",
+            userName: "a",
+            teamId: "T",
+            channelId: "C",
+            command: "/g",
+            responseUrl: "",
+          }),
+        ),
+      {
+        message:
+          "invalid command message: version must be 1 (got 2); responseUrl must be a non-empty string; text must be a string; " +
+          'receivedAt is not a date: "x"',
+      },
+    );
+  });
+
+  it("accepts only https response_urls, and http only for local runs", () => {
+    assert.equal(responseUrlProblem("https://hooks.slack.com/commands/T/1/x", false), undefined);
+    assert.equal(
+      responseUrlProblem("http://127.0.0.1:9/x", false),
+      "response_url must use https (got http:)",
+    );
+    assert.equal(responseUrlProblem("http://127.0.0.1:9/x", true), undefined);
+    assert.equal(responseUrlProblem("file:///etc/passwd", true), "response_url must use https (got file:)");
+    assert.equal(responseUrlProblem("not a url", true), "response_url is not a URL");
+  });
+});

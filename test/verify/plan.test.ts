@@ -1,0 +1,81 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { plan } from "../../verify/plan";
+import { listStackFiles } from "../../verify/stackFiles";
+
+const REPO = path.resolve(__dirname, "..", "..");
+
+describe("npm run plan (offline preview of every stack config)", function () {
+  this.timeout(180_000);
+
+  it("builds the repo's hub and three spokes with zero violations and reports quota headroom", async () => {
+    const report = await plan(listStackFiles(REPO));
+    assert.deepEqual(
+      report.stacks.map((s) => [s.stack, s.role, s.ok, s.error]),
+      [
+        ["hub", "hub", true, undefined],
+        ["spoke-data", "spoke", true, undefined],
+        ["spoke-payments", "spoke", true, undefined],
+        ["spoke-web", "spoke", true, undefined],
+      ],
+    );
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.crossStackProblems, []);
+    assert.equal(report.totals.mandatory, 0);
+    const payments = report.stacks.find((s) => s.stack === "spoke-payments")!;
+    assert.deepEqual(payments.resources["aws:cfg/recorder:Recorder"], {
+      "us-east-1": 1,
+      "ap-northeast-1": 1,
+      "ap-northeast-2": 1,
+    });
+    assert.deepEqual(payments.resources["aws:cloudwatch/eventRule:EventRule"], {
+      "us-east-1": 4,
+      "ap-northeast-1": 3,
+      "ap-northeast-2": 3,
+    });
+    const hub = report.stacks.find((s) => s.stack === "hub")!;
+    const busPolicy = hub.quotas.find((q) => q.quota === "eventBusPolicyChars")!;
+    assert.equal(busPolicy.limit, 10240);
+    assert.ok(busPolicy.fraction > 0 && busPolicy.fraction < 0.1, `bus policy uses ${busPolicy.fraction}`);
+  });
+
+  it("fails a stack with invalid config, and a spoke missing from an account-list hub", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-plan-"));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.hub.yaml"),
+        [
+          "config:",
+          "  security-guard:role: hub",
+          '  security-guard:accountId: "111111111111"',
+          "  security-guard:regions: [us-east-1]",
+          '  security-guard:memberAccounts: ["333333333333"]',
+          "  security-guard:slackWebhooks:",
+          "    default:",
+          "      secure: v1:x",
+        ].join("\n"),
+      );
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.spoke-a.yaml"),
+        'config:\n  security-guard:role: spoke\n  security-guard:accountId: "222222222222"\n  security-guard:hubStack: o/security-guard/hub\n  security-guard:regions: [us-east-1]\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.spoke-b.yaml"),
+        'config:\n  security-guard:role: spoke\n  security-guard:accountId: "12"\n',
+      );
+      const report = await plan(listStackFiles(dir));
+      assert.equal(report.ok, false);
+      const b = report.stacks.find((s) => s.stack === "spoke-b")!;
+      assert.equal(b.ok, false);
+      assert.match(b.error!, /Pulumi\.spoke-b\.yaml: 3 configuration problems/);
+      assert.match(b.error!, /security-guard:accountId = "12": is not a 12-digit AWS account id/);
+      assert.deepEqual(report.crossStackProblems, [
+        'Pulumi.hub.yaml: security-guard:memberAccounts lacks "222222222222" (Pulumi.spoke-a.yaml); in account-list mode the hub must list every spoke',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,217 @@
+// The route corpus: real-shaped events (fixtures written from AWS's documented event shapes) and
+// the route each is meant to take. Intended routes name rule kinds; they resolve to the rule
+// resource names of a given spoke ("spoke-<region>-<kind>") and hub ("hub-<kind>"), as
+// stacks/spoke.ts and stacks/hub.ts name them.
+import * as fs from "fs";
+import * as path from "path";
+import { EventEntry, RouteEvent, RouteExpectation } from "./routes";
+
+type SpokeKind = "sg-changes" | "iam-changes" | "config-compliance" | "alarms";
+type HubKind = "notify" | "remediate";
+
+export interface CorpusItem {
+  name: string;
+  /** Repository-relative path of the event (a raw EventBridge event). */
+  file: string;
+  /** "spoke": delivered to the spoke's default bus in the event's region; "hub": put on the hub bus. */
+  enters: "spoke" | "hub";
+  intended: Array<SpokeKind | HubKind>;
+}
+
+const EB = "test/fixtures/events/eventbridge";
+const W = "test/fixtures/wiring";
+
+export const ROUTE_CORPUS: CorpusItem[] = [
+  {
+    name: "sg world ssh Seoul",
+    file: `${EB}/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json`,
+    enters: "spoke",
+    intended: ["sg-changes", "notify", "remediate"],
+  },
+  {
+    name: "sg modify rules Seoul",
+    file: `${EB}/cloudtrail-sg-modify-rules-world-assumedrole-seoul.json`,
+    enters: "spoke",
+    intended: ["sg-changes", "notify", "remediate"],
+  },
+  {
+    name: "sg world ssh ipv6 Tokyo",
+    file: `${W}/cloudtrail-sg-authorize-ingress-world-ipv6-ssh-tokyo.json`,
+    enters: "spoke",
+    intended: ["sg-changes", "notify", "remediate"],
+  },
+  {
+    name: "sg revoke Tokyo",
+    file: `${EB}/cloudtrail-sg-revoke-ingress-assumedrole-tokyo.json`,
+    enters: "spoke",
+    intended: ["sg-changes", "notify"],
+  },
+  {
+    // The API's flat parameters (CidrIp, IpProtocol, FromPort, ToPort) are recorded at the top level.
+    name: "sg world ssh flat Virginia",
+    file: `${W}/cloudtrail-sg-authorize-ingress-flat-world-ssh-virginia.json`,
+    enters: "spoke",
+    intended: ["sg-changes", "notify", "remediate"],
+  },
+  {
+    name: "sg private https Virginia",
+    file: `${W}/cloudtrail-sg-authorize-ingress-private-https-virginia.json`,
+    enters: "spoke",
+    intended: ["sg-changes", "notify"],
+  },
+  {
+    name: "iam CreateUser Virginia",
+    file: `${EB}/cloudtrail-iam-createuser-root.json`,
+    enters: "spoke",
+    intended: ["iam-changes", "notify"],
+  },
+  {
+    name: "iam AttachRolePolicy Virginia",
+    file: `${EB}/cloudtrail-iam-attachrolepolicy-federateduser.json`,
+    enters: "spoke",
+    intended: ["iam-changes", "notify"],
+  },
+  {
+    name: "read-only DescribeSecurityGroups Seoul",
+    file: `${W}/cloudtrail-ec2-describe-security-groups-readonly-seoul.json`,
+    enters: "spoke",
+    intended: [],
+  },
+  {
+    name: "read-only iam GetUser Virginia",
+    file: `${W}/cloudtrail-iam-getuser-readonly-virginia.json`,
+    enters: "spoke",
+    intended: [],
+  },
+  {
+    name: "config restricted-ssh NON_COMPLIANT Seoul",
+    file: `${W}/config-restricted-ssh-noncompliant-seoul.json`,
+    enters: "spoke",
+    intended: ["config-compliance", "notify", "remediate"],
+  },
+  {
+    name: "config restricted-ssh COMPLIANT Seoul",
+    file: `${W}/config-restricted-ssh-compliant-seoul.json`,
+    enters: "spoke",
+    intended: ["config-compliance", "notify"],
+  },
+  {
+    name: "config other rule NON_COMPLIANT Tokyo",
+    file: `${W}/config-other-rule-noncompliant-tokyo.json`,
+    enters: "spoke",
+    intended: ["config-compliance", "notify"],
+  },
+  // The seeds named their rule "restricted-ssh"; ours is security-guard-restricted-ssh, the only
+  // name the remediation rule listens for (remediation.configRuleNames).
+  {
+    name: "config seed-named rule NON_COMPLIANT Seoul",
+    file: `${EB}/config-compliance-change-noncompliant.json`,
+    enters: "spoke",
+    intended: ["config-compliance", "notify"],
+  },
+  {
+    name: "alarm ALARM Tokyo",
+    file: `${EB}/cloudwatch-alarm-state-change-alarm.json`,
+    enters: "spoke",
+    intended: ["alarms", "notify"],
+  },
+  {
+    name: "alarm OK Tokyo",
+    file: `${EB}/cloudwatch-alarm-state-change-ok.json`,
+    enters: "spoke",
+    intended: ["alarms", "notify"],
+  },
+  {
+    name: "unrelated s3 PutObject Virginia",
+    file: `${W}/cloudtrail-s3-putobject-virginia.json`,
+    enters: "spoke",
+    intended: [],
+  },
+  {
+    name: "unrelated guardduty eu-west-1",
+    file: `${EB}/unknown-guardduty-finding.json`,
+    enters: "spoke",
+    intended: [],
+  },
+  {
+    name: "remediation report (hub bus)",
+    file: `${EB}/remediation-revoked.json`,
+    enters: "hub",
+    intended: ["notify"],
+  },
+];
+
+/**
+ * What moto 5.2.5 is known to evaluate differently from EventBridge. Its EventPattern flattens the
+ * event only through objects (`_flatten_dict` stops at lists), so a pattern on a field inside an
+ * array of objects never matches; EventBridge matches if any element matches
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html).
+ * These cells are decided by the second engine, AWS's event-ruler (ruler.ts), when it is provisioned.
+ */
+export const MOTO_ARRAY_LIMITATION =
+  "moto 5.2.5 does not match patterns on fields inside arrays (requestParameters.ipPermissions.items[].ipRanges/ipv6Ranges.items[])";
+
+export const MOTO_LIMITATIONS: Array<{ event: string; kind: HubKind; reason: string }> = [
+  { event: "sg world ssh Seoul", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
+  { event: "sg world ssh ipv6 Tokyo", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
+];
+
+const HUB_KINDS: string[] = ["notify", "remediate"];
+
+export interface CorpusContext {
+  spokeAccount: string;
+  spokeRegions: string[];
+  hubBus: EventEntry;
+  /** Repository root (default: the folder that holds verify/). */
+  root?: string;
+}
+
+function readEvent(root: string, file: string): Record<string, unknown> {
+  const full = path.join(root, file);
+  const event = JSON.parse(fs.readFileSync(full, "utf8")) as Record<string, unknown>;
+  for (const k of ["source", "detail-type", "region"]) {
+    if (typeof event[k] !== "string") throw new Error(`${file}: corpus event has no string "${k}"`);
+  }
+  return event;
+}
+
+/**
+ * The corpus events with their entry points. CloudTrail, Config and CloudWatch deliver an event to
+ * the default bus of the account and region where it happened; the spoke under test stands for
+ * that account (EventBridge stamps `account`, so the fixture's own account does not matter).
+ */
+export function loadCorpus(ctx: CorpusContext, items: CorpusItem[] = ROUTE_CORPUS): RouteEvent[] {
+  const root = ctx.root ?? path.resolve(__dirname, "..", "..");
+  return items.map((item) => {
+    const event = readEvent(root, item.file);
+    const entry: EventEntry =
+      item.enters === "hub"
+        ? ctx.hubBus
+        : { accountId: ctx.spokeAccount, region: String(event.region), bus: "default" };
+    return { name: item.name, event, entry };
+  });
+}
+
+/** The intended matrix for a spoke deployed in `spokeRegions` (an event from another region goes nowhere). */
+export function routeExpectation(
+  ctx: Pick<CorpusContext, "spokeRegions" | "root">,
+  items: CorpusItem[] = ROUTE_CORPUS,
+): RouteExpectation {
+  const root = ctx.root ?? path.resolve(__dirname, "..", "..");
+  const intended: Record<string, string[]> = {};
+  for (const item of items) {
+    const region = String(readEvent(root, item.file).region);
+    const covered = item.enters === "hub" || ctx.spokeRegions.includes(region);
+    intended[item.name] = covered
+      ? item.intended.map((k) => (HUB_KINDS.includes(k) ? `hub-${k}` : `spoke-${region}-${k}`))
+      : [];
+  }
+  const limitations = MOTO_LIMITATIONS.filter((l) => intended[l.event]?.includes(`hub-${l.kind}`)).map(
+    (l) => ({
+      event: l.event,
+      rule: `hub-${l.kind}`,
+      reason: l.reason,
+    }),
+  );
+  return { intended, limitations };
+}
