@@ -341,6 +341,7 @@ function validateRemediation(r: Reader): RemediationConfig {
     exemptTagKey: String(exemptTagKey),
     configRuleNames,
     configTopicTrigger: r.bool("remediation.configTopicTrigger", o.configTopicTrigger, false),
+    revokeWholeRule: r.bool("remediation.revokeWholeRule", o.revokeWholeRule, false),
   };
 }
 

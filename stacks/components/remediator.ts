@@ -36,6 +36,7 @@ export class Remediator extends pulumi.ComponentResource {
       dryRunAccounts: config.remediation.dryRunAccounts,
       exemptTagKey: config.remediation.exemptTagKey,
       configRuleNames: config.remediation.configRuleNames,
+      revokeWholeRule: config.remediation.revokeWholeRule,
       reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
     };
     this.fn = new GuardFunction(

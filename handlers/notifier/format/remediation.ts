@@ -57,24 +57,30 @@ export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
   const tEventName = str(trigger, "eventName", problems, false, "detail.trigger.eventName");
   const tRule = str(trigger, "configRuleName", problems, false, "detail.trigger.configRuleName");
 
-  const perms = (arr(detail, "permissions", problems, "detail.permissions") ?? []).map((p, i) => {
-    if (!isObject(p)) {
-      problems.list.push(`detail.permissions[${i}] is not an object`);
-      return "• (unreadable permission)";
-    }
-    const cidrs = (arr(p, "cidrs", problems, `detail.permissions[${i}].cidrs`) ?? []).filter(
-      (c): c is string => typeof c === "string",
-    );
-    const ids = (arr(p, "ruleIds", problems, `detail.permissions[${i}].ruleIds`) ?? []).filter(
-      (c): c is string => typeof c === "string",
-    );
-    const what = describePorts(
-      str(p, "ipProtocol", problems, true, `detail.permissions[${i}].ipProtocol`),
-      num(p, "fromPort", problems),
-      num(p, "toPort", problems),
-    );
-    return `• ingress ${esc(what)} from ${cidrs.length ? cidrs.map(code).join(", ") : "no CIDR given"}${ids.length ? ` (${ids.map(code).join(", ")})` : ""}`;
-  });
+  // One bullet per permission: its protocol and ports, sources (CIDRs, prefix lists) and rule ids.
+  const permLines = (key: "permissions" | "added") =>
+    (arr(detail, key, problems, `detail.${key}`) ?? []).map((p, i) => {
+      const at = `detail.${key}[${i}]`;
+      if (!isObject(p)) {
+        problems.list.push(`${at} is not an object`);
+        return "• (unreadable permission)";
+      }
+      const strings = (field: string) =>
+        (arr(p, field, problems, `${at}.${field}`) ?? []).filter((c): c is string => typeof c === "string");
+      const sources = [
+        ...strings("cidrs").map(code),
+        ...strings("prefixListIds").map((id) => `prefix list ${code(id)}`),
+      ];
+      const ids = strings("ruleIds");
+      const what = describePorts(
+        str(p, "ipProtocol", problems, true, `${at}.ipProtocol`),
+        num(p, "fromPort", problems),
+        num(p, "toPort", problems),
+      );
+      return `• ingress ${esc(what)} from ${sources.length ? sources.join(", ") : "no CIDR given"}${ids.length ? ` (${ids.map(code).join(", ")})` : ""}`;
+    });
+  const perms = permLines("permissions");
+  const added = detail.added === undefined ? [] : permLines("added");
 
   const group = groupId ?? "unknown group";
   const outcome = known
@@ -118,6 +124,9 @@ export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
         ? "Permissions that would be revoked"
         : "Permissions";
   if (perms.length) blocks.push(section(`*${permTitle}*\n${perms.join("\n")}`));
+  // A rule wider than SSH is re-authorized without port 22: say what was added in its place.
+  if (added.length)
+    blocks.push(section(`*Permissions added (the same without TCP port 22)*\n${added.join("\n")}`));
   else if (outcomeRaw === "revoked" || outcomeRaw === "dry-run")
     problems.list.push("detail.permissions is empty for a revoke report");
 
