@@ -17,7 +17,14 @@ export interface StepContext {
    * Runs one AWS call (`what`, e.g. "ec2:DescribeSecurityGroups") with the retry policy and the
    * deadline. With `step`, each retry is logged ("retrying <step> after transient error").
    */
-  call<T>(step: string | undefined, what: string, fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T>;
+  call<T>(
+    step: string | undefined,
+    what: string,
+    fn: (abortSignal: AbortSignal) => Promise<T>,
+    capMs?: number,
+  ): Promise<T>;
+  /** Time left for this group's steps. */
+  remainingMs(): number;
 }
 
 /** A call's own cap: the SDK's request timeout fires first; this catches what it does not cover. */
@@ -32,9 +39,9 @@ export function callWith(
   // Backoff never sleeps past the deadline: the next attempt then fails at once, naming the call.
   const sleep = retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const bounded = { ...retry, sleep: (ms: number) => sleep(Math.min(ms, deadline.remainingMs())) };
-  return (step, what, fn) =>
+  return (step, what, fn, capMs) =>
     withRetry(
-      () => deadline.run(what, fn, requestTimeoutMs + CALL_MARGIN_MS),
+      () => deadline.run(what, fn, Math.min(capMs ?? Infinity, requestTimeoutMs + CALL_MARGIN_MS)),
       bounded,
       step === undefined
         ? undefined
@@ -63,6 +70,7 @@ export function stepContext(
     target,
     logFields,
     requestTimeoutMs: base.requestTimeoutMs,
+    remainingMs: () => base.deadline.remainingMs(),
     call: callWith(base.deadline, base.retry, base.requestTimeoutMs, logFields),
   };
 }

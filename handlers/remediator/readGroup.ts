@@ -74,22 +74,28 @@ export async function readPrefixLists(
 
 /**
  * Rule ids for the report only: if this call fails the remediation still goes ahead (the ids are
- * a convenience for the reader), and the failure is logged.
+ * a convenience for the reader), and the failure is logged. It may use a quarter of the time left,
+ * so a hung call cannot starve the change itself.
  */
 export async function readRules(ec2: EC2Client, ctx: StepContext): Promise<SecurityGroupRule[]> {
   const rules: SecurityGroupRule[] = [];
   try {
     let token: string | undefined;
+    const capMs = ctx.remainingMs() / 4;
     do {
-      const out = await ctx.call(undefined, "ec2:DescribeSecurityGroupRules", (abortSignal) =>
-        ec2.send(
-          new DescribeSecurityGroupRulesCommand({
-            Filters: [{ Name: "group-id", Values: [ctx.target.groupId] }],
-            NextToken: token,
-            MaxResults: 1000,
-          }),
-          { abortSignal },
-        ),
+      const out = await ctx.call(
+        undefined,
+        "ec2:DescribeSecurityGroupRules",
+        (abortSignal) =>
+          ec2.send(
+            new DescribeSecurityGroupRulesCommand({
+              Filters: [{ Name: "group-id", Values: [ctx.target.groupId] }],
+              NextToken: token,
+              MaxResults: 1000,
+            }),
+            { abortSignal },
+          ),
+        capMs,
       );
       rules.push(...(out.SecurityGroupRules ?? []));
       token = out.NextToken;
