@@ -54,6 +54,10 @@ export function createRemediatorHandler(
       throw err;
     }
 
+    if (items.length === 0) {
+      // An SNS event with no records: said, so no event passes without a trace.
+      log("info", "no remediation needed", { requestId, reason: "the event holds no records" });
+    }
     const reports: RemediationReport[] = [];
     const failures: unknown[] = [];
     for (const item of items) {

@@ -1,10 +1,16 @@
 // An inline callback Lambda with everything a production function needs: a scoped role, its log
 // group with retention, a KMS-encrypted dead-letter queue, a pinned runtime, and secrets passed
-// only as KMS ciphertext bound to the function's name (DESIGN.md sections 3 and 7).
+// only as KMS ciphertext bound to the function's name.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument, serviceTrust } from "../iam";
 import { functionRoleName } from "../names";
+
+/**
+ * `dependencies` the program needs at `pulumi up` but no function runs: Ajv validates the stack
+ * configuration. CallbackFunction copies every dependency into every package unless excluded.
+ */
+export const PROGRAM_ONLY_PACKAGES = ["ajv"];
 
 /** Pinned so that a provider upgrade never changes the runtime of deployed functions. */
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
@@ -127,9 +133,12 @@ export class GuardFunction extends pulumi.ComponentResource {
         runtime: LAMBDA_RUNTIME,
         timeout: args.timeoutSeconds,
         memorySize: args.memoryMb ?? 256,
-        environment: { variables: environment },
+        // An empty map is a perpetual diff in the provider (it reads back no environment block).
+        ...(Object.keys(environment).length > 0 ? { environment: { variables: environment } } : {}),
         deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
-        codePathOptions: { extraExcludePackages: args.excludePackages ?? [] },
+        codePathOptions: {
+          extraExcludePackages: [...PROGRAM_ONLY_PACKAGES, ...(args.excludePackages ?? [])],
+        },
       },
       { parent: this, dependsOn: [this.logGroup, rolePolicy] },
     );

@@ -63,10 +63,14 @@ export class SpokeRoles extends pulumi.ComponentResource {
   readonly forwarderRole: aws.iam.Role;
   readonly configRole: aws.iam.Role;
   readonly deliveryBucket: aws.s3.Bucket;
+  /** The grants of the Config role: the recorder and delivery channel must wait for them. */
+  readonly configRoleGrants: pulumi.Resource[];
+  private readonly partition: string;
 
   constructor(name: string, args: SpokeRolesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:spoke:SpokeRoles", name, {}, opts);
     const { config, partition, hub } = args;
+    this.partition = partition;
     const child = { parent: this };
 
     // EventBridge forwards to the hub bus with this role (cross-account targets need one).
@@ -116,7 +120,7 @@ export class SpokeRoles extends pulumi.ComponentResource {
       { name: CONFIG_ROLE_NAME, assumeRolePolicy: serviceTrust("config.amazonaws.com", config.accountId) },
       child,
     );
-    new aws.iam.RolePolicyAttachment(
+    const configManaged = new aws.iam.RolePolicyAttachment(
       `${name}-config-managed`,
       {
         role: this.configRole.name,
@@ -124,7 +128,7 @@ export class SpokeRoles extends pulumi.ComponentResource {
       },
       child,
     );
-    new aws.iam.RolePolicy(
+    const configDelivery = new aws.iam.RolePolicy(
       `${name}-config-delivery`,
       {
         role: this.configRole.id,
@@ -149,25 +153,33 @@ export class SpokeRoles extends pulumi.ComponentResource {
       child,
     );
 
+    this.configRoleGrants = [configManaged, configDelivery];
+
     const inAccount = (resource: string) => `arn:${partition}:ec2:*:${config.accountId}:${resource}/*`;
-    this.hubTrustedRole(`${name}-remediation`, REMEDIATION_ROLE_NAME, hub.remediatorRoleArn, [
-      // Describe* and GetManagedPrefixListEntries take no group-level scoping worth having here (a
-      // group may name a prefix list shared from another account); DescribeConfigRules only reads.
-      { Sid: "LookAtGroups", Effect: "Allow", Action: REMEDIATION_READ_ACTIONS, Resource: "*" },
-      {
-        Sid: "CloseSsh",
-        Effect: "Allow",
-        Action: REMEDIATION_CHANGE_ACTIONS,
-        Resource: inAccount("security-group"),
-      },
-      {
-        Sid: "RecordChange",
-        Effect: "Allow",
-        Action: "ec2:CreateTags",
-        Resource: inAccount("security-group"),
-        Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [REMEDIATION_RECORD_TAG_KEYS] } },
-      },
-    ]);
+    this.hubTrustedRole(
+      `${name}-remediation`,
+      REMEDIATION_ROLE_NAME,
+      hub.hubAccountId,
+      hub.remediatorRoleArn,
+      [
+        // Describe* and GetManagedPrefixListEntries take no group-level scoping worth having here (a
+        // group may name a prefix list shared from another account); DescribeConfigRules only reads.
+        { Sid: "LookAtGroups", Effect: "Allow", Action: REMEDIATION_READ_ACTIONS, Resource: "*" },
+        {
+          Sid: "CloseSsh",
+          Effect: "Allow",
+          Action: REMEDIATION_CHANGE_ACTIONS,
+          Resource: inAccount("security-group"),
+        },
+        {
+          Sid: "RecordChange",
+          Effect: "Allow",
+          Action: "ec2:CreateTags",
+          Resource: inAccount("security-group"),
+          Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [REMEDIATION_RECORD_TAG_KEYS] } },
+        },
+      ],
+    );
     const readOnly: Statement = {
       Sid: "ReadOnly",
       Effect: "Allow",
@@ -178,6 +190,7 @@ export class SpokeRoles extends pulumi.ComponentResource {
     this.hubTrustedRole(
       `${name}-chatops-ro`,
       CHATOPS_READONLY_ROLE_NAME,
+      hub.hubAccountId,
       hub.chatopsWorkerRoleArn,
       [readOnly],
       CHATOPS_SOURCE_IDENTITY,
@@ -185,6 +198,7 @@ export class SpokeRoles extends pulumi.ComponentResource {
     this.hubTrustedRole(
       `${name}-chatops-op`,
       CHATOPS_OPERATOR_ROLE_NAME,
+      hub.hubAccountId,
       hub.chatopsWorkerRoleArn,
       [
         readOnly,
@@ -213,30 +227,37 @@ export class SpokeRoles extends pulumi.ComponentResource {
   }
 
   /**
-   * A role trusted by exactly one hub function role. When the hub has that function off
-   * (empty ARN), the role trusts nobody but is kept, so enabling it later is a hub-only change
-   * followed by a spoke refresh.
+   * A role trusted by exactly one hub function role. The trust names the hub account and pins the
+   * role by aws:PrincipalArn: an ARN principal is stored as the role's unique id, so a replaced hub
+   * role would silently stop matching while a spoke `up` shows no diff
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles).
+   * When the hub has that function off (empty ARN), the role trusts nobody but is kept, so enabling
+   * it later is a hub-only change followed by a spoke refresh.
    */
   private hubTrustedRole(
     name: string,
     roleName: string,
+    hubAccountId: pulumi.Output<string>,
     trusted: pulumi.Output<string>,
     statements: Statement[],
     requireSourceIdentity?: string,
   ): aws.iam.Role {
-    const trust = trusted.apply((principalArn) => {
+    const partition = this.partition;
+    const trust = pulumi.all([hubAccountId, trusted]).apply(([hubAccount, principalArn]) => {
+      const hubRoot = { AWS: `arn:${partition}:iam::${hubAccount}:root` };
+      const pinned = { ArnEquals: { "aws:PrincipalArn": principalArn } };
       const trustStatements: Statement[] = !principalArn
         ? [{ Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]
         : requireSourceIdentity
           ? [
               {
                 Effect: "Allow",
-                Principal: { AWS: principalArn },
+                Principal: hubRoot,
                 Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
-                Condition: { StringLike: { "sts:SourceIdentity": requireSourceIdentity } },
+                Condition: { ...pinned, StringLike: { "sts:SourceIdentity": requireSourceIdentity } },
               },
             ]
-          : [{ Effect: "Allow", Principal: { AWS: principalArn }, Action: "sts:AssumeRole" }];
+          : [{ Effect: "Allow", Principal: hubRoot, Action: "sts:AssumeRole", Condition: pinned }];
       return policyDocument(trustStatements);
     });
     const role = new aws.iam.Role(

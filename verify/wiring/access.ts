@@ -1,4 +1,4 @@
-// Issue 8, permissions: the cross-account access paths of the guard, simulated by
+// Wiring, permissions: the cross-account access paths of the guard, simulated by
 // @cloud-copilot/iam-simulate (AGPL, devDependency only) over the documents the stacks actually
 // produce: principal (identity) policies, resource policies (bus, topic, key, trust) and their
 // conditions with the request context AWS would supply. Cross-account requests need both sides to
@@ -109,6 +109,11 @@ function service(
   };
 }
 
+/** An identity policy a spoke administrator might attach: the action on every resource. */
+function allowEverything(action: string): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] };
+}
+
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`missing: ${what}`);
   return value;
@@ -146,7 +151,7 @@ export function rehome(docs: StackDocuments, account: string): StackDocuments {
   return { ...moved, stack: `${docs.stack} (as account ${account})`, accountId: account };
 }
 
-/** The access paths of issue 8 with their intended decisions. */
+/** The access paths between hub and spoke (events, alarms, remediation, chat-ops) with their intended decisions. */
 export function accessCases(
   hub: StackDocuments,
   spoke: StackDocuments,
@@ -226,8 +231,11 @@ export function accessCases(
       resourceAccount: hubAcct,
       resourcePolicy: topic(hub, "config")[1],
     }));
-    // CloudWatch alarm actions publish as the service to the (KMS-encrypted) alarm topic.
-    add(`CloudWatch alarm of ${who} publishes to the hub alarm topic`, expected, () => ({
+    // CloudWatch alarm actions publish as the service to the (KMS-encrypted) alarm topic, named by
+    // aws:SourceAccount/aws:SourceArn: member accounts in account-list mode; in organization mode
+    // spokes' alarm state changes reach the hub over their EventBridge forwarding rules instead.
+    const alarmExpected = who === "spoke" && org ? "ImplicitlyDenied" : expected;
+    add(`CloudWatch alarm of ${who} publishes to the hub alarm topic`, alarmExpected, () => ({
       caller: service("cloudwatch.amazonaws.com", docs.accountId, orgId, alarm(docs.accountId)),
       action: "sns:Publish",
       resource: topic(hub, "alarms")[0],
@@ -244,6 +252,36 @@ export function accessCases(
       context: { "kms:EncryptionContext:aws:sns:topicArn": topic(hub, "alarms")[0] },
     }));
   }
+
+  add("CloudWatch alarm of the hub (dead letters) publishes to the hub alarm topic", "Allowed", () => ({
+    caller: service("cloudwatch.amazonaws.com", hubAcct, org, alarm(hubAcct)),
+    action: "sns:Publish",
+    resource: topic(hub, "alarms")[0],
+    resourceAccount: hubAcct,
+    resourcePolicy: topic(hub, "alarms")[1],
+  }));
+  // Only the guard's own roles reach the hub's bus and config topic: another principal of a spoke
+  // could otherwise forge Slack messages or remediation reports.
+  add("spoke remediation role puts (forged) events on the hub bus", "ImplicitlyDenied", () => ({
+    caller: {
+      ...inSpoke(spoke, REMEDIATION_ROLE_NAME, org),
+      identityPolicies: [{ name: "broad", policy: allowEverything("events:PutEvents") }],
+    },
+    action: "events:PutEvents",
+    resource: bus(hub)[0],
+    resourceAccount: hubAcct,
+    resourcePolicy: bus(hub)[1],
+  }));
+  add("spoke remediation role publishes (forged) Config notifications", "ImplicitlyDenied", () => ({
+    caller: {
+      ...inSpoke(spoke, REMEDIATION_ROLE_NAME, org),
+      identityPolicies: [{ name: "broad", policy: allowEverything("sns:Publish") }],
+    },
+    action: "sns:Publish",
+    resource: topic(hub, "config")[0],
+    resourceAccount: hubAcct,
+    resourcePolicy: topic(hub, "config")[1],
+  }));
 
   // The hub bus's notify rule feeds the events topic; no other rule may.
   for (const [ruleName, expected] of [
@@ -582,7 +620,7 @@ function docsOf(stack: string, input: StackInput): StackDocuments {
   return Array.isArray(input) ? collectDocuments(stack, input) : input;
 }
 
-/** Simulates every access path of issue 8 for one hub and one spoke. */
+/** Simulates every access path between one hub and one spoke. */
 export async function accessPaths(
   hub: StackInput,
   spoke: StackInput,

@@ -1,4 +1,4 @@
-// Issue 8, permissions: the access paths simulated by @cloud-copilot/iam-simulate over the
+// Wiring, permissions: the access paths simulated by @cloud-copilot/iam-simulate over the
 // documents the hub and a spoke produce, and every IAM action checked against AWS's catalog.
 import { strict as assert } from "assert";
 import { checkActions } from "../../../verify/wiring/actions";
@@ -43,32 +43,41 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 40);
+    assert.equal(results.length, 43);
   });
 
-  it("spoke forwarder -> hub bus: allowed for the organization, denied outside it by the bus policy's aws:PrincipalOrgID", () => {
+  it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
     const inside = byName(results, "spoke forwarder role puts events on the hub bus");
     assert.equal(inside.actual, "Allowed");
     assert.equal(inside.principal, "arn:aws:sts::222222222222:assumed-role/security-guard-forwarder/session");
     assert.equal(inside.resource, "arn:aws:events:us-east-1:111111111111:event-bus/security-guard-events");
     assert.deepEqual(inside.decisive, [
       "allowed by identity spoke-account-forwarder-policy #PutOnHubBus",
-      "allowed by resource #OrganizationPutsEvents",
+      "allowed by resource #SpokeForwardersPutEvents",
     ]);
     const outside = byName(results, "outside-account forwarder role puts events on the hub bus");
     assert.equal(outside.actual, "ImplicitlyDenied");
     assert.deepEqual(outside.decisive, [
-      "resource #OrganizationPutsEvents: condition StringEquals aws:PrincipalOrgID: request has o-outside0000, policy wants o-a1b2c3d4e5",
+      "resource #SpokeForwardersPutEvents: condition StringEquals aws:PrincipalOrgID: request has o-outside0000, policy wants o-a1b2c3d4e5",
     ]);
     assert.equal(byName(results, "EventBridge assumes the spoke forwarder role").actual, "Allowed");
+    // Another role of the spoke, even with a broad identity policy, cannot forge events or reports.
+    const forged = byName(results, "spoke remediation role puts (forged) events on the hub bus");
+    assert.equal(forged.actual, "ImplicitlyDenied");
+    assert.deepEqual(forged.decisive, [
+      "resource #SpokeForwardersPutEvents: condition ArnLike aws:PrincipalArn: request has arn:aws:iam::222222222222:role/security-guard-remediation, policy wants arn:aws:iam::*:role/security-guard-forwarder",
+    ]);
+    assert.equal(
+      byName(results, "spoke remediation role publishes (forged) Config notifications").actual,
+      "ImplicitlyDenied",
+    );
   });
 
   it("spoke Config and CloudWatch alarms -> hub topics: allowed as configured, an outside account denied", () => {
     for (const name of [
       "spoke Config role publishes to the hub config topic",
       "AWS Config (service) for spoke publishes to the hub config topic",
-      "CloudWatch alarm of spoke publishes to the hub alarm topic",
-      "CloudWatch alarm of spoke gets a data key for the encrypted alarm topic",
+      "CloudWatch alarm of the hub (dead letters) publishes to the hub alarm topic",
     ]) {
       assert.equal(byName(results, name).actual, "Allowed", name);
     }
@@ -90,8 +99,13 @@ describe("wiring: access paths (iam-simulate)", function () {
         results,
         "CloudWatch alarm of outside-account publishes to the hub alarm topic",
       ).decisive.includes(
-        "resource #CloudWatchAlarmsPublish: condition StringEquals aws:SourceOrgID: request has o-outside0000, policy wants o-a1b2c3d4e5",
+        "resource #CloudWatchAlarmsPublish: condition StringEquals aws:SourceAccount: request has 999999999999, policy wants 111111111111; condition ArnLike aws:SourceArn: request has arn:aws:cloudwatch:ap-northeast-2:999999999999:alarm:high-cpu, policy wants arn:aws:cloudwatch:*:111111111111:alarm:*",
       ),
+    );
+    // Organization mode: a spoke's alarm state changes travel by EventBridge, not the alarm topic.
+    assert.equal(
+      byName(results, "CloudWatch alarm of spoke publishes to the hub alarm topic").actual,
+      "ImplicitlyDenied",
     );
   });
 
@@ -107,7 +121,7 @@ describe("wiring: access paths (iam-simulate)", function () {
     assert.equal(worker.actual, "ImplicitlyDenied");
     assert.deepEqual(worker.decisive, [
       "identity hub-chatops-worker-policy #AssumeSpokeRoles: resource does not match",
-      "resource #1: principal does not match",
+      "resource #1: condition ArnEquals aws:PrincipalArn: request has arn:aws:iam::111111111111:role/security-guard-chatops-worker-role, policy wants arn:aws:iam::111111111111:role/security-guard-remediator-role",
     ]);
     assert.deepEqual(
       byName(results, "remediator role assumes an outside account's remediation role").decisive,
@@ -180,8 +194,13 @@ describe("wiring: access paths (iam-simulate)", function () {
       [],
     );
     assert.deepEqual(byName(list, "outside-account forwarder role puts events on the hub bus").decisive, [
-      "resource #OrganizationPutsEvents: principal does not match",
+      "resource #SpokeForwardersPutEvents: principal does not match",
     ]);
+    // Account-list mode: the member's alarms publish to the hub alarm topic.
+    assert.equal(
+      byName(list, "CloudWatch alarm of spoke publishes to the hub alarm topic").actual,
+      "Allowed",
+    );
   });
 
   describe("a broken document fails its path and prints the decisive statements", () => {
@@ -200,7 +219,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /39 of 40 access paths as intended/);
+      assert.match(text, /42 of 43 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {
@@ -213,7 +232,7 @@ describe("wiring: access paths (iam-simulate)", function () {
       assert.deepEqual([r.ok, r.actual], [false, "Allowed"]);
       assert.deepEqual(r.decisive, [
         "allowed by identity spoke-account-forwarder-policy #PutOnHubBus",
-        "allowed by resource #OrganizationPutsEvents",
+        "allowed by resource #SpokeForwardersPutEvents",
       ]);
     });
 
