@@ -106,6 +106,12 @@ function replaced(event: unknown, at: string[], value: unknown): unknown {
   return JSON.parse(JSON.stringify(copy));
 }
 
+/** Fields that decide whether an event reaches AWS (ids, shapes, rule and event names). */
+const ID_FIELDS =
+  /^(account|region|groupId|resourceId|awsAccountId|awsRegion|recipientAccountId|GroupId|Message|Records|detail-type|detail|messageType|configRuleName|resourceType|newEvaluationResult|complianceType|eventName|errorCode|requestParameters|ipPermissions|items|ModifySecurityGroupRulesRequest|SecurityGroupRule|Sns|EventSource|\d+)$/;
+/** Hostile values that happen to be valid ids. */
+const VALID_IDS = ["sg-0123456789abcdef0", "123456789012", "us-east-1", "0.0.0.0/0", "::/0", "0::0/0", 22];
+
 const BAD_TEXT = /undefined|\[object Object\]|function\s*\w*\s*\(|=>/;
 
 describe("remediator fuzz: 1,200 seeded hostile events against the deployed package (moto)", function () {
@@ -164,15 +170,18 @@ describe("remediator fuzz: 1,200 seeded hostile events against the deployed pack
       // One case in forty keeps the ids that reach AWS intact (so the change path is fuzzed too,
       // with hostile values in the other fields); the rest may break anything.
       const reachesAws = i % 40 === 0;
-      const keep = (p: string[]) =>
-        !reachesAws ||
-        !/^(account|region|groupId|resourceId|awsAccountId|awsRegion|recipientAccountId|GroupId|Message|Records|detail-type|detail|messageType|configRuleName|resourceType|newEvaluationResult|complianceType|eventName|errorCode|requestParameters|ipPermissions|items|ModifySecurityGroupRulesRequest|SecurityGroupRule|Sns|EventSource|\d+)$/.test(
-          p[p.length - 1] ?? "",
-        );
+      const last = (p: string[]) => p[p.length - 1] ?? "";
+      const critical = (p: string[]) => ID_FIELDS.test(last(p));
       let event = base;
-      const mutations = 1 + Math.floor(random() * 3);
+      if (!reachesAws) {
+        // Break one field the handler needs before any AWS call, with a value no id can be: the
+        // case then exercises parsing and reporting of junk without a round trip to the emulator.
+        const at = pick(paths(event).filter(critical));
+        event = replaced(event, at, pick(HOSTILE.filter((v) => !VALID_IDS.includes(v as string))));
+      }
+      const mutations = Math.floor(random() * 3);
       for (let m = 0; m < mutations; m++)
-        event = replaced(event, pick(paths(event).filter(keep)), pick(HOSTILE));
+        event = replaced(event, pick(paths(event).filter((p) => !reachesAws || !critical(p))), pick(HOSTILE));
       events.push(event);
     }
 
