@@ -312,41 +312,6 @@ describe("notifier rendering", () => {
       ]);
     });
 
-    it("a rule narrowed to everything but SSH lists what was revoked and what was added, prefix lists named", () => {
-      const event = fixture("eventbridge/remediation-revoked.json") as { detail: Record<string, unknown> };
-      event.detail.permissions = [
-        {
-          ipProtocol: "tcp",
-          fromPort: 0,
-          toPort: 65535,
-          cidrs: ["0.0.0.0/0"],
-          prefixListIds: ["pl-0123abcd"],
-        },
-      ];
-      event.detail.added = [
-        { ipProtocol: "tcp", fromPort: 0, toPort: 21, cidrs: ["0.0.0.0/0"], prefixListIds: ["pl-0123abcd"] },
-        { ipProtocol: "tcp", fromPort: 23, toPort: 65535, cidrs: ["0.0.0.0/0"] },
-      ];
-      const out = renderMessages(event, settings);
-      assert.equal(out.length, 1);
-      assert.deepEqual(out[0].problems, []);
-      const texts = sectionTexts(out[0].message!);
-      assert.ok(
-        texts.includes(
-          "*Permissions revoked*\n• ingress tcp (all ports) from `0.0.0.0/0`, prefix list `pl-0123abcd`",
-        ),
-        texts.join("\n---\n"),
-      );
-      assert.ok(
-        texts.includes(
-          "*Permissions added (the same without TCP port 22)*\n" +
-            "• ingress tcp 0-21 from `0.0.0.0/0`, prefix list `pl-0123abcd`\n" +
-            "• ingress tcp 23-65535 from `0.0.0.0/0`",
-        ),
-        texts.join("\n---\n"),
-      );
-    });
-
     it("dry-run and exempt are yellow; already-compliant is green with a Config rule link", () => {
       const dry = one("eventbridge/remediation-dry-run.json");
       assert.equal(dry.message.attachments[0].color, COLORS.warning);
