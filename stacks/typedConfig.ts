@@ -35,6 +35,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
       role: "spoke",
       hubStack: v.hubStack as string,
       createRecorder: v.createRecorder as boolean,
+      existingRecorderRegions: v.existingRecorderRegions as string[],
       globalResourcesRegion:
         (v.globalResourcesRegion as string | undefined) ??
         (regions.includes(IAM_EVENTS_REGION) ? IAM_EVENTS_REGION : regions[0]),
@@ -62,6 +63,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
     role: "hub",
     organizationId: v.organizationId as string | undefined,
     memberAccounts: (v.memberAccounts as string[] | undefined) ?? [],
+    aggregator: v.aggregator as HubConfig["aggregator"],
     accountNames,
     slackWebhookNames: Object.keys(v.slackWebhooks as Values),
     slackRoutes: v.slackRoutes as SlackRouteConfig[],

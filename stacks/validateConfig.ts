@@ -7,6 +7,7 @@ import { CONFIG_NAMESPACE, HubConfig, StackConfig } from "./configSchema";
 import { ACCOUNT_ID_PATTERN, CONFIG_KEYS, STACK_CONFIG_SCHEMA, SchemaNode } from "./configJsonSchema";
 import { chatopsAccounts } from "./chatopsAccounts";
 import { functionSettingsProblems } from "./functionSettings";
+import { KNOWN_REGIONS } from "./regions";
 import { KeyProblem, checkSchema, formatProblem, inSchemaOrder } from "./schemaProblems";
 import { typedConfig } from "./typedConfig";
 
@@ -146,6 +147,28 @@ const globalResourcesRegionDeployed: CrossCheck = (v) => {
     : [{ key: "globalResourcesRegion", value: region, why: `is not one of regions (${regions.join(", ")})` }];
 };
 
+const existingRecorderRegionsDeployed: CrossCheck = (v) => {
+  const regions = strings(v.regions);
+  return strings(v.existingRecorderRegions)
+    .map((region, i) => ({ region, i }))
+    .filter(({ region }) => regions.length > 0 && KNOWN_REGIONS.includes(region) && !regions.includes(region))
+    .map(({ region, i }) => ({
+      key: `existingRecorderRegions[${i}]`,
+      value: region,
+      why: `is not one of regions (${regions.join(", ")})`,
+    }));
+};
+
+const aggregatorHasSource: CrossCheck = (v) => {
+  if (v.aggregator === "organization" && v.organizationId === undefined)
+    return [{ key: "aggregator", value: v.aggregator, why: "needs organizationId (or use account or none)" }];
+  if (v.aggregator === "account" && strings(v.memberAccounts).length === 0)
+    return [
+      { key: "aggregator", value: v.aggregator, why: "needs memberAccounts to aggregate (or use none)" },
+    ];
+  return [];
+};
+
 const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
   hub: [
     secretsAreSecret,
@@ -153,8 +176,9 @@ const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
     routesToExistingWebhooks,
     chatopsAccountsExist,
     chatopsDefaultRegionEnabled,
+    aggregatorHasSource,
   ],
-  spoke: [deployRoleInThisAccount, globalResourcesRegionDeployed],
+  spoke: [deployRoleInThisAccount, globalResourcesRegionDeployed, existingRecorderRegionsDeployed],
 };
 
 /** Validates one stack's configuration; throws ConfigError listing every problem. */

@@ -1,9 +1,12 @@
 import { strict as assert } from "assert";
 import { MockedResource } from "../../verify/mockRuntime";
+import { runPoliciesOffline } from "../../verify/policy/offline";
+import { toPolicyResources } from "../../verify/policy/resources";
 import {
   HUB_ACCOUNT,
   HUB_CONFIG,
   HUB_SECRET_KEYS,
+  SPOKE_ACCOUNT,
   ORG_ID,
   TEST_SIGNING_SECRET,
   TEST_WEBHOOK,
@@ -389,6 +392,41 @@ describe("hub stack under Pulumi mocks", function () {
     assert.equal("environment" in worker.props, false, JSON.stringify(worker.props.environment));
     const notifier = one(resources, "aws:lambda/function:Function", "hub-notifier");
     assert.ok("environment" in notifier.props);
+  });
+
+  it("deploys without an aggregator (aggregator: none) or with the account list in organization mode", async () => {
+    const none = await evaluateStack(
+      "hub-no-aggregator",
+      { ...HUB_CONFIG, chatops: { enabled: false }, aggregator: "none" },
+      { secretKeys: HUB_SECRET_KEYS },
+    );
+    assert.equal(ofType(none.resources, "aws:cfg/configurationAggregator:ConfigurationAggregator").length, 0);
+    assert.equal(
+      ofType(none.resources, "aws:iam/role:Role").filter((r) => r.name.includes("aggregator")).length,
+      0,
+    );
+    // The policy pack accepts the hub without an aggregator because the Hub says it is off on purpose.
+    assert.equal(one(none.resources, "security-guard:hub:Hub", "hub").props.aggregator, "none");
+    const violations = runPoliciesOffline(toPolicyResources(none.resources)).filter(
+      (v) => v.level === "mandatory",
+    );
+    assert.deepEqual(violations, []);
+
+    const accounts = await evaluateStack(
+      "hub-account-aggregator",
+      { ...HUB_CONFIG, chatops: { enabled: false }, aggregator: "account", memberAccounts: [SPOKE_ACCOUNT] },
+      { secretKeys: HUB_SECRET_KEYS },
+    );
+    const aggregator = one(
+      accounts.resources,
+      "aws:cfg/configurationAggregator:ConfigurationAggregator",
+      "aggregator-aggregator",
+    );
+    assert.deepEqual(aggregator.props.accountAggregationSource, {
+      accountIds: [SPOKE_ACCOUNT],
+      allRegions: true,
+    });
+    assert.equal(aggregator.props.organizationAggregationSource, undefined);
   });
 
   it("creates the organization aggregator after its role's policy is attached (IAM propagation)", () => {
