@@ -49,11 +49,10 @@ export async function runEngineCli(argv: string[]): Promise<number> {
     return 0;
   }
   const stacks = selectStacks(listStackFiles(REPO), value("--stack"));
-  const realProvider = argv.includes("--real-provider");
-  const ws = await createEngineWorkspace({ binary: cli.binary, realProvider, keep: argv.includes("--keep") });
+  const ws = await createEngineWorkspace({ binary: cli.binary, keep: argv.includes("--keep") });
   console.log(
-    `Pulumi CLI ${pinnedVersion()} (${cli.status}${cli.seconds ? ` in ${cli.seconds} s` : ""}), ` +
-      `${realProvider ? "your AWS provider and credentials" : "stub AWS provider"}, work dir ${ws.dir}`,
+    `Pulumi CLI ${pinnedVersion()} (${cli.status}${cli.seconds ? ` in ${cli.seconds} s` : ""}), stub AWS provider, ` +
+      `work dir ${ws.dir}${argv.includes("--keep") ? " (kept)" : ""}`,
   );
   try {
     const run = await runStacksThroughEngine({

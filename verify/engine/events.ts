@@ -12,7 +12,6 @@ export interface EngineReport {
   steps: Map<string, string>;
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 const DESCRIPTION = new Map(packPolicies.map((p) => [p.name, p.description ?? ""]));
@@ -65,4 +64,19 @@ export function collectEvents(report: EngineReport): (event: EngineEvent) => voi
     const r = event.resOutputsEvent ?? event.resourcePreEvent;
     if (r) report.steps.set(r.metadata.urn, r.metadata.op);
   };
+}
+
+/** A report from JSON event lines (`pulumi policy analyze --json`); other lines are ignored. */
+export function reportFromEventLines(text: string): EngineReport {
+  const report = newEngineReport();
+  const onEvent = collectEvents(report);
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      onEvent(JSON.parse(line) as EngineEvent);
+    } catch {
+      // not an event line (the CLI's own messages)
+    }
+  }
+  return report;
 }

@@ -43,14 +43,14 @@ export async function previewProgram(
   const stack = await LocalWorkspace.createOrSelectStack(
     {
       stackName: options.stack ?? stackName(entry),
-      workDir,
+      projectName: project,
       // A program registers its resources when its module runs: run it afresh every time.
       program: async () => {
         delete require.cache[entry];
         return require(entry);
       },
     },
-    { pulumiCommand: ws.pulumi, envVars: ws.envVars, pulumiHome: ws.pulumiHome },
+    { workDir, pulumiCommand: ws.pulumi, envVars: ws.envVars, pulumiHome: ws.pulumiHome },
   );
   const report = newEngineReport();
   let failed = false;

@@ -12,8 +12,7 @@ import { CONFIG_NAMESPACE } from "../../stacks/configSchema";
 import { runProgram } from "../../stacks/program";
 import { StackFile } from "../../scripts/lib/stackFiles";
 import type { Violation } from "../../policy/offline";
-import { EngineReport, collectEvents, newEngineReport } from "./events";
-import { parseAnalyzeOutput } from "./analyzeOutput";
+import { EngineReport, collectEvents, newEngineReport, reportFromEventLines } from "./events";
 import { securePaths, userSecrets } from "./userSecrets";
 import { EngineWorkspace, stubPlugins } from "./workspace";
 
@@ -213,8 +212,8 @@ export async function runStacksThroughEngine(options: EngineRunOptions): Promise
         "config",
         async () => {
           stack = await LocalWorkspace.createStack(
-            { stackName: file.stack, workDir, program },
-            { pulumiCommand: ws.pulumi, envVars: ws.envVars, pulumiHome: ws.pulumiHome },
+            { stackName: file.stack, projectName: project, program },
+            { workDir, pulumiCommand: ws.pulumi, envVars: ws.envVars, pulumiHome: ws.pulumiHome },
           );
           const notes = await prepareConfig(stack, file, parseDocument(shipped).toJS(), hubs, project);
           return { ok: true, summary: "stack created in the work dir", notes, violations: [], errors: [] };
@@ -322,12 +321,13 @@ export async function runStacksThroughEngine(options: EngineRunOptions): Promise
         file.stack,
         "analyze",
         async () => {
-          const args = ["policy", "analyze", "--stack", file.stack, "--policy-pack", ws.policyPack];
+          const args = ["policy", "analyze", "--json", "--stack", file.stack, "--policy-pack", ws.policyPack];
           for (const c of policyPackConfigs ?? []) args.push("--policy-pack-config", c);
           const { code, output } = await pulumiCli(ws, args, workDir);
-          const violations = parseAnalyzeOutput(output);
+          const report = reportFromEventLines(output);
+          const violations = report.violations;
           const mandatory = violations.some((v) => v.level === "mandatory");
-          const errors = code !== 0 && !mandatory ? errorLines(new Error(output)) : [];
+          const errors = code !== 0 && !mandatory ? errorLines(new Error(output), report) : [];
           return {
             ok: code === 0,
             summary:

@@ -3,7 +3,7 @@
 // or the repository's stack files. It also holds the two plugins the engine starts:
 // - the policy pack as an executable analyzer (`--policy-pack FILE`: the CLI runs FILE with the
 //   engine address and reads PulumiPolicy.yaml beside it; no Node.js language host needed);
-// - the stub `aws` resource provider (./stubProvider), unless the real one is to be used.
+// - the stub `aws` resource provider (./stubProvider).
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -21,8 +21,8 @@ export interface EngineWorkspace {
   pulumiHome: string;
   /** The policy pack executable, for `policyPacks` / `--policy-pack`. */
   policyPack: string;
-  /** Directory holding the stub `pulumi-resource-aws`, or undefined for the installed provider. */
-  stubProviderDir?: string;
+  /** Directory holding the stub `pulumi-resource-aws`. */
+  stubProviderDir: string;
   /** Removes the directory (unless kept for debugging). */
   dispose(): void;
 }
@@ -30,8 +30,6 @@ export interface EngineWorkspace {
 export interface WorkspaceOptions {
   /** The Pulumi CLI binary (…/bin/pulumi). */
   binary: string;
-  /** Use the AWS provider plugin the CLI resolves itself (real credentials) instead of the stub. */
-  realProvider?: boolean;
   /** Keep the directory after the run (prints nothing; the caller reports `dir`). */
   keep?: boolean;
 }
@@ -59,23 +57,20 @@ export async function createEngineWorkspace(options: WorkspaceOptions): Promise<
     `cd ${sh(path.join(REPO, "policy"))} && exec ${sh(process.execPath)} -r ${sh(TS_NODE)} index.ts`,
   ]);
 
-  let stubProviderDir: string | undefined;
-  if (!options.realProvider) {
-    stubProviderDir = path.join(dir, "stub-provider");
-    fs.mkdirSync(stubProviderDir);
-    writeExecutable(path.join(stubProviderDir, "pulumi-resource-aws"), [
-      "# Stand-in AWS provider plugin (no credentials, no AWS calls).",
-      `export TS_NODE_PROJECT=${sh(path.join(REPO, "tsconfig.json"))}`,
-      `exec ${sh(process.execPath)} -r ${sh(TS_NODE)} ${sh(path.join(REPO, "verify", "engine", "stubProvider", "main.ts"))} "$@"`,
-    ]);
-  }
+  const stubProviderDir = path.join(dir, "stub-provider");
+  fs.mkdirSync(stubProviderDir);
+  writeExecutable(path.join(stubProviderDir, "pulumi-resource-aws"), [
+    "# Stand-in AWS provider plugin (no credentials, no AWS calls).",
+    `export TS_NODE_PROJECT=${sh(path.join(REPO, "tsconfig.json"))}`,
+    `exec ${sh(process.execPath)} -r ${sh(TS_NODE)} ${sh(path.join(REPO, "verify", "engine", "stubProvider", "main.ts"))} "$@"`,
+  ]);
 
   const envVars: Record<string, string> = {
     PULUMI_HOME: pulumiHome,
     PULUMI_BACKEND_URL: `file://${state}`,
     PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(16).toString("hex"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: options.realProvider ? "false" : "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     // The engine must not reach for a Pulumi Cloud login or the user's own token.
     PULUMI_ACCESS_TOKEN: "",
   };

@@ -68,7 +68,7 @@ const stub: provider.Provider = {
   async read(id, _urn, props) {
     return { id, props };
   },
-  async update(id, urn, _olds, news) {
+  async update(_id, urn, _olds, news) {
     const { type, name } = typeAndName(urn);
     return { outs: stubResource(type, name, news, placement).outputs };
   },

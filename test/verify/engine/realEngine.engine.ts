@@ -1,0 +1,165 @@
+// The real Pulumi engine (the pinned CLI, built by scripts/ensure-pulumi.js) with the stub AWS
+// provider: `npm run test:engine`, its own CI step (minutes, not part of `npm test`).
+// - the broken-program corpus: the engine with the policy pack and the offline runner
+//   (`policy:check`) report the same policies and messages for every program;
+// - the shipped stack files run as a user would run them (preview, up, outputs, policy analyze);
+// - a violation injected into the real program fails the engine's preview.
+// Skips (with a SKIPPED line) where Go is missing and the CLI cannot be built.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import type { Violation } from "../../../policy/offline";
+import { listStackFiles } from "../../../scripts/lib/stackFiles";
+import { policyCheck } from "../../../scripts/policy-check";
+import { runProgram } from "../../../stacks/program";
+import { previewProgram } from "../../../verify/engine/previewProgram";
+import { runStacksThroughEngine } from "../../../verify/engine/runStacks";
+import { EngineWorkspace, createEngineWorkspace } from "../../../verify/engine/workspace";
+
+const { ensurePulumi } = require("../../../scripts/ensure-pulumi.js") as {
+  ensurePulumi(): { status: string; binary: string; reason?: string };
+};
+
+const REPO = path.resolve(__dirname, "..", "..", "..");
+const CORPUS = path.join(REPO, "test", "fixtures", "broken-programs");
+
+function corpusDirs(): string[] {
+  return fs
+    .readdirSync(CORPUS, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith("_"))
+    .filter((d) => fs.existsSync(path.join(CORPUS, d.name, "index.ts")))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** What both runners must agree on (URNs differ: the offline runner has no real stack). */
+function comparable(violations: Violation[]): string[] {
+  return violations
+    .map((v) => `[${v.level}] ${v.policy} ${v.name ?? "stack"} (${v.type ?? "stack"}): ${v.message}`)
+    .sort();
+}
+
+let binary: string | undefined;
+
+function engineWorkspace(): Promise<EngineWorkspace> {
+  return createEngineWorkspace({ binary: binary! });
+}
+
+describe("the real Pulumi engine", function () {
+  this.timeout(20 * 60_000);
+
+  before(function () {
+    const cli = ensurePulumi();
+    if (cli.status === "skipped") {
+      console.log(`SKIPPED: real-engine tests: ${cli.reason}`);
+      this.skip();
+    }
+    binary = cli.binary;
+  });
+
+  describe("broken-program corpus: the engine and the offline runner agree", () => {
+    let ws: EngineWorkspace;
+    before(async () => {
+      ws = await engineWorkspace();
+    });
+    after(() => ws?.dispose());
+
+    for (const dir of corpusDirs()) {
+      it(dir, async () => {
+        const program = path.join(CORPUS, dir, "index.ts");
+        const engine = await previewProgram(ws, program, { project: "broken-programs", stack: dir });
+        assert.deepEqual(engine.errors, [], `${dir}: engine errors`);
+        const offline = await policyCheck({ program });
+        assert.equal(offline.error, undefined, offline.error);
+        assert.deepEqual(comparable(engine.violations), comparable(offline.violations));
+        const clean = dir === "clean" || dir.startsWith("clean-");
+        assert.equal(
+          engine.failed,
+          !clean,
+          `${dir}: the engine's preview ${engine.failed ? "failed" : "passed"}`,
+        );
+        if (!clean) assert.ok(engine.violations.length > 0, `${dir}: no violation under the engine`);
+      });
+    }
+  });
+
+  describe("the shipped stack files, as a user runs them", () => {
+    it("every stack passes preview and up with the pack, has no undefined output, and its state passes analyze", async () => {
+      const ws = await engineWorkspace();
+      try {
+        const stacks = listStackFiles(REPO);
+        const run = await runStacksThroughEngine({ ws, stacks, projectDir: REPO });
+        const failed = run.steps.filter((s) => !s.ok);
+        assert.deepEqual(
+          failed.map(
+            (s) =>
+              `${s.stack} ${s.step}: ${[s.summary, ...s.errors, ...s.violations.map((v) => v.message)].join(" | ")}`,
+          ),
+          [],
+        );
+        for (const stack of stacks)
+          assert.deepEqual(
+            run.steps.filter((s) => s.stack === stack.stack).map((s) => s.step),
+            ["config", "preview", "up", "outputs", "analyze"],
+          );
+        const hubPreview = run.steps.find((s) => s.stack === "hub" && s.step === "preview")!;
+        assert.ok((hubPreview.resources ?? 0) > 50, `hub preview: ${hubPreview.summary}`);
+        // The spokes read the hub through a real StackReference in the backend.
+        const spokeConfig = run.steps.find((s) => s.stack === "spoke-web" && s.step === "config")!;
+        assert.ok(
+          spokeConfig.notes.some((n) => n.includes("-> organization/security-guard/hub")),
+          spokeConfig.notes.join("\n"),
+        );
+      } finally {
+        ws.dispose();
+      }
+    });
+  });
+
+  it("fails the preview of the real program when a violation is injected into it", async () => {
+    const ws = await engineWorkspace();
+    try {
+      const [hub] = listStackFiles(REPO).filter((s) => s.stack === "hub");
+      const run = await runStacksThroughEngine({
+        ws,
+        stacks: [hub],
+        projectDir: REPO,
+        program: () => async () => {
+          const outputs = runProgram();
+          const provider = new aws.Provider("injected", {
+            region: "us-east-1",
+            allowedAccountIds: ["111111111111"],
+          });
+          new aws.ec2.SecurityGroup(
+            "injected-bastion",
+            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] },
+            { provider },
+          );
+          return outputs;
+        },
+      });
+      assert.equal(run.ok, false);
+      const preview = run.steps.find((s) => s.step === "preview")!;
+      assert.equal(preview.ok, false);
+      assert.deepEqual(
+        preview.violations.map((v) => [v.level, v.policy, v.name, v.message]),
+        [
+          [
+            "mandatory",
+            "no-public-ssh-ingress",
+            "injected-bastion",
+            "aws:ec2/securityGroup:SecurityGroup ingress[0] opens SSH (TCP 22-22) to 0.0.0.0/0.",
+          ],
+        ],
+      );
+      assert.equal(
+        run.steps.some((s) => s.step === "up"),
+        false,
+        "up ran after a failed preview",
+      );
+    } finally {
+      ws.dispose();
+    }
+  });
+});
