@@ -96,15 +96,13 @@ export class Hub extends pulumi.ComponentResource {
     let chatopsWorkerRoleArn: pulumi.Input<string> = "";
     let slackCommandUrl = pulumi.output("");
     if (config.chatops.enabled) {
-      if (!secrets.slackSigningSecret)
-        throw new Error(`${config.stackFile}: chat-ops is enabled but slackSigningSecret is not set`);
       const chatops = new Chatops(
         `${name}-chatops`,
         { config, partition, kmsKey: key, signingSecret: secrets.slackSigningSecret },
         parent,
       );
       chatopsWorkerRoleArn = chatops.worker.role.arn;
-      deadLetterQueues.push(chatops.ack.deadLetterQueue, chatops.worker.deadLetterQueue);
+      deadLetterQueues.push(...chatops.deadLetterQueues);
       slackCommandUrl = chatops.commandUrl;
     }
 

@@ -4,7 +4,8 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../shared/constants";
 import type { RemediationReport } from "../shared/remediationReport";
-import { remediationError, describeError } from "./errors";
+import { errorText } from "../shared/errors";
+import { remediationError } from "./errors";
 import { RetryOptions, clientConfig, withRetry } from "./retry";
 
 /** Region of a bus ARN (PutEvents must be sent to the bus's region), or undefined for a bus name. */
@@ -50,7 +51,7 @@ export async function publishReport(
       return entry.EventId;
     }, opts.retry);
   } catch (err) {
-    throw remediationError("report", report, `PutEvents to ${opts.reportBus}: ${describeError(err)}`, err);
+    throw remediationError("report", report, `PutEvents to ${opts.reportBus}: ${errorText(err)}`, err);
   } finally {
     client.destroy();
   }

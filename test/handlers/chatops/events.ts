@@ -1,7 +1,7 @@
 // Event builders for the chat-ops tests: signed API Gateway HTTP API (payload v2) requests and
 // SNS Lambda events carrying the ack's message.
 import { createHmac } from "crypto";
-import { SlashCommandMessage } from "../../../handlers/chatops-shared/command";
+import { SlashCommandMessage } from "../../../handlers/chatops/shared/command";
 
 /** Slack's documented signing example (https://api.slack.com/authentication/verifying-requests-from-slack). */
 export const SLACK_EXAMPLE = {

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { WorkerSettings } from "../../../handlers/chatops-worker";
+import { WorkerSettings } from "../../../handlers/chatops/worker";
 
 export const PROD = "222222222222";
 export const STAGING = "333333333333";

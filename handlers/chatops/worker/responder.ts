@@ -2,7 +2,8 @@
 // response_url within 30 minutes of the command (https://api.slack.com/interactivity/handling#message_responses).
 // The budget is counted per response_url in an object the factory creates (one per container),
 // and one post is always kept back for the final message of a command.
-import { errorMessage, log } from "../shared/log";
+import { errorText } from "../../shared/errors";
+import { log } from "../../shared/log";
 
 export const RESPONSE_URL_LIFETIME_MS = 30 * 60 * 1000;
 export const DEFAULT_MAX_POSTS = 5;
@@ -68,7 +69,7 @@ export function createResponder(args: {
         throw new Error(`HTTP ${res.status}${body ? `: ${body}` : ""}`);
       }
     } catch (err) {
-      const problem = `response_url post failed: ${errorMessage(err)}`;
+      const problem = `response_url post failed: ${errorText(err)}`;
       failures.push(problem);
       log("error", "chatops worker: reply not delivered", { ...logFields, kind, problem });
     }

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { slackSignature, verifySlackSignature } from "../../../handlers/chatops-ack/signature";
-import { SLACK_EXAMPLE } from "./events";
+import { slackSignature, verifySlackSignature } from "../../../../handlers/chatops/ack/signature";
+import { SLACK_EXAMPLE } from "../events";
 
 describe("chatops ack: Slack v0 signature", () => {
   const base = {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { responseUrlProblem } from "../../../handlers/chatops-shared/command";
+import { responseUrlProblem } from "../../../../handlers/chatops/shared/command";
 
 describe("chat-ops response_url", () => {
   it("accepts only Slack's own hosts over https in deployed runs", () => {

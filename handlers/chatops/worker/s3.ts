@@ -6,7 +6,7 @@ import {
   ListBucketsCommandOutput,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { awsErrorName } from "./aws";
+import { errorCode } from "../../shared/errors";
 import { CommandContext, CommandResult } from "./context";
 import { escapeSlack, formatBytes, listText } from "./format";
 
@@ -67,7 +67,7 @@ export async function s3Usage(ctx: CommandContext, bucket: string): Promise<Comm
       (await s3.send(new GetBucketLocationCommand({ Bucket: bucket }))).LocationConstraint,
     );
   } catch (err) {
-    if (awsErrorName(err) === "NoSuchBucket") {
+    if ((errorCode(err) ?? "Error") === "NoSuchBucket") {
       return { outcome: "not-found", text: `Bucket \`${bucket}\` does not exist in ${ctx.accountLabel}.` };
     }
     throw err;

@@ -7,10 +7,10 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { createAckHandler } from "../../../handlers/chatops-ack";
-import { helpText } from "../../../handlers/chatops-shared/command";
-import { useMoto } from "../../helpers/moto";
-import { httpEvent, sign, signedCommand, SLACK_EXAMPLE } from "./events";
+import { createAckHandler } from "../../../../handlers/chatops/ack";
+import { helpText } from "../../../../handlers/chatops/shared/command";
+import { useMoto } from "../../../helpers/moto";
+import { httpEvent, sign, signedCommand, SLACK_EXAMPLE } from "../events";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
 const NOW = 1_800_000_000; // Unix seconds, the pinned clock

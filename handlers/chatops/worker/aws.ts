@@ -44,9 +44,3 @@ export async function assumeRole(
     sts.destroy();
   }
 }
-
-/** Name of an AWS SDK error ("InvalidInstanceID.NotFound", "AccessDenied"...). */
-export function awsErrorName(err: unknown): string {
-  const e = err as { name?: string; Code?: string };
-  return e?.name ?? e?.Code ?? "Error";
-}

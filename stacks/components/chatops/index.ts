@@ -3,26 +3,28 @@
 // chat-ops roles (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AckSettings, createAckHandler } from "../../handlers/chatops-ack";
-import { createWorkerHandler, WorkerSettings } from "../../handlers/chatops-worker";
-import { ENV } from "../../handlers/shared/constants";
-import { HubConfig } from "../configSchema";
-import { chatopsAccounts } from "../validateConfig";
+import { createAckHandler } from "../../../handlers/chatops/ack";
+import { createWorkerHandler } from "../../../handlers/chatops/worker";
+import { ENV } from "../../../handlers/shared/constants";
+import { HubConfig } from "../../configSchema";
 import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
   FUNCTION_NAMES,
   NAME_PREFIX,
-} from "../names";
-import { GuardFunction } from "./guardFunction";
-import { subscribe } from "./subscribe";
-import { assumeSpokeRoles } from "../orgScope";
+} from "../../names";
+import { assumeSpokeRoles } from "../../orgScope";
+import { GuardFunction } from "../guardFunction";
+import { subscribe } from "../subscribe";
+import { slackCommandApi } from "./api";
+import { ackSettingsFor, workerSettingsFor } from "./settings";
 
 export interface ChatopsArgs {
   config: HubConfig;
   partition: string;
   kmsKey: aws.kms.Key;
-  signingSecret: pulumi.Input<string>;
+  /** Required when chat-ops is enabled (the ack verifies every request with it). */
+  signingSecret: pulumi.Input<string> | undefined;
 }
 
 export class Chatops extends pulumi.ComponentResource {
@@ -30,10 +32,14 @@ export class Chatops extends pulumi.ComponentResource {
   readonly worker: GuardFunction;
   readonly api: aws.apigatewayv2.Api;
   readonly commandUrl: pulumi.Output<string>;
+  /** The functions' dead-letter queues, for the hub's queue-not-empty alarms. */
+  readonly deadLetterQueues: aws.sqs.Queue[];
 
   constructor(name: string, args: ChatopsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Chatops", name, {}, opts);
-    const { config, partition, kmsKey } = args;
+    const { config, partition, kmsKey, signingSecret } = args;
+    if (!signingSecret)
+      throw new Error(`${config.stackFile}: chat-ops is enabled but slackSigningSecret is not set`);
     const region = config.regions[0];
     const common = {
       kmsKey,
@@ -49,7 +55,7 @@ export class Chatops extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const ackSettings: AckSettings = { commandName: config.chatops.commandName };
+    const ackSettings = ackSettingsFor(config);
     this.ack = new GuardFunction(
       `${name}-ack`,
       {
@@ -68,7 +74,7 @@ export class Chatops extends pulumi.ComponentResource {
           },
         ]),
         environment: { [ENV.commandTopicArn]: topic.arn },
-        secrets: { [ENV.signingSecretCiphertext]: args.signingSecret },
+        secrets: { [ENV.signingSecretCiphertext]: signingSecret },
         timeoutSeconds: 3,
         memoryMb: 512,
         // The ack answers in-process: no HTTP client, no dependency at all (cold start).
@@ -78,20 +84,7 @@ export class Chatops extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const accounts: Record<string, string> = {};
-    for (const id of chatopsAccounts(config.accountId, config.memberAccounts, config.accountNames)) {
-      accounts[id] = config.accountNames[id] ?? id;
-    }
-    const workerSettings: WorkerSettings = {
-      partition,
-      defaultAccount: config.chatops.defaultAccount,
-      defaultRegion: config.chatops.defaultRegion,
-      regions: config.chatops.regions,
-      accounts,
-      users: config.chatops.users,
-      readOnlyRoleName: CHATOPS_READONLY_ROLE_NAME,
-      operatorRoleName: CHATOPS_OPERATOR_ROLE_NAME,
-    };
+    const workerSettings = workerSettingsFor(config, partition);
     this.worker = new GuardFunction(
       `${name}-worker`,
       {
@@ -118,53 +111,10 @@ export class Chatops extends pulumi.ComponentResource {
     );
     subscribe(`${name}-worker-sub`, topic, this.worker.function, this);
 
-    this.api = new aws.apigatewayv2.Api(
-      `${name}-api`,
-      { name: `${NAME_PREFIX}-slack`, protocolType: "HTTP", description: "Slack slash commands" },
-      { parent: this },
-    );
-    const integration = new aws.apigatewayv2.Integration(
-      `${name}-integration`,
-      {
-        apiId: this.api.id,
-        integrationType: "AWS_PROXY",
-        integrationUri: this.ack.function.invokeArn,
-        payloadFormatVersion: "2.0",
-        timeoutMilliseconds: 3000,
-      },
-      { parent: this },
-    );
-    const route = new aws.apigatewayv2.Route(
-      `${name}-route`,
-      {
-        apiId: this.api.id,
-        routeKey: "POST /slack/commands",
-        target: pulumi.interpolate`integrations/${integration.id}`,
-      },
-      { parent: this },
-    );
-    const stage = new aws.apigatewayv2.Stage(
-      `${name}-stage`,
-      {
-        apiId: this.api.id,
-        name: "$default",
-        autoDeploy: true,
-        // Slack sends at most a few commands per second; cap abuse of the public endpoint.
-        defaultRouteSettings: { throttlingBurstLimit: 20, throttlingRateLimit: 10 },
-      },
-      { parent: this, dependsOn: [route] },
-    );
-    new aws.lambda.Permission(
-      `${name}-api-invoke`,
-      {
-        action: "lambda:InvokeFunction",
-        function: this.ack.function.name,
-        principal: "apigateway.amazonaws.com",
-        sourceArn: pulumi.interpolate`${this.api.executionArn}/*/*/slack/commands`,
-      },
-      { parent: this },
-    );
-    this.commandUrl = pulumi.interpolate`${stage.invokeUrl}slack/commands`;
+    const { api, commandUrl } = slackCommandApi(name, this.ack.function, this);
+    this.api = api;
+    this.commandUrl = commandUrl;
+    this.deadLetterQueues = [this.ack.deadLetterQueue, this.worker.deadLetterQueue];
     this.registerOutputs({ commandUrl: this.commandUrl });
   }
 }

@@ -4,7 +4,7 @@ import {
   parseCommandMessage,
   parseCommandText,
   responseUrlProblem,
-} from "../../../handlers/chatops-shared/command";
+} from "../../../../handlers/chatops/shared/command";
 
 describe("chatops command parser", () => {
   const ok: Array<[string, unknown]> = [

@@ -8,7 +8,7 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { awsErrorName } from "./aws";
+import { errorCode } from "../../shared/errors";
 import { CommandContext, CommandResult } from "./context";
 import { escapeSlack, listText } from "./format";
 
@@ -41,7 +41,7 @@ function notFound(ctx: CommandContext, instanceId: string, verb: string): Comman
 }
 
 const isNotFound = (err: unknown): boolean =>
-  /^InvalidInstanceID\.(NotFound|Malformed)$/.test(awsErrorName(err));
+  /^InvalidInstanceID\.(NotFound|Malformed)$/.test(errorCode(err) ?? "Error");
 
 export async function ec2List(ctx: CommandContext): Promise<CommandResult> {
   const ec2 = client(ctx);

@@ -1,6 +1,6 @@
 // The worker's settings (plain JSON from the hub stack config, captured into the Lambda's code)
 // and the access decisions they drive: which Slack user may use which account, region and role.
-import { isAccountId, isRegionName } from "../chatops-shared/command";
+import { isAccountId, isRegionName } from "../shared/command";
 
 export type Access = "read-only" | "operator";
 

@@ -1,13 +1,13 @@
 import { strict as assert } from "assert";
 import { GetConsoleOutputCommand, Instance } from "@aws-sdk/client-ec2";
-import { createWorkerHandler, WorkerOptions, WorkerSettings } from "../../../handlers/chatops-worker";
-import { helpText } from "../../../handlers/chatops-shared/command";
-import { useMoto } from "../../helpers/moto";
-import { SlackServer, startSlackServer } from "../../helpers/slackServer";
-import { commandMessage, snsEvent } from "./events";
-import { captureLogs } from "./logs";
-import { StuckEc2 } from "./stuckEc2";
-import * as w from "./world";
+import { createWorkerHandler, WorkerOptions, WorkerSettings } from "../../../../handlers/chatops/worker";
+import { helpText } from "../../../../handlers/chatops/shared/command";
+import { useMoto } from "../../../helpers/moto";
+import { SlackServer, startSlackServer } from "../../../helpers/slackServer";
+import { commandMessage, snsEvent } from "../events";
+import { captureLogs } from "../logs";
+import { StuckEc2 } from "../stuckEc2";
+import * as w from "../world";
 
 describe("chatops worker (moto, cross-account)", function () {
   useMoto();

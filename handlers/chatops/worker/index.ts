@@ -1,0 +1,144 @@
+// The slash-command worker: receives the ack's SNS message, decides what the Slack user may do,
+// assumes the matching chat-ops role in the target account, runs the command and replies through
+// response_url. Every command is logged with user, account, region, command and outcome.
+import { errorText } from "../../shared/errors";
+import { log } from "../../shared/log";
+import { parseCommandMessage, responseUrlProblem, SlashCommandMessage } from "../shared/command";
+import { ActionLedger, Outcome } from "./context";
+import {
+  createPostLedger,
+  createResponder,
+  DEFAULT_MAX_POSTS,
+  FetchLike,
+  PostLedger,
+  RESPONSE_URL_LIFETIME_MS,
+} from "./responder";
+import { runCommand, RunDeps } from "./run";
+import { validateWorkerSettings, WorkerSettings } from "./settings";
+
+export type { WorkerSettings } from "./settings";
+
+export interface WorkerOptions {
+  /** Posts to response_url (default: global fetch). */
+  fetch?: FetchLike;
+  /** Waits between state polls (default: setTimeout). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Current time in milliseconds. */
+  now?: () => number;
+  /** Timeout of one response_url post (default 10 s). */
+  postTimeoutMs?: number;
+  /** DescribeInstances page size (tests exercise paging with small pages). */
+  ec2PageSize?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface WorkerRecordResult {
+  messageId: string;
+  command?: string;
+  outcome: Outcome | "rejected-message" | "expired";
+  delivered: boolean;
+}
+
+/** Default bound on start/stop waiting; the worker Lambda's timeout must exceed it. */
+export const DEFAULT_STATE_WAIT = { timeoutMs: 180_000, pollMs: 5_000 };
+
+interface SnsRecord {
+  Sns?: { MessageId?: string; Message?: string };
+}
+
+export function createWorkerHandler(
+  settings: WorkerSettings,
+  options: WorkerOptions = {},
+): (event: unknown) => Promise<{ results: WorkerRecordResult[] }> {
+  validateWorkerSettings(settings);
+  const env = options.env ?? process.env;
+  const fetchImpl: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = options.now ?? (() => Date.now());
+  const maxPosts = settings.maxPostsPerResponseUrl ?? DEFAULT_MAX_POSTS;
+  const stateWait = settings.stateWait ?? DEFAULT_STATE_WAIT;
+  // Per-container state, held in objects created here (module-level `let` would not survive
+  // closure serialization).
+  const ledger: PostLedger = createPostLedger();
+  const actions: ActionLedger = { done: new Map() };
+
+  const runDeps: RunDeps = {
+    settings,
+    stsRegion: env.AWS_REGION ?? settings.defaultRegion,
+    sleep,
+    now,
+    stateWait,
+    actions,
+    ec2PageSize: options.ec2PageSize,
+  };
+
+  const handleRecord = async (record: SnsRecord, index: number): Promise<WorkerRecordResult> => {
+    const messageId = record?.Sns?.MessageId ?? `record-${index}`;
+    let msg: SlashCommandMessage;
+    try {
+      if (typeof record?.Sns?.Message !== "string") throw new Error("record has no Sns.Message");
+      msg = parseCommandMessage(record.Sns.Message);
+      const problem = responseUrlProblem(msg.responseUrl, env.LOCAL_RUN === "1");
+      if (problem) throw new Error(problem);
+    } catch (err) {
+      // No trustworthy response_url to tell the user: throw, so the message lands in the DLQ.
+      log("error", "chatops worker: rejected message", { eventId: messageId, error: errorText(err) });
+      throw new Error(`message ${messageId}: ${(err as Error).message ?? String(err)}`);
+    }
+    const logBase = { eventId: messageId, userId: msg.userId, userName: msg.userName, text: msg.text };
+    const age = now() - Date.parse(msg.receivedAt);
+    if (age > RESPONSE_URL_LIFETIME_MS) {
+      // response_url is dead after 30 minutes: running (above all start/stop) without a way to
+      // report would act behind the user's back. Logged, not retried.
+      log("error", "chatops worker: command expired, not run", {
+        ...logBase,
+        outcome: "expired",
+        ageMs: age,
+      });
+      return { messageId, outcome: "expired", delivered: false };
+    }
+    const responder = createResponder({
+      url: msg.responseUrl,
+      ledger,
+      maxPosts,
+      fetch: fetchImpl,
+      now,
+      timeoutMs: options.postTimeoutMs ?? 10_000,
+      logFields: logBase,
+    });
+    const outcome = await runCommand(runDeps, msg, messageId, responder, logBase);
+    return {
+      messageId,
+      command: outcome.command,
+      outcome: outcome.outcome,
+      delivered: responder.failures.length === 0,
+    };
+  };
+
+  return async (event: unknown) => {
+    const records = (event as { Records?: unknown })?.Records;
+    if (!Array.isArray(records) || records.length === 0) {
+      log("error", "chatops worker: not an SNS event", {
+        eventId: undefined,
+        keys: Object.keys(event ?? {}),
+      });
+      throw new Error("chatops worker: event has no Records (expected an SNS event)");
+    }
+    const results: WorkerRecordResult[] = [];
+    const errors: string[] = [];
+    for (let i = 0; i < records.length; i++) {
+      try {
+        const r = await handleRecord(records[i] as SnsRecord, i);
+        results.push(r);
+        if (!r.delivered && r.outcome !== "expired")
+          errors.push(`message ${r.messageId}: reply not delivered to response_url`);
+      } catch (err) {
+        errors.push((err as Error).message ?? String(err));
+      }
+    }
+    // Thrown at the end so Lambda's async retry and the DLQ see failures; start/stop remember
+    // what they did (see ec2StartStop), so a retry does not repeat the action.
+    if (errors.length) throw new Error(`chatops worker: ${errors.join("; ")}`);
+    return { results };
+  };
+}

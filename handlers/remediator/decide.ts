@@ -1,0 +1,53 @@
+// Step: decide what to do about a group's world-open SSH permissions before anything changes:
+// nothing (none found), leave them (exempt by tag, dry-run), or revoke them.
+import type { SecurityGroup } from "@aws-sdk/client-ec2";
+import type { RemediationReport, RevokedPermission } from "../shared/remediationReport";
+import { describePermissions } from "./permissions";
+import type { ReportBase } from "./target";
+
+export interface HoldBackOptions {
+  exemptTagKey: string;
+  /** True when settings.dryRun is set or the account is listed in dryRunAccounts. */
+  dryRun: { enabled: boolean; why: string };
+}
+
+export function compliantReport(named: ReportBase): RemediationReport {
+  return {
+    ...named,
+    outcome: "already-compliant",
+    permissions: [],
+    reason: "no ingress permission opens TCP port 22 to 0.0.0.0/0 or ::/0",
+  };
+}
+
+export function isExempt(group: SecurityGroup, tagKey: string): boolean {
+  const tag = (group.Tags ?? []).find((t) => t.Key === tagKey);
+  return (tag?.Value ?? "").trim().toLowerCase() === "true";
+}
+
+/** The report when the permissions must stay (exempt group, dry-run), or undefined to revoke them. */
+export function holdBack(
+  named: ReportBase,
+  group: SecurityGroup,
+  perms: RevokedPermission[],
+  opts: HoldBackOptions,
+): RemediationReport | undefined {
+  const list = describePermissions(perms);
+  if (isExempt(group, opts.exemptTagKey)) {
+    return {
+      ...named,
+      outcome: "exempt",
+      permissions: perms,
+      reason: `exempt by tag ${opts.exemptTagKey}=true; left open: ${list}`,
+    };
+  }
+  if (opts.dryRun.enabled) {
+    return {
+      ...named,
+      outcome: "dry-run",
+      permissions: perms,
+      reason: `dry-run (${opts.dryRun.why}); would revoke: ${list}`,
+    };
+  }
+  return undefined;
+}

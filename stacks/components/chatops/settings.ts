@@ -1,0 +1,28 @@
+// The settings the chat-ops functions are built with, derived from the hub stack config. The
+// functions validate them with their own validators at cold start.
+import { AckSettings } from "../../../handlers/chatops/ack";
+import { WorkerSettings } from "../../../handlers/chatops/worker";
+import { HubConfig } from "../../configSchema";
+import { CHATOPS_OPERATOR_ROLE_NAME, CHATOPS_READONLY_ROLE_NAME } from "../../names";
+import { chatopsAccounts } from "../../validateConfig";
+
+export function ackSettingsFor(config: HubConfig): AckSettings {
+  return { commandName: config.chatops.commandName };
+}
+
+export function workerSettingsFor(config: HubConfig, partition: string): WorkerSettings {
+  const accounts: Record<string, string> = {};
+  for (const id of chatopsAccounts(config.accountId, config.memberAccounts, config.accountNames)) {
+    accounts[id] = config.accountNames[id] ?? id;
+  }
+  return {
+    partition,
+    defaultAccount: config.chatops.defaultAccount,
+    defaultRegion: config.chatops.defaultRegion,
+    regions: config.chatops.regions,
+    accounts,
+    users: config.chatops.users,
+    readOnlyRoleName: CHATOPS_READONLY_ROLE_NAME,
+    operatorRoleName: CHATOPS_OPERATOR_ROLE_NAME,
+  };
+}
