@@ -63,15 +63,18 @@ function writeProject(ws: EngineWorkspace, projectDir: string, workDir: string):
   return String(doc.get("name"));
 }
 
-/** The first lines of an engine error worth showing (the CLI's own "error:" lines, else the tail). */
+/** The lines of an engine error worth showing: the engine's error diagnostics, else the CLI's "error:" lines. */
 export function errorLines(err: unknown, report?: EngineReport): string[] {
-  if (report && report.errors.length > 0) return [...new Set(report.errors)];
+  const generic = /^(error: )?(update failed|preview failed)$/i;
+  const diagnostics = [...new Set(report?.errors ?? [])].filter((l) => !generic.test(l));
+  if (diagnostics.length > 0) return diagnostics;
   const text = err instanceof Error ? err.message : String(err);
   const lines = text
     .split("\n")
     .map((l) => l.trim())
-    .filter(Boolean);
-  const errors = lines.filter((l) => /^error:/i.test(l) || /\berror\b/i.test(l));
+    // Progress lines, the command line and the summary are not the error.
+    .filter((l) => l && !/^[+~-]\s|^@ |^err\?:|^code:|^stdout:|^stderr:|^Resources:|^Duration:/.test(l));
+  const errors = lines.filter((l) => /^error:/i.test(l) && !generic.test(l));
   return (errors.length > 0 ? errors : lines.slice(-5)).slice(0, 10);
 }
 
@@ -193,6 +196,9 @@ export async function runStacksThroughEngine(options: EngineRunOptions): Promise
   const workDir = path.join(ws.dir, "project");
   fs.mkdirSync(workDir, { recursive: true });
   const project = writeProject(ws, options.projectDir, workDir);
+  // The engine reads file assets (the Lambda packages' node_modules) relative to the project
+  // directory, as when a user runs `pulumi up` in the repo.
+  fs.symlinkSync(path.join(options.projectDir, "node_modules"), path.join(workDir, "node_modules"));
   const policyPackConfigs = options.policyPackConfig ? [path.resolve(options.policyPackConfig)] : undefined;
   const steps: StepResult[] = [];
   const hubs = new Map<string, string>();
@@ -224,72 +230,56 @@ export async function runStacksThroughEngine(options: EngineRunOptions): Promise
     if (!config.ok || !stack) continue;
     const s = stack;
 
-    const preview = push(
-      await step(
+    const operation = (name: "preview" | "up") =>
+      step(
         file.stack,
-        "preview",
+        name,
         async () => {
           const report = newEngineReport();
-          let error: unknown;
-          let changes: Record<string, number> = {};
-          try {
-            const r = await s.preview({
-              policyPacks: [ws.policyPack],
-              policyPackConfigs,
-              onEvent: collectEvents(report),
-              onOutput: options.onOutput,
-            });
-            changes = r.changeSummary as Record<string, number>;
-          } catch (err) {
-            error = err;
-          }
-          const mandatory = report.violations.some((v) => v.level === "mandatory");
-          const resources = Object.values(changes).reduce((n, c) => n + c, 0);
-          return {
-            ok: !error && !mandatory,
-            summary:
-              error && !mandatory
-                ? (errorLines(error, report)[0] ?? "failed")
-                : `${resources} resources, ${countViolations(report.violations)}`,
-            notes: [],
-            violations: report.violations,
-            errors: error ? errorLines(error, report) : [],
-            resources,
-          };
-        },
-        onStep,
-      ),
-    );
-    if (!preview.ok) continue;
-
-    const up = push(
-      await step(
-        file.stack,
-        "up",
-        async () => {
-          const report = newEngineReport();
-          const r = await s.up({
+          const opts = {
             policyPacks: [ws.policyPack],
             policyPackConfigs,
             onEvent: collectEvents(report),
             onOutput: options.onOutput,
-          });
-          const created = r.summary.resourceChanges ?? {};
-          const resources = Object.values(created).reduce((n, c) => n + (c ?? 0), 0);
+          };
+          let error: unknown;
+          let changes: Record<string, number> = {};
+          try {
+            changes = (
+              name === "preview"
+                ? (await s.preview(opts)).changeSummary
+                : (await s.up(opts)).summary.resourceChanges
+            ) as Record<string, number>;
+          } catch (err) {
+            error = err;
+          }
+          const mandatory = report.violations.some((v) => v.level === "mandatory");
+          const resources = Object.values(changes ?? {}).reduce((n, c) => n + (c ?? 0), 0);
+          const counts =
+            name === "preview"
+              ? `${resources} resources`
+              : Object.entries(changes ?? {})
+                  .map(([op, n]) => `${n} ${op}`)
+                  .join(", ");
+          const errors = error ? errorLines(error, report) : [];
           return {
-            ok: r.summary.result === "succeeded",
-            summary: `${r.summary.result}: ${Object.entries(created)
-              .map(([op, n]) => `${n} ${op}`)
-              .join(", ")}`,
+            ok: !error && !mandatory,
+            summary:
+              error && !mandatory
+                ? (errors[0] ?? "failed")
+                : `${counts}, ${countViolations(report.violations)}`,
             notes: [],
             violations: report.violations,
-            errors: report.errors,
+            errors: mandatory ? [] : errors,
             resources,
           };
         },
         onStep,
-      ),
-    );
+      );
+
+    const preview = push(await operation("preview"));
+    if (!preview.ok) continue;
+    const up = push(await operation("up"));
     if (!up.ok) continue;
     if (file.config[`${CONFIG_NAMESPACE}:role`] === "hub") hubs.set(file.stack, file.stack);
 

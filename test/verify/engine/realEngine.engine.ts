@@ -117,47 +117,86 @@ describe("the real Pulumi engine", function () {
     });
   });
 
+  /** The hub program plus a security group open to the world on port 22. */
+  const withOpenSsh = () => async () => {
+    const outputs = runProgram();
+    const provider = new aws.Provider("injected", {
+      region: "us-east-1",
+      allowedAccountIds: ["111111111111"],
+    });
+    new aws.ec2.SecurityGroup(
+      "injected-bastion",
+      { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] },
+      { provider },
+    );
+    return outputs;
+  };
+  const OPEN_SSH = [
+    "no-public-ssh-ingress",
+    "injected-bastion",
+    "aws:ec2/securityGroup:SecurityGroup ingress[0] opens SSH (TCP 22-22) to 0.0.0.0/0.",
+  ];
+  const hubFile = () => listStackFiles(REPO).filter((s) => s.stack === "hub");
+
   it("fails the preview of the real program when a violation is injected into it", async () => {
     const ws = await engineWorkspace();
     try {
-      const [hub] = listStackFiles(REPO).filter((s) => s.stack === "hub");
       const run = await runStacksThroughEngine({
         ws,
-        stacks: [hub],
+        stacks: hubFile(),
         projectDir: REPO,
-        program: () => async () => {
-          const outputs = runProgram();
-          const provider = new aws.Provider("injected", {
-            region: "us-east-1",
-            allowedAccountIds: ["111111111111"],
-          });
-          new aws.ec2.SecurityGroup(
-            "injected-bastion",
-            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] },
-            { provider },
-          );
-          return outputs;
-        },
+        program: withOpenSsh,
       });
       assert.equal(run.ok, false);
       const preview = run.steps.find((s) => s.step === "preview")!;
       assert.equal(preview.ok, false);
       assert.deepEqual(
         preview.violations.map((v) => [v.level, v.policy, v.name, v.message]),
-        [
-          [
-            "mandatory",
-            "no-public-ssh-ingress",
-            "injected-bastion",
-            "aws:ec2/securityGroup:SecurityGroup ingress[0] opens SSH (TCP 22-22) to 0.0.0.0/0.",
-          ],
-        ],
+        [["mandatory", ...OPEN_SSH]],
       );
       assert.equal(
         run.steps.some((s) => s.step === "up"),
         false,
         "up ran after a failed preview",
       );
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it("policy analyze finds the violation in the deployed state (made advisory by a pack config file)", async () => {
+    const ws = await engineWorkspace();
+    const configFile = path.join(ws.dir, "pack-config.json");
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({ "no-public-ssh-ingress": { enforcementLevel: "advisory" } }),
+    );
+    try {
+      const run = await runStacksThroughEngine({
+        ws,
+        stacks: hubFile(),
+        projectDir: REPO,
+        program: withOpenSsh,
+        policyPackConfig: configFile,
+      });
+      assert.deepEqual(
+        run.steps.map((s) => [s.step, s.ok]),
+        [
+          ["config", true],
+          ["preview", true],
+          ["up", true],
+          ["outputs", true],
+          ["analyze", true],
+        ],
+      );
+      for (const step of ["preview", "analyze"]) {
+        const s = run.steps.find((x) => x.step === step)!;
+        assert.deepEqual(
+          s.violations.map((v) => [v.level, v.policy, v.name, v.message]),
+          [["advisory", ...OPEN_SSH]],
+          step,
+        );
+      }
     } finally {
       ws.dispose();
     }

@@ -173,8 +173,8 @@ export function stubResource(
   const arnAccount = "noAccount" in parts ? "" : account;
   const arn = `arn:${partition}:${parts.service}:${arnRegion}:${arnAccount}:${parts.resource}`;
   const tags = (inputs.tags as Record<string, string> | undefined) ?? {};
-  const outputs: Record<string, unknown> = { ...inputs, region, arn, tagsAll: tags };
-  outputs.name = physical;
+  // What AWS computes; an input of the same name (an EventTarget's `arn` is its target) always wins.
+  const outputs: Record<string, unknown> = { region, arn, tagsAll: tags, name: physical };
   switch (`${token.module}/${token.resource}`) {
     case "iam/role":
       outputs.arn = `arn:${partition}:iam::${account}:role${String(inputs.path ?? "/")}${physical}`;
@@ -215,11 +215,10 @@ export function stubResource(
       outputs.targetKeyArn = `arn:${partition}:kms:${region}:${account}:key/${String(inputs.targetKeyId ?? "")}`;
       break;
     case "kms/ciphertext":
-      // Never the plaintext: a marker of what would be encrypted, under which context.
+      // A marker of what would be encrypted, under which context (the plaintext stays a secret input).
       outputs.ciphertextBlob = Buffer.from(
         `stub-ciphertext:${JSON.stringify(inputs.context ?? {})}`,
       ).toString("base64");
-      delete outputs.plaintext;
       break;
     case "apigatewayv2/api":
       outputs.apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
@@ -239,7 +238,7 @@ export function stubResource(
       outputs.ownerId = account;
       break;
   }
-  return { id, outputs };
+  return { id, outputs: { ...outputs, ...inputs } };
 }
 
 /** Account and region of a provider instance from its configuration (string values, as the engine sends them). */

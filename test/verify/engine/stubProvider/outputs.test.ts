@@ -94,14 +94,8 @@ describe("stub AWS provider outputs", () => {
     assert.match(String(role.uniqueId), /^AROA[0-9A-F]{17}$/);
   });
 
-  it("keeps every input, never a Ciphertext's plaintext", () => {
-    const c = stubResource(
-      "aws:kms/ciphertext:Ciphertext",
-      "c",
-      { keyId: "k", plaintext: "hook", context: { fn: "n" } },
-      east,
-    );
-    assert.equal(c.outputs.plaintext, undefined);
+  it("keeps every input as given, over what it computes (an EventTarget's arn is its target)", () => {
+    const c = stubResource("aws:kms/ciphertext:Ciphertext", "c", { keyId: "k", context: { fn: "n" } }, east);
     assert.equal(
       Buffer.from(String(c.outputs.ciphertextBlob), "base64").toString(),
       'stub-ciphertext:{"fn":"n"}',
@@ -113,6 +107,14 @@ describe("stub AWS provider outputs", () => {
       east,
     ).outputs;
     assert.equal(t.kmsMasterKeyId, "alias/x");
+    const bus = "arn:aws:events:us-east-1:111111111111:event-bus/security-guard-events";
+    const target = stubResource(
+      "aws:cloudwatch/eventTarget:EventTarget",
+      "t",
+      { rule: "r", arn: bus },
+      tokyo,
+    );
+    assert.equal(target.outputs.arn, bus);
   });
 
   it("uses a resource's own region over its provider's (provider v7 per-resource region)", () => {
