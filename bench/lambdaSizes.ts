@@ -6,7 +6,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LambdaManifest } from "../scripts/lib/lambdaPackages";
+import { LambdaManifest } from "../verify/lambdaPackages";
 
 const REPO = path.resolve(__dirname, "..");
 

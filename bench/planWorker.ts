@@ -1,13 +1,13 @@
 // node --expose-gc -r ts-node/register/transpile-only bench/planWorker.ts DIR [--plain-stacks]
 // One plan-scale measurement in its own process, so its peak memory and time are its own: runs
-// scripts/plan.ts's plan() (evaluation under mocks + policy pack + quotas + wiring) over every stack config
+// verify/plan.ts's plan() (evaluation under mocks + policy pack + quotas + wiring) over every stack config
 // in DIR, one stack at a time, and prints one JSON line (PlanRun) at the end.
-// --plain-stacks (diagnostic): V8's own stack traces for the whole process. scripts/lib/mockRuntime.ts
+// --plain-stacks (diagnostic): V8's own stack traces for the whole process. verify/mockRuntime.ts
 // already does this during each evaluation (ts-node's source-mapping of the SDK's many stack traces
 // was ~28% of plan time); the flag remains to measure what is left outside evaluation.
-import { plan, StackSummary } from "../scripts/plan";
-import { QuotaName } from "../scripts/lib/quotas";
-import { listStackFiles } from "../scripts/lib/stackFiles";
+import { plan, StackSummary } from "../verify/plan";
+import { QuotaName } from "../verify/quotas";
+import { listStackFiles } from "../verify/stackFiles";
 
 export interface PlanRun {
   stacks: number;

@@ -4,9 +4,9 @@
 // account), each planned with one of its spokes (rules per bus and event patterns live in the
 // spoke). Prints one JSON line (QuotaPoint[]) at the end.
 import * as path from "path";
-import { plan } from "../scripts/plan";
-import { QuotaName } from "../scripts/lib/quotas";
-import { listStackFiles } from "../scripts/lib/stackFiles";
+import { plan } from "../verify/plan";
+import { QuotaName } from "../verify/quotas";
+import { listStackFiles } from "../verify/stackFiles";
 import { generateStacks } from "./generateStacks";
 
 export type QuotaUses = Partial<Record<QuotaName, { used: number; limit: number }>>;

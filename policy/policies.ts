@@ -1,5 +1,5 @@
 // Every policy of the pack, in one array: imported by index.ts (the pack the Pulumi CLI runs), by
-// offline.ts (our mock-runtime runner) and by tests, none of which start the pack's gRPC server.
+// verify/policy/offline.ts (the mock-runtime runner) and by tests, none of which start the pack's gRPC server.
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { configRecorderAllSupported } from "./configRecorder";
 import { iamActionsExist } from "./iamActionCatalog";

@@ -9,7 +9,7 @@ import { Document } from "yaml";
 import { CONFIG_NAMESPACE } from "../stacks/configSchema";
 import { ConfigError, validateStackConfig, validateStackSet } from "../stacks/validateConfig";
 import { HubConfig, SpokeConfig, StackConfig } from "../stacks/configSchema";
-import { listStackFiles, readStackFile, validConfigs } from "./lib/stackFiles";
+import { listStackFiles, readStackFile, validConfigs } from "../verify/stackFiles";
 
 export interface AddAccountOptions {
   dir: string;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Provisions AWS's event-ruler (Java, Apache-2.0), the second EventBridge pattern matcher of the
-// wiring checks (scripts/lib/wiring/ruler.ts), when tools/event-ruler/build/ lacks it or is stale:
+// wiring checks (verify/wiring/ruler.ts), when tools/event-ruler/build/ lacks it or is stale:
 //   mvn dependency:copy-dependencies (tools/event-ruler/pom.xml) -> tools/event-ruler/build/lib
 //   javac tools/event-ruler/Match.java                          -> tools/event-ruler/build/classes
 // Idempotent: exits at once when the build matches pom.xml and Match.java (build/.stamp).

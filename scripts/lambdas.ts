@@ -1,27 +1,8 @@
 // npm run lambdas -- --out DIR [--stack FILE ...]
 // Writes every function's deployable package as CallbackFunction serialized it, and
 // DIR/manifest.json (function, stack, handler, runtime, environment variable names, bytes).
-import * as fs from "fs";
 import * as path from "path";
-import { evaluateStacks } from "./lib/evaluateStacks";
-import { LambdaManifest, PackagedFunction, writeLambdaPackages } from "./lib/lambdaPackages";
-import { listStackFiles, readStackFile } from "./lib/stackFiles";
-
-export async function buildLambdas(outDir: string, stackPaths?: string[]): Promise<LambdaManifest> {
-  const root = path.resolve(__dirname, "..");
-  const stacks = stackPaths?.length ? stackPaths.map((p) => readStackFile(p)) : listStackFiles(root);
-  fs.mkdirSync(outDir, { recursive: true });
-  const functions: PackagedFunction[] = [];
-  const failures: string[] = [];
-  await evaluateStacks(stacks, async ({ stack, evaluation, error }) => {
-    if (error) failures.push(`${stack.file}: ${error.message}`);
-    else functions.push(...(await writeLambdaPackages(stack.stack, evaluation!.resources, outDir)));
-  });
-  if (failures.length > 0) throw new Error(`could not evaluate:\n${failures.join("\n")}`);
-  const manifest: LambdaManifest = { generatedAt: new Date().toISOString(), functions };
-  fs.writeFileSync(path.join(outDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-  return manifest;
-}
+import { buildLambdas } from "../verify/lambdaPackages";
 
 async function main(argv: string[]): Promise<void> {
   const outIdx = argv.indexOf("--out");

@@ -30,14 +30,31 @@ export const HUB_OUTPUT_NAMES: readonly (keyof HubOutputValues)[] = [
   "organizationId",
 ];
 
+/** What to do when the hub stack lacks an output a spoke reads (it was never deployed, or is older). */
+export function missingHubOutputMessage(hubStack: string, names: readonly string[]): string {
+  const stack = hubStack.split("/").pop();
+  return (
+    `hub stack ${hubStack} has no output ${names.map((n) => `"${n}"`).join(", ")}: deploy the hub first ` +
+    `(pulumi up --stack ${stack}), then preview or deploy this spoke`
+  );
+}
+
 /** Typed wrapper over the hub's StackReference. */
 export class HubReference {
   private readonly ref: pulumi.StackReference;
-  constructor(hubStack: string, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    private readonly hubStack: string,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     this.ref = new pulumi.StackReference(hubStack, { name: hubStack }, opts);
   }
+  /** The output, or a failure that says to deploy the hub first (a spoke cannot preview before). */
   get<K extends keyof HubOutputValues>(name: K): pulumi.Output<HubOutputValues[K]> {
-    return this.ref.requireOutput(name) as pulumi.Output<HubOutputValues[K]>;
+    return this.ref.getOutput(name).apply((value) => {
+      if (value === undefined || value === null)
+        throw new Error(missingHubOutputMessage(this.hubStack, [name]));
+      return value as HubOutputValues[K];
+    });
   }
   all(): { [K in keyof HubOutputValues]: pulumi.Output<HubOutputValues[K]> } {
     const out = {} as { [K in keyof HubOutputValues]: pulumi.Output<string> };

@@ -14,12 +14,29 @@ export function memberRoots(config: HubConfig, partition: string): string[] {
   );
 }
 
-/** Principal + Condition for "any principal of our accounts". */
-export function orgPrincipal(config: HubConfig, partition: string) {
+/**
+ * Principal + Condition for "one named role of the guard, in any account of ours": the spokes'
+ * forwarder or Config role, not every principal of the organization (which could otherwise forge
+ * Slack messages or remediation reports). aws:PrincipalArn names the role, not its session, and
+ * does not need the role to exist when the policy is written
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+ */
+export function orgRolePrincipal(
+  config: HubConfig,
+  partition: string,
+  roleName: string,
+): Pick<Statement, "Principal" | "Condition"> {
+  const roleArn = `arn:${partition}:iam::*:role/${roleName}`;
   const cond = orgCondition(config);
   return cond
-    ? { Principal: "*" as const, Condition: { StringEquals: cond } }
-    : { Principal: { AWS: memberRoots(config, partition) } };
+    ? {
+        Principal: "*" as const,
+        Condition: { StringEquals: cond, ArnLike: { "aws:PrincipalArn": roleArn } },
+      }
+    : {
+        Principal: { AWS: memberRoots(config, partition) },
+        Condition: { ArnLike: { "aws:PrincipalArn": roleArn } },
+      };
 }
 
 /** Condition for AWS service principals acting for one of our accounts (confused deputy). */
@@ -27,6 +44,22 @@ export function serviceSourceCondition(config: HubConfig): Record<string, Record
   return config.organizationId
     ? { StringEquals: { "aws:SourceOrgID": config.organizationId } }
     : { StringEquals: { "aws:SourceAccount": [...new Set([config.accountId, ...config.memberAccounts])] } };
+}
+
+/** Accounts whose CloudWatch alarms may publish to the hub's alarm topic (see hubTopics). */
+export function alarmAccounts(config: HubConfig): string[] {
+  return config.organizationId
+    ? [config.accountId]
+    : [...new Set([config.accountId, ...config.memberAccounts])];
+}
+
+/** aws:SourceAccount and aws:SourceArn, the keys CloudWatch alarm actions carry. */
+export function alarmSourceCondition(config: HubConfig, partition: string) {
+  const accounts = alarmAccounts(config);
+  return {
+    StringEquals: { "aws:SourceAccount": accounts.length === 1 ? accounts[0] : accounts },
+    ArnLike: { "aws:SourceArn": accounts.map((a) => `arn:${partition}:cloudwatch:*:${a}:alarm:*`) },
+  };
 }
 
 /** Lets a hub function assume the named roles in every account of ours (and nowhere else). */

@@ -47,6 +47,7 @@ export class Spoke extends pulumi.ComponentResource {
           hubConfigTopicArn: hub.configTopicArn,
           forwarderRole: roles.forwarderRole,
           configRole: roles.configRole,
+          configRoleGrants: roles.configRoleGrants,
           deliveryBucket: roles.deliveryBucket,
         },
         { parent: this, providers: { aws: providers[region] } },

@@ -2,9 +2,9 @@
 // request comment: the topology as a Mermaid diagram, one table for all stacks, the violations with
 // what each policy requires, quota headroom, and per-stack resource tables folded in <details>.
 import { policies as packPolicies } from "../policy/policies";
-import type { PlanReport, StackSummary } from "../scripts/plan";
+import { PlanReport, StackSummary, resourceRegions } from "./plan";
 import { TopologyStack, topologyDiagram } from "./topologyDiagram";
-import { formatWiringSummary } from "../scripts/lib/wiring/summary";
+import { formatWiringSummary } from "./wiring/summary";
 
 /** A table cell: pipes escaped, newlines as <br> (GFM tables are one line per row). */
 export function cell(text: unknown): string {
@@ -30,13 +30,6 @@ const REQUIRES = new Map(packPolicies.map((p) => [p.name, p.description ?? ""]))
 function counts(s: StackSummary) {
   const mandatory = s.violations.filter((v) => v.level === "mandatory").length;
   return { mandatory, advisory: s.violations.length - mandatory };
-}
-
-/** Regions of a stack's resource table: "global" (providers, components) first. */
-export function tableRegions(s: StackSummary): string[] {
-  return [...new Set(Object.values(s.resources).flatMap((r) => Object.keys(r)))].sort((a, b) =>
-    a === "global" ? -1 : b === "global" ? 1 : a.localeCompare(b),
-  );
 }
 
 export function planMarkdown(report: PlanReport, topology: TopologyStack[]): string {
@@ -117,7 +110,7 @@ export function planMarkdown(report: PlanReport, topology: TopologyStack[]): str
 
   out.push("### Resources per stack", "");
   for (const s of report.stacks.filter((x) => !x.error)) {
-    const regions = tableRegions(s);
+    const regions = resourceRegions(s);
     out.push(`<details><summary>${s.stack}: ${s.resourceCount} resources</summary>`, "");
     out.push(
       ...table(

@@ -5,7 +5,8 @@
 // a retry cannot fix. The final failure throws so the caller can fail the invocation.
 import axios from "axios";
 import { DeliverySettings } from "./settings";
-import { errorMessage, log } from "../shared/log";
+import { errorText } from "../shared/errors";
+import { log } from "../shared/log";
 import { namedError } from "../shared/namedError";
 import type { SlackMessage } from "./slack";
 
@@ -58,13 +59,14 @@ function isTransient(err: unknown): boolean {
   return !["ERR_INVALID_URL", "ERR_BAD_OPTION", "ERR_BAD_OPTION_VALUE"].includes(err.code ?? "");
 }
 
-function describeError(err: unknown): string {
+/** What went wrong with one HTTP attempt, in words: timeouts named as such, else the network code. */
+function describeSlackPostError(err: unknown): string {
   if (axios.isAxiosError(err)) {
     if (err.code === "ECONNABORTED" || err.code === "ETIMEDOUT" || err.code === "ERR_CANCELED")
       return `timed out (${err.message})`;
     return `${err.code ?? "network error"}: ${err.message}`;
   }
-  return errorMessage(err);
+  return errorText(err);
 }
 
 export async function postMessage(
@@ -117,8 +119,9 @@ export async function postMessage(
       }
     } catch (err) {
       if (isDeliveryError(err)) throw err;
-      if (!isTransient(err)) throw deliveryError(`could not post to Slack: ${describeError(err)}`, attempt);
-      last = describeError(err);
+      if (!isTransient(err))
+        throw deliveryError(`could not post to Slack: ${describeSlackPostError(err)}`, attempt);
+      last = describeSlackPostError(err);
       lastStatus = undefined;
       delayMs = backoff(attempt, opts.baseDelayMs, random);
     }

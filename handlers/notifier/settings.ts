@@ -165,6 +165,24 @@ export function validateNotifierSettings(settings: unknown): string[] {
   return problems;
 }
 
+/** Settings with every default filled in: what the handler runs with. */
+export interface ResolvedNotifierSettings extends NotifierSettings {
+  delivery: Required<DeliverySettings>;
+  digest: Required<DigestSettings>;
+}
+
+/** Validates `settings` (throwing every problem at once) and fills in the defaults. */
+export function parseNotifierSettings(settings: unknown): ResolvedNotifierSettings {
+  const problems = validateNotifierSettings(settings);
+  if (problems.length) throw new Error(`invalid notifier settings: ${problems.join("; ")}`);
+  const s = settings as NotifierSettings;
+  return {
+    ...s,
+    delivery: { ...DELIVERY_DEFAULTS, ...(s.delivery ?? {}) },
+    digest: { ...DIGEST_DEFAULTS, ...(s.digest ?? {}) },
+  };
+}
+
 /** The webhook name for an event: the first route matching its account and kind, else `default`. */
 export function chooseWebhook(
   settings: NotifierSettings,

@@ -1,6 +1,8 @@
 // The decrypted webhook map: JSON `{ "default": "https://hooks.slack.com/services/...", ... }`.
 // Errors name the key and the problem but never print a URL: webhook URLs are secrets.
+import { ENV } from "../shared/constants";
 import { namedError } from "../shared/namedError";
+import { secretCache } from "../shared/secrets";
 
 export type Webhooks = Record<string, string>;
 
@@ -28,8 +30,9 @@ export function parseWebhooks(json: string, source: string, localRun: boolean): 
   }
   const map = parsed as Record<string, unknown>;
   const problems: string[] = [];
-  if (!("default" in map)) problems.push('it has no "default" webhook');
-  const out: Webhooks = {};
+  if (!Object.hasOwn(map, "default")) problems.push('it has no "default" webhook');
+  // Built as entries: assigning out["__proto__"] would set the prototype instead of a webhook.
+  const out: Array<[string, string]> = [];
   for (const [name, url] of Object.entries(map)) {
     if (typeof url !== "string") {
       problems.push(`webhook "${name}" is ${url === null ? "null" : typeof url}, expected a URL string`);
@@ -43,9 +46,9 @@ export function parseWebhooks(json: string, source: string, localRun: boolean): 
       continue;
     }
     if (parsedUrl.protocol === "https:") {
-      out[name] = url;
+      out.push([name, url]);
     } else if (LOOPBACK_HTTP.test(url)) {
-      if (localRun) out[name] = url;
+      if (localRun) out.push([name, url]);
       else
         problems.push(
           `webhook "${name}" is an http://127.0.0.1 URL, allowed only for local runs (LOCAL_RUN=1)`,
@@ -55,5 +58,39 @@ export function parseWebhooks(json: string, source: string, localRun: boolean): 
     }
   }
   if (problems.length) throw webhookConfigError(`${source}: ${problems.join("; ")}`);
-  return out;
+  return Object.fromEntries(out);
+}
+
+/** The URL of webhook `name`, if the map has one of its own (never an inherited Object member). */
+export function webhookUrl(hooks: Webhooks, name: string): string | undefined {
+  return Object.hasOwn(hooks, name) ? hooks[name] : undefined;
+}
+
+export interface WebhookSource {
+  /** The parsed map; decrypted and parsed once per container, retried after a failure. */
+  load(): Promise<Webhooks>;
+}
+
+/**
+ * The webhook map from the function's environment: KMS ciphertext (decrypted with the
+ * LambdaFunctionName context), or plain JSON in local runs. Kept in the handler factory's scope,
+ * so one container decrypts once (module-level state does not survive closure serialization).
+ */
+export function webhookSource(env: NodeJS.ProcessEnv): WebhookSource {
+  const secret = secretCache(
+    { ciphertextVar: ENV.slackWebhooksCiphertext, plainVar: ENV.slackWebhooksPlain },
+    env,
+  );
+  const state: { webhooks?: Webhooks } = {};
+  return {
+    async load() {
+      if (!state.webhooks) {
+        const source = env[ENV.slackWebhooksCiphertext]
+          ? `${ENV.slackWebhooksCiphertext} (decrypted)`
+          : ENV.slackWebhooksPlain;
+        state.webhooks = parseWebhooks(await secret.get(), source, env[ENV.localRun] === "1");
+      }
+      return state.webhooks;
+    },
+  };
 }

@@ -16,6 +16,8 @@ export class ConfigAggregator extends pulumi.ComponentResource {
   ) {
     super("security-guard:hub:ConfigAggregator", name, {}, opts);
     const { config, partition } = args;
+    // The aggregator checks its role's access when created: wait for the policy attachment.
+    const dependsOn: pulumi.Resource[] = [];
     let source: Pick<
       aws.cfg.ConfigurationAggregatorArgs,
       "organizationAggregationSource" | "accountAggregationSource"
@@ -29,7 +31,7 @@ export class ConfigAggregator extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.iam.RolePolicyAttachment(
+      const attachment = new aws.iam.RolePolicyAttachment(
         `${name}-role-policy`,
         {
           role: role.name,
@@ -37,6 +39,7 @@ export class ConfigAggregator extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      dependsOn.push(attachment);
       source = { organizationAggregationSource: { allRegions: true, roleArn: role.arn } };
     } else {
       source = { accountAggregationSource: { accountIds: config.memberAccounts, allRegions: true } };
@@ -44,7 +47,7 @@ export class ConfigAggregator extends pulumi.ComponentResource {
     this.aggregator = new aws.cfg.ConfigurationAggregator(
       `${name}-aggregator`,
       { name: `${NAME_PREFIX}-organization`, ...source },
-      { parent: this },
+      { parent: this, dependsOn },
     );
     this.registerOutputs({ aggregatorArn: this.aggregator.arn });
   }

@@ -7,9 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { HubConfig } from "../configSchema";
 import { EventPattern } from "../eventPatterns";
 import { policyDocument } from "../iam";
-import { HUB_BUS_NAME } from "../names";
+import { FORWARDER_ROLE_NAME, HUB_BUS_NAME } from "../names";
 import { eventBridgeDeadLetterQueue } from "./deadLetters";
-import { orgPrincipal } from "../orgScope";
+import { orgRolePrincipal } from "../orgScope";
 
 export interface CentralBusArgs {
   config: HubConfig;
@@ -31,9 +31,10 @@ export class CentralBus extends pulumi.ComponentResource {
         eventBusName: this.bus.name,
         policy: policyDocument([
           {
-            Sid: "OrganizationPutsEvents",
+            // Only the spokes' forwarder role: no other principal of ours may put (forged) events here.
+            Sid: "SpokeForwardersPutEvents",
             Effect: "Allow",
-            ...orgPrincipal(args.config, args.partition),
+            ...orgRolePrincipal(args.config, args.partition, FORWARDER_ROLE_NAME),
             Action: "events:PutEvents",
             Resource: this.bus.arn,
           },

@@ -127,7 +127,8 @@ export class GuardFunction extends pulumi.ComponentResource {
         runtime: LAMBDA_RUNTIME,
         timeout: args.timeoutSeconds,
         memorySize: args.memoryMb ?? 256,
-        environment: { variables: environment },
+        // An empty map is a perpetual diff in the provider (it reads back no environment block).
+        ...(Object.keys(environment).length > 0 ? { environment: { variables: environment } } : {}),
         deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
         codePathOptions: { extraExcludePackages: args.excludePackages ?? [] },
       },

@@ -1,12 +1,12 @@
 // The hub's customer managed KMS key: encrypts the SNS topics, the queues and the
-// Lambda secrets. Spoke principals may use it only through SNS, and only from the organization
-// (or the configured member accounts).
+// Lambda secrets. No spoke principal uses it: the topics spokes reach are published to by AWS
+// services (EventBridge, CloudWatch) or are unencrypted (AWS Config's).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HubConfig } from "../configSchema";
 import { Statement, policyDocument } from "../iam";
 import { NAME_PREFIX } from "../names";
-import { memberRoots, orgCondition, serviceSourceCondition } from "../orgScope";
+import { serviceSourceCondition } from "../orgScope";
 
 export interface HubKeyArgs {
   config: HubConfig;
@@ -59,16 +59,6 @@ export class HubKey extends pulumi.ComponentResource {
         Condition: {
           StringEquals: { "aws:SourceAccount": config.accountId },
           ArnLike: { "aws:SourceArn": `arn:${partition}:sns:${region}:${config.accountId}:${NAME_PREFIX}-*` },
-        },
-      },
-      {
-        Sid: "SpokesPublishThroughSns",
-        Effect: "Allow",
-        Principal: config.organizationId ? "*" : { AWS: memberRoots(config, partition) },
-        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-        Resource: "*",
-        Condition: {
-          StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com`, ...(orgCondition(config) ?? {}) },
         },
       },
     ];

@@ -4,8 +4,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HubConfig } from "../configSchema";
 import { Statement, policyDocument } from "../iam";
-import { NAME_PREFIX, SNS_ENCRYPTION_EXEMPT_TAG } from "../names";
-import { orgPrincipal, serviceSourceCondition } from "../orgScope";
+import { CONFIG_ROLE_NAME, NAME_PREFIX, SNS_ENCRYPTION_EXEMPT_TAG } from "../names";
+import { alarmSourceCondition, orgRolePrincipal, serviceSourceCondition } from "../orgScope";
 
 export interface HubTopicsArgs {
   config: HubConfig;
@@ -53,10 +53,11 @@ export class HubTopics extends pulumi.ComponentResource {
         policy: policyDocument([
           ownerStatement(this.config.arn, config.accountId, partition),
           {
-            // Spoke Config recorders publish with their own role (cross-account publish).
+            // Spoke Config recorders publish with the guard's Config role (cross-account publish);
+            // no other principal of ours may post to the notifier through this topic.
             Sid: "SpokeConfigPublishes",
             Effect: "Allow",
-            ...orgPrincipal(config, partition),
+            ...orgRolePrincipal(config, partition, CONFIG_ROLE_NAME),
             Action: "sns:Publish",
             Resource: this.config.arn,
           },
@@ -80,12 +81,17 @@ export class HubTopics extends pulumi.ComponentResource {
         policy: policyDocument([
           ownerStatement(this.alarms.arn, config.accountId, partition),
           {
+            // The keys CloudWatch documents for alarm actions: aws:SourceAccount and aws:SourceArn
+            // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html);
+            // it does not send aws:SourceOrgID. The hub's own dead-letter alarms, and in account-list
+            // mode the member accounts' alarms; spokes' alarm state changes also reach the hub
+            // through their EventBridge forwarding rules.
             Sid: "CloudWatchAlarmsPublish",
             Effect: "Allow",
             Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: "sns:Publish",
             Resource: this.alarms.arn,
-            Condition: serviceSourceCondition(config),
+            Condition: alarmSourceCondition(config, partition),
           },
         ]),
       },

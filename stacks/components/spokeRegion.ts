@@ -22,6 +22,9 @@ export interface SpokeRegionArgs {
   hubConfigTopicArn: pulumi.Input<string>;
   forwarderRole: aws.iam.Role;
   configRole: aws.iam.Role;
+  /** The Config role's policies: IAM is eventually consistent, and PutConfigurationRecorder and
+   * PutDeliveryChannel check the role's access when called. */
+  configRoleGrants: pulumi.Resource[];
   deliveryBucket: aws.s3.Bucket;
 }
 
@@ -60,7 +63,7 @@ export class SpokeRegion extends pulumi.ComponentResource {
             includeGlobalResourceTypes: region === config.globalResourcesRegion,
           },
         },
-        child,
+        { parent: this, dependsOn: args.configRoleGrants },
       );
       const channel = new aws.cfg.DeliveryChannel(
         `${name}-delivery`,
@@ -71,7 +74,7 @@ export class SpokeRegion extends pulumi.ComponentResource {
           snsTopicArn: region === HUB_REGION ? args.hubConfigTopicArn : undefined,
           snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
         },
-        { parent: this, dependsOn: [recorder] },
+        { parent: this, dependsOn: [recorder, ...args.configRoleGrants] },
       );
       const status = new aws.cfg.RecorderStatus(
         `${name}-recording`,

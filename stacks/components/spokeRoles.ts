@@ -47,10 +47,14 @@ export class SpokeRoles extends pulumi.ComponentResource {
   readonly forwarderRole: aws.iam.Role;
   readonly configRole: aws.iam.Role;
   readonly deliveryBucket: aws.s3.Bucket;
+  /** The grants of the Config role: the recorder and delivery channel must wait for them. */
+  readonly configRoleGrants: pulumi.Resource[];
+  private readonly partition: string;
 
   constructor(name: string, args: SpokeRolesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:spoke:SpokeRoles", name, {}, opts);
     const { config, partition, hub } = args;
+    this.partition = partition;
     const child = { parent: this };
 
     // EventBridge forwards to the hub bus with this role (cross-account targets need one).
@@ -100,7 +104,7 @@ export class SpokeRoles extends pulumi.ComponentResource {
       { name: CONFIG_ROLE_NAME, assumeRolePolicy: serviceTrust("config.amazonaws.com", config.accountId) },
       child,
     );
-    new aws.iam.RolePolicyAttachment(
+    const configManaged = new aws.iam.RolePolicyAttachment(
       `${name}-config-managed`,
       {
         role: this.configRole.name,
@@ -108,7 +112,7 @@ export class SpokeRoles extends pulumi.ComponentResource {
       },
       child,
     );
-    new aws.iam.RolePolicy(
+    const configDelivery = new aws.iam.RolePolicy(
       `${name}-config-delivery`,
       {
         role: this.configRole.id,
@@ -133,16 +137,24 @@ export class SpokeRoles extends pulumi.ComponentResource {
       child,
     );
 
+    this.configRoleGrants = [configManaged, configDelivery];
+
     const inAccount = (resource: string) => `arn:${partition}:ec2:*:${config.accountId}:${resource}/*`;
-    this.hubTrustedRole(`${name}-remediation`, REMEDIATION_ROLE_NAME, hub.remediatorRoleArn, [
-      { Sid: "LookAtGroups", Effect: "Allow", Action: REMEDIATION_ACTIONS.slice(0, 2), Resource: "*" },
-      {
-        Sid: "RevokeIngress",
-        Effect: "Allow",
-        Action: REMEDIATION_ACTIONS[2],
-        Resource: inAccount("security-group"),
-      },
-    ]);
+    this.hubTrustedRole(
+      `${name}-remediation`,
+      REMEDIATION_ROLE_NAME,
+      hub.hubAccountId,
+      hub.remediatorRoleArn,
+      [
+        { Sid: "LookAtGroups", Effect: "Allow", Action: REMEDIATION_ACTIONS.slice(0, 2), Resource: "*" },
+        {
+          Sid: "RevokeIngress",
+          Effect: "Allow",
+          Action: REMEDIATION_ACTIONS[2],
+          Resource: inAccount("security-group"),
+        },
+      ],
+    );
     const readOnly: Statement = {
       Sid: "ReadOnly",
       Effect: "Allow",
@@ -153,6 +165,7 @@ export class SpokeRoles extends pulumi.ComponentResource {
     this.hubTrustedRole(
       `${name}-chatops-ro`,
       CHATOPS_READONLY_ROLE_NAME,
+      hub.hubAccountId,
       hub.chatopsWorkerRoleArn,
       [readOnly],
       CHATOPS_SOURCE_IDENTITY,
@@ -160,6 +173,7 @@ export class SpokeRoles extends pulumi.ComponentResource {
     this.hubTrustedRole(
       `${name}-chatops-op`,
       CHATOPS_OPERATOR_ROLE_NAME,
+      hub.hubAccountId,
       hub.chatopsWorkerRoleArn,
       [
         readOnly,
@@ -188,30 +202,37 @@ export class SpokeRoles extends pulumi.ComponentResource {
   }
 
   /**
-   * A role trusted by exactly one hub function role. When the hub has that function off
-   * (empty ARN), the role trusts nobody but is kept, so enabling it later is a hub-only change
-   * followed by a spoke refresh.
+   * A role trusted by exactly one hub function role. The trust names the hub account and pins the
+   * role by aws:PrincipalArn: an ARN principal is stored as the role's unique id, so a replaced hub
+   * role would silently stop matching while a spoke `up` shows no diff
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles).
+   * When the hub has that function off (empty ARN), the role trusts nobody but is kept, so enabling
+   * it later is a hub-only change followed by a spoke refresh.
    */
   private hubTrustedRole(
     name: string,
     roleName: string,
+    hubAccountId: pulumi.Output<string>,
     trusted: pulumi.Output<string>,
     statements: Statement[],
     requireSourceIdentity?: string,
   ): aws.iam.Role {
-    const trust = trusted.apply((principalArn) => {
+    const partition = this.partition;
+    const trust = pulumi.all([hubAccountId, trusted]).apply(([hubAccount, principalArn]) => {
+      const hubRoot = { AWS: `arn:${partition}:iam::${hubAccount}:root` };
+      const pinned = { ArnEquals: { "aws:PrincipalArn": principalArn } };
       const trustStatements: Statement[] = !principalArn
         ? [{ Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]
         : requireSourceIdentity
           ? [
               {
                 Effect: "Allow",
-                Principal: { AWS: principalArn },
+                Principal: hubRoot,
                 Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
-                Condition: { StringLike: { "sts:SourceIdentity": requireSourceIdentity } },
+                Condition: { ...pinned, StringLike: { "sts:SourceIdentity": requireSourceIdentity } },
               },
             ]
-          : [{ Effect: "Allow", Principal: { AWS: principalArn }, Action: "sts:AssumeRole" }];
+          : [{ Effect: "Allow", Principal: hubRoot, Action: "sts:AssumeRole", Condition: pinned }];
       return policyDocument(trustStatements);
     });
     const role = new aws.iam.Role(

@@ -5,8 +5,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildLambdas } from "../../scripts/lambdas";
-import { LambdaManifest } from "../../scripts/lib/lambdaPackages";
+import { buildLambdas } from "../../verify/lambdaPackages";
+import { LambdaManifest } from "../../verify/lambdaPackages";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const built: { promise?: Promise<{ dir: string; manifest: LambdaManifest }> } = {};

@@ -1,5 +1,5 @@
 // Mocha root hooks: stop the shared moto emulator when the run ends.
-import { stopMoto } from "./moto";
+import { stopMoto } from "../../verify/moto";
 
 export const mochaHooks = {
   afterAll(): void {

@@ -2,7 +2,7 @@
 import { CONFIG_NAMESPACE } from "../../stacks/configSchema";
 import { loadStackConfig, readRawConfig } from "../../stacks/loadConfig";
 import { runProgram } from "../../stacks/program";
-import { Evaluation, MockedResource, evaluate } from "../../scripts/lib/mockRuntime";
+import { Evaluation, MockedResource, evaluate } from "../../verify/mockRuntime";
 
 export const HUB_ACCOUNT = "111111111111";
 export const SPOKE_ACCOUNT = "222222222222";

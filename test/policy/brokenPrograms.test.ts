@@ -6,8 +6,8 @@ import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { policyNames } from "../../policy/offline";
-import { PolicyCheckResult, policyCheck } from "../../scripts/policy-check";
+import { policyNames } from "../../verify/policy/offline";
+import { PolicyCheckResult, policyCheck } from "../../verify/policy/check";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const CORPUS = path.join(REPO, "test", "fixtures", "broken-programs");

@@ -2,7 +2,7 @@
 // spoke (shaped like our stacks). Each must be caught by exactly the policy it breaks. The same
 // corpus over the real programs (mock runtime) belongs to `policy:check` (team lead).
 import { strict as assert } from "assert";
-import { OfflineResource, policyNames, runPoliciesOffline } from "../../policy/offline";
+import { OfflineResource, policyNames, runPoliciesOffline } from "../../verify/policy/offline";
 import { doc, goodHub, goodSpoke, HUB_ACCOUNT, HUB_BUS_ARN, res, withProps, without } from "./fixtures";
 import { assertNone, assertOnly } from "./run";
 

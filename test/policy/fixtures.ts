@@ -1,6 +1,6 @@
 // OfflineResource fixtures: a well-formed hub and spoke shaped like DESIGN.md section 1, and small
 // builders for single resources. Policies are tested by breaking one thing at a time.
-import type { OfflineResource } from "../../policy/offline";
+import type { OfflineResource } from "../../verify/policy/offline";
 
 export const HUB_ACCOUNT = "999999999999";
 export const SPOKE_ACCOUNT = "111111111111";

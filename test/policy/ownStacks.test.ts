@@ -2,8 +2,8 @@
 // whole pack; and the pack is not passing them vacuously: breaking one thing in the evaluated
 // resources is caught by the right policy.
 import { strict as assert } from "assert";
-import { runPoliciesOffline } from "../../policy/offline";
-import { MockedResource } from "../../scripts/lib/mockRuntime";
+import { runPoliciesOffline } from "../../verify/policy/offline";
+import { MockedResource } from "../../verify/mockRuntime";
 import { defaultHub, spokeWith } from "../helpers/stacks";
 
 const summary = (resources: MockedResource[]): string[] =>

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { OfflineOptions, OfflineResource, runPoliciesOffline, Violation } from "../../policy/offline";
+import { OfflineOptions, OfflineResource, runPoliciesOffline, Violation } from "../../verify/policy/offline";
 
 /** Violations of one policy. */
 export function violationsOf(

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { OfflineResource } from "../../policy/offline";
+import { OfflineResource } from "../../verify/policy/offline";
 import { goodHub, goodSpoke, HUB_BUS_ARN, res, SPOKE_ACCOUNT, withProps, without } from "./fixtures";
 import { assertNone, assertOnly, violationsOf } from "./run";
 

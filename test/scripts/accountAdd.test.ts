@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { addAccount } from "../../scripts/account-add";
-import { listStackFiles } from "../../scripts/lib/stackFiles";
+import { listStackFiles } from "../../verify/stackFiles";
 
 const REPO = path.resolve(__dirname, "..", "..");
 

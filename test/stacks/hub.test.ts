@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { MockedResource } from "../../scripts/lib/mockRuntime";
+import { MockedResource } from "../../verify/mockRuntime";
 import {
   HUB_ACCOUNT,
   HUB_CONFIG,
@@ -57,14 +57,17 @@ describe("hub stack under Pulumi mocks", function () {
     });
   });
 
-  it("scopes the bus policy to the organization with one condition", () => {
+  it("scopes the bus policy to the spokes' forwarder role in the organization, with constant size", () => {
     const policy = one(resources, "aws:cloudwatch/eventBusPolicy:EventBusPolicy", "central-policy");
     assert.deepEqual(doc(policy).Statement, [
       {
-        Sid: "OrganizationPutsEvents",
+        Sid: "SpokeForwardersPutEvents",
         Effect: "Allow",
         Principal: "*",
-        Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } },
+        Condition: {
+          StringEquals: { "aws:PrincipalOrgID": ORG_ID },
+          ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/security-guard-forwarder" },
+        },
         Action: "events:PutEvents",
         Resource: outputs.busArn,
       },
@@ -89,6 +92,21 @@ describe("hub stack under Pulumi mocks", function () {
         "arn:aws:iam::222222222222:root",
         "arn:aws:iam::333333333333:root",
       ],
+    });
+    assert.deepEqual(doc(policy).Statement[0].Condition, {
+      ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/security-guard-forwarder" },
+    });
+    // Alarm actions carry aws:SourceAccount and aws:SourceArn: every member account may publish.
+    const alarmPolicy = doc(one(hub.resources, "aws:sns/topicPolicy:TopicPolicy", "topics-alarms-policy"));
+    assert.deepEqual(alarmPolicy.Statement.find((s) => s.Sid === "CloudWatchAlarmsPublish")!.Condition, {
+      StringEquals: { "aws:SourceAccount": ["111111111111", "222222222222", "333333333333"] },
+      ArnLike: {
+        "aws:SourceArn": [
+          "arn:aws:cloudwatch:*:111111111111:alarm:*",
+          "arn:aws:cloudwatch:*:222222222222:alarm:*",
+          "arn:aws:cloudwatch:*:333333333333:alarm:*",
+        ],
+      },
     });
     const aggregator = one(
       hub.resources,
@@ -135,7 +153,7 @@ describe("hub stack under Pulumi mocks", function () {
     );
   });
 
-  it("accepts the seeds' direct paths: Config notifications and CloudWatch alarms, org-scoped", () => {
+  it("accepts the direct paths only from the guard: spokes' Config role, the hub's alarms", () => {
     const configPolicy = doc(
       one(resources, "aws:sns/topicPolicy:TopicPolicy", "topics-config-policy"),
     ).Statement;
@@ -145,7 +163,10 @@ describe("hub stack under Pulumi mocks", function () {
         Sid: "SpokeConfigPublishes",
         Effect: "Allow",
         Principal: "*",
-        Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } },
+        Condition: {
+          StringEquals: { "aws:PrincipalOrgID": ORG_ID },
+          ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/security-guard-config" },
+        },
         Action: "sns:Publish",
         Resource: outputs.configTopicArn,
       },
@@ -153,9 +174,18 @@ describe("hub stack under Pulumi mocks", function () {
     const alarmPolicy = doc(
       one(resources, "aws:sns/topicPolicy:TopicPolicy", "topics-alarms-policy"),
     ).Statement;
+    // CloudWatch sends aws:SourceAccount and aws:SourceArn with alarm actions (not aws:SourceOrgID):
+    // the hub's dead-letter alarms publish; spokes' alarms reach the hub over EventBridge.
     assert.deepEqual(alarmPolicy.find((s) => s.Sid === "CloudWatchAlarmsPublish")!.Condition, {
-      StringEquals: { "aws:SourceOrgID": ORG_ID },
+      StringEquals: { "aws:SourceAccount": HUB_ACCOUNT },
+      ArnLike: { "aws:SourceArn": [`arn:aws:cloudwatch:*:${HUB_ACCOUNT}:alarm:*`] },
     });
+    // No key statement for organization principals: nothing of a spoke uses the hub key.
+    const keyPolicy = doc(one(resources, "aws:kms/key:Key", "kms-key"));
+    assert.deepEqual(
+      keyPolicy.Statement.map((s) => s.Sid),
+      ["HubAccountAdministers", "ServicesPublishToEncryptedTopics", "SnsDeliversToEncryptedQueue"],
+    );
     // AWS Config cannot publish to an encrypted topic: unencrypted on purpose, and tagged why.
     const configTopic = one(resources, "aws:sns/topic:Topic", "topics-config");
     assert.equal(configTopic.props.kmsMasterKeyId, undefined);
@@ -342,10 +372,31 @@ describe("hub stack under Pulumi mocks", function () {
     }
   });
 
+  it("sends no environment block for a function without variables (an empty map never converges)", () => {
+    const worker = one(resources, "aws:lambda/function:Function", "chatops-worker");
+    assert.equal("environment" in worker.props, false, JSON.stringify(worker.props.environment));
+    const notifier = one(resources, "aws:lambda/function:Function", "hub-notifier");
+    assert.ok("environment" in notifier.props);
+  });
+
+  it("creates the organization aggregator after its role's policy is attached (IAM propagation)", () => {
+    const aggregator = one(
+      resources,
+      "aws:cfg/configurationAggregator:ConfigurationAggregator",
+      "aggregator-aggregator",
+    );
+    const attachment = one(
+      resources,
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "aggregator-role-policy",
+    );
+    assert.ok(aggregator.dependencies.includes(attachment.urn), aggregator.dependencies.join(", "));
+  });
+
   it("passes secrets only as KMS ciphertext bound to the function name; no plaintext anywhere", () => {
     const secrets = [TEST_WEBHOOK, TEST_SIGNING_SECRET];
     for (const fn of ofType(resources, "aws:lambda/function:Function")) {
-      const env = JSON.stringify(fn.props.environment);
+      const env = JSON.stringify(fn.props.environment ?? {});
       for (const s of secrets) assert.ok(!env.includes(s), `${fn.props.name} env holds a plaintext secret`);
     }
     const ciphertexts = ofType(resources, "aws:kms/ciphertext:Ciphertext");

@@ -1,6 +1,16 @@
 import { strict as assert } from "assert";
-import { MockedResource } from "../../scripts/lib/mockRuntime";
-import { HUB_ACCOUNT, SPOKE_ACCOUNT, defaultHub, doc, ofType, one, spokeWith } from "../helpers/stacks";
+import { MockedResource } from "../../verify/mockRuntime";
+import {
+  HUB_ACCOUNT,
+  SPOKE_ACCOUNT,
+  SPOKE_CONFIG,
+  defaultHub,
+  doc,
+  evaluateStack,
+  ofType,
+  one,
+  spokeWith,
+} from "../helpers/stacks";
 
 const REGIONS = ["us-east-1", "ap-northeast-1", "ap-northeast-2"];
 const HUB_BUS = `arn:aws:events:us-east-1:${HUB_ACCOUNT}:event-bus/security-guard-events`;
@@ -146,12 +156,45 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     assert.equal(recorder.props.roleArn, `arn:aws:iam::${SPOKE_ACCOUNT}:role/security-guard-config`);
   });
 
+  it("creates each recorder and delivery channel after the Config role's policies (IAM propagation)", () => {
+    const grants = [
+      one(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "account-config-managed").urn,
+      one(resources, "aws:iam/rolePolicy:RolePolicy", "account-config-delivery").urn,
+    ];
+    for (const region of REGIONS) {
+      for (const [type, suffix] of [
+        ["aws:cfg/recorder:Recorder", "recorder"],
+        ["aws:cfg/deliveryChannel:DeliveryChannel", "delivery"],
+      ]) {
+        const r = one(resources, type, `${region}-${suffix}`);
+        for (const g of grants) assert.ok(r.dependencies.includes(g), `${r.name} waits for ${g}`);
+      }
+    }
+  });
+
+  it("fails with a clear message when the hub stack has no outputs yet", async () => {
+    const hub = (await defaultHub()).outputs as Record<string, unknown>;
+    const { busArn: _bus, ...withoutBus } = hub;
+    await assert.rejects(
+      evaluateStack("spoke-early", SPOKE_CONFIG, { hubOutputs: withoutBus }),
+      /hub stack acme\/security-guard\/hub has no output "busArn": deploy the hub first \(pulumi up --stack hub\)/,
+    );
+  });
+
   it("creates roles trusted only by the hub's function roles, with least privilege", async () => {
     const hubOutputs = (await defaultHub()).outputs as Record<string, string>;
     const trust = (suffix: string) =>
       doc(one(resources, "aws:iam/role:Role", suffix), "assumeRolePolicy").Statement;
+    // The hub account as principal, the role pinned by aws:PrincipalArn: a replaced hub role (new
+    // unique id) still matches, where an ARN principal would silently stop matching.
+    const hubRoot = { AWS: `arn:aws:iam::${HUB_ACCOUNT}:root` };
     assert.deepEqual(trust("account-remediation"), [
-      { Effect: "Allow", Principal: { AWS: hubOutputs.remediatorRoleArn }, Action: "sts:AssumeRole" },
+      {
+        Effect: "Allow",
+        Principal: hubRoot,
+        Action: "sts:AssumeRole",
+        Condition: { ArnEquals: { "aws:PrincipalArn": hubOutputs.remediatorRoleArn } },
+      },
     ]);
     assert.equal(
       hubOutputs.remediatorRoleArn,
@@ -162,9 +205,14 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       assert.deepEqual(trust(suffix), [
         {
           Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-chatops-worker-role` },
+          Principal: hubRoot,
           Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
-          Condition: { StringLike: { "sts:SourceIdentity": "slack-*" } },
+          Condition: {
+            ArnEquals: {
+              "aws:PrincipalArn": `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-chatops-worker-role`,
+            },
+            StringLike: { "sts:SourceIdentity": "slack-*" },
+          },
         },
       ]);
     }

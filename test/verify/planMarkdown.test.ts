@@ -2,8 +2,8 @@
 // the tables say what the plan found.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { listStackFiles, validConfigs } from "../../scripts/lib/stackFiles";
-import type { PlanReport, StackSummary } from "../../scripts/plan";
+import { listStackFiles, validConfigs } from "../../verify/stackFiles";
+import type { PlanReport, StackSummary } from "../../verify/plan";
 import { cell, planMarkdown } from "../../verify/planMarkdown";
 import { MAX_DRAWN_SPOKES, TopologyStack, topologyDiagram } from "../../verify/topologyDiagram";
 import { parseMermaid } from "../helpers/mermaid";

@@ -1,4 +1,4 @@
-// A second EventBridge pattern matcher for the wiring checks (scripts/lib/wiring/ruler.ts): AWS's
+// A second EventBridge pattern matcher for the wiring checks (verify/wiring/ruler.ts): AWS's
 // event-ruler (Apache-2.0, https://github.com/aws/event-ruler). Reads JSON lines on stdin,
 //   {"id": "...", "pattern": "<pattern JSON>", "event": "<event JSON>"}
 // (pattern and event as JSON strings, or as JSON objects), and prints one JSON line per input line:

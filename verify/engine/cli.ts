@@ -1,6 +1,6 @@
 // The command line of `npm run preview:engine` (scripts/preview-engine.ts).
 import * as path from "path";
-import { StackFile, listStackFiles } from "../../scripts/lib/stackFiles";
+import { StackFile, listStackFiles } from "../stackFiles";
 import { CONFIG_NAMESPACE } from "../../stacks/configSchema";
 import { StepResult, runStacksThroughEngine } from "./runStacks";
 import { createEngineWorkspace } from "./workspace";

@@ -2,7 +2,7 @@
 // the same fields as the offline runner's) and error diagnostics.
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { policies as packPolicies } from "../../policy/policies";
-import type { Violation } from "../../policy/offline";
+import type { Violation } from "../policy/offline";
 
 export interface EngineReport {
   violations: Violation[];

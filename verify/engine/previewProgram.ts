@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import type { Violation } from "../../policy/offline";
+import type { Violation } from "../policy/offline";
 import { collectEvents, newEngineReport } from "./events";
 import { errorLines } from "./runStacks";
 import { EngineWorkspace, stubPlugins } from "./workspace";

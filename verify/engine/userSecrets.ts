@@ -3,7 +3,7 @@
 // chat-ops is on. In a throwaway engine work dir they get values of the right shape.
 import { CONFIG_NAMESPACE } from "../../stacks/configSchema";
 import { parseConfigValue } from "../../stacks/loadConfig";
-import { StackFile, secretPlaceholder } from "../../scripts/lib/stackFiles";
+import { StackFile, secretPlaceholder } from "../stackFiles";
 
 export interface UserSecret {
   /** Full config key path, as `pulumi config set --path` takes it ("security-guard:slackWebhooks.default"). */

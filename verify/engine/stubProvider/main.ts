@@ -6,7 +6,8 @@
 import * as provider from "@pulumi/pulumi/provider";
 import { Placement, placementOf, stubResource } from "./outputs";
 
-const VERSION = "7.0.0-stub";
+// The version the program's SDK asks for, so the engine does not warn about a mismatch.
+const VERSION: string = require("@pulumi/aws/package.json").version;
 
 // The SDK's provider server answers Configure without handing the configuration to the provider;
 // the region and account of this provider instance are in it, so we read it on the way in.

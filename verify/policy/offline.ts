@@ -19,8 +19,8 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { configWithDefaults } from "./lib/config";
-import { PACK_ENFORCEMENT_LEVEL, policies as packPolicies } from "./policies";
+import { configWithDefaults } from "../../policy/lib/config";
+import { PACK_ENFORCEMENT_LEVEL, policies as packPolicies } from "../../policy/policies";
 
 // Deep import: the package index also loads the gRPC server (~1 s). Not in the public typings.
 const sdkProxy = require("@pulumi/policy/proxy") as {

@@ -2,9 +2,10 @@
 // (small plain data, so plan's memory stays bounded), then run them once every stack is evaluated.
 import * as fs from "fs";
 import * as path from "path";
-import { CONFIG_NAMESPACE } from "../../../stacks/configSchema";
-import { parseConfigValue } from "../../../stacks/loadConfig";
+import { CONFIG_NAMESPACE } from "../../stacks/configSchema";
+import { parseConfigValue } from "../../stacks/loadConfig";
 import { MockedResource } from "../mockRuntime";
+import { startMoto, stopMoto } from "../moto";
 import { AccessResult, accessPaths, formatAccess } from "./access";
 import { ActionCheck, checkActions } from "./actions";
 import { loadCorpus, routeExpectation } from "./corpus";
@@ -225,10 +226,8 @@ export function createWiringCollector(): WiringCollector {
 export async function withMoto<T>(
   fn: (emulator: () => Promise<RouteEmulator>) => Promise<T>,
 ): Promise<T | undefined> {
-  const root = path.resolve(__dirname, "..", "..", "..");
+  const root = path.resolve(__dirname, "..", "..");
   if (!fs.existsSync(path.join(root, ".venv", "bin", "moto_server"))) return undefined;
-  const { startMoto, stopMoto } =
-    require("../../../test/helpers/moto") as typeof import("../../../test/helpers/moto");
   const moto = await startMoto();
   const saved: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(moto.env)) {

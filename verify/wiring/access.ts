@@ -15,7 +15,7 @@ import {
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
   functionRoleName,
-} from "../../../stacks/names";
+} from "../../stacks/names";
 import { MockedResource } from "../mockRuntime";
 import { PolicyDocument, RoleDocuments, StackDocuments, collectDocuments } from "./documents";
 import { simulate } from "./simulator";
@@ -107,6 +107,11 @@ function service(
       ...(sourceArn ? { "aws:SourceArn": sourceArn } : {}),
     },
   };
+}
+
+/** An identity policy a spoke administrator might attach: the action on every resource. */
+function allowEverything(action: string): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] };
 }
 
 function need<T>(value: T | undefined, what: string): T {
@@ -226,8 +231,11 @@ export function accessCases(
       resourceAccount: hubAcct,
       resourcePolicy: topic(hub, "config")[1],
     }));
-    // CloudWatch alarm actions publish as the service to the (KMS-encrypted) alarm topic.
-    add(`CloudWatch alarm of ${who} publishes to the hub alarm topic`, expected, () => ({
+    // CloudWatch alarm actions publish as the service to the (KMS-encrypted) alarm topic, named by
+    // aws:SourceAccount/aws:SourceArn: member accounts in account-list mode; in organization mode
+    // spokes' alarm state changes reach the hub over their EventBridge forwarding rules instead.
+    const alarmExpected = who === "spoke" && org ? "ImplicitlyDenied" : expected;
+    add(`CloudWatch alarm of ${who} publishes to the hub alarm topic`, alarmExpected, () => ({
       caller: service("cloudwatch.amazonaws.com", docs.accountId, orgId, alarm(docs.accountId)),
       action: "sns:Publish",
       resource: topic(hub, "alarms")[0],
@@ -244,6 +252,36 @@ export function accessCases(
       context: { "kms:EncryptionContext:aws:sns:topicArn": topic(hub, "alarms")[0] },
     }));
   }
+
+  add("CloudWatch alarm of the hub (dead letters) publishes to the hub alarm topic", "Allowed", () => ({
+    caller: service("cloudwatch.amazonaws.com", hubAcct, org, alarm(hubAcct)),
+    action: "sns:Publish",
+    resource: topic(hub, "alarms")[0],
+    resourceAccount: hubAcct,
+    resourcePolicy: topic(hub, "alarms")[1],
+  }));
+  // Only the guard's own roles reach the hub's bus and config topic: another principal of a spoke
+  // could otherwise forge Slack messages or remediation reports.
+  add("spoke remediation role puts (forged) events on the hub bus", "ImplicitlyDenied", () => ({
+    caller: {
+      ...inSpoke(spoke, REMEDIATION_ROLE_NAME, org),
+      identityPolicies: [{ name: "broad", policy: allowEverything("events:PutEvents") }],
+    },
+    action: "events:PutEvents",
+    resource: bus(hub)[0],
+    resourceAccount: hubAcct,
+    resourcePolicy: bus(hub)[1],
+  }));
+  add("spoke remediation role publishes (forged) Config notifications", "ImplicitlyDenied", () => ({
+    caller: {
+      ...inSpoke(spoke, REMEDIATION_ROLE_NAME, org),
+      identityPolicies: [{ name: "broad", policy: allowEverything("sns:Publish") }],
+    },
+    action: "sns:Publish",
+    resource: topic(hub, "config")[0],
+    resourceAccount: hubAcct,
+    resourcePolicy: topic(hub, "config")[1],
+  }));
 
   // The hub bus's notify rule feeds the events topic; no other rule may.
   for (const [ruleName, expected] of [

@@ -4,9 +4,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CONFIG_NAMESPACE, StackConfig } from "../../stacks/configSchema";
-import { parseConfigValue } from "../../stacks/loadConfig";
-import { ConfigError, validateStackConfig } from "../../stacks/validateConfig";
+import { CONFIG_NAMESPACE, StackConfig } from "../stacks/configSchema";
+import { parseConfigValue } from "../stacks/loadConfig";
+import { ConfigError, validateStackConfig } from "../stacks/validateConfig";
 
 export interface StackFile {
   /** Stack name ("hub", "spoke-payments"). */

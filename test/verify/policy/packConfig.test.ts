@@ -1,11 +1,12 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { parsePackConfig } from "../../policy/packConfig";
-import { policyNames } from "../../policy/offline";
-import { policyCheck } from "../../scripts/policy-check";
+import { parsePackConfig } from "../../../verify/policy/packConfig";
+import { policyNames } from "../../../verify/policy/offline";
+import { policyCheck } from "../../../verify/policy/check";
 
 const SSH_PROGRAM = path.resolve(
   __dirname,
+  "..",
   "..",
   "fixtures",
   "broken-programs",

@@ -2,7 +2,9 @@
 // (the `code` archive it passed to the provider): DIR/<function>/__index.js plus node_modules.
 import * as fs from "fs";
 import * as path from "path";
+import { evaluateStacks } from "./evaluateStacks";
 import { MockedResource } from "./mockRuntime";
+import { listStackFiles, readStackFile } from "./stackFiles";
 
 export interface PackagedFunction {
   function: string;
@@ -89,4 +91,21 @@ export async function writeLambdaPackages(
     });
   }
   return out;
+}
+
+/** Evaluates the stacks (default: every stack file in the repository) and writes their functions' packages and manifest.json to outDir. */
+export async function buildLambdas(outDir: string, stackPaths?: string[]): Promise<LambdaManifest> {
+  const root = path.resolve(__dirname, "..");
+  const stacks = stackPaths?.length ? stackPaths.map((p) => readStackFile(p)) : listStackFiles(root);
+  fs.mkdirSync(outDir, { recursive: true });
+  const functions: PackagedFunction[] = [];
+  const failures: string[] = [];
+  await evaluateStacks(stacks, async ({ stack, evaluation, error }) => {
+    if (error) failures.push(`${stack.file}: ${error.message}`);
+    else functions.push(...(await writeLambdaPackages(stack.stack, evaluation!.resources, outDir)));
+  });
+  if (failures.length > 0) throw new Error(`could not evaluate:\n${failures.join("\n")}`);
+  const manifest: LambdaManifest = { generatedAt: new Date().toISOString(), functions };
+  fs.writeFileSync(path.join(outDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  return manifest;
 }

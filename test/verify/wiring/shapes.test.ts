@@ -2,8 +2,8 @@
 // (their documents differ only in the account id), never in account-list mode (where the account id
 // decides membership); and a hub with chat-ops off gets its own access expectations.
 import { strict as assert } from "assert";
-import { createWiringCollector } from "../../scripts/lib/wiring/summary";
-import { HUB_CONFIG, HUB_SECRET_KEYS, SPOKE_CONFIG, evaluateStack } from "../helpers/stacks";
+import { createWiringCollector } from "../../../verify/wiring/summary";
+import { HUB_CONFIG, HUB_SECRET_KEYS, SPOKE_CONFIG, evaluateStack } from "../../helpers/stacks";
 
 async function summarize(hubValues: Record<string, unknown>, accounts: string[]) {
   const hub = await evaluateStack("hub", hubValues, { secretKeys: HUB_SECRET_KEYS });

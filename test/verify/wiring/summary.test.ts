@@ -2,16 +2,16 @@
 // evaluated as plan evaluates them, with the routes run in moto.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { evaluateStacks } from "../../scripts/lib/evaluateStacks";
-import { listStackFiles } from "../../scripts/lib/stackFiles";
-import { motoEmulator } from "../../scripts/lib/wiring/routes";
+import { evaluateStacks } from "../../../verify/evaluateStacks";
+import { listStackFiles } from "../../../verify/stackFiles";
+import { motoEmulator } from "../../../verify/wiring/routes";
 import {
   WiringSummary,
   createWiringCollector,
   formatWiringSummary,
   stackWiringInfo,
-} from "../../scripts/lib/wiring/summary";
-import { useMoto } from "../helpers/moto";
+} from "../../../verify/wiring/summary";
+import { useMoto } from "../../helpers/moto";
 
 describe("wiring: summary for npm run plan (repo stack configs)", function () {
   this.timeout(180_000);
@@ -22,7 +22,7 @@ describe("wiring: summary for npm run plan (repo stack configs)", function () {
     const collector = createWiringCollector();
     const failures: string[] = [];
     await evaluateStacks(
-      listStackFiles(path.resolve(__dirname, "..", "..")),
+      listStackFiles(path.resolve(__dirname, "..", "..", "..")),
       ({ stack, evaluation, error }) => {
         if (!evaluation) failures.push(`${stack.stack}: ${error?.message}`);
         else collector.add(stack.stack, stackWiringInfo(stack.config), evaluation.resources);
@@ -52,7 +52,7 @@ describe("wiring: summary for npm run plan (repo stack configs)", function () {
     ]);
     for (const s of summary.spokes) {
       assert.equal(s.error, undefined, s.error);
-      assert.equal(s.access.length, 36);
+      assert.equal(s.access.length, 39);
       assert.ok(s.routes, `${s.spoke}: routes ran`);
       const c = s.routes!.comparison;
       assert.deepEqual(c.mismatches, [], s.spoke);
@@ -79,7 +79,7 @@ describe("wiring: summary for npm run plan (repo stack configs)", function () {
   it("without event-ruler (no Java), routes still run in moto and say why cells stay not provable", async () => {
     const collector = createWiringCollector();
     await evaluateStacks(
-      listStackFiles(path.resolve(__dirname, "..", "..")).filter((s) =>
+      listStackFiles(path.resolve(__dirname, "..", "..", "..")).filter((s) =>
         ["hub", "spoke-data"].includes(s.stack),
       ),
       ({ stack, evaluation }) =>
@@ -104,7 +104,7 @@ describe("wiring: summary for npm run plan (repo stack configs)", function () {
   it("reports routes as skipped, not passed, without an emulator", async () => {
     const collector = createWiringCollector();
     await evaluateStacks(
-      listStackFiles(path.resolve(__dirname, "..", "..")).filter((s) =>
+      listStackFiles(path.resolve(__dirname, "..", "..", "..")).filter((s) =>
         ["hub", "spoke-web"].includes(s.stack),
       ),
       ({ stack, evaluation }) =>

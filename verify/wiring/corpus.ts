@@ -162,7 +162,7 @@ export interface CorpusContext {
   spokeAccount: string;
   spokeRegions: string[];
   hubBus: EventEntry;
-  /** Repository root (default: two levels above scripts/lib). */
+  /** Repository root (default: the folder that holds verify/). */
   root?: string;
 }
 
@@ -181,7 +181,7 @@ function readEvent(root: string, file: string): Record<string, unknown> {
  * that account (EventBridge stamps `account`, so the fixture's own account does not matter).
  */
 export function loadCorpus(ctx: CorpusContext, items: CorpusItem[] = ROUTE_CORPUS): RouteEvent[] {
-  const root = ctx.root ?? path.resolve(__dirname, "..", "..", "..");
+  const root = ctx.root ?? path.resolve(__dirname, "..", "..");
   return items.map((item) => {
     const event = readEvent(root, item.file);
     const entry: EventEntry =
@@ -197,7 +197,7 @@ export function routeExpectation(
   ctx: Pick<CorpusContext, "spokeRegions" | "root">,
   items: CorpusItem[] = ROUTE_CORPUS,
 ): RouteExpectation {
-  const root = ctx.root ?? path.resolve(__dirname, "..", "..", "..");
+  const root = ctx.root ?? path.resolve(__dirname, "..", "..");
   const intended: Record<string, string[]> = {};
   for (const item of items) {
     const region = String(readEvent(root, item.file).region);

@@ -44,7 +44,7 @@ function javaCommand(): string {
 export function loadRulerMatcher(
   options: { root?: string; timeoutMs?: number } = {},
 ): RulerMatcher | RulerUnavailable {
-  const root = options.root ?? path.resolve(__dirname, "..", "..", "..");
+  const root = options.root ?? path.resolve(__dirname, "..", "..");
   const build = path.join(root, "tools", "event-ruler", "build");
   const classes = path.join(build, "classes");
   const lib = path.join(build, "lib");

@@ -1,9 +1,9 @@
 // Issue 8, permissions: the access paths simulated by @cloud-copilot/iam-simulate over the
 // documents the hub and a spoke produce, and every IAM action checked against AWS's catalog.
 import { strict as assert } from "assert";
-import { checkActions } from "../../scripts/lib/wiring/actions";
-import { AccessResult, accessPaths, formatAccess } from "../../scripts/lib/wiring/access";
-import { StackDocuments, collectDocuments } from "../../scripts/lib/wiring/documents";
+import { checkActions } from "../../../verify/wiring/actions";
+import { AccessResult, accessPaths, formatAccess } from "../../../verify/wiring/access";
+import { StackDocuments, collectDocuments } from "../../../verify/wiring/documents";
 import {
   HUB_CONFIG,
   HUB_SECRET_KEYS,
@@ -13,7 +13,7 @@ import {
   defaultHub,
   evaluateStack,
   spokeWith,
-} from "../helpers/stacks";
+} from "../../helpers/stacks";
 
 function byName(results: AccessResult[], name: string): AccessResult {
   const r = results.find((x) => x.name === name);
@@ -43,32 +43,41 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 36);
+    assert.equal(results.length, 39);
   });
 
-  it("spoke forwarder -> hub bus: allowed for the organization, denied outside it by the bus policy's aws:PrincipalOrgID", () => {
+  it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
     const inside = byName(results, "spoke forwarder role puts events on the hub bus");
     assert.equal(inside.actual, "Allowed");
     assert.equal(inside.principal, "arn:aws:sts::222222222222:assumed-role/security-guard-forwarder/session");
     assert.equal(inside.resource, "arn:aws:events:us-east-1:111111111111:event-bus/security-guard-events");
     assert.deepEqual(inside.decisive, [
       "allowed by identity spoke-account-forwarder-policy #PutOnHubBus",
-      "allowed by resource #OrganizationPutsEvents",
+      "allowed by resource #SpokeForwardersPutEvents",
     ]);
     const outside = byName(results, "outside-account forwarder role puts events on the hub bus");
     assert.equal(outside.actual, "ImplicitlyDenied");
     assert.deepEqual(outside.decisive, [
-      "resource #OrganizationPutsEvents: condition StringEquals aws:PrincipalOrgID: request has o-outside0000, policy wants o-a1b2c3d4e5",
+      "resource #SpokeForwardersPutEvents: condition StringEquals aws:PrincipalOrgID: request has o-outside0000, policy wants o-a1b2c3d4e5",
     ]);
     assert.equal(byName(results, "EventBridge assumes the spoke forwarder role").actual, "Allowed");
+    // Another role of the spoke, even with a broad identity policy, cannot forge events or reports.
+    const forged = byName(results, "spoke remediation role puts (forged) events on the hub bus");
+    assert.equal(forged.actual, "ImplicitlyDenied");
+    assert.deepEqual(forged.decisive, [
+      "resource #SpokeForwardersPutEvents: condition ArnLike aws:PrincipalArn: request has arn:aws:iam::222222222222:role/security-guard-remediation, policy wants arn:aws:iam::*:role/security-guard-forwarder",
+    ]);
+    assert.equal(
+      byName(results, "spoke remediation role publishes (forged) Config notifications").actual,
+      "ImplicitlyDenied",
+    );
   });
 
   it("spoke Config and CloudWatch alarms -> hub topics: allowed as configured, an outside account denied", () => {
     for (const name of [
       "spoke Config role publishes to the hub config topic",
       "AWS Config (service) for spoke publishes to the hub config topic",
-      "CloudWatch alarm of spoke publishes to the hub alarm topic",
-      "CloudWatch alarm of spoke gets a data key for the encrypted alarm topic",
+      "CloudWatch alarm of the hub (dead letters) publishes to the hub alarm topic",
     ]) {
       assert.equal(byName(results, name).actual, "Allowed", name);
     }
@@ -90,8 +99,13 @@ describe("wiring: access paths (iam-simulate)", function () {
         results,
         "CloudWatch alarm of outside-account publishes to the hub alarm topic",
       ).decisive.includes(
-        "resource #CloudWatchAlarmsPublish: condition StringEquals aws:SourceOrgID: request has o-outside0000, policy wants o-a1b2c3d4e5",
+        "resource #CloudWatchAlarmsPublish: condition StringEquals aws:SourceAccount: request has 999999999999, policy wants 111111111111; condition ArnLike aws:SourceArn: request has arn:aws:cloudwatch:ap-northeast-2:999999999999:alarm:high-cpu, policy wants arn:aws:cloudwatch:*:111111111111:alarm:*",
       ),
+    );
+    // Organization mode: a spoke's alarm state changes travel by EventBridge, not the alarm topic.
+    assert.equal(
+      byName(results, "CloudWatch alarm of spoke publishes to the hub alarm topic").actual,
+      "ImplicitlyDenied",
     );
   });
 
@@ -107,7 +121,7 @@ describe("wiring: access paths (iam-simulate)", function () {
     assert.equal(worker.actual, "ImplicitlyDenied");
     assert.deepEqual(worker.decisive, [
       "identity hub-chatops-worker-policy #AssumeSpokeRoles: resource does not match",
-      "resource #1: principal does not match",
+      "resource #1: condition ArnEquals aws:PrincipalArn: request has arn:aws:iam::111111111111:role/security-guard-chatops-worker-role, policy wants arn:aws:iam::111111111111:role/security-guard-remediator-role",
     ]);
     assert.deepEqual(
       byName(results, "remediator role assumes an outside account's remediation role").decisive,
@@ -173,8 +187,13 @@ describe("wiring: access paths (iam-simulate)", function () {
       [],
     );
     assert.deepEqual(byName(list, "outside-account forwarder role puts events on the hub bus").decisive, [
-      "resource #OrganizationPutsEvents: principal does not match",
+      "resource #SpokeForwardersPutEvents: principal does not match",
     ]);
+    // Account-list mode: the member's alarms publish to the hub alarm topic.
+    assert.equal(
+      byName(list, "CloudWatch alarm of spoke publishes to the hub alarm topic").actual,
+      "Allowed",
+    );
   });
 
   describe("a broken document fails its path and prints the decisive statements", () => {
@@ -193,7 +212,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /35 of 36 access paths as intended/);
+      assert.match(text, /38 of 39 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {
@@ -206,7 +225,7 @@ describe("wiring: access paths (iam-simulate)", function () {
       assert.deepEqual([r.ok, r.actual], [false, "Allowed"]);
       assert.deepEqual(r.decisive, [
         "allowed by identity spoke-account-forwarder-policy #PutOnHubBus",
-        "allowed by resource #OrganizationPutsEvents",
+        "allowed by resource #SpokeForwardersPutEvents",
       ]);
     });
 
@@ -295,9 +314,9 @@ describe("wiring: chat-ops sessions carry the Slack user (iam-simulate)", functi
   this.timeout(120_000);
 
   it("the worker may assume the chat-ops roles only with a slack-* source identity", async () => {
-    const { accessPaths } = await import("../../scripts/lib/wiring/access");
-    const { collectDocuments } = await import("../../scripts/lib/wiring/documents");
-    const { defaultHub, spokeWith } = await import("../helpers/stacks");
+    const { accessPaths } = await import("../../../verify/wiring/access");
+    const { collectDocuments } = await import("../../../verify/wiring/documents");
+    const { defaultHub, spokeWith } = await import("../../helpers/stacks");
     const hub = await defaultHub();
     const spoke = await spokeWith();
     const results = await accessPaths(

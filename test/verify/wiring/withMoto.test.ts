@@ -5,7 +5,7 @@ import { execFile } from "child_process";
 import * as path from "path";
 
 const SCRIPT = `
-const { withMoto } = require("./scripts/lib/wiring/summary");
+const { withMoto } = require("./verify/wiring/summary");
 const before = process.env.AWS_ENDPOINT_URL;
 withMoto(async (emulator) => {
   const emu = await emulator();
@@ -23,7 +23,7 @@ describe("wiring: withMoto for npm run plan", function () {
   this.timeout(120_000);
 
   it("routes through its own emulator on 127.0.0.1 and restores the environment", async () => {
-    const root = path.resolve(__dirname, "..", "..");
+    const root = path.resolve(__dirname, "..", "..", "..");
     const env = { ...process.env };
     delete env.AWS_ENDPOINT_URL;
     const stdout = await new Promise<string>((resolve, reject) =>

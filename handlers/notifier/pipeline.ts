@@ -1,0 +1,67 @@
+// The contracts between the notifier's steps. One invocation flows through them in this order:
+//
+//   parse     event -> RawRecord[]           (steps/parse.ts: unwrap SNS / SQS / EventBridge)
+//   classify  RawRecord -> Classified        (steps/classify.ts: the formatter table, format/registry.ts)
+//   route     Classified -> RenderedMessage  (steps/route.ts: first matching route's webhook)
+//   screen    RenderedMessage[] -> same      (RecordStep list: log problems, mark skipped records;
+//                                             severity, muting and de-duplication plug in here)
+//   plan      RenderedMessage[] -> PostUnit[] (steps/plan.ts: single messages, or digests for a burst)
+//   post      PostUnit -> outcomes           (steps/post.ts: Slack webhook, within the time left)
+//   report    outcomes -> response           (steps/report.ts: batchItemFailures, or throw to retry)
+//
+// parse, classify and route are pure (`renderMessages` runs just those, for `npm run render`).
+import type { EventKind } from "./settings";
+import type { SlackMessage } from "./slack";
+import type { EventSummary } from "./digest";
+
+/** What the handler uses of the Lambda context. */
+export interface InvocationContext {
+  awsRequestId?: string;
+  getRemainingTimeInMillis?: () => number;
+}
+
+/** One invocation, as every step after parsing sees it. */
+export interface Invocation {
+  requestId: string;
+  /** An SQS event source: failed records go back through batchItemFailures instead of a throw. */
+  sqs: boolean;
+  context?: InvocationContext;
+}
+
+/** One record after classify and route: its message, kind, account and webhook. */
+export interface RenderedMessage {
+  /** SNS/SQS message id, EventBridge id, or position in the batch. */
+  recordId: string;
+  /** The event's own id (CloudTrail eventID, EventBridge id, ...), when known. */
+  eventId?: string;
+  kind: EventKind;
+  accountId?: string;
+  /** Webhook name chosen by the routes. */
+  webhook: string;
+  /** The Slack message; absent when the record is skipped. */
+  message?: SlackMessage;
+  /** What a digest line shows for this event (severity, the message's title, region, console link). */
+  summary?: EventSummary;
+  /** Why the record is not posted (routine Config delivery notices, or a screening step's reason). */
+  skipped?: string;
+  /** Missing or mistyped fields, and unreadable records: logged as errors by the handler. */
+  problems: string[];
+}
+
+/**
+ * A screening step between routing and planning. It returns the records it was given (same order,
+ * none dropped), each possibly annotated or marked `skipped` with a reason: skipped records are
+ * logged and counted, never silently lost.
+ */
+export type RecordStep = (
+  records: RenderedMessage[],
+  invocation: Invocation,
+) => RenderedMessage[] | Promise<RenderedMessage[]>;
+
+/** One Slack post: a single event's message, or one part of a digest. */
+export interface PostUnit {
+  webhook: string;
+  message: SlackMessage;
+  records: RenderedMessage[];
+  digest?: { part: number; parts: number };
+}

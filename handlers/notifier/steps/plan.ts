@@ -1,0 +1,56 @@
+// plan: the Slack posts for the records to post, in record order: one message per event, except
+// that the events of a webhook holding more than `digest.threshold` of them go out as digest parts,
+// placed where that webhook's first record stood.
+import { DigestEntry, digestMessages, summarize } from "../digest";
+import { PostUnit, RenderedMessage } from "../pipeline";
+import { DigestSettings, NotifierSettings } from "../settings";
+import { Webhooks, webhookUrl } from "../webhooks";
+import { routingNote } from "./route";
+
+function digestEntry(r: RenderedMessage): DigestEntry {
+  return {
+    recordId: r.recordId,
+    eventId: r.eventId ?? r.recordId,
+    accountId: r.accountId,
+    summary: r.summary ?? summarize(r.message!),
+    incomplete: r.problems.length > 0,
+  };
+}
+
+function digestUnits(
+  webhook: string,
+  group: RenderedMessage[],
+  hooks: Webhooks,
+  settings: NotifierSettings,
+  digest: Required<DigestSettings>,
+): PostUnit[] {
+  const note = webhookUrl(hooks, webhook) ? undefined : routingNote(webhook);
+  return digestMessages(group.map(digestEntry), settings, digest.maxEventsPerMessage, note).map((p) => ({
+    webhook,
+    message: p.message,
+    records: p.positions.map((i) => group[i]),
+    digest: { part: p.part, parts: p.parts },
+  }));
+}
+
+export function planPosts(
+  toPost: RenderedMessage[],
+  hooks: Webhooks,
+  settings: NotifierSettings,
+  digest: Required<DigestSettings>,
+): PostUnit[] {
+  const byWebhook = new Map<string, RenderedMessage[]>();
+  for (const r of toPost) byWebhook.set(r.webhook, [...(byWebhook.get(r.webhook) ?? []), r]);
+  const units: PostUnit[] = [];
+  const digested = new Set<string>();
+  for (const r of toPost) {
+    const group = byWebhook.get(r.webhook)!;
+    if (group.length <= digest.threshold) {
+      units.push({ webhook: r.webhook, message: r.message!, records: [r] });
+    } else if (!digested.has(r.webhook)) {
+      digested.add(r.webhook);
+      units.push(...digestUnits(r.webhook, group, hooks, settings, digest));
+    }
+  }
+  return units;
+}

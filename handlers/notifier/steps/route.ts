@@ -1,0 +1,61 @@
+// route: which webhook a record goes to (the first route matching its account and kind), and the
+// fallback to `default`, with a visible note, when that webhook is not in the decrypted map.
+import type { KnownBlock } from "@slack/types";
+import { ENV } from "../../shared/constants";
+import { summarize } from "../digest";
+import { RenderedMessage } from "../pipeline";
+import { DEFAULT_WEBHOOK, NotifierSettings, chooseWebhook } from "../settings";
+import { LIMITS, SlackMessage, context as contextBlock, esc } from "../slack";
+import { Webhooks, webhookUrl } from "../webhooks";
+import { Classified } from "./classify";
+
+export function routeRecord(c: Classified, settings: NotifierSettings): RenderedMessage {
+  const base = {
+    recordId: c.record.recordId,
+    kind: c.kind,
+    accountId: c.accountId,
+    webhook: chooseWebhook(settings, c.accountId, c.kind),
+  };
+  if (c.skipped !== undefined || !c.message) return { ...base, skipped: c.skipped, problems: c.problems };
+  return {
+    ...base,
+    eventId: c.eventId,
+    message: c.message,
+    summary: summarize(c.message, c.region),
+    problems: c.problems,
+  };
+}
+
+/** The note that a route's webhook is missing and the message went to `default`. */
+export function routingNote(webhook: string): KnownBlock {
+  return contextBlock(
+    `:warning: Routed to the default channel: webhook "${esc(webhook)}" is not configured in ${ENV.slackWebhooksCiphertext}.`,
+  );
+}
+
+/** The message with a visible note that its route's webhook is missing and it went to `default`. */
+function withRoutingNote(msg: SlackMessage, webhook: string): SlackMessage {
+  const note = routingNote(webhook);
+  const [first, ...rest] = msg.attachments;
+  const blocks: KnownBlock[] = [...(first.blocks as KnownBlock[]).slice(0, LIMITS.blocks - 1), note];
+  return { ...msg, attachments: [{ ...first, blocks }, ...rest] };
+}
+
+/**
+ * The URL and message for a route's webhook: the webhook itself, or `default` with the note
+ * (digest parts already carry it). `fellBack` says which.
+ */
+export function resolveWebhook(
+  hooks: Webhooks,
+  webhook: string,
+  message: SlackMessage,
+  isDigest: boolean,
+): { url: string; message: SlackMessage; fellBack: boolean } {
+  const url = webhookUrl(hooks, webhook);
+  if (url) return { url, message, fellBack: false };
+  return {
+    url: webhookUrl(hooks, DEFAULT_WEBHOOK)!,
+    message: isDigest ? message : withRoutingNote(message, webhook),
+    fellBack: true,
+  };
+}
