@@ -3,7 +3,7 @@
 // what each policy requires, quota headroom, and per-stack resource tables folded in <details>.
 import { policies as packPolicies } from "../policy/policies";
 import { PlanReport, StackSummary, resourceRegions } from "./plan";
-import { TopologyStack, topologyDiagram } from "./topologyDiagram";
+import { TOPOLOGY_LEGEND, TopologyStack, topologyDiagram } from "./topologyDiagram";
 import { formatWiringSummary } from "./wiring/summary";
 
 /** A table cell: pipes escaped, newlines as <br> (GFM tables are one line per row). */
@@ -44,7 +44,8 @@ export function planMarkdown(report: PlanReport, topology: TopologyStack[]): str
   for (const p of report.crossStackProblems) out.push(`- :x: ${p}`);
   if (report.crossStackProblems.length > 0) out.push("");
 
-  if (topology.length > 0) out.push("### Topology", "", "```mermaid", topologyDiagram(topology), "```", "");
+  if (topology.length > 0)
+    out.push("### Topology", "", "```mermaid", topologyDiagram(topology), "```", "", TOPOLOGY_LEGEND, "");
 
   out.push("### Stacks", "");
   out.push(

@@ -66,11 +66,13 @@ describe("plan --markdown", function () {
     assert.equal(await parseMermaid(diagram), "flowchart-v2");
     // The hub's functions, each spoke's regions and the flows between them.
     assert.match(diagram, /subgraph hub\["hub: security 111111111111, us-east-1"\]/);
-    assert.match(diagram, /hub_bus --> hub_notifier -- "alerts" --> slack/);
-    assert.match(diagram, /slack -- "\/guard" --> hub_chatops/);
-    assert.match(diagram, /spoke_payments_us_east_1 -- "SG, IAM, Config, alarms" --> hub_bus/);
-    assert.match(diagram, /spoke_payments_ap_northeast_2 -- "SG, Config, alarms" --> hub_bus/);
-    assert.match(diagram, /hub_remediator -\. "assume role, revoke SSH" \.-> spoke_web/);
+    assert.match(diagram, /^ {2}hub_bus --> hub_notifier -- "alerts, digests" --> hub_slack$/m);
+    assert.match(diagram, /^ {2}hub_users\(\["Slack \/guard"\]\)$/m);
+    assert.match(diagram, /^ {2}hub_users --> hub_chatops$/m);
+    assert.match(diagram, /^ {2}spoke_payments_us_east_1 -- "\+ IAM" --> hub_bus$/m);
+    assert.match(diagram, /^ {2}spoke_payments_ap_northeast_2 --> hub_bus$/m);
+    assert.match(diagram, /^ {2}spoke_web -\. "Config data" \.-> hub_aggregator$/m);
+    assert.match(diagram, /^ {2}spoke_web_roles -\. "assumed by remediator, chat-ops" \.- hub$/m);
   });
 
   it("summarizes spokes beyond the drawn ones in one node, and still parses", async () => {
