@@ -3,17 +3,8 @@ import * as path from "path";
 import { StackFile, listStackFiles } from "../stackFiles";
 import { CONFIG_NAMESPACE } from "../../stacks/configSchema";
 import { StepResult, runStacksThroughEngine } from "./runStacks";
+import { ensurePulumi, pinnedVersion } from "./pulumiCli";
 import { createEngineWorkspace } from "./workspace";
-
-const { ensurePulumi, pinnedVersion } = require("../../scripts/ensure-pulumi.js") as {
-  ensurePulumi(opts?: { log?: (s: string) => void }): {
-    status: "cached" | "built" | "skipped";
-    binary: string;
-    reason?: string;
-    seconds?: number;
-  };
-  pinnedVersion(): string;
-};
 
 const REPO = path.resolve(__dirname, "..", "..");
 

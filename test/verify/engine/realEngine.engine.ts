@@ -14,12 +14,9 @@ import { listStackFiles } from "../../../verify/stackFiles";
 import { policyCheck } from "../../../verify/policy/check";
 import { runProgram } from "../../../stacks/program";
 import { previewProgram } from "../../../verify/engine/previewProgram";
+import { ensurePulumi } from "../../../verify/engine/pulumiCli";
 import { runStacksThroughEngine } from "../../../verify/engine/runStacks";
 import { EngineWorkspace, createEngineWorkspace } from "../../../verify/engine/workspace";
-
-const { ensurePulumi } = require("../../../scripts/ensure-pulumi.js") as {
-  ensurePulumi(): { status: string; binary: string; reason?: string };
-};
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 const CORPUS = path.join(REPO, "test", "fixtures", "broken-programs");
