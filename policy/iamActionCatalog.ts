@@ -1,4 +1,4 @@
-// Issue 8: every action named in an IAM document (identity, trust, key, topic, bus, queue and
+// Every action named in an IAM document (identity, trust, key, topic, bus, queue and
 // bucket policies, and lambda permissions) exists in AWS's action catalog. A misspelt action is not
 // rejected by IAM (it silently grants nothing, e.g. "sns:Publsh"), so this is the only place it
 // shows up before an event goes missing. Wildcards must match at least one real action.

@@ -1,5 +1,5 @@
 // Least privilege in IAM documents: no identity policy grants every action, and cross-account
-// roles trust specific principals only (DESIGN.md section 6).
+// roles trust specific principals only.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configWithDefaults } from "./lib/config";
 import { DOCUMENT_TYPES, documentsOf } from "./lib/documents";

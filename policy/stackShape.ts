@@ -1,4 +1,4 @@
-// Stack-level shape of the two kinds of stack (DESIGN.md section 1). A stack is a spoke when it
+// Stack-level shape of the two kinds of stack (hub and spoke). A stack is a spoke when it
 // holds a `security-guard:spoke:Spoke` component and the hub when it holds `security-guard:hub:Hub`.
 // Configured regions are the `region` of the stack's AWS providers (one per region).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";

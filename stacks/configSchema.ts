@@ -13,7 +13,7 @@ export interface CommonConfig {
   accountId: string;
   accountName?: string;
   regions: string[];
-  /** Role in the target account that the deploying identity assumes (DESIGN.md section 2). */
+  /** Role in the target account that the deploying identity assumes (one provider per account and region). */
   deployRoleArn: string;
   logRetentionDays: number;
   tags: Record<string, string>;

@@ -1,5 +1,5 @@
 // Physical names of what we create. Fixed names let policies, encryption contexts and the
-// spokes' trust policies refer to resources before they exist (DESIGN.md section 3).
+// spokes' trust policies refer to resources before they exist.
 import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,

@@ -1,5 +1,5 @@
 // One explicit provider per account and region, assuming the deploy role in that account
-// (DESIGN.md section 2). Nothing we create may fall back to the default provider.
+// (its ARN from config). Nothing we create may fall back to the default provider.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CommonConfig } from "./configSchema";

@@ -33,7 +33,7 @@ export interface PlanReport {
   /** Problems across stacks (duplicate accounts, spokes missing from an account-list hub). */
   crossStackProblems: string[];
   totals: { stacks: number; resources: number; mandatory: number; advisory: number; failedStacks: number };
-  /** Routes matched by moto's EventBridge and IAM access paths simulated (issue 8); absent with --no-wiring. */
+  /** Routes matched by moto's EventBridge and IAM access paths simulated (the wiring checks); absent with --no-wiring. */
   wiring?: WiringSummary;
   ok: boolean;
 }

@@ -6,6 +6,7 @@
 // This file only wires the steps; pipeline.ts describes them and their contracts. A new event
 // format goes in format/registry.ts; a new screening step (severity, muting, de-duplication) in
 // SCREEN_STEPS below; another channel (email) after `post`, taking the same planned units.
+import { deadlineFrom } from "../shared/deadline";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
 import { DeliveryOptions } from "./deliver";
@@ -49,6 +50,11 @@ export type {
 export type { SlackMessage } from "./slack";
 export { COLORS } from "./slack";
 
+/** Time kept back from the Lambda's timeout to log and answer after an AWS call gave up. */
+const REPORT_RESERVE_MS = 1000;
+/** The AWS call budget when there is no Lambda context (local runs). */
+const LOCAL_BUDGET_MS = 60_000;
+
 /** Steps between routing and planning, in order (see RecordStep). */
 const SCREEN_STEPS: readonly RecordStep[] = [logProblems];
 
@@ -59,7 +65,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   /** The webhook map, or undefined after logging why not (SNS: rethrown, so Lambda retries). */
   async function loadWebhooks(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes) {
     try {
-      return await webhooks.load();
+      return await webhooks.load(inv.deadline);
     } catch (err) {
       log("error", "cannot load Slack webhooks; no record was posted", {
         requestId: inv.requestId,
@@ -84,7 +90,8 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
 
   return async function notify(event: unknown, context?: InvocationContext): Promise<NotifierResponse> {
     const requestId = context?.awsRequestId ?? "local";
-    const inv: Invocation = { requestId, sqs: isSqsEvent(event), context };
+    const deadline = deadlineFrom(context, REPORT_RESERVE_MS, LOCAL_BUDGET_MS);
+    const inv: Invocation = { requestId, sqs: isSqsEvent(event), context, deadline };
     const raw = parseEvent(event, requestId);
     let records = raw.map((r) => routeRecord(classifyRecord(r, settings), settings));
     for (const step of SCREEN_STEPS) records = await step(records, inv);

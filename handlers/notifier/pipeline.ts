@@ -10,6 +10,7 @@
 //   report    outcomes -> response           (steps/report.ts: batchItemFailures, or throw to retry)
 //
 // parse, classify and route are pure (`renderMessages` runs just those, for `npm run render`).
+import type { Deadline } from "../shared/deadline";
 import type { EventKind } from "./settings";
 import type { SlackMessage } from "./slack";
 import type { EventSummary } from "./digest";
@@ -26,6 +27,8 @@ export interface Invocation {
   /** An SQS event source: failed records go back through batchItemFailures instead of a throw. */
   sqs: boolean;
   context?: InvocationContext;
+  /** Bounds every AWS call of the invocation, leaving time to report (handlers/shared/deadline.ts). */
+  deadline: Deadline;
 }
 
 /** One record after classify and route: its message, kind, account and webhook. */

@@ -1,6 +1,7 @@
 // The decrypted webhook map: JSON `{ "default": "https://hooks.slack.com/services/...", ... }`.
 // Errors name the key and the problem but never print a URL: webhook URLs are secrets.
 import { ENV } from "../shared/constants";
+import type { Deadline } from "../shared/deadline";
 import { namedError } from "../shared/namedError";
 import { secretCache } from "../shared/secrets";
 
@@ -67,8 +68,11 @@ export function webhookUrl(hooks: Webhooks, name: string): string | undefined {
 }
 
 export interface WebhookSource {
-  /** The parsed map; decrypted and parsed once per container, retried after a failure. */
-  load(): Promise<Webhooks>;
+  /**
+   * The parsed map; decrypted and parsed once per container, retried after a failure. The KMS call
+   * is aborted when `deadline` runs out.
+   */
+  load(deadline: Deadline): Promise<Webhooks>;
 }
 
 /**
@@ -83,12 +87,12 @@ export function webhookSource(env: NodeJS.ProcessEnv): WebhookSource {
   );
   const state: { webhooks?: Webhooks } = {};
   return {
-    async load() {
+    async load(deadline) {
       if (!state.webhooks) {
         const source = env[ENV.slackWebhooksCiphertext]
           ? `${ENV.slackWebhooksCiphertext} (decrypted)`
           : ENV.slackWebhooksPlain;
-        state.webhooks = parseWebhooks(await secret.get(), source, env[ENV.localRun] === "1");
+        state.webhooks = parseWebhooks(await secret.get(deadline), source, env[ENV.localRun] === "1");
       }
       return state.webhooks;
     },

@@ -4,6 +4,7 @@
 // Decrypt once per container: callers keep the returned SecretCache in their callbackFactory
 // scope, since module-level `let` state does not survive Pulumi closure serialization.
 import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { Deadline, isDeadlineExceeded } from "./deadline";
 import { namedError } from "./namedError";
 
 export interface SecretSource {
@@ -19,25 +20,33 @@ export function secretError(message: string): Error {
 }
 
 export interface SecretCache {
-  get(): Promise<string>;
+  /** The secret; with a deadline, the KMS call is aborted when it runs out (DeadlineExceeded). */
+  get(deadline?: Deadline): Promise<string>;
 }
+
+/** Longest a KMS Decrypt may take, whatever time the function has left: it normally answers in ms. */
+export const DECRYPT_CAP_MS = 10_000;
 
 /** Decrypts base64 KMS ciphertext with the LambdaFunctionName encryption context. */
 export async function decryptWithFunctionContext(
   ciphertextB64: string,
   functionName: string,
+  deadline?: Deadline,
 ): Promise<string> {
   const kms = new KMSClient({});
+  const command = new DecryptCommand({
+    CiphertextBlob: Buffer.from(ciphertextB64, "base64"),
+    EncryptionContext: { LambdaFunctionName: functionName },
+  });
   try {
-    const out = await kms.send(
-      new DecryptCommand({
-        CiphertextBlob: Buffer.from(ciphertextB64, "base64"),
-        EncryptionContext: { LambdaFunctionName: functionName },
-      }),
-    );
+    const out = deadline
+      ? await deadline.run("KMS Decrypt", (abortSignal) => kms.send(command, { abortSignal }), DECRYPT_CAP_MS)
+      : await kms.send(command);
     if (!out.Plaintext) throw secretError("KMS returned no plaintext");
     return Buffer.from(out.Plaintext).toString("utf8");
   } catch (err) {
+    // A hung KMS is not a key problem: say what timed out, not "another key?".
+    if (isDeadlineExceeded(err)) throw err;
     const e = err as { name?: string; message?: string };
     throw secretError(
       `could not decrypt secret with encryption context LambdaFunctionName=${functionName}: ` +
@@ -55,12 +64,12 @@ export async function decryptWithFunctionContext(
  */
 export function secretCache(source: SecretSource, env: NodeJS.ProcessEnv = process.env): SecretCache {
   const state: { value?: Promise<string> } = {};
-  const load = async (): Promise<string> => {
+  const load = async (deadline?: Deadline): Promise<string> => {
     const ciphertext = env[source.ciphertextVar];
     if (ciphertext) {
       const fn = env.AWS_LAMBDA_FUNCTION_NAME;
       if (!fn) throw secretError(`${source.ciphertextVar} is set but AWS_LAMBDA_FUNCTION_NAME is not`);
-      return decryptWithFunctionContext(ciphertext, fn);
+      return decryptWithFunctionContext(ciphertext, fn, deadline);
     }
     const plain = env[source.plainVar];
     if (plain) {
@@ -75,9 +84,9 @@ export function secretCache(source: SecretSource, env: NodeJS.ProcessEnv = proce
     throw secretError(`neither ${source.ciphertextVar} nor ${source.plainVar} is set`);
   };
   return {
-    get(): Promise<string> {
+    get(deadline?: Deadline): Promise<string> {
       if (!state.value) {
-        state.value = load().catch((err) => {
+        state.value = load(deadline).catch((err) => {
           state.value = undefined;
           throw err;
         });

@@ -1,6 +1,6 @@
 // An inline callback Lambda with everything a production function needs: a scoped role, its log
 // group with retention, a KMS-encrypted dead-letter queue, a pinned runtime, and secrets passed
-// only as KMS ciphertext bound to the function's name (DESIGN.md sections 3 and 7).
+// only as KMS ciphertext bound to the function's name.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument, serviceTrust } from "../iam";

@@ -1,4 +1,4 @@
-// "As deployed" testing (DESIGN.md section 5): build the Lambda packages exactly as
+// "As deployed" testing: build the Lambda packages exactly as
 // CallbackFunction serializes them, into a directory outside the repository, and run them in a
 // separate node process that sees only what the Lambda runtime provides (the AWS SDK v3).
 import { spawn } from "child_process";
@@ -48,7 +48,15 @@ export async function invokeDeployed(
   functionDir: string,
   events: unknown[],
   env: Record<string, string>,
-  options: { handler?: string; timeoutMs?: number } = {},
+  options: {
+    handler?: string;
+    timeoutMs?: number;
+    /**
+     * What context.getRemainingTimeInMillis() starts from at each invocation, or per invocation
+     * (default: a fixed 30 s).
+     */
+    remainingMs?: number | number[];
+  } = {},
 ): Promise<{ results: InvokeResult[]; stdout: string; stderr: string }> {
   const functionName = path.basename(functionDir);
   const child = spawn(process.execPath, [path.join(__dirname, "invokeRunner.js")], {
@@ -69,7 +77,13 @@ export async function invokeDeployed(
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
   child.stdin.end(
-    JSON.stringify({ dir: functionDir, handler: options.handler ?? "__index.handler", events, functionName }),
+    JSON.stringify({
+      dir: functionDir,
+      handler: options.handler ?? "__index.handler",
+      events,
+      functionName,
+      remainingMs: options.remainingMs,
+    }),
   );
   const code = await new Promise<number | null>((resolve, reject) => {
     const timer = setTimeout(() => {

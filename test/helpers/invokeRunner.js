@@ -7,7 +7,9 @@ const path = require("path");
 async function main() {
   const chunks = [];
   for await (const c of process.stdin) chunks.push(c);
-  const { dir, handler, events, functionName } = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  const { dir, handler, events, functionName, remainingMs } = JSON.parse(
+    Buffer.concat(chunks).toString("utf8"),
+  );
   const [file, exportName] = handler.split(".");
   const results = [];
   let fn;
@@ -22,12 +24,16 @@ async function main() {
   let n = 0;
   for (const event of events) {
     n += 1;
+    // A fixed 30 s unless the caller gives a budget (one for all, or one per event): then the clock
+    // runs down as in Lambda.
+    const budget = Array.isArray(remainingMs) ? remainingMs[n - 1] : remainingMs;
+    const endsAt = Date.now() + (budget ?? 30000);
     const context = {
       awsRequestId: `req-${n}-${process.pid}`,
       functionName,
       functionVersion: "$LATEST",
       invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:123456789012:function:${functionName}`,
-      getRemainingTimeInMillis: () => 30000,
+      getRemainingTimeInMillis: () => (budget === undefined ? 30000 : Math.max(0, endsAt - Date.now())),
     };
     try {
       const value = await fn(event, context);

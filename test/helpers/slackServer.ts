@@ -153,3 +153,18 @@ export class SlackServer {
 export async function startSlackServer(): Promise<SlackServer> {
   return new SlackServer().start();
 }
+
+/**
+ * Suite helper: one server for the suite (started before its tests, stopped after them), its
+ * requests, script and rate limit cleared before every test. The server's url() is valid once the
+ * suite's before hooks have run.
+ */
+export function useSlackServer(): SlackServer {
+  const slack = new SlackServer();
+  before(async () => {
+    await slack.start();
+  });
+  beforeEach(() => slack.reset());
+  after(async () => slack.stop());
+  return slack;
+}

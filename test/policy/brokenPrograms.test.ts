@@ -1,4 +1,4 @@
-// Issue 6: a corpus of deliberately broken Pulumi programs (test/fixtures/broken-programs/<policy>[-<variant>]),
+// A corpus of deliberately broken Pulumi programs (test/fixtures/broken-programs/<policy>[-<variant>]),
 // one defect each and at least one per policy, must each be caught by `policy:check` with exactly the
 // policy the directory is named after; the clean programs (clean*) must pass with zero violations.
 // Each program is a real module loaded under the mock runtime, so checks run one at a time.

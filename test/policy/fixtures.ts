@@ -1,4 +1,4 @@
-// OfflineResource fixtures: a well-formed hub and spoke shaped like DESIGN.md section 1, and small
+// OfflineResource fixtures: a well-formed hub and spoke as the program builds them, and small
 // builders for single resources. Policies are tested by breaking one thing at a time.
 import type { OfflineResource } from "../../verify/policy/offline";
 

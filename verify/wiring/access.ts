@@ -1,4 +1,4 @@
-// Issue 8, permissions: the cross-account access paths of the guard, simulated by
+// Wiring, permissions: the cross-account access paths of the guard, simulated by
 // @cloud-copilot/iam-simulate (AGPL, devDependency only) over the documents the stacks actually
 // produce: principal (identity) policies, resource policies (bus, topic, key, trust) and their
 // conditions with the request context AWS would supply. Cross-account requests need both sides to
@@ -151,7 +151,7 @@ export function rehome(docs: StackDocuments, account: string): StackDocuments {
   return { ...moved, stack: `${docs.stack} (as account ${account})`, accountId: account };
 }
 
-/** The access paths of issue 8 with their intended decisions. */
+/** The access paths between hub and spoke (events, alarms, remediation, chat-ops) with their intended decisions. */
 export function accessCases(
   hub: StackDocuments,
   spoke: StackDocuments,
@@ -594,7 +594,7 @@ function docsOf(stack: string, input: StackInput): StackDocuments {
   return Array.isArray(input) ? collectDocuments(stack, input) : input;
 }
 
-/** Simulates every access path of issue 8 for one hub and one spoke. */
+/** Simulates every access path between one hub and one spoke. */
 export async function accessPaths(
   hub: StackInput,
   spoke: StackInput,

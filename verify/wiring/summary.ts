@@ -1,4 +1,4 @@
-// The wiring checks of issue 8 for `npm run plan`: collect what they need from each evaluated stack
+// The wiring checks (routes, IAM access paths, IAM actions) for `npm run plan`: collect what they need from each evaluated stack
 // (small plain data, so plan's memory stays bounded), then run them once every stack is evaluated.
 import * as fs from "fs";
 import * as path from "path";
@@ -249,7 +249,7 @@ export async function withMoto<T>(
 }
 
 export function formatWiringSummary(summary: WiringSummary, options: { verbose?: boolean } = {}): string {
-  const lines: string[] = ["Wiring (issue 8)"];
+  const lines: string[] = ["Wiring (event routes and IAM access between hub and spokes)"];
   const quiet = !options.verbose && summary.actions.every((a) => a.problems.length === 0);
   if (quiet) {
     const sum = (f: (a: ActionCheck) => number) => summary.actions.reduce((n, a) => n + f(a), 0);

@@ -7,16 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
-import { SlackServer, startSlackServer } from "../../helpers/slackServer";
+import { useSlackServer } from "../../helpers/slackServer";
+import { topicProbe } from "../../helpers/topicProbe";
 import { commandMessage, sign, signedCommand, snsEvent, httpEvent } from "./events";
 import * as w from "./world";
 
@@ -34,12 +28,11 @@ const READER = Object.keys(chatops.users).find((u) => chatops.users[u].access ==
 describe("chatops functions as deployed (npm run lambdas package, separate process, moto)", function () {
   this.timeout(120_000);
   const moto = useMoto();
-  let slack: SlackServer;
+  const slack = useSlackServer();
   const dirs: Record<string, string> = {};
 
   before(async function () {
     this.timeout(300_000);
-    slack = await startSlackServer();
     const { manifest } = await buildDeployedPackages();
     for (const name of [ACK, WORKER]) {
       const fn = manifest.functions.find((f) => f.function === name);
@@ -61,8 +54,6 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         ack.environment.includes("SLACK_SIGNING_SECRET_CIPHERTEXT"),
     );
   });
-  after(async () => slack.stop());
-  beforeEach(() => slack.reset());
 
   it("ack: decrypts the signing secret, verifies, queues a command, answers help, rejects a forgery (one container)", async () => {
     const kms = new KMSClient({ region: "us-east-1" });
@@ -77,22 +68,8 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         }),
       )
     ).CiphertextBlob!;
-    const sns = new SNSClient({ region: "us-east-1" });
-    const sqs = new SQSClient({ region: "us-east-1" });
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: "security-guard-chatops-commands" })))
-      .TopicArn!;
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "probe" }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))
-    ).Attributes!.QueueArn!;
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: "sqs",
-        Endpoint: queueArn,
-        Attributes: { RawMessageDelivery: "true" },
-      }),
-    );
+    const commands = await topicProbe("security-guard-chatops-commands");
+    const topicArn = commands.topicArn;
 
     const now = Math.floor(Date.now() / 1000);
     const url = "https://hooks.slack.com/commands/T0001/1/deployed";
@@ -130,12 +107,11 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     assert.equal(help.statusCode, 200);
     assert.match(JSON.parse(help.body).text, /^\*\/guard\* commands/);
     assert.deepEqual(forged, { statusCode: 401, headers: { "content-type": "text/plain" }, body: "" });
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
     assert.deepEqual(
-      (out.Messages ?? []).map((m) => {
-        const msg = JSON.parse(m.Body!);
-        return { ...msg, receivedAt: typeof msg.receivedAt };
-      }),
+      ((await commands.published()) as Array<Record<string, unknown>>).map((msg) => ({
+        ...msg,
+        receivedAt: typeof msg.receivedAt,
+      })),
       [
         {
           version: 1,

@@ -9,9 +9,9 @@ import {
   postMessage,
 } from "../../../handlers/notifier/deliver";
 import { SlackMessage } from "../../../handlers/notifier";
-import { SlackServer, startSlackServer } from "../../helpers/slackServer";
+import { useSlackServer } from "../../helpers/slackServer";
 import { freePort } from "../../helpers/moto";
-import { captureLogs } from "./logs";
+import { captureLogs } from "../../helpers/logs";
 
 const MSG: SlackMessage = {
   text: "hello",
@@ -19,17 +19,12 @@ const MSG: SlackMessage = {
 };
 
 describe("notifier delivery (local Slack server)", () => {
-  let slack: SlackServer;
+  const slack = useSlackServer();
   let sleeps: number[];
   let opts: DeliveryOptions;
   let logs: ReturnType<typeof captureLogs>;
 
-  before(async () => {
-    slack = await startSlackServer();
-  });
-  after(async () => slack.stop());
   beforeEach(() => {
-    slack.reset();
     sleeps = [];
     opts = {
       maxAttempts: 3,

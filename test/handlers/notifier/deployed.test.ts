@@ -12,7 +12,7 @@ import { parse } from "yaml";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
-import { SlackServer, startSlackServer } from "../../helpers/slackServer";
+import { useSlackServer } from "../../helpers/slackServer";
 import { COLORS } from "../../../handlers/notifier";
 import { fixture } from "./fixtures";
 import { burstEvents, sqsBatch } from "./burst";
@@ -60,11 +60,10 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
   this.timeout(120_000);
   const moto = useMoto();
   let fnDir: string;
-  let slack: SlackServer;
+  const slack = useSlackServer();
 
   before(async function () {
     this.timeout(300_000);
-    slack = await startSlackServer();
     const { manifest } = await buildDeployedPackages();
     const fn = manifest.functions.find((f) => f.function === FUNCTION);
     assert.ok(

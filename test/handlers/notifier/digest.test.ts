@@ -12,8 +12,8 @@ import {
   renderMessages,
   validateNotifierSettings,
 } from "../../../handlers/notifier";
-import { SlackServer, startSlackServer } from "../../helpers/slackServer";
-import { captureLogs } from "./logs";
+import { useSlackServer } from "../../helpers/slackServer";
+import { captureLogs } from "../../helpers/logs";
 import { headerOf } from "./fixtures";
 import { BurstEvent, burstEvents, lambdaSnsEvent, sqsBatch } from "./burst";
 
@@ -36,16 +36,11 @@ function listed(m: unknown): string[] {
 }
 
 describe("notifier digests for bursts", () => {
-  let slack: SlackServer;
+  const slack = useSlackServer();
   let logs: ReturnType<typeof captureLogs>;
   let env: NodeJS.ProcessEnv;
 
-  before(async () => {
-    slack = await startSlackServer();
-  });
-  after(async () => slack.stop());
   beforeEach(() => {
-    slack.reset();
     env = {
       LOCAL_RUN: "1",
       SLACK_WEBHOOKS: JSON.stringify({

@@ -11,9 +11,9 @@ import {
   createNotifierHandler,
   renderMessages,
 } from "../../../handlers/notifier";
-import { SlackServer, startSlackServer } from "../../helpers/slackServer";
+import { useSlackServer } from "../../helpers/slackServer";
 import { useMoto } from "../../helpers/moto";
-import { captureLogs } from "./logs";
+import { captureLogs } from "../../helpers/logs";
 import { fixture, contextTexts } from "./fixtures";
 
 const FUNCTION_NAME = "security-guard-notifier";
@@ -30,16 +30,11 @@ async function resultOf(p: Promise<NotifierResponse>): Promise<NotifierResult> {
 }
 
 describe("notifier handler", () => {
-  let slack: SlackServer;
+  const slack = useSlackServer();
   let logs: ReturnType<typeof captureLogs>;
   let env: NodeJS.ProcessEnv;
 
-  before(async () => {
-    slack = await startSlackServer();
-  });
-  after(async () => slack.stop());
   beforeEach(() => {
-    slack.reset();
     env = {
       LOCAL_RUN: "1",
       SLACK_WEBHOOKS: JSON.stringify({

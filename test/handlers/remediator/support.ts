@@ -27,6 +27,8 @@ import { REMEDIATION_ROLE_NAME } from "../../../handlers/shared/constants";
 import type { RemediatorSettings } from "../../../handlers/remediator";
 import { MOTO_DEFAULT_ACCOUNT } from "../../helpers/moto";
 
+export { captureLogs } from "../../helpers/logs";
+
 export const HUB = MOTO_DEFAULT_ACCOUNT;
 export const SPOKE = "210987654321";
 export const SPOKE2 = "333344445555";
@@ -373,27 +375,6 @@ export function modifyEvent(o: {
       },
     },
   });
-}
-
-/** Captures the handler's JSON log lines (and keeps test output readable). Call restore() after. */
-export function captureLogs(): { lines: Array<Record<string, unknown>>; restore(): void } {
-  const saved = { log: console.log, warn: console.warn, error: console.error };
-  const lines: Array<Record<string, unknown>> = [];
-  const grab = (...args: unknown[]) => {
-    const text = args.map(String).join(" ");
-    try {
-      lines.push(JSON.parse(text));
-    } catch {
-      lines.push({ raw: text });
-    }
-  };
-  console.log = grab;
-  console.warn = grab;
-  console.error = grab;
-  return {
-    lines,
-    restore: () => Object.assign(console, saved),
-  };
 }
 
 /** Ids of the group's ingress rules keyed like ingress(): "tcp 22-22 0.0.0.0/0". */

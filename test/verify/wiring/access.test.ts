@@ -1,4 +1,4 @@
-// Issue 8, permissions: the access paths simulated by @cloud-copilot/iam-simulate over the
+// Wiring, permissions: the access paths simulated by @cloud-copilot/iam-simulate over the
 // documents the hub and a spoke produce, and every IAM action checked against AWS's catalog.
 import { strict as assert } from "assert";
 import { checkActions } from "../../../verify/wiring/actions";

@@ -1,4 +1,4 @@
-// Issue 8, routes: the hub's and a three-region spoke's EventBridge rules, as the program declares
+// Wiring, routes: the hub's and a three-region spoke's EventBridge rules, as the program declares
 // them, deployed into moto's EventBridge and fed real-shaped events (see verify/wiring); the
 // cells moto cannot evaluate decided, and every other cell cross-checked, by AWS's event-ruler.
 import { strict as assert } from "assert";

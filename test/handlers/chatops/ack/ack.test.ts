@@ -1,15 +1,9 @@
 import { strict as assert } from "assert";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
 import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { helpText } from "../../../../handlers/chatops/shared/command";
 import { useMoto } from "../../../helpers/moto";
+import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
 import { httpEvent, sign, signedCommand, SLACK_EXAMPLE } from "../events";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -19,35 +13,15 @@ const RESPONSE_URL = "https://hooks.slack.com/commands/T0001/1/abc";
 describe("chatops ack handler", () => {
   const moto = useMoto();
   let topicArn: string;
-  let queueUrl: string;
-  let sqs: SQSClient;
+  let commands: TopicProbe;
 
   beforeEach(async () => {
-    const sns = new SNSClient({ region: "us-east-1" });
-    sqs = new SQSClient({ region: "us-east-1" });
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: "security-guard-chatops-commands" })))
-      .TopicArn!;
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "commands-probe" }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))
-    ).Attributes!.QueueArn!;
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: "sqs",
-        Endpoint: queueArn,
-        Attributes: { RawMessageDelivery: "true" },
-      }),
-    );
+    commands = await topicProbe("security-guard-chatops-commands");
+    topicArn = commands.topicArn;
   });
 
   /** Messages the ack published to the command topic. */
-  async function published(): Promise<unknown[]> {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    return (out.Messages ?? []).map((m) => JSON.parse(m.Body!));
-  }
+  const published = () => commands.published();
 
   function handler(envOverrides: Record<string, string> = {}, nowSeconds = NOW) {
     const env = {

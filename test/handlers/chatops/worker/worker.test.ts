@@ -3,25 +3,20 @@ import { GetConsoleOutputCommand, Instance } from "@aws-sdk/client-ec2";
 import { createWorkerHandler, WorkerOptions, WorkerSettings } from "../../../../handlers/chatops/worker";
 import { helpText } from "../../../../handlers/chatops/shared/command";
 import { useMoto } from "../../../helpers/moto";
-import { SlackServer, startSlackServer } from "../../../helpers/slackServer";
+import { useSlackServer } from "../../../helpers/slackServer";
 import { commandMessage, snsEvent } from "../events";
-import { captureLogs } from "../logs";
+import { withCapturedLogs } from "../../../helpers/logs";
 import { StuckEc2 } from "../stuckEc2";
 import * as w from "../world";
 
 describe("chatops worker (moto, cross-account)", function () {
   useMoto();
-  let slack: SlackServer;
+  const slack = useSlackServer();
   let prod: w.Creds;
   let staging: w.Creds;
   let n = 0;
 
-  before(async () => {
-    slack = await startSlackServer();
-  });
-  after(async () => slack.stop());
   beforeEach(async () => {
-    slack.reset();
     prod = await w.credsFor(w.PROD);
     staging = await w.credsFor(w.STAGING);
   });
@@ -48,7 +43,7 @@ describe("chatops worker (moto, cross-account)", function () {
         message: commandMessage(text, slack.url(path), { userId: opts.user ?? w.OPERATOR }),
       },
     ]);
-    const { value, error, logs } = await captureLogs(() => handler(event));
+    const { value, error, logs } = await withCapturedLogs(() => handler(event));
     return {
       value,
       error,
@@ -386,7 +381,7 @@ describe("chatops worker (moto, cross-account)", function () {
       const at = (text: string) => commandMessage(text, "", { receivedAt: new Date(now).toISOString() });
       const ask = async (text: string) => {
         const path = `/commands/T0001/${++n}/usage`;
-        await captureLogs(() =>
+        await withCapturedLogs(() =>
           handler(snsEvent([{ id: `u-${n}`, message: { ...at(text), responseUrl: slack.url(path) } }])),
         );
         return slack.requests.filter((r) => r.path === path).map((r) => r.json);
@@ -429,20 +424,22 @@ describe("chatops worker (moto, cross-account)", function () {
 
     it("throws (for the DLQ) on a message it cannot read, naming the problem", async () => {
       const handler = worker();
-      const { error } = await captureLogs(() => handler(snsEvent([{ id: "m-bad", message: "{not json" }])));
+      const { error } = await withCapturedLogs(() =>
+        handler(snsEvent([{ id: "m-bad", message: "{not json" }])),
+      );
       assert.match(error!.message, /message m-bad: command message is not JSON/);
-      const local = await captureLogs(() =>
+      const local = await withCapturedLogs(() =>
         handler(snsEvent([{ id: "m-http", message: commandMessage("help", slack.url("/h")) }])),
       );
       assert.equal(local.error, undefined, "LOCAL_RUN=1 accepts http");
       assert.equal(slack.requests.length, 1);
       const deployed = createWorkerHandler(w.SETTINGS, { env: {} });
-      const r = await captureLogs(() =>
+      const r = await withCapturedLogs(() =>
         deployed(snsEvent([{ id: "m-http", message: commandMessage("help", slack.url("/h")) }])),
       );
       assert.match(r.error!.message, /message m-http: response_url must use https \(got http:\)/);
       assert.equal(slack.requests.length, 1, "nothing posted to a non-https response_url outside local runs");
-      const notSns = await captureLogs(() => handler({ hello: "world" }));
+      const notSns = await withCapturedLogs(() => handler({ hello: "world" }));
       assert.match(notSns.error!.message, /event has no Records/);
     });
 
@@ -452,7 +449,9 @@ describe("chatops worker (moto, cross-account)", function () {
       const old = commandMessage(`ec2 stop ${i.InstanceId}`, slack.url(path), {
         receivedAt: new Date(Date.now() - 31 * 60_000).toISOString(),
       });
-      const { value, logs } = await captureLogs(() => worker()(snsEvent([{ id: "m-old", message: old }])));
+      const { value, logs } = await withCapturedLogs(() =>
+        worker()(snsEvent([{ id: "m-old", message: old }])),
+      );
       assert.deepEqual(value, { results: [{ messageId: "m-old", outcome: "expired", delivered: false }] });
       assert.ok(
         logs.some((l) => l.message === "chatops worker: command expired, not run" && l.eventId === "m-old"),
