@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Document } from "yaml";
 import { CONFIG_NAMESPACE } from "../stacks/configSchema";
+import { SCHEMA_COMMENT } from "../stacks/stackFileSchema";
 import { ConfigError, validateStackConfig, validateStackSet } from "../stacks/validateConfig";
 import { HubConfig, SpokeConfig, StackConfig } from "../stacks/configSchema";
 import { listStackFiles, readStackFile, validConfigs } from "../verify/stackFiles";
@@ -112,7 +113,8 @@ export function addAccount(opts: AddAccountOptions): AddAccountResult {
       ),
     },
   });
-  doc.commentBefore = ` Spoke: ${opts.name ?? opts.account}. Written by npm run account:add; validated with every stack config.`;
+  // The first line lets editors validate the file with the published schema as the user types.
+  doc.commentBefore = ` ${SCHEMA_COMMENT}\n Spoke: ${opts.name ?? opts.account}. Written by npm run account:add; validated with every stack config.`;
   fs.writeFileSync(target, doc.toString());
   // Read back through the same path `npm run plan` uses, so what we wrote is what gets planned.
   readStackFile(target);

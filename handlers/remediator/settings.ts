@@ -50,6 +50,25 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Applies defaults and reports every problem at once, naming the setting and the bad value. */
 export function resolveSettings(input: RemediatorSettings, env: NodeJS.ProcessEnv): ResolvedSettings {
+  const { problems, resolved } = checkSettings(input, env);
+  if (problems.length > 0) {
+    throw settingsError(`invalid remediator settings: ${problems.join("; ")}`);
+  }
+  return resolved;
+}
+
+/**
+ * Every problem with a settings object, each naming the setting and the bad value; [] when valid.
+ * The stack runs this at deploy time, so it refuses what the function would refuse at cold start.
+ */
+export function remediatorSettingsProblems(input: RemediatorSettings, env: NodeJS.ProcessEnv): string[] {
+  return checkSettings(input, env).problems;
+}
+
+function checkSettings(
+  input: RemediatorSettings,
+  env: NodeJS.ProcessEnv,
+): { problems: string[]; resolved: ResolvedSettings } {
   const problems: string[] = [];
   const s = (input ?? {}) as Partial<RemediatorSettings>;
   const show = (v: unknown) => JSON.stringify(v);
@@ -100,10 +119,7 @@ export function resolveSettings(input: RemediatorSettings, env: NodeJS.ProcessEn
     problems.push(`requestTimeoutMs must be an integer 1-60000, got ${show(s.requestTimeoutMs)}`);
   }
 
-  if (problems.length > 0) {
-    throw settingsError(`invalid remediator settings: ${problems.join("; ")}`);
-  }
-  return {
+  const resolved = {
     partition,
     roleName: s.roleName as string,
     dryRun: s.dryRun as boolean,
@@ -114,4 +130,5 @@ export function resolveSettings(input: RemediatorSettings, env: NodeJS.ProcessEn
     retry: { maxAttempts, baseDelayMs, maxDelayMs: MAX_DELAY_MS },
     requestTimeoutMs,
   };
+  return { problems, resolved };
 }

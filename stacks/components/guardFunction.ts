@@ -6,6 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument, serviceTrust } from "../iam";
 import { functionRoleName } from "../names";
 
+/**
+ * `dependencies` the program needs at `pulumi up` but no function runs: Ajv validates the stack
+ * configuration. CallbackFunction copies every dependency into every package unless excluded.
+ */
+export const PROGRAM_ONLY_PACKAGES = ["ajv"];
+
 /** Pinned so that a provider upgrade never changes the runtime of deployed functions. */
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
 
@@ -130,7 +136,9 @@ export class GuardFunction extends pulumi.ComponentResource {
         // An empty map is a perpetual diff in the provider (it reads back no environment block).
         ...(Object.keys(environment).length > 0 ? { environment: { variables: environment } } : {}),
         deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
-        codePathOptions: { extraExcludePackages: args.excludePackages ?? [] },
+        codePathOptions: {
+          extraExcludePackages: [...PROGRAM_ONLY_PACKAGES, ...(args.excludePackages ?? [])],
+        },
       },
       { parent: this, dependsOn: [this.logGroup, rolePolicy] },
     );

@@ -7,9 +7,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createNotifierHandler } from "../../handlers/notifier";
-import { NotifierSettings } from "../../handlers/notifier/settings";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
+import { notifierSettings } from "../functionSettings";
 import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
 import { GuardFunction } from "./guardFunction";
@@ -54,7 +54,7 @@ export class Notifier extends pulumi.ComponentResource {
     const { config, kmsKey } = args;
     const region = config.regions[0];
     const child = { parent: this };
-    const settings: NotifierSettings = { accountNames: config.accountNames, routes: config.slackRoutes };
+    const settings = notifierSettings(config);
 
     this.queueDeadLetters = new aws.sqs.Queue(
       `${name}-queue-dlq`,

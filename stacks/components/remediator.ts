@@ -3,12 +3,13 @@
 // through their remediation role and reports every decision back to the bus.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createRemediatorHandler, RemediatorSettings } from "../../handlers/remediator";
+import { createRemediatorHandler } from "../../handlers/remediator";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
+import { remediatorSettings } from "../functionSettings";
 import { Statement } from "../iam";
 import { assumeSpokeRoles } from "../orgScope";
-import { FUNCTION_NAMES, HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "../names";
+import { FUNCTION_NAMES, REMEDIATION_ROLE_NAME } from "../names";
 import { GuardFunction } from "./guardFunction";
 import { subscribe } from "./subscribe";
 
@@ -29,15 +30,7 @@ export class Remediator extends pulumi.ComponentResource {
   constructor(name: string, args: RemediatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Remediator", name, {}, opts);
     const { config, partition } = args;
-    const settings: RemediatorSettings = {
-      partition,
-      roleName: REMEDIATION_ROLE_NAME,
-      dryRun: config.remediation.dryRun,
-      dryRunAccounts: config.remediation.dryRunAccounts,
-      exemptTagKey: config.remediation.exemptTagKey,
-      configRuleNames: config.remediation.configRuleNames,
-      reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
-    };
+    const settings = remediatorSettings(config);
     this.fn = new GuardFunction(
       name,
       {

@@ -91,8 +91,8 @@ describe("stack config validation", () => {
     assert.match(error.message, /^Pulumi\.spoke-a\.yaml: 4 configuration problems:/);
     assert.deepEqual(error.problems, [
       'security-guard:accountId = "12345": is not a 12-digit AWS account id',
-      'security-guard:regions = "ap-northeast-9": is not a known AWS region (e.g. us-east-1, ap-northeast-2)',
-      'security-guard:regions = "us-east-1": is a duplicate region',
+      'security-guard:regions[1] = "ap-northeast-9": is not a known AWS region (e.g. us-east-1, ap-northeast-2)',
+      'security-guard:regions[2] = "us-east-1": is a duplicate region',
       "security-guard:hubStack = (not set): is required (a fully qualified stack name org/project/stack)",
     ]);
   });
@@ -161,8 +161,8 @@ describe("stack config validation", () => {
         ),
       ),
       [
-        'security-guard:chatops.users.U2CERLKJA.accounts[0] = "security": is the hub account, which has no chat-ops roles (list it in memberAccounts if it also runs a spoke stack)',
         'security-guard:chatops.commandName = "guard": must be a Slack slash command such as /guard',
+        'security-guard:chatops.users.U2CERLKJA.accounts[0] = "security": is the hub account, which has no chat-ops roles (list it in memberAccounts if it also runs a spoke stack)',
       ],
     );
   });
@@ -172,7 +172,7 @@ describe("stack config validation", () => {
       problems(hubRaw({ organizationId: "org-1", memberAccounts: ["222222222222", "222222222222"] })),
       [
         'security-guard:organizationId = "org-1": is not an AWS Organizations id (o-xxxxxxxxxx)',
-        'security-guard:memberAccounts = "222222222222": is a duplicate account',
+        'security-guard:memberAccounts[1] = "222222222222": is a duplicate account',
       ],
     );
   });
@@ -186,14 +186,14 @@ describe("stack config validation", () => {
   it("rejects routes to unknown webhooks and unknown event kinds", () => {
     assert.deepEqual(problems(hubRaw({ slackRoutes: [{ webhook: "ops", kinds: ["iam", "s3"] }] })), [
       'security-guard:slackRoutes[0].webhook = "ops": is not a webhook in slackWebhooks (default)',
-      'security-guard:slackRoutes[0].kinds = "s3": is not an event kind (iam, security-group, config-compliance, alarm, remediation, other)',
+      'security-guard:slackRoutes[0].kinds[1] = "s3": is not an event kind (iam, security-group, config-compliance, alarm, remediation, other)',
     ]);
   });
 
   it("rejects unknown keys (typos) and bad retention", () => {
     assert.deepEqual(problems(spokeRaw({ createRecoder: false, logRetentionDays: 45 })), [
       "security-guard:logRetentionDays = 45: must be one of CloudWatch Logs' values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
-      'security-guard:createRecoder = "(any)": is not a known key for a spoke (see Pulumi.yaml)',
+      "security-guard:createRecoder = false: is not a known key for a spoke (see Pulumi.yaml)",
     ]);
   });
 

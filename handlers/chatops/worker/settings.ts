@@ -31,6 +31,12 @@ export interface WorkerSettings {
 
 /** Throws one error naming every problem, so a bad config is found at the first cold start. */
 export function validateWorkerSettings(s: WorkerSettings): void {
+  const problems = workerSettingsProblems(s);
+  if (problems.length) throw new Error(`invalid chat-ops worker settings: ${problems.join("; ")}`);
+}
+
+/** Every problem with a settings object; [] when valid. The stack runs this at deploy time too. */
+export function workerSettingsProblems(s: WorkerSettings): string[] {
   const problems: string[] = [];
   const accounts = s?.accounts ?? {};
   for (const id of Object.keys(accounts)) {
@@ -73,7 +79,7 @@ export function validateWorkerSettings(s: WorkerSettings): void {
   if (s?.stateWait && !(s.stateWait.timeoutMs > 0 && s.stateWait.pollMs > 0)) {
     problems.push("stateWait.timeoutMs and stateWait.pollMs must be positive");
   }
-  if (problems.length) throw new Error(`invalid chat-ops worker settings: ${problems.join("; ")}`);
+  return problems;
 }
 
 /** Account ids the user may use, in config order. */

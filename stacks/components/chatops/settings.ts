@@ -4,7 +4,7 @@ import { AckSettings } from "../../../handlers/chatops/ack";
 import { WorkerSettings } from "../../../handlers/chatops/worker";
 import { HubConfig } from "../../configSchema";
 import { CHATOPS_OPERATOR_ROLE_NAME, CHATOPS_READONLY_ROLE_NAME } from "../../names";
-import { chatopsAccounts } from "../../validateConfig";
+import { chatopsAccounts } from "../../chatopsAccounts";
 
 export function ackSettingsFor(config: HubConfig): AckSettings {
   return { commandName: config.chatops.commandName };

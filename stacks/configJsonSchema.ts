@@ -1,0 +1,449 @@
+// The JSON Schema of a stack's configuration (keys without the "security-guard:" namespace): the
+// one source of the key list, types, defaults and documentation. The program validates every stack
+// with it (stacks/schemaProblems.ts); `npm run config:docs` publishes it for editors
+// (schema/stack-config.schema.json, see stackFileSchema.ts) and writes the key documentation.
+//
+// Annotations besides standard JSON Schema, read by the problem translator and the docs writer:
+//   x-invalid   the reason shown when this value breaks its own rule ("is not a 12-digit AWS account id")
+//   x-required  the reason shown when this key is required but not set (default "is required")
+//   x-duplicate the reason shown for a repeated list item
+//   x-secret    set only with `pulumi config set --secret`; its value is never shown
+//   x-doc       a longer line for the docs only (how to set it, what it changes)
+import { EVENT_KINDS } from "../handlers/notifier/settings";
+import { DEFAULT_EXEMPT_TAG_KEY } from "../handlers/shared/constants";
+import { RESTRICTED_SSH_RULE_NAME } from "./names";
+import { HUB_REGION, IAM_EVENTS_REGION, KNOWN_REGIONS } from "./regions";
+
+/** A JSON Schema node with this project's annotations. */
+export interface SchemaNode {
+  [keyword: string]: unknown;
+  description?: string;
+  "x-invalid"?: string;
+  "x-required"?: string;
+  "x-duplicate"?: string;
+  "x-secret"?: boolean;
+  "x-doc"?: string;
+}
+
+export const SCHEMA_ANNOTATIONS = ["x-invalid", "x-required", "x-duplicate", "x-secret", "x-doc"];
+
+// CloudWatch Logs accepts only these retention values
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+export const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+export const ACCOUNT_ID_PATTERN = "^\\d{12}$";
+export const SLACK_USER_ID_PATTERN = "^[UW][A-Z0-9]{2,}$";
+
+const ACCOUNT_ID_INVALID = "is not a 12-digit AWS account id (quote it in YAML so leading zeros survive)";
+const accountId = (): SchemaNode => ({
+  type: "string",
+  pattern: ACCOUNT_ID_PATTERN,
+  "x-invalid": ACCOUNT_ID_INVALID,
+});
+const accountList = (description: string): SchemaNode => ({
+  description,
+  type: "array",
+  items: accountId(),
+  uniqueItems: true,
+  "x-invalid": "must be a list of 12-digit account ids",
+  "x-duplicate": "is a duplicate account",
+});
+const region = (): SchemaNode => ({
+  type: "string",
+  enum: [...KNOWN_REGIONS],
+  "x-invalid": `is not a known AWS region (e.g. ${HUB_REGION}, ap-northeast-2)`,
+});
+const regionList = (description: string): SchemaNode => ({
+  description,
+  type: "array",
+  items: region(),
+  minItems: 1,
+  uniqueItems: true,
+  "x-invalid": "must be a non-empty list of AWS regions",
+  "x-duplicate": "is a duplicate region",
+});
+const bool = (description: string, dflt: boolean): SchemaNode => ({
+  description,
+  type: "boolean",
+  default: dflt,
+  "x-invalid": "must be true or false",
+});
+
+/** Keys of every stack, hub and spoke. */
+const COMMON: Record<string, SchemaNode> = {
+  role: {
+    description: "hub or spoke",
+    type: "string",
+    enum: ["hub", "spoke"],
+    "x-invalid": "must be hub or spoke",
+    "x-required": "is required (hub or spoke)",
+  },
+  accountId: {
+    ...accountId(),
+    description: "12-digit AWS account id this stack deploys into (quote it in YAML)",
+    "x-invalid": "is not a 12-digit AWS account id",
+    "x-required": "is required (a 12-digit AWS account id)",
+  },
+  accountName: { description: "display name of the account (optional)", type: "string", default: "" },
+  regions: {
+    ...regionList("regions to deploy into. Hub: [us-east-1]. Spoke: must include us-east-1 (IAM events)"),
+    "x-required": "is required (a list of AWS regions)",
+  },
+  deployRoleName: {
+    description: "role in the account that Pulumi assumes to deploy",
+    type: "string",
+    pattern: "^[\\w+=,.@-]{1,64}$",
+    default: "security-guard-deploy",
+    "x-invalid": "is not an IAM role name",
+  },
+  deployRoleArn: {
+    description: "full ARN of the deploy role, instead of deployRoleName",
+    type: "string",
+    pattern: "^arn:aws(-us-gov|-cn)?:iam::\\d{12}:role\\/[\\w+=,.@/-]+$",
+    "x-invalid": "is not an IAM role ARN",
+  },
+  logRetentionDays: {
+    description: "CloudWatch Logs retention of every function, in days (one of CloudWatch's allowed values)",
+    type: "integer",
+    enum: RETENTION_DAYS,
+    default: 90,
+    "x-invalid": `must be one of CloudWatch Logs' values: ${RETENTION_DAYS.join(", ")}`,
+  },
+  tags: {
+    description: "tags added to every resource (object of name: value)",
+    type: "object",
+    additionalProperties: { type: "string", "x-invalid": "must be a string" },
+    default: {},
+    "x-invalid": "must be an object",
+  },
+};
+
+const SLACK_WEBHOOK_URL: SchemaNode = {
+  type: "string",
+  pattern: "^https://hooks\\.slack(-gov)?\\.com/services/\\S+$",
+  "x-invalid": "is not a Slack incoming-webhook URL (https://hooks.slack.com/services/...)",
+};
+
+const HUB: Record<string, SchemaNode> = {
+  organizationId: {
+    description:
+      "AWS Organizations id (o-...): bus, topic and key policies are scoped to it and do not grow per account",
+    type: "string",
+    pattern: "^o-[a-z0-9]{10,32}$",
+    "x-invalid": "is not an AWS Organizations id (o-xxxxxxxxxx)",
+  },
+  memberAccounts: {
+    ...accountList("account ids: account-list mode, when there is no organizationId"),
+    "x-required": "is required when organizationId is not set (account-list mode)",
+  },
+  accountNames: {
+    description: 'object of "<account id>": <display name>, used in Slack and chat-ops',
+    type: "object",
+    propertyNames: { pattern: ACCOUNT_ID_PATTERN, "x-invalid": "key is not a 12-digit AWS account id" },
+    additionalProperties: { type: "string", minLength: 1, "x-invalid": "must be a non-empty name" },
+    default: {},
+    "x-invalid": "must be an object",
+  },
+  slackWebhooks: {
+    description: 'object of <webhook name>: <incoming-webhook URL>; "default" is required',
+    "x-doc": "pulumi config set --secret --path 'slackWebhooks.default' https://hooks.slack.com/services/...",
+    "x-secret": true,
+    type: "object",
+    properties: {
+      default: {
+        ...SLACK_WEBHOOK_URL,
+        "x-required": "secret is not set: every hub needs a default webhook",
+      },
+    },
+    required: ["default"],
+    additionalProperties: SLACK_WEBHOOK_URL,
+    "x-invalid": "must be an object of name -> value",
+    "x-required": "secret is not set: pulumi config set --secret --path 'slackWebhooks.default' <value>",
+  },
+  slackRoutes: {
+    description: 'list of {webhook, accounts?, kinds?}: first match wins, else "default"',
+    type: "array",
+    items: {
+      type: "object",
+      properties: {
+        webhook: {
+          description: "a name in slackWebhooks",
+          type: "string",
+          minLength: 1,
+          "x-invalid": "must be a name in slackWebhooks",
+          "x-required": "is required (a name in slackWebhooks)",
+        },
+        accounts: {
+          ...accountList("only events from these accounts (every account when absent)"),
+          minItems: 1,
+          "x-invalid":
+            "must be a non-empty list of 12-digit account ids (leave it out to match every account)",
+        },
+        kinds: {
+          description: `only these event kinds (every kind when absent): ${EVENT_KINDS.join(", ")}`,
+          type: "array",
+          items: {
+            type: "string",
+            enum: [...EVENT_KINDS],
+            "x-invalid": `is not an event kind (${EVENT_KINDS.join(", ")})`,
+          },
+          minItems: 1,
+          uniqueItems: true,
+          "x-invalid": `must be a non-empty list of ${EVENT_KINDS.join(", ")} (leave it out to match every kind)`,
+          "x-duplicate": "is a duplicate event kind",
+        },
+      },
+      required: ["webhook"],
+      additionalProperties: false,
+      "x-invalid": "must be an object { webhook, accounts?, kinds? }",
+    },
+    default: [],
+    "x-invalid": "must be a list of { webhook, accounts?, kinds? }",
+  },
+  remediation: {
+    description: "SSH auto-remediation",
+    type: "object",
+    properties: {
+      enabled: bool("revoke SSH opened to the world", true),
+      dryRun: bool("report only, everywhere", false),
+      dryRunAccounts: { ...accountList("report only, in these accounts"), default: [] },
+      exemptTagKey: {
+        description: 'security groups tagged with this key = "true" are left alone',
+        type: "string",
+        minLength: 1,
+        maxLength: 128,
+        default: DEFAULT_EXEMPT_TAG_KEY,
+        "x-invalid": "must be a tag key of 1-128 characters",
+      },
+      configRuleNames: {
+        description: "the Config rule names that mean restricted-ssh",
+        type: "array",
+        items: { type: "string", minLength: 1, "x-invalid": "must be a Config rule name" },
+        minItems: 1,
+        default: [RESTRICTED_SSH_RULE_NAME],
+        "x-invalid": "must be a non-empty list of Config rule names",
+      },
+      configTopicTrigger: bool("also run on the Config topic's SNS notifications", false),
+    },
+    additionalProperties: false,
+    default: {},
+    "x-invalid": "must be an object",
+  },
+  chatops: {
+    description: "the Slack slash-command bot",
+    type: "object",
+    properties: {
+      enabled: bool("turn the bot on (needs slackSigningSecret)", false),
+      commandName: {
+        description: "the Slack app's slash command; the bot refuses any other",
+        type: "string",
+        pattern: "^/[a-z0-9_-]{1,31}$",
+        default: "/guard",
+        "x-invalid": "must be a Slack slash command such as /guard",
+      },
+      defaultAccount: {
+        description: "account id or name (accountNames) used when a command names none",
+        type: "string",
+        minLength: 1,
+        "x-invalid": "must be an account id or a name from accountNames",
+        "x-required": "is required when chatops.enabled (an account id or a name from accountNames)",
+      },
+      defaultRegion: {
+        ...region(),
+        description: "region used when a command names none (default: the first of chatops.regions)",
+      },
+      regions: { ...regionList("regions commands may target"), default: [HUB_REGION] },
+      users: {
+        description: 'object of <Slack user id>: {access: read-only|operator, accounts: [id|name|"*"]}',
+        type: "object",
+        propertyNames: {
+          pattern: SLACK_USER_ID_PATTERN,
+          "x-invalid": "is not a Slack user id (U... or W...)",
+        },
+        additionalProperties: {
+          type: "object",
+          properties: {
+            access: {
+              type: "string",
+              enum: ["read-only", "operator"],
+              "x-invalid": "must be read-only or operator",
+              "x-required": "is required (read-only or operator)",
+            },
+            accounts: {
+              type: "array",
+              items: { type: "string", minLength: 1, "x-invalid": "must be an account id or a name" },
+              minItems: 1,
+              "x-invalid": 'must list account ids or names, or ["*"]',
+              "x-required": 'is required (account ids or names, or ["*"])',
+            },
+          },
+          required: ["access", "accounts"],
+          additionalProperties: false,
+          "x-invalid": "must be an object {access, accounts}",
+        },
+        default: {},
+        "x-invalid": "must be an object",
+      },
+    },
+    additionalProperties: false,
+    // With the bot on, someone must be allowed to use it, somewhere.
+    if: { type: "object", properties: { enabled: { const: true } }, required: ["enabled"] },
+    then: {
+      required: ["defaultAccount"],
+      properties: {
+        users: {
+          type: "object",
+          minProperties: 1,
+          "x-invalid": "must name at least one Slack user when chatops.enabled",
+        },
+      },
+    },
+    default: {},
+    "x-invalid": "must be an object",
+  },
+  slackSigningSecret: {
+    description: "the Slack app's signing secret (required when chatops.enabled)",
+    "x-doc": "pulumi config set --secret slackSigningSecret <secret>",
+    "x-secret": true,
+    type: "string",
+    pattern: "^[0-9a-zA-Z]{16,}$",
+    "x-invalid": "does not look like a Slack signing secret (hex, 32 characters)",
+    "x-required": "secret is not set: pulumi config set --secret slackSigningSecret <value>",
+  },
+};
+
+const SPOKE: Record<string, SchemaNode> = {
+  hubStack: {
+    description: "fully qualified hub stack (org/security-guard/hub) whose outputs it reads",
+    type: "string",
+    pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
+    "x-invalid": "is not a fully qualified stack name org/project/stack",
+    "x-required": "is required (a fully qualified stack name org/project/stack)",
+  },
+  createRecorder: bool("false where a Config recorder exists (e.g. Control Tower)", true),
+  globalResourcesRegion: {
+    ...region(),
+    description: "the one region recording global resource types (default us-east-1)",
+  },
+  restrictedSshTag: {
+    description: "object {key, value?}: scopes the restricted-ssh rule to tagged security groups",
+    type: "object",
+    properties: {
+      key: {
+        description: "the tag key a security group must have",
+        type: "string",
+        minLength: 1,
+        "x-invalid": "must be a tag key",
+        "x-required": "is required when restrictedSshTag is set",
+      },
+      value: {
+        description: "the tag value it must have (any value when absent)",
+        type: "string",
+        "x-invalid": "must be a string",
+      },
+    },
+    required: ["key"],
+    additionalProperties: false,
+    "x-invalid": "must be an object {key, value?}",
+  },
+  createTrail: bool("create a multi-region CloudTrail trail (off where an organization trail exists)", false),
+  aggregation: {
+    description: "organization, or account to authorize the hub's account-list aggregator",
+    type: "string",
+    enum: ["organization", "account"],
+    default: "organization",
+    "x-invalid": "must be organization or account",
+  },
+};
+
+function stackSchema(role: "hub" | "spoke", own: Record<string, SchemaNode>): SchemaNode {
+  return {
+    title: `security-guard ${role} stack`,
+    type: "object",
+    properties: { ...COMMON, ...own },
+    required: ["role", "accountId", "regions"],
+    // Unknown keys are typos until proven otherwise.
+    additionalProperties: false,
+    "x-invalid": `is not a known key for a ${role}`,
+  };
+}
+
+const hub = stackSchema("hub", HUB);
+hub.required = [...(hub.required as string[]), "slackWebhooks"];
+hub.allOf = [
+  {
+    description: "The central bus is in us-east-1.",
+    properties: {
+      regions: {
+        const: [HUB_REGION],
+        "x-invalid": `the hub runs in ${HUB_REGION} only (the central bus is in Virginia)`,
+      },
+    },
+  },
+  {
+    description: "Account-list mode: without an organization, the hub lists its spokes.",
+    if: { type: "object", not: { type: "object", required: ["organizationId"] } },
+    then: {
+      required: ["memberAccounts"],
+      properties: {
+        memberAccounts: {
+          type: "array",
+          minItems: 1,
+          "x-invalid": "must list the spoke accounts when organizationId is not set (account-list mode)",
+        },
+      },
+    },
+  },
+  {
+    description: "Chat-ops verifies every request with the Slack app's signing secret.",
+    if: {
+      properties: {
+        chatops: { type: "object", properties: { enabled: { const: true } }, required: ["enabled"] },
+      },
+      type: "object",
+      required: ["chatops"],
+    },
+    then: { required: ["slackSigningSecret"] },
+  },
+];
+
+const spoke = stackSchema("spoke", SPOKE);
+spoke.required = [...(spoke.required as string[]), "hubStack"];
+spoke.allOf = [
+  {
+    description: "IAM's CloudTrail events are delivered in us-east-1 only.",
+    properties: {
+      regions: {
+        type: "array",
+        contains: { const: IAM_EVENTS_REGION },
+        "x-invalid": `must include ${IAM_EVENTS_REGION}: IAM's CloudTrail events are delivered only there`,
+      },
+    },
+  },
+];
+
+/** The schema of one stack's configuration values (namespace stripped). */
+export const STACK_CONFIG_SCHEMA: SchemaNode = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "security-guard stack configuration",
+  description: 'The "security-guard:" keys of a Pulumi.<stack>.yaml, namespace stripped.',
+  type: "object",
+  properties: { role: COMMON.role },
+  required: ["role"],
+  allOf: [
+    { if: { type: "object", properties: { role: { const: "hub" } } }, then: { $ref: "#/definitions/hub" } },
+    {
+      if: { type: "object", properties: { role: { const: "spoke" } } },
+      then: { $ref: "#/definitions/spoke" },
+    },
+  ],
+  definitions: { hub, spoke },
+};
+
+/** The keys of each role, in documentation order. */
+export const CONFIG_KEYS = {
+  common: Object.keys(COMMON),
+  hub: Object.keys(HUB),
+  spoke: Object.keys(SPOKE),
+};

@@ -1,0 +1,114 @@
+// Each hub function's settings, built from the stack configuration in one place: the components
+// capture exactly these objects into the functions' code, and the configuration check runs each
+// function's own settings validator on them at deploy time. So the plan refuses whatever a function
+// would refuse at its first cold start, naming the stack key that produced the bad setting.
+import { validateNotifierSettings, NotifierSettings } from "../handlers/notifier/settings";
+import { RemediatorSettings, remediatorSettingsProblems } from "../handlers/remediator/settings";
+import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops/worker/settings";
+import { HubConfig } from "./configSchema";
+import { workerSettingsFor } from "./components/chatops/settings";
+import { HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "./names";
+import { partitionOf } from "./regions";
+import { KeyProblem } from "./schemaProblems";
+
+export function notifierSettings(config: HubConfig): NotifierSettings {
+  return { accountNames: config.accountNames, routes: config.slackRoutes };
+}
+
+export function remediatorSettings(config: HubConfig): RemediatorSettings {
+  const partition = partitionOf(config.regions[0]);
+  return {
+    partition,
+    roleName: REMEDIATION_ROLE_NAME,
+    dryRun: config.remediation.dryRun,
+    dryRunAccounts: config.remediation.dryRunAccounts,
+    exemptTagKey: config.remediation.exemptTagKey,
+    configRuleNames: config.remediation.configRuleNames,
+    reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
+  };
+}
+
+/** The worker's settings exactly as the chat-ops component builds them. */
+export function workerSettings(config: HubConfig): WorkerSettings {
+  return workerSettingsFor(config, partitionOf(config.regions[0]));
+}
+
+interface FunctionContract {
+  /** The function's name in messages. */
+  name: string;
+  deployed: (config: HubConfig) => boolean;
+  problems: (config: HubConfig) => string[];
+  /** The first segment of a settings path -> the stack key it comes from; "" for the fallback. */
+  keys: Record<string, string>;
+}
+
+const CONTRACTS: FunctionContract[] = [
+  {
+    name: "notifier",
+    deployed: () => true,
+    problems: (c) => validateNotifierSettings(notifierSettings(c)),
+    keys: { routes: "slackRoutes", accountNames: "accountNames", "": "slackRoutes" },
+  },
+  {
+    name: "remediator",
+    deployed: (c) => c.remediation.enabled,
+    // The function reads only its own settings at cold start (the report bus is in them).
+    problems: (c) => remediatorSettingsProblems(remediatorSettings(c), {}),
+    keys: {
+      dryRun: "remediation.dryRun",
+      dryRunAccounts: "remediation.dryRunAccounts",
+      exemptTagKey: "remediation.exemptTagKey",
+      configRuleNames: "remediation.configRuleNames",
+      "": "remediation",
+    },
+  },
+  {
+    name: "chat-ops worker",
+    deployed: (c) => c.chatops.enabled,
+    problems: (c) => workerSettingsProblems(workerSettings(c)),
+    keys: {
+      accounts: "accountNames",
+      users: "chatops.users",
+      defaultAccount: "chatops.defaultAccount",
+      defaultRegion: "chatops.defaultRegion",
+      regions: "chatops.regions",
+      "": "chatops",
+    },
+  },
+];
+
+/** The value at "a.b[0].c" in the configuration values. */
+function valueAt(values: Record<string, unknown>, key: string): unknown {
+  let at: unknown = values;
+  for (const seg of key.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "")) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = (at as Record<string, unknown>)[seg];
+  }
+  return at;
+}
+
+/**
+ * Runs every deployed function's own settings validator on the settings this configuration gives
+ * it. Each problem names the stack key its setting comes from ("routes[0].accounts" is
+ * slackRoutes[0].accounts) and that key's value.
+ */
+export function functionSettingsProblems(config: HubConfig, values: Record<string, unknown>): KeyProblem[] {
+  const out: KeyProblem[] = [];
+  for (const contract of CONTRACTS) {
+    if (!contract.deployed(config)) continue;
+    for (const message of contract.problems(config)) {
+      // Settings problems start with the setting's path: "routes[0].accounts must be ...".
+      const path = /^[A-Za-z]\w*(?:\[\d+\]|\.[\w-]+)*/.exec(message)?.[0] ?? "";
+      const [first] = path.split(/[.[]/);
+      const mapped = contract.keys[first];
+      const key = mapped ? mapped + path.slice(first.length) : contract.keys[""];
+      const known = valueAt(values, key) !== undefined ? key : (mapped ?? contract.keys[""]);
+      out.push({
+        key: known,
+        value: valueAt(values, known),
+        why: `the ${contract.name} function would refuse this at every cold start: ${message}`,
+      });
+    }
+  }
+  return out;
+}
