@@ -7,7 +7,7 @@ import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import type { Violation } from "../policy/offline";
 import { collectEvents, newEngineReport } from "./events";
 import { errorLines } from "./runStacks";
-import { EngineWorkspace, stubPlugins } from "./workspace";
+import { EngineWorkspace, REPO, stubPlugins } from "./workspace";
 
 export interface ProgramPreview {
   violations: Violation[];
@@ -35,6 +35,8 @@ export async function previewProgram(
   if (!fs.existsSync(path.join(workDir, "Pulumi.yaml"))) {
     fs.mkdirSync(workDir, { recursive: true });
     const plugins = stubPlugins(ws);
+    // The engine reads file assets (CallbackFunction packages' node_modules) relative to the project.
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(workDir, "node_modules"));
     fs.writeFileSync(
       path.join(workDir, "Pulumi.yaml"),
       stringify({ name: project, runtime: "nodejs", ...(plugins ? { plugins } : {}) }),
