@@ -1,5 +1,6 @@
-// Any Pulumi TypeScript program module through the real engine's preview with the policy pack: the
-// engine-side counterpart of `npm run policy:check`, used to prove both agree on the same programs.
+// Any Pulumi TypeScript program module through the real engine's preview with the policy pack (and,
+// with `up`, an update against the stub provider when the preview passed): the engine-side
+// counterpart of `npm run policy:check`, used to prove both agree on the same programs.
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
@@ -15,8 +16,10 @@ export interface ProgramPreview {
   errors: string[];
   /** Resources the preview would create (custom and component resources, the stack included). */
   resources: number;
-  /** Whether the engine reported failure (mandatory violations fail a preview). */
+  /** Whether the engine reported failure (mandatory violations fail a preview or an update). */
   failed: boolean;
+  /** The operation that failed: "up" when the preview could not judge values only known after create. */
+  caughtAt?: "preview" | "up";
 }
 
 /** Stack names: lower-case letters, digits, hyphens, underscores, dots. */
@@ -27,7 +30,7 @@ function stackName(programPath: string): string {
 export async function previewProgram(
   ws: EngineWorkspace,
   programPath: string,
-  options: { project?: string; stack?: string } = {},
+  options: { project?: string; stack?: string; up?: boolean } = {},
 ): Promise<ProgramPreview> {
   const entry = require.resolve(path.resolve(programPath));
   const project = options.project ?? "program";
@@ -54,22 +57,34 @@ export async function previewProgram(
     },
     { workDir, pulumiCommand: ws.pulumi, envVars: ws.envVars, pulumiHome: ws.pulumiHome },
   );
-  const report = newEngineReport();
-  let failed = false;
-  let resources = 0;
-  try {
-    const r = await stack.preview({ policyPacks: [ws.policyPack], onEvent: collectEvents(report) });
-    resources = Object.values(r.changeSummary as Record<string, number>).reduce((n, c) => n + c, 0);
-  } catch (err) {
-    failed = true;
-    const mandatory = report.violations.some((v) => v.level === "mandatory");
-    if (!mandatory)
-      return { violations: report.violations, errors: errorLines(err, report), resources, failed };
-  }
-  return {
-    violations: report.violations,
-    errors: report.errors.filter((e) => !/policy violation/i.test(e)),
-    resources,
-    failed,
+  const run = async (operation: "preview" | "up") => {
+    const report = newEngineReport();
+    const opts = { policyPacks: [ws.policyPack], onEvent: collectEvents(report) };
+    try {
+      const changes =
+        operation === "preview"
+          ? (await stack.preview(opts)).changeSummary
+          : (await stack.up(opts)).summary.resourceChanges;
+      const resources = Object.values((changes ?? {}) as Record<string, number>).reduce((n, c) => n + c, 0);
+      return { report, resources, error: undefined as unknown };
+    } catch (err) {
+      return { report, resources: 0, error: err };
+    }
   };
+  const result = (
+    r: Awaited<ReturnType<typeof run>>,
+    caughtAt: ProgramPreview["caughtAt"],
+  ): ProgramPreview => {
+    const mandatory = r.report.violations.some((v) => v.level === "mandatory");
+    const errors = r.error && !mandatory ? errorLines(r.error, r.report) : [];
+    return { violations: r.report.violations, errors, resources: r.resources, failed: !!r.error, caughtAt };
+  };
+  const preview = await run("preview");
+  if (preview.error || !options.up) return result(preview, preview.error ? "preview" : undefined);
+  // Values another resource outputs are unknown in a preview of new resources, and the pack cannot
+  // judge them there (e.g. a bus policy naming the new bus's ARN); `up` resolves them.
+  const up = await run("up");
+  const merged = result(up, up.error ? "up" : undefined);
+  merged.violations = [...preview.report.violations, ...merged.violations];
+  return merged;
 }
