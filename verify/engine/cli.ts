@@ -25,7 +25,7 @@ export function formatStep(s: StepResult): string {
   for (const n of s.notes) lines.push(`     note: ${n}`);
   for (const v of s.violations)
     lines.push(
-      `     [${v.level}] ${v.policy}: ${v.name ?? "stack"} (${v.type ?? "stack"}): ${v.message.split("\n").join(" ")}`,
+      `     [${v.level}] ${v.policy}: ${v.name ?? "stack"} (${v.type ?? "stack"}): ${v.message.split("\n").pop()}`,
     );
   for (const e of s.errors.slice(s.ok ? 0 : 1)) lines.push(`     error: ${e}`);
   return lines.join("\n");

@@ -1,7 +1,6 @@
 // What an engine run reported, from the Automation API's event stream: CrossGuard violations (with
 // the same fields as the offline runner's) and error diagnostics.
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { policies as packPolicies } from "../../policy/policies";
 import type { Violation } from "../policy/offline";
 
 export interface EngineReport {
@@ -14,14 +13,9 @@ export interface EngineReport {
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-const DESCRIPTION = new Map(packPolicies.map((p) => [p.name, p.description ?? ""]));
-
-/** The engine's violation message is the policy description, a newline, then the reported message. */
-function reportedMessage(policy: string, message: string): string {
-  const text = message.replace(ANSI, "").trim();
-  const description = DESCRIPTION.get(policy);
-  if (description && text.startsWith(`${description}\n`)) return text.slice(description.length + 1).trim();
-  return text;
+/** The engine's violation message: the policy description, a newline, then the reported message (as offline). */
+function violationMessage(message: string): string {
+  return message.replace(ANSI, "").trim();
 }
 
 function urnParts(urn: string): { type: string; name: string } {
@@ -43,7 +37,7 @@ export function collectEvents(report: EngineReport): (event: EngineEvent) => voi
       const violation: Violation = {
         policy: p.policyName,
         level: p.enforcementLevel === "mandatory" ? "mandatory" : "advisory",
-        message: reportedMessage(p.policyName, p.message),
+        message: violationMessage(p.message),
       };
       if (p.resourceUrn) {
         const { type, name } = urnParts(p.resourceUrn);

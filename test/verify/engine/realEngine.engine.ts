@@ -122,7 +122,7 @@ describe("the real Pulumi engine", function () {
       const preview = run.steps.find((s) => s.step === "preview")!;
       assert.equal(preview.ok, false);
       assert.deepEqual(
-        preview.violations.map((v) => [v.level, v.policy, v.name, v.message]),
+        preview.violations.map((v) => [v.level, v.policy, v.name, v.message.split("\n").pop()]),
         [["mandatory", ...OPEN_SSH]],
       );
       assert.equal(
@@ -163,7 +163,7 @@ describe("the real Pulumi engine", function () {
       for (const step of ["preview", "analyze"]) {
         const s = run.steps.find((x) => x.step === step)!;
         assert.deepEqual(
-          s.violations.map((v) => [v.level, v.policy, v.name, v.message]),
+          s.violations.map((v) => [v.level, v.policy, v.name, v.message.split("\n").pop()]),
           [["advisory", ...OPEN_SSH]],
           step,
         );
