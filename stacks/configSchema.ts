@@ -56,12 +56,20 @@ export interface ChatopsConfig {
   users: Record<string, ChatopsUserConfig>;
 }
 
+export type AggregatorMode = "organization" | "account" | "none";
+
 export interface HubConfig extends CommonConfig {
   role: "hub";
   /** AWS Organizations id (o-...): bus, topic and key policies are scoped to it. */
   organizationId?: string;
   /** Account-list mode (no organization id): the accounts allowed to send to the hub. */
   memberAccounts: string[];
+  /**
+   * The Config aggregator: "organization" (needs the management account or a delegated
+   * administrator for Config), "account" (the memberAccounts list) or "none". Unset: organization
+   * with an organizationId, else account.
+   */
+  aggregator?: AggregatorMode;
   accountNames: Record<string, string>;
   /** Secret: webhook name -> URL; always has "default". Values are only known at deploy time. */
   slackWebhookNames: string[];
@@ -76,6 +84,8 @@ export interface SpokeConfig extends CommonConfig {
   hubStack: string;
   /** Create the Config recorder and delivery channel (false where one exists, e.g. Control Tower). */
   createRecorder: boolean;
+  /** Regions where the account already has a Config recorder and delivery channel: use them. */
+  existingRecorderRegions?: string[];
   /** The one region that records global resource types (IAM): avoids duplicate items. */
   globalResourcesRegion: string;
   /** Optional tag scope for the restricted-ssh rule. */
@@ -92,4 +102,9 @@ export type StackConfig = HubConfig | SpokeConfig;
 export interface HubSecrets<T> {
   slackWebhooks: T;
   slackSigningSecret?: T;
+}
+
+/** The aggregator the hub creates (see HubConfig.aggregator). */
+export function aggregatorMode(config: HubConfig): AggregatorMode {
+  return config.aggregator ?? (config.organizationId ? "organization" : "account");
 }

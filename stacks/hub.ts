@@ -1,6 +1,5 @@
 // The hub stack (infra account, us-east-1): central bus, topics, notifier, remediation, chat-ops,
 // and the organization's Config aggregator.
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HubConfig, HubSecrets } from "./configSchema";
 import { HubOutputs } from "./hubOutputs";
@@ -38,24 +37,6 @@ export class Hub extends pulumi.ComponentResource {
     const central = new CentralBus(`${name}-central`, { config, partition }, parent);
     const topics = new HubTopics(`${name}-topics`, { config, partition, kmsKey: key }, parent);
 
-    const notifyRule = central.rule(`${name}-notify`, "Everything the hub reports to Slack", hubNotify);
-    const notifyPolicy = topics.allowRule(
-      `${name}-events-policy`,
-      notifyRule.arn,
-      config.accountId,
-      partition,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-notify-target`,
-      {
-        rule: notifyRule.name,
-        eventBusName: central.bus.name,
-        arn: topics.events.arn,
-        deadLetterConfig: { arn: central.deadLetters.arn },
-      },
-      { parent: central, dependsOn: [notifyPolicy] },
-    );
-
     const notifier = new Notifier(
       `${name}-notifier`,
       {
@@ -63,7 +44,12 @@ export class Hub extends pulumi.ComponentResource {
         partition,
         kmsKey: key,
         slackWebhooks: secrets.slackWebhooks,
-        topics: [topics.events, topics.config, topics.alarms],
+        topics,
+        trigger: {
+          bus: central,
+          rule: central.rule(`${name}-notify`, "Everything the hub reports to Slack", hubNotify),
+          hubName: name,
+        },
       },
       parent,
     );

@@ -4,6 +4,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CommonConfig } from "./configSchema";
 
+/** The session name of every deploy-role session (preflight assumes the role the same way). */
+export const DEPLOY_SESSION_NAME = "security-guard-deploy";
+
 export type RegionProviders = Record<string, aws.Provider>;
 
 export function createProviders(config: CommonConfig, parent?: pulumi.Resource): RegionProviders {
@@ -14,7 +17,7 @@ export function createProviders(config: CommonConfig, parent?: pulumi.Resource):
       {
         region: region as aws.Region,
         allowedAccountIds: [config.accountId],
-        assumeRoles: [{ roleArn: config.deployRoleArn, sessionName: "security-guard-deploy" }],
+        assumeRoles: [{ roleArn: config.deployRoleArn, sessionName: DEPLOY_SESSION_NAME }],
         defaultTags: { tags: { "managed-by": "security-guard", ...config.tags } },
       },
       { parent },

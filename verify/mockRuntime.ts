@@ -3,8 +3,8 @@
 // real engine would send to the providers and to a CrossGuard policy pack during `pulumi preview`.
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-// The mock monitor does not pass parent/dependencies/ignoreChanges to `newResource`; we read them
-// from the register request itself (internal module of @pulumi/pulumi, pinned in package.json).
+// The mock monitor does not pass parent/dependencies/ignoreChanges/aliases to `newResource`; we read
+// them from the register request itself (internal module of @pulumi/pulumi, pinned in package.json).
 
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
 
@@ -30,7 +30,7 @@ export interface MockedResource {
   /** URN of the provider resource managing this one ("" or undefined: the default provider). */
   provider?: string;
   dependencies: string[];
-  opts: { ignoreChanges: string[]; protect: boolean };
+  opts: { ignoreChanges: string[]; protect: boolean; aliases: Array<Record<string, unknown>> };
   /** Outputs the mock returned. */
   state: Record<string, unknown>;
   /** Region and account the resource lands in (from its provider or its own `region`). */
@@ -220,7 +220,14 @@ export async function evaluate<T>(options: EvaluateOptions<T>): Promise<Evaluati
       provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
       providerId: providerRef ? providerRef.split("::").pop() : undefined,
       dependencies: req.getDependenciesList() as string[],
-      opts: { ignoreChanges: req.getIgnorechangesList() as string[], protect: !!req.getProtect() },
+      opts: {
+        ignoreChanges: req.getIgnorechangesList() as string[],
+        protect: !!req.getProtect(),
+        // Earlier identities the engine maps to this resource, so moving code changes no URN.
+        aliases: (req.getAliasesList() as Array<{ toObject(): Record<string, unknown> }>).map((a) =>
+          a.toObject(),
+        ),
+      },
       props: unwrapSecrets(rawInputs) as Record<string, unknown>,
       secretProps,
       rawInputs,

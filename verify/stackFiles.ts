@@ -74,21 +74,26 @@ export function listStackFiles(dir: string): StackFile[] {
   return [...files.filter((s) => role(s) === "hub"), ...files.filter((s) => role(s) !== "hub")];
 }
 
+/** The validated config of one stack file; throws ConfigError listing every problem. */
+export function stackFileConfig(s: StackFile): StackConfig {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const ours = (k: string) => k.startsWith(prefix);
+  const bare = (k: string) => k.slice(prefix.length);
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s.config)) if (ours(k)) values[bare(k)] = parseConfigValue(v);
+  const secretKeys = new Set(s.secretKeys.filter(ours).map(bare));
+  return validateStackConfig({ stackFile: s.file, values, secretKeys });
+}
+
 /**
  * The valid configs among stack files, for checks across stacks (duplicate accounts...). An invalid
  * file is skipped here: evaluating it reports its problems in full.
  */
 export function validConfigs(stacks: StackFile[]): StackConfig[] {
   const out: StackConfig[] = [];
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  const ours = (k: string) => k.startsWith(prefix);
-  const bare = (k: string) => k.slice(prefix.length);
   for (const s of stacks) {
-    const values: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(s.config)) if (ours(k)) values[bare(k)] = parseConfigValue(v);
     try {
-      const secretKeys = new Set(s.secretKeys.filter(ours).map(bare));
-      out.push(validateStackConfig({ stackFile: s.file, values, secretKeys }));
+      out.push(stackFileConfig(s));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
     }

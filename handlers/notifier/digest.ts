@@ -107,13 +107,13 @@ export function digestMessages(
     const from = p * per + 1;
     const to = p * per + chunk.length;
     const partText = parts > 1 ? ` · part ${p + 1} of ${parts}` : "";
-    const used: Record<string, true> = {};
+    const used = new Set<string>();
     const lines: SectionBlock[] = chunk.map((e) => {
       // Unique within the message, as Slack requires (a duplicate record id gets "#2", "#3"...).
       const base = `${DIGEST_BLOCK_PREFIX}${e.recordId}`.slice(0, BLOCK_ID_MAX - 8);
       let id = base;
-      for (let n = 2; used[id]; n++) id = `${base}#${n}`;
-      used[id] = true;
+      for (let n = 2; used.has(id); n++) id = `${base}#${n}`;
+      used.add(id);
       return {
         type: "section",
         block_id: id,

@@ -27,11 +27,26 @@ export interface RawRecord {
   /** Why the record could not be read; `excerpt` holds its start. */
   error?: string;
   excerpt?: string;
+  /** The whole record as received (JSON), kept only for one that could not be read: the log shows it. */
+  raw?: string;
+}
+
+/** `r` with the record it came from, when it could not be read. */
+function keepRaw(r: RawRecord, received: unknown): RawRecord {
+  if (!r.error) return r;
+  try {
+    return { ...r, raw: JSON.stringify(received) };
+  } catch {
+    return { ...r, raw: String(received) };
+  }
 }
 
 const EXCERPT_CHARS = 300;
 
-function describe(v: unknown): string {
+// Not named `describe`: built inside the test runner (which has a global `describe`), the deployed
+// package left a function of that name out and failed with "describe is not defined".
+function describeValue(v: unknown): string {
+  if (v === undefined) return "missing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
@@ -60,7 +75,7 @@ function fromBody(base: Omit<RawRecord, "payload" | "text" | "error">, body: str
   if (!isObject(parsed)) {
     return {
       ...base,
-      error: `the message body is ${describe(parsed)}, expected a JSON object`,
+      error: `the message body is ${describeValue(parsed)}, expected a JSON object`,
       excerpt: trimmed.slice(0, EXCERPT_CHARS),
     };
   }
@@ -82,7 +97,7 @@ function snsRecord(rec: Json, index: number): RawRecord {
     return {
       recordId: fallbackId,
       via: "sns",
-      error: `Records[${index}].Sns is ${describe(sns)}, expected an object`,
+      error: `Records[${index}].Sns is ${describeValue(sns)}, expected an object`,
     };
   const base = {
     recordId: typeof sns.MessageId === "string" && sns.MessageId ? sns.MessageId : fallbackId,
@@ -91,7 +106,10 @@ function snsRecord(rec: Json, index: number): RawRecord {
     subject: typeof sns.Subject === "string" && sns.Subject ? sns.Subject : undefined,
   };
   if (typeof sns.Message !== "string")
-    return { ...base, error: `Records[${index}].Sns.Message is ${describe(sns.Message)}, expected a string` };
+    return {
+      ...base,
+      error: `Records[${index}].Sns.Message is ${describeValue(sns.Message)}, expected a string`,
+    };
   return fromBody(base, sns.Message);
 }
 
@@ -102,7 +120,7 @@ function sqsRecord(rec: Json, index: number): RawRecord {
     origin: typeof rec.eventSourceARN === "string" ? rec.eventSourceARN : undefined,
   };
   if (typeof rec.body !== "string")
-    return { ...base, error: `Records[${index}].body is ${describe(rec.body)}, expected a string` };
+    return { ...base, error: `Records[${index}].body is ${describeValue(rec.body)}, expected a string` };
   return fromBody(base, rec.body);
 }
 
@@ -114,45 +132,51 @@ function sqsRecord(rec: Json, index: number): RawRecord {
 export function unwrap(event: unknown): RawRecord[] {
   if (!isObject(event))
     throw notifierInputError(
-      `the event is ${describe(event)}, expected a JSON object (SNS, SQS or EventBridge event)`,
+      `the event is ${describeValue(event)}, expected a JSON object (SNS, SQS or EventBridge event)`,
     );
   if ("Records" in event) {
     const records = event.Records;
     if (!Array.isArray(records))
-      throw notifierInputError(`the event's Records is ${describe(records)}, expected an array`);
+      throw notifierInputError(`the event's Records is ${describeValue(records)}, expected an array`);
     if (records.length === 0)
       throw notifierInputError("the event's Records array is empty: there is nothing to notify");
-    return records.map((rec: unknown, i: number): RawRecord => {
-      if (!isObject(rec))
-        return {
-          recordId: `Records[${i}]`,
-          via: "direct",
-          error: `Records[${i}] is ${describe(rec)}, expected an object`,
-        };
-      if (rec.EventSource === "aws:sns" || "Sns" in rec) return snsRecord(rec, i);
-      if (rec.eventSource === "aws:sqs" || "body" in rec) return sqsRecord(rec, i);
-      const source = rec.EventSource ?? rec.eventSource;
-      return {
-        recordId: `Records[${i}]`,
-        via: "direct",
-        error: `Records[${i}] is neither an SNS nor an SQS record (event source ${typeof source === "string" ? source : "not given"})`,
-      };
-    });
+    return records.map((rec: unknown, i: number): RawRecord => keepRaw(record(rec, i), rec));
   }
   if (isSnsNotification(event)) {
     return [
-      fromBody(
-        {
-          recordId: typeof event.MessageId === "string" ? event.MessageId : "message",
-          via: "sns",
-          origin: typeof event.TopicArn === "string" ? event.TopicArn : undefined,
-          subject: typeof event.Subject === "string" && event.Subject ? event.Subject : undefined,
-        },
-        event.Message,
-        1,
+      keepRaw(
+        fromBody(
+          {
+            recordId: typeof event.MessageId === "string" ? event.MessageId : "message",
+            via: "sns",
+            origin: typeof event.TopicArn === "string" ? event.TopicArn : undefined,
+            subject: typeof event.Subject === "string" && event.Subject ? event.Subject : undefined,
+          },
+          event.Message,
+          1,
+        ),
+        event,
       ),
     ];
   }
   const id = typeof event.id === "string" && event.id ? event.id : "event";
   return [{ recordId: id, via: "direct", payload: event }];
+}
+
+/** One element of a Lambda event's Records. */
+function record(rec: unknown, i: number): RawRecord {
+  if (!isObject(rec))
+    return {
+      recordId: `Records[${i}]`,
+      via: "direct",
+      error: `Records[${i}] is ${describeValue(rec)}, expected an object`,
+    };
+  if (rec.EventSource === "aws:sns" || "Sns" in rec) return snsRecord(rec, i);
+  if (rec.eventSource === "aws:sqs" || "body" in rec) return sqsRecord(rec, i);
+  const source = rec.EventSource ?? rec.eventSource;
+  return {
+    recordId: `Records[${i}]`,
+    via: "direct",
+    error: `Records[${i}] is neither an SNS nor an SQS record (event source ${typeof source === "string" ? source : "not given"})`,
+  };
 }

@@ -49,6 +49,8 @@ export interface RenderedMessage {
   skipped?: string;
   /** Missing or mistyped fields, and unreadable records: logged as errors by the handler. */
   problems: string[];
+  /** An unreadable record as received (JSON): logged, size-bounded, under its event id. */
+  raw?: string;
 }
 
 /**

@@ -13,6 +13,15 @@ export function newProblems(): Problems {
 
 export type Json = Record<string, unknown>;
 
+/**
+ * `table[key]` only when `key` is the table's own entry: event values such as "constructor" or
+ * "__proto__" would otherwise find Object's members (CloudTrail records failed calls' parameters
+ * verbatim, so any string can arrive).
+ */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -23,12 +32,20 @@ function typeName(v: unknown): string {
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
+/** A value from an event as text for a message: scalars as given, "?" when absent, JSON otherwise. */
+export function shown(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (v === undefined || v === null) return "?";
+  return JSON.stringify(v).slice(0, 200);
+}
+
 /** The value at a dotted path ("detail.userIdentity.type"), or undefined if any step is absent. */
 export function at(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const key of path.split(".")) {
     if (!isObject(cur)) return undefined;
-    cur = cur[key];
+    cur = Object.hasOwn(cur, key) ? cur[key] : undefined;
   }
   return cur;
 }
@@ -58,7 +75,7 @@ function lookup(
       if (!problems.list.includes(msg)) problems.list.push(msg);
       return { value: undefined, reported: true };
     }
-    cur = cur[keys[i]];
+    cur = Object.hasOwn(cur, keys[i]) ? cur[keys[i]] : undefined;
   }
   return { value: cur, reported: false };
 }

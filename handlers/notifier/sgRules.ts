@@ -2,7 +2,7 @@
 // `{ items: [...] }` (ipPermissions.items[].ipRanges.items[].cidrIp, ipv6Ranges.items[].cidrIpv6,
 // prefixListIds.items[].prefixListId, groups.items[].groupId); ModifySecurityGroupRules uses the
 // API's PascalCase request shape (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySecurityGroupRules.html).
-import { Json, Problems, at, isObject, items, num, str } from "./read";
+import { Json, Problems, at, isObject, items, num, own, str } from "./read";
 
 export const WORLD_CIDRS = ["0.0.0.0/0", "::/0"];
 
@@ -26,7 +26,7 @@ export function describePorts(
   to: number | undefined,
 ): string {
   const proto =
-    protocol === undefined ? "unknown protocol" : (PROTOCOL_NAMES[protocol] ?? protocol.toLowerCase());
+    protocol === undefined ? "unknown protocol" : (own(PROTOCOL_NAMES, protocol) ?? protocol.toLowerCase());
   if (proto === "-1" || proto === "all") return "all traffic";
   if (proto === "icmp" || proto === "icmpv6") {
     if (from === undefined || from === -1) return `${proto} (all types)`;
@@ -34,6 +34,7 @@ export function describePorts(
   }
   if (from === undefined && to === undefined) return `${proto} (all ports)`;
   if (from === -1 || (from === 0 && to === 65535)) return `${proto} (all ports)`;
+  if (from === undefined) return `${proto} port ${to}`;
   if (to === undefined || from === to) return `${proto} ${from}`;
   return `${proto} ${from}-${to}`;
 }

@@ -9,6 +9,7 @@ import type {
   MessageAttachment,
   SectionBlock,
 } from "@slack/types";
+import { LIMITS, truncate } from "./blockKit";
 
 /** Attachment bar colours: one constant per severity, asserted by the tests. */
 export const COLORS = {
@@ -19,25 +20,7 @@ export const COLORS = {
 } as const;
 export type Severity = keyof typeof COLORS;
 
-/** Slack limits (https://docs.slack.dev/reference/block-kit/blocks). */
-export const LIMITS = {
-  /** Blocks per message (and per attachment). */
-  blocks: 50,
-  /** Characters in a section's text, and what we allow in the top-level `text` fallback. */
-  text: 3000,
-  /** Characters in a header block's plain_text. */
-  header: 150,
-  /** Items in a section's `fields`, and characters in each. */
-  fields: 10,
-  fieldText: 2000,
-  /** Elements in a context block. */
-  contextElements: 10,
-  /** Characters in a button's text, and in its url. */
-  buttonText: 75,
-  url: 3000,
-} as const;
-
-export const TRUNCATION_MARK = "… (truncated)";
+export { LIMITS, TRUNCATION_MARK, truncate } from "./blockKit";
 
 export interface SlackMessage {
   /** Notification/fallback text (mrkdwn, escaped), shown where blocks cannot be. */
@@ -52,19 +35,6 @@ export interface SlackMessage {
  */
 export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/** Cuts `s` to at most `max` characters, visibly, without splitting an &entity; or a <link>. */
-export function truncate(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let cut = s.slice(0, Math.max(0, max - TRUNCATION_MARK.length));
-  const amp = cut.lastIndexOf("&");
-  if (amp > cut.lastIndexOf(";")) cut = cut.slice(0, amp);
-  const lt = cut.lastIndexOf("<");
-  if (lt > cut.lastIndexOf(">")) cut = cut.slice(0, lt);
-  // An unclosed inline code span would swallow the mark: close it.
-  if ((cut.match(/`/g) ?? []).length % 2 === 1) cut += "`";
-  return cut + TRUNCATION_MARK;
 }
 
 /** Inline code for an (untrusted) value; backticks inside would end the span, so they become quotes. */
@@ -126,16 +96,24 @@ export interface LinkButton {
   url: string;
 }
 
-export function buttons(links: LinkButton[]): ActionsBlock {
-  return {
-    type: "actions",
-    elements: links.map((l, i) => ({
-      type: "button" as const,
-      action_id: `open_${i}`,
-      text: { type: "plain_text" as const, text: truncate(l.text, LIMITS.buttonText) },
-      url: l.url,
-    })),
-  };
+/**
+ * An actions block of link buttons; a link whose URL is over Slack's limit (an over-long alarm
+ * name or event id) is left out, and with none left there is no block.
+ */
+export function buttons(links: LinkButton[]): ActionsBlock[] {
+  const fit = links.filter((l) => l.url.length <= LIMITS.url);
+  if (!fit.length) return [];
+  return [
+    {
+      type: "actions",
+      elements: fit.map((l, i) => ({
+        type: "button" as const,
+        action_id: `open_${i}`,
+        text: { type: "plain_text" as const, text: truncate(l.text, LIMITS.buttonText) },
+        url: l.url,
+      })),
+    },
+  ];
 }
 
 /** Assembles a message, keeping at most 50 blocks (the last one then says how many were cut). */

@@ -12,7 +12,9 @@ import { HubConfig } from "../configSchema";
 import { notifierSettings } from "../functionSettings";
 import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
+import { CentralBus } from "./centralBus";
 import { GuardFunction } from "./guardFunction";
+import { HubTopics } from "./hubTopics";
 
 export interface NotifierArgs {
   config: HubConfig;
@@ -20,7 +22,15 @@ export interface NotifierArgs {
   kmsKey: aws.kms.Key;
   /** Secret JSON: webhook name -> URL. */
   slackWebhooks: pulumi.Input<string>;
-  topics: aws.sns.Topic[];
+  /** The hub's topics: the events topic takes the bus rule's events; the queue subscribes to all. */
+  topics: HubTopics;
+  /** The central bus rule for everything the hub reports to Slack. */
+  trigger: {
+    bus: CentralBus;
+    rule: aws.cloudwatch.EventRule;
+    /** The hub's name: the trigger's resources keep their names (hub-notify-target, hub-events-policy). */
+    hubName: string;
+  };
 }
 
 /** The queue between the hub's topics and the notifier. */
@@ -55,6 +65,28 @@ export class Notifier extends pulumi.ComponentResource {
     const region = config.regions[0];
     const child = { parent: this };
     const settings = notifierSettings(config);
+    const topics = [args.topics.events, args.topics.config, args.topics.alarms];
+    const { bus, rule, hubName } = args.trigger;
+
+    // The bus rule -> the events topic, which only that rule may publish to. The policy stays the
+    // topic's child and the target keeps its first parent's URN (alias): moving the code that
+    // builds them changes nothing deployed.
+    const rulePublishes = args.topics.allowRule(
+      `${hubName}-events-policy`,
+      rule.arn,
+      config.accountId,
+      args.partition,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${hubName}-notify-target`,
+      {
+        rule: rule.name,
+        eventBusName: bus.bus.name,
+        arn: args.topics.events.arn,
+        deadLetterConfig: { arn: bus.deadLetters.arn },
+      },
+      { parent: this, dependsOn: [rulePublishes], aliases: [{ parent: bus }] },
+    );
 
     this.queueDeadLetters = new aws.sqs.Queue(
       `${name}-queue-dlq`,
@@ -103,7 +135,7 @@ export class Notifier extends pulumi.ComponentResource {
             Principal: { Service: "sns.amazonaws.com" },
             Action: "sqs:SendMessage",
             Resource: this.queue.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": args.topics.map((t) => t.arn) } },
+            Condition: { ArnEquals: { "aws:SourceArn": topics.map((t) => t.arn) } },
           },
         ]),
       },
@@ -145,7 +177,7 @@ export class Notifier extends pulumi.ComponentResource {
 
     // SNS -> SQS without raw delivery: each message body is the SNS notification document, which
     // keeps the topic ARN and subject the notifier shows.
-    args.topics.forEach(
+    topics.forEach(
       (topic, i) =>
         new aws.sns.TopicSubscription(
           `${name}-sub-${i}`,

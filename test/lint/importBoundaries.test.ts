@@ -33,7 +33,7 @@ const FORBIDDEN: [file: string, code: string, reason: RegExp][] = [
   ],
   [
     "handlers/chatops/ack/index.ts",
-    'import { policies } from "../../policy/policies";',
+    'import { policies } from "../../../policy/policies";',
     /handlers\/ is the Lambda code/,
   ],
   [

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import type { OfflineResource } from "../../verify/policy/offline";
 import { goodHub, res, withProps, without } from "./fixtures";
 import { assertNone, assertNoneOf, assertOnly, violationsOf } from "./run";
 
@@ -6,26 +7,30 @@ const FN = "aws:lambda/function:Function";
 const LOGS = "aws:cloudwatch/logGroup:LogGroup";
 const EIC = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
 
+/** The remediator without its function-level dead-letter queue (it keeps its invoke config's). */
+const withoutDeadLetterQueue = (hub: OfflineResource[]) =>
+  withProps(hub, `${FN}::hub-remediator`, (p) => ({ ...p, deadLetterConfig: undefined }));
+
 describe("policy lambda-has-failure-destination", () => {
-  it("passes the hub: deadLetterConfig on the notifier, an on-failure destination on the remediator", () => {
+  it("passes the hub: every function has a dead-letter queue and an on-failure destination", () => {
     assertNone(goodHub());
   });
 
   it("flags a function without either", () => {
     const v = assertOnly(
-      without(goodHub(), "security-guard-remediator-invoke"),
+      withoutDeadLetterQueue(without(goodHub(), "hub-remediator-async")),
       "lambda-has-failure-destination",
       "Lambda function security-guard-remediator has no deadLetterConfig.targetArn and no FunctionEventInvokeConfig with destinationConfig.onFailure.destination.",
     );
     assert.equal(
       v.urn,
-      "urn:pulumi:test::security-guard::aws:lambda/function:Function::security-guard-remediator",
+      "urn:pulumi:hub::security-guard::security-guard:hub:GuardFunction$aws:lambda/function:Function::hub-remediator",
     );
     assert.equal(v.type, FN);
   });
 
   it("flags an invoke config that only has onSuccess", () => {
-    const hub = withProps(goodHub(), "security-guard-remediator-invoke", (p) => ({
+    const hub = withProps(withoutDeadLetterQueue(goodHub()), "hub-remediator-async", (p) => ({
       ...p,
       destinationConfig: { onSuccess: { destination: "arn:aws:sqs:us-east-1:999999999999:ok" } },
     }));
@@ -61,7 +66,7 @@ describe("policy lambda-has-failure-destination", () => {
 describe("policy lambda-log-group-retention", () => {
   it("flags a function whose log group is missing", () => {
     assertOnly(
-      without(goodHub(), "security-guard-notifier-logs"),
+      without(goodHub(), "hub-notifier-logs"),
       "lambda-log-group-retention",
       "Lambda function security-guard-notifier has no log group /aws/lambda/security-guard-notifier in the stack.",
     );
@@ -69,12 +74,12 @@ describe("policy lambda-log-group-retention", () => {
 
   it("flags a log group without retention, on the log group", () => {
     const v = assertOnly(
-      withProps(goodHub(), "security-guard-notifier-logs", (p) => ({ ...p, retentionInDays: 0 })),
+      withProps(goodHub(), "hub-notifier-logs", (p) => ({ ...p, retentionInDays: 0 })),
       "lambda-log-group-retention",
       "Log group /aws/lambda/security-guard-notifier of Lambda function security-guard-notifier has no retentionInDays",
     );
     assert.equal(v.type, LOGS);
-    assert.equal(v.name, "security-guard-notifier-logs");
+    assert.equal(v.name, "hub-notifier-logs");
   });
 
   it("does not accept a log group of the same name in another region", () => {

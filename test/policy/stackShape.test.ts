@@ -1,6 +1,15 @@
 import { strict as assert } from "assert";
 import { OfflineResource } from "../../verify/policy/offline";
-import { goodHub, goodSpoke, HUB_BUS_ARN, res, SPOKE_ACCOUNT, withProps, without } from "./fixtures";
+import {
+  goodHub,
+  goodSpoke,
+  HUB_ACCOUNT,
+  HUB_BUS_ARN,
+  res,
+  SPOKE_ACCOUNT,
+  withProps,
+  without,
+} from "./fixtures";
 import { assertNone, assertOnly, violationsOf } from "./run";
 
 const SPOKE = "spoke-stack-shape";
@@ -22,9 +31,9 @@ describe("policy spoke-stack-shape", () => {
   it("flags a region without recorder, delivery channel or restricted-ssh rule", () => {
     const r = without(
       goodSpoke(),
-      "recorder-ap-northeast-2",
-      "channel-ap-northeast-2",
-      "restricted-ssh-ap-northeast-2",
+      "spoke-ap-northeast-2-recorder",
+      "spoke-ap-northeast-2-delivery",
+      "spoke-ap-northeast-2-restricted-ssh",
     );
     assert.deepEqual(messages(SPOKE, r), [
       "Region ap-northeast-2: no AWS Config recorder (aws:cfg/recorder:Recorder).",
@@ -33,15 +42,15 @@ describe("policy spoke-stack-shape", () => {
     ]);
     const v = violationsOf(SPOKE, r)[0];
     assert.equal(v.type, "security-guard:spoke:Spoke");
-    assert.equal(v.urn, "urn:pulumi:test::security-guard::security-guard:spoke:Spoke::spoke");
+    assert.equal(v.urn, "urn:pulumi:spoke::security-guard::security-guard:spoke:Spoke::spoke");
   });
 
   it("accepts a missing recorder and channel in regionsWithExistingRecorder, but never a missing ssh rule", () => {
     const r = without(
       goodSpoke(),
-      "recorder-ap-northeast-2",
-      "channel-ap-northeast-2",
-      "restricted-ssh-ap-northeast-2",
+      "spoke-ap-northeast-2-recorder",
+      "spoke-ap-northeast-2-delivery",
+      "spoke-ap-northeast-2-restricted-ssh",
     );
     assert.deepEqual(messages(SPOKE, r, { regionsWithExistingRecorder: ["ap-northeast-2"] }), [
       "Region ap-northeast-2: no AWS Config rule with source INCOMING_SSH_DISABLED (restricted-ssh).",
@@ -49,7 +58,7 @@ describe("policy spoke-stack-shape", () => {
   });
 
   it("flags a Config rule that is not the managed INCOMING_SSH_DISABLED", () => {
-    const r = withProps(goodSpoke(), "restricted-ssh-us-east-1", (p) => ({
+    const r = withProps(goodSpoke(), "spoke-us-east-1-restricted-ssh", (p) => ({
       ...p,
       source: { owner: "CUSTOM_LAMBDA", sourceIdentifier: "arn:aws:lambda:x" },
     }));
@@ -58,12 +67,12 @@ describe("policy spoke-stack-shape", () => {
 
   it("flags each missing forwarding kind per region", () => {
     assertOnly(
-      without(goodSpoke(), "alarm-ap-northeast-2", "alarm-ap-northeast-2-to-hub"),
+      without(goodSpoke(), "spoke-ap-northeast-2-alarms", "spoke-ap-northeast-2-alarms-to-hub"),
       SPOKE,
       "Region ap-northeast-2: no EventBridge rule forwards CloudWatch alarm state changes",
     );
     assertOnly(
-      withProps(goodSpoke(), "sg-us-east-1", (p) => ({
+      withProps(goodSpoke(), "spoke-us-east-1-sg-changes", (p) => ({
         ...p,
         eventPattern: JSON.stringify({
           source: ["aws.ec2"],
@@ -77,25 +86,29 @@ describe("policy spoke-stack-shape", () => {
 
   it("flags rules whose targets do not reach the hub bus: no target, wrong region, own account, no roleArn, not a bus", () => {
     const cases: Array<[string, Record<string, unknown> | null, string]> = [
-      ["config-us-east-1-to-hub", null, "rule config-us-east-1 has no target"],
       [
-        "config-us-east-1-to-hub",
+        "spoke-us-east-1-config-compliance-to-hub",
+        null,
+        "rule spoke-us-east-1-config-compliance has no target",
+      ],
+      [
+        "spoke-us-east-1-config-compliance-to-hub",
         { arn: HUB_BUS_ARN.replace("us-east-1", "eu-west-1") },
         "sends to eu-west-1, not the hub bus in us-east-1",
       ],
       [
-        "config-us-east-1-to-hub",
-        { arn: HUB_BUS_ARN.replace("999999999999", SPOKE_ACCOUNT) },
+        "spoke-us-east-1-config-compliance-to-hub",
+        { arn: HUB_BUS_ARN.replace(HUB_ACCOUNT, SPOKE_ACCOUNT) },
         `sends to a bus in this spoke's own account ${SPOKE_ACCOUNT}`,
       ],
       [
-        "config-us-east-1-to-hub",
+        "spoke-us-east-1-config-compliance-to-hub",
         { roleArn: undefined },
         "has no roleArn (cross-account bus targets need one)",
       ],
       [
-        "config-us-east-1-to-hub",
-        { arn: "arn:aws:sns:us-east-1:999999999999:topic" },
+        "spoke-us-east-1-config-compliance-to-hub",
+        { arn: `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:topic` },
         "is not an event bus ARN",
       ],
     ];
@@ -111,7 +124,7 @@ describe("policy spoke-stack-shape", () => {
         ),
         v.message,
       );
-      assert.equal(v.name, "config-us-east-1");
+      assert.equal(v.name, "spoke-us-east-1-config-compliance");
     }
   });
 
@@ -120,21 +133,27 @@ describe("policy spoke-stack-shape", () => {
       x.type === "aws:cloudwatch/eventTarget:EventTarget" ? { ...x, dependencies: [] } : x,
     );
     assertNone(r);
-    const renamed = withProps(r, "sg-ap-northeast-2-to-hub", (p) => ({ ...p, rule: "some-other-rule" }));
-    assertOnly(renamed, SPOKE, "rule sg-ap-northeast-2 has no target");
+    const renamed = withProps(r, "spoke-ap-northeast-2-sg-changes-to-hub", (p) => ({
+      ...p,
+      rule: "some-other-rule",
+    }));
+    assertOnly(renamed, SPOKE, "rule spoke-ap-northeast-2-sg-changes has no target");
   });
 
   it("requires exactly one IAM rule, in us-east-1", () => {
     assertOnly(
-      without(goodSpoke(), "iam-us-east-1", "iam-us-east-1-to-hub"),
+      without(goodSpoke(), "spoke-us-east-1-iam-changes", "spoke-us-east-1-iam-changes-to-hub"),
       SPOKE,
       "No EventBridge rule forwards IAM API calls (aws.iam) in us-east-1.",
     );
-    const inSeoul = withProps(goodSpoke(), "iam-us-east-1", (p) => ({ ...p, region: "ap-northeast-2" }));
+    const inSeoul = withProps(goodSpoke(), "spoke-us-east-1-iam-changes", (p) => ({
+      ...p,
+      region: "ap-northeast-2",
+    }));
     assertOnly(
       inSeoul,
       SPOKE,
-      "IAM forwarding rule iam-us-east-1 is in ap-northeast-2; IAM events reach EventBridge only in us-east-1.",
+      "IAM forwarding rule spoke-us-east-1-iam-changes is in ap-northeast-2; IAM events reach EventBridge only in us-east-1.",
     );
     const extra = res(
       "aws:cloudwatch/eventRule:EventRule",
@@ -144,15 +163,21 @@ describe("policy spoke-stack-shape", () => {
     );
     const msgs = messages(SPOKE, [...goodSpoke(), extra]);
     assert.ok(
-      msgs[0].startsWith("2 IAM forwarding rules (iam-us-east-1, iam-again); expected exactly one"),
+      msgs[0].startsWith(
+        "2 IAM forwarding rules (spoke-us-east-1-iam-changes, iam-again); expected exactly one",
+      ),
       msgs[0],
     );
   });
 
   it("understands $or patterns and cannot judge unknown patterns", () => {
     const combined = withProps(
-      without(goodSpoke(), "config-ap-northeast-2", "config-ap-northeast-2-to-hub"),
-      "alarm-ap-northeast-2",
+      without(
+        goodSpoke(),
+        "spoke-ap-northeast-2-config-compliance",
+        "spoke-ap-northeast-2-config-compliance-to-hub",
+      ),
+      "spoke-ap-northeast-2-alarms",
       (p) => ({
         ...p,
         eventPattern: JSON.stringify({
@@ -165,15 +190,19 @@ describe("policy spoke-stack-shape", () => {
     );
     assertNone(combined);
     const unknown = withProps(
-      without(goodSpoke(), "config-ap-northeast-2", "config-ap-northeast-2-to-hub"),
-      "alarm-ap-northeast-2",
+      without(
+        goodSpoke(),
+        "spoke-ap-northeast-2-config-compliance",
+        "spoke-ap-northeast-2-config-compliance-to-hub",
+      ),
+      "spoke-ap-northeast-2-alarms",
       (p) => ({ ...p, eventPattern: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }),
     );
     assertNone(unknown);
   });
 
   it("checks every configured region (one provider per region)", () => {
-    assertNone(goodSpoke(["us-east-1", "ap-northeast-1", "ap-northeast-2"]));
+    assertNone(goodSpoke());
     const noProviders = goodSpoke().filter((r) => r.type !== "pulumi:providers:aws");
     assert.deepEqual(messages(SPOKE, noProviders), [
       "The spoke has no AWS provider with a region, so no region is configured.",
@@ -184,38 +213,38 @@ describe("policy spoke-stack-shape", () => {
 describe("policy hub-stack-shape", () => {
   it("passes the hub fixture and is not applicable without a Hub component", () => {
     assertNone(goodHub());
-    assert.deepEqual(violationsOf(HUB, without(goodHub(), "hub", "aggregator")), []);
+    assert.deepEqual(violationsOf(HUB, without(goodHub(), "hub", "hub-aggregator-aggregator")), []);
   });
 
   it("flags a missing aggregator, bus, or bus policy", () => {
-    assertOnly(without(goodHub(), "aggregator"), HUB, "The hub has no AWS Config aggregator");
+    assertOnly(without(goodHub(), "hub-aggregator-aggregator"), HUB, "The hub has no AWS Config aggregator");
     assertOnly(
-      without(goodHub(), "bus-policy"),
+      without(goodHub(), "hub-central-policy"),
       HUB,
-      "The hub's event bus security-guard has no event bus policy",
+      "The hub's event bus security-guard-events has no event bus policy",
     );
     const v = assertOnly(
-      without(goodHub(), "bus", "bus-policy"),
+      without(goodHub(), "hub-central-bus", "hub-central-policy"),
       HUB,
       "The hub has no event bus (aws:cloudwatch/eventBus:EventBus) in us-east-1.",
     );
-    assert.equal(v.urn, "urn:pulumi:test::security-guard::security-guard:hub:Hub::hub");
+    assert.equal(v.urn, "urn:pulumi:hub::security-guard::security-guard:hub:Hub::hub");
   });
 
   it("flags a bus outside the hub region and a policy on another bus", () => {
     assertOnly(
-      withProps(goodHub(), "bus", (p) => ({ ...p, region: "eu-west-1" })),
+      withProps(goodHub(), "hub-central-bus", (p) => ({ ...p, region: "eu-west-1" })),
       HUB,
       "The hub has no event bus (aws:cloudwatch/eventBus:EventBus) in us-east-1.",
     );
     const r = goodHub().map((x) =>
-      x.name === "bus-policy"
+      x.name === "hub-central-policy"
         ? { ...x, dependencies: [], props: { ...x.props, eventBusName: "default" } }
         : x,
     );
     assertOnly(r, HUB, "has no event bus policy");
     const byArn = r.map((x) =>
-      x.name === "bus-policy" ? { ...x, props: { ...x.props, eventBusName: HUB_BUS_ARN } } : x,
+      x.name === "hub-central-policy" ? { ...x, props: { ...x.props, eventBusName: HUB_BUS_ARN } } : x,
     );
     assertNone(byArn);
   });

@@ -132,6 +132,18 @@ describe("hub stack under Pulumi mocks", function () {
     });
     const target = one(resources, "aws:cloudwatch/eventTarget:EventTarget", "hub-notify-target");
     assert.equal(target.props.arn, `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-events`);
+    // Each flow's component owns its trigger: the notifier's target, like the remediator's. The
+    // alias keeps the URN it was deployed with under the central bus, so the move replaces nothing.
+    const component = (type: string) => resources.find((r) => r.type === type)!.urn;
+    assert.equal(target.parent, component("security-guard:hub:Notifier"));
+    assert.equal(
+      one(resources, "aws:cloudwatch/eventTarget:EventTarget", "remediator-target").parent,
+      component("security-guard:hub:Remediator"),
+    );
+    assert.deepEqual(
+      target.opts.aliases.map((a) => (a.spec as { parenturn?: string }).parenturn),
+      [component("security-guard:hub:CentralBus")],
+    );
     const events = one(resources, "aws:sns/topic:Topic", "topics-events");
     const key = one(resources, "aws:kms/key:Key", "kms-key");
     assert.equal(events.props.kmsMasterKeyId, key.state.arn);

@@ -4,7 +4,7 @@
 // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
 // Both are normalised to AlarmInfo and rendered the same way.
 import type { KnownBlock } from "@slack/types";
-import { Json, arr, at, isObject, str, num } from "../read";
+import { Json, arr, at, isObject, own, shown, str, num } from "../read";
 import { Partition, REGION_DISPLAY_NAMES, alarmUrl, isRegionCode, parseArn } from "../links";
 import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
 import {
@@ -46,9 +46,7 @@ const OPERATORS: Record<string, string> = {
 };
 
 function dimensionsText(dims: unknown[] | undefined, nameKey: string, valueKey: string): string {
-  const parts = (dims ?? [])
-    .filter(isObject)
-    .map((d) => `${String(d[nameKey] ?? "?")}=${String(d[valueKey] ?? "?")}`);
+  const parts = (dims ?? []).filter(isObject).map((d) => `${shown(d[nameKey])}=${shown(d[valueKey])}`);
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
@@ -61,7 +59,7 @@ function fromSns(m: Json, ctx: FormatContext): AlarmInfo {
   const arn = parseArn(str(m, "AlarmArn", p));
   const display = str(m, "Region", p);
   const region =
-    arn && isRegionCode(arn.region) ? arn.region : display ? REGION_DISPLAY_NAMES[display] : undefined;
+    arn && isRegionCode(arn.region) ? arn.region : display ? own(REGION_DISPLAY_NAMES, display) : undefined;
   if (!region)
     p.list.push(
       display
@@ -91,7 +89,7 @@ function fromSns(m: Json, ctx: FormatContext): AlarmInfo {
       : undefined,
     condition:
       op && threshold !== undefined
-        ? `${stat ? `${stat.toLowerCase()} ` : ""}${OPERATORS[op] ?? op} ${threshold}${period ? ` over ${evals ?? 1} × ${period} s` : ""}`
+        ? `${stat ? `${stat.toLowerCase()} ` : ""}${own(OPERATORS, op) ?? op} ${threshold}${period ? ` over ${evals ?? 1} × ${period} s` : ""}`
         : undefined,
     eventId: messageId(ctx.record),
   };
@@ -108,7 +106,7 @@ function fromEventBridge(e: Json, ctx: FormatContext): AlarmInfo {
   const metricName = str(first, "metricStat.metric.name", p);
   const dims = at(first, "metricStat.metric.dimensions");
   const dimEntries = isObject(dims) ? Object.entries(dims) : [];
-  const dimText = dimEntries.length ? ` (${dimEntries.map(([k, v]) => `${k}=${String(v)}`).join(", ")})` : "";
+  const dimText = dimEntries.length ? ` (${dimEntries.map(([k, v]) => `${k}=${shown(v)}`).join(", ")})` : "";
   const rule = d("configuration.alarmRule");
   return {
     name: d("alarmName", true),
@@ -152,7 +150,7 @@ function render(a: AlarmInfo, ctx: FormatContext, eventLabel: string): Formatted
   if (a.reason) blocks.push(section(`*Reason*\n${esc(a.reason)}`));
   if (a.name && a.region && isRegionCode(a.region)) {
     blocks.push(
-      buttons([
+      ...buttons([
         {
           text: "Open alarm in CloudWatch",
           url: alarmUrl(a.region, a.name, a.partition as Partition | undefined),

@@ -209,7 +209,7 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
       : "no request parameters were recorded";
   blocks.push(section(`*What changed*\n${changeText}`));
   if (eventId && region && isRegionCode(region)) {
-    blocks.push(buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));
+    blocks.push(...buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));
   }
   blocks.push(footer(record, "CloudTrail event", eventId));
 

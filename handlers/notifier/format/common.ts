@@ -1,7 +1,7 @@
 // Pieces every formatter shares: account and time display, and the footer.
 import type { KnownBlock } from "@slack/types";
 import { EventKind, NotifierSettings } from "../settings";
-import { Problems } from "../read";
+import { Problems, own } from "../read";
 import { SlackMessage, code, context, esc } from "../slack";
 import { RawRecord } from "../envelopes";
 import { REGION_DISPLAY_NAMES } from "../links";
@@ -27,14 +27,14 @@ export interface FormatContext {
 /** "`123456789012` (payments-prod)", or "unknown" when the event named no account. */
 export function accountText(accountId: string | undefined, settings: NotifierSettings): string {
   if (!accountId) return "unknown";
-  const name = settings.accountNames[accountId];
+  const name = own(settings.accountNames, accountId);
   return name ? `${code(accountId)} (${esc(name)})` : code(accountId);
 }
 
 /** Plain account label for headers and fallback text. */
 export function accountPlain(accountId: string | undefined, settings: NotifierSettings): string {
   if (!accountId) return "unknown account";
-  const name = settings.accountNames[accountId];
+  const name = own(settings.accountNames, accountId);
   return name ? `${name} (${accountId})` : accountId;
 }
 
@@ -45,7 +45,7 @@ const DISPLAY_BY_CODE: Record<string, string> = Object.fromEntries(
 /** "`ap-northeast-2` (Asia Pacific (Seoul))". */
 export function regionText(region: string | undefined): string {
   if (!region) return "unknown";
-  const name = DISPLAY_BY_CODE[region];
+  const name = own(DISPLAY_BY_CODE, region);
   return name ? `${code(region)} (${esc(name)})` : code(region);
 }
 

@@ -74,7 +74,7 @@ export function formatCompliance(body: Json, ctx: FormatContext, event?: Json): 
   if (annotation) blocks.push(section(`*Annotation*\n${esc(annotation)}`));
   if (rule && region && isRegionCode(region)) {
     blocks.push(
-      buttons([
+      ...buttons([
         {
           text: "Open rule in AWS Config",
           url: configRuleUrl(region, rule, ruleArn?.partition as Partition | undefined),

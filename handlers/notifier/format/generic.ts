@@ -97,7 +97,7 @@ export function formatUnreadable(error: string, ctx: FormatContext): Formatted {
   const blocks: KnownBlock[] = [
     header("Unreadable notification"),
     section(
-      `A notification reached the notifier but could not be read: ${esc(error)}.\nThe full record is in the notifier's log under this id.`,
+      `A notification reached the notifier but could not be read: ${esc(error)}.\nThe record as received is in the notifier's log under this id.`,
     ),
   ];
   if (record.excerpt) blocks.push(section(`*Start of the message*\n${code(record.excerpt)}`));

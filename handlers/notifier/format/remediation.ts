@@ -2,7 +2,7 @@
 // "SSH Remediation Result", detail = RemediationReport from handlers/shared/remediationReport.ts).
 import type { KnownBlock } from "@slack/types";
 import type { RemediationOutcome } from "../../shared/remediationReport";
-import { Json, arr, isObject, num, obj, str } from "../read";
+import { Json, Problems, arr, isObject, num, obj, own, str } from "../read";
 import { cloudTrailEventUrl, configRuleUrl, isRegionCode, securityGroupUrl } from "../links";
 import { describePorts } from "../sgRules";
 import {
@@ -36,38 +36,34 @@ const OUTCOMES: Record<RemediationOutcome, { severity: Severity; title: (group: 
   "group-not-found": { severity: "neutral", title: (g) => `No action: ${g} no longer exists` },
 };
 
-export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
-  const { problems, settings, record } = ctx;
-  const detail = obj(event, "detail", problems, true) ?? {};
-  const d = (path: string, required = false) => str(detail, path, problems, required, `detail.${path}`);
-  const outcomeRaw = d("outcome", true);
-  const known = outcomeRaw !== undefined && outcomeRaw in OUTCOMES;
-  if (outcomeRaw !== undefined && !known)
-    problems.list.push(`detail.outcome "${outcomeRaw}" is not one of ${Object.keys(OUTCOMES).join(", ")}`);
-  const accountId = d("accountId", true) ?? str(event, "account", problems);
-  const region = d("region", true) ?? str(event, "region", problems);
-  const groupId = d("groupId", true);
-  const groupName = d("groupName");
-  const vpcId = d("vpcId");
-  const reason = d("reason");
-  const eventId = str(event, "id", problems) ?? messageId(record);
-  const trigger = obj(detail, "trigger", problems, false, "detail.trigger");
-  const tKind = str(trigger, "kind", problems, false, "detail.trigger.kind");
-  const tEventId = str(trigger, "eventId", problems, false, "detail.trigger.eventId");
-  const tEventName = str(trigger, "eventName", problems, false, "detail.trigger.eventName");
-  const tRule = str(trigger, "configRuleName", problems, false, "detail.trigger.configRuleName");
+/** The report's fields, read with problems noted. */
+interface ReportFields {
+  outcome?: string;
+  accountId?: string;
+  region?: string;
+  groupId?: string;
+  groupName?: string;
+  vpcId?: string;
+  reason?: string;
+  openedBy?: string;
+  openedAt?: string;
+  eventId: string;
+  trigger: { kind?: string; eventId?: string; eventName?: string; rule?: string };
+  permissions: string[];
+}
 
-  const perms = (arr(detail, "permissions", problems, "detail.permissions") ?? []).map((p, i) => {
+function permissionLines(detail: Json, problems: Problems): string[] {
+  return (arr(detail, "permissions", problems, "detail.permissions") ?? []).map((p, i) => {
     if (!isObject(p)) {
       problems.list.push(`detail.permissions[${i}] is not an object`);
       return "• (unreadable permission)";
     }
-    const cidrs = (arr(p, "cidrs", problems, `detail.permissions[${i}].cidrs`) ?? []).filter(
-      (c): c is string => typeof c === "string",
-    );
-    const ids = (arr(p, "ruleIds", problems, `detail.permissions[${i}].ruleIds`) ?? []).filter(
-      (c): c is string => typeof c === "string",
-    );
+    const strings = (key: string) =>
+      (arr(p, key, problems, `detail.permissions[${i}].${key}`) ?? []).filter(
+        (c): c is string => typeof c === "string",
+      );
+    const cidrs = strings("cidrs");
+    const ids = strings("ruleIds");
     const what = describePorts(
       str(p, "ipProtocol", problems, true, `detail.permissions[${i}].ipProtocol`),
       num(p, "fromPort", problems),
@@ -75,68 +71,109 @@ export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
     );
     return `• ingress ${esc(what)} from ${cidrs.length ? cidrs.map(code).join(", ") : "no CIDR given"}${ids.length ? ` (${ids.map(code).join(", ")})` : ""}`;
   });
+}
 
-  const group = groupId ?? "unknown group";
-  const outcome = known
-    ? OUTCOMES[outcomeRaw as RemediationOutcome]
-    : {
-        severity: "neutral" as Severity,
-        title: (g: string) => `Remediation report for ${g}: ${outcomeRaw ?? "no outcome"}`,
-      };
-  const headline = outcome.title(group);
+function readReport(event: Json, ctx: FormatContext): ReportFields {
+  const { problems, record } = ctx;
+  const detail = obj(event, "detail", problems, true) ?? {};
+  const d = (path: string, required = false) => str(detail, path, problems, required, `detail.${path}`);
+  const t = (key: string) => str(detail, `trigger.${key}`, problems, false, `detail.trigger.${key}`);
+  const outcome = d("outcome", true);
+  if (outcome !== undefined && !own(OUTCOMES, outcome))
+    problems.list.push(`detail.outcome "${outcome}" is not one of ${Object.keys(OUTCOMES).join(", ")}`);
+  const fields: ReportFields = {
+    outcome,
+    accountId: d("accountId", true) ?? str(event, "account", problems),
+    region: d("region", true) ?? str(event, "region", problems),
+    groupId: d("groupId", true),
+    groupName: d("groupName"),
+    vpcId: d("vpcId"),
+    reason: d("reason"),
+    eventId: str(event, "id", problems) ?? messageId(record),
+    trigger: {},
+    permissions: [],
+  };
+  obj(detail, "trigger", problems, false, "detail.trigger");
+  fields.trigger = {
+    kind: t("kind"),
+    eventId: t("eventId"),
+    eventName: t("eventName"),
+    rule: t("configRuleName"),
+  };
+  fields.permissions = permissionLines(detail, problems);
+  fields.openedBy = d("openedBy");
+  fields.openedAt = d("openedAt");
+  return fields;
+}
 
-  const triggerText =
-    tKind === "config-compliance"
-      ? `Config rule ${tRule ? code(tRule) : "(unnamed)"}`
-      : tKind === "cloudtrail"
-        ? `CloudTrail ${tEventName ? code(tEventName) : "event"}`
-        : tKind
-          ? esc(tKind)
-          : "not given";
+function triggerText(t: ReportFields["trigger"]): string {
+  if (t.kind === "config-compliance") return `Config rule ${t.rule ? code(t.rule) : "(unnamed)"}`;
+  if (t.kind === "cloudtrail") return `CloudTrail ${t.eventName ? code(t.eventName) : "event"}`;
+  return t.kind ? esc(t.kind) : "not given";
+}
+
+function reportFields(r: ReportFields, ctx: FormatContext): Field[] {
+  const group = r.groupId ?? "unknown group";
   const fields: Field[] = [
-    { label: "Account", value: accountText(accountId, settings) },
-    { label: "Region", value: regionText(region) },
+    { label: "Account", value: accountText(r.accountId, ctx.settings) },
+    { label: "Region", value: regionText(r.region) },
     {
       label: "Security group",
-      value: `${code(group)}${groupName ? ` (${esc(groupName)})` : ""}${vpcId ? `\nin ${code(vpcId)}` : ""}`,
+      value: `${code(group)}${r.groupName ? ` (${esc(r.groupName)})` : ""}${r.vpcId ? `\nin ${code(r.vpcId)}` : ""}`,
     },
-    { label: "Outcome", value: outcomeRaw ? code(outcomeRaw) : "not given" },
-    { label: "Trigger", value: `${triggerText}${tEventId ? `\n${code(tEventId)}` : ""}` },
+    { label: "Outcome", value: r.outcome ? code(r.outcome) : "not given" },
+    {
+      label: "Trigger",
+      value: `${triggerText(r.trigger)}${r.trigger.eventId ? `\n${code(r.trigger.eventId)}` : ""}`,
+    },
   ];
-  const openedBy = d("openedBy");
-  const openedAt = d("openedAt");
-  if (openedBy) fields.push({ label: "Opened by", value: code(openedBy) });
-  if (openedAt) fields.push({ label: "Opened at", value: timeText(openedAt, "detail.openedAt", problems) });
+  if (r.openedBy) fields.push({ label: "Opened by", value: code(r.openedBy) });
+  if (r.openedAt)
+    fields.push({ label: "Opened at", value: timeText(r.openedAt, "detail.openedAt", ctx.problems) });
+  return fields;
+}
 
-  const blocks: KnownBlock[] = [header(headline)];
-  if (reason) blocks.push(section(esc(reason)));
-  blocks.push(...fieldSections(fields));
-  const permTitle =
-    outcomeRaw === "revoked"
-      ? "Permissions revoked"
-      : outcomeRaw === "dry-run"
-        ? "Permissions that would be revoked"
-        : "Permissions";
-  if (perms.length) blocks.push(section(`*${permTitle}*\n${perms.join("\n")}`));
-  else if (outcomeRaw === "revoked" || outcomeRaw === "dry-run")
-    problems.list.push("detail.permissions is empty for a revoke report");
-
+function consoleLinks(r: ReportFields): LinkButton[] {
   const links: LinkButton[] = [];
-  if (region && isRegionCode(region)) {
-    if (groupId) links.push({ text: "Open security group", url: securityGroupUrl(region, groupId) });
-    if (tKind === "cloudtrail" && tEventId)
-      links.push({ text: "Open trigger in CloudTrail", url: cloudTrailEventUrl(region, tEventId) });
-    if (tKind === "config-compliance" && tRule)
-      links.push({ text: "Open rule in AWS Config", url: configRuleUrl(region, tRule) });
-  }
-  if (links.length) blocks.push(buttons(links));
-  blocks.push(footer(record, "EventBridge event", eventId));
-  const fallback = `${outcome.severity === "danger" ? ":red_circle: " : ""}${esc(headline)} in ${esc(accountPlain(accountId, settings))}${region ? ` ${esc(region)}` : ""}`;
+  const { region, groupId, trigger } = r;
+  if (!region || !isRegionCode(region)) return links;
+  if (groupId) links.push({ text: "Open security group", url: securityGroupUrl(region, groupId) });
+  if (trigger.kind === "cloudtrail" && trigger.eventId)
+    links.push({ text: "Open trigger in CloudTrail", url: cloudTrailEventUrl(region, trigger.eventId) });
+  if (trigger.kind === "config-compliance" && trigger.rule)
+    links.push({ text: "Open rule in AWS Config", url: configRuleUrl(region, trigger.rule) });
+  return links;
+}
+
+const PERMISSION_TITLES: Readonly<Record<string, string>> = {
+  revoked: "Permissions revoked",
+  "dry-run": "Permissions that would be revoked",
+};
+
+export function formatRemediation(event: Json, ctx: FormatContext): Formatted {
+  const { problems, settings, record } = ctx;
+  const r = readReport(event, ctx);
+  const outcome = (r.outcome !== undefined ? own(OUTCOMES, r.outcome) : undefined) ?? {
+    severity: "neutral" as Severity,
+    title: (g: string) => `Remediation report for ${g}: ${r.outcome ?? "no outcome"}`,
+  };
+  const headline = outcome.title(r.groupId ?? "unknown group");
+  const blocks: KnownBlock[] = [header(headline)];
+  if (r.reason) blocks.push(section(esc(r.reason)));
+  blocks.push(...fieldSections(reportFields(r, ctx)));
+  const permTitle =
+    (r.outcome !== undefined ? own(PERMISSION_TITLES, r.outcome) : undefined) ?? "Permissions";
+  if (r.permissions.length) blocks.push(section(`*${permTitle}*\n${r.permissions.join("\n")}`));
+  else if (r.outcome === "revoked" || r.outcome === "dry-run")
+    problems.list.push("detail.permissions is empty for a revoke report");
+  blocks.push(...buttons(consoleLinks(r)));
+  blocks.push(footer(record, "EventBridge event", r.eventId));
+  const fallback = `${outcome.severity === "danger" ? ":red_circle: " : ""}${esc(headline)} in ${esc(accountPlain(r.accountId, settings))}${r.region ? ` ${esc(r.region)}` : ""}`;
   return {
     kind: "remediation",
-    accountId,
-    eventId,
-    region,
+    accountId: r.accountId,
+    eventId: r.eventId,
+    region: r.region,
     message: message(outcome.severity, fallback, blocks),
   };
 }

@@ -4,6 +4,7 @@ import { errorText } from "../../shared/errors";
 import { RawRecord } from "../envelopes";
 import { newProblems } from "../read";
 import { EventKind, NotifierSettings } from "../settings";
+import { fitToSlack } from "../blockKit";
 import { LIMITS, SlackMessage } from "../slack";
 import { FormatContext, Formatted } from "../format/common";
 import { Skipped, formatPayload } from "../format/registry";
@@ -19,12 +20,14 @@ export interface Classified {
   message?: SlackMessage;
   skipped?: string;
   problems: string[];
+  /** The record as received, when it is shown as unreadable. */
+  raw?: string;
 }
 
-function format(record: RawRecord, ctx: FormatContext): Formatted | Skipped {
+function format(record: RawRecord, ctx: FormatContext): (Formatted | Skipped) & { raw?: string } {
   if (record.error) {
     ctx.problems.list.push(record.error);
-    return formatUnreadable(record.error, ctx);
+    return { ...formatUnreadable(record.error, ctx), raw: record.raw };
   }
   if (!record.payload) return formatText(record.text ?? "", ctx);
   try {
@@ -33,7 +36,7 @@ function format(record: RawRecord, ctx: FormatContext): Formatted | Skipped {
     // A formatter bug must not lose the event: fall back to the unreadable form, and say why.
     const why = `formatting failed (${errorText(err)})`;
     ctx.problems.list.push(why);
-    return formatUnreadable(why, ctx);
+    return { ...formatUnreadable(why, ctx), raw: JSON.stringify(record.payload) };
   }
 }
 
@@ -55,6 +58,7 @@ export function classifyRecord(record: RawRecord, settings: NotifierSettings): C
     // Config and alarm notifications carry no id of their own: their SNS MessageId identifies them.
     eventId: out.eventId ?? record.snsMessageId,
     region: out.region,
-    message: out.message,
+    message: fitToSlack(out.message),
+    ...(out.raw !== undefined ? { raw: out.raw } : {}),
   };
 }

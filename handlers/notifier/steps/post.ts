@@ -3,6 +3,7 @@
 // reported failed, so SQS (or Lambda's retry) brings them back instead of a mid-batch cut-off.
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
+import { fitToSlack } from "../blockKit";
 import { DeliveryOptions, isDeliveryError, postMessage } from "../deliver";
 import { Invocation, PostUnit } from "../pipeline";
 import { Webhooks } from "../webhooks";
@@ -49,7 +50,8 @@ async function postUnit(
     return;
   }
   try {
-    const { attempts } = await postMessage(target.url, target.message, opts, ids);
+    // Whatever built the message (a formatter, a digest, a routing note), it goes out within Slack's limits.
+    const { attempts } = await postMessage(target.url, fitToSlack(target.message), opts, ids);
     outcomes.result.messages++;
     for (const r of unit.records)
       outcomes.add(r, { status: "posted", attempts, ...(unit.digest ? { digest: unit.digest } : {}) });

@@ -23,6 +23,7 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     message: c.message,
     summary: summarize(c.message, c.region),
     problems: c.problems,
+    ...(c.raw !== undefined ? { raw: c.raw } : {}),
   };
 }
 

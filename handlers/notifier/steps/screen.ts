@@ -3,6 +3,18 @@
 import { log } from "../../shared/log";
 import { RecordStep } from "../pipeline";
 
+/** How much of an unreadable record the log keeps (CloudWatch Logs takes events up to 256 KiB). */
+export const LOGGED_RECORD_CHARS = 16_384;
+
+/** The record as logged: its first LOGGED_RECORD_CHARS characters, saying when it was cut. */
+function loggedRecord(raw: string): Record<string, unknown> {
+  if (raw.length <= LOGGED_RECORD_CHARS) return { record: raw };
+  return {
+    record: raw.slice(0, LOGGED_RECORD_CHARS),
+    recordTruncated: `first ${LOGGED_RECORD_CHARS} of ${raw.length} characters`,
+  };
+}
+
 /** Logs the problems found in each incomplete or unreadable event under its ids (the message shows a short note). */
 export const logProblems: RecordStep = (records, { requestId }) => {
   for (const r of records) {
@@ -13,6 +25,7 @@ export const logProblems: RecordStep = (records, { requestId }) => {
       eventId: r.eventId ?? r.recordId,
       kind: r.kind,
       problems: r.problems,
+      ...(r.raw !== undefined ? loggedRecord(r.raw) : {}),
     });
   }
   return records;

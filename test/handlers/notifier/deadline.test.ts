@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
-import { SlackServer, startSlackServer } from "../../helpers/slackServer";
+import { useSlackServer } from "../../helpers/slackServer";
 import { startFaultProxy } from "../remediator/faultProxy";
 import { burstEvents, lambdaSnsEvent, sqsBatch } from "./burst";
 
@@ -19,15 +19,13 @@ describe("notifier deadline: a hung KMS Decrypt (deployed package, proxy in fron
   this.timeout(120_000);
   const moto = useMoto();
   let fnDir: string;
-  let slack: SlackServer;
+  const slack = useSlackServer();
 
   before(async function () {
     this.timeout(300_000);
-    slack = await startSlackServer();
     const { manifest } = await buildDeployedPackages();
     fnDir = manifest.functions.find((f) => f.function === FUNCTION)!.dir;
   });
-  after(async () => slack?.stop());
 
   async function ciphertext(): Promise<string> {
     const kms = new KMSClient({});

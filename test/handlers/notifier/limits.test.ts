@@ -44,7 +44,7 @@ describe("notifier Slack limits and escaping", () => {
     );
     assert.equal(
       truncate("`" + "c".repeat(50) + "`", 10 + TRUNCATION_MARK.length),
-      "`" + "c".repeat(9) + "`" + TRUNCATION_MARK,
+      "`" + "c".repeat(8) + "`" + TRUNCATION_MARK,
     );
   });
 

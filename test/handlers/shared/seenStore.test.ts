@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { deadlineFrom, isDeadlineExceeded, withTimeout } from "../../../handlers/shared/deadline";
+import { Deadline, deadlineFrom, isDeadlineExceeded, withTimeout } from "../../../handlers/shared/deadline";
 import { createSeenStore, storedKey } from "../../../handlers/shared/seenStore";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
@@ -8,7 +8,8 @@ import { startFaultProxy } from "../remediator/faultProxy";
 
 const TABLE = "security-guard-seen-test";
 const T0 = 1_800_000_000_000; // pinned clock, ms
-const run = deadlineFrom(undefined, 0, 10_000).run;
+// A fresh 10 s per call: one budget taken when the file loads runs out while earlier suites run.
+const run: Deadline["run"] = (what, call, capMs) => deadlineFrom(undefined, 0, 10_000).run(what, call, capMs);
 
 describe("handlers/shared/seenStore (DynamoDB conditional put with TTL, moto)", () => {
   const moto = useMoto();
