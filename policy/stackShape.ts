@@ -210,7 +210,10 @@ export const hubStackShape: StackValidationPolicy = {
       hubStackShape.configSchema,
       args.getConfig(),
     );
-    if (ofType(args.resources, T.configAggregator).length === 0) {
+    // Our Hub component declares (as its input) an aggregator turned off on purpose (stack config
+    // aggregator: none, until Config delegation is done).
+    const aggregatorOff = hub.props.aggregator === "none";
+    if (!aggregatorOff && ofType(args.resources, T.configAggregator).length === 0) {
       report(
         "The hub has no AWS Config aggregator (aws:cfg/configurationAggregator:ConfigurationAggregator).",
         hub.urn,

@@ -302,6 +302,15 @@ const HUB: Record<string, SchemaNode> = {
     default: {},
     "x-invalid": "must be an object",
   },
+  aggregator: {
+    description:
+      "the Config aggregator: organization (management account or Config delegated administrator), account (memberAccounts) or none",
+    "x-doc":
+      "default: organization with organizationId, else account; none lets the hub deploy before Config delegation is done",
+    type: "string",
+    enum: ["organization", "account", "none"],
+    "x-invalid": "must be organization, account or none",
+  },
   slackSigningSecret: {
     description: "the Slack app's signing secret (required when chatops.enabled)",
     "x-doc": "pulumi config set --secret slackSigningSecret <secret>",
@@ -321,7 +330,16 @@ const SPOKE: Record<string, SchemaNode> = {
     "x-invalid": "is not a fully qualified stack name org/project/stack",
     "x-required": "is required (a fully qualified stack name org/project/stack)",
   },
-  createRecorder: bool("false where a Config recorder exists (e.g. Control Tower)", true),
+  createRecorder: bool("false where a Config recorder exists in every region (e.g. Control Tower)", true),
+  existingRecorderRegions: {
+    ...regionList(
+      "regions where the account already has a Config recorder and delivery channel: the stack uses them and creates neither",
+    ),
+    minItems: 0,
+    default: [],
+    "x-doc":
+      "AWS allows one recorder and one delivery channel per account and region; npm run preflight names the regions that have one",
+  },
   globalResourcesRegion: {
     ...region(),
     description: "the one region recording global resource types (default us-east-1)",

@@ -1,7 +1,7 @@
 // The hub stack (infra account, us-east-1): central bus, topics, notifier, remediation, chat-ops,
 // and the organization's Config aggregator.
 import * as pulumi from "@pulumi/pulumi";
-import { HubConfig, HubSecrets } from "./configSchema";
+import { HubConfig, HubSecrets, aggregatorMode } from "./configSchema";
 import { HubOutputs } from "./hubOutputs";
 import { createProviders } from "./providers";
 import { partitionOf } from "./regions";
@@ -30,7 +30,8 @@ export class Hub extends pulumi.ComponentResource {
     secrets: HubSecrets<pulumi.Input<string>>,
     opts?: pulumi.ComponentResourceOptions,
   ) {
-    super("security-guard:hub:Hub", name, {}, opts);
+    // The input tells the policy pack (hub-stack-shape) when the aggregator is off on purpose.
+    super("security-guard:hub:Hub", name, { aggregator: aggregatorMode(config) }, opts);
     const parent = { parent: this };
     const partition = partitionOf(config.regions[0]);
     const { key } = new HubKey(`${name}-kms`, { config, partition }, parent);
@@ -97,7 +98,8 @@ export class Hub extends pulumi.ComponentResource {
       { queues: deadLetterQueues, alarmTopic: topics.alarms },
       parent,
     );
-    new ConfigAggregator(`${name}-aggregator`, { config, partition }, parent);
+    if (aggregatorMode(config) !== "none")
+      new ConfigAggregator(`${name}-aggregator`, { config, partition }, parent);
 
     this.result = {
       outputs: {

@@ -23,6 +23,9 @@ export const FUNCTION_NAMES = {
   chatopsWorker: `${NAME_PREFIX}-chatops-worker`,
 } as const;
 
+/** DynamoDB table in which the slash-command ack records each Slack request once (replay refusal). */
+export const CHATOPS_REQUESTS_TABLE_NAME = `${NAME_PREFIX}-chatops-requests`;
+
 export type FunctionKey = keyof typeof FUNCTION_NAMES;
 
 /** Role names of the hub's functions: spokes trust these exact ARNs. */

@@ -20,6 +20,14 @@ const SECURE: SchemaNode = {
   additionalProperties: false,
 };
 
+const SECRET_KEYS: string[] = Object.values(
+  STACK_CONFIG_SCHEMA.definitions as Record<string, SchemaNode>,
+).flatMap((def) =>
+  Object.entries((def.properties ?? {}) as Record<string, SchemaNode>)
+    .filter(([, v]) => v["x-secret"])
+    .map(([k]) => k),
+);
+
 /** A secret key as the stack file stores it: one encrypted value, or an object of them. */
 function fileForm(node: SchemaNode): SchemaNode {
   if (!node["x-secret"]) return node;
@@ -49,7 +57,10 @@ function namespaced(node: SchemaNode): SchemaNode {
       Object.entries(node.properties as Record<string, SchemaNode>).map(([k, v]) => [ns(k), fileForm(v)]),
     );
   }
-  if (Array.isArray(node.required)) out.required = (node.required as string[]).map(ns);
+  // Secrets are set with `pulumi config set --secret`, not written by hand: a file may lack them
+  // (the program reports each one still needed).
+  if (Array.isArray(node.required))
+    out.required = (node.required as string[]).filter((k) => !SECRET_KEYS.includes(k)).map(ns);
   for (const k of ["if", "then", "else", "not"]) if (node[k]) out[k] = namespaced(node[k] as SchemaNode);
   if (Array.isArray(node.allOf)) out.allOf = (node.allOf as SchemaNode[]).map(namespaced);
   return out;

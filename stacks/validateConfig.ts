@@ -14,7 +14,7 @@ import {
 import { ACCOUNT_ID_PATTERN, CONFIG_KEYS, STACK_CONFIG_SCHEMA, SchemaNode } from "./configJsonSchema";
 import { chatopsAccounts } from "./chatopsAccounts";
 import { functionSettingsProblems } from "./functionSettings";
-import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "./regions";
+import { HUB_REGION, IAM_EVENTS_REGION, KNOWN_REGIONS, partitionOf } from "./regions";
 import { KeyProblem, checkSchema, formatProblem, inSchemaOrder } from "./schemaProblems";
 
 export { chatopsAccounts };
@@ -153,6 +153,28 @@ const globalResourcesRegionDeployed: CrossCheck = (v) => {
     : [{ key: "globalResourcesRegion", value: region, why: `is not one of regions (${regions.join(", ")})` }];
 };
 
+const existingRecorderRegionsDeployed: CrossCheck = (v) => {
+  const regions = strings(v.regions);
+  return strings(v.existingRecorderRegions)
+    .map((region, i) => ({ region, i }))
+    .filter(({ region }) => regions.length > 0 && KNOWN_REGIONS.includes(region) && !regions.includes(region))
+    .map(({ region, i }) => ({
+      key: `existingRecorderRegions[${i}]`,
+      value: region,
+      why: `is not one of regions (${regions.join(", ")})`,
+    }));
+};
+
+const aggregatorHasSource: CrossCheck = (v) => {
+  if (v.aggregator === "organization" && v.organizationId === undefined)
+    return [{ key: "aggregator", value: v.aggregator, why: "needs organizationId (or use account or none)" }];
+  if (v.aggregator === "account" && strings(v.memberAccounts).length === 0)
+    return [
+      { key: "aggregator", value: v.aggregator, why: "needs memberAccounts to aggregate (or use none)" },
+    ];
+  return [];
+};
+
 const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
   hub: [
     secretsAreSecret,
@@ -160,8 +182,9 @@ const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
     routesToExistingWebhooks,
     chatopsAccountsExist,
     chatopsDefaultRegionEnabled,
+    aggregatorHasSource,
   ],
-  spoke: [deployRoleInThisAccount, globalResourcesRegionDeployed],
+  spoke: [deployRoleInThisAccount, globalResourcesRegionDeployed, existingRecorderRegionsDeployed],
 };
 
 /** The accounts a chat-ops key names, as ids (names resolved through accountNames). */
@@ -192,6 +215,7 @@ function typedConfig(v: Values, stackFile: string): StackConfig {
       role: "spoke",
       hubStack: v.hubStack as string,
       createRecorder: v.createRecorder as boolean,
+      existingRecorderRegions: v.existingRecorderRegions as string[],
       globalResourcesRegion:
         (v.globalResourcesRegion as string | undefined) ??
         (regions.includes(IAM_EVENTS_REGION) ? IAM_EVENTS_REGION : regions[0]),
@@ -219,6 +243,7 @@ function typedConfig(v: Values, stackFile: string): StackConfig {
     role: "hub",
     organizationId: v.organizationId as string | undefined,
     memberAccounts: (v.memberAccounts as string[] | undefined) ?? [],
+    aggregator: v.aggregator as HubConfig["aggregator"],
     accountNames,
     slackWebhookNames: Object.keys(v.slackWebhooks as Values),
     slackRoutes: v.slackRoutes as SlackRouteConfig[],

@@ -137,6 +137,9 @@ function mockState(
       state.arn = `arn:${partition}:s3:::${bucket}`;
       break;
     }
+    case "aws:dynamodb/table:Table":
+      state.arn = a("dynamodb", `table/${physical}`);
+      break;
     case "aws:apigatewayv2/api:Api":
       state.apiEndpoint = `https://${shortHash(name)}.execute-api.${region}.amazonaws.com`;
       state.executionArn = a("execute-api", shortHash(name));

@@ -10,6 +10,7 @@ import { MockedResource } from "./mockRuntime";
 import { QuotaUse, quotaHeadroom } from "./quotas";
 import { WiringSummary, createWiringCollector, stackWiringInfo, withMoto } from "./wiring/summary";
 import { StackFile, validConfigs } from "./stackFiles";
+import { RequiredSecret } from "../stacks/requiredSecrets";
 
 export interface StackSummary {
   stack: string;
@@ -24,6 +25,8 @@ export interface StackSummary {
   resources: Record<string, Record<string, number>>;
   violations: Violation[];
   quotas: QuotaUse[];
+  /** Secrets the stack file does not set (the plan ran with fake stand-ins): set each before `pulumi up`. */
+  secretsNeeded: RequiredSecret[];
   millis: number;
 }
 
@@ -68,7 +71,15 @@ export async function plan(
     const accountId = stack.config["security-guard:accountId"];
     const regionsRaw = stack.config["security-guard:regions"];
     const regions = regionsRaw ? (parseConfigValue(regionsRaw) as string[]) : [];
-    const base = { stack: stack.stack, file: stack.file, role, accountId, regions, millis };
+    const base = {
+      stack: stack.stack,
+      file: stack.file,
+      role,
+      accountId,
+      regions,
+      secretsNeeded: stack.secretsNeeded,
+      millis,
+    };
     let summary: StackSummary;
     if (error || !evaluation) {
       summary = {
@@ -162,6 +173,8 @@ export function formatStack(s: StackSummary, brief: boolean): string {
       `${worst ? `max quota ${pct(worst.fraction)} (${worst.quota})` : ""}  ${s.millis} ms`,
   );
   if (s.error) lines.push(`     error: ${s.error.split("\n").join("\n            ")}`);
+  for (const secret of s.secretsNeeded)
+    lines.push(`     secret still needed (planned with a fake value): ${secret.path}: ${secret.command}`);
   for (const v of s.violations)
     lines.push(`     [${v.level}] ${v.policy}: ${v.name ?? ""} (${v.type ?? "stack"}): ${v.message}`);
   if (!brief && !s.error) {

@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { CONFIG_NAMESPACE, StackConfig } from "../stacks/configSchema";
 import { parseConfigValue } from "../stacks/loadConfig";
 import { ConfigError, validateStackConfig } from "../stacks/validateConfig";
+import { RequiredSecret, missingSecrets } from "../stacks/requiredSecrets";
 
 export interface StackFile {
   /** Stack name ("hub", "spoke-payments"). */
@@ -16,6 +17,22 @@ export interface StackFile {
   /** Full config keys to string values, as the Pulumi runtime passes them. */
   config: Record<string, string>;
   secretKeys: string[];
+  /**
+   * Secrets the stack needs that its file does not set: the offline plan and preflight run with
+   * clearly fake stand-ins (see offlineSecret), and report these so that users set them.
+   */
+  secretsNeeded: RequiredSecret[];
+}
+
+/**
+ * A clearly fake stand-in for a secret the stack file does not set, shaped like the real value
+ * (the config validation checks the shape). Used offline only: a real `pulumi up` without the
+ * secret fails validation, naming the command that sets it.
+ */
+export function offlineSecret(keyPath: string): string {
+  if (/webhook/i.test(keyPath))
+    return "https://hooks.slack.com/services/T00000000/B00000000/OFFLINEFAKEVALUE";
+  return "0ff11e0ff11e0ff11e0ff11e0ff11e00";
 }
 
 /** A placeholder for an undecryptable secret at a config path, shaped like the real value. */
@@ -60,7 +77,28 @@ export function readStackFile(filePath: string): StackFile {
     config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
     if (found.secret) secretKeys.push(key);
   }
-  return { stack: m[1], file, config, secretKeys };
+  const values: Record<string, unknown> = {};
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  for (const [k, v] of Object.entries(config))
+    if (k.startsWith(prefix)) values[k.slice(prefix.length)] = parseConfigValue(v);
+  const secretsNeeded = missingSecrets(values);
+  for (const needed of secretsNeeded) {
+    const [key, name] = needed.path.split(".");
+    const fullKey = `${prefix}${key}`;
+    if (name) {
+      const current = values[key];
+      const merged = {
+        ...(current && typeof current === "object" ? current : {}),
+        [name]: offlineSecret(needed.path),
+      };
+      values[key] = merged;
+      config[fullKey] = JSON.stringify(merged);
+    } else {
+      config[fullKey] = offlineSecret(needed.path);
+    }
+    if (!secretKeys.includes(fullKey)) secretKeys.push(fullKey);
+  }
+  return { stack: m[1], file, config, secretKeys, secretsNeeded };
 }
 
 /** Every stack config file in a directory, hub stacks first (spokes reference their outputs). */

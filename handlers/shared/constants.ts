@@ -31,6 +31,8 @@ export const ENV = {
   localRun: "LOCAL_RUN",
   /** SNS topic between the slash-command ack and worker functions. */
   commandTopicArn: "COMMAND_TOPIC_ARN",
+  /** DynamoDB table in which the slash-command ack records each request once (replay refusal). */
+  replayTableName: "REPLAY_TABLE_NAME",
   /** Hub event bus (name or ARN) that the remediation function reports to. */
   reportBus: "REPORT_EVENT_BUS",
 } as const;

@@ -81,3 +81,6 @@ export function deadlineExceeded(what: string, ms: number): Error & { what: stri
 export function isDeadlineExceeded(err: unknown): boolean {
   return isNamed(err, "DeadlineExceeded");
 }
+
+/** Runs one AWS call under a deadline: a Deadline's `run`, or `withTimeout` bound to a budget. */
+export type RunCall = <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>;

@@ -7,6 +7,7 @@
 // still be there: the condition and the read compare the stored expiry with the clock as well.
 import { createHash } from "node:crypto";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { RunCall } from "./deadline";
 import { errorCode } from "./errors";
 
 /** The table's partition key (string) and TTL attribute (number, epoch seconds). */
@@ -17,9 +18,6 @@ export const SEEN_TTL_ATTRIBUTE = "expiresAt";
 // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html); longer keys
 // are stored as their SHA-256, which keeps them unique.
 const MAX_PLAIN_KEY_BYTES = 1024;
-
-/** Runs one AWS call with an abort signal; handlers pass their Deadline's `run`. */
-export type DeadlineRun = <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>;
 
 export interface SeenStoreOptions {
   tableName: string;
@@ -38,9 +36,9 @@ export interface SeenStore {
    * Records `key` if no live record of it exists; true when this call recorded it (the first time
    * within the window), false when it was already seen. Throws if the store did not answer.
    */
-  recordOnce(key: string, run: DeadlineRun, windowSeconds?: number): Promise<boolean>;
+  recordOnce(key: string, run: RunCall, windowSeconds?: number): Promise<boolean>;
   /** Whether `key` is recorded and not expired (a consistent read). */
-  seen(key: string, run: DeadlineRun): Promise<boolean>;
+  seen(key: string, run: RunCall): Promise<boolean>;
 }
 
 export function storedKey(key: string): string {

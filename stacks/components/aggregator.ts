@@ -1,8 +1,10 @@
-// AWS Config aggregator in the hub: organization source (no per-account change), or the account
-// list from config (each spoke then authorizes the hub: aws.cfg.AggregateAuthorization).
+// AWS Config aggregator in the hub: organization source (no per-account change; needs the
+// management account or a delegated administrator for Config), or the account list from config
+// (each spoke then authorizes the hub: aws.cfg.AggregateAuthorization). Config `aggregator: none`
+// skips it, so the hub can deploy before delegation is done.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HubConfig } from "../configSchema";
+import { HubConfig, aggregatorMode } from "../configSchema";
 import { serviceTrust } from "../iam";
 import { NAME_PREFIX } from "../names";
 
@@ -22,7 +24,7 @@ export class ConfigAggregator extends pulumi.ComponentResource {
       aws.cfg.ConfigurationAggregatorArgs,
       "organizationAggregationSource" | "accountAggregationSource"
     >;
-    if (config.organizationId) {
+    if (aggregatorMode(config) === "organization") {
       const role = new aws.iam.Role(
         `${name}-role`,
         {

@@ -12,6 +12,7 @@ import {
 } from "../eventPatterns";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
+import { usesExistingRecorder } from "../recorderMode";
 import { eventBridgeDeadLetterQueue, queueNotEmptyAlarm } from "./deadLetters";
 
 export interface SpokeRegionArgs {
@@ -44,14 +45,14 @@ export class SpokeRegion extends pulumi.ComponentResource {
     super(
       "security-guard:spoke:SpokeRegion",
       name,
-      { region: args.region, createRecorder: args.config.createRecorder },
+      { region: args.region, createRecorder: !usesExistingRecorder(args.config, args.region) },
       opts,
     );
     const { config, region } = args;
     const child = { parent: this };
 
     let ruleDependsOn: pulumi.Resource[] = [];
-    if (config.createRecorder) {
+    if (!usesExistingRecorder(config, region)) {
       const recorder = new aws.cfg.Recorder(
         `${name}-recorder`,
         {

@@ -1,9 +1,12 @@
 import { strict as assert } from "assert";
 import { MockedResource } from "../../verify/mockRuntime";
+import { runPoliciesOffline } from "../../verify/policy/offline";
+import { toPolicyResources } from "../../verify/policy/resources";
 import {
   HUB_ACCOUNT,
   HUB_CONFIG,
   HUB_SECRET_KEYS,
+  SPOKE_ACCOUNT,
   ORG_ID,
   TEST_SIGNING_SECRET,
   TEST_WEBHOOK,
@@ -391,6 +394,41 @@ describe("hub stack under Pulumi mocks", function () {
     assert.ok("environment" in notifier.props);
   });
 
+  it("deploys without an aggregator (aggregator: none) or with the account list in organization mode", async () => {
+    const none = await evaluateStack(
+      "hub-no-aggregator",
+      { ...HUB_CONFIG, chatops: { enabled: false }, aggregator: "none" },
+      { secretKeys: HUB_SECRET_KEYS },
+    );
+    assert.equal(ofType(none.resources, "aws:cfg/configurationAggregator:ConfigurationAggregator").length, 0);
+    assert.equal(
+      ofType(none.resources, "aws:iam/role:Role").filter((r) => r.name.includes("aggregator")).length,
+      0,
+    );
+    // The policy pack accepts the hub without an aggregator because the Hub says it is off on purpose.
+    assert.equal(one(none.resources, "security-guard:hub:Hub", "hub").props.aggregator, "none");
+    const violations = runPoliciesOffline(toPolicyResources(none.resources)).filter(
+      (v) => v.level === "mandatory",
+    );
+    assert.deepEqual(violations, []);
+
+    const accounts = await evaluateStack(
+      "hub-account-aggregator",
+      { ...HUB_CONFIG, chatops: { enabled: false }, aggregator: "account", memberAccounts: [SPOKE_ACCOUNT] },
+      { secretKeys: HUB_SECRET_KEYS },
+    );
+    const aggregator = one(
+      accounts.resources,
+      "aws:cfg/configurationAggregator:ConfigurationAggregator",
+      "aggregator-aggregator",
+    );
+    assert.deepEqual(aggregator.props.accountAggregationSource, {
+      accountIds: [SPOKE_ACCOUNT],
+      allRegions: true,
+    });
+    assert.equal(aggregator.props.organizationAggregationSource, undefined);
+  });
+
   it("creates the organization aggregator after its role's policy is attached (IAM propagation)", () => {
     const aggregator = one(
       resources,
@@ -463,7 +501,14 @@ describe("hub stack under Pulumi mocks", function () {
       (f) => f.props.name === "security-guard-chatops-ack",
     )!;
     const vars = (ack.props.environment as { variables: Record<string, string> }).variables;
-    assert.deepEqual(Object.keys(vars).sort(), ["COMMAND_TOPIC_ARN", "SLACK_SIGNING_SECRET_CIPHERTEXT"]);
+    assert.deepEqual(Object.keys(vars).sort(), [
+      "COMMAND_TOPIC_ARN",
+      "REPLAY_TABLE_NAME",
+      "SLACK_SIGNING_SECRET_CIPHERTEXT",
+    ]);
+    assert.equal(vars.REPLAY_TABLE_NAME, "security-guard-chatops-requests");
+    // Above the ack's 2 s budget for its AWS calls: never stopped while it answers Slack.
+    assert.equal(ack.props.timeout, 5);
     assert.equal(
       vars.COMMAND_TOPIC_ARN,
       `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-chatops-commands`,
@@ -476,6 +521,44 @@ describe("hub stack under Pulumi mocks", function () {
       workerSub.props.endpoint,
       `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:security-guard-chatops-worker`,
     );
+  });
+
+  it("records slash-command requests once in an on-demand table with TTL, encrypted with the hub key; the ack may only put", () => {
+    const table = one(resources, "aws:dynamodb/table:Table", "chatops-requests");
+    const key = one(resources, "aws:kms/key:Key", "kms-key");
+    assert.deepEqual(
+      {
+        name: table.props.name,
+        billingMode: table.props.billingMode,
+        hashKey: table.props.hashKey,
+        attributes: table.props.attributes,
+        ttl: table.props.ttl,
+        serverSideEncryption: table.props.serverSideEncryption,
+      },
+      {
+        name: "security-guard-chatops-requests",
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "id",
+        attributes: [{ name: "id", type: "S" }],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.state.arn },
+      },
+    );
+    const statements = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "chatops-ack-policy")).Statement;
+    const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes("dynamodb:"));
+    assert.deepEqual(dynamo, [
+      {
+        Sid: "RecordRequestsOnce",
+        Effect: "Allow",
+        Action: "dynamodb:PutItem",
+        Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-chatops-requests`,
+      },
+    ]);
+    assert.deepEqual(statements.find((s) => s.Sid === "WriteToEncryptedTable")!.Condition, {
+      StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" },
+    });
+    const worker = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "chatops-worker-policy"));
+    assert.ok(!JSON.stringify(worker).includes("dynamodb"), "the worker has no access to the table");
   });
 
   it("refuses to build anything when the config is invalid, listing every problem", async () => {

@@ -275,6 +275,33 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     assert.equal(ofType(resources, "aws:cfg/aggregateAuthorization:AggregateAuthorization").length, 0);
   });
 
+  it("uses the account's existing recorder only in the regions the config names", async () => {
+    const r = (await spokeWith({ existingRecorderRegions: ["ap-northeast-1"] })).resources;
+    assert.deepEqual(
+      ofType(r, "aws:cfg/recorder:Recorder")
+        .map((x) => x.region)
+        .sort(),
+      ["ap-northeast-2", "us-east-1"],
+    );
+    assert.deepEqual(
+      ofType(r, "aws:cfg/deliveryChannel:DeliveryChannel")
+        .map((x) => x.region)
+        .sort(),
+      ["ap-northeast-2", "us-east-1"],
+    );
+    // The rule still runs everywhere; the policy pack learns which region uses an existing recorder.
+    assert.equal(ofType(r, "aws:cfg/rule:Rule").length, 3);
+    const declared = ofType(r, "security-guard:spoke:SpokeRegion").map((x) => [
+      x.props.region,
+      x.props.createRecorder,
+    ]);
+    assert.deepEqual(declared.sort(), [
+      ["ap-northeast-1", false],
+      ["ap-northeast-2", true],
+      ["us-east-1", true],
+    ]);
+  });
+
   it("creates a multi-region trail only when asked", async () => {
     assert.equal(ofType(resources, "aws:cloudtrail/trail:Trail").length, 0);
     const trail = ofType((await spokeWith({ createTrail: true })).resources, "aws:cloudtrail/trail:Trail");

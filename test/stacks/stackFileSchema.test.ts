@@ -74,7 +74,6 @@ describe("published stack-file schema and generated key documentation", () => {
         (c) => (c["security-guard:slackRoutes"] = [{ webhook: "payments", accounts: [] }]),
       ],
       ["no Config rule names", hub, (c) => (c["security-guard:remediation"] = { configRuleNames: [] })],
-      ["chat-ops without a signing secret", hub, (c) => delete c["security-guard:slackSigningSecret"]],
       ["a hub outside us-east-1", hub, (c) => (c["security-guard:regions"] = ["eu-west-1"])],
     ];
     for (const [what, original, breakIt] of broken) {

@@ -190,6 +190,32 @@ describe("stack config validation", () => {
     ]);
   });
 
+  it("takes the existing-recorder regions and the aggregator switch, and checks each against the stack", () => {
+    const spoke = validateStackConfig(
+      spokeRaw({ existingRecorderRegions: ["ap-northeast-1"] }),
+    ) as SpokeConfig;
+    assert.deepEqual(spoke.existingRecorderRegions, ["ap-northeast-1"]);
+    assert.deepEqual(problems(spokeRaw({ existingRecorderRegions: ["us-east-1", "mars-1"] })), [
+      'security-guard:existingRecorderRegions[1] = "mars-1": is not a known AWS region (e.g. us-east-1, ap-northeast-2)',
+    ]);
+    assert.deepEqual(problems(spokeRaw({ existingRecorderRegions: ["eu-west-1"] })), [
+      'security-guard:existingRecorderRegions[0] = "eu-west-1": is not one of regions (us-east-1, ap-northeast-1, ap-northeast-2)',
+    ]);
+    assert.equal((validateStackConfig(hubRaw({ aggregator: "none" })) as HubConfig).aggregator, "none");
+    assert.deepEqual(problems(hubRaw({ aggregator: "org" })), [
+      'security-guard:aggregator = "org": must be organization, account or none',
+    ]);
+    assert.deepEqual(problems(hubRaw({ aggregator: "account" })), [
+      'security-guard:aggregator = "account": needs memberAccounts to aggregate (or use none)',
+    ]);
+    assert.deepEqual(
+      problems(
+        hubRaw({ organizationId: undefined, memberAccounts: ["222222222222"], aggregator: "organization" }),
+      ),
+      ['security-guard:aggregator = "organization": needs organizationId (or use account or none)'],
+    );
+  });
+
   it("rejects unknown keys (typos) and bad retention", () => {
     assert.deepEqual(problems(spokeRaw({ createRecoder: false, logRetentionDays: 45 })), [
       "security-guard:logRetentionDays = 45: must be one of CloudWatch Logs' values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",

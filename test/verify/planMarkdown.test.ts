@@ -33,6 +33,7 @@ function summary(stack: string, over: Partial<StackSummary> = {}): StackSummary 
     },
     violations: [],
     quotas: [],
+    secretsNeeded: [],
     millis: 1,
     ...over,
   };

@@ -81,7 +81,16 @@ export async function preflight(stack: StackFile, options: PreflightOptions = {}
     account: config.accountId,
     deployRoleArn: config.deployRoleArn,
   };
-  const findings: Finding[] = [];
+  // A real `pulumi up` refuses a stack whose secrets are not set (preflight ran with stand-ins).
+  const findings: Finding[] = stack.secretsNeeded.map((secret) => ({
+    check: "secret",
+    account: config.accountId,
+    region: "global",
+    resource: `security-guard:${secret.path}`,
+    blocks: true,
+    message: "this secret is not set in the stack config",
+    fix: `${secret.command} --stack ${stack.stack}`,
+  }));
   let hubOutputs: Record<string, unknown> | undefined;
   if (config.role === "spoke") {
     const checked = checkHubOutputs(config, options.hubOutputsFile);

@@ -10,6 +10,7 @@ import {
   CHATOPS_READONLY_ROLE_NAME,
   CONFIG_ROLE_NAME,
   FORWARDER_ROLE_NAME,
+  CHATOPS_REQUESTS_TABLE_NAME,
   FUNCTION_NAMES,
   HUB_BUS_NAME,
   NAME_PREFIX,
@@ -481,6 +482,21 @@ export function accessCases(
     decrypt(FUNCTION_NAMES.chatopsAck, FUNCTION_NAMES.notifier, "ImplicitlyDenied");
   }
   decrypt(FUNCTION_NAMES.remediator, FUNCTION_NAMES.notifier, "ImplicitlyDenied");
+
+  // Replay refusal: the ack records each Slack request once in its table, and may do nothing else there.
+  if (chatops) {
+    const table = `arn:${p}:dynamodb:${hub.region}:${hubAcct}:table/${CHATOPS_REQUESTS_TABLE_NAME}`;
+    const onTable = (fn: string, action: string, expected: Decision) =>
+      add(`${fn} role ${action} on the chat-ops requests table`, expected, () => ({
+        caller: fnSession(fn),
+        action,
+        resource: table,
+        resourceAccount: hubAcct,
+      }));
+    onTable(FUNCTION_NAMES.chatopsAck, "dynamodb:PutItem", "Allowed");
+    onTable(FUNCTION_NAMES.chatopsAck, "dynamodb:DeleteItem", "ImplicitlyDenied");
+    onTable(FUNCTION_NAMES.chatopsWorker, "dynamodb:PutItem", "ImplicitlyDenied");
+  }
   return cases;
 }
 

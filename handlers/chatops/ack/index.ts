@@ -1,11 +1,16 @@
 // The slash-command endpoint behind API Gateway (HTTP API, payload v2). Slack needs an answer
 // within 3 s (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt), so
 // this function only verifies the request, answers `help` and malformed commands itself, and
-// hands everything else to the worker through SNS. It imports node:crypto and the SNS client
-// (plus KMS through secrets.ts for the signing secret), and no HTTP client: cold start matters.
-// Steps: verify -> parse -> authorize -> queue, each answering Slack itself when it ends the request.
+// hands everything else to the worker through SNS. It imports node:crypto and the AWS SDK clients
+// the Lambda runtime provides (SNS, DynamoDB, KMS through secrets.ts), and no HTTP client: cold
+// start matters.
+// Steps: verify -> parse -> authorize -> queue (refuse a replay, then publish), each answering
+// Slack itself when it ends the request. Every AWS call runs under one deadline that ends well
+// inside Slack's 3 s, so the ack always answers, and says so when nothing ran.
 import { ENV } from "../../shared/constants";
+import { deadlineFrom, LambdaClock } from "../../shared/deadline";
 import { secretCache } from "../../shared/secrets";
+import { createSeenStore, SeenStore } from "../../shared/seenStore";
 import { authorizeRequest } from "./authorize";
 import { parseCommand, parseForm } from "./parse";
 import { commandMessage, queueCommand, SnsClients } from "./queue";
@@ -27,25 +32,45 @@ export interface AckSettings {
 export interface AckOptions {
   /** Current time in milliseconds (tests pin the clock). */
   now?: () => number;
+  /** Time from the start of a request by which every AWS call has given up (default ANSWER_BUDGET_MS). */
+  answerBudgetMs?: number;
 }
+
+/**
+ * Slack waits 3 s for the answer, including its own network time to API Gateway and back; 2 s for
+ * the ack's AWS calls (KMS on a cold start, DynamoDB, SNS) leaves the rest for that trip.
+ */
+export const ANSWER_BUDGET_MS = 2000;
+/** Kept back from the Lambda's own timeout to build the answer and log, if that comes first. */
+const RESERVE_MS = 300;
 
 export function createAckHandler(
   settings: AckSettings,
   env: NodeJS.ProcessEnv = process.env,
   options: AckOptions = {},
-): (event: unknown) => Promise<AckResponse> {
+): (event: unknown, context?: LambdaClock) => Promise<AckResponse> {
   const tolerance = settings.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const now = options.now ?? (() => Date.now());
+  const budgetMs = options.answerBudgetMs ?? ANSWER_BUDGET_MS;
   const secret = secretCache(
     { ciphertextVar: ENV.signingSecretCiphertext, plainVar: ENV.signingSecretPlain },
     env,
   );
-  // Per-container state (a captured object: module-level `let` would not survive serialization).
+  // Per-container state (captured objects: module-level `let` would not survive serialization).
   const clients: SnsClients = {};
+  const replayTable = env[ENV.replayTableName];
+  const seen: SeenStore | undefined = replayTable
+    ? createSeenStore({ tableName: replayTable, windowSeconds: 2 * tolerance + 1, now })
+    : undefined;
 
-  return async (event: unknown): Promise<AckResponse> => {
+  return async (event: unknown, context?: LambdaClock): Promise<AckResponse> => {
+    const lambdaLeft =
+      typeof context?.getRemainingTimeInMillis === "function"
+        ? context.getRemainingTimeInMillis() - RESERVE_MS
+        : Infinity;
+    const deadline = deadlineFrom(undefined, 0, Math.min(budgetMs, lambdaLeft));
     const req = readRequest(event);
-    const verified = await verifyRequest(req, secret, now(), tolerance);
+    const verified = await verifyRequest(req, secret, now(), tolerance, deadline);
     if (!verified.ok) return verified.answer;
     const form = parseForm(req.rawBody, req.eventId);
     if (!form.ok) return form.answer;
@@ -54,13 +79,16 @@ export function createAckHandler(
     const command = parseCommand(form.value);
     if (!command.ok) return command.answer;
     return queueCommand({
+      req,
       form: form.value,
       command: command.value,
       message: commandMessage(form.value, now()),
       topicArn: env[ENV.commandTopicArn],
       clients,
       defaultRegion: env.AWS_REGION,
-      eventId: req.eventId,
+      seen,
+      replayWindowSeconds: Number(req.timestamp) + tolerance + 1 - Math.floor(now() / 1000),
+      deadline,
     });
   };
 }

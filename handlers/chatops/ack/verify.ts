@@ -1,9 +1,10 @@
 // Step 1, verify: nothing else looks at the request before its signature is checked against the
-// signing secret (decrypted once per container).
+// signing secret (decrypted once per container, under the request's deadline).
+import { Deadline, isDeadlineExceeded } from "../../shared/deadline";
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
 import { SecretCache } from "../../shared/secrets";
-import { plainText, Step, UNAUTHORIZED } from "./reply";
+import { ephemeral, plainText, Step, UNAUTHORIZED } from "./reply";
 import { SlackRequest } from "./request";
 import { verifySlackSignature } from "./signature";
 
@@ -12,12 +13,28 @@ export async function verifyRequest(
   secret: SecretCache,
   nowMs: number,
   toleranceSeconds: number,
+  deadline: Deadline,
 ): Promise<Step<void>> {
   let signingSecret: string;
   try {
-    signingSecret = await secret.get();
+    signingSecret = await secret.get(deadline);
   } catch (err) {
-    log("error", "chatops ack: signing secret unavailable", { eventId: req.eventId, error: errorText(err) });
+    log("error", "chatops ack: signing secret unavailable", {
+      eventId: req.eventId,
+      outcome: "not-run",
+      error: errorText(err),
+    });
+    // A slow key service is worth telling the user (Slack would otherwise show a timeout); a
+    // secret that cannot be decrypted at all is a deployment fault: a bare 500.
+    if (isDeadlineExceeded(err)) {
+      return {
+        ok: false,
+        answer: ephemeral(
+          `Sorry, your command could not be checked in time (${(err as Error).message}); nothing was run. ` +
+            `Please try again (request id ${req.eventId ?? "unknown"}).`,
+        ),
+      };
+    }
     return { ok: false, answer: plainText(500) };
   }
   const check = verifySlackSignature({

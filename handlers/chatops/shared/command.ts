@@ -10,8 +10,11 @@ export interface SlashCommandMessage {
   version: 1;
   /** When the ack received the request (ISO 8601); response_url is valid for 30 minutes after it. */
   receivedAt: string;
+  /** Who typed the command: users are identified by this id. */
   userId: string;
-  userName: string;
+  /** Display text only, when Slack sent it (Slack is phasing user_name out of slash commands:
+   * https://api.slack.com/interactivity/slash-commands#app_command_handling). */
+  userName?: string;
   teamId: string;
   channelId: string;
   /** The slash command as typed, e.g. "/guard". */
@@ -198,9 +201,10 @@ export function parseCommandMessage(body: string): SlashCommandMessage {
   const m = value as Record<string, unknown>;
   const problems: string[] = [];
   if (m.version !== 1) problems.push(`version must be 1 (got ${JSON.stringify(m.version)})`);
-  for (const key of ["receivedAt", "userId", "userName", "teamId", "channelId", "command", "responseUrl"]) {
+  for (const key of ["receivedAt", "userId", "teamId", "channelId", "command", "responseUrl"]) {
     if (typeof m[key] !== "string" || m[key] === "") problems.push(`${key} must be a non-empty string`);
   }
+  if (m.userName !== undefined && typeof m.userName !== "string") problems.push("userName must be a string");
   if (typeof m.text !== "string") problems.push("text must be a string");
   if (typeof m.receivedAt === "string" && Number.isNaN(Date.parse(m.receivedAt))) {
     problems.push(`receivedAt is not a date: ${JSON.stringify(m.receivedAt)}`);

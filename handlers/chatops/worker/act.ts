@@ -1,5 +1,6 @@
 // Step 4, act: runs the command with the assumed role's credentials. An AWS error becomes the
 // final reply naming the command, where it ran and the error code.
+import { isDeadlineExceeded } from "../../shared/deadline";
 import { errorCode, errorText } from "../../shared/errors";
 import { ChatCommand, describeCommand } from "../shared/command";
 import { CommandContext, CommandResult } from "./context";
@@ -31,6 +32,17 @@ export async function actStep(
     }
   } catch (err) {
     logFields.error = errorText(err);
+    if (isDeadlineExceeded(err)) {
+      // Name the call that did not answer; a start/stop may still have been applied by EC2.
+      const check =
+        cmd.kind === "ec2-start" || cmd.kind === "ec2-stop"
+          ? ` The instance may still change state: check with \`ec2 list ${ctx.account} ${ctx.region}\`.`
+          : "";
+      return {
+        outcome: "unanswered",
+        text: `Sorry, \`${describeCommand(cmd)}\` in ${ctx.accountLabel} ${ctx.region} stopped: ${(err as Error).message}.${check}`,
+      };
+    }
     return {
       outcome: "aws-error",
       text: `Sorry, \`${describeCommand(cmd)}\` failed in ${ctx.accountLabel} ${ctx.region}: ${errorCode(err) ?? "Error"}. Please try again later.`,

@@ -5,11 +5,13 @@ import {
   Access,
   allowedAccounts,
   ChatUser,
+  ownValue,
   resolveAccount,
   resolveRegion,
   roleArn,
   WorkerSettings,
 } from "./settings";
+import { escapeSlack } from "./format";
 import { Step, stop } from "./steps";
 
 export interface Authorized {
@@ -38,13 +40,15 @@ export function authorizeStep(
   cmd: ChatCommand,
   logFields: Record<string, unknown>,
 ): Step<Authorized> {
-  const user: ChatUser | undefined = settings.users[msg.userId];
+  const user: ChatUser | undefined = ownValue(settings.users, msg.userId);
   if (!user) {
+    const id = escapeSlack(msg.userId);
+    const command = escapeSlack(msg.command);
     return stop(
       "denied",
-      `You (<@${msg.userId}>) are not allowed to use \`${msg.command}\`. ` +
-        `Access is granted per Slack user id in the hub stack's chat-ops config; ask the platform team to add ${msg.userId}. ` +
-        `\`${msg.command} help\` lists the commands.`,
+      `You (<@${id}>) are not allowed to use \`${command}\`. ` +
+        `Access is granted per Slack user id in the hub stack's chat-ops config; ask the platform team to add ${id}. ` +
+        `\`${command} help\` lists the commands.`,
     );
   }
   if (cmd.kind === "accounts") return stop("ok", accountsText(settings, user));

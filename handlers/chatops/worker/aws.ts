@@ -4,6 +4,7 @@
 // afterwards, and the spokes' trust policies require one
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { RunCall } from "../../shared/deadline";
 
 export interface TempCredentials {
   accessKeyId: string;
@@ -21,16 +22,20 @@ export async function assumeRole(
   roleArn: string,
   userId: string,
   stsRegion: string,
+  call: RunCall,
 ): Promise<TempCredentials> {
   const sts = new STSClient({ region: stsRegion });
   try {
-    const out = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: roleArn,
-        RoleSessionName: sessionName(userId),
-        SourceIdentity: sessionName(userId),
-        DurationSeconds: 3600,
-      }),
+    const out = await call("STS AssumeRole", (abortSignal) =>
+      sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: sessionName(userId),
+          SourceIdentity: sessionName(userId),
+          DurationSeconds: 3600,
+        }),
+        { abortSignal },
+      ),
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`STS returned no credentials for ${roleArn}`);

@@ -1,4 +1,5 @@
 // What a command implementation gets, and what it returns.
+import { RunCall } from "../../shared/deadline";
 import { TempCredentials } from "./aws";
 import { Responder } from "./responder";
 
@@ -13,6 +14,8 @@ export type Outcome =
   | "not-applicable"
   /** start/stop did not reach the final state within stateWait. */
   | "timeout"
+  /** An AWS call did not answer within its deadline; the reply names it. */
+  | "unanswered"
   | "aws-error";
 
 export interface CommandResult {
@@ -23,6 +26,8 @@ export interface CommandResult {
 
 export interface CommandContext {
   credentials: TempCredentials;
+  /** Runs one AWS call under the command's deadline; DeadlineExceeded names the call that did not answer. */
+  call: RunCall;
   account: string;
   /** "prod (222222222222)". */
   accountLabel: string;

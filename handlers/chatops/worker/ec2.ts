@@ -4,7 +4,6 @@ import {
   EC2Client,
   GetConsoleOutputCommand,
   Instance,
-  paginateDescribeInstances,
   StartInstancesCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
@@ -47,10 +46,18 @@ export async function ec2List(ctx: CommandContext): Promise<CommandResult> {
   const ec2 = client(ctx);
   try {
     const instances: Instance[] = [];
-    // Every page and every reservation: one reservation can hold several instances.
-    for await (const page of paginateDescribeInstances({ client: ec2, pageSize: ctx.ec2PageSize }, {})) {
+    // Every page and every reservation: one reservation can hold several instances. Each page is
+    // its own call under the deadline.
+    let token: string | undefined;
+    do {
+      const page = await ctx.call("EC2 DescribeInstances", (abortSignal) =>
+        ec2.send(new DescribeInstancesCommand({ MaxResults: ctx.ec2PageSize, NextToken: token }), {
+          abortSignal,
+        }),
+      );
       for (const r of page.Reservations ?? []) instances.push(...(r.Instances ?? []));
-    }
+      token = page.NextToken;
+    } while (token);
     if (instances.length === 0) return { outcome: "ok", text: `No EC2 instances in ${where(ctx)}.` };
     instances.sort(
       (a, b) =>
@@ -73,7 +80,9 @@ export async function ec2List(ctx: CommandContext): Promise<CommandResult> {
 export async function ec2Console(ctx: CommandContext, instanceId: string): Promise<CommandResult> {
   const ec2 = client(ctx);
   try {
-    const out = await ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId }));
+    const out = await ctx.call("EC2 GetConsoleOutput", (abortSignal) =>
+      ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId }), { abortSignal }),
+    );
     const text = out.Output ? Buffer.from(out.Output, "base64").toString("utf8") : "";
     const lines = text.replace(/\r\n/g, "\n").replace(/\n+$/, "").split("\n");
     if (!text.trim()) {
@@ -96,9 +105,15 @@ export async function ec2Console(ctx: CommandContext, instanceId: string): Promi
   }
 }
 
-async function findInstance(ec2: EC2Client, instanceId: string): Promise<Instance | undefined> {
+async function findInstance(
+  ctx: CommandContext,
+  ec2: EC2Client,
+  instanceId: string,
+): Promise<Instance | undefined> {
   try {
-    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    const out = await ctx.call("EC2 DescribeInstances", (abortSignal) =>
+      ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }), { abortSignal }),
+    );
     return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
   } catch (err) {
     if (isNotFound(err)) return undefined;
@@ -124,7 +139,7 @@ export async function ec2StartStop(
   const t = TRANSITIONS[action];
   const ec2 = client(ctx);
   try {
-    const inst = await findInstance(ec2, instanceId);
+    const inst = await findInstance(ctx, ec2, instanceId);
     if (!inst) return notFound(ctx, instanceId, action);
     const label = describeInstance(inst);
     const started = ctx.now();
@@ -148,8 +163,16 @@ export async function ec2StartStop(
       }
       const out =
         action === "start"
-          ? (await ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] }))).StartingInstances
-          : (await ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }))).StoppingInstances;
+          ? (
+              await ctx.call("EC2 StartInstances", (abortSignal) =>
+                ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] }), { abortSignal }),
+              )
+            ).StartingInstances
+          : (
+              await ctx.call("EC2 StopInstances", (abortSignal) =>
+                ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }), { abortSignal }),
+              )
+            ).StoppingInstances;
       ctx.actions.done.set(ctx.messageId, { action, instanceId, at: ctx.now() });
       state = out?.[0]?.CurrentState?.Name ?? t.via;
       await ctx.responder.progress(`${t.verb} ${label} in ${where(ctx)}: ${t.from} → ${state}.`);
@@ -157,7 +180,7 @@ export async function ec2StartStop(
 
     const polls = Math.max(1, Math.ceil(ctx.stateWait.timeoutMs / ctx.stateWait.pollMs));
     for (let i = 0; i <= polls; i++) {
-      const now = await findInstance(ec2, instanceId);
+      const now = await findInstance(ctx, ec2, instanceId);
       const next = now?.State?.Name ?? "unknown";
       if (next === t.to) {
         const secs = Math.round((ctx.now() - started) / 1000);

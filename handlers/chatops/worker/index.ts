@@ -1,6 +1,7 @@
 // The slash-command worker: receives the ack's SNS message, decides what the Slack user may do,
 // assumes the matching chat-ops role in the target account, runs the command and replies through
 // response_url. Every command is logged with user, account, region, command and outcome.
+import { deadlineFrom, LambdaClock, RunCall } from "../../shared/deadline";
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
 import { parseCommandMessage, responseUrlProblem, SlashCommandMessage } from "../shared/command";
@@ -30,7 +31,17 @@ export interface WorkerOptions {
   /** DescribeInstances page size (tests exercise paging with small pages). */
   ec2PageSize?: number;
   env?: NodeJS.ProcessEnv;
+  /** Budget of one invocation without a Lambda context (local runs, tests); default 280 s. */
+  budgetMs?: number;
+  /** Longest wait for one AWS call (default AWS_CALL_CAP_MS). */
+  awsCallCapMs?: number;
 }
+
+/**
+ * One AWS call that has not answered in 20 s is treated as hung: the user hears which one,
+ * instead of waiting for the Lambda timeout (EC2, STS, S3 and CloudWatch answer in well under a second).
+ */
+export const AWS_CALL_CAP_MS = 20_000;
 
 export interface WorkerRecordResult {
   messageId: string;
@@ -49,7 +60,7 @@ interface SnsRecord {
 export function createWorkerHandler(
   settings: WorkerSettings,
   options: WorkerOptions = {},
-): (event: unknown) => Promise<{ results: WorkerRecordResult[] }> {
+): (event: unknown, context?: LambdaClock) => Promise<{ results: WorkerRecordResult[] }> {
   validateWorkerSettings(settings);
   const env = options.env ?? process.env;
   const fetchImpl: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
@@ -72,7 +83,16 @@ export function createWorkerHandler(
     ec2PageSize: options.ec2PageSize,
   };
 
-  const handleRecord = async (record: SnsRecord, index: number): Promise<WorkerRecordResult> => {
+  // Time kept back from the Lambda's timeout for the final reply (one response_url post) and the log.
+  const postTimeoutMs = options.postTimeoutMs ?? 10_000;
+  const reserveMs = postTimeoutMs + 2_000;
+  const capMs = options.awsCallCapMs ?? AWS_CALL_CAP_MS;
+
+  const handleRecord = async (
+    record: SnsRecord,
+    index: number,
+    call: RunCall,
+  ): Promise<WorkerRecordResult> => {
     const messageId = record?.Sns?.MessageId ?? `record-${index}`;
     let msg: SlashCommandMessage;
     try {
@@ -103,10 +123,10 @@ export function createWorkerHandler(
       maxPosts,
       fetch: fetchImpl,
       now,
-      timeoutMs: options.postTimeoutMs ?? 10_000,
+      timeoutMs: postTimeoutMs,
       logFields: logBase,
     });
-    const outcome = await runCommand(runDeps, msg, messageId, responder, logBase);
+    const outcome = await runCommand(runDeps, msg, messageId, responder, logBase, call);
     return {
       messageId,
       command: outcome.command,
@@ -115,7 +135,9 @@ export function createWorkerHandler(
     };
   };
 
-  return async (event: unknown) => {
+  return async (event: unknown, context?: LambdaClock) => {
+    const deadline = deadlineFrom(context, reserveMs, options.budgetMs ?? 280_000);
+    const call: RunCall = (what, fn) => deadline.run(what, fn, capMs);
     const records = (event as { Records?: unknown })?.Records;
     if (!Array.isArray(records) || records.length === 0) {
       log("error", "chatops worker: not an SNS event", {
@@ -128,7 +150,7 @@ export function createWorkerHandler(
     const errors: string[] = [];
     for (let i = 0; i < records.length; i++) {
       try {
-        const r = await handleRecord(records[i] as SnsRecord, i);
+        const r = await handleRecord(records[i] as SnsRecord, i, call);
         results.push(r);
         if (!r.delivered && r.outcome !== "expired")
           errors.push(`message ${r.messageId}: reply not delivered to response_url`);

@@ -11,7 +11,12 @@ export async function respondStep(
   durationMs: () => number,
 ): Promise<{ outcome: Outcome; command?: string }> {
   await responder.final(result.text);
-  const level = result.outcome === "aws-error" ? "error" : result.outcome === "ok" ? "info" : "warn";
+  const level =
+    result.outcome === "aws-error" || result.outcome === "unanswered"
+      ? "error"
+      : result.outcome === "ok"
+        ? "info"
+        : "warn";
   log(level, "chatops command", {
     ...logFields,
     outcome: result.outcome,

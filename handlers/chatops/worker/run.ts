@@ -1,5 +1,6 @@
 // One command, as named steps: parse -> authorize -> assume role -> act -> respond. Every path
 // ends in respond, so every accepted command gets a final reply and one log line.
+import { RunCall } from "../../shared/deadline";
 import { SlashCommandMessage } from "../shared/command";
 import { actStep } from "./act";
 import { assumeStep } from "./assume";
@@ -26,6 +27,7 @@ export async function runCommand(
   messageId: string,
   responder: Responder,
   logBase: Record<string, unknown>,
+  call: RunCall,
 ): Promise<{ outcome: Outcome; command?: string }> {
   const started = deps.now();
   const fields: Record<string, unknown> = { ...logBase };
@@ -36,12 +38,13 @@ export async function runCommand(
   if (!cmd.ok) return respond(cmd.result);
   const target = authorizeStep(deps.settings, msg, cmd.value, fields);
   if (!target.ok) return respond(target.result);
-  const credentials = await assumeStep(deps.settings, target.value, msg.userId, deps.stsRegion, fields);
+  const credentials = await assumeStep(deps.settings, target.value, msg.userId, deps.stsRegion, call, fields);
   if (!credentials.ok) return respond(credentials.result);
   const result = await actStep(
     cmd.value,
     {
       credentials: credentials.value,
+      call,
       account: target.value.account,
       accountLabel: accountLabel(deps.settings, target.value.account),
       region: target.value.region,

@@ -18,8 +18,8 @@ export async function s3List(ctx: CommandContext): Promise<CommandResult> {
     const buckets: NonNullable<ListBucketsCommandOutput["Buckets"]> = [];
     let token: string | undefined;
     do {
-      const out: ListBucketsCommandOutput = await s3.send(
-        new ListBucketsCommand({ ContinuationToken: token }),
+      const out: ListBucketsCommandOutput = await ctx.call("S3 ListBuckets", (abortSignal) =>
+        s3.send(new ListBucketsCommand({ ContinuationToken: token }), { abortSignal }),
       );
       buckets.push(...(out.Buckets ?? []));
       token = out.ContinuationToken;
@@ -64,7 +64,11 @@ export async function s3Usage(ctx: CommandContext, bucket: string): Promise<Comm
   let region: string;
   try {
     region = bucketRegion(
-      (await s3.send(new GetBucketLocationCommand({ Bucket: bucket }))).LocationConstraint,
+      (
+        await ctx.call("S3 GetBucketLocation", (abortSignal) =>
+          s3.send(new GetBucketLocationCommand({ Bucket: bucket }), { abortSignal }),
+        )
+      ).LocationConstraint,
     );
   } catch (err) {
     if ((errorCode(err) ?? "Error") === "NoSuchBucket") {
@@ -77,20 +81,23 @@ export async function s3Usage(ctx: CommandContext, bucket: string): Promise<Comm
   const cw = new CloudWatchClient({ region, credentials: ctx.credentials });
   try {
     const end = new Date(ctx.now());
-    const out = await cw.send(
-      new GetMetricStatisticsCommand({
-        Namespace: "AWS/S3",
-        MetricName: "BucketSizeBytes",
-        Dimensions: [
-          { Name: "BucketName", Value: bucket },
-          { Name: "StorageType", Value: "StandardStorage" },
-        ],
-        StartTime: new Date(end.getTime() - 2 * DAY_MS),
-        EndTime: end,
-        Period: 86400,
-        Statistics: ["Average"],
-        Unit: "Bytes",
-      }),
+    const out = await ctx.call("CloudWatch GetMetricStatistics", (abortSignal) =>
+      cw.send(
+        new GetMetricStatisticsCommand({
+          Namespace: "AWS/S3",
+          MetricName: "BucketSizeBytes",
+          Dimensions: [
+            { Name: "BucketName", Value: bucket },
+            { Name: "StorageType", Value: "StandardStorage" },
+          ],
+          StartTime: new Date(end.getTime() - 2 * DAY_MS),
+          EndTime: end,
+          Period: 86400,
+          Statistics: ["Average"],
+          Unit: "Bytes",
+        }),
+        { abortSignal },
+      ),
     );
     const latest = (out.Datapoints ?? [])
       .filter((d) => d.Timestamp && typeof d.Average === "number")

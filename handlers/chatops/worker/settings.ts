@@ -1,6 +1,15 @@
 // The worker's settings (plain JSON from the hub stack config, captured into the Lambda's code)
 // and the access decisions they drive: which Slack user may use which account, region and role.
 import { isAccountId, isRegionName } from "../shared/command";
+import { escapeSlack } from "./format";
+
+/**
+ * The value of `rec[key]` only when it is the record's own: keys come from Slack input and config,
+ * and a plain lookup of "constructor" or "toString" would find Object.prototype's functions.
+ */
+export function ownValue<T>(rec: Record<string, T> | undefined, key: string | undefined): T | undefined {
+  return rec && key !== undefined && Object.prototype.hasOwnProperty.call(rec, key) ? rec[key] : undefined;
+}
 
 export type Access = "read-only" | "operator";
 
@@ -47,7 +56,7 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
   const names = Object.values(accounts).map((n) => String(n).toLowerCase());
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) problems.push(`accounts: name ${JSON.stringify(dup)} is used twice`);
-  if (!accounts[s?.defaultAccount])
+  if (!ownValue(accounts, s?.defaultAccount))
     problems.push(`defaultAccount ${JSON.stringify(s?.defaultAccount)} is not in accounts`);
   if (!Array.isArray(s?.regions) || s.regions.length === 0) problems.push("regions must be a non-empty list");
   else
@@ -68,7 +77,8 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
       problems.push(`users.${userId}.accounts must be a non-empty list of account ids or ["*"]`);
     } else {
       for (const a of user.accounts)
-        if (a !== "*" && !accounts[a]) problems.push(`users.${userId}.accounts: ${a} is not in accounts`);
+        if (a !== "*" && !ownValue(accounts, a))
+          problems.push(`users.${userId}.accounts: ${a} is not in accounts`);
     }
   }
   if (!s?.readOnlyRoleName) problems.push("readOnlyRoleName is required");
@@ -100,12 +110,12 @@ export function resolveAccount(s: WorkerSettings, user: ChatUser, arg: string | 
   const allowedText = allowed.map((id) => `\`${s.accounts[id]}\` (${id})`).join(", ");
   let id: string | undefined;
   if (arg === undefined) id = s.defaultAccount;
-  else if (s.accounts[arg]) id = arg;
+  else if (ownValue(s.accounts, arg) !== undefined) id = arg;
   else id = Object.keys(s.accounts).find((k) => s.accounts[k].toLowerCase() === arg.toLowerCase());
   if (!id)
     return {
       ok: false,
-      error: `unknown account \`${arg}\`. Accounts you may use: ${allowedText || "none"}.`,
+      error: `unknown account \`${escapeSlack(String(arg))}\`. Accounts you may use: ${allowedText || "none"}.`,
     };
   if (!allowed.includes(id)) {
     return {
@@ -121,7 +131,7 @@ export function resolveRegion(s: WorkerSettings, arg: string | undefined): Resol
   if (!s.regions.includes(region)) {
     return {
       ok: false,
-      error: `region \`${region}\` is not enabled. Regions: ${s.regions.map((r) => `\`${r}\``).join(", ")}.`,
+      error: `region \`${escapeSlack(region)}\` is not enabled. Regions: ${s.regions.map((r) => `\`${r}\``).join(", ")}.`,
     };
   }
   return { ok: true, value: region };

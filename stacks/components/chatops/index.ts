@@ -17,6 +17,7 @@ import { assumeSpokeRoles } from "../../orgScope";
 import { GuardFunction } from "../guardFunction";
 import { subscribe } from "../subscribe";
 import { slackCommandApi } from "./api";
+import { requestsTable } from "./requestsTable";
 import { ackSettingsFor, workerSettingsFor } from "./settings";
 
 export interface ChatopsArgs {
@@ -32,6 +33,8 @@ export class Chatops extends pulumi.ComponentResource {
   readonly worker: GuardFunction;
   readonly api: aws.apigatewayv2.Api;
   readonly commandUrl: pulumi.Output<string>;
+  /** The ack's record of requests already received (replay refusal). */
+  readonly requests: aws.dynamodb.Table;
   /** The functions' dead-letter queues, for the hub's queue-not-empty alarms. */
   readonly deadLetterQueues: aws.sqs.Queue[];
 
@@ -55,6 +58,7 @@ export class Chatops extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.requests = requestsTable(name, kmsKey, this);
     const ackSettings = ackSettingsFor(config);
     this.ack = new GuardFunction(
       `${name}-ack`,
@@ -63,19 +67,41 @@ export class Chatops extends pulumi.ComponentResource {
         functionName: FUNCTION_NAMES.chatopsAck,
         description: "security-guard: verifies Slack slash commands and acknowledges within 3 s",
         callbackFactory: () => createAckHandler(ackSettings),
-        statements: pulumi.all([topic.arn, kmsKey.arn]).apply(([topicArn, keyArn]) => [
-          { Sid: "HandOffCommands", Effect: "Allow" as const, Action: "sns:Publish", Resource: topicArn },
-          {
-            Sid: "PublishToEncryptedTopic",
-            Effect: "Allow" as const,
-            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-            Resource: keyArn,
-            Condition: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
-          },
-        ]),
-        environment: { [ENV.commandTopicArn]: topic.arn },
+        statements: pulumi
+          .all([topic.arn, kmsKey.arn, this.requests.arn])
+          .apply(([topicArn, keyArn, tableArn]) => [
+            { Sid: "HandOffCommands", Effect: "Allow" as const, Action: "sns:Publish", Resource: topicArn },
+            {
+              Sid: "PublishToEncryptedTopic",
+              Effect: "Allow" as const,
+              Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+              Resource: keyArn,
+              Condition: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
+            },
+            // Only the conditional put that records a request once: the ack never reads, updates
+            // or deletes (TTL deletes expired records).
+            {
+              Sid: "RecordRequestsOnce",
+              Effect: "Allow" as const,
+              Action: "dynamodb:PutItem",
+              Resource: tableArn,
+            },
+            {
+              // DynamoDB uses the table's customer managed key on the caller's behalf
+              // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html).
+              Sid: "WriteToEncryptedTable",
+              Effect: "Allow" as const,
+              Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+              Resource: keyArn,
+              Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+            },
+          ]),
+        environment: { [ENV.commandTopicArn]: topic.arn, [ENV.replayTableName]: this.requests.name },
         secrets: { [ENV.signingSecretCiphertext]: signingSecret },
-        timeoutSeconds: 3,
+        // Every AWS call of the ack ends within ANSWER_BUDGET_MS (2 s) so Slack hears back within
+        // its 3 s; the Lambda timeout sits above that so the function is never stopped while it
+        // answers and logs (a stopped invocation answers Slack with a bare error and logs nothing).
+        timeoutSeconds: 5,
         memoryMb: 512,
         // The ack answers in-process: no HTTP client, no dependency at all (cold start).
         excludePackages: ["axios"],

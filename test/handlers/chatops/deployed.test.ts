@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
+import { createSeenTable } from "../../helpers/seenTable";
 import { useSlackServer } from "../../helpers/slackServer";
 import { topicProbe } from "../../helpers/topicProbe";
 import { commandMessage, sign, signedCommand, snsEvent, httpEvent } from "./events";
@@ -68,6 +69,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         }),
       )
     ).CiphertextBlob!;
+    await createSeenTable("security-guard-chatops-requests");
     const commands = await topicProbe("security-guard-chatops-commands");
     const topicArn = commands.topicArn;
 
@@ -92,6 +94,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         ...moto().env,
         SLACK_SIGNING_SECRET_CIPHERTEXT: Buffer.from(blob).toString("base64"),
         COMMAND_TOPIC_ARN: topicArn,
+        REPLAY_TABLE_NAME: "security-guard-chatops-requests",
       },
     );
     assert.equal(results.length, 3, stderr);

@@ -43,7 +43,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 39);
+    assert.equal(results.length, 42);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -212,7 +212,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /38 of 39 access paths as intended/);
+      assert.match(text, /41 of 42 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {

@@ -3,12 +3,14 @@ import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms
 import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { helpText } from "../../../../handlers/chatops/shared/command";
 import { useMoto } from "../../../helpers/moto";
+import { createSeenTable } from "../../../helpers/seenTable";
 import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
 import { httpEvent, sign, signedCommand, SLACK_EXAMPLE } from "../events";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
 const NOW = 1_800_000_000; // Unix seconds, the pinned clock
 const RESPONSE_URL = "https://hooks.slack.com/commands/T0001/1/abc";
+const REPLAY_TABLE = "security-guard-chatops-requests";
 
 describe("chatops ack handler", () => {
   const moto = useMoto();
@@ -16,6 +18,7 @@ describe("chatops ack handler", () => {
   let commands: TopicProbe;
 
   beforeEach(async () => {
+    await createSeenTable(REPLAY_TABLE);
     commands = await topicProbe("security-guard-chatops-commands");
     topicArn = commands.topicArn;
   });
@@ -29,6 +32,7 @@ describe("chatops ack handler", () => {
       LOCAL_RUN: "1",
       SLACK_SIGNING_SECRET: SECRET,
       COMMAND_TOPIC_ARN: topicArn,
+      REPLAY_TABLE_NAME: REPLAY_TABLE,
       ...envOverrides,
     };
     return createAckHandler({ commandName: "/guard" }, env, { now: () => nowSeconds * 1000 });
@@ -193,6 +197,7 @@ describe("chatops ack handler", () => {
       SLACK_SIGNING_SECRET_CIPHERTEXT: Buffer.from(blob).toString("base64"),
       AWS_LAMBDA_FUNCTION_NAME: "security-guard-chatops-ack",
       COMMAND_TOPIC_ARN: topicArn,
+      REPLAY_TABLE_NAME: REPLAY_TABLE,
     };
     const ack = createAckHandler({}, env, { now: () => NOW * 1000 });
     const res = await ack(

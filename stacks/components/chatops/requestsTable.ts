@@ -1,0 +1,28 @@
+// The ack's record of Slack requests already received: one item per request (timestamp and
+// signature), written once with a conditional put and expired by DynamoDB TTL after the 5-minute
+// window in which Slack's signature stays valid
+// (https://api.slack.com/authentication/verifying-requests-from-slack).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SEEN_KEY_ATTRIBUTE, SEEN_TTL_ATTRIBUTE } from "../../../handlers/shared/seenStore";
+import { CHATOPS_REQUESTS_TABLE_NAME } from "../../names";
+
+export function requestsTable(
+  name: string,
+  kmsKey: aws.kms.Key,
+  parent: pulumi.Resource,
+): aws.dynamodb.Table {
+  return new aws.dynamodb.Table(
+    `${name}-requests`,
+    {
+      name: CHATOPS_REQUESTS_TABLE_NAME,
+      // On demand: a few requests a minute, no capacity to plan or throttle on.
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: SEEN_KEY_ATTRIBUTE,
+      attributes: [{ name: SEEN_KEY_ATTRIBUTE, type: "S" }],
+      ttl: { attributeName: SEEN_TTL_ATTRIBUTE, enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+    },
+    { parent },
+  );
+}
