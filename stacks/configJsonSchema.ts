@@ -225,6 +225,10 @@ const HUB: Record<string, SchemaNode> = {
         "x-invalid": "must be a non-empty list of Config rule names",
       },
       configTopicTrigger: bool("also run on the Config topic's SNS notifications", false),
+      revokeWholeRule: bool(
+        "revoke a world-open rule whole; by default a rule wider than SSH is re-authorized without TCP port 22",
+        false,
+      ),
     },
     additionalProperties: false,
     default: {},

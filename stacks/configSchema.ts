@@ -37,6 +37,11 @@ export interface RemediationConfig {
    * run the remediator twice for us-east-1 (the second run reports "already compliant").
    */
   configTopicTrigger: boolean;
+  /**
+   * Revoke a world-open rule whole, every port it opens; default false: a rule wider than SSH is
+   * re-authorized without TCP port 22, so only SSH closes.
+   */
+  revokeWholeRule: boolean;
 }
 
 export type ChatopsAccess = "read-only" | "operator";

@@ -91,12 +91,13 @@ export class SpokeRegion extends pulumi.ComponentResource {
         name: RESTRICTED_SSH_RULE_NAME,
         description: "Security groups must not allow SSH (22) from 0.0.0.0/0 or ::/0",
         source: { owner: "AWS", sourceIdentifier: "INCOMING_SSH_DISABLED" },
-        scope: {
-          complianceResourceTypes: ["AWS::EC2::SecurityGroup"],
-          ...(config.restrictedSshTag
-            ? { tagKey: config.restrictedSshTag.key, tagValue: config.restrictedSshTag.value }
-            : {}),
-        },
+        // A tag scope or resource types, never both: the Config API describes them as alternatives
+        // (https://docs.aws.amazon.com/config/latest/APIReference/API_Scope.html). The managed rule
+        // evaluates only security groups either way; the remediator reads this scope back
+        // (DescribeConfigRules) to honour it on the CloudTrail path too.
+        scope: config.restrictedSshTag
+          ? { tagKey: config.restrictedSshTag.key, tagValue: config.restrictedSshTag.value }
+          : { complianceResourceTypes: ["AWS::EC2::SecurityGroup"] },
       },
       { parent: this, dependsOn: ruleDependsOn },
     );

@@ -222,14 +222,26 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
         {
           Sid: "LookAtGroups",
           Effect: "Allow",
-          Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
+          Action: [
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeSecurityGroupRules",
+            "ec2:GetManagedPrefixListEntries",
+            "config:DescribeConfigRules",
+          ],
           Resource: "*",
         },
         {
-          Sid: "RevokeIngress",
+          Sid: "CloseSsh",
           Effect: "Allow",
-          Action: "ec2:RevokeSecurityGroupIngress",
+          Action: ["ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress"],
           Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
+        },
+        {
+          Sid: "RecordChange",
+          Effect: "Allow",
+          Action: "ec2:CreateTags",
+          Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
+          Condition: { "ForAllValues:StringLike": { "aws:TagKeys": ["security-guard:ssh-remediation*"] } },
         },
       ],
     );
@@ -261,10 +273,11 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     assert.equal(ofType(r, "aws:cfg/recorder:Recorder").length, 0);
     assert.equal(ofType(r, "aws:cfg/deliveryChannel:DeliveryChannel").length, 0);
     const rule = one(r, "aws:cfg/rule:Rule", "ap-northeast-1-restricted-ssh");
-    assert.deepEqual(rule.props.scope, {
+    // The Config API takes a tag scope or resource types, not both
+    // (https://docs.aws.amazon.com/config/latest/APIReference/API_Scope.html).
+    assert.deepEqual(rule.props.scope, { tagKey: "env", tagValue: "prod" });
+    assert.deepEqual(one(resources, "aws:cfg/rule:Rule", "ap-northeast-1-restricted-ssh").props.scope, {
       complianceResourceTypes: ["AWS::EC2::SecurityGroup"],
-      tagKey: "env",
-      tagValue: "prod",
     });
     const auths = ofType(r, "aws:cfg/aggregateAuthorization:AggregateAuthorization");
     assert.deepEqual(auths.map((a) => [a.region, a.props.accountId, a.props.authorizedAwsRegion]).sort(), [

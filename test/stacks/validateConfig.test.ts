@@ -62,6 +62,7 @@ describe("stack config validation", () => {
       exemptTagKey: "security-guard:ssh-exempt",
       configRuleNames: ["security-guard-restricted-ssh"],
       configTopicTrigger: false,
+      revokeWholeRule: false,
     });
     assert.equal(c.chatops.enabled, false);
   });
