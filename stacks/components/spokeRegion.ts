@@ -177,6 +177,8 @@ export class SpokeRegion extends pulumi.ComponentResource {
         child,
       );
     }
-    this.registerOutputs({});
+    // The engine hands stack policies a component's registered outputs, not its inputs: the same
+    // values again, or stack-shape sees no createRecorder under `pulumi preview`.
+    this.registerOutputs({ region: args.region, createRecorder: args.config.createRecorder });
   }
 }
