@@ -30,10 +30,12 @@ describe("npm run plan (offline preview of every stack config)", function () {
       "ap-northeast-1": 1,
       "ap-northeast-2": 1,
     });
+    // Every region: security groups, Config verdicts, alarms, the CIS changes, root activity and the
+    // three finding services; us-east-1 also IAM, console sign-in and Organizations.
     assert.deepEqual(payments.resources["aws:cloudwatch/eventRule:EventRule"], {
-      "us-east-1": 4,
-      "ap-northeast-1": 3,
-      "ap-northeast-2": 3,
+      "us-east-1": 11,
+      "ap-northeast-1": 8,
+      "ap-northeast-2": 8,
     });
     const hub = report.stacks.find((s) => s.stack === "hub")!;
     const busPolicy = hub.quotas.find((q) => q.quota === "eventBusPolicyChars")!;
