@@ -63,7 +63,7 @@ interface ClassifiedRule {
 export const spokeStackShape: StackValidationPolicy = {
   name: "spoke-stack-shape",
   description:
-    "A spoke has, in every configured region, a Config recorder and delivery channel, the restricted-ssh rule and rules forwarding security-group calls, Config compliance changes and alarm state changes to the hub bus; and exactly one IAM forwarding rule, in us-east-1.",
+    "A spoke has, in every configured region, a Config recorder and delivery channel, the restricted-ssh rule and rules forwarding security-group calls, Config compliance changes, alarm state changes, the CIS monitoring calls, root activity and GuardDuty, Security Hub and Access Analyzer findings to the hub bus; in us-east-1 also console sign-ins and Organizations changes; and exactly one IAM forwarding rule, in us-east-1.",
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: {
@@ -142,7 +142,19 @@ export const spokeStackShape: StackValidationPolicy = {
           spoke.urn,
         );
       }
-      for (const kind of ["sg", "config", "alarm"] as const) {
+      const kinds: ForwardedKind[] = [
+        "sg",
+        "config",
+        "alarm",
+        "cis",
+        "root",
+        "guardduty",
+        "securityhub",
+        "accessanalyzer",
+      ];
+      // Console sign-in and Organizations are global: their events are recorded in us-east-1 only.
+      if (region === IAM_EVENTS_REGION) kinds.push("signin", "organizations");
+      for (const kind of kinds) {
         const candidates = rules.filter(
           (r) => inRegion(r.rule, region) && (r.kinds === "unknown" || r.kinds.has(kind)),
         );

@@ -1,17 +1,21 @@
-// npm run plan [-- --json] [--dir DIR] [--report FILE] [--brief] [--no-wiring] [--policy-config FILE]
+// npm run plan [-- --json | --markdown] [--dir DIR] [--report FILE] [--brief] [--no-wiring] [--policy-config FILE]
 // Offline `pulumi preview` of every stack config in the repo under the Pulumi mock runtime: the
 // resources per stack and region, the CrossGuard pack's results, and AWS quota headroom. No cloud
 // credentials. Exit 1 on any mandatory violation, invalid config, or a stack that fails to build.
+// --markdown prints the report as GitHub-flavoured Markdown (job summary, pull request comment) and
+// writes it beside the JSON report (report.md).
 import * as fs from "fs";
 import * as path from "path";
 import { formatStack, plan } from "../verify/plan";
 import { formatMuteReport } from "../verify/muteReport";
 import { readPackConfig } from "../verify/policy/packConfig";
-import { listStackFiles } from "../verify/stackFiles";
+import { planMarkdown } from "../verify/planMarkdown";
+import { listStackFiles, validConfigs } from "../verify/stackFiles";
 import { formatWiringSummary } from "../verify/wiring/summary";
 
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
+  const markdown = argv.includes("--markdown");
   const brief = argv.includes("--brief");
   const arg = (name: string) => (argv.indexOf(name) >= 0 ? argv[argv.indexOf(name) + 1] : undefined);
   const root = path.resolve(__dirname, "..");
@@ -22,7 +26,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`no stack config files (Pulumi.<stack>.yaml) in ${dir}`);
     return 1;
   }
-  const report = await plan(stacks, json ? undefined : (s) => console.log(formatStack(s, brief)), {
+  const quiet = json || markdown;
+  const report = await plan(stacks, quiet ? undefined : (s) => console.log(formatStack(s, brief)), {
     wiring: !argv.includes("--no-wiring"),
     policyOptions: arg("--policy-config") ? readPackConfig(arg("--policy-config")!) : undefined,
   });
@@ -30,6 +35,14 @@ async function main(argv: string[]): Promise<number> {
   fs.writeFileSync(reportPath, JSON.stringify(report, null, 2) + "\n");
   if (json) {
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+  } else if (markdown) {
+    const topology = validConfigs(stacks).map((config) => ({
+      stack: stacks.find((s) => s.file === config.stackFile)!.stack,
+      config,
+    }));
+    const text = planMarkdown(report, topology);
+    fs.writeFileSync(reportPath.replace(/\.json$/, "") + ".md", text);
+    process.stdout.write(text);
   } else {
     for (const p of report.crossStackProblems) console.log(`FAIL ${p}`);
     for (const line of formatMuteReport(report.muteReport)) console.log(line);

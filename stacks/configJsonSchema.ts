@@ -9,6 +9,7 @@
 //   x-duplicate the reason shown for a repeated list item
 //   x-secret    set only with `pulumi config set --secret`; its value is never shown
 //   x-doc       a longer line for the docs only (how to set it, what it changes)
+import { DEFAULT_FINDING_FILTERS, SECURITY_HUB_SEVERITY_LABELS } from "./eventPatterns";
 import { EVENT_KINDS } from "../handlers/notifier/settings";
 import { SEVERITY_LEVELS } from "../handlers/notifier/severity";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../handlers/shared/constants";
@@ -332,6 +333,57 @@ const HUB: Record<string, SchemaNode> = {
         "x-invalid": "must be a non-empty list of Config rule names",
       },
       configTopicTrigger: bool("also run on the Config topic's SNS notifications", false),
+      revokeWholeRule: bool(
+        "revoke a world-open rule whole; by default a rule wider than SSH is re-authorized without TCP port 22",
+        false,
+      ),
+    },
+    additionalProperties: false,
+    default: {},
+    "x-invalid": "must be an object",
+  },
+  findings: {
+    description:
+      "which GuardDuty, Security Hub and Access Analyzer findings reach Slack (the hub's notify rule filters them)",
+    type: "object",
+    properties: {
+      guardDutyMinSeverity: {
+        description: "GuardDuty severity from 1 to 10 (low 1-3.9, medium 4-6.9, high 7-8.9, critical 9-10)",
+        type: "number",
+        minimum: 1,
+        maximum: 10,
+        default: DEFAULT_FINDING_FILTERS.guardDutyMinSeverity,
+        "x-invalid": "must be a GuardDuty severity from 1 to 10 (4 = medium)",
+      },
+      securityHubMinSeverity: {
+        description: `Security Hub severity label: ${SECURITY_HUB_SEVERITY_LABELS.join(", ")}`,
+        type: "string",
+        enum: [...SECURITY_HUB_SEVERITY_LABELS],
+        default: DEFAULT_FINDING_FILTERS.securityHubMinSeverity,
+        "x-invalid": `must be one of ${SECURITY_HUB_SEVERITY_LABELS.join(", ")}`,
+      },
+      securityHubWorkflowStatuses: {
+        description: "Security Hub Workflow.Status values posted: NEW, NOTIFIED, RESOLVED, SUPPRESSED",
+        type: "array",
+        items: {
+          type: "string",
+          enum: ["NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"],
+          "x-invalid": "is not a workflow status",
+        },
+        minItems: 1,
+        uniqueItems: true,
+        default: DEFAULT_FINDING_FILTERS.securityHubWorkflowStatuses,
+        "x-invalid": "must be a non-empty list of NEW, NOTIFIED, RESOLVED, SUPPRESSED",
+      },
+      securityHubRecordStates: {
+        description: "Security Hub RecordState values posted: ACTIVE, ARCHIVED",
+        type: "array",
+        items: { type: "string", enum: ["ACTIVE", "ARCHIVED"], "x-invalid": "is not a record state" },
+        minItems: 1,
+        uniqueItems: true,
+        default: DEFAULT_FINDING_FILTERS.securityHubRecordStates,
+        "x-invalid": "must be a non-empty list of ACTIVE, ARCHIVED",
+      },
     },
     additionalProperties: false,
     default: {},
@@ -475,6 +527,10 @@ const SPOKE: Record<string, SchemaNode> = {
   createTrail: bool("create a multi-region CloudTrail trail (off where an organization trail exists)", false),
   extraConfigRules: configRuleList(
     "Config rule names, besides the guard's own, whose compliance changes this spoke forwards to the hub",
+  ),
+  forwardUnauthorizedCalls: bool(
+    "also forward denied API calls (CIS 4.1; automation makes many, so off by default)",
+    false,
   ),
   aggregation: {
     description: "organization, or account to authorize the hub's account-list aggregator",

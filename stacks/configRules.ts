@@ -19,6 +19,6 @@ export function notifiedConfigRules(config: HubConfig): string[] {
 }
 
 /** Rules whose compliance changes a spoke forwards to the hub bus. */
-export function forwardedConfigRules(config: SpokeConfig): string[] {
+export function forwardedConfigRules(config: Pick<SpokeConfig, "extraConfigRules">): string[] {
   return unique([RESTRICTED_SSH_RULE_NAME, ...(config.extraConfigRules ?? [])]);
 }

@@ -1,3 +1,4 @@
+import type { FindingFilters } from "./eventPatterns";
 // The typed shape of a stack's configuration, after validation. Raw values come from Pulumi
 // config (namespace CONFIG_NAMESPACE); see Pulumi.yaml for the documentation of every key.
 import type { EventKind } from "../handlers/notifier/settings";
@@ -49,6 +50,11 @@ export interface RemediationConfig {
    * run the remediator twice for us-east-1 (the second run reports "already compliant").
    */
   configTopicTrigger: boolean;
+  /**
+   * Revoke a world-open rule whole, every port it opens; default false: a rule wider than SSH is
+   * re-authorized without TCP port 22, so only SSH closes.
+   */
+  revokeWholeRule: boolean;
 }
 
 export type ChatopsAccess = "read-only" | "operator";
@@ -96,6 +102,8 @@ export interface HubConfig extends CommonConfig {
    * to the notifier (the spokes list the same names to forward them over EventBridge).
    */
   extraConfigRules?: string[];
+  /** Which GuardDuty, Security Hub and Access Analyzer findings reach Slack. */
+  findings: FindingFilters;
 }
 
 export interface SpokeConfig extends CommonConfig {
@@ -116,6 +124,8 @@ export interface SpokeConfig extends CommonConfig {
   aggregation: "organization" | "account";
   /** Config rule names, besides the guard's own, whose compliance changes this spoke forwards. */
   extraConfigRules?: string[];
+  /** Also forward denied API calls (CIS 4.1; off by default: automation makes them often). */
+  forwardUnauthorizedCalls: boolean;
 }
 
 export type StackConfig = HubConfig | SpokeConfig;

@@ -14,6 +14,9 @@ export const SECURITY_GROUP_EVENT_NAMES = [
   "RevokeSecurityGroupIngress",
   "RevokeSecurityGroupEgress",
   "ModifySecurityGroupRules",
+  // CIS 4.10 (CloudWatch.10) also watches groups being created and deleted.
+  "CreateSecurityGroup",
+  "DeleteSecurityGroup",
 ];
 
 /** Spoke, every region: security-group API calls. */
@@ -48,10 +51,81 @@ export const alarmStateChanges: EventPattern = {
   "detail-type": ["CloudWatch Alarm State Change"],
 };
 
-/** Hub bus: everything that should reach Slack (what the spokes forward, plus remediation reports). */
-export const hubNotify: EventPattern = {
-  source: ["aws.ec2", "aws.iam", "aws.config", "aws.cloudwatch", REMEDIATION_EVENT_SOURCE],
+/** Which findings reach Slack: the hub's notify rule filters them, so the rest cost nothing. */
+export interface FindingFilters {
+  /** GuardDuty severity 1.0-8.9 (low 1-3.9, medium 4-6.9, high 7-8.9); default 4 (medium and up). */
+  guardDutyMinSeverity: number;
+  /** Security Hub severity label; default MEDIUM. */
+  securityHubMinSeverity: SecurityHubSeverityLabel;
+  /** Security Hub Workflow.Status values posted; default NEW. */
+  securityHubWorkflowStatuses: string[];
+  /** Security Hub RecordState values posted; default ACTIVE (archived findings are resolved). */
+  securityHubRecordStates: string[];
+}
+
+/** ASFF severity labels, lowest first (https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html). */
+export const SECURITY_HUB_SEVERITY_LABELS = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
+export type SecurityHubSeverityLabel = (typeof SECURITY_HUB_SEVERITY_LABELS)[number];
+
+export const DEFAULT_FINDING_FILTERS: FindingFilters = {
+  guardDutyMinSeverity: 4,
+  securityHubMinSeverity: "MEDIUM",
+  securityHubWorkflowStatuses: ["NEW"],
+  securityHubRecordStates: ["ACTIVE"],
 };
+
+/**
+ * Hub bus: everything that should reach Slack: what the spokes forward (CloudTrail changes and
+ * sign-ins, root activity and denied calls of any service, Config verdicts, alarms), remediation
+ * reports, and findings at or above the configured severity.
+ */
+export function hubNotify(findings: FindingFilters = DEFAULT_FINDING_FILTERS): EventPattern {
+  const labels = SECURITY_HUB_SEVERITY_LABELS.slice(
+    SECURITY_HUB_SEVERITY_LABELS.indexOf(findings.securityHubMinSeverity),
+  );
+  return {
+    $or: [
+      {
+        source: [
+          "aws.ec2",
+          "aws.iam",
+          "aws.config",
+          "aws.cloudwatch",
+          "aws.signin",
+          "aws.cloudtrail",
+          "aws.kms",
+          "aws.s3",
+          "aws.organizations",
+          REMEDIATION_EVENT_SOURCE,
+        ],
+      },
+      // Root activity and denied calls arrive from any service (the spokes' rules choose them).
+      { "detail-type": [CLOUDTRAIL], detail: { userIdentity: { type: ["Root"] } } },
+      { "detail-type": [CLOUDTRAIL], detail: { errorCode: [{ exists: true }] } },
+      {
+        source: ["aws.guardduty"],
+        "detail-type": ["GuardDuty Finding"],
+        detail: { severity: [{ numeric: [">=", findings.guardDutyMinSeverity] }] },
+      },
+      {
+        source: ["aws.securityhub"],
+        "detail-type": ["Security Hub Findings - Imported"],
+        detail: {
+          findings: {
+            Severity: { Label: labels },
+            Workflow: { Status: [...findings.securityHubWorkflowStatuses] },
+            RecordState: [...findings.securityHubRecordStates],
+          },
+        },
+      },
+      {
+        source: ["aws.access-analyzer"],
+        "detail-type": ["Access Analyzer Finding"],
+        detail: { status: ["ACTIVE"] },
+      },
+    ],
+  };
+}
 
 /**
  * Hub bus: what the remediation function must see. Config's verdict for the restricted-ssh rule,

@@ -57,6 +57,7 @@ export function remediatorSettings(config: HubConfig): RemediatorSettings {
     dryRunAccounts: config.remediation.dryRunAccounts,
     exemptTagKey: config.remediation.exemptTagKey,
     configRuleNames: config.remediation.configRuleNames,
+    revokeWholeRule: config.remediation.revokeWholeRule,
     reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
   };
 }

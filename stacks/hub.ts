@@ -48,7 +48,11 @@ export class Hub extends pulumi.ComponentResource {
         topics,
         trigger: {
           bus: central,
-          rule: central.rule(`${name}-notify`, "Everything the hub reports to Slack", hubNotify),
+          rule: central.rule(
+            `${name}-notify`,
+            "Everything the hub reports to Slack",
+            hubNotify(config.findings),
+          ),
           hubName: name,
         },
       },

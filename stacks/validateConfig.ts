@@ -3,19 +3,13 @@
 // the named cross-checks below (relations between keys that a schema cannot state), then each
 // deployed function's own settings validator (functionSettings.ts). Every problem names the stack
 // file, the key and the bad value, and all are reported at once.
-import {
-  CONFIG_NAMESPACE,
-  ChatopsConfig,
-  HubConfig,
-  SlackRouteConfig,
-  SpokeConfig,
-  StackConfig,
-} from "./configSchema";
+import { CONFIG_NAMESPACE, HubConfig, StackConfig } from "./configSchema";
 import { ACCOUNT_ID_PATTERN, CONFIG_KEYS, STACK_CONFIG_SCHEMA, SchemaNode } from "./configJsonSchema";
 import { chatopsAccounts } from "./chatopsAccounts";
 import { functionSettingsProblems } from "./functionSettings";
-import { HUB_REGION, IAM_EVENTS_REGION, KNOWN_REGIONS, partitionOf } from "./regions";
+import { KNOWN_REGIONS } from "./regions";
 import { KeyProblem, checkSchema, formatProblem, inSchemaOrder } from "./schemaProblems";
+import { typedConfig } from "./typedConfig";
 
 export { chatopsAccounts };
 
@@ -186,75 +180,6 @@ const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
   ],
   spoke: [deployRoleInThisAccount, globalResourcesRegionDeployed, existingRecorderRegionsDeployed],
 };
-
-/** The accounts a chat-ops key names, as ids (names resolved through accountNames). */
-function accountIds(accounts: string[], names: Record<string, string>): string[] {
-  return accounts.map((a) =>
-    a === "*" || ACCOUNT_ID.test(a) ? a : (Object.keys(names).find((k) => names[k] === a) ?? a),
-  );
-}
-
-/** The typed configuration from schema-valid, defaulted values. */
-function typedConfig(v: Values, stackFile: string): StackConfig {
-  const regions = v.regions as string[];
-  const accountId = v.accountId as string;
-  const common = {
-    stackFile,
-    accountId,
-    accountName: (v.accountName as string | undefined) || undefined,
-    regions,
-    deployRoleArn:
-      (v.deployRoleArn as string | undefined) ??
-      `arn:${partitionOf(regions[0])}:iam::${accountId}:role/${v.deployRoleName as string}`,
-    logRetentionDays: v.logRetentionDays as number,
-    tags: v.tags as Record<string, string>,
-  };
-  if (v.role === "spoke") {
-    return {
-      ...common,
-      role: "spoke",
-      hubStack: v.hubStack as string,
-      createRecorder: v.createRecorder as boolean,
-      existingRecorderRegions: v.existingRecorderRegions as string[],
-      globalResourcesRegion:
-        (v.globalResourcesRegion as string | undefined) ??
-        (regions.includes(IAM_EVENTS_REGION) ? IAM_EVENTS_REGION : regions[0]),
-      restrictedSshTag: v.restrictedSshTag as SpokeConfig["restrictedSshTag"],
-      createTrail: v.createTrail as boolean,
-      aggregation: v.aggregation as SpokeConfig["aggregation"],
-      extraConfigRules: (v.extraConfigRules as string[] | undefined) ?? [],
-    };
-  }
-  const accountNames = v.accountNames as Record<string, string>;
-  const c = v.chatops as Values;
-  const regionsOfChatops = c.regions as string[];
-  const users = c.users as ChatopsConfig["users"];
-  const chatops: ChatopsConfig = {
-    enabled: c.enabled as boolean,
-    commandName: c.commandName as string,
-    defaultAccount: c.enabled ? accountIds([c.defaultAccount as string], accountNames)[0] : "",
-    defaultRegion: (c.defaultRegion as string | undefined) ?? regionsOfChatops[0] ?? HUB_REGION,
-    regions: regionsOfChatops,
-    users: Object.fromEntries(
-      Object.entries(users).map(([id, u]) => [id, { ...u, accounts: accountIds(u.accounts, accountNames) }]),
-    ),
-  };
-  return {
-    ...common,
-    role: "hub",
-    organizationId: v.organizationId as string | undefined,
-    memberAccounts: (v.memberAccounts as string[] | undefined) ?? [],
-    aggregator: v.aggregator as HubConfig["aggregator"],
-    accountNames,
-    slackWebhookNames: Object.keys(v.slackWebhooks as Values),
-    slackRoutes: v.slackRoutes as SlackRouteConfig[],
-    defaultRoute: (v.defaultRoute as HubConfig["defaultRoute"] | undefined) ?? {},
-    mutes: (v.mutes as HubConfig["mutes"] | undefined) ?? [],
-    remediation: v.remediation as HubConfig["remediation"],
-    chatops,
-    extraConfigRules: (v.extraConfigRules as string[] | undefined) ?? [],
-  };
-}
 
 /** Validates one stack's configuration; throws ConfigError listing every problem. */
 export function validateStackConfig(raw: RawStackConfig): StackConfig {

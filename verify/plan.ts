@@ -143,6 +143,31 @@ function pct(f: number): string {
   return `${(f * 100).toFixed(1)}%`;
 }
 
+/** Regions of a stack's resources: "global" (providers, components) first, then by name. */
+export function resourceRegions(s: StackSummary): string[] {
+  return [...new Set(Object.values(s.resources).flatMap((r) => Object.keys(r)))].sort((a, b) =>
+    a === "global" ? -1 : b === "global" ? 1 : a.localeCompare(b),
+  );
+}
+
+/** Resources by type (rows) and region (columns), every column as wide as its heading plus a gap. */
+export function resourceTable(s: StackSummary): string[] {
+  const regions = resourceRegions(s);
+  const types = Object.keys(s.resources).sort();
+  const typeWidth = Math.max(4, ...types.map((t) => t.length));
+  const row = (first: string, cells: string[]) =>
+    `${first.padEnd(typeWidth)}${cells.map((c, i) => `  ${c.padStart(regions[i].length)}`).join("")}`.trimEnd();
+  return [
+    row("type", regions),
+    ...types.map((type) =>
+      row(
+        type,
+        regions.map((r) => String(s.resources[type][r] ?? "")),
+      ),
+    ),
+  ];
+}
+
 export function formatStack(s: StackSummary, brief: boolean): string {
   const lines: string[] = [];
   const mandatory = s.violations.filter((v) => v.level === "mandatory").length;
@@ -159,15 +184,7 @@ export function formatStack(s: StackSummary, brief: boolean): string {
   for (const v of s.violations)
     lines.push(`     [${v.level}] ${v.policy}: ${v.name ?? ""} (${v.type ?? "stack"}): ${v.message}`);
   if (!brief && !s.error) {
-    const regions = [...new Set(Object.values(s.resources).flatMap((r) => Object.keys(r)))].sort((a, b) =>
-      a === "global" ? -1 : b === "global" ? 1 : a.localeCompare(b),
-    );
-    lines.push(`     ${"type".padEnd(62)} ${regions.map((r) => r.padStart(14)).join("")}`);
-    for (const [type, byRegion] of Object.entries(s.resources).sort()) {
-      lines.push(
-        `     ${type.padEnd(62)} ${regions.map((r) => String(byRegion[r] ?? "").padStart(14)).join("")}`,
-      );
-    }
+    lines.push(...resourceTable(s).map((l) => `     ${l}`));
     for (const q of s.quotas)
       lines.push(
         `     quota ${q.quota.padEnd(20)} ${String(q.used).padStart(6)} / ${q.limit}  ${pct(q.fraction).padStart(6)}  (${q.where})`,

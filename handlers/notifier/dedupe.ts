@@ -24,6 +24,7 @@ function instant(t: string | undefined): string {
  */
 export function dedupeKey(f: EventFacts, eventId?: string): string | undefined {
   if (f.unreadable) return undefined;
+  if (f.sourceId) return f.sourceId;
   if ((f.kind === "iam" || f.kind === "security-group") && eventId) return `cloudtrail|${eventId}`;
   if (!f.time && !f.resourceId) return undefined;
   const verdict = f.kind === "config-compliance" ? (f.compliance ?? "") : "";

@@ -9,6 +9,8 @@ import { cloudTrailKind } from "./format/cloudtrail";
 import { ipPermissionRules, modifiedRules } from "./sgRules";
 import { isConfigNotification } from "./format/config";
 import { isSnsAlarm } from "./format/alarm";
+import { guardDutySeverityName } from "./format/guardduty";
+import { SeverityLevel } from "./severityLevels";
 
 export interface EventFacts {
   kind: EventKind;
@@ -42,6 +44,22 @@ export interface EventFacts {
   configMessageType?: string;
   /** The record could not be read at all. */
   unreadable?: boolean;
+  /** The severity the source itself gives (GuardDuty's number, Security Hub's label), on our scale. */
+  findingSeverity?: SeverityLevel;
+  /** An Access Analyzer finding of public access. */
+  isPublic?: boolean;
+  /** A finding's status (Access Analyzer ACTIVE/ARCHIVED/RESOLVED; GuardDuty archived). */
+  status?: string;
+  /** The call was made by the root user itself (not by an AWS service on its behalf). */
+  rootActor?: boolean;
+  /** A console sign-in: it failed / it succeeded without MFA. */
+  signInFailed?: boolean;
+  signInWithoutMfa?: boolean;
+  /**
+   * The source's own identity of this event, the same on every path that delivers it: the CloudTrail
+   * eventID, a finding's id at its update time (a finding updated later is news; the same update is not).
+   */
+  sourceId?: string;
 }
 
 const s = (o: unknown, path: string): string | undefined => {
@@ -102,7 +120,12 @@ function securityGroupWorld(eventName: string, params: unknown): { world: boolea
 function fromCloudTrail(e: Json): EventFacts {
   const d = isObject(e.detail) ? e.detail : {};
   const eventName = s(d, "eventName");
-  const kind = cloudTrailKind(s(d, "eventSource"), eventName);
+  const identityType = s(d, "userIdentity.type");
+  const kind = cloudTrailKind(s(d, "eventSource"), eventName, {
+    errorCode: s(d, "errorCode"),
+    identityType,
+    invokedBy: s(d, "userIdentity.invokedBy"),
+  });
   const params = at(d, "requestParameters");
   const world =
     kind === "security-group" && eventName
@@ -132,6 +155,113 @@ function fromCloudTrail(e: Json): EventFacts {
     worldIngress: world.world,
     worldSsh: world.ssh,
     failedCall: s(d, "errorCode") !== undefined,
+    rootActor: identityType === "Root" && s(d, "userIdentity.invokedBy") === undefined,
+    sourceId: s(d, "eventID") && `cloudtrail|${s(d, "eventID")}`,
+  };
+}
+
+function fromSignIn(e: Json): EventFacts {
+  const d = isObject(e.detail) ? e.detail : {};
+  const failed = s(d, "responseElements.ConsoleLogin") === "Failure";
+  const root = s(d, "userIdentity.type") === "Root";
+  return {
+    kind: "sign-in",
+    eventName: s(d, "eventName") ?? "ConsoleLogin",
+    accountId: s(d, "recipientAccountId") ?? s(e, "account") ?? s(d, "userIdentity.accountId"),
+    region: s(d, "awsRegion") ?? s(e, "region"),
+    resourceId: s(d, "userIdentity.userName") ?? s(d, "userIdentity.principalId"),
+    actor: s(d, "userIdentity.arn") ?? s(d, "userIdentity.principalId"),
+    time: s(d, "eventTime") ?? s(e, "time"),
+    rootActor: root,
+    signInFailed: failed,
+    signInWithoutMfa: !failed && s(d, "additionalEventData.MFAUsed") !== "Yes",
+    sourceId: s(d, "eventID") && `cloudtrail|${s(d, "eventID")}`,
+  };
+}
+
+/** GuardDuty's bands (Critical 9.0-10.0, High 7.0-8.9, Medium 4.0-6.9, Low 1.0-3.9) on our scale. */
+const GUARDDUTY_LEVEL: Record<string, SeverityLevel> = {
+  Critical: "critical",
+  High: "high",
+  Medium: "medium",
+  Low: "low",
+};
+
+function fromGuardDuty(e: Json): EventFacts {
+  const d = isObject(e.detail) ? e.detail : {};
+  const sev = typeof d.severity === "number" ? d.severity : undefined;
+  const name = guardDutySeverityName(sev);
+  const id = s(d, "id");
+  return {
+    kind: "guardduty",
+    eventName: s(d, "type"),
+    accountId: s(d, "accountId") ?? s(e, "account"),
+    region: s(d, "region") ?? s(e, "region"),
+    resourceId: s(d, "resource.instanceDetails.instanceId") ?? s(d, "resource.accessKeyDetails.userName"),
+    resourceArn: s(d, "arn"),
+    time: s(d, "updatedAt") ?? s(e, "time"),
+    ...(Object.prototype.hasOwnProperty.call(GUARDDUTY_LEVEL, name)
+      ? { findingSeverity: GUARDDUTY_LEVEL[name] }
+      : {}),
+    status: at(d, "service.archived") === true ? "ARCHIVED" : undefined,
+    sourceId: id ? `guardduty|${id}@${s(d, "updatedAt") ?? ""}` : undefined,
+  };
+}
+
+const SECURITY_HUB_LEVEL: Record<string, SeverityLevel> = {
+  CRITICAL: "critical",
+  HIGH: "high",
+  MEDIUM: "medium",
+  LOW: "low",
+  INFORMATIONAL: "info",
+};
+
+/** One event may carry several findings: the facts are the most severe one's. */
+function fromSecurityHub(e: Json): EventFacts {
+  const list = at(e, "detail.findings");
+  const findings = (Array.isArray(list) ? list : []).filter(isObject);
+  const levelOf = (f: Json): SeverityLevel | undefined => {
+    const label = s(f, "Severity.Label");
+    return label && Object.prototype.hasOwnProperty.call(SECURITY_HUB_LEVEL, label)
+      ? SECURITY_HUB_LEVEL[label]
+      : undefined;
+  };
+  const order = ["critical", "high", "medium", "low", "info"];
+  const rank = (f: Json) => {
+    const l = levelOf(f);
+    return l === undefined ? order.length : order.indexOf(l);
+  };
+  const worst = [...findings].sort((a, b) => rank(a) - rank(b))[0];
+  const ids = findings.map((f) => `${s(f, "Id") ?? "?"}@${s(f, "UpdatedAt") ?? ""}`);
+  const resources = worst && Array.isArray(worst.Resources) ? worst.Resources.filter(isObject) : [];
+  return {
+    kind: "security-hub",
+    eventName: worst ? (s(worst, "Compliance.SecurityControlId") ?? s(worst, "GeneratorId")) : undefined,
+    accountId: (worst && s(worst, "AwsAccountId")) ?? s(e, "account"),
+    region: (worst && s(worst, "Region")) ?? s(e, "region"),
+    resourceId: resources.length ? s(resources[0], "Id") : undefined,
+    time: (worst && s(worst, "UpdatedAt")) ?? s(e, "time"),
+    ...(worst && levelOf(worst) ? { findingSeverity: levelOf(worst) } : {}),
+    status: worst ? s(worst, "Workflow.Status") : undefined,
+    // Security Hub re-imports a finding on every update: the same id at the same UpdatedAt is one post.
+    sourceId: findings.length && !ids.includes("?@") ? `securityhub|${ids.sort().join(",")}` : undefined,
+  };
+}
+
+function fromAccessAnalyzer(e: Json): EventFacts {
+  const d = isObject(e.detail) ? e.detail : {};
+  const id = s(d, "id");
+  return {
+    kind: "access-analyzer",
+    eventName: s(d, "resourceType"),
+    accountId: s(d, "accountId") ?? s(e, "account"),
+    region: s(d, "region") ?? s(e, "region"),
+    resourceId: s(d, "resource"),
+    resourceArn: s(d, "resource")?.startsWith("arn:") ? s(d, "resource") : undefined,
+    time: s(d, "updatedAt") ?? s(d, "analyzedAt") ?? s(e, "time"),
+    isPublic: d.isPublic === true,
+    status: s(d, "status"),
+    sourceId: id ? `access-analyzer|${id}@${s(d, "updatedAt") ?? ""}|${s(d, "status") ?? ""}` : undefined,
   };
 }
 
@@ -224,6 +354,13 @@ export function eventFacts(payload: Json | undefined): EventFacts {
     if (detailType === "Config Rules Compliance Change") return fromCompliance(detail, payload);
     if (detailType === "Config Configuration Item Change") return fromConfigItem(detail, payload);
     if (detailType === "CloudWatch Alarm State Change") return fromEventBridgeAlarm(payload);
+    if (detailType === "AWS Console Sign In via CloudTrail") return fromSignIn(payload);
+    if (payload.source === "aws.guardduty" && detailType === "GuardDuty Finding")
+      return fromGuardDuty(payload);
+    if (payload.source === "aws.securityhub" && detailType === "Security Hub Findings - Imported")
+      return fromSecurityHub(payload);
+    if (payload.source === "aws.access-analyzer" && detailType === "Access Analyzer Finding")
+      return fromAccessAnalyzer(payload);
     return {
       kind: "other",
       eventName: detailType,

@@ -5,6 +5,17 @@ export const EVENT_KINDS = [
   "config-compliance",
   "alarm",
   "remediation",
+  "guardduty",
+  "security-hub",
+  "access-analyzer",
+  "sign-in",
+  "root-usage",
+  "audit-logging",
+  "kms",
+  "s3-policy",
+  "network",
+  "organizations",
+  "unauthorized-call",
   "other",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

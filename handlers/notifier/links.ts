@@ -108,3 +108,32 @@ export const REGION_DISPLAY_NAMES: Record<string, string> = {
   "China (Beijing)": "cn-north-1",
   "China (Ningxia)": "cn-northwest-1",
 };
+
+export function guardDutyFindingUrl(region: string, findingId: string, partition?: Partition): string {
+  return consoleUrl(
+    "guardduty",
+    region,
+    `/findings?macros=current&fId=${encodeURIComponent(findingId)}`,
+    partition,
+  );
+}
+
+/** Security Hub's findings page filtered to one finding id (the console's own filter syntax). */
+export function securityHubFindingUrl(region: string, findingId: string, partition?: Partition): string {
+  const filter = encodeURIComponent(`Id=\\operator\\:EQUALS\\:${findingId}`);
+  return consoleUrl("securityhub", region, `/findings?search=${filter}`, partition);
+}
+
+export function accessAnalyzerFindingUrl(
+  region: string,
+  analyzerName: string,
+  findingId: string,
+  partition?: Partition,
+): string {
+  return consoleUrl(
+    "access-analyzer",
+    region,
+    `/findings/details/${encodeURIComponent(analyzerName)}/${encodeURIComponent(findingId)}`,
+    partition,
+  );
+}

@@ -3,9 +3,10 @@
 import { EventFacts } from "./facts";
 import { DESTRUCTIVE_NAME } from "./format/cloudtrail";
 
-/** Most severe first. */
-export const SEVERITY_LEVELS = ["critical", "high", "medium", "low", "info"] as const;
-export type SeverityLevel = (typeof SEVERITY_LEVELS)[number];
+import { SEVERITY_LEVELS, SeverityLevel } from "./severityLevels";
+
+export { SEVERITY_LEVELS };
+export type { SeverityLevel };
 
 export interface SeverityRow {
   severity: SeverityLevel;
@@ -24,6 +25,55 @@ export function severityTable(ctx: SeverityContext): SeverityRow[] {
   const sshRule = (f: EventFacts) => f.configRule !== undefined && ctx.sshRules.includes(f.configRule);
   return [
     { severity: "medium", when: "the record could not be read", test: (f) => !!f.unreadable },
+    {
+      severity: "critical",
+      when: "the root user acted or signed in (CIS 4.3; not a service acting for it)",
+      test: (f) => !!f.rootActor,
+    },
+    {
+      severity: "info",
+      when: "a finding that is archived or resolved (GuardDuty, Security Hub, Access Analyzer)",
+      test: (f) =>
+        (f.kind === "guardduty" || f.kind === "security-hub" || f.kind === "access-analyzer") &&
+        (f.status === "ARCHIVED" || f.status === "RESOLVED" || f.status === "SUPPRESSED"),
+    },
+    {
+      severity: "high",
+      when: "an Access Analyzer finding of public access",
+      test: (f) => f.kind === "access-analyzer" && !!f.isPublic,
+    },
+    {
+      severity: "medium",
+      when: "an Access Analyzer finding of access from outside the zone of trust",
+      test: (f) => f.kind === "access-analyzer",
+    },
+    {
+      severity: "critical",
+      when: "a GuardDuty or Security Hub finding its source rates critical (GuardDuty 9.0-10.0, CRITICAL)",
+      test: (f) => (f.kind === "guardduty" || f.kind === "security-hub") && f.findingSeverity === "critical",
+    },
+    {
+      severity: "high",
+      when: "... rated high (GuardDuty 7.0-8.9, HIGH)",
+      test: (f) => (f.kind === "guardduty" || f.kind === "security-hub") && f.findingSeverity === "high",
+    },
+    {
+      severity: "medium",
+      when: "... rated medium (GuardDuty 4.0-6.9, MEDIUM), or with no readable rating",
+      test: (f) =>
+        (f.kind === "guardduty" || f.kind === "security-hub") &&
+        (f.findingSeverity === "medium" || f.findingSeverity === undefined),
+    },
+    {
+      severity: "low",
+      when: "... rated low (GuardDuty 1.0-3.9, LOW)",
+      test: (f) => (f.kind === "guardduty" || f.kind === "security-hub") && f.findingSeverity === "low",
+    },
+    {
+      severity: "info",
+      when: "... rated informational (INFORMATIONAL)",
+      test: (f) => f.kind === "guardduty" || f.kind === "security-hub",
+    },
     {
       severity: "low",
       when: "a CloudTrail call that failed (errorCode set: nothing changed)",
@@ -50,6 +100,42 @@ export function severityTable(ctx: SeverityContext): SeverityRow[] {
       test: (f) => f.kind === "security-group" && !!f.worldIngress,
     },
     { severity: "high", when: "any IAM change", test: (f) => f.kind === "iam" },
+    {
+      severity: "high",
+      when: "CloudTrail or Config logging changed or stopped (CIS 4.5, 4.9)",
+      test: (f) => f.kind === "audit-logging",
+    },
+    {
+      severity: "high",
+      when: "a KMS key disabled or scheduled for deletion (CIS 4.7)",
+      test: (f) => f.kind === "kms",
+    },
+    { severity: "high", when: "an S3 bucket policy changed (CIS 4.8)", test: (f) => f.kind === "s3-policy" },
+    {
+      severity: "high",
+      when: "an AWS Organizations change (CIS 4.15)",
+      test: (f) => f.kind === "organizations",
+    },
+    {
+      severity: "high",
+      when: "a console sign-in without MFA (CIS 4.2)",
+      test: (f) => f.kind === "sign-in" && !!f.signInWithoutMfa,
+    },
+    {
+      severity: "medium",
+      when: "a failed console sign-in (CIS 4.6)",
+      test: (f) => f.kind === "sign-in" && !!f.signInFailed,
+    },
+    {
+      severity: "low",
+      when: "a console sign-in with MFA",
+      test: (f) => f.kind === "sign-in",
+    },
+    {
+      severity: "medium",
+      when: "a network ACL, gateway, route table or VPC change (CIS 4.11-4.14)",
+      test: (f) => f.kind === "network",
+    },
     {
       severity: "high",
       when: "remediation revoked SSH from the world, or the group is exempt",

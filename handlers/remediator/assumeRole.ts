@@ -20,13 +20,14 @@ export async function assumeSpokeRole(
   const arn = roleArn(role.partition, ctx.target.accountId, role.roleName);
   const sts = new STSClient(clientConfig(ctx.requestTimeoutMs));
   try {
-    const out = await ctx.call("assume-role", () =>
+    const out = await ctx.call("assume-role", "sts:AssumeRole", (abortSignal) =>
       sts.send(
         new AssumeRoleCommand({
           RoleArn: arn,
           RoleSessionName: roleSessionName(role.eventId),
           DurationSeconds: 900,
         }),
+        { abortSignal },
       ),
     );
     const c = out.Credentials;

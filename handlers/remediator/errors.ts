@@ -3,7 +3,16 @@
 import { errorCode, errorText } from "../shared/errors";
 import { isNamed, namedError } from "../shared/namedError";
 
-export type RemediationStep = "assume-role" | "describe-group" | "revoke" | "verify" | "report";
+export type RemediationStep =
+  | "assume-role"
+  | "read-scope"
+  | "describe-group"
+  | "read-prefix-list"
+  | "authorize"
+  | "revoke"
+  | "record"
+  | "verify"
+  | "report";
 
 export interface StepTarget {
   accountId: string;

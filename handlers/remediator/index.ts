@@ -2,6 +2,7 @@
 // `callbackFactory: () => createRemediatorHandler(settings)`: settings are captured by value,
 // SDK clients are created per call, and nothing is kept in module-level `let` state.
 // Steps: parse the event -> for each group: remediate (remediate.ts) -> publish the report -> log.
+import { Deadline, LambdaClock, deadlineFrom } from "../shared/deadline";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
 import type { RemediationReport } from "../shared/remediationReport";
@@ -17,10 +18,19 @@ export { isRemediationError } from "./errors";
 export type { EventError } from "./triggers";
 export { isEventError } from "./triggers";
 
-export type RemediatorHandler = (
-  event: unknown,
-  context?: { awsRequestId?: string },
-) => Promise<RemediationReport[]>;
+export interface RemediatorContext extends LambdaClock {
+  awsRequestId?: string;
+}
+
+export type RemediatorHandler = (event: unknown, context?: RemediatorContext) => Promise<RemediationReport[]>;
+
+// Time budget (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html): the function
+// keeps LOG_RESERVE_MS of its timeout to log and fail cleanly, and each group's changes stop early
+// enough to leave up to REPORT_RESERVE_MS (a quarter of what is left, at most) for announcing them.
+const LOG_RESERVE_MS = 1_000;
+const REPORT_RESERVE_MS = 10_000;
+/** Without a Lambda context (local runs, tests): the stack's function timeout is 120 s. */
+const FALLBACK_BUDGET_MS = 110_000;
 
 /**
  * Builds the handler. Settings are validated here (once per container), so a wiring mistake fails
@@ -33,8 +43,9 @@ export function createRemediatorHandler(
 ): RemediatorHandler {
   const s = resolveSettings(settings, env);
 
-  return async (event: unknown, context?: { awsRequestId?: string }): Promise<RemediationReport[]> => {
+  return async (event: unknown, context?: RemediatorContext): Promise<RemediationReport[]> => {
     const requestId = context?.awsRequestId;
+    const deadline = deadlineFrom(context, LOG_RESERVE_MS, FALLBACK_BUDGET_MS);
     let items: ParsedItem[];
     try {
       items = parseEvent(event, s.configRuleNames);
@@ -43,6 +54,10 @@ export function createRemediatorHandler(
       throw err;
     }
 
+    if (items.length === 0) {
+      // An SNS event with no records: said, so no event passes without a trace.
+      log("info", "no remediation needed", { requestId, reason: "the event holds no records" });
+    }
     const reports: RemediationReport[] = [];
     const failures: unknown[] = [];
     for (const item of items) {
@@ -56,9 +71,13 @@ export function createRemediatorHandler(
         });
         failures.push(item.error);
       } else {
-        const done = await remediateAndReport(s, item.request, item.eventId, requestId);
-        if (done.ok) reports.push(done.report);
-        else failures.push(done.error);
+        const done = await remediateAndReport(s, item.request, {
+          eventId: item.eventId,
+          requestId,
+          deadline,
+        });
+        if (done.ok && done.report) reports.push(done.report);
+        if (!done.ok) failures.push(done.error);
       }
     }
     if (failures.length === 1) throw failures[0];
@@ -76,30 +95,52 @@ export function dryRunReason(s: ResolvedSettings, accountId: string): string {
 async function remediateAndReport(
   s: ResolvedSettings,
   req: RemediationRequest,
-  eventId: string | undefined,
-  requestId: string | undefined,
-): Promise<{ ok: true; report: RemediationReport } | { ok: false; error: unknown }> {
+  run: { eventId?: string; requestId?: string; deadline: Deadline },
+): Promise<{ ok: true; report?: RemediationReport } | { ok: false; error: unknown }> {
+  const { eventId, requestId, deadline } = run;
   const fields = { eventId, requestId, accountId: req.accountId, region: req.region, groupId: req.groupId };
   const why = dryRunReason(s, req.accountId);
+  const left = deadline.remainingMs();
+  const work = deadlineFrom(
+    { getRemainingTimeInMillis: () => left },
+    Math.min(REPORT_RESERVE_MS, left / 4),
+    0,
+  );
   let report: RemediationReport | undefined;
   try {
-    report = await remediateGroup(req, {
+    const result = await remediateGroup(req, {
       partition: s.partition,
       roleName: s.roleName,
       dryRun: { enabled: why !== "", why },
       exemptTagKey: s.exemptTagKey,
       retry: s.retry,
       requestTimeoutMs: s.requestTimeoutMs,
+      deadline: work,
+      revokeWholeRule: s.revokeWholeRule,
+      configRuleNames: s.configRuleNames,
       requestId,
+      publish: (made) => {
+        report = made;
+        return publishReport(made, {
+          reportBus: s.reportBus,
+          partition: s.partition,
+          retry: s.retry,
+          requestTimeoutMs: s.requestTimeoutMs,
+          deadline,
+          logFields: fields,
+        });
+      },
     });
-    const reportEventId = await publishReport(report, {
-      reportBus: s.reportBus,
-      partition: s.partition,
-      retry: s.retry,
-      requestTimeoutMs: s.requestTimeoutMs,
+    if ("skipped" in result) {
+      log("info", "no remediation needed", { ...fields, reason: result.skipped });
+      return { ok: true };
+    }
+    log("info", `remediation ${result.report.outcome}`, {
+      ...fields,
+      reportEventId: result.reportEventId,
+      report: result.report,
     });
-    log("info", `remediation ${report.outcome}`, { ...fields, reportEventId, report });
-    return { ok: true, report };
+    return { ok: true, report: result.report };
   } catch (err) {
     // The report (if the change was made but could not be announced) goes to the log, so the
     // change is traceable even before the DLQ entry is looked at.

@@ -6,7 +6,9 @@ import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../shared/con
 import type { RemediationReport } from "../shared/remediationReport";
 import { errorText } from "../shared/errors";
 import { remediationError } from "./errors";
-import { RetryOptions, clientConfig, withRetry } from "./retry";
+import type { Deadline } from "../shared/deadline";
+import { callWith } from "./context";
+import { RetryOptions, clientConfig } from "./retry";
 
 /** Region of a bus ARN (PutEvents must be sent to the bus's region), or undefined for a bus name. */
 export function busRegion(bus: string): string | undefined {
@@ -16,7 +18,14 @@ export function busRegion(bus: string): string | undefined {
 
 export async function publishReport(
   report: RemediationReport,
-  opts: { reportBus: string; partition: string; retry: RetryOptions; requestTimeoutMs: number },
+  opts: {
+    reportBus: string;
+    partition: string;
+    retry: RetryOptions;
+    requestTimeoutMs: number;
+    deadline: Deadline;
+    logFields: Record<string, unknown>;
+  },
 ): Promise<string> {
   const region = busRegion(opts.reportBus);
   const client = new EventBridgeClient({
@@ -25,7 +34,8 @@ export async function publishReport(
   });
   const groupArn = `arn:${opts.partition}:ec2:${report.region}:${report.accountId}:security-group/${report.groupId}`;
   try {
-    return await withRetry(async () => {
+    const call = callWith(opts.deadline, opts.retry, opts.requestTimeoutMs, opts.logFields);
+    return await call("report", "events:PutEvents", async (abortSignal) => {
       const out = await client.send(
         new PutEventsCommand({
           Entries: [
@@ -38,6 +48,7 @@ export async function publishReport(
             },
           ],
         }),
+        { abortSignal },
       );
       const entry = out.Entries?.[0];
       if ((out.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
@@ -49,7 +60,7 @@ export async function publishReport(
         throw err;
       }
       return entry.EventId;
-    }, opts.retry);
+    });
   } catch (err) {
     throw remediationError("report", report, `PutEvents to ${opts.reportBus}: ${errorText(err)}`, err);
   } finally {

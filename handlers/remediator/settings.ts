@@ -17,6 +17,11 @@ export interface RemediatorSettings {
   exemptTagKey: string;
   /** Config rule names that mean restricted-ssh. */
   configRuleNames: string[];
+  /**
+   * Revoke a world-open rule whole (every port it opens) instead of closing only SSH; default
+   * false: a rule wider than SSH is re-authorized without TCP port 22.
+   */
+  revokeWholeRule?: boolean;
   /** Hub bus name or ARN for reports; REPORT_EVENT_BUS in the environment is used when this is empty. */
   reportBus: string;
   retry?: { maxAttempts?: number; baseDelayMs?: number };
@@ -32,6 +37,7 @@ export interface ResolvedSettings {
   dryRunAccounts: string[];
   exemptTagKey: string;
   configRuleNames: string[];
+  revokeWholeRule: boolean;
   reportBus: string;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   requestTimeoutMs: number;
@@ -101,6 +107,10 @@ function checkSettings(
     problems.push(`configRuleNames must be a non-empty list of Config rule names, got ${show(rules)}`);
   }
 
+  const revokeWholeRule = s.revokeWholeRule ?? false;
+  if (typeof revokeWholeRule !== "boolean")
+    problems.push(`revokeWholeRule must be true or false, got ${show(s.revokeWholeRule)}`);
+
   const reportBus = (typeof s.reportBus === "string" && s.reportBus) || env[ENV.reportBus] || "";
   if (!reportBus)
     problems.push(`reportBus is empty and ${ENV.reportBus} is not set: reports would have nowhere to go`);
@@ -126,6 +136,7 @@ function checkSettings(
     dryRunAccounts: [...dryRunAccounts],
     exemptTagKey,
     configRuleNames: [...(rules as string[])],
+    revokeWholeRule,
     reportBus,
     retry: { maxAttempts, baseDelayMs, maxDelayMs: MAX_DELAY_MS },
     requestTimeoutMs,

@@ -1,7 +1,8 @@
 // Names derived from the group being remediated: the spoke role to assume, the STS session name,
 // and the fields every report about the group starts with.
 import type { SecurityGroup } from "@aws-sdk/client-ec2";
-import type { RemediationReport } from "../shared/remediationReport";
+import type { RemediationReport, RevokedPermission } from "../shared/remediationReport";
+import { describePermissions } from "./permissions";
 import type { RemediationRequest } from "./triggers";
 
 /** A report without its decision (outcome, permissions, reason). */
@@ -41,4 +42,17 @@ export function namedBase(base: ReportBase, group: SecurityGroup): ReportBase {
     ...(group.GroupName ? { groupName: group.GroupName } : {}),
     ...(group.VpcId ? { vpcId: group.VpcId } : {}),
   };
+}
+
+/** Permissions, additions and reason of a "revoked" report (the same on a retry from the record). */
+export function revokedReason(c: {
+  revoked: RevokedPermission[];
+  added: RevokedPermission[];
+  otherProtocolsClosed: string[];
+}): Pick<RemediationReport, "permissions" | "added" | "reason"> {
+  let reason = `revoked ${describePermissions(c.revoked)}`;
+  if (c.added.length > 0) reason += `; kept the other ports open: added ${describePermissions(c.added)}`;
+  if (c.otherProtocolsClosed.length > 0)
+    reason += `; IP protocols other than TCP, UDP and ICMP are no longer allowed from ${c.otherProtocolsClosed.join(", ")}`;
+  return { permissions: c.revoked, ...(c.added.length > 0 ? { added: c.added } : {}), reason };
 }

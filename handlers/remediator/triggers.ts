@@ -10,6 +10,7 @@
 // decided from a fresh DescribeSecurityGroups.
 import type { RemediationReport } from "../shared/remediationReport";
 import { isNamed, namedError } from "../shared/namedError";
+import { isPrivate, parseCidr } from "./cidr";
 import { coversSsh, isWorldCidr } from "./permissions";
 
 export const CONFIG_DETAIL_TYPE = "Config Rules Compliance Change";
@@ -25,6 +26,11 @@ export interface RemediationRequest {
   trigger: RemediationReport["trigger"];
   openedBy?: string;
   openedAt?: string;
+  /**
+   * The trigger did not name 0.0.0.0/0 or ::/0 but a source that may add up to them (a public
+   * CIDR, a managed prefix list): the group is checked, and reported on only if SSH is world-open.
+   */
+  suspectOnly?: boolean;
 }
 
 export type ParsedItem =
@@ -51,10 +57,11 @@ function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** A nested field, own properties only: "toString" or "constructor" in an event never reach Object's. */
 function get(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const key of path.split(".")) {
-    if (!isObject(cur)) return undefined;
+    if (!isObject(cur) || !Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
     cur = cur[key];
   }
   return cur;
@@ -64,6 +71,11 @@ function get(obj: unknown, path: string): unknown {
 function asList(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   return v === undefined || v === null ? [] : [v];
+}
+
+/** A value as given, for a reason: strings verbatim, anything else as JSON. */
+function shown(v: unknown): string {
+  return typeof v === "string" ? v : (JSON.stringify(v) ?? "undefined");
 }
 
 function str(v: unknown): string | undefined {
@@ -212,7 +224,7 @@ function parseConfigNotification(
     return {
       kind: "ignore",
       eventId,
-      reason: `${where}: ${rule} is ${compliance} for ${String(n.resourceId)}: nothing to remediate`,
+      reason: `${where}: ${rule} is ${compliance} for ${shown(n.resourceId)}: nothing to remediate`,
     };
   }
   const ids = validated(
@@ -277,7 +289,7 @@ function parseCloudTrail(event: Json, where: string, envelopeId: string | undefi
     },
     ["detail.recipientAccountId", "detail.awsRegion", found.field],
   );
-  if (!found.opens) {
+  if (found.opens === "no") {
     return {
       kind: "ignore",
       eventId,
@@ -287,6 +299,7 @@ function parseCloudTrail(event: Json, where: string, envelopeId: string | undefi
   const request: RemediationRequest = {
     ...ids,
     trigger: { kind: "cloudtrail", ...(eventId ? { eventId } : {}), eventName: name },
+    ...(found.opens === "suspect" ? { suspectOnly: true } : {}),
   };
   const who =
     str(get(d, "userIdentity.arn")) ??
@@ -297,27 +310,47 @@ function parseCloudTrail(event: Json, where: string, envelopeId: string | undefi
   return { kind: "remediate", eventId, request };
 }
 
+type Opens = "world" | "suspect" | "no";
+
+/** What one source does for SSH: 0.0.0.0/0 or ::/0 "world"; a public CIDR or a prefix list "suspect". */
+function sourceOpens(cidr: unknown, prefixList: unknown): Opens {
+  if (isWorldCidr(cidr)) return "world";
+  if (typeof prefixList === "string" && prefixList !== "") return "suspect";
+  const range = parseCidr(cidr);
+  return range && !isPrivate(range) ? "suspect" : "no";
+}
+
+function strongest(all: Opens[]): Opens {
+  return all.includes("world") ? "world" : all.includes("suspect") ? "suspect" : "no";
+}
+
 /** AuthorizeSecurityGroupIngress: ipPermissions.items[], or the older flat cidrIp/ipProtocol/ports form. */
-function authorizeOpensSsh(rp: unknown): boolean {
-  if (
-    isWorldCidr(get(rp, "cidrIp")) &&
-    coversSsh(get(rp, "ipProtocol"), get(rp, "fromPort"), get(rp, "toPort"))
-  ) {
-    return true;
-  }
-  return asList(get(rp, "ipPermissions.items")).some((p) => {
-    if (!coversSsh(get(p, "ipProtocol"), get(p, "fromPort"), get(p, "toPort"))) return false;
-    const v4 = asList(get(p, "ipRanges.items")).map((r) => get(r, "cidrIp"));
-    const v6 = asList(get(p, "ipv6Ranges.items")).map((r) => get(r, "cidrIpv6"));
-    return [...v4, ...v6].some(isWorldCidr);
+function authorizeOpensSsh(rp: unknown): Opens {
+  const flat = coversSsh(get(rp, "ipProtocol"), get(rp, "fromPort"), get(rp, "toPort"))
+    ? sourceOpens(get(rp, "cidrIp"), undefined)
+    : "no";
+  const items = asList(get(rp, "ipPermissions.items")).map((p) => {
+    if (!coversSsh(get(p, "ipProtocol"), get(p, "fromPort"), get(p, "toPort"))) return "no";
+    return strongest([
+      ...asList(get(p, "ipRanges.items")).map((r) => sourceOpens(get(r, "cidrIp"), undefined)),
+      ...asList(get(p, "ipv6Ranges.items")).map((r) => sourceOpens(get(r, "cidrIpv6"), undefined)),
+      ...asList(get(p, "prefixListIds.items")).map((r) => sourceOpens(undefined, get(r, "prefixListId"))),
+    ]);
   });
+  return strongest([flat, ...items]);
 }
 
 /** ModifySecurityGroupRules: SecurityGroupRule (one or many) each wrapping a SecurityGroupRule spec. */
-function modifyOpensSsh(req: unknown): boolean {
-  return asList(get(req, "SecurityGroupRule")).some((entry) => {
-    const r = get(entry, "SecurityGroupRule");
-    const world = isWorldCidr(get(r, "CidrIpv4")) || isWorldCidr(get(r, "CidrIpv6"));
-    return world && coversSsh(get(r, "IpProtocol"), get(r, "FromPort"), get(r, "ToPort"));
-  });
+function modifyOpensSsh(req: unknown): Opens {
+  return strongest(
+    asList(get(req, "SecurityGroupRule")).map((entry) => {
+      const r = get(entry, "SecurityGroupRule");
+      if (!coversSsh(get(r, "IpProtocol"), get(r, "FromPort"), get(r, "ToPort"))) return "no";
+      return strongest([
+        sourceOpens(get(r, "CidrIpv4"), undefined),
+        sourceOpens(get(r, "CidrIpv6"), undefined),
+        sourceOpens(undefined, get(r, "PrefixListId")),
+      ]);
+    }),
+  );
 }

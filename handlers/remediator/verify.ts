@@ -1,14 +1,14 @@
-// Step: re-read the group after the revoke, so success is never reported for a change that did not
+// Step: re-read the group after the change, so success is never reported for a change that did not
 // stick (EC2 acknowledged it but another writer put the rule back, or the call was not applied).
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { StepContext } from "./context";
 import { remediationError } from "./errors";
-import { describePermissions, findOffendingPermissions } from "./permissions";
+import { PrefixLists, describePermissions, findOffendingPermissions } from "./permissions";
 import { readGroup } from "./readGroup";
 
-export async function verifyClosed(ec2: EC2Client, ctx: StepContext): Promise<void> {
+export async function verifyClosed(ec2: EC2Client, ctx: StepContext, lists: PrefixLists): Promise<void> {
   const after = await readGroup(ec2, ctx, "verify");
-  const still = findOffendingPermissions(after?.IpPermissions);
+  const still = findOffendingPermissions(after?.IpPermissions, lists);
   if (still.length > 0) {
     throw remediationError("verify", ctx.target, `still open after revoke: ${describePermissions(still)}`);
   }

@@ -20,8 +20,10 @@ export interface RevokedPermission {
   ipProtocol: string;
   fromPort?: number;
   toPort?: number;
-  /** The world-open CIDRs removed: "0.0.0.0/0" and/or "::/0". */
+  /** The world-open CIDRs removed: "0.0.0.0/0", "::/0", or CIDRs that together cover everything. */
   cidrs: string[];
+  /** Managed prefix lists removed from the permission (they held 0.0.0.0/0 or ::/0). */
+  prefixListIds?: string[];
   /** Security group rule ids, when EC2 reported them. */
   ruleIds?: string[];
 }
@@ -34,6 +36,11 @@ export interface RemediationReport {
   groupName?: string;
   vpcId?: string;
   permissions: RevokedPermission[];
+  /**
+   * Permissions authorized in place of the revoked ones: the same sources and ports without TCP
+   * port 22, so only SSH closes (absent when the whole rule was revoked, or nothing was wider).
+   */
+  added?: RevokedPermission[];
   /** Why this run happened: the triggering event. */
   trigger: {
     kind: "config-compliance" | "cloudtrail";

@@ -10,6 +10,16 @@ import {
   iamChanges,
   securityGroupChanges,
 } from "../eventPatterns";
+import {
+  accessAnalyzerFindings,
+  cisChanges,
+  consoleSignIns,
+  guardDutyFindings,
+  organizationsChanges,
+  rootUsage,
+  securityHubFindings,
+  unauthorizedCalls,
+} from "../detectionPatterns";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
 import { forwardedConfigRules } from "../configRules";
@@ -30,13 +40,27 @@ export interface SpokeRegionArgs {
   deliveryBucket: aws.s3.Bucket;
 }
 
-/** The forwarding rules of one region, by short name. */
-export function forwardingPatterns(region: string, config: SpokeConfig): Record<string, EventPattern> {
+/**
+ * The forwarding rules of one region, by short name. Global services (IAM, console sign-in,
+ * Organizations) record their calls in us-east-1 only, so their rules exist there only.
+ */
+export function forwardingPatterns(
+  region: string,
+  config: Partial<Pick<SpokeConfig, "forwardUnauthorizedCalls" | "extraConfigRules">> = {},
+): Record<string, EventPattern> {
+  const global = region === IAM_EVENTS_REGION;
   return {
     "sg-changes": securityGroupChanges,
     "config-compliance": configComplianceChanges(forwardedConfigRules(config)),
     alarms: alarmStateChanges,
-    ...(region === IAM_EVENTS_REGION ? { "iam-changes": iamChanges } : {}),
+    ...(global ? { "iam-changes": iamChanges } : {}),
+    "cis-changes": cisChanges,
+    "root-activity": rootUsage,
+    ...(global ? { "console-sign-in": consoleSignIns, "organizations-changes": organizationsChanges } : {}),
+    ...(config.forwardUnauthorizedCalls ? { "unauthorized-calls": unauthorizedCalls } : {}),
+    "guardduty-findings": guardDutyFindings,
+    "securityhub-findings": securityHubFindings,
+    "access-analyzer-findings": accessAnalyzerFindings,
   };
 }
 
@@ -92,12 +116,13 @@ export class SpokeRegion extends pulumi.ComponentResource {
         name: RESTRICTED_SSH_RULE_NAME,
         description: "Security groups must not allow SSH (22) from 0.0.0.0/0 or ::/0",
         source: { owner: "AWS", sourceIdentifier: "INCOMING_SSH_DISABLED" },
-        scope: {
-          complianceResourceTypes: ["AWS::EC2::SecurityGroup"],
-          ...(config.restrictedSshTag
-            ? { tagKey: config.restrictedSshTag.key, tagValue: config.restrictedSshTag.value }
-            : {}),
-        },
+        // A tag scope or resource types, never both: the Config API describes them as alternatives
+        // (https://docs.aws.amazon.com/config/latest/APIReference/API_Scope.html). The managed rule
+        // evaluates only security groups either way; the remediator reads this scope back
+        // (DescribeConfigRules) to honour it on the CloudTrail path too.
+        scope: config.restrictedSshTag
+          ? { tagKey: config.restrictedSshTag.key, tagValue: config.restrictedSshTag.value }
+          : { complianceResourceTypes: ["AWS::EC2::SecurityGroup"] },
       },
       { parent: this, dependsOn: ruleDependsOn },
     );
@@ -153,6 +178,8 @@ export class SpokeRegion extends pulumi.ComponentResource {
         child,
       );
     }
-    this.registerOutputs({});
+    // The engine hands stack policies a component's registered outputs, not its inputs: the same
+    // values again, or stack-shape sees no createRecorder under `pulumi preview`.
+    this.registerOutputs({ region: args.region, createRecorder: args.config.createRecorder });
   }
 }

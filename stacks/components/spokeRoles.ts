@@ -22,11 +22,27 @@ export interface SpokeRolesArgs {
   hub: HubValues;
 }
 
-/** What the hub's remediation function may do in a spoke: look at and revoke ingress, nothing else. */
-export const REMEDIATION_ACTIONS = [
+/**
+ * What the hub's remediation function may do in a spoke: look at groups, their rules and the managed
+ * prefix lists they name, read the restricted-ssh rule's scope, close SSH (revoke, and re-authorize
+ * a wider rule without port 22), and record the change in its own tags on the group.
+ */
+export const REMEDIATION_READ_ACTIONS = [
   "ec2:DescribeSecurityGroups",
   "ec2:DescribeSecurityGroupRules",
+  "ec2:GetManagedPrefixListEntries",
+  "config:DescribeConfigRules",
+];
+export const REMEDIATION_CHANGE_ACTIONS = [
   "ec2:RevokeSecurityGroupIngress",
+  "ec2:AuthorizeSecurityGroupIngress",
+];
+/** Tag keys the remediation role may write on a group: the change record (see the remediator). */
+export const REMEDIATION_RECORD_TAG_KEYS = "security-guard:ssh-remediation*";
+export const REMEDIATION_ACTIONS = [
+  ...REMEDIATION_READ_ACTIONS,
+  ...REMEDIATION_CHANGE_ACTIONS,
+  "ec2:CreateTags",
 ];
 export const CHATOPS_READONLY_ACTIONS = [
   "ec2:DescribeInstances",
@@ -146,12 +162,21 @@ export class SpokeRoles extends pulumi.ComponentResource {
       hub.hubAccountId,
       hub.remediatorRoleArn,
       [
-        { Sid: "LookAtGroups", Effect: "Allow", Action: REMEDIATION_ACTIONS.slice(0, 2), Resource: "*" },
+        // Describe* and GetManagedPrefixListEntries take no group-level scoping worth having here (a
+        // group may name a prefix list shared from another account); DescribeConfigRules only reads.
+        { Sid: "LookAtGroups", Effect: "Allow", Action: REMEDIATION_READ_ACTIONS, Resource: "*" },
         {
-          Sid: "RevokeIngress",
+          Sid: "CloseSsh",
           Effect: "Allow",
-          Action: REMEDIATION_ACTIONS[2],
+          Action: REMEDIATION_CHANGE_ACTIONS,
           Resource: inAccount("security-group"),
+        },
+        {
+          Sid: "RecordChange",
+          Effect: "Allow",
+          Action: "ec2:CreateTags",
+          Resource: inAccount("security-group"),
+          Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [REMEDIATION_RECORD_TAG_KEYS] } },
         },
       ],
     );

@@ -65,7 +65,7 @@ describe("function settings contract", () => {
 
     it("slackRoutes[].kinds: []", () => {
       assert.deepEqual(refusal(hubRaw({ slackRoutes: [{ webhook: "payments", kinds: [] }] })), [
-        "Pulumi.hub.yaml: security-guard:slackRoutes[0].kinds = []: must be a non-empty list of iam, security-group, config-compliance, alarm, remediation, other (leave it out to match every kind)",
+        "Pulumi.hub.yaml: security-guard:slackRoutes[0].kinds = []: must be a non-empty list of iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, other (leave it out to match every kind)",
       ]);
     });
 
@@ -97,7 +97,7 @@ describe("function settings contract", () => {
         ],
         [
           { slackRoutes: [{ webhook: "payments", kinds: [] }] },
-          "security-guard:slackRoutes[0].kinds = []: the notifier function would refuse this at every cold start: routes[0].kinds must be a non-empty array of iam, security-group, config-compliance, alarm, remediation, other when given",
+          "security-guard:slackRoutes[0].kinds = []: the notifier function would refuse this at every cold start: routes[0].kinds must be a non-empty array of iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, other when given",
         ],
         [
           { remediation: { ...hub.remediation, configRuleNames: [] } },

@@ -130,9 +130,46 @@ describe("hub stack under Pulumi mocks", function () {
   it("routes everything to the KMS-encrypted events topic, and SSH-to-the-world to the remediator", () => {
     const notify = one(resources, "aws:cloudwatch/eventRule:EventRule", "hub-notify");
     assert.equal(notify.props.eventBusName, "security-guard-events");
-    assert.deepEqual(JSON.parse(String(notify.props.eventPattern)), {
-      source: ["aws.ec2", "aws.iam", "aws.config", "aws.cloudwatch", "security-guard.remediation"],
+    const branches = JSON.parse(String(notify.props.eventPattern)).$or;
+    assert.deepEqual(branches[0], {
+      source: [
+        "aws.ec2",
+        "aws.iam",
+        "aws.config",
+        "aws.cloudwatch",
+        "aws.signin",
+        "aws.cloudtrail",
+        "aws.kms",
+        "aws.s3",
+        "aws.organizations",
+        "security-guard.remediation",
+      ],
     });
+    // Findings pass the configured filters (defaults: GuardDuty medium and up; Security Hub NEW,
+    // ACTIVE, MEDIUM and up; Access Analyzer ACTIVE).
+    assert.deepEqual(branches.slice(3), [
+      {
+        source: ["aws.guardduty"],
+        "detail-type": ["GuardDuty Finding"],
+        detail: { severity: [{ numeric: [">=", 4] }] },
+      },
+      {
+        source: ["aws.securityhub"],
+        "detail-type": ["Security Hub Findings - Imported"],
+        detail: {
+          findings: {
+            Severity: { Label: ["MEDIUM", "HIGH", "CRITICAL"] },
+            Workflow: { Status: ["NEW"] },
+            RecordState: ["ACTIVE"],
+          },
+        },
+      },
+      {
+        source: ["aws.access-analyzer"],
+        "detail-type": ["Access Analyzer Finding"],
+        detail: { status: ["ACTIVE"] },
+      },
+    ]);
     const target = one(resources, "aws:cloudwatch/eventTarget:EventTarget", "hub-notify-target");
     assert.equal(target.props.arn, `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-events`);
     // Each flow's component owns its trigger: the notifier's target, like the remediator's. The

@@ -65,16 +65,29 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     }
   });
 
-  it("forwards SG, Config and alarm events in every region, IAM events only in us-east-1", () => {
+  it("forwards SG, Config, alarm, CIS, root and finding events in every region; IAM, sign-in and Organizations only in us-east-1", () => {
     const rules = ofType(resources, "aws:cloudwatch/eventRule:EventRule");
     const byRegion = (region: string) =>
       rules
         .filter((r) => r.region === region)
         .map((r) => r.name.replace(`spoke-${region}-`, ""))
         .sort();
-    assert.deepEqual(byRegion("us-east-1"), ["alarms", "config-compliance", "iam-changes", "sg-changes"]);
-    assert.deepEqual(byRegion("ap-northeast-1"), ["alarms", "config-compliance", "sg-changes"]);
-    assert.deepEqual(byRegion("ap-northeast-2"), ["alarms", "config-compliance", "sg-changes"]);
+    const everywhere = [
+      "access-analyzer-findings",
+      "alarms",
+      "cis-changes",
+      "config-compliance",
+      "guardduty-findings",
+      "root-activity",
+      "securityhub-findings",
+      "sg-changes",
+    ];
+    assert.deepEqual(
+      byRegion("us-east-1"),
+      [...everywhere, "console-sign-in", "iam-changes", "organizations-changes"].sort(),
+    );
+    assert.deepEqual(byRegion("ap-northeast-1"), everywhere);
+    assert.deepEqual(byRegion("ap-northeast-2"), everywhere);
     const iam = one(resources, "aws:cloudwatch/eventRule:EventRule", "us-east-1-iam-changes");
     assert.deepEqual(JSON.parse(String(iam.props.eventPattern)), {
       source: ["aws.iam"],
@@ -98,7 +111,21 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       "RevokeSecurityGroupIngress",
       "RevokeSecurityGroupEgress",
       "ModifySecurityGroupRules",
+      "CreateSecurityGroup",
+      "DeleteSecurityGroup",
     ]);
+    // Every CIS pattern stays under EventBridge's 2,048-character limit.
+    for (const r of rules) assert.ok(String(r.props.eventPattern).length <= 2048, r.name);
+  });
+
+  it("forwards denied API calls only when asked (forwardUnauthorizedCalls)", async () => {
+    const names = (rs: typeof resources) =>
+      ofType(rs, "aws:cloudwatch/eventRule:EventRule")
+        .map((r) => r.name)
+        .filter((n) => n.endsWith("unauthorized-calls"));
+    assert.deepEqual(names(resources), []);
+    const optedIn = (await spokeWith({ forwardUnauthorizedCalls: true })).resources;
+    assert.deepEqual(names(optedIn).sort(), REGIONS.map((r) => `spoke-${r}-unauthorized-calls`).sort());
   });
 
   it("keeps what the hub bus did not accept in a dead-letter queue in each region, with an alarm", () => {
@@ -126,7 +153,8 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
 
   it("targets the hub bus ARN with the forwarder role from every rule", () => {
     const targets = ofType(resources, "aws:cloudwatch/eventTarget:EventTarget");
-    assert.equal(targets.length, 10);
+    // Eight rules in each of the three regions, plus IAM, console sign-in and Organizations in us-east-1.
+    assert.equal(targets.length, 27);
     const role = one(resources, "aws:iam/role:Role", "account-forwarder");
     for (const t of targets) {
       assert.equal(t.props.arn, HUB_BUS, t.name);
@@ -232,14 +260,26 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
         {
           Sid: "LookAtGroups",
           Effect: "Allow",
-          Action: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
+          Action: [
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeSecurityGroupRules",
+            "ec2:GetManagedPrefixListEntries",
+            "config:DescribeConfigRules",
+          ],
           Resource: "*",
         },
         {
-          Sid: "RevokeIngress",
+          Sid: "CloseSsh",
           Effect: "Allow",
-          Action: "ec2:RevokeSecurityGroupIngress",
+          Action: ["ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress"],
           Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
+        },
+        {
+          Sid: "RecordChange",
+          Effect: "Allow",
+          Action: "ec2:CreateTags",
+          Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
+          Condition: { "ForAllValues:StringLike": { "aws:TagKeys": ["security-guard:ssh-remediation*"] } },
         },
       ],
     );
@@ -271,10 +311,11 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     assert.equal(ofType(r, "aws:cfg/recorder:Recorder").length, 0);
     assert.equal(ofType(r, "aws:cfg/deliveryChannel:DeliveryChannel").length, 0);
     const rule = one(r, "aws:cfg/rule:Rule", "ap-northeast-1-restricted-ssh");
-    assert.deepEqual(rule.props.scope, {
+    // The Config API takes a tag scope or resource types, not both
+    // (https://docs.aws.amazon.com/config/latest/APIReference/API_Scope.html).
+    assert.deepEqual(rule.props.scope, { tagKey: "env", tagValue: "prod" });
+    assert.deepEqual(one(resources, "aws:cfg/rule:Rule", "ap-northeast-1-restricted-ssh").props.scope, {
       complianceResourceTypes: ["AWS::EC2::SecurityGroup"],
-      tagKey: "env",
-      tagValue: "prod",
     });
     const auths = ofType(r, "aws:cfg/aggregateAuthorization:AggregateAuthorization");
     assert.deepEqual(auths.map((a) => [a.region, a.props.accountId, a.props.authorizedAwsRegion]).sort(), [

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { plan } from "../../verify/plan";
+import { StackSummary, plan, resourceTable } from "../../verify/plan";
 import { listStackFiles } from "../../verify/stackFiles";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -30,10 +30,12 @@ describe("npm run plan (offline preview of every stack config)", function () {
       "ap-northeast-1": 1,
       "ap-northeast-2": 1,
     });
+    // Every region: security groups, Config verdicts, alarms, the CIS changes, root activity and the
+    // three finding services; us-east-1 also IAM, console sign-in and Organizations.
     assert.deepEqual(payments.resources["aws:cloudwatch/eventRule:EventRule"], {
-      "us-east-1": 4,
-      "ap-northeast-1": 3,
-      "ap-northeast-2": 3,
+      "us-east-1": 11,
+      "ap-northeast-1": 8,
+      "ap-northeast-2": 8,
     });
     const hub = report.stacks.find((s) => s.stack === "hub")!;
     const busPolicy = hub.quotas.find((q) => q.quota === "eventBusPolicyChars")!;
@@ -77,5 +79,21 @@ describe("npm run plan (offline preview of every stack config)", function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("keeps the region columns of the terminal table apart (region names are 14 characters or more)", () => {
+    const summary = {
+      resources: {
+        "pulumi:providers:aws": { global: 3 },
+        "aws:cfg/recorder:Recorder": { "ap-northeast-1": 1, "ap-northeast-2": 1, "us-east-1": 1 },
+        "aws:cloudwatch/eventRule:EventRule": { "ap-northeast-1": 3, "ap-northeast-2": 3, "us-east-1": 12 },
+      },
+    } as unknown as StackSummary;
+    assert.deepEqual(resourceTable(summary), [
+      "type                                global  ap-northeast-1  ap-northeast-2  us-east-1",
+      "aws:cfg/recorder:Recorder                                1               1          1",
+      "aws:cloudwatch/eventRule:EventRule                       3               3         12",
+      "pulumi:providers:aws                     3",
+    ]);
   });
 });

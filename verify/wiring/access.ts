@@ -426,13 +426,39 @@ export function accessCases(
     "*",
     "Allowed",
   );
+  // A world-open rule wider than SSH is re-authorized without port 22 before it is revoked.
   inAccount(
     "remediation role authorizes security-group ingress",
     REMEDIATION_ROLE_NAME,
     "ec2:AuthorizeSecurityGroupIngress",
     sg(spokeAcct),
-    "ImplicitlyDenied",
+    "Allowed",
   );
+  inAccount(
+    "remediation role reads managed prefix list entries",
+    REMEDIATION_ROLE_NAME,
+    "ec2:GetManagedPrefixListEntries",
+    "*",
+    "Allowed",
+  );
+  inAccount(
+    "remediation role reads the Config rules' scope",
+    REMEDIATION_ROLE_NAME,
+    "config:DescribeConfigRules",
+    "*",
+    "Allowed",
+  );
+  // The change record: only the remediator's own tag keys.
+  const tagging = (name: string, key: string, expected: Decision) =>
+    add(name, expected, () => ({
+      caller: inSpoke(spoke, REMEDIATION_ROLE_NAME, org),
+      action: "ec2:CreateTags",
+      resource: sg(spokeAcct),
+      resourceAccount: spokeAcct,
+      context: { "aws:TagKeys": [key] },
+    }));
+  tagging("remediation role records its change in a tag", "security-guard:ssh-remediation-2", "Allowed");
+  tagging("remediation role writes another tag", "security-guard:ssh-exempt", "ImplicitlyDenied");
   inAccount(
     "remediation role deletes a security group",
     REMEDIATION_ROLE_NAME,

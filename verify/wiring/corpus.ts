@@ -6,7 +6,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { EventEntry, RouteEvent, RouteExpectation } from "./routes";
 
-type SpokeKind = "sg-changes" | "iam-changes" | "config-compliance" | "alarms";
+type SpokeKind =
+  | "sg-changes"
+  | "iam-changes"
+  | "config-compliance"
+  | "alarms"
+  | "cis-changes"
+  | "root-activity"
+  | "console-sign-in"
+  | "organizations-changes"
+  | "unauthorized-calls"
+  | "guardduty-findings"
+  | "securityhub-findings"
+  | "access-analyzer-findings";
 type HubKind = "notify" | "remediate";
 
 export interface CorpusItem {
@@ -19,6 +31,8 @@ export interface CorpusItem {
 }
 
 const EB = "test/fixtures/events/eventbridge";
+const FINDINGS = "test/fixtures/events/findings";
+const CIS = "test/fixtures/events/cis";
 const W = "test/fixtures/wiring";
 
 export const ROUTE_CORPUS: CorpusItem[] = [
@@ -130,8 +144,89 @@ export const ROUTE_CORPUS: CorpusItem[] = [
     intended: [],
   },
   {
-    name: "unrelated guardduty eu-west-1",
-    file: `${EB}/unknown-guardduty-finding.json`,
+    name: "unrelated macie eu-west-1",
+    file: `${EB}/unknown-macie-finding.json`,
+    enters: "spoke",
+    intended: [],
+  },
+  // Findings: forwarded from every region; the hub's notify rule applies severity and state filters.
+  {
+    name: "guardduty medium Seoul",
+    file: `${FINDINGS}/guardduty-ec2-ssh-bruteforce-seoul.json`,
+    enters: "spoke",
+    intended: ["guardduty-findings", "notify"],
+  },
+  {
+    name: "guardduty high Virginia",
+    file: `${FINDINGS}/guardduty-iam-anomalous-behavior-high.json`,
+    enters: "spoke",
+    intended: ["guardduty-findings", "notify"],
+  },
+  {
+    name: "guardduty low Seoul (below the hub's minimum)",
+    file: `${FINDINGS}/guardduty-recon-low-severity-seoul.json`,
+    enters: "spoke",
+    intended: ["guardduty-findings"],
+  },
+  {
+    name: "securityhub critical new Tokyo",
+    file: `${FINDINGS}/securityhub-imported-ec2-19-critical.json`,
+    enters: "spoke",
+    intended: ["securityhub-findings", "notify"],
+  },
+  {
+    name: "securityhub resolved archived Tokyo",
+    file: `${FINDINGS}/securityhub-imported-ec2-19-resolved-archived.json`,
+    enters: "spoke",
+    intended: ["securityhub-findings"],
+  },
+  {
+    name: "access analyzer public bucket Virginia",
+    file: `${FINDINGS}/access-analyzer-s3-public.json`,
+    enters: "spoke",
+    intended: ["access-analyzer-findings", "notify"],
+  },
+  {
+    name: "access analyzer cross-account role Virginia",
+    file: `${FINDINGS}/access-analyzer-role-cross-account.json`,
+    enters: "spoke",
+    intended: ["access-analyzer-findings", "notify"],
+  },
+  // CIS monitoring controls.
+  ...(
+    [
+      ["sign-in without MFA Virginia", "signin-console-login-no-mfa-iamuser", "console-sign-in"],
+      ["root sign-in Virginia", "signin-console-login-root", "console-sign-in"],
+      ["sign-in failure Virginia", "signin-console-login-failure", "console-sign-in"],
+      ["cloudtrail StopLogging Tokyo", "cloudtrail-stoplogging-tokyo", "cis-changes"],
+      ["cloudtrail PutEventSelectors Virginia", "cloudtrail-put-event-selectors", "cis-changes"],
+      ["kms ScheduleKeyDeletion Seoul", "kms-schedule-key-deletion-seoul", "cis-changes"],
+      ["kms DisableKey Virginia", "kms-disable-key", "cis-changes"],
+      ["s3 PutBucketPolicy Tokyo", "s3-put-bucket-policy-tokyo", "cis-changes"],
+      ["config StopConfigurationRecorder Seoul", "config-stop-configuration-recorder", "cis-changes"],
+      ["config DeleteDeliveryChannel Virginia", "config-delete-delivery-channel", "cis-changes"],
+      ["network acl entry Seoul", "ec2-create-network-acl-entry-seoul", "cis-changes"],
+      ["internet gateway attach Virginia", "ec2-attach-internet-gateway", "cis-changes"],
+      ["route create Tokyo", "ec2-create-route-tokyo", "cis-changes"],
+      ["vpc peering Virginia", "ec2-create-vpc-peering-connection", "cis-changes"],
+      [
+        "organizations LeaveOrganization Virginia",
+        "organizations-leave-organization",
+        "organizations-changes",
+      ],
+      ["organizations AttachPolicy Virginia", "organizations-attach-policy", "organizations-changes"],
+      ["root CreateBucket Tokyo", "root-s3-create-bucket-tokyo", "root-activity"],
+    ] as const
+  ).map(([name, file, kind]): CorpusItem => ({
+    name,
+    file: `${CIS}/${file}.json`,
+    enters: "spoke",
+    intended: [kind, "notify"],
+  })),
+  {
+    // Denied calls are forwarded only where a spoke opts in (forwardUnauthorizedCalls).
+    name: "unauthorized DescribeInstances Seoul (not opted in)",
+    file: `${CIS}/unauthorized-describe-instances-seoul.json`,
     enters: "spoke",
     intended: [],
   },
@@ -153,9 +248,13 @@ export const ROUTE_CORPUS: CorpusItem[] = [
 export const MOTO_ARRAY_LIMITATION =
   "moto 5.2.5 does not match patterns on fields inside arrays (requestParameters.ipPermissions.items[].ipRanges/ipv6Ranges.items[])";
 
+export const SECURITY_HUB_ARRAY_LIMITATION =
+  "moto 5.2.5 does not match patterns on fields inside arrays (detail.findings[].Severity.Label, Workflow.Status, RecordState)";
+
 export const MOTO_LIMITATIONS: Array<{ event: string; kind: HubKind; reason: string }> = [
   { event: "sg world ssh Seoul", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
   { event: "sg world ssh ipv6 Tokyo", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
+  { event: "securityhub critical new Tokyo", kind: "notify", reason: SECURITY_HUB_ARRAY_LIMITATION },
 ];
 
 const HUB_KINDS: string[] = ["notify", "remediate"];

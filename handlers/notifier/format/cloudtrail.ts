@@ -4,7 +4,27 @@ import { Json, at, isObject, obj, str } from "../read";
 import { describeActor } from "../identity";
 import { cloudTrailEventUrl, isRegionCode } from "../links";
 import { RuleSummary, ipPermissionRules, modifiedRules, ruleIds } from "../sgRules";
-import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
+import {
+  Field,
+  Severity,
+  buttons,
+  code,
+  context,
+  esc,
+  fieldSections,
+  header,
+  message,
+  section,
+} from "../slack";
+import {
+  CIS_IAM_POLICY_CHANGES,
+  CIS_ROOT_USAGE,
+  CIS_SECURITY_GROUP_CHANGES,
+  CIS_UNAUTHORIZED_CALLS,
+  IAM_POLICY_EVENT_NAMES,
+  cisControlOf,
+} from "../../shared/cisControls";
+import { CisLabel, cisLine } from "./signIn";
 import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
 import type { KnownBlock } from "@slack/types";
 import { EventKind } from "../settings";
@@ -28,11 +48,49 @@ export const DESTRUCTIVE_NAME = /^(Delete|Detach|Revoke|Remove|Disable|Stop)/;
 const MAX_PARAM_LINES = 15;
 const MAX_VALUE_CHARS = 200;
 
-export function cloudTrailKind(eventSource: string | undefined, eventName: string | undefined): EventKind {
+/** Error codes of denied calls, as the CIS unauthorized-API-calls filter matches them. */
+export function isUnauthorizedError(errorCode: string | undefined): boolean {
+  return !!errorCode && (/UnauthorizedOperation$/.test(errorCode) || errorCode.startsWith("AccessDenied"));
+}
+
+/** Who made the call and how it ended, where the kind depends on it (root activity, denied calls). */
+export interface CallFacts {
+  identityType?: string;
+  invokedBy?: string;
+  errorCode?: string;
+}
+
+export function cloudTrailKind(
+  eventSource: string | undefined,
+  eventName: string | undefined,
+  call: CallFacts = {},
+): EventKind {
   if (eventSource === "iam.amazonaws.com") return "iam";
   if (eventSource === "ec2.amazonaws.com" && eventName && SECURITY_GROUP_EVENTS.includes(eventName))
     return "security-group";
+  const control = cisControlOf(eventSource, eventName);
+  if (control) return control.kind;
+  if (isUnauthorizedError(call.errorCode)) return "unauthorized-call";
+  if (call.identityType === "Root" && !call.invokedBy) return "root-usage";
   return "other";
+}
+
+/** The CIS monitoring controls a call falls under, for the message's context line. */
+export function cisControlsOf(
+  eventSource: string | undefined,
+  eventName: string | undefined,
+  call: CallFacts,
+): CisLabel[] {
+  const out: CisLabel[] = [];
+  if (eventSource === "iam.amazonaws.com" && eventName && IAM_POLICY_EVENT_NAMES.includes(eventName))
+    out.push(CIS_IAM_POLICY_CHANGES);
+  else if (eventSource === "ec2.amazonaws.com" && eventName && SECURITY_GROUP_EVENTS.includes(eventName))
+    out.push(CIS_SECURITY_GROUP_CHANGES);
+  const control = cisControlOf(eventSource, eventName);
+  if (control) out.push(control);
+  if (isUnauthorizedError(call.errorCode)) out.push(CIS_UNAUTHORIZED_CALLS);
+  if (call.identityType === "Root" && !call.invokedBy) out.push(CIS_ROOT_USAGE);
+  return out;
 }
 
 function ruleLine(direction: string, r: RuleSummary): string {
@@ -137,8 +195,29 @@ const IAM_TARGET_KEYS = [
   "sAMLProviderArn",
 ];
 
-function iamTarget(params: Json | undefined): string | undefined {
-  for (const key of IAM_TARGET_KEYS) {
+/** What the CIS-monitored calls act on (trail, key, bucket, recorder, network object, policy, account). */
+const CHANGE_TARGET_KEYS = [
+  "name",
+  "trailName",
+  "keyId",
+  "bucketName",
+  "configurationRecorderName",
+  "deliveryChannelName",
+  "networkAclId",
+  "associationId",
+  "internetGatewayId",
+  "customerGatewayId",
+  "routeTableId",
+  "vpcPeeringConnectionId",
+  "vpcId",
+  "policyId",
+  "organizationalUnitId",
+  "accountId",
+  "targetId",
+];
+
+function targetOf(params: Json | undefined, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
     const v = params?.[key];
     if (typeof v === "string" && v) return v;
   }
@@ -166,17 +245,25 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
       ? undefined
       : obj(detail, "requestParameters", problems, false, "detail.requestParameters");
 
-  const kind = cloudTrailKind(eventSource, eventName);
+  const call: CallFacts = {
+    identityType: actor.type,
+    invokedBy: d("userIdentity.invokedBy"),
+    errorCode,
+  };
+  const kind = cloudTrailKind(eventSource, eventName, call);
+  const controls = cisControlsOf(eventSource, eventName, call);
+  const root = call.identityType === "Root" && !call.invokedBy;
   const changes: Changes =
     kind === "security-group"
       ? securityGroupChanges(eventName, params, ctx)
       : {
           lines: params ? paramLines(params) : [],
-          target: kind === "iam" ? iamTarget(params) : undefined,
+          target: targetOf(params, kind === "iam" ? IAM_TARGET_KEYS : CHANGE_TARGET_KEYS),
           worldIngress: false,
         };
 
-  const severity: Severity = DESTRUCTIVE_NAME.test(eventName) || changes.worldIngress ? "danger" : "neutral";
+  const severity: Severity =
+    DESTRUCTIVE_NAME.test(eventName) || changes.worldIngress || root ? "danger" : "neutral";
   const service = eventSource?.replace(/\.amazonaws\.com$/, "").toUpperCase() ?? "AWS";
   const target = changes.target ? ` on ${changes.target}` : "";
   const failed = errorCode ? ` (failed: ${errorCode})` : "";
@@ -187,7 +274,8 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
     `in ${esc(accountPlain(accountId, settings))}` +
     (changes.worldIngress
       ? "\n:rotating_light: *This opens ingress to the whole internet (0.0.0.0/0 or ::/0).*"
-      : "");
+      : "") +
+    (root ? "\n:rotating_light: *Made with the root user's credentials.*" : "");
 
   const fields: Field[] = [
     { label: "Account", value: accountText(accountId, settings) },
@@ -208,6 +296,7 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
       ? "no parameters recorded"
       : "no request parameters were recorded";
   blocks.push(section(`*What changed*\n${changeText}`));
+  if (controls.length) blocks.push(context(esc(cisLine(controls))));
   if (eventId && region && isRegionCode(region)) {
     blocks.push(...buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));
   }

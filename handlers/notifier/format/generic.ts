@@ -22,6 +22,56 @@ function keyList(o: Json): string {
   return keys.length > MAX_KEYS ? `${shown} and ${keys.length - MAX_KEYS} more` : shown || "none";
 }
 
+/** Field names that identify what an event is about, whatever the service (lower-cased). */
+const IDENTIFYING_KEYS = [
+  "title",
+  "type",
+  "name",
+  "id",
+  "severity",
+  "status",
+  "state",
+  "resource",
+  "resourcetype",
+  "resourcearn",
+  "resourceid",
+  "arn",
+  "eventname",
+  "description",
+];
+const MAX_IDENTIFYING = 8;
+const MAX_IDENTIFYING_CHARS = 200;
+
+/**
+ * The identifying values an unknown event carries (title, type, name, id, severity, resource...),
+ * searched breadth-first to depth 3, as "• `path`: value" lines: enough to act on without a
+ * dedicated format.
+ */
+export function identifyingLines(detail: Json): string[] {
+  const lines: string[] = [];
+  let level: Array<[string, unknown]> = Object.entries(detail);
+  for (let depth = 0; depth < 3 && level.length && lines.length < MAX_IDENTIFYING; depth++) {
+    const next: Array<[string, unknown]> = [];
+    for (const [path, v] of level) {
+      const key = path.split(".").pop()!.toLowerCase();
+      if (
+        (typeof v === "string" || typeof v === "number" || typeof v === "boolean") &&
+        IDENTIFYING_KEYS.includes(key)
+      ) {
+        const text = String(v).replace(/\s+/g, " ");
+        if (text && lines.length < MAX_IDENTIFYING)
+          lines.push(
+            `• ${code(path)}: ${esc(text.length > MAX_IDENTIFYING_CHARS ? text.slice(0, MAX_IDENTIFYING_CHARS) + "…" : text)}`,
+          );
+      } else if (isObject(v)) {
+        for (const [k, child] of Object.entries(v)) next.push([`${path}.${k}`, child]);
+      }
+    }
+    level = next;
+  }
+  return lines;
+}
+
 export function isEventBridgeEvent(payload: Json): boolean {
   return typeof payload["detail-type"] === "string" && typeof payload.source === "string";
 }
@@ -48,7 +98,11 @@ export function formatGenericEventBridge(e: Json, ctx: FormatContext): Formatted
     lines.push(
       `*Resources*: ${resources.slice(0, 10).map(code).join(", ")}${resources.length > 10 ? ` and ${resources.length - 10} more` : ""}`,
     );
-  if (isObject(e.detail)) lines.push(`*Detail fields*: ${keyList(e.detail)}`);
+  if (isObject(e.detail)) {
+    const identifying = identifyingLines(e.detail);
+    if (identifying.length) lines.push(`*What it is about*\n${identifying.join("\n")}`);
+    lines.push(`*Detail fields*: ${keyList(e.detail)}`);
+  }
   blocks.push(section(lines.join("\n")), footer(record, "EventBridge event", eventId));
   return {
     kind: "other",

@@ -18,6 +18,10 @@ import {
 import { formatEventBridgeAlarm, formatSnsAlarm, isSnsAlarm } from "./alarm";
 import { formatRemediation } from "./remediation";
 import { formatGenericEventBridge, formatUnknownJson, isEventBridgeEvent } from "./generic";
+import { formatGuardDuty } from "./guardduty";
+import { formatSecurityHub } from "./securityHub";
+import { formatAccessAnalyzer } from "./accessAnalyzer";
+import { formatSignIn } from "./signIn";
 
 /** A record that is deliberately not posted, and why. */
 export interface Skipped {
@@ -52,6 +56,10 @@ export const EVENTBRIDGE_FORMATS: readonly EventBridgeFormat[] = [
     format: (e, ctx) => skipConfigItem({ ...detailOf(e), awsAccountId: e.account }, ctx),
   },
   { detailType: "CloudWatch Alarm State Change", format: formatEventBridgeAlarm },
+  { detailType: "AWS Console Sign In via CloudTrail", format: formatSignIn },
+  { source: "aws.guardduty", detailType: "GuardDuty Finding", format: formatGuardDuty },
+  { source: "aws.securityhub", detailType: "Security Hub Findings - Imported", format: formatSecurityHub },
+  { source: "aws.access-analyzer", detailType: "Access Analyzer Finding", format: formatAccessAnalyzer },
 ];
 
 const skipConfigNotice: Formatter = (p) => ({

@@ -27,7 +27,7 @@ export const BURST_FIXTURES: Array<{ file: string; topic: keyof typeof TOPICS }>
   { file: "eventbridge/cloudwatch-alarm-state-change-ok.json", topic: "events" },
   { file: "eventbridge/cloudtrail-iam-detachuserpolicy-iamuser-no-username.json", topic: "events" },
   { file: "eventbridge/remediation-exempt.json", topic: "events" },
-  { file: "eventbridge/unknown-guardduty-finding.json", topic: "events" },
+  { file: "eventbridge/unknown-macie-finding.json", topic: "events" },
   { file: "eventbridge/cloudtrail-iam-attachrolepolicy-awsservice.json", topic: "events" },
   { file: "eventbridge/remediation-already-compliant-config-trigger.json", topic: "events" },
   { file: "messages/config-compliance-change-notification.json", topic: "config" },

@@ -106,7 +106,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
       fixture("sns/lambda-sns-cloudwatch-alarm.json"),
       fixture("eventbridge/cloudwatch-alarm-state-change-ok.json"),
       fixture("eventbridge/remediation-revoked.json"),
-      fixture("eventbridge/unknown-guardduty-finding.json"),
+      fixture("eventbridge/unknown-macie-finding.json"),
       fixture("malformed/sns-truncated-message.json"),
       fixture("malformed/sns-empty-records.json"),
     ];
@@ -174,7 +174,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
           [
             "/services/default",
             COLORS.neutral,
-            "[medium] GuardDuty Finding from aws.guardduty in web (444444444444)",
+            "[medium] Macie Finding from aws.macie in web (444444444444)",
           ],
           [
             "/services/default",
@@ -232,7 +232,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
       text: string;
       attachments: Array<{ blocks: Array<{ block_id?: string }> }>;
     };
-    assert.equal(digest.text, ":red_circle: 7 security events (4 critical)");
+    assert.equal(digest.text, ":red_circle: 7 security events (5 critical)");
     assert.deepEqual(
       digest.attachments[0].blocks
         .filter((b) => b.block_id)

@@ -59,16 +59,17 @@ describe("notifier digests for bursts", () => {
     const [post, ...more] = slack.posts();
     assert.equal(more.length, 0, "one message");
     const msg = post as SlackMessage;
-    // Burst fixtures 0-11: 7 danger (SG authorize/revoke/modify, NON_COMPLIANT, ALARM, revoked,
-    // DetachUserPolicy), 1 warning (dry run), 2 neutral (IAM attach, create user), 2 good (COMPLIANT, OK).
-    assert.equal(msg.text, ":red_circle: 12 security events (7 critical)");
+    // Burst fixtures 0-11: 8 danger (SG authorize/revoke/modify, NON_COMPLIANT, ALARM, revoked,
+    // DetachUserPolicy, CreateUser by the root user), 1 warning (dry run), 1 neutral (IAM attach),
+    // 2 good (COMPLIANT, OK).
+    assert.equal(msg.text, ":red_circle: 12 security events (8 critical)");
     assert.equal(msg.attachments.length, 1);
     assert.equal(msg.attachments[0].color, COLORS.danger);
     const b = blocks(msg);
     assert.equal(b.length, 2 + 12);
     assert.deepEqual(b[0], {
       type: "header",
-      text: { type: "plain_text", text: "12 security events (7 critical)", emoji: false },
+      text: { type: "plain_text", text: "12 security events (8 critical)", emoji: false },
     });
     assert.deepEqual(b[1], {
       type: "context",
@@ -113,7 +114,7 @@ describe("notifier digests for bursts", () => {
       assert.ok(text.includes(`\`${bySqsId.get(id)!.eventId}\``), `${text} shows the event id`);
       return rank[single.attachments[0].color];
     });
-    assert.deepEqual(ranks, [0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3, 3], "most severe first");
+    assert.deepEqual(ranks, [0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 3], "most severe first");
     assert.deepEqual(
       [...listed(msg)].sort(),
       events.map((e) => e.sqsMessageId).sort(),

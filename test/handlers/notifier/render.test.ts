@@ -68,6 +68,7 @@ describe("notifier rendering", () => {
       });
       assert.deepEqual(contextTexts(r.message), [
         ":rotating_light: Severity: *critical*",
+        "CIS 4.10 (Security Hub CloudWatch.10): Security group changes",
         "CloudTrail event `b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c`",
       ]);
     });
@@ -107,13 +108,17 @@ describe("notifier rendering", () => {
   });
 
   describe("CloudTrail IAM events and identity types", () => {
-    it("CreateUser by root is neutral and names the root user", () => {
+    it("CreateUser by root is red (root user activity) and names the root user", () => {
       const r = one("eventbridge/cloudtrail-iam-createuser-root.json");
       assert.equal(r.kind, "iam");
-      assert.equal(r.message.attachments[0].color, COLORS.neutral);
+      assert.equal(r.message.attachments[0].color, COLORS.danger);
+      assert.deepEqual(contextTexts(r.message).slice(0, 2), [
+        ":rotating_light: Severity: *critical*",
+        "CIS 4.3 (Security Hub CloudWatch.1): Root user activity",
+      ]);
       assert.equal(
         r.message.text,
-        "[high] IAM CreateUser on deploy-bot by root user of account 222222222222 in payments (222222222222) us-east-1",
+        "[critical] :red_circle: IAM CreateUser on deploy-bot by root user of account 222222222222 in payments (222222222222) us-east-1",
       );
       assert.equal(
         fieldsOf(r.message).Actor,
@@ -392,12 +397,21 @@ describe("notifier rendering", () => {
 
   describe("unknown and malformed input", () => {
     it("an unknown EventBridge event gets a readable generic message, not a JSON dump", () => {
-      const r = one("eventbridge/unknown-guardduty-finding.json");
+      const r = one("eventbridge/unknown-macie-finding.json");
       assert.equal(r.kind, "other");
       assert.equal(r.message.attachments[0].color, COLORS.neutral);
-      assert.equal(r.message.text, "[medium] GuardDuty Finding from aws.guardduty in 444444444444");
-      assert.equal(fieldsOf(r.message).Source, "`aws.guardduty`");
+      assert.equal(r.message.text, "[medium] Macie Finding from aws.macie in 444444444444");
+      assert.equal(fieldsOf(r.message).Source, "`aws.macie`");
       const body = sectionTexts(r.message).join("\n");
+      // The identifying values it carries, not only its field names.
+      assert.ok(
+        body.includes(
+          "*What it is about*\n• `id`: a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6\n• `type`: SensitiveData:S3Object/Personal\n" +
+            "• `title`: The S3 object contains personal information.\n• `severity.description`: Medium\n" +
+            "• `resourcesAffected.s3Bucket.name`: web-uploads\n• `resourcesAffected.s3Bucket.arn`: arn:aws:s3:::web-uploads\n*Detail fields*",
+        ),
+        body,
+      );
       assert.ok(body.includes("*Detail fields*: `schemaVersion`, `accountId`"), body);
       assert.ok(!body.includes("{"), "no JSON in the message");
     });

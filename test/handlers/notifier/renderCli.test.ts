@@ -41,10 +41,10 @@ describe("npm run render", function () {
     const out = render(path.join(FIXTURES, "eventbridge/cloudtrail-iam-createuser-root.json"), "--email");
     assert.equal(out.code, 0, out.stderr);
     const [head, , title, underline, , severity] = out.stdout.split("\n");
-    assert.equal(head, "Subject: [HIGH] IAM CreateUser on deploy-bot");
+    assert.equal(head, "Subject: [CRITICAL] IAM CreateUser on deploy-bot");
     assert.equal(title, "IAM CreateUser on deploy-bot");
     assert.equal(underline, "=".repeat(title.length));
-    assert.equal(severity, "Severity: high");
+    assert.equal(severity, "Severity: critical");
     assert.match(out.stdout, /\nAccount: 222222222222\n/);
     assert.match(
       out.stdout,

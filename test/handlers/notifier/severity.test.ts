@@ -89,9 +89,46 @@ describe("severity table", () => {
     assert.equal(sev(fixture("eventbridge/cloudtrail-sg-revoke-ingress-assumedrole-tokyo.json")), "medium");
   });
 
-  it("IAM changes are high", () => {
-    assert.equal(sev(fixture("eventbridge/cloudtrail-iam-createuser-root.json")), "high");
+  it("IAM changes are high; the root user acting is critical", () => {
     assert.equal(sev(fixture("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json")), "high");
+    assert.equal(sev(fixture("eventbridge/cloudtrail-iam-createuser-root.json")), "critical");
+    assert.equal(sev(fixture("cis/root-s3-create-bucket-tokyo.json")), "critical");
+    assert.equal(sev(fixture("cis/signin-console-login-root.json")), "critical");
+  });
+
+  it("findings take their source's rating; archived or resolved ones are info", () => {
+    assert.equal(sev(fixture("findings/guardduty-ec2-ssh-bruteforce-seoul.json")), "medium");
+    assert.equal(sev(fixture("findings/guardduty-iam-anomalous-behavior-high.json")), "high");
+    assert.equal(sev(fixture("findings/guardduty-recon-low-severity-seoul.json")), "low");
+    assert.equal(sev(fixture("findings/securityhub-imported-ec2-19-critical.json")), "critical");
+    assert.equal(sev(fixture("findings/securityhub-imported-ec2-19-resolved-archived.json")), "info");
+    assert.equal(sev(fixture("findings/access-analyzer-s3-public.json")), "high");
+    assert.equal(sev(fixture("findings/access-analyzer-role-cross-account.json")), "medium");
+  });
+
+  it("CIS monitoring: logging, keys, bucket policies and Organizations high; network medium; sign-ins by outcome", () => {
+    for (const f of [
+      "cloudtrail-stoplogging-tokyo",
+      "cloudtrail-put-event-selectors",
+      "config-stop-configuration-recorder",
+      "config-delete-delivery-channel",
+      "kms-disable-key",
+      "kms-schedule-key-deletion-seoul",
+      "s3-put-bucket-policy-tokyo",
+      "organizations-attach-policy",
+      "organizations-leave-organization",
+      "signin-console-login-no-mfa-iamuser",
+    ])
+      assert.equal(sev(fixture(`cis/${f}.json`)), "high", f);
+    for (const f of [
+      "ec2-attach-internet-gateway",
+      "ec2-create-network-acl-entry-seoul",
+      "ec2-create-route-tokyo",
+      "ec2-create-vpc-peering-connection",
+      "signin-console-login-failure",
+    ])
+      assert.equal(sev(fixture(`cis/${f}.json`)), "medium", f);
+    assert.equal(sev(fixture("cis/unauthorized-describe-instances-seoul.json")), "low");
   });
 
   it("alarms: ALARM high, OK info (EventBridge and SNS forms)", () => {
@@ -119,7 +156,7 @@ describe("severity table", () => {
 
   it("a configuration-item change is info; an unknown event type medium; an unreadable record medium", () => {
     assert.equal(sev(snsMessage("sns/lambda-sns-config-item-change.json")), "info");
-    assert.equal(sev(fixture("eventbridge/unknown-guardduty-finding.json")), "medium");
+    assert.equal(sev(fixture("eventbridge/unknown-macie-finding.json")), "medium");
     assert.equal(severityOf(eventFacts(undefined), ctx).severity, "medium");
   });
 

@@ -68,7 +68,7 @@ describe("notifier signal steps (Slack stand-in, moto)", function () {
   it("minSeverity: a critical event takes the on-call route; a high one falls through to default", async () => {
     const settings: NotifierSettings = { ...base, routes: [{ webhook: "oncall", minSeverity: "critical" }] };
     const ssh = ev(`${EB}/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json`);
-    const iam = ev(`${EB}/cloudtrail-iam-createuser-root.json`);
+    const iam = ev(`${EB}/cloudtrail-iam-attachrolepolicy-federateduser.json`);
     const out = await createNotifierHandler(settings, env)(sqsBatch([ssh, iam]), ctx);
     assert.deepEqual(out, { batchItemFailures: [] });
     assert.deepEqual(
@@ -111,11 +111,11 @@ describe("notifier signal steps (Slack stand-in, moto)", function () {
       ],
     };
     const ssh = ev(`${EB}/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json`);
-    const iam = ev(`${EB}/cloudtrail-iam-createuser-root.json`);
+    const iam = ev(`${EB}/cloudtrail-iam-attachrolepolicy-federateduser.json`);
     const out = await createNotifierHandler(settings, env)(sqsBatch([ssh, iam]), ctx);
     assert.deepEqual(out, { batchItemFailures: [] });
     assert.equal(slack.delivered().length, 1, "only the IAM change (its mute rule expired)");
-    assert.match((slack.delivered()[0].json as { text: string }).text, /IAM CreateUser/);
+    assert.match((slack.delivered()[0].json as { text: string }).text, /IAM AttachRolePolicy/);
     const muted = logs.lines.find((l) => l.message === "event muted")!;
     assert.deepEqual(
       [muted.recordId, muted.mute, muted.muteReason, muted.muteExpires, muted.severity],

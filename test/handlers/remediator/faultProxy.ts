@@ -19,6 +19,8 @@ export interface Fault {
   hang?: boolean;
   /** Runs before the request is answered or forwarded: e.g. a concurrent change made in moto. */
   before?: () => Promise<void>;
+  /** Rewrites the forwarded answer's body (to correct a moto serialization defect; say which). */
+  rewrite?: (body: string) => string;
 }
 
 export interface FaultProxy {
@@ -71,8 +73,20 @@ export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promi
       const fwd = http.request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
         (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
+          if (!fault?.rewrite) {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+            return;
+          }
+          const parts: Buffer[] = [];
+          up.on("data", (c) => parts.push(c));
+          up.on("end", () => {
+            const body = Buffer.from(fault.rewrite!(Buffer.concat(parts).toString("utf8")), "utf8");
+            const headers = { ...up.headers, "content-length": String(body.length) };
+            delete headers["transfer-encoding"];
+            res.writeHead(up.statusCode ?? 502, headers);
+            res.end(body);
+          });
         },
       );
       fwd.on("error", (err) => {

@@ -21,7 +21,9 @@ import {
   createGroup,
   deleteGroup,
   ingress,
+  ingressDescribed,
   modifyEvent,
+  prefixList,
   reportSink,
   ruleIds,
   settings,
@@ -113,13 +115,21 @@ describe("remediator handler (moto)", function () {
   interface GroupCase {
     title: string;
     name: string;
-    permissions: IpPermission[];
+    /** The group's ingress; `pl` is the id of the prefix list `prefixList` created, if any. */
+    permissions: IpPermission[] | ((pl: string) => IpPermission[]);
+    /** CIDRs of a managed prefix list to create in the spoke first. */
+    prefixList?: string[];
     tags?: Record<string, string>;
     settings?: Partial<RemediatorSettings>;
     /** Outcome, permissions and reason of the one report; `ids` are the group's rule ids by ingress() line. */
-    expect: (ids: Record<string, string>) => Pick<RemediationReport, "outcome" | "permissions" | "reason">;
-    /** The group's ingress() lines afterwards. */
+    expect: (
+      ids: Record<string, string>,
+      pl: string,
+    ) => Pick<RemediationReport, "outcome" | "permissions" | "reason" | "added">;
+    /** The group's ingress() lines afterwards (`pl` replaced by the prefix list id). */
     after: string[];
+    /** ingressDescribed() lines afterwards, where descriptions matter. */
+    described?: string[];
   }
   const groupCases: GroupCase[] = [
     {
@@ -136,8 +146,10 @@ describe("remediator handler (moto)", function () {
       after: ["tcp 443-443 0.0.0.0/0"],
     },
     {
-      title: "revokes a 0-65535 TCP range and an all-traffic (-1) permission open to the world",
+      title:
+        "revokeWholeRule: revokes a 0-65535 TCP range and an all-traffic (-1) permission open to the world",
       name: "wide",
+      settings: { revokeWholeRule: true },
       permissions: [
         tcp(0, 65535, ["0.0.0.0/0"]),
         { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }, { CidrIp: "192.168.0.0/16" }] },
@@ -159,6 +171,167 @@ describe("remediator handler (moto)", function () {
       }),
       // UDP is not SSH; the private CIDR of the all-traffic permission stays.
       after: ["-1 all 192.168.0.0/16", "udp 0-65535 0.0.0.0/0"],
+    },
+    {
+      title:
+        "closes only SSH of a 0-65535 TCP range and an all-traffic (-1) permission: the other ports stay open",
+      name: "wide",
+      permissions: [
+        tcp(0, 65535, ["0.0.0.0/0"]),
+        { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }, { CidrIp: "192.168.0.0/16" }] },
+        { IpProtocol: "udp", FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+      ],
+      expect: (ids) => ({
+        outcome: "revoked",
+        permissions: [
+          {
+            ipProtocol: "tcp",
+            fromPort: 0,
+            toPort: 65535,
+            cidrs: ["0.0.0.0/0"],
+            ruleIds: [ids["tcp 0-65535 0.0.0.0/0"]],
+          },
+          { ipProtocol: "-1", cidrs: ["0.0.0.0/0"], ruleIds: [ids["-1 all 0.0.0.0/0"]] },
+        ],
+        // Only what really changed: TCP 0-21/23-65535 once (the -1 narrowing finds them present),
+        // UDP was already open, ICMP is new.
+        added: [
+          { ipProtocol: "tcp", fromPort: 0, toPort: 21, cidrs: ["0.0.0.0/0"] },
+          { ipProtocol: "tcp", fromPort: 23, toPort: 65535, cidrs: ["0.0.0.0/0"] },
+          { ipProtocol: "icmp", fromPort: -1, toPort: -1, cidrs: ["0.0.0.0/0"] },
+        ],
+        reason:
+          "revoked TCP ports 0-65535 from 0.0.0.0/0; all traffic from 0.0.0.0/0; kept the other ports open: " +
+          "added TCP ports 0-21 from 0.0.0.0/0; TCP ports 23-65535 from 0.0.0.0/0; ICMP from 0.0.0.0/0; " +
+          "IP protocols other than TCP, UDP and ICMP are no longer allowed from 0.0.0.0/0",
+      }),
+      after: [
+        "-1 all 192.168.0.0/16",
+        "icmp -1--1 0.0.0.0/0",
+        "tcp 0-21 0.0.0.0/0",
+        "tcp 23-65535 0.0.0.0/0",
+        "udp 0-65535 0.0.0.0/0",
+      ],
+    },
+    {
+      title: "closes only SSH of a 20-25 range from 0.0.0.0/0 and ::/0, keeping each source's description",
+      name: "range",
+      permissions: [
+        {
+          IpProtocol: "tcp",
+          FromPort: 20,
+          ToPort: 25,
+          IpRanges: [
+            { CidrIp: "0.0.0.0/0", Description: "legacy ftp+smtp" },
+            { CidrIp: "10.0.0.0/8", Description: "vpc" },
+          ],
+          Ipv6Ranges: [{ CidrIpv6: "::/0", Description: "v6 mail" }],
+        },
+      ],
+      expect: (ids) => ({
+        outcome: "revoked",
+        permissions: [
+          {
+            ipProtocol: "tcp",
+            fromPort: 20,
+            toPort: 25,
+            cidrs: ["0.0.0.0/0", "::/0"],
+            ruleIds: [ids["tcp 20-25 0.0.0.0/0"], ids["tcp 20-25 ::/0"]].sort(),
+          },
+        ],
+        added: [
+          { ipProtocol: "tcp", fromPort: 20, toPort: 21, cidrs: ["0.0.0.0/0", "::/0"] },
+          { ipProtocol: "tcp", fromPort: 23, toPort: 25, cidrs: ["0.0.0.0/0", "::/0"] },
+        ],
+        reason:
+          "revoked TCP ports 20-25 from 0.0.0.0/0, ::/0; kept the other ports open: " +
+          "added TCP ports 20-21 from 0.0.0.0/0, ::/0; TCP ports 23-25 from 0.0.0.0/0, ::/0",
+      }),
+      after: [
+        "tcp 20-21 0.0.0.0/0",
+        "tcp 20-21 ::/0",
+        "tcp 20-25 10.0.0.0/8",
+        "tcp 23-25 0.0.0.0/0",
+        "tcp 23-25 ::/0",
+      ],
+      described: [
+        "tcp 20-21 0.0.0.0/0 legacy ftp+smtp",
+        "tcp 20-21 ::/0 v6 mail",
+        "tcp 20-25 10.0.0.0/8 vpc",
+        "tcp 23-25 0.0.0.0/0 legacy ftp+smtp",
+        "tcp 23-25 ::/0 v6 mail",
+      ],
+    },
+    {
+      title:
+        "revokes SSH from CIDRs that together cover IPv4 (0.0.0.0/1 + 128.0.0.0/1), keeping private ones",
+      name: "halves",
+      permissions: [tcp(22, 22, ["0.0.0.0/1", "10.0.0.0/8"]), tcp(0, 1023, ["128.0.0.0/1"])],
+      settings: { revokeWholeRule: true },
+      expect: (ids) => ({
+        outcome: "revoked",
+        permissions: [
+          {
+            ipProtocol: "tcp",
+            fromPort: 22,
+            toPort: 22,
+            cidrs: ["0.0.0.0/1"],
+            ruleIds: [ids["tcp 22-22 0.0.0.0/1"]],
+          },
+          {
+            ipProtocol: "tcp",
+            fromPort: 0,
+            toPort: 1023,
+            cidrs: ["128.0.0.0/1"],
+            ruleIds: [ids["tcp 0-1023 128.0.0.0/1"]],
+          },
+        ],
+        reason: "revoked TCP port 22 from 0.0.0.0/1; TCP ports 0-1023 from 128.0.0.0/1",
+      }),
+      after: ["tcp 22-22 10.0.0.0/8"],
+    },
+    {
+      title: "revokes SSH from non-canonical spellings of ::/0 (0::0/0, 0:0:0:0:0:0:0:0/0)",
+      name: "v6-spelled",
+      permissions: [tcp(22, 22, [], ["0::0/0", "2001:db8::/32"]), tcp(22, 22, [], ["0:0:0:0:0:0:0:0/0"])],
+      expect: (ids) => ({
+        outcome: "revoked",
+        permissions: [
+          {
+            ipProtocol: "tcp",
+            fromPort: 22,
+            toPort: 22,
+            cidrs: ["0::0/0", "0:0:0:0:0:0:0:0/0"],
+            ruleIds: [ids["tcp 22-22 0::0/0"], ids["tcp 22-22 0:0:0:0:0:0:0:0/0"]].sort(),
+          },
+        ],
+        reason: "revoked TCP port 22 from 0::0/0, 0:0:0:0:0:0:0:0/0",
+      }),
+      after: ["tcp 22-22 2001:db8::/32"],
+    },
+    {
+      title: "revokes SSH through a managed prefix list that holds 0.0.0.0/0 (resolved in the spoke)",
+      name: "listed",
+      prefixList: ["203.0.113.0/24", "0.0.0.0/0"],
+      permissions: (pl) => [
+        { IpProtocol: "tcp", FromPort: 22, ToPort: 22, PrefixListIds: [{ PrefixListId: pl }] },
+        tcp(443, 443, ["0.0.0.0/0"]),
+      ],
+      expect: (ids, pl) => ({
+        outcome: "revoked",
+        permissions: [
+          {
+            ipProtocol: "tcp",
+            fromPort: 22,
+            toPort: 22,
+            cidrs: [],
+            prefixListIds: [pl],
+            ruleIds: [ids[`tcp 22-22 ${pl}`]],
+          },
+        ],
+        reason: `revoked TCP port 22 from prefix list ${pl}`,
+      }),
+      after: ["tcp 443-443 0.0.0.0/0"],
     },
     {
       title: "takes only the world CIDRs out of a permission entry holding several, on port 22 only",
@@ -245,13 +418,19 @@ describe("remediator handler (moto)", function () {
   for (const c of groupCases) {
     it(c.title, async () => {
       const spoke = await spokeEc2(SPOKE, SEOUL);
-      const gid = await createGroup(spoke, c.name, c.permissions, c.tags);
+      const pl = c.prefixList ? await prefixList(spoke, c.prefixList) : "";
+      const perms = typeof c.permissions === "function" ? c.permissions(pl) : c.permissions;
+      const gid = await createGroup(spoke, c.name, perms, c.tags);
       const ids = await ruleIds(spoke, gid);
       const reports = await createRemediatorHandler(settings(c.settings))(
         configEvent({ account: SPOKE, region: SEOUL, groupId: gid }),
       );
-      await assertPublished(reports, [{ ...(await base(spoke, gid, c.name)), ...c.expect(ids) }]);
-      assert.deepStrictEqual(await ingress(spoke, gid), c.after);
+      await assertPublished(reports, [{ ...(await base(spoke, gid, c.name)), ...c.expect(ids, pl) }]);
+      assert.deepStrictEqual(
+        await ingress(spoke, gid),
+        c.after.map((l) => l.replace(/\bpl$/, pl)),
+      );
+      if (c.described) assert.deepStrictEqual(await ingressDescribed(spoke, gid), c.described);
     });
   }
 

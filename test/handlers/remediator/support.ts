@@ -2,6 +2,7 @@
 // sink (hub bus -> rule -> SQS) to read the published reports back from moto, and event builders.
 import {
   AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
   DescribeSecurityGroupRulesCommand,
@@ -117,8 +118,36 @@ export async function ingress(ec2: EC2Client, groupId: string): Promise<string[]
     const ports = p.IpProtocol === "-1" ? "all" : `${p.FromPort}-${p.ToPort}`;
     for (const r of p.IpRanges ?? []) lines.push(`${p.IpProtocol} ${ports} ${r.CidrIp}`);
     for (const r of p.Ipv6Ranges ?? []) lines.push(`${p.IpProtocol} ${ports} ${r.CidrIpv6}`);
+    for (const r of p.PrefixListIds ?? []) lines.push(`${p.IpProtocol} ${ports} ${r.PrefixListId}`);
   }
   return lines.sort();
+}
+
+/** Like ingress(), each line followed by the rule's description: "tcp 20-21 0.0.0.0/0 office". */
+export async function ingressDescribed(ec2: EC2Client, groupId: string): Promise<string[]> {
+  const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+  const lines: string[] = [];
+  for (const p of out.SecurityGroups![0].IpPermissions ?? []) {
+    const ports = p.IpProtocol === "-1" ? "all" : `${p.FromPort}-${p.ToPort}`;
+    for (const r of p.IpRanges ?? [])
+      lines.push(`${p.IpProtocol} ${ports} ${r.CidrIp} ${r.Description ?? "-"}`);
+    for (const r of p.Ipv6Ranges ?? [])
+      lines.push(`${p.IpProtocol} ${ports} ${r.CidrIpv6} ${r.Description ?? "-"}`);
+  }
+  return lines.sort();
+}
+
+/** A customer-managed prefix list in the spoke holding these CIDRs; answers its id. */
+export async function prefixList(ec2: EC2Client, cidrs: string[], family = "IPv4"): Promise<string> {
+  const out = await ec2.send(
+    new CreateManagedPrefixListCommand({
+      PrefixListName: `list-${cidrs.length}-${family}`,
+      MaxEntries: 10,
+      AddressFamily: family,
+      Entries: cidrs.map((Cidr) => ({ Cidr })),
+    }),
+  );
+  return out.PrefixList!.PrefixListId!;
 }
 
 export const tcp = (from: number, to: number, v4: string[] = [], v6: string[] = []): IpPermission => ({
@@ -386,7 +415,7 @@ export async function ruleIds(ec2: EC2Client, groupId: string): Promise<Record<s
   for (const r of out.SecurityGroupRules ?? []) {
     if (r.IsEgress) continue;
     const ports = r.IpProtocol === "-1" ? "all" : `${r.FromPort}-${r.ToPort}`;
-    ids[`${r.IpProtocol} ${ports} ${r.CidrIpv4 ?? r.CidrIpv6}`] = r.SecurityGroupRuleId!;
+    ids[`${r.IpProtocol} ${ports} ${r.CidrIpv4 ?? r.CidrIpv6 ?? r.PrefixListId}`] = r.SecurityGroupRuleId!;
   }
   return ids;
 }

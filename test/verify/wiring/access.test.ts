@@ -43,7 +43,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 42);
+    assert.equal(results.length, 46);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -131,16 +131,23 @@ describe("wiring: access paths (iam-simulate)", function () {
     );
   });
 
-  it("spoke remediation role: revoke and describe allowed; authorize and delete denied", () => {
-    assert.equal(byName(results, "remediation role revokes security-group ingress").actual, "Allowed");
-    assert.equal(byName(results, "remediation role describes security groups").actual, "Allowed");
+  it("spoke remediation role: describe, prefix lists, rule scope, revoke, authorize and its own record tags allowed; other tags and delete denied", () => {
     for (const name of [
+      "remediation role revokes security-group ingress",
+      "remediation role describes security groups",
       "remediation role authorizes security-group ingress",
-      "remediation role deletes a security group",
+      "remediation role reads managed prefix list entries",
+      "remediation role reads the Config rules' scope",
+      "remediation role records its change in a tag",
     ]) {
-      assert.equal(byName(results, name).actual, "ImplicitlyDenied");
-      assert.deepEqual(byName(results, name).decisive, ["identity: no statement allows the action"]);
+      assert.equal(byName(results, name).actual, "Allowed", name);
     }
+    for (const name of ["remediation role writes another tag", "remediation role deletes a security group"]) {
+      assert.equal(byName(results, name).actual, "ImplicitlyDenied", name);
+    }
+    assert.deepEqual(byName(results, "remediation role deletes a security group").decisive, [
+      "identity: no statement allows the action",
+    ]);
   });
 
   it("notifier decrypts only with its own function name as encryption context", () => {
@@ -212,7 +219,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /41 of 42 access paths as intended/);
+      assert.match(text, /45 of 46 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {

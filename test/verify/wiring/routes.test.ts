@@ -5,6 +5,7 @@ import { strict as assert } from "assert";
 import { EventBridgeClient, TestEventPatternCommand } from "@aws-sdk/client-eventbridge";
 import {
   MOTO_ARRAY_LIMITATION,
+  SECURITY_HUB_ARRAY_LIMITATION,
   ROUTE_CORPUS,
   loadCorpus,
   routeExpectation,
@@ -71,16 +72,22 @@ describe("wiring: EventBridge routes in moto", function () {
       [
         "hub-notify 111111111111 us-east-1 security-guard-events",
         "hub-remediate 111111111111 us-east-1 security-guard-events",
-        "spoke-ap-northeast-1-alarms 222222222222 ap-northeast-1 default",
-        "spoke-ap-northeast-1-config-compliance 222222222222 ap-northeast-1 default",
-        "spoke-ap-northeast-1-sg-changes 222222222222 ap-northeast-1 default",
-        "spoke-ap-northeast-2-alarms 222222222222 ap-northeast-2 default",
-        "spoke-ap-northeast-2-config-compliance 222222222222 ap-northeast-2 default",
-        "spoke-ap-northeast-2-sg-changes 222222222222 ap-northeast-2 default",
-        "spoke-us-east-1-alarms 222222222222 us-east-1 default",
-        "spoke-us-east-1-config-compliance 222222222222 us-east-1 default",
-        "spoke-us-east-1-iam-changes 222222222222 us-east-1 default",
-        "spoke-us-east-1-sg-changes 222222222222 us-east-1 default",
+        // Every region: security groups, Config verdicts, alarms, the CIS change controls, root
+        // activity and the three finding services; us-east-1 also: IAM, console sign-in, Organizations.
+        ...["ap-northeast-1", "ap-northeast-2", "us-east-1"].flatMap((region) =>
+          [
+            "access-analyzer-findings",
+            "alarms",
+            "cis-changes",
+            "config-compliance",
+            ...(region === "us-east-1" ? ["console-sign-in"] : []),
+            "guardduty-findings",
+            ...(region === "us-east-1" ? ["iam-changes", "organizations-changes"] : []),
+            "root-activity",
+            "securityhub-findings",
+            "sg-changes",
+          ].map((kind) => `spoke-${region}-${kind} 222222222222 ${region} default`),
+        ),
       ],
     );
     // Every spoke rule forwards to the hub bus with the forwarder role; the hub rules feed SNS and Lambda.
@@ -205,10 +212,11 @@ describe("wiring: EventBridge routes in moto", function () {
       assert.deepEqual(cmp.decidedBySecond, [
         `sg world ssh Seoul x hub:hub-remediate: intended reached, ${cmp.second} reached (moto not reached: ${MOTO_ARRAY_LIMITATION})`,
         `sg world ssh ipv6 Tokyo x hub:hub-remediate: intended reached, ${cmp.second} reached (moto not reached: ${MOTO_ARRAY_LIMITATION})`,
+        `securityhub critical new Tokyo x hub:hub-notify: intended reached, ${cmp.second} reached (moto not reached: ${SECURITY_HUB_ARRAY_LIMITATION})`,
       ]);
       // The cross-check: both engines route every other cell the same way.
       assert.deepEqual(cmp.disagreements, []);
-      assert.equal(cmp.crossChecked, matrix.rows.length * matrix.rules.length - 2);
+      assert.equal(cmp.crossChecked, matrix.rows.length * matrix.rules.length - 3);
       assert.deepEqual(matrix.second!.errors, []);
       const text = formatRouteMatrix(matrix, expectation);
       const remediate = matrix.rules.findIndex((r) => r.resourceName === "hub-remediate");
@@ -236,7 +244,7 @@ describe("wiring: EventBridge routes in moto", function () {
       ]);
     });
 
-    it("without event-ruler (no Java), those two cells stay not provable and the matrix says so", () => {
+    it("without event-ruler (no Java), those three cells stay not provable and the matrix says so", () => {
       const withoutSecond: RouteMatrix = {
         ...matrix,
         second: undefined,
@@ -249,6 +257,7 @@ describe("wiring: EventBridge routes in moto", function () {
       assert.deepEqual(cmp.unproven, [
         `sg world ssh Seoul x hub:hub-remediate: intended reached, emulator not reached (${MOTO_ARRAY_LIMITATION})`,
         `sg world ssh ipv6 Tokyo x hub:hub-remediate: intended reached, emulator not reached (${MOTO_ARRAY_LIMITATION})`,
+        `securityhub critical new Tokyo x hub:hub-notify: intended reached, emulator not reached (${SECURITY_HUB_ARRAY_LIMITATION})`,
       ]);
       const text = formatRouteMatrix(withoutSecond, expectation);
       assert.match(text, /\? intended, not provable in the emulator/);
@@ -292,7 +301,8 @@ describe("wiring: EventBridge routes in moto", function () {
         "read-only DescribeSecurityGroups Seoul",
         "read-only iam GetUser Virginia",
         "unrelated s3 PutObject Virginia",
-        "unrelated guardduty eu-west-1",
+        "unrelated macie eu-west-1",
+        "unauthorized DescribeInstances Seoul (not opted in)",
       ]) {
         assert.deepEqual(reachedRules(matrix, e), [], e);
       }

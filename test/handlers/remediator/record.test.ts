@@ -1,0 +1,147 @@
+// A change that could not be announced is announced by the retry: the report publish fails once
+// (a per-entry PutEvents rejection injected by the fault proxy in front of moto), Lambda delivers
+// the same event again, and the retry reports "revoked" with what the first attempt changed,
+// read back from the record the first attempt left on the group.
+import * as assert from "assert";
+import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
+import { createRemediatorHandler, isRemediationError } from "../../../handlers/remediator";
+import { useMoto } from "../../helpers/moto";
+import { FaultProxy, startFaultProxy } from "./faultProxy";
+import {
+  ReportSink,
+  SEOUL,
+  SPOKE,
+  captureLogs,
+  configEvent,
+  createGroup,
+  ingress,
+  reportSink,
+  ruleIds,
+  settings,
+  spokeEc2,
+  tcp,
+} from "./support";
+
+const REJECTED = JSON.stringify({
+  FailedEntryCount: 1,
+  Entries: [{ ErrorCode: "NotAuthorizedForSourceException", ErrorMessage: "Not authorized for the source." }],
+});
+
+describe("remediator: the outcome survives a failed report (moto behind a fault proxy)", function () {
+  const moto = useMoto();
+  let sink: ReportSink;
+  let proxy: FaultProxy | undefined;
+  let logs: ReturnType<typeof captureLogs>;
+
+  beforeEach(async () => {
+    sink = await reportSink();
+    logs = captureLogs();
+  });
+  afterEach(async () => {
+    logs.restore();
+    process.env.AWS_ENDPOINT_URL = moto().endpoint;
+    await proxy?.close();
+    proxy = undefined;
+  });
+
+  it("fails the first publish, and the retry of the same event reports revoked with the details; a third delivery reports what it sees", async () => {
+    const spoke = await spokeEc2(SPOKE, SEOUL);
+    const gid = await createGroup(spoke, "web", [tcp(20, 25, ["0.0.0.0/0", "10.0.0.0/8"])]);
+    const ids = await ruleIds(spoke, gid);
+    proxy = await startFaultProxy(moto().endpoint, [
+      {
+        action: "PutEvents",
+        times: 1,
+        status: 200,
+        body: REJECTED,
+        contentType: "application/x-amz-json-1.1",
+      },
+    ]);
+    process.env.AWS_ENDPOINT_URL = proxy.url;
+    const handler = createRemediatorHandler(settings());
+    const event = configEvent({ account: SPOKE, region: SEOUL, groupId: gid });
+
+    await assert.rejects(handler(event), (err: Error) => isRemediationError(err) && err.step === "report");
+    // Lambda's retry of the same event: the group is already fixed.
+    const retried = await handler(event);
+    const expected = {
+      outcome: "revoked",
+      permissions: [
+        {
+          ipProtocol: "tcp",
+          fromPort: 20,
+          toPort: 25,
+          cidrs: ["0.0.0.0/0"],
+          ruleIds: [ids["tcp 20-25 0.0.0.0/0"]],
+        },
+      ],
+      added: [
+        { ipProtocol: "tcp", fromPort: 20, toPort: 21, cidrs: ["0.0.0.0/0"] },
+        { ipProtocol: "tcp", fromPort: 23, toPort: 25, cidrs: ["0.0.0.0/0"] },
+      ],
+      reason:
+        "revoked TCP ports 20-25 from 0.0.0.0/0; kept the other ports open: " +
+        "added TCP ports 20-21 from 0.0.0.0/0; TCP ports 23-25 from 0.0.0.0/0",
+    };
+    assert.deepStrictEqual(
+      retried.map((r) => ({
+        outcome: r.outcome,
+        permissions: r.permissions,
+        added: r.added,
+        reason: r.reason,
+      })),
+      [expected],
+    );
+    // A later delivery of the same event (the report is out now) reports what it sees.
+    const third = await handler(event);
+    assert.deepStrictEqual(
+      third.map((r) => r.outcome),
+      ["already-compliant"],
+    );
+
+    process.env.AWS_ENDPOINT_URL = moto().endpoint;
+    const published = await sink.drain();
+    assert.deepStrictEqual(
+      published.map((r) => [r.detail.outcome, r.detail.permissions, r.detail.added, r.detail.reason]),
+      [
+        ["revoked", expected.permissions, expected.added, expected.reason],
+        ["already-compliant", [], undefined, "no ingress permission opens TCP port 22 to 0.0.0.0/0 or ::/0"],
+      ],
+    );
+    assert.deepStrictEqual(await ingress(spoke, gid), [
+      "tcp 20-21 0.0.0.0/0",
+      "tcp 20-25 10.0.0.0/8",
+      "tcp 23-25 0.0.0.0/0",
+    ]);
+    // The record is on the group, marked as reported with the event id.
+    const tags = (await spoke.send(new DescribeSecurityGroupsCommand({ GroupIds: [gid] }))).SecurityGroups![0]
+      .Tags!;
+    const byKey = new Map(tags.map((t) => [t.Key, t.Value]));
+    assert.strictEqual(byKey.get("security-guard:ssh-remediation-reported"), event.id);
+    assert.ok(byKey.get("security-guard:ssh-remediation")!.startsWith(`{"eventId":"${event.id}"`));
+    assert.ok(byKey.has("security-guard:ssh-remediation-2"), "a record over 256 characters is split");
+    assert.strictEqual(logs.lines.filter((l) => l.message === "remediation failed").length, 1);
+  });
+
+  it("another event about the fixed group does not repeat the recorded change", async () => {
+    const spoke = await spokeEc2(SPOKE, SEOUL);
+    const gid = await createGroup(spoke, "web", [tcp(22, 22, ["0.0.0.0/0"])]);
+    proxy = await startFaultProxy(moto().endpoint, [
+      {
+        action: "PutEvents",
+        times: 1,
+        status: 200,
+        body: REJECTED,
+        contentType: "application/x-amz-json-1.1",
+      },
+    ]);
+    process.env.AWS_ENDPOINT_URL = proxy.url;
+    const handler = createRemediatorHandler(settings());
+    await assert.rejects(handler(configEvent({ id: "first", account: SPOKE, region: SEOUL, groupId: gid })));
+    const other = await handler(configEvent({ id: "second", account: SPOKE, region: SEOUL, groupId: gid }));
+    assert.deepStrictEqual(
+      other.map((r) => [r.outcome, r.trigger.eventId]),
+      [["already-compliant", "second"]],
+    );
+  });
+});
