@@ -54,24 +54,24 @@ export function severityTable(ctx: SeverityContext): SeverityRow[] {
     },
     {
       severity: "high",
-      when: "... rated high (GuardDuty 7.0-8.9, HIGH)",
+      when: "a GuardDuty or Security Hub finding its source rates high (GuardDuty 7.0-8.9, HIGH)",
       test: (f) => (f.kind === "guardduty" || f.kind === "security-hub") && f.findingSeverity === "high",
     },
     {
       severity: "medium",
-      when: "... rated medium (GuardDuty 4.0-6.9, MEDIUM), or with no readable rating",
+      when: "a GuardDuty or Security Hub finding rated medium (GuardDuty 4.0-6.9, MEDIUM) or unrated",
       test: (f) =>
         (f.kind === "guardduty" || f.kind === "security-hub") &&
         (f.findingSeverity === "medium" || f.findingSeverity === undefined),
     },
     {
       severity: "low",
-      when: "... rated low (GuardDuty 1.0-3.9, LOW)",
+      when: "a GuardDuty or Security Hub finding rated low (GuardDuty 1.0-3.9, LOW)",
       test: (f) => (f.kind === "guardduty" || f.kind === "security-hub") && f.findingSeverity === "low",
     },
     {
       severity: "info",
-      when: "... rated informational (INFORMATIONAL)",
+      when: "a Security Hub finding rated INFORMATIONAL",
       test: (f) => f.kind === "guardduty" || f.kind === "security-hub",
     },
     {

@@ -147,6 +147,29 @@ describe("plan --markdown", function () {
     assert.ok(mermaidBlock(md).startsWith("flowchart LR"));
   });
 
+  it("lists mute rules to review (expired or never matching)", () => {
+    const r = {
+      ...report([]),
+      muteReport: [
+        {
+          stackFile: "Pulumi.hub.yaml",
+          index: 0,
+          name: "bastion-rebuild",
+          problem: "expired on 2026-01-01T00:00:00.000Z (bastion rebuild)",
+        },
+      ],
+    };
+    const md = planMarkdown(r, []);
+    assert.ok(
+      md.includes(
+        "### Mute rules to review\n\n| stack file | rule | problem |\n| --- | --- | --- |\n" +
+          "| Pulumi.hub.yaml | mutes[0] bastion-rebuild | expired on 2026-01-01T00:00:00.000Z (bastion rebuild) |",
+      ),
+      md,
+    );
+    assert.ok(!planMarkdown(report([]), []).includes("Mute rules"));
+  });
+
   it("keeps table cells on one line", () => {
     assert.equal(cell("a|b\nc"), "a\\|b<br>c");
   });

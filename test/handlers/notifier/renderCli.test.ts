@@ -23,7 +23,8 @@ function render(...args: string[]) {
 }
 
 describe("npm run render", function () {
-  this.timeout(60_000);
+  // Each case spawns ts-node (a few seconds each on an idle 2-core machine, much more under load).
+  this.timeout(240_000);
 
   it("a configuration-item change renders as skipped: [] on stdout, the reason on stderr (also with --email)", () => {
     for (const extra of [[], ["--email"]]) {

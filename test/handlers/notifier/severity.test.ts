@@ -5,6 +5,8 @@ import { eventFacts } from "../../../handlers/notifier/facts";
 import { SEVERITY_LEVELS, atLeast, severityOf, severityTable } from "../../../handlers/notifier/severity";
 import { Json } from "../../../handlers/notifier/read";
 import { fixture } from "./fixtures";
+import * as fs from "fs";
+import * as path from "path";
 
 const ctx = { sshRules: ["restricted-ssh", "security-guard-restricted-ssh"] };
 const sev = (payload: unknown) => severityOf(eventFacts(payload as Json), ctx).severity;
@@ -166,5 +168,20 @@ describe("severity table", () => {
     assert.equal(table[table.length - 1].test({ kind: "other" }), true);
     assert.ok(atLeast("critical", "high") && atLeast("high", "high") && !atLeast("medium", "high"));
     assert.ok(atLeast("info", "info") && !atLeast("info", "low"));
+  });
+
+  it("the README's severity table is this table, row for row", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "../../../README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Severity"));
+    const rows = section
+      .slice(0, section.indexOf("\n### ", 4))
+      .split("\n")
+      .filter((l) => /^\| (critical|high|medium|low|info) /.test(l))
+      .map((l) => l.split("|").map((c) => c.trim().replace(/`/g, "")))
+      .map((c) => [c[1], c[2]]);
+    assert.deepEqual(
+      rows,
+      severityTable(ctx).map((r) => [r.severity, r.when]),
+    );
   });
 });
