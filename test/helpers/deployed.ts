@@ -37,6 +37,8 @@ export interface InvokeResult {
   ok: boolean;
   value?: unknown;
   error?: string;
+  /** How long the invocation took, in milliseconds. */
+  ms?: number;
 }
 
 /**
