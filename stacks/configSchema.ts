@@ -95,6 +95,11 @@ export interface HubConfig extends CommonConfig {
   defaultRoute: DefaultRouteConfig;
   /** Mute rules: matching events are not posted or emailed (remediation is not affected). */
   mutes: MuteRule[];
+  /**
+   * Slack app mode (a bot token is set): route destination name -> channel id. Absent in webhook
+   * mode. The token itself is a secret (HubSecrets.slackBotToken).
+   */
+  slackChannels?: Record<string, string>;
   remediation: RemediationConfig;
   chatops: ChatopsConfig;
   /**
@@ -134,6 +139,8 @@ export type StackConfig = HubConfig | SpokeConfig;
 export interface HubSecrets<T> {
   slackWebhooks: T;
   slackSigningSecret?: T;
+  /** The Slack app's bot token (app mode). */
+  slackBotToken?: T;
 }
 
 /** The aggregator the hub creates (see HubConfig.aggregator). */

@@ -7,7 +7,7 @@ import { RemediatorSettings, remediatorSettingsProblems } from "../handlers/reme
 import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops/worker/settings";
 import { HubConfig } from "./configSchema";
 import { workerSettingsFor } from "./components/chatops/settings";
-import { HUB_BUS_NAME, NAME_PREFIX, REMEDIATION_ROLE_NAME } from "./names";
+import { ALERT_THREADS_TABLE_NAME, HUB_BUS_NAME, NAME_PREFIX, REMEDIATION_ROLE_NAME } from "./names";
 import { partitionOf } from "./regions";
 import { KeyProblem } from "./schemaProblems";
 
@@ -45,6 +45,9 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
         }
       : {}),
     dedupe: { tableName: NOTIFIER_SEEN_TABLE_NAME },
+    ...(config.slackChannels
+      ? { app: { channels: config.slackChannels, threadTable: ALERT_THREADS_TABLE_NAME } }
+      : {}),
   };
 }
 
@@ -87,6 +90,7 @@ const CONTRACTS: FunctionContract[] = [
       mutes: "mutes",
       defaultRoute: "defaultRoute",
       sshConfigRules: "remediation.configRuleNames",
+      app: "slackChannels",
       "": "slackRoutes",
     },
   },

@@ -72,6 +72,10 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
     defaultRoute: (v.defaultRoute as HubConfig["defaultRoute"] | undefined) ?? {},
     mutes: (v.mutes as HubConfig["mutes"] | undefined) ?? [],
     extraConfigRules: (v.extraConfigRules as string[] | undefined) ?? [],
+    // App mode is on exactly when the bot token is set (the cross-checks require the channels then).
+    ...(typeof v.slackBotToken === "string"
+      ? { slackChannels: v.slackChannels as Record<string, string> }
+      : {}),
     remediation: v.remediation as HubConfig["remediation"],
     chatops,
     findings: v.findings as HubConfig["findings"],

@@ -18,6 +18,7 @@ import type { SlackMessage } from "./slack";
 import type { EventSummary } from "./digest";
 import type { EventFacts } from "./facts";
 import type { SeverityLevel } from "./severity";
+import type { ThreadFacts } from "./threads";
 
 /** What the handler uses of the Lambda context. */
 export interface InvocationContext {
@@ -62,6 +63,8 @@ export interface RenderedMessage {
   dedupeKey?: string;
   /** An unreadable record as received (JSON): logged, size-bounded, under its event id. */
   raw?: string;
+  /** Slack app mode: the alert this record is (to remember), or the alert it follows (to reply to). */
+  thread?: ThreadFacts;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The notifier's non-secret settings: a plain JSON object from stack config, captured by value
 // into the Lambda's code by the stack's callbackFactory.
+import { AppModeSettings, validateAppSettings } from "./appMode";
 
 import { EVENT_KINDS, EventKind } from "./kinds";
 import { MuteRule, validateMutes } from "./mutes";
@@ -72,6 +73,8 @@ export interface NotifierSettings {
   emailTopicArn?: string;
   /** Remember posted events across invocations, so the second path's copy is not posted again. */
   dedupe?: DedupeSettings;
+  /** Slack app mode (bot token, chat.postMessage, threads); webhook mode when absent. */
+  app?: AppModeSettings;
 }
 
 export const DEFAULT_WEBHOOK = "default";
@@ -193,6 +196,7 @@ export function validateNotifierSettings(settings: unknown): string[] {
     }
   }
   problems.push(...signalProblems(s));
+  if (s.app !== undefined) problems.push(...validateAppSettings(s.app));
   return problems;
 }
 

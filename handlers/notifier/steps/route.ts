@@ -7,6 +7,7 @@ import { RenderedMessage } from "../pipeline";
 import { DEFAULT_WEBHOOK, NotifierSettings } from "../settings";
 import { assess, withSeverity } from "../signal";
 import { LIMITS, SlackMessage, context as contextBlock, esc } from "../slack";
+import { threadFacts } from "../threads";
 import { Webhooks, webhookUrl } from "../webhooks";
 import { Classified } from "./classify";
 
@@ -26,6 +27,8 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
   if (c.skipped !== undefined || !c.message) return { ...base, skipped: c.skipped, problems: c.problems };
   const message = withSeverity(c.message, a.severity);
   const summary = summarize(message, c.region);
+  // Thread facts matter only when messages have a ts (app mode): webhook mode's output is unchanged.
+  const thread = settings.app ? threadFacts(c) : undefined;
   return {
     ...base,
     eventId: c.eventId,
@@ -35,6 +38,7 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     ...(a.belowMinimum ? { skipped: a.belowMinimum } : {}),
     problems: c.problems,
     ...(c.raw !== undefined ? { raw: c.raw } : {}),
+    ...(thread ? { thread } : {}),
   };
 }
 
