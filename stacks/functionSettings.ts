@@ -7,12 +7,18 @@ import { RemediatorSettings, remediatorSettingsProblems } from "../handlers/reme
 import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops/worker/settings";
 import { HubConfig } from "./configSchema";
 import { workerSettingsFor } from "./components/chatops/settings";
-import { HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "./names";
+import { ALERT_THREADS_TABLE_NAME, HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "./names";
 import { partitionOf } from "./regions";
 import { KeyProblem } from "./schemaProblems";
 
 export function notifierSettings(config: HubConfig): NotifierSettings {
-  return { accountNames: config.accountNames, routes: config.slackRoutes };
+  return {
+    accountNames: config.accountNames,
+    routes: config.slackRoutes,
+    ...(config.slackChannels
+      ? { app: { channels: config.slackChannels, threadTable: ALERT_THREADS_TABLE_NAME } }
+      : {}),
+  };
 }
 
 export function remediatorSettings(config: HubConfig): RemediatorSettings {
@@ -48,7 +54,7 @@ const CONTRACTS: FunctionContract[] = [
     name: "notifier",
     deployed: () => true,
     problems: (c) => validateNotifierSettings(notifierSettings(c)),
-    keys: { routes: "slackRoutes", accountNames: "accountNames", "": "slackRoutes" },
+    keys: { routes: "slackRoutes", accountNames: "accountNames", app: "slackChannels", "": "slackRoutes" },
   },
   {
     name: "remediator",

@@ -1,5 +1,6 @@
 // The notifier's non-secret settings: a plain JSON object from stack config, captured by value
 // into the Lambda's code by the stack's callbackFactory.
+import { AppModeSettings, validateAppSettings } from "./appMode";
 
 export const EVENT_KINDS = [
   "iam",
@@ -59,6 +60,8 @@ export interface NotifierSettings {
   routes: NotifierRoute[];
   delivery?: DeliverySettings;
   digest?: DigestSettings;
+  /** Slack app mode (bot token, chat.postMessage, threads); webhook mode when absent. */
+  app?: AppModeSettings;
 }
 
 export const DEFAULT_WEBHOOK = "default";
@@ -173,6 +176,7 @@ export function validateNotifierSettings(settings: unknown): string[] {
       }
     }
   }
+  if (s.app !== undefined) problems.push(...validateAppSettings(s.app));
   return problems;
 }
 
