@@ -34,7 +34,13 @@ import { evaluateStacks } from "../verify/evaluateStacks";
 import { startMoto, stopMoto } from "../verify/moto";
 import { listStackFiles } from "../verify/stackFiles";
 import { RouteRule, collectRules } from "../verify/wiring/routes";
-import { isRulerMatcher, loadRulerMatcher } from "../verify/wiring/ruler";
+import {
+  RulerAnswer,
+  RulerMatcher,
+  RulerPair,
+  isRulerMatcher,
+  loadRulerMatcher,
+} from "../verify/wiring/ruler";
 import { buildDeployedPackages, invokeDeployed } from "../test/helpers/deployed";
 import { startSlackServer } from "../test/helpers/slackServer";
 import { DayShape, FULL_DAY, RawEvent, SMOKE_DAY, generateDay } from "./noiseDay";
@@ -244,6 +250,21 @@ function remediationReport(trigger: RawEvent, n: number): RawEvent {
   };
 }
 
+/**
+ * event-ruler over many pairs, a chunk per run: a full day is hundreds of thousands of pairs, and
+ * one run's input as a single string would pass V8's maximum string length.
+ */
+async function matchInChunks(
+  ruler: RulerMatcher,
+  pairs: RulerPair[],
+  size = 20_000,
+): Promise<Map<string, RulerAnswer>> {
+  const all = new Map<string, RulerAnswer>();
+  for (let i = 0; i < pairs.length; i += size)
+    for (const [k, v] of await ruler.match(pairs.slice(i, i + size))) all.set(k, v);
+  return all;
+}
+
 export async function runNoise(
   shape: DayShape,
   log: (s: string) => void = console.log,
@@ -266,7 +287,7 @@ export async function runNoise(
         event: { ...e.payload, account: e.accountId, region: e.region },
       })),
   );
-  const spokeAnswers = await ruler.match(pairs);
+  const spokeAnswers = await matchInChunks(ruler, pairs);
   const forwarded = onBus.filter((_, i) =>
     rules.spoke.some((r) => {
       const a = spokeAnswers.get(`${i}|${r.id}`);
@@ -277,7 +298,8 @@ export async function runNoise(
 
   // 2. Hub bus rules for what the spokes forward; the remediator reports what reaches remediate.
   const hubMatch = async (events: RawEvent[]) => {
-    const answers = await ruler.match(
+    const answers = await matchInChunks(
+      ruler,
       events.flatMap((e, i) =>
         rules.hub.map((r) => ({
           id: `${i}|${r.resourceName}`,

@@ -42,6 +42,13 @@ export interface DayShape {
   /** Compliance changes of rules the guard does not own (Control Tower's). */
   otherCompliance: number;
   alarms: number;
+  /**
+   * Security Hub "Findings - Imported": most are passed or informational/low checks, some already
+   * triaged; a tenth of those that matter arrive twice (EventBridge delivers at least once).
+   */
+  securityHubFindings: number;
+  /** GuardDuty findings: most below the default minimum severity (4). */
+  guardDutyFindings: number;
 }
 
 export const FULL_DAY: DayShape = {
@@ -55,6 +62,8 @@ export const FULL_DAY: DayShape = {
   guardCompliance: 40,
   otherCompliance: 40,
   alarms: 30,
+  securityHubFindings: 6_000,
+  guardDutyFindings: 300,
 };
 
 /** A few of each, for the smoke test. */
@@ -69,6 +78,8 @@ export const SMOKE_DAY: DayShape = {
   guardCompliance: 4,
   otherCompliance: 3,
   alarms: 4,
+  securityHubFindings: 12,
+  guardDutyFindings: 6,
 };
 
 /** Mulberry32: a small seeded generator, so every run makes the same day. */
@@ -310,6 +321,90 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
         payload: m,
       });
     }
+  }
+  // Findings. Security Hub sets Workflow.Status RESOLVED when a control passes; the hub's default
+  // filter passes MEDIUM and up, NEW, ACTIVE.
+  const sh = load("events/findings/securityhub-imported-ec2-19-critical.json");
+  const labels: Array<[string, number]> = [
+    ["INFORMATIONAL", 0.45],
+    ["LOW", 0.25],
+    ["MEDIUM", 0.15],
+    ["HIGH", 0.1],
+    ["CRITICAL", 0.05],
+  ];
+  const label = () => {
+    let x = rand();
+    for (const [l, w] of labels) if ((x -= w) < 0) return l;
+    return "LOW";
+  };
+  for (let i = 0; i < shape.securityHubFindings; i++) {
+    const e = structuredClone(sh);
+    const f = e.detail.findings[0];
+    const account = pick(accounts);
+    const r = pick(shape.regions);
+    const at = when();
+    const passed = rand() < 0.6;
+    const triaged = !passed && rand() < 0.15;
+    f.Severity.Label = label();
+    f.Compliance.Status = passed ? "PASSED" : "FAILED";
+    f.Workflow.Status = passed ? "RESOLVED" : triaged ? "NOTIFIED" : "NEW";
+    f.AwsAccountId = account;
+    f.Region = r;
+    f.Id = `arn:aws:securityhub:${r}:${account}:security-control/EC2.19/finding/${uuid()}`;
+    f.UpdatedAt = iso(at);
+    e.account = account;
+    e.region = r;
+    e.time = iso(at).replace(/\.\d{3}Z$/, "Z");
+    const matters = !passed && !triaged && f.Severity.Label !== "INFORMATIONAL" && f.Severity.Label !== "LOW";
+    const copies = matters && rand() < 0.1 ? 2 : 1;
+    for (let c = 0; c < copies; c++) {
+      const copy = c === 0 ? e : structuredClone(e);
+      copy.id = uuid();
+      out.push({
+        id: copy.id,
+        path: "bus",
+        accountId: account,
+        region: r,
+        at: at + c * 30,
+        class: matters ? "security" : "noise",
+        group: f.Id,
+        what: matters
+          ? c === 0
+            ? "Security Hub finding (failed, MEDIUM and up, NEW)"
+            : "Security Hub finding delivered twice"
+          : "Security Hub finding (passed, low or triaged)",
+        payload: copy,
+      });
+    }
+  }
+  const gd = load("events/findings/guardduty-ec2-ssh-bruteforce-seoul.json");
+  for (let i = 0; i < shape.guardDutyFindings; i++) {
+    const e = structuredClone(gd);
+    const account = pick(accounts);
+    const r = pick(shape.regions);
+    const at = when();
+    const severity = rand() < 0.6 ? 2 : rand() < 0.8 ? 5 : 8;
+    e.id = uuid();
+    e.account = account;
+    e.region = r;
+    e.time = iso(at).replace(/\.\d{3}Z$/, "Z");
+    e.detail.id = uuid().replace(/-/g, "");
+    e.detail.accountId = account;
+    e.detail.region = r;
+    e.detail.severity = severity;
+    e.detail.updatedAt = iso(at);
+    out.push({
+      // GuardDuty messages name the finding id.
+      id: e.detail.id,
+      path: "bus",
+      accountId: account,
+      region: r,
+      at,
+      class: severity >= 4 ? "security" : "noise",
+      group: e.detail.id,
+      what: severity >= 4 ? "GuardDuty finding (severity 4 and up)" : "GuardDuty finding (low)",
+      payload: e,
+    });
   }
   void id;
   return out.sort((a, b) => a.at - b.at);

@@ -23,7 +23,7 @@ import { postUnits } from "./steps/post";
 import { AppTransport, postUnitsApp } from "./steps/postApp";
 import { Outcomes, newOutcomes, report } from "./steps/report";
 import { routeRecord } from "./steps/route";
-import { dedupeRecords, logProblems, muteRecords, rememberPosted } from "./steps/screen";
+import { dedupeRecords, logProblems, muteRecords, releaseUnposted } from "./steps/screen";
 import { sendEmails } from "./steps/email";
 import { DEDUPE_WINDOW_SECONDS } from "./dedupe";
 import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
@@ -156,8 +156,8 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
       await postUnitsApp(units, dest.transport, opts, inv, outcomes);
     }
     const posted = outcomes.result.outcomes.filter((o) => o.status === "posted").map((o) => o.recordId);
-    await rememberPosted(
-      toSlack.filter((r) => posted.includes(r.recordId)),
+    await releaseUnposted(
+      toSlack.filter((r) => !posted.includes(r.recordId)),
       store,
       inv,
       STORE_CALL_CAP_MS,

@@ -6,13 +6,15 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html), so an expired item may
 // still be there: the condition and the read compare the stored expiry with the clock as well.
 import { createHash } from "node:crypto";
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { RunCall } from "./deadline";
 import { errorCode } from "./errors";
 
 /** The table's partition key (string) and TTL attribute (number, epoch seconds). */
 export const SEEN_KEY_ATTRIBUTE = "id";
 export const SEEN_TTL_ATTRIBUTE = "expiresAt";
+/** Who claimed a key (claim/release): a retry of the same delivery is still its owner. */
+export const SEEN_OWNER_ATTRIBUTE = "owner";
 
 // Partition keys may be up to 2,048 bytes
 // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html); longer keys
@@ -39,6 +41,14 @@ export interface SeenStore {
   recordOnce(key: string, run: RunCall, windowSeconds?: number): Promise<boolean>;
   /** Whether `key` is recorded and not expired (a consistent read). */
   seen(key: string, run: RunCall): Promise<boolean>;
+  /**
+   * Claims `key` for `owner` (e.g. a queue message id) if no live record of it exists or `owner`
+   * already holds it: true when `owner` holds it now. Of concurrent claimants exactly one wins; a
+   * retry of the winner's delivery (same owner) wins again.
+   */
+  claim(key: string, owner: string, run: RunCall, windowSeconds?: number): Promise<boolean>;
+  /** Gives up `owner`'s claim of `key` (after a failed post), so another copy may be posted. */
+  release(key: string, owner: string, run: RunCall): Promise<void>;
 }
 
 export function storedKey(key: string): string {
@@ -83,6 +93,55 @@ export function createSeenStore(options: SeenStoreOptions): SeenStore {
       } catch (err) {
         if (errorCode(err) === "ConditionalCheckFailedException") return false;
         throw err;
+      }
+    },
+    async claim(key, owner, run, windowSeconds = options.windowSeconds) {
+      if (!(windowSeconds > 0)) throw new Error("seen-store: windowSeconds must be positive");
+      const at = nowSeconds();
+      try {
+        await run("DynamoDB PutItem", (abortSignal) =>
+          client().send(
+            new PutItemCommand({
+              TableName: options.tableName,
+              Item: {
+                [SEEN_KEY_ATTRIBUTE]: { S: storedKey(key) },
+                [SEEN_TTL_ATTRIBUTE]: { N: String(at + Math.ceil(windowSeconds)) },
+                [SEEN_OWNER_ATTRIBUTE]: { S: owner },
+              },
+              ConditionExpression: "attribute_not_exists(#id) OR #exp <= :now OR #owner = :owner",
+              ExpressionAttributeNames: {
+                "#id": SEEN_KEY_ATTRIBUTE,
+                "#exp": SEEN_TTL_ATTRIBUTE,
+                "#owner": SEEN_OWNER_ATTRIBUTE,
+              },
+              ExpressionAttributeValues: { ":now": { N: String(at) }, ":owner": { S: owner } },
+            }),
+            { abortSignal },
+          ),
+        );
+        return true;
+      } catch (err) {
+        if (errorCode(err) === "ConditionalCheckFailedException") return false;
+        throw err;
+      }
+    },
+    async release(key, owner, run) {
+      try {
+        await run("DynamoDB DeleteItem", (abortSignal) =>
+          client().send(
+            new DeleteItemCommand({
+              TableName: options.tableName,
+              Key: { [SEEN_KEY_ATTRIBUTE]: { S: storedKey(key) } },
+              // Only the owner's claim: another owner's record stays.
+              ConditionExpression: "#owner = :owner",
+              ExpressionAttributeNames: { "#owner": SEEN_OWNER_ATTRIBUTE },
+              ExpressionAttributeValues: { ":owner": { S: owner } },
+            }),
+            { abortSignal },
+          ),
+        );
+      } catch (err) {
+        if (errorCode(err) !== "ConditionalCheckFailedException") throw err;
       }
     },
     async seen(key, run) {

@@ -49,9 +49,10 @@ export class NotifierSignal extends pulumi.ComponentResource {
     );
     this.statements = [
       {
+        // Claim a key (conditional put), release an unposted claim (conditional delete).
         Sid: "DedupeSeenStore",
         Effect: "Allow",
-        Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
+        Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
         Resource: this.seenTable.arn,
       },
       {

@@ -84,6 +84,13 @@ describe("hub stack in Slack app mode (slackBotToken + slackChannels)", function
           Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
           Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-threads`,
         },
+        // De-duplication's table (both modes), as narrow.
+        {
+          Sid: "DedupeSeenStore",
+          Effect: "Allow",
+          Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+          Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-notifier-seen`,
+        },
       ],
     );
     assert.deepEqual(

@@ -69,12 +69,13 @@ export function muteRecords(mutes: MuteRule[], now: () => number): RecordStep {
 }
 
 /**
- * Holds back the second copy of an event (the same verdict by the Config topic and by EventBridge):
- * within the batch by its key, across invocations by the seen store, which holds the keys of
- * events already posted (remembered after a successful post, so a failed post is retried, never
- * lost). The store is asked once per candidate, all at once. A store that does not answer is
- * logged and the event is posted: a duplicate is better than a lost alert. Two copies in two
- * batches processed at the same moment may both post.
+ * Holds back the second copy of an event (the same verdict by the Config topic and by EventBridge,
+ * a finding delivered twice): within the batch by its key, across invocations and containers by
+ * claiming the key in the seen store before posting (a conditional put naming this delivery, so of
+ * two copies processed at the same moment exactly one posts, and a retry of the same delivery
+ * still may). A claim whose post fails is released (releaseUnposted), so nothing is lost. The store
+ * is asked once per candidate, all at once; a store that does not answer is logged and the event is
+ * posted: a duplicate is better than a lost alert.
  */
 export function dedupeRecords(store: SeenStore | undefined, capMs: number): RecordStep {
   return async (records, { requestId, deadline }) => {
@@ -91,7 +92,9 @@ export function dedupeRecords(store: SeenStore | undefined, capMs: number): Reco
         if (!store || sameBatch[i] !== undefined || r.skipped !== undefined || !r.message || !r.dedupeKey)
           return false;
         try {
-          return await store.seen(r.dedupeKey, run);
+          // Claimed before posting, by this delivery (the queue message): of two copies processed
+          // at the same moment in two containers exactly one wins; a retry of the winner wins again.
+          return !(await store.claim(r.dedupeKey, r.recordId, run));
         } catch (err) {
           log("error", "de-duplication store did not answer; posting the event", {
             requestId,
@@ -124,22 +127,25 @@ export function dedupeRecords(store: SeenStore | undefined, capMs: number): Reco
   };
 }
 
-/** After posting: remembers the keys of posted events, so a later copy is held back. */
-export async function rememberPosted(
-  posted: RenderedMessage[],
+/**
+ * After posting: gives up the claims of records that were not posted (a failed post, or no time
+ * left), so the copy by the other path, or the retry, may still be posted.
+ */
+export async function releaseUnposted(
+  unposted: RenderedMessage[],
   store: SeenStore | undefined,
   { requestId, deadline }: Invocation,
   capMs: number,
 ): Promise<void> {
   if (!store) return;
   const run: RunCall = (what, call) => deadline.run(what, call, capMs);
-  for (const r of posted) {
+  for (const r of unposted) {
     if (!r.dedupeKey) continue;
     try {
-      await store.recordOnce(r.dedupeKey, run);
+      await store.release(r.dedupeKey, r.recordId, run);
     } catch (err) {
-      // The post happened; only a later copy may now be posted again. Say so, do not fail the record.
-      log("error", "could not remember a posted event; a copy by another path may be posted too", {
+      // Only this delivery's retry (same owner) can post it now; the record is failed and retried.
+      log("error", "could not release the claim of an unposted event; only its retry can post it", {
         requestId,
         recordId: r.recordId,
         eventId: r.eventId ?? r.recordId,

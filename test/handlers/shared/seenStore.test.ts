@@ -64,6 +64,21 @@ describe("handlers/shared/seenStore (DynamoDB conditional put with TTL, moto)", 
     assert.equal(await s.recordOnce("alert-1", run), false);
   });
 
+  it("claims a key for one owner: its retry still holds it, another owner does not until it is released or expires", async () => {
+    const s = store(300);
+    assert.equal(await s.claim("finding-1", "msg-a", run), true);
+    assert.deepEqual((await item("finding-1"))?.owner, { S: "msg-a" });
+    assert.equal(await s.claim("finding-1", "msg-b", run), false, "another delivery's copy");
+    assert.equal(await s.claim("finding-1", "msg-a", run), true, "a retry of the same delivery");
+    await s.release("finding-1", "msg-b", run); // not the owner: nothing happens
+    assert.equal(await s.claim("finding-1", "msg-b", run), false);
+    await s.release("finding-1", "msg-a", run);
+    assert.equal(await item("finding-1"), undefined);
+    assert.equal(await s.claim("finding-1", "msg-b", run), true, "released: the other copy may post");
+    clock = T0 + 1000 * 301;
+    assert.equal(await s.claim("finding-1", "msg-c", run), true, "expired");
+  });
+
   it("of concurrent writers of one key, exactly one records it (separate containers)", async () => {
     const results = await Promise.all(
       Array.from({ length: 12 }, () => store().recordOnce("same-request", run)),

@@ -1,0 +1,23 @@
+// The noise benchmark's small day, run as a test: the same pipeline as `npm run bench:noise`
+// (event-ruler over the stacks' rules, moto's SNS with the declared filter policy, the deployed
+// notifier, the Slack stand-in). Its ratios are for bench/RESULTS.md; what must hold on any day
+// is asserted here: every security event reaches Slack once, and nothing else does.
+import { strict as assert } from "assert";
+import { runNoise } from "../../bench/noise";
+import { SMOKE_DAY } from "../../bench/noiseDay";
+
+describe("noise benchmark, small day (event-ruler, moto SNS, deployed notifier, Slack stand-in)", function () {
+  this.timeout(600_000);
+
+  it("posts every security-relevant event exactly once and no noise", async () => {
+    const r = await runNoise(SMOKE_DAY, () => undefined);
+    assert.equal(r.rawEvents, 149);
+    assert.equal(r.securityGroups, 30);
+    assert.equal(r.securityRepresented, r.securityGroups, "security events missing from Slack");
+    assert.equal(r.duplicatesPosted, 0, "an event posted twice");
+    assert.equal(r.noisePosted, 0, "a noise event posted");
+    // Configuration-item changes and other rules' verdicts never reach the queue.
+    assert.equal(r.droppedBySnsFilter, 63);
+    assert.ok(r.invocations < r.invocationsWithoutFilter);
+  });
+});
