@@ -43,6 +43,8 @@ import {
 } from "../verify/wiring/ruler";
 import { buildDeployedPackages, invokeDeployed } from "../test/helpers/deployed";
 import { startSlackServer } from "../test/helpers/slackServer";
+import { createSeenTable } from "../test/helpers/seenTable";
+import { NOTIFIER_SEEN_TABLE_NAME } from "../stacks/functionSettings";
 import { DayShape, FULL_DAY, RawEvent, SMOKE_DAY, generateDay } from "./noiseDay";
 
 const REPO = path.resolve(__dirname, "..");
@@ -348,7 +350,9 @@ export async function runNoise(
     const withoutFilter = batchArrivals([...arrivals, ...configTopic.filter((e) => !delivered.has(e))]);
     log(`noise: ${arrivals.length} queue messages in ${batches.length} batches`);
 
-    // 4. The deployed notifier, one process (one container), every batch in order.
+    // 4. The deployed notifier, one process (one container), every batch in order, with its
+    // de-duplication table as the hub stack creates it.
+    await createSeenTable(NOTIFIER_SEEN_TABLE_NAME);
     const { dir } = await buildDeployedPackages();
     let rec = 0;
     const events = batches.map((b) => ({ Records: b.map((a) => sqsRecord(a, rec++)) }));

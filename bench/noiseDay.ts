@@ -78,7 +78,7 @@ export const SMOKE_DAY: DayShape = {
   guardCompliance: 4,
   otherCompliance: 3,
   alarms: 4,
-  securityHubFindings: 12,
+  securityHubFindings: 20,
   guardDutyFindings: 6,
 };
 
@@ -337,6 +337,7 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     for (const [l, w] of labels) if ((x -= w) < 0) return l;
     return "LOW";
   };
+  let mattersSeen = 0;
   for (let i = 0; i < shape.securityHubFindings; i++) {
     const e = structuredClone(sh);
     const f = e.detail.findings[0];
@@ -356,7 +357,8 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     e.region = r;
     e.time = iso(at).replace(/\.\d{3}Z$/, "Z");
     const matters = !passed && !triaged && f.Severity.Label !== "INFORMATIONAL" && f.Severity.Label !== "LOW";
-    const copies = matters && rand() < 0.1 ? 2 : 1;
+    // Every tenth that matters (the first included) is delivered twice.
+    const copies = matters && mattersSeen++ % 10 === 0 ? 2 : 1;
     for (let c = 0; c < copies; c++) {
       const copy = c === 0 ? e : structuredClone(e);
       copy.id = uuid();

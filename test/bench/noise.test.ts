@@ -11,8 +11,11 @@ describe("noise benchmark, small day (event-ruler, moto SNS, deployed notifier, 
 
   it("posts every security-relevant event exactly once and no noise", async () => {
     const r = await runNoise(SMOKE_DAY, () => undefined);
-    assert.equal(r.rawEvents, 149);
-    assert.equal(r.securityGroups, 30);
+    assert.equal(r.rawEvents, 158);
+    assert.equal(r.securityGroups, 32);
+    // A finding delivered twice, and compliance changes and alarms by two paths, are in the day.
+    assert.equal(r.byWhat["Security Hub finding delivered twice"], 1);
+    assert.ok(r.byWhat["compliance change by SNS (duplicate path)"] > 0);
     assert.equal(r.securityRepresented, r.securityGroups, "security events missing from Slack");
     assert.equal(r.duplicatesPosted, 0, "an event posted twice");
     assert.equal(r.noisePosted, 0, "a noise event posted");
