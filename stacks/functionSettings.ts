@@ -12,7 +12,12 @@ import { partitionOf } from "./regions";
 import { KeyProblem } from "./schemaProblems";
 
 export function notifierSettings(config: HubConfig): NotifierSettings {
-  return { accountNames: config.accountNames, routes: config.slackRoutes };
+  return {
+    accountNames: config.accountNames,
+    routes: config.slackRoutes,
+    // Buttons need the interactivity endpoint, which chat-ops serves.
+    alertActions: config.chatops.enabled,
+  };
 }
 
 export function remediatorSettings(config: HubConfig): RemediatorSettings {

@@ -19,6 +19,8 @@ export interface HubResult {
   outputs: HubOutputs;
   /** The slash-command URL to paste into the Slack app ("" when chat-ops is off). */
   slackCommandUrl: pulumi.Output<string>;
+  /** The interactivity request URL to paste into the Slack app ("" when chat-ops is off). */
+  slackInteractionsUrl: pulumi.Output<string>;
 }
 
 export class Hub extends pulumi.ComponentResource {
@@ -86,6 +88,7 @@ export class Hub extends pulumi.ComponentResource {
 
     let chatopsWorkerRoleArn: pulumi.Input<string> = "";
     let slackCommandUrl = pulumi.output("");
+    let slackInteractionsUrl = pulumi.output("");
     if (config.chatops.enabled) {
       const chatops = new Chatops(
         `${name}-chatops`,
@@ -95,6 +98,7 @@ export class Hub extends pulumi.ComponentResource {
       chatopsWorkerRoleArn = chatops.worker.role.arn;
       deadLetterQueues.push(...chatops.deadLetterQueues);
       slackCommandUrl = chatops.commandUrl;
+      slackInteractionsUrl = chatops.interactionsUrl;
     }
 
     new DeadLetterAlarms(
@@ -116,6 +120,7 @@ export class Hub extends pulumi.ComponentResource {
         organizationId: config.organizationId ?? "",
       },
       slackCommandUrl,
+      slackInteractionsUrl,
     };
     this.registerOutputs({ ...this.result.outputs });
   }

@@ -26,6 +26,9 @@ export const FUNCTION_NAMES = {
 /** DynamoDB table in which the slash-command ack records each Slack request once (replay refusal). */
 export const CHATOPS_REQUESTS_TABLE_NAME = `${NAME_PREFIX}-chatops-requests`;
 
+/** DynamoDB table of mutes written from Slack (the Mute button), which the notifier reads. */
+export const ALERT_MUTES_TABLE_NAME = `${NAME_PREFIX}-alert-mutes`;
+
 export type FunctionKey = keyof typeof FUNCTION_NAMES;
 
 /** Role names of the hub's functions: spokes trust these exact ARNs. */

@@ -59,6 +59,11 @@ export interface NotifierSettings {
   routes: NotifierRoute[];
   delivery?: DeliverySettings;
   digest?: DigestSettings;
+  /**
+   * Security-group alerts carry Revert, Exempt, Mute 24 h and Acknowledge buttons: set when the hub
+   * serves Slack interactions (chat-ops enabled), whose Slack app must own the webhooks.
+   */
+  alertActions?: boolean;
 }
 
 export const DEFAULT_WEBHOOK = "default";
@@ -135,6 +140,8 @@ export function validateNotifierSettings(settings: unknown): string[] {
       }
     });
   }
+  if (s.alertActions !== undefined && typeof s.alertActions !== "boolean")
+    problems.push(`alertActions must be true or false, got ${JSON.stringify(s.alertActions)}`);
   if (s.delivery !== undefined) {
     if (typeof s.delivery !== "object" || s.delivery === null || Array.isArray(s.delivery)) {
       problems.push("delivery must be an object when given");

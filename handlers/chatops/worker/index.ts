@@ -16,6 +16,8 @@ import {
 } from "./responder";
 import { runCommand, RunDeps } from "./run";
 import { validateWorkerSettings, WorkerSettings } from "./settings";
+import { isAlertActionBody, parseAlertActionMessage } from "../shared/interaction";
+import { AlertRunDeps, runAlertAction } from "./alerts/run";
 
 export type { WorkerSettings } from "./settings";
 
@@ -46,7 +48,7 @@ export const AWS_CALL_CAP_MS = 20_000;
 export interface WorkerRecordResult {
   messageId: string;
   command?: string;
-  outcome: Outcome | "rejected-message" | "expired";
+  outcome: Outcome | "dry-run" | "rejected-message" | "expired";
   delivered: boolean;
 }
 
@@ -87,6 +89,42 @@ export function createWorkerHandler(
   const postTimeoutMs = options.postTimeoutMs ?? 10_000;
   const reserveMs = postTimeoutMs + 2_000;
   const capMs = options.awsCallCapMs ?? AWS_CALL_CAP_MS;
+  const alertDeps: AlertRunDeps = {
+    settings,
+    stsRegion: runDeps.stsRegion,
+    now,
+    fetch: fetchImpl,
+    ledger,
+    maxPosts,
+    postTimeoutMs,
+  };
+
+  /** A click on an alert's button (the ack publishes those to the same topic). */
+  const handleClick = async (body: string, messageId: string, call: RunCall): Promise<WorkerRecordResult> => {
+    let msg;
+    try {
+      msg = parseAlertActionMessage(body);
+      const problem = responseUrlProblem(msg.responseUrl, env.LOCAL_RUN === "1");
+      if (problem) throw new Error(problem);
+    } catch (err) {
+      log("error", "chatops worker: rejected message", { eventId: messageId, error: errorText(err) });
+      throw new Error(`message ${messageId}: ${(err as Error).message ?? String(err)}`);
+    }
+    const logBase = { eventId: messageId, userId: msg.userId, userName: msg.userName };
+    const age = now() - Date.parse(msg.receivedAt);
+    if (age > RESPONSE_URL_LIFETIME_MS) {
+      // Acting without a way to show the outcome on the alert would act behind the user's back.
+      log("error", "chatops worker: alert action expired, not run", {
+        ...logBase,
+        action: msg.action,
+        outcome: "expired",
+        ageMs: age,
+      });
+      return { messageId, command: msg.action, outcome: "expired", delivered: false };
+    }
+    const r = await runAlertAction(alertDeps, msg, logBase, call);
+    return { messageId, command: msg.action, outcome: r.outcome, delivered: r.delivered };
+  };
 
   const handleRecord = async (
     record: SnsRecord,
@@ -94,6 +132,8 @@ export function createWorkerHandler(
     call: RunCall,
   ): Promise<WorkerRecordResult> => {
     const messageId = record?.Sns?.MessageId ?? `record-${index}`;
+    if (typeof record?.Sns?.Message === "string" && isAlertActionBody(record.Sns.Message))
+      return handleClick(record.Sns.Message, messageId, call);
     let msg: SlashCommandMessage;
     try {
       if (typeof record?.Sns?.Message !== "string") throw new Error("record has no Sns.Message");
