@@ -25,6 +25,8 @@ export interface StackSummary {
   resources: Record<string, Record<string, number>>;
   violations: Violation[];
   quotas: QuotaUse[];
+  /** HTTP API routes the stack serves ("POST /slack/commands", "POST /slack/interactions"). */
+  httpRoutes?: string[];
   /** Secrets the stack file does not set (the plan ran with fake stand-ins): set each before `pulumi up`. */
   secretsNeeded: RequiredSecret[];
   millis: number;
@@ -58,6 +60,14 @@ function countByTypeAndRegion(resources: MockedResource[]): Record<string, Recor
   return out;
 }
 
+/** The route keys of the stack's HTTP APIs: what Slack's request URLs must point at. */
+function httpRoutes(resources: MockedResource[]): string[] {
+  return resources
+    .filter((r) => r.type === "aws:apigatewayv2/route:Route" && typeof r.props.routeKey === "string")
+    .map((r) => r.props.routeKey as string)
+    .sort();
+}
+
 export async function plan(
   stacks: StackFile[],
   onStack?: (s: StackSummary) => void,
@@ -88,6 +98,7 @@ export async function plan(
         error: error?.message,
         resourceCount: 0,
         resources: {},
+        httpRoutes: [],
         violations: [],
         quotas: [],
       };
@@ -99,6 +110,7 @@ export async function plan(
         ok: !violations.some((v) => v.level === "mandatory"),
         resourceCount: evaluation.resources.length,
         resources: countByTypeAndRegion(evaluation.resources),
+        httpRoutes: httpRoutes(evaluation.resources),
         violations,
         quotas: quotaHeadroom(evaluation.resources),
       };
@@ -173,6 +185,7 @@ export function formatStack(s: StackSummary, brief: boolean): string {
       `${worst ? `max quota ${pct(worst.fraction)} (${worst.quota})` : ""}  ${s.millis} ms`,
   );
   if (s.error) lines.push(`     error: ${s.error.split("\n").join("\n            ")}`);
+  if (s.httpRoutes?.length) lines.push(`     HTTP routes (Slack app request URLs): ${s.httpRoutes.join(", ")}`);
   for (const secret of s.secretsNeeded)
     lines.push(`     secret still needed (planned with a fake value): ${secret.path}: ${secret.command}`);
   for (const v of s.violations)

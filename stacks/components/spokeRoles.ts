@@ -217,6 +217,18 @@ export class SpokeRoles extends pulumi.ComponentResource {
           Action: ["ec2:StartInstances", "ec2:StopInstances"],
           Resource: inAccount("instance"),
         },
+        {
+          // Starting an instance whose EBS volumes use a customer managed key needs a grant for EC2
+          // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html).
+          Sid: "StartWithEncryptedVolumes",
+          Effect: "Allow",
+          Action: "kms:CreateGrant",
+          Resource: `arn:${partition}:kms:*:${config.accountId}:key/*`,
+          Condition: {
+            Bool: { "kms:GrantIsForAWSResource": "true" },
+            StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" },
+          },
+        },
         // Revert on an alert: read the group (Describe* takes no resource scoping), revoke in it.
         { Sid: "LookAtGroups", Effect: "Allow", Action: "ec2:DescribeSecurityGroups", Resource: "*" },
         {
@@ -232,18 +244,6 @@ export class SpokeRoles extends pulumi.ComponentResource {
           Action: "ec2:CreateTags",
           Resource: inAccount("security-group"),
           Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [ALERT_EXEMPT_TAG_KEYS] } },
-        },
-        {
-          // Starting an instance whose EBS volumes use a customer managed key needs a grant for EC2
-          // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html).
-          Sid: "StartWithEncryptedVolumes",
-          Effect: "Allow",
-          Action: "kms:CreateGrant",
-          Resource: `arn:${partition}:kms:*:${config.accountId}:key/*`,
-          Condition: {
-            Bool: { "kms:GrantIsForAWSResource": "true" },
-            StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" },
-          },
         },
       ],
       CHATOPS_SOURCE_IDENTITY,

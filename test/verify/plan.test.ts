@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { StackSummary, plan, resourceTable } from "../../verify/plan";
+import { StackSummary, formatStack, plan, resourceTable } from "../../verify/plan";
 import { listStackFiles } from "../../verify/stackFiles";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -41,6 +41,13 @@ describe("npm run plan (offline preview of every stack config)", function () {
     const busPolicy = hub.quotas.find((q) => q.quota === "eventBusPolicyChars")!;
     assert.equal(busPolicy.limit, 10240);
     assert.ok(busPolicy.fraction > 0 && busPolicy.fraction < 0.1, `bus policy uses ${busPolicy.fraction}`);
+    // The Slack app's two request URLs: the slash command and the buttons on alerts.
+    assert.deepEqual(hub.httpRoutes, ["POST /slack/commands", "POST /slack/interactions"]);
+    assert.match(
+      formatStack(hub, true),
+      /\n {5}HTTP routes \(Slack app request URLs\): POST \/slack\/commands, POST \/slack\/interactions(\n|$)/,
+    );
+    assert.deepEqual(payments.httpRoutes, []);
   });
 
   it("fails a stack with invalid config, and a spoke missing from an account-list hub", async () => {
