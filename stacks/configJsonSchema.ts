@@ -363,6 +363,27 @@ const HUB: Record<string, SchemaNode> = {
     enum: ["organization", "account", "none"],
     "x-invalid": "must be organization, account or none",
   },
+  slackBotToken: {
+    description:
+      "the Slack app's bot token: turns on app mode (chat.postMessage to slackChannels, remediation reports in the alert's thread)",
+    "x-doc": "pulumi config set --secret slackBotToken xoxb-...",
+    "x-secret": true,
+    type: "string",
+    pattern: "^xoxb-[\\w-]+$",
+    "x-invalid": "is not a Slack bot token (xoxb-...)",
+  },
+  slackChannels: {
+    description:
+      'app mode: object of <webhook name>: <Slack channel id>; "default" and every slackRoutes webhook are required',
+    "x-doc": "pulumi config set --path 'slackChannels.default' C0123456789",
+    type: "object",
+    additionalProperties: {
+      type: "string",
+      pattern: "^[CG][A-Z0-9]{2,}$",
+      "x-invalid": "is not a Slack channel id (C... or G...: the channel's details show it)",
+    },
+    "x-invalid": "must be an object of webhook name -> channel id",
+  },
   slackSigningSecret: {
     description: "the Slack app's signing secret (required when chatops.enabled)",
     "x-doc": "pulumi config set --secret slackSigningSecret <secret>",

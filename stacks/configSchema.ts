@@ -80,6 +80,11 @@ export interface HubConfig extends CommonConfig {
   /** Secret: webhook name -> URL; always has "default". Values are only known at deploy time. */
   slackWebhookNames: string[];
   slackRoutes: SlackRouteConfig[];
+  /**
+   * Slack app mode (a bot token is set): route destination name -> channel id. Absent in webhook
+   * mode. The token itself is a secret (HubSecrets.slackBotToken).
+   */
+  slackChannels?: Record<string, string>;
   remediation: RemediationConfig;
   chatops: ChatopsConfig;
   /** Which GuardDuty, Security Hub and Access Analyzer findings reach Slack. */
@@ -112,6 +117,8 @@ export type StackConfig = HubConfig | SpokeConfig;
 export interface HubSecrets<T> {
   slackWebhooks: T;
   slackSigningSecret?: T;
+  /** The Slack app's bot token (app mode). */
+  slackBotToken?: T;
 }
 
 /** The aggregator the hub creates (see HubConfig.aggregator). */

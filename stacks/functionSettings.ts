@@ -7,7 +7,7 @@ import { RemediatorSettings, remediatorSettingsProblems } from "../handlers/reme
 import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops/worker/settings";
 import { HubConfig } from "./configSchema";
 import { workerSettingsFor } from "./components/chatops/settings";
-import { HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "./names";
+import { ALERT_THREADS_TABLE_NAME, HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "./names";
 import { partitionOf } from "./regions";
 import { KeyProblem } from "./schemaProblems";
 
@@ -17,6 +17,9 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
     routes: config.slackRoutes,
     // Buttons need the interactivity endpoint, which chat-ops serves.
     alertActions: config.chatops.enabled,
+    ...(config.slackChannels
+      ? { app: { channels: config.slackChannels, threadTable: ALERT_THREADS_TABLE_NAME } }
+      : {}),
   };
 }
 
@@ -53,7 +56,7 @@ const CONTRACTS: FunctionContract[] = [
     name: "notifier",
     deployed: () => true,
     problems: (c) => validateNotifierSettings(notifierSettings(c)),
-    keys: { routes: "slackRoutes", accountNames: "accountNames", "": "slackRoutes" },
+    keys: { routes: "slackRoutes", accountNames: "accountNames", app: "slackChannels", "": "slackRoutes" },
   },
   {
     name: "remediator",

@@ -47,6 +47,7 @@ export class Hub extends pulumi.ComponentResource {
         partition,
         kmsKey: key,
         slackWebhooks: secrets.slackWebhooks,
+        slackBotToken: secrets.slackBotToken,
         topics,
         trigger: {
           bus: central,

@@ -48,11 +48,13 @@ export function loadStackConfig(raw: RawStackConfig = readRawConfig()): LoadedCo
   const config = validateStackConfig(raw);
   if (config.role !== "hub") return { config };
   const signing = raw.values.slackSigningSecret;
+  const botToken = raw.values.slackBotToken;
   return {
     config,
     secrets: {
       slackWebhooks: pulumi.secret(JSON.stringify(raw.values.slackWebhooks)),
       slackSigningSecret: typeof signing === "string" ? pulumi.secret(signing) : undefined,
+      slackBotToken: typeof botToken === "string" ? pulumi.secret(botToken) : undefined,
     },
   };
 }

@@ -68,6 +68,10 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
     accountNames,
     slackWebhookNames: Object.keys(v.slackWebhooks as Values),
     slackRoutes: v.slackRoutes as SlackRouteConfig[],
+    // App mode is on exactly when the bot token is set (the cross-checks require the channels then).
+    ...(typeof v.slackBotToken === "string"
+      ? { slackChannels: v.slackChannels as Record<string, string> }
+      : {}),
     remediation: v.remediation as HubConfig["remediation"],
     chatops,
     findings: v.findings as HubConfig["findings"],

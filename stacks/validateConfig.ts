@@ -89,6 +89,48 @@ const routesToExistingWebhooks: CrossCheck = (v) => {
   });
 };
 
+/** App mode (a bot token) posts to channel ids: the default and every route's destination need one. */
+const appModeChannels: CrossCheck = (v) => {
+  const channels = obj(v.slackChannels);
+  const names = Object.keys(channels);
+  if (v.slackBotToken === undefined) {
+    return names.length || v.slackChannels !== undefined
+      ? [
+          {
+            key: "slackChannels",
+            value: names.join(", "),
+            why: "is used only in app mode: set slackBotToken too, or remove slackChannels",
+          },
+        ]
+      : [];
+  }
+  if (v.slackChannels === undefined)
+    return [
+      {
+        key: "slackChannels",
+        value: undefined,
+        why: "is required with slackBotToken (app mode): at least slackChannels.default",
+      },
+    ];
+  const problems: KeyProblem[] = [];
+  if (!names.includes("default"))
+    problems.push({
+      key: "slackChannels.default",
+      value: undefined,
+      why: "is required in app mode (where unrouted events go)",
+    });
+  list(v.slackRoutes).forEach((route, i) => {
+    const webhook = obj(route).webhook;
+    if (typeof webhook === "string" && webhook && !names.includes(webhook))
+      problems.push({
+        key: `slackRoutes[${i}].webhook`,
+        value: webhook,
+        why: `has no channel in slackChannels (${names.join(", ") || "none"}): app mode posts to channel ids`,
+      });
+  });
+  return problems;
+};
+
 /** Chat-ops' default account and every user's accounts are spokes the bot can act in. */
 const chatopsAccountsExist: CrossCheck = (v) => {
   const problems: KeyProblem[] = [];
@@ -174,6 +216,7 @@ const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
     secretsAreSecret,
     deployRoleInThisAccount,
     routesToExistingWebhooks,
+    appModeChannels,
     chatopsAccountsExist,
     chatopsDefaultRegionEnabled,
     aggregatorHasSource,

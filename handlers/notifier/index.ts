@@ -6,9 +6,12 @@
 // This file only wires the steps; pipeline.ts describes them and their contracts. A new event
 // format goes in format/registry.ts; a new screening step (severity, muting, de-duplication) in
 // SCREEN_STEPS below; another channel (email) after `post`, taking the same planned units.
+import { createAlertThreads } from "../shared/alertThreads";
 import { deadlineFrom } from "../shared/deadline";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
+import { channelPacer } from "../shared/slackWebApi";
+import { DEFAULT_MIN_POST_INTERVAL_MS, botTokenSource, slackApiBase } from "./appMode";
 import { DeliveryOptions } from "./deliver";
 import { Invocation, InvocationContext, RecordStep, RenderedMessage } from "./pipeline";
 import { NotifierResponse } from "./result";
@@ -17,6 +20,7 @@ import { classifyRecord } from "./steps/classify";
 import { isSqsEvent, parseEvent } from "./steps/parse";
 import { planPosts } from "./steps/plan";
 import { postUnits } from "./steps/post";
+import { AppTransport, postUnitsApp } from "./steps/postApp";
 import { Outcomes, newOutcomes, report } from "./steps/report";
 import { routeRecord } from "./steps/route";
 import { logProblems } from "./steps/screen";
@@ -37,6 +41,7 @@ export type {
   DigestSettings,
 } from "./settings";
 export { DIGEST_DEFAULTS } from "./settings";
+export type { AppModeSettings } from "./appMode";
 export { digestMessages, DIGEST_BLOCK_PREFIX, SEVERITY_EMOJI } from "./digest";
 export { renderMessages } from "./render";
 export type { InvocationContext, RenderedMessage } from "./pipeline";
@@ -61,6 +66,7 @@ const SCREEN_STEPS: readonly RecordStep[] = [logProblems];
 export function createNotifierHandler(input: NotifierSettings, env: NodeJS.ProcessEnv = process.env) {
   const settings = parseNotifierSettings(input);
   const webhooks = webhookSource(env);
+  const app = settings.app ? appMode(settings.app, env) : undefined;
 
   /** The webhook map, or undefined after logging why not (SNS: rethrown, so Lambda retries). */
   async function loadWebhooks(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes) {
@@ -81,11 +87,35 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   }
 
   async function deliver(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes): Promise<void> {
+    if (app) return deliverApp(toPost, inv, outcomes);
     const hooks: Webhooks | undefined = await loadWebhooks(toPost, inv, outcomes);
     if (!hooks) return;
     const clock = inv.context?.getRemainingTimeInMillis;
     const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
     await postUnits(planPosts(toPost, hooks, settings, settings.digest), hooks, opts, inv, outcomes);
+  }
+
+  /** App mode: the bot token instead of the webhook map, chat.postMessage to channel ids. */
+  async function deliverApp(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes): Promise<void> {
+    let transport: AppTransport;
+    try {
+      transport = await app!.transport(inv);
+    } catch (err) {
+      log("error", "cannot load the Slack bot token; no record was posted", {
+        requestId: inv.requestId,
+        eventId: inv.requestId,
+        records: toPost.map((r) => r.recordId),
+        error: errorText(err),
+      });
+      if (!inv.sqs) throw err;
+      for (const r of toPost) outcomes.fail(r, errorText(err));
+      return;
+    }
+    const clock = inv.context?.getRemainingTimeInMillis;
+    const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
+    // planPosts only asks whether a route's destination is configured: the channel map answers that.
+    const units = planPosts(toPost, transport.channels, settings, settings.digest);
+    await postUnitsApp(units, transport, opts, inv, outcomes);
   }
 
   return async function notify(event: unknown, context?: InvocationContext): Promise<NotifierResponse> {
@@ -99,5 +129,25 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     const toPost = outcomes.skipUnpostable(records);
     if (toPost.length) await deliver(toPost, inv, outcomes);
     return report(outcomes, inv);
+  };
+}
+
+/** App mode's per-container parts: the token (decrypted once), the threads table, the pacer. */
+function appMode(app: NonNullable<NotifierSettings["app"]>, env: NodeJS.ProcessEnv) {
+  const token = botTokenSource(env);
+  const threads = createAlertThreads({ tableName: app.threadTable, ttlDays: app.threadTtlDays });
+  const pacer = channelPacer(app.minPostIntervalMs ?? DEFAULT_MIN_POST_INTERVAL_MS);
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  return {
+    async transport(inv: Invocation): Promise<AppTransport> {
+      return {
+        token: await token.load(inv.deadline),
+        channels: app.channels,
+        threads,
+        apiBaseUrl: slackApiBase(env),
+        pace: (channel) => pacer.wait(channel, sleep),
+        paced: (channel) => pacer.done(channel),
+      };
+    },
   };
 }

@@ -14,6 +14,7 @@ import type { Deadline } from "../shared/deadline";
 import type { EventKind } from "./settings";
 import type { SlackMessage } from "./slack";
 import type { EventSummary } from "./digest";
+import type { ThreadFacts } from "./threads";
 
 /** What the handler uses of the Lambda context. */
 export interface InvocationContext {
@@ -51,6 +52,8 @@ export interface RenderedMessage {
   problems: string[];
   /** An unreadable record as received (JSON): logged, size-bounded, under its event id. */
   raw?: string;
+  /** Slack app mode: the alert this record is (to remember), or the alert it follows (to reply to). */
+  thread?: ThreadFacts;
 }
 
 /**

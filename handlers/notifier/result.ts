@@ -12,6 +12,14 @@ export interface RecordOutcome {
   error?: string;
   /** Set when the event went out in a digest message: which of the digest's messages listed it. */
   digest?: { part: number; parts: number };
+  /** Slack app mode: the channel and ts of the posted message. */
+  channel?: string;
+  ts?: string;
+  /** Slack app mode: the alert whose thread the message was posted in. */
+  threadTs?: string;
+  /** Slack app mode, a reply to an alert: whether the alert's header was updated, or why not. */
+  headerUpdated?: boolean;
+  headerError?: string;
 }
 
 export interface NotifierResult {

@@ -1,5 +1,6 @@
 // The notifier's non-secret settings: a plain JSON object from stack config, captured by value
 // into the Lambda's code by the stack's callbackFactory.
+import { AppModeSettings, validateAppSettings } from "./appMode";
 
 export const EVENT_KINDS = [
   "iam",
@@ -64,6 +65,8 @@ export interface NotifierSettings {
    * serves Slack interactions (chat-ops enabled), whose Slack app must own the webhooks.
    */
   alertActions?: boolean;
+  /** Slack app mode (bot token, chat.postMessage, threads); webhook mode when absent. */
+  app?: AppModeSettings;
 }
 
 export const DEFAULT_WEBHOOK = "default";
@@ -180,6 +183,7 @@ export function validateNotifierSettings(settings: unknown): string[] {
       }
     }
   }
+  if (s.app !== undefined) problems.push(...validateAppSettings(s.app));
   return problems;
 }
 

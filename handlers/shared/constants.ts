@@ -27,6 +27,12 @@ export const ENV = {
   signingSecretCiphertext: "SLACK_SIGNING_SECRET_CIPHERTEXT",
   /** Plain signing secret: honoured only when LOCAL_RUN=1. */
   signingSecretPlain: "SLACK_SIGNING_SECRET",
+  /** Base64 KMS ciphertext (context LambdaFunctionName) of the Slack app's bot token (app mode). */
+  slackBotTokenCiphertext: "SLACK_BOT_TOKEN_CIPHERTEXT",
+  /** Plain bot token: honoured only when LOCAL_RUN=1. */
+  slackBotTokenPlain: "SLACK_BOT_TOKEN",
+  /** Slack Web API base URL: only a loopback stand-in, only when LOCAL_RUN=1 (tests). */
+  slackApiBaseUrl: "SLACK_API_BASE_URL",
   /** Marks a local (non-Lambda) run in which plaintext secrets are acceptable. */
   localRun: "LOCAL_RUN",
   /** SNS topic between the slash-command ack and worker functions. */

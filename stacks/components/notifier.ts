@@ -12,6 +12,7 @@ import { HubConfig } from "../configSchema";
 import { notifierSettings } from "../functionSettings";
 import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
+import { alertThreadsTable } from "./alertThreadsTable";
 import { CentralBus } from "./centralBus";
 import { GuardFunction } from "./guardFunction";
 import { HubTopics } from "./hubTopics";
@@ -22,6 +23,8 @@ export interface NotifierArgs {
   kmsKey: aws.kms.Key;
   /** Secret JSON: webhook name -> URL. */
   slackWebhooks: pulumi.Input<string>;
+  /** Secret: the Slack app's bot token (app mode, with config.slackChannels). */
+  slackBotToken?: pulumi.Input<string>;
   /** The hub's topics: the events topic takes the bus rule's events; the queue subscribes to all. */
   topics: HubTopics;
   /** The central bus rule for everything the hub reports to Slack. */
@@ -58,6 +61,8 @@ export class Notifier extends pulumi.ComponentResource {
   readonly fn: GuardFunction;
   readonly queue: aws.sqs.Queue;
   readonly queueDeadLetters: aws.sqs.Queue;
+  /** App mode only: where alerts were posted (channel, ts). */
+  readonly alertThreads?: aws.dynamodb.Table;
 
   constructor(name: string, args: NotifierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Notifier", name, {}, opts);
@@ -157,6 +162,33 @@ export class Notifier extends pulumi.ComponentResource {
         Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
       },
     ];
+    const secrets: Record<string, pulumi.Input<string>> = {
+      [ENV.slackWebhooksCiphertext]: args.slackWebhooks,
+    };
+    if (config.slackChannels) {
+      if (!args.slackBotToken) throw new Error("slackChannels (app mode) needs the slackBotToken secret");
+      secrets[ENV.slackBotTokenCiphertext] = args.slackBotToken;
+      this.alertThreads = alertThreadsTable(name, kmsKey, this);
+      statements.push(
+        // Record an alert's thread and read it back for a reply: no scans, updates or deletes
+        // (TTL deletes expired items).
+        {
+          Sid: "AlertThreads",
+          Effect: "Allow",
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
+          Resource: this.alertThreads.arn,
+        },
+        {
+          // DynamoDB uses the table's customer managed key on the caller's behalf
+          // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html).
+          Sid: "UseEncryptedTable",
+          Effect: "Allow",
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: kmsKey.arn,
+          Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+        },
+      );
+    }
     this.fn = new GuardFunction(
       name,
       {
@@ -164,7 +196,7 @@ export class Notifier extends pulumi.ComponentResource {
         description: "security-guard: formats hub events as Slack messages",
         callbackFactory: () => createNotifierHandler(settings),
         statements,
-        secrets: { [ENV.slackWebhooksCiphertext]: args.slackWebhooks },
+        secrets,
         kmsKey,
         accountId: config.accountId,
         region,

@@ -57,7 +57,13 @@ export async function invokeDeployed(
      */
     remainingMs?: number | number[];
   } = {},
-): Promise<{ results: InvokeResult[]; stdout: string; stderr: string }> {
+): Promise<{
+  results: InvokeResult[];
+  /** How long each invocation took, in milliseconds (in the order of `results`). */
+  durations: number[];
+  stdout: string;
+  stderr: string;
+}> {
   const functionName = path.basename(functionDir);
   const child = spawn(process.execPath, [path.join(__dirname, "invokeRunner.js")], {
     cwd: functionDir,
@@ -102,6 +108,13 @@ export async function invokeDeployed(
   const marker = stdout.lastIndexOf("__RESULTS__");
   if (marker < 0)
     throw new Error(`deployed ${functionName} exited ${code} without results:\n${stdout}\n${stderr}`);
-  const results = JSON.parse(stdout.slice(marker + "__RESULTS__".length).trim()) as InvokeResult[];
-  return { results, stdout: stdout.slice(0, marker), stderr };
+  const timed = JSON.parse(stdout.slice(marker + "__RESULTS__".length).trim()) as Array<
+    InvokeResult & { ms?: number }
+  >;
+  return {
+    results: timed.map(({ ms: _ms, ...r }) => r),
+    durations: timed.map((r) => r.ms ?? NaN),
+    stdout: stdout.slice(0, marker),
+    stderr,
+  };
 }

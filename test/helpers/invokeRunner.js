@@ -1,6 +1,7 @@
 // Runs in a separate node process, like a Lambda container: loads <dir>/__index.js (the package
 // CallbackFunction built) and invokes its `handler` once per event, in order, in this one process.
-// Input: JSON on stdin { dir, handler, events, functionName }. Output: one line "__RESULTS__<json>".
+// Input: JSON on stdin { dir, handler, events, functionName }. Output: one line "__RESULTS__<json>"
+// (each result with the invocation's duration in ms).
 "use strict";
 const path = require("path");
 
@@ -35,11 +36,16 @@ async function main() {
       invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:123456789012:function:${functionName}`,
       getRemainingTimeInMillis: () => (budget === undefined ? 30000 : Math.max(0, endsAt - Date.now())),
     };
+    const started = Date.now();
     try {
       const value = await fn(event, context);
-      results.push({ ok: true, value: value === undefined ? null : value });
+      results.push({ ok: true, value: value === undefined ? null : value, ms: Date.now() - started });
     } catch (err) {
-      results.push({ ok: false, error: err && err.message ? `${err.name}: ${err.message}` : String(err) });
+      results.push({
+        ok: false,
+        error: err && err.message ? `${err.name}: ${err.message}` : String(err),
+        ms: Date.now() - started,
+      });
     }
   }
   process.stdout.write("\n__RESULTS__" + JSON.stringify(results) + "\n");

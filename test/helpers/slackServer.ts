@@ -2,8 +2,16 @@
 // webhooks, response_url posts) and answers from a script: 200 "ok", 429 with Retry-After, 500,
 // or hangs. Optionally it enforces Slack's incoming-webhook rate limit (about one message per
 // second per webhook, short bursts allowed: https://api.slack.com/docs/rate-limits).
+//
+// Under /api/ it also answers the Slack Web API methods the hub uses (see WEB_API_METHODS), as
+// Slack does (https://api.slack.com/web): a bot token as `Authorization: Bearer`, JSON (or form)
+// bodies, HTTP 200 with `{ ok: false, error }` for failures (not_authed, invalid_auth,
+// channel_not_found, message_not_found, no_text, invalid_blocks...) and HTTP 429 with Retry-After
+// and `{ ok: false, error: "ratelimited" }` when rate limited. Posted messages are kept per channel
+// (with their chat.update history) so tests can assert what the channel shows.
 import * as http from "http";
 import { AddressInfo } from "net";
+import { URLSearchParams } from "url";
 
 export interface RecordedRequest {
   method: string;
@@ -18,7 +26,123 @@ export interface RecordedRequest {
 }
 
 export type ScriptedReply =
-  { status: number; body?: string; headers?: Record<string, string> } | { hang: true };
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | { hang: true }
+  /**
+   * A Web API failure: `{ ok: false, error }` with HTTP 200 (Slack's way), or with `status`;
+   * `retryAfter` adds a Retry-After header (seconds). `slackError: "ratelimited"` defaults to 429.
+   */
+  | { slackError: string; status?: number; retryAfter?: number };
+
+/** The bot token the stand-in accepts unless told otherwise (see webApi()). */
+export const TEST_BOT_TOKEN = "xoxb-000000000000-0000000000000-standintoken";
+
+export interface WebApiOptions {
+  /** Tokens accepted (default: [TEST_BOT_TOKEN]). */
+  tokens?: string[];
+  /** Channel ids that exist (default: any id shaped like a channel id, C/G followed by 2+ [A-Z0-9]). */
+  channels?: string[];
+}
+
+/** One Web API call as received and answered. */
+export interface WebApiCall {
+  /** The API method, e.g. "chat.postMessage". */
+  method: string;
+  /** The token sent (Bearer header or `token` field), if any. */
+  token?: string;
+  /** The arguments: the JSON body, or the form fields. */
+  args: Record<string, unknown>;
+  /** HTTP status answered (200 also for `ok: false`). */
+  status: number;
+  /** The JSON answered. */
+  response: Record<string, unknown>;
+  receivedAt: number;
+}
+
+/** A message as a channel shows it: the latest text/blocks, and what it was before each update. */
+export interface ChannelMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  /** Earlier versions, oldest first (one per chat.update). */
+  history: Array<{ text?: string; blocks?: unknown[]; attachments?: unknown[] }>;
+}
+
+/** A Web API method: answers `args` (already authenticated) with a JSON object (`ok` included). */
+export type WebApiMethod = (args: Record<string, unknown>, server: SlackServer) => Record<string, unknown>;
+
+/** Slack's limit on blocks in one message (https://api.slack.com/reference/block-kit/blocks). */
+const MAX_BLOCKS = 50;
+/** Slack truncates message text past 40,000 characters and refuses longer with msg_too_long. */
+const MAX_TEXT = 40_000;
+
+function hasContent(args: Record<string, unknown>): boolean {
+  const nonEmpty = (v: unknown) =>
+    (typeof v === "string" && v.trim() !== "") || (Array.isArray(v) && v.length > 0);
+  return nonEmpty(args.text) || nonEmpty(args.blocks) || nonEmpty(args.attachments);
+}
+
+/** Blocks and attachments may be sent as JSON strings (form bodies): parse them like Slack does. */
+function jsonArg(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+function contentProblem(args: Record<string, unknown>): string | undefined {
+  if (!hasContent(args)) return "no_text";
+  if (typeof args.text === "string" && args.text.length > MAX_TEXT) return "msg_too_long";
+  if (args.blocks !== undefined && (!Array.isArray(args.blocks) || args.blocks.length > MAX_BLOCKS))
+    return "invalid_blocks";
+  return undefined;
+}
+
+/**
+ * The Web API methods the stand-in answers. chat.postMessage:
+ * https://api.slack.com/methods/chat.postMessage ; chat.update: https://api.slack.com/methods/chat.update
+ */
+export const WEB_API_METHODS: Record<string, WebApiMethod> = {
+  "chat.postMessage": (args, server) => {
+    const channel = typeof args.channel === "string" ? args.channel : "";
+    if (!server.channelExists(channel)) return { ok: false, error: "channel_not_found" };
+    const problem = contentProblem(args);
+    if (problem) return { ok: false, error: problem };
+    const message = server.storeMessage(channel, args);
+    return {
+      ok: true,
+      channel,
+      ts: message.ts,
+      message: {
+        type: "message",
+        bot_id: "B0STANDIN",
+        ts: message.ts,
+        ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+        text: message.text ?? "",
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+      },
+    };
+  },
+  "chat.update": (args, server) => {
+    const channel = typeof args.channel === "string" ? args.channel : "";
+    if (!server.channelExists(channel)) return { ok: false, error: "channel_not_found" };
+    const ts = typeof args.ts === "string" ? args.ts : "";
+    const message = server.messages(channel).find((m) => m.ts === ts);
+    if (!message) return { ok: false, error: "message_not_found" };
+    const problem = contentProblem(args);
+    if (problem) return { ok: false, error: problem === "no_text" ? "no_text" : problem };
+    message.history.push({ text: message.text, blocks: message.blocks, attachments: message.attachments });
+    if (args.text !== undefined) message.text = String(args.text);
+    if (args.blocks !== undefined) message.blocks = jsonArg(args.blocks) as unknown[];
+    if (args.attachments !== undefined) message.attachments = jsonArg(args.attachments) as unknown[];
+    return { ok: true, channel, ts, text: message.text ?? "" };
+  },
+};
 
 export interface RateLimit {
   /** Messages allowed per second per path (token refill rate). */
@@ -35,6 +159,12 @@ export class SlackServer {
   private rateLimit?: RateLimit;
   private buckets = new Map<string, { tokens: number; at: number }>();
   private port = 0;
+  /** Web API calls, in arrival order. */
+  readonly calls: WebApiCall[] = [];
+  private webApiOptions: WebApiOptions = {};
+  private methodScripts = new Map<string, ScriptedReply[]>();
+  private channelMessages = new Map<string, ChannelMessage[]>();
+  private tsSeq = 0;
 
   constructor() {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -75,6 +205,71 @@ export class SlackServer {
     this.script = [];
     this.rateLimit = undefined;
     this.buckets.clear();
+    this.calls.length = 0;
+    this.webApiOptions = {};
+    this.methodScripts.clear();
+    this.channelMessages.clear();
+  }
+
+  /** Base URL of the Web API on this server (method URLs are this + the method name). */
+  apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** Which tokens and channels the Web API accepts (until reset()). */
+  webApi(options: WebApiOptions): this {
+    this.webApiOptions = options;
+    return this;
+  }
+
+  /**
+   * Replies for the next calls of one Web API method (before the general reply() script), e.g.
+   * `replyTo("chat.postMessage", { slackError: "ratelimited", retryAfter: 1 })`.
+   */
+  replyTo(method: string, ...replies: ScriptedReply[]): this {
+    const queue = this.methodScripts.get(method) ?? [];
+    queue.push(...replies);
+    this.methodScripts.set(method, queue);
+    return this;
+  }
+
+  /** Web API calls of one method (all methods when absent), in arrival order. */
+  apiCalls(method?: string): WebApiCall[] {
+    return this.calls.filter((c) => method === undefined || c.method === method);
+  }
+
+  /** Messages in a channel, oldest first, thread replies included (see thread_ts). */
+  messages(channel: string): ChannelMessage[] {
+    return this.channelMessages.get(channel) ?? [];
+  }
+
+  /** Replies in the thread of the message `ts` of a channel, oldest first. */
+  threadReplies(channel: string, ts: string): ChannelMessage[] {
+    return this.messages(channel).filter((m) => m.thread_ts === ts && m.ts !== ts);
+  }
+
+  channelExists(channel: string): boolean {
+    const known = this.webApiOptions.channels;
+    return known ? known.includes(channel) : /^[CG][A-Z0-9]{2,}$/.test(channel);
+  }
+
+  /** Stores a posted message with a fresh Slack-style ts ("seconds.sequence", unique per server). */
+  storeMessage(channel: string, args: Record<string, unknown>): ChannelMessage {
+    this.tsSeq += 1;
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(this.tsSeq).padStart(6, "0")}`;
+    const message: ChannelMessage = {
+      channel,
+      ts,
+      ...(typeof args.thread_ts === "string" && args.thread_ts ? { thread_ts: args.thread_ts } : {}),
+      ...(args.text !== undefined ? { text: String(args.text) } : {}),
+      ...(args.blocks !== undefined ? { blocks: jsonArg(args.blocks) as unknown[] } : {}),
+      ...(args.attachments !== undefined ? { attachments: jsonArg(args.attachments) as unknown[] } : {}),
+      history: [],
+    };
+    const list = this.channelMessages.get(channel) ?? [];
+    list.push(message);
+    this.channelMessages.set(channel, list);
+    return message;
   }
 
   /** Parsed JSON bodies of the delivered (2xx) requests, optionally to one path. */
@@ -117,6 +312,10 @@ export class SlackServer {
         receivedAt: Date.now(),
       };
       this.requests.push(record);
+      if (path.startsWith("/api/")) {
+        this.handleWebApi(req, res, record);
+        return;
+      }
       const scripted = this.script.shift();
       if (scripted && "hang" in scripted) {
         this.hanging.push(res);
@@ -131,11 +330,95 @@ export class SlackServer {
           return;
         }
       }
+      if (scripted && "slackError" in scripted) {
+        this.answerSlackError(res, record, scripted);
+        return;
+      }
       const reply = scripted ?? { status: 200, body: "ok" };
       record.status = reply.status;
       res.writeHead(reply.status, { "Content-Type": "text/plain", ...(reply.headers ?? {}) });
       res.end(reply.body ?? (reply.status === 200 ? "ok" : "error"));
     });
+  }
+
+  private answerJson(
+    res: http.ServerResponse,
+    record: RecordedRequest,
+    status: number,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Record<string, unknown> {
+    record.status = status;
+    res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers });
+    res.end(JSON.stringify(body));
+    return body;
+  }
+
+  private answerSlackError(
+    res: http.ServerResponse,
+    record: RecordedRequest,
+    reply: { slackError: string; status?: number; retryAfter?: number },
+  ): { status: number; body: Record<string, unknown> } {
+    const status = reply.status ?? (reply.slackError === "ratelimited" ? 429 : 200);
+    const headers: Record<string, string> =
+      reply.retryAfter !== undefined || status === 429
+        ? { "Retry-After": String(reply.retryAfter ?? 1) }
+        : {};
+    const body = { ok: false, error: reply.slackError };
+    this.answerJson(res, record, status, body, headers);
+    return { status, body };
+  }
+
+  private handleWebApi(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest): void {
+    const method = record.path.slice("/api/".length).split("?")[0];
+    const contentType = String(req.headers["content-type"] ?? "");
+    let args: Record<string, unknown> = {};
+    if (contentType.startsWith("application/json")) {
+      if (record.json && typeof record.json === "object" && !Array.isArray(record.json))
+        args = record.json as Record<string, unknown>;
+    } else {
+      args = Object.fromEntries(new URLSearchParams(record.body));
+    }
+    const auth = String(req.headers.authorization ?? "");
+    const bearer = /^Bearer (.+)$/.exec(auth)?.[1];
+    const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
+    const call: WebApiCall = { method, token, args, status: 0, response: {}, receivedAt: record.receivedAt };
+    this.calls.push(call);
+    const finish = (status: number, body: Record<string, unknown>, headers?: Record<string, string>) => {
+      call.status = status;
+      call.response = this.answerJson(res, record, status, body, headers);
+    };
+
+    const scripted = this.methodScripts.get(method)?.shift() ?? this.script.shift();
+    if (scripted && "hang" in scripted) {
+      this.hanging.push(res);
+      return;
+    }
+    if (scripted && "slackError" in scripted) {
+      const { status, body } = this.answerSlackError(res, record, scripted);
+      call.status = status;
+      call.response = body;
+      return;
+    }
+    if (scripted) {
+      record.status = scripted.status;
+      call.status = scripted.status;
+      res.writeHead(scripted.status, { "Content-Type": "text/plain", ...(scripted.headers ?? {}) });
+      res.end(scripted.body ?? "error");
+      return;
+    }
+    const impl = WEB_API_METHODS[method];
+    if (!impl) return finish(200, { ok: false, error: "unknown_method" });
+    if (!token) return finish(200, { ok: false, error: "not_authed" });
+    if (!(this.webApiOptions.tokens ?? [TEST_BOT_TOKEN]).includes(token))
+      return finish(200, { ok: false, error: "invalid_auth" });
+    if (this.rateLimit && method === "chat.postMessage") {
+      // chat.postMessage is limited per channel (about one message per second, short bursts allowed).
+      const retryAfter = this.takeToken(`${method} ${String(args.channel)}`);
+      if (retryAfter > 0)
+        return finish(429, { ok: false, error: "ratelimited" }, { "Retry-After": String(retryAfter) });
+    }
+    finish(200, impl(args, this));
   }
 
   /** Requests this server accepted (2xx): what a Slack channel would show. */

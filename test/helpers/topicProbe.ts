@@ -1,5 +1,7 @@
-// An SNS topic in moto with an SQS queue subscribed to it (raw message delivery), so a test can read
-// back exactly what code under test published to the topic.
+// An SNS topic in moto with an SQS queue subscribed to it, so a test can read back exactly what code
+// under test published to the topic: the message itself (raw message delivery, the default), or
+// SNS's whole notification envelope (Type, MessageId, TopicArn, Message, Timestamp, ...), which is
+// what SNS hands a subscribed Lambda function as a record's `Sns`.
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
@@ -17,7 +19,11 @@ export interface TopicProbe {
 }
 
 /** Creates the topic (region us-east-1, moto's endpoint from the environment) and its probe queue. */
-export async function topicProbe(topicName: string, queueName = `${topicName}-probe`): Promise<TopicProbe> {
+export async function topicProbe(
+  topicName: string,
+  queueName = `${topicName}-probe`,
+  options: { raw?: boolean } = {},
+): Promise<TopicProbe> {
   const sns = new SNSClient({ region: "us-east-1" });
   const sqs = new SQSClient({ region: "us-east-1" });
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: topicName }))).TopicArn!;
@@ -30,7 +36,7 @@ export async function topicProbe(topicName: string, queueName = `${topicName}-pr
       TopicArn: topicArn,
       Protocol: "sqs",
       Endpoint: queueArn,
-      Attributes: { RawMessageDelivery: "true" },
+      Attributes: { RawMessageDelivery: String(options.raw ?? true) },
     }),
   );
   sns.destroy();

@@ -2,6 +2,7 @@
 // response_url hosts. Who may do what is the worker's decision (it holds the users' access).
 import { log } from "../../shared/log";
 import { responseUrlProblem } from "../shared/command";
+import { shown } from "../shared/text";
 import { ephemeral, plainText, Step } from "./reply";
 import { CommandForm } from "./parse";
 
@@ -14,7 +15,7 @@ export function authorizeRequest(
     log("warn", "chatops ack: unexpected command", form.logFields);
     return {
       ok: false,
-      answer: ephemeral(`This endpoint serves \`${commandName}\`, not \`${form.command}\`.`),
+      answer: ephemeral(`This endpoint serves \`${commandName}\`, not \`${shown(form.command)}\`.`),
     };
   }
   const problem = responseUrlProblem(form.responseUrl, localRun);

@@ -3,7 +3,8 @@
 // commands at once (Slack shows an error if a slash command gets no answer within 3 s:
 // https://api.slack.com/interactivity/slash-commands#responding_basic_receipt); the worker parses
 // the same text again, so both always agree on what a command means.
-// Keep this file free of imports: it is on the ack's cold-start path.
+// Keep this file free of package imports: it is on the ack's cold-start path.
+import { shown } from "./text";
 
 /** The SNS message body from the ack to the worker (JSON). */
 export interface SlashCommandMessage {
@@ -102,19 +103,19 @@ function parseTarget(args: string[], allowRegion: boolean, usage: string): Targe
   const target: Target = {};
   for (const arg of args) {
     if (!allowRegion && isRegionName(arg)) {
-      return `\`${arg}\` is a region, and s3 commands take none (each bucket's own region is used). Usage: \`${usage}\``;
+      return `\`${shown(arg)}\` is a region, and s3 commands take none (each bucket's own region is used). Usage: \`${usage}\``;
     }
     if (allowRegion && isRegionName(arg)) {
       if (target.region)
-        return `more than one region (\`${target.region}\`, \`${arg}\`). Usage: \`${usage}\``;
+        return `more than one region (\`${target.region}\`, \`${shown(arg)}\`). Usage: \`${usage}\``;
       target.region = arg;
     } else if (isAccountId(arg) || ACCOUNT_NAME_RE.test(arg)) {
       if (target.account) {
-        return `unexpected argument \`${arg}\` (account is already \`${target.account}\`). Usage: \`${usage}\``;
+        return `unexpected argument \`${shown(arg)}\` (account is already \`${target.account}\`). Usage: \`${usage}\``;
       }
       target.account = arg;
     } else {
-      return `\`${arg}\` is neither an account (12-digit id or name)${allowRegion ? " nor a region" : ""}. Usage: \`${usage}\``;
+      return `\`${shown(arg)}\` is neither an account (12-digit id or name)${allowRegion ? " nor a region" : ""}. Usage: \`${usage}\``;
     }
   }
   return target;
@@ -126,7 +127,9 @@ function parseInstanceCommand(kind: "ec2-console" | "ec2-start" | "ec2-stop", ar
   if (!instanceId) return fail(`missing instance id. Usage: \`${usage}\``);
   const id = instanceId.toLowerCase();
   if (!INSTANCE_ID_RE.test(id)) {
-    return fail(`\`${instanceId}\` is not an instance id (i- and 8 or 17 hex digits). Usage: \`${usage}\``);
+    return fail(
+      `\`${shown(instanceId)}\` is not an instance id (i- and 8 or 17 hex digits). Usage: \`${usage}\``,
+    );
   }
   const target = parseTarget(rest, true, usage);
   if (typeof target === "string") return fail(target);
@@ -158,7 +161,7 @@ export function parseCommandText(text: string): ParseResult {
           return parseInstanceCommand(`ec2-${sub}`, rest);
         default:
           return fail(
-            `unknown ec2 command \`${words[1]}\`: use \`ec2 list\`, \`ec2 console\`, \`ec2 start\` or \`ec2 stop\``,
+            `unknown ec2 command \`${shown(words[1])}\`: use \`ec2 list\`, \`ec2 console\`, \`ec2 start\` or \`ec2 stop\``,
           );
       }
     case "s3":
@@ -174,16 +177,16 @@ export function parseCommandText(text: string): ParseResult {
           const [bucket, ...more] = rest;
           if (!bucket) return fail(`missing bucket name. Usage: \`${usage}\``);
           if (!BUCKET_RE.test(bucket))
-            return fail(`\`${bucket}\` is not a valid bucket name. Usage: \`${usage}\``);
+            return fail(`\`${shown(bucket)}\` is not a valid bucket name. Usage: \`${usage}\``);
           const target = parseTarget(more, false, usage);
           if (typeof target === "string") return fail(target);
           return { ok: true, command: { kind: "s3-usage", bucket, ...target } };
         }
         default:
-          return fail(`unknown s3 command \`${words[1]}\`: use \`s3 list\` or \`s3 usage <bucket>\``);
+          return fail(`unknown s3 command \`${shown(words[1])}\`: use \`s3 list\` or \`s3 usage <bucket>\``);
       }
     default:
-      return fail(`unknown command \`${words[0]}\`: use \`ec2\`, \`s3\`, \`accounts\` or \`help\``);
+      return fail(`unknown command \`${shown(words[0])}\`: use \`ec2\`, \`s3\`, \`accounts\` or \`help\``);
   }
 }
 

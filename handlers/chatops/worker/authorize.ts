@@ -11,7 +11,7 @@ import {
   roleArn,
   WorkerSettings,
 } from "./settings";
-import { escapeSlack } from "./format";
+import { shown } from "../shared/text";
 import { Step, stop } from "./steps";
 
 export interface Authorized {
@@ -42,8 +42,8 @@ export function authorizeStep(
 ): Step<Authorized> {
   const user: ChatUser | undefined = ownValue(settings.users, msg.userId);
   if (!user) {
-    const id = escapeSlack(msg.userId);
-    const command = escapeSlack(msg.command);
+    const id = shown(msg.userId);
+    const command = shown(msg.command);
     return stop(
       "denied",
       `You (<@${id}>) are not allowed to use \`${command}\`. ` +

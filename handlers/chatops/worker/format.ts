@@ -4,11 +4,7 @@
 // (https://api.slack.com/methods/chat.postMessage#truncating); lists stop well before that.
 export const MAX_TEXT_CHARS = 3800;
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters
- * (https://api.slack.com/reference/surfaces/formatting#escaping). */
-export function escapeSlack(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
+export { escapeSlack } from "../shared/text";
 
 /** A header and as many lines as fit in MAX_TEXT_CHARS, then "… and N more". */
 export function listText(header: string, lines: string[], moreHint: string): string {

@@ -6,7 +6,7 @@ import {
   parseCommandText,
   SlashCommandMessage,
 } from "../shared/command";
-import { escapeSlack } from "./format";
+import { shown } from "../shared/text";
 import { Step, stop } from "./steps";
 
 /** The command, or the final reply for help and malformed text. `logFields.command` is set. */
@@ -14,9 +14,9 @@ export function parseStep(msg: SlashCommandMessage, logFields: Record<string, un
   const parsed = parseCommandText(msg.text);
   if (!parsed.ok) {
     logFields.command = msg.text;
-    return stop("invalid", `Sorry, ${parsed.error}\n\n${helpText(escapeSlack(msg.command))}`);
+    return stop("invalid", `Sorry, ${parsed.error}\n\n${helpText(shown(msg.command))}`);
   }
   logFields.command = describeCommand(parsed.command);
-  if (parsed.command.kind === "help") return stop("ok", helpText(escapeSlack(msg.command)));
+  if (parsed.command.kind === "help") return stop("ok", helpText(shown(msg.command)));
   return { ok: true, value: parsed.command };
 }

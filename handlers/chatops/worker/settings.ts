@@ -1,7 +1,7 @@
 // The worker's settings (plain JSON from the hub stack config, captured into the Lambda's code)
 // and the access decisions they drive: which Slack user may use which account, region and role.
 import { isAccountId, isRegionName } from "../shared/command";
-import { escapeSlack } from "./format";
+import { shown } from "../shared/text";
 
 /**
  * The value of `rec[key]` only when it is the record's own: keys come from Slack input and config,
@@ -137,7 +137,7 @@ export function resolveAccount(s: WorkerSettings, user: ChatUser, arg: string | 
   if (!id)
     return {
       ok: false,
-      error: `unknown account \`${escapeSlack(String(arg))}\`. Accounts you may use: ${allowedText || "none"}.`,
+      error: `unknown account \`${shown(String(arg))}\`. Accounts you may use: ${allowedText || "none"}.`,
     };
   if (!allowed.includes(id)) {
     return {
@@ -153,7 +153,7 @@ export function resolveRegion(s: WorkerSettings, arg: string | undefined): Resol
   if (!s.regions.includes(region)) {
     return {
       ok: false,
-      error: `region \`${escapeSlack(region)}\` is not enabled. Regions: ${s.regions.map((r) => `\`${r}\``).join(", ")}.`,
+      error: `region \`${shown(region)}\` is not enabled. Regions: ${s.regions.map((r) => `\`${r}\``).join(", ")}.`,
     };
   }
   return { ok: true, value: region };

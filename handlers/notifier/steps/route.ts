@@ -6,6 +6,7 @@ import { summarize } from "../digest";
 import { RenderedMessage } from "../pipeline";
 import { DEFAULT_WEBHOOK, NotifierSettings, chooseWebhook } from "../settings";
 import { LIMITS, SlackMessage, context as contextBlock, esc } from "../slack";
+import { threadFacts } from "../threads";
 import { Webhooks, webhookUrl } from "../webhooks";
 import { Classified } from "./classify";
 
@@ -17,6 +18,8 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     webhook: chooseWebhook(settings, c.accountId, c.kind),
   };
   if (c.skipped !== undefined || !c.message) return { ...base, skipped: c.skipped, problems: c.problems };
+  // Thread facts matter only when messages have a ts (app mode): webhook mode's output is unchanged.
+  const thread = settings.app ? threadFacts(c) : undefined;
   return {
     ...base,
     eventId: c.eventId,
@@ -24,6 +27,7 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     summary: summarize(c.message, c.region),
     problems: c.problems,
     ...(c.raw !== undefined ? { raw: c.raw } : {}),
+    ...(thread ? { thread } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ import {
   snsEvent,
   httpEvent,
 } from "./events";
+import { FaultProxy, startFaultProxy } from "../remediator/faultProxy";
 import * as w from "./world";
 
 const ACK = "security-guard-chatops-ack";
@@ -40,6 +41,34 @@ const names: Record<string, string> = hub["security-guard:accountNames"];
 const DEFAULT_ACCOUNT = Object.keys(names).find((id) => names[id] === chatops.defaultAccount)!;
 const OPERATOR = Object.keys(chatops.users).find((u) => chatops.users[u].access === "operator")!;
 const READER = Object.keys(chatops.users).find((u) => chatops.users[u].access === "read-only")!;
+const TABLE = "security-guard-chatops-requests";
+const TOPIC = "security-guard-chatops-commands";
+
+/** The signing secret as the stack stores it: KMS ciphertext bound to the ack's function name. */
+async function encryptedSecret(secret: string): Promise<string> {
+  const kms = new KMSClient({ region: "us-east-1" });
+  try {
+    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+    const blob = (
+      await kms.send(
+        new EncryptCommand({
+          KeyId: keyId,
+          Plaintext: Buffer.from(secret),
+          EncryptionContext: { LambdaFunctionName: ACK },
+        }),
+      )
+    ).CiphertextBlob!;
+    return Buffer.from(blob).toString("base64");
+  } finally {
+    kms.destroy();
+  }
+}
+
+const ephemeralAnswer = (text: string) => ({
+  statusCode: 200,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ response_type: "ephemeral", text }),
+});
 
 describe("chatops functions as deployed (npm run lambdas package, separate process, moto)", function () {
   this.timeout(120_000);
@@ -317,6 +346,190 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
             `${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${region}. (Revert by <@${OPERATOR}>)`,
         },
       ],
+    });
+  });
+
+  describe("what hostile input and hung dependencies taught", () => {
+    const secret = "deployed-signing-secret-0123456789";
+    let proxy: FaultProxy | undefined;
+    afterEach(async () => {
+      await proxy?.close();
+      proxy = undefined;
+    });
+
+    async function ackEnv(endpoint = moto().endpoint): Promise<Record<string, string>> {
+      return {
+        ...moto().env,
+        AWS_ENDPOINT_URL: endpoint,
+        // The Slack stand-in's response_url is http on 127.0.0.1: accepted only in local runs.
+        LOCAL_RUN: "1",
+        SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(secret),
+        COMMAND_TOPIC_ARN: `arn:aws:sns:us-east-1:123456789012:${TOPIC}`,
+        REPLAY_TABLE_NAME: TABLE,
+      };
+    }
+
+    it("end to end: a signed command without user_name goes ack -> SNS (moto) -> worker -> a final reply at response_url", async () => {
+      await createSeenTable(TABLE);
+      // The queue receives SNS's whole notification: what SNS hands a subscribed function as `Sns`.
+      const topic = await topicProbe(TOPIC, `${TOPIC}-e2e`, { raw: false });
+      const prod = await w.credsFor(DEFAULT_ACCOUNT);
+      const [i] = await w.run(prod, chatops.defaultRegion, "payments-api");
+      const path = "/commands/T0001/e2e/deployed";
+      const req = signedCommand({
+        secret,
+        timestamp: Math.floor(Date.now() / 1000),
+        text: "ec2 list",
+        responseUrl: slack.url(path),
+        userId: OPERATOR,
+        userName: null,
+      });
+      assert.doesNotMatch(String(req.body), /user_name/);
+      const ack = await invokeDeployed(
+        dirs[ACK],
+        [req],
+        { ...(await ackEnv()), COMMAND_TOPIC_ARN: topic.topicArn },
+        { remainingMs: 3000 },
+      );
+      assert.deepEqual(ack.results, [{ ok: true, value: ephemeralAnswer("Working on `ec2 list`…") }]);
+      const envelopes = (await topic.published()) as Array<Record<string, unknown>>;
+      assert.equal(envelopes.length, 1);
+      assert.equal(envelopes[0].Type, "Notification");
+      assert.equal(envelopes[0].TopicArn, topic.topicArn);
+      const message = JSON.parse(String(envelopes[0].Message)) as Record<string, unknown>;
+      assert.equal(message.userId, OPERATOR);
+      assert.equal("userName" in message, false);
+      // moto's SNS cannot invoke a Lambda function (that needs Docker): the notification it delivered
+      // to the queue goes to the deployed worker as the record SNS gives a subscribed function.
+      const worker = await invokeDeployed(
+        dirs[WORKER],
+        [
+          {
+            Records: [
+              {
+                EventSource: "aws:sns",
+                EventVersion: "1.0",
+                EventSubscriptionArn: `${topic.topicArn}:e2e`,
+                Sns: envelopes[0],
+              },
+            ],
+          },
+        ],
+        { ...moto().env, LOCAL_RUN: "1" },
+      );
+      assert.ok(worker.results[0].ok, `${worker.results[0].error}\n${worker.stderr}`);
+      const label = `${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${chatops.defaultRegion}`;
+      assert.deepEqual(slack.posts(path), [
+        {
+          response_type: "ephemeral",
+          text: `*EC2 instances in ${label}* (1):\n• \`${i.InstanceId}\` *payments-api*: running (${i.InstanceType}, ${i.PrivateIpAddress})`,
+        },
+      ]);
+      const line = (worker.stdout + worker.stderr)
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.message === "chatops command")!;
+      assert.deepEqual(
+        [line.eventId, line.userId, "userName" in line, line.outcome, line.delivered],
+        [envelopes[0].MessageId, OPERATOR, false, "ok", true],
+      );
+    });
+
+    it("ack: the same signed request again, in the same and in another container, is refused and queued once", async () => {
+      await createSeenTable(TABLE);
+      const topic = await topicProbe(TOPIC);
+      const req = signedCommand({
+        secret,
+        timestamp: Math.floor(Date.now() / 1000),
+        text: "ec2 start i-0123456789abcdef0",
+        responseUrl: slack.url("/commands/T0001/replay/deployed"),
+        userId: OPERATOR,
+      });
+      const env = { ...(await ackEnv()), COMMAND_TOPIC_ARN: topic.topicArn };
+      const first = await invokeDeployed(dirs[ACK], [req, req], env, { remainingMs: 3000 });
+      const other = await invokeDeployed(dirs[ACK], [req], env, { remainingMs: 3000 });
+      const refused = ephemeralAnswer(
+        "`ec2 start i-0123456789abcdef0` was already received; this repeat of the same request was not run again.",
+      );
+      assert.deepEqual(
+        [...first.results, ...other.results].map((r) => r.value),
+        [ephemeralAnswer("Working on `ec2 start i-0123456789abcdef0`…"), refused, refused],
+      );
+      assert.equal((await topic.published()).length, 1);
+    });
+
+    it("ack: SNS Publish held by a proxy is answered inside Slack's 3 s, saying the hand-off is unconfirmed", async () => {
+      await createSeenTable(TABLE);
+      const topic = await topicProbe(TOPIC);
+      proxy = await startFaultProxy(moto().endpoint, [{ action: "Publish", times: Infinity, hang: true }]);
+      const req = signedCommand({
+        secret,
+        timestamp: Math.floor(Date.now() / 1000),
+        text: "ec2 list",
+        responseUrl: slack.url("/commands/T0001/held/deployed"),
+        userId: OPERATOR,
+      });
+      const { results, durations } = await invokeDeployed(
+        dirs[ACK],
+        [req],
+        { ...(await ackEnv(proxy.url)), COMMAND_TOPIC_ARN: topic.topicArn },
+        { remainingMs: 3000 },
+      );
+      assert.ok(results[0].ok && durations[0] < 3000, JSON.stringify({ results, durations }));
+      const text = JSON.parse((results[0].value as { body: string }).body).text as string;
+      assert.match(
+        text,
+        /^Sorry, `ec2 list` could not be confirmed as handed to the worker in time \(SNS Publish did not answer within \d+ ms\)\. If it got through you will get its reply in a moment; otherwise nothing was run \(request id req-1\)\.$/,
+      );
+      assert.equal(proxy.counts.Publish, 1);
+    });
+
+    it("worker: S3 ListBuckets and CloudWatch GetMetricStatistics held by a proxy each end in a final reply naming the call, within the Lambda's time", async () => {
+      const prod = await w.credsFor(DEFAULT_ACCOUNT);
+      await w.bucket(prod, "held-bucket", chatops.defaultRegion);
+      proxy = await startFaultProxy(moto().endpoint, [
+        { action: "ListBuckets", times: Infinity, hang: true },
+        { action: "GetMetricStatistics", times: Infinity, hang: true },
+      ]);
+      const post = (n: number) => `/commands/T0001/held-${n}/deployed`;
+      // 15 s left: the worker keeps 12 s back for its reply, so each held call gets about 3 s.
+      const { results, durations, stderr } = await invokeDeployed(
+        dirs[WORKER],
+        [
+          snsEvent([
+            { id: "held-1", message: commandMessage("s3 list", slack.url(post(1)), { userId: OPERATOR }) },
+          ]),
+          snsEvent([
+            {
+              id: "held-2",
+              message: commandMessage("s3 usage held-bucket", slack.url(post(2)), { userId: OPERATOR }),
+            },
+          ]),
+        ],
+        { ...moto().env, AWS_ENDPOINT_URL: proxy.url, LOCAL_RUN: "1" },
+        { remainingMs: 15_000 },
+      );
+      assert.ok(
+        results.every((r, n) => r.ok && durations[n] < 15_000),
+        `${JSON.stringify(results)}\n${stderr}`,
+      );
+      const label = `${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${chatops.defaultRegion}`;
+      const [[list], [usage]] = [post(1), post(2)].map((p) => slack.posts(p) as Array<{ text: string }>);
+      assert.match(
+        list.text,
+        new RegExp(
+          `^Sorry, \`s3 list\` in ${label.replace(/[()]/g, "\\$&")} stopped: S3 ListBuckets did not answer within \\d+ ms\\.$`,
+        ),
+      );
+      assert.match(
+        usage.text,
+        new RegExp(
+          `^Sorry, \`s3 usage held-bucket\` in ${label.replace(/[()]/g, "\\$&")} stopped: CloudWatch GetMetricStatistics did not answer within \\d+ ms\\.$`,
+        ),
+      );
+      for (const t of [list.text, usage.text]) assert.ok(Number(/within (\d+) ms/.exec(t)![1]) <= 3000, t);
+      assert.deepEqual([proxy.counts.ListBuckets, proxy.counts.GetMetricStatistics], [1, 1]);
     });
   });
 });

@@ -66,22 +66,26 @@ export function signedCommand(args: {
   text: string;
   responseUrl: string;
   userId?: string;
+  /** Display name; null leaves the field out (Slack is phasing it out). */
+  userName?: string | null;
   command?: string;
   base64?: boolean;
 }): Record<string, unknown> {
-  const body = new URLSearchParams({
+  const fields: Record<string, string> = {
     token: "ignored-legacy-token",
     team_id: "T0001",
     team_domain: "example",
     channel_id: "C0001",
     channel_name: "ops",
     user_id: args.userId ?? "U0OPERATOR",
-    user_name: "alice",
+    user_name: args.userName ?? "alice",
     command: args.command ?? "/guard",
     text: args.text,
     response_url: args.responseUrl,
     trigger_id: "1.2.3",
-  }).toString();
+  };
+  if (args.userName === null) delete fields.user_name;
+  const body = new URLSearchParams(fields).toString();
   const ts = String(args.timestamp);
   return httpEvent({
     body,

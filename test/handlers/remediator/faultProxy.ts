@@ -7,7 +7,10 @@ import * as http from "http";
 import { AddressInfo } from "net";
 
 export interface Fault {
-  /** AWS action: "DescribeSecurityGroups", "AssumeRole", "PutEvents", ... */
+  /**
+   * AWS action: "DescribeSecurityGroups", "AssumeRole", "PutEvents", "GetMetricStatistics", and for
+   * S3's REST calls the operation the request maps to ("ListBuckets", "GetBucketLocation", ...).
+   */
   action: string;
   /** How many matching requests get the fault (then they pass through). Infinity for all. */
   times: number;
@@ -42,9 +45,46 @@ export function stsError(code: string, message: string): string {
   return `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
 }
 
+/** The signing service of a SigV4 request ("s3", "ec2", "monitoring", ...), from its credential scope. */
+function serviceOf(req: http.IncomingMessage): string | undefined {
+  const auth = req.headers.authorization ?? "";
+  return /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1];
+}
+
+/**
+ * S3's REST API names no action in the request: the operation follows from the method, whether
+ * a bucket (and key) is in the path, and the subresource in the query
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html).
+ * The SDK uses path-style addressing against a loopback endpoint, so the bucket is the first
+ * path segment. Only the operations the handlers and their tests use are named.
+ */
+export function s3ActionOf(method: string, rawUrl: string): string {
+  const url = new URL(rawUrl, "http://s3.local");
+  const [bucket, ...key] = url.pathname.split("/").filter(Boolean);
+  const q = url.searchParams;
+  if (!bucket) return method === "GET" ? "ListBuckets" : `S3 ${method} /`;
+  if (key.length === 0) {
+    if (q.has("location")) return "GetBucketLocation";
+    if (q.has("tagging")) return method === "GET" ? "GetBucketTagging" : "PutBucketTagging";
+    if (method === "GET") return q.get("list-type") === "2" ? "ListObjectsV2" : "ListObjects";
+    if (method === "HEAD") return "HeadBucket";
+    if (method === "PUT") return "CreateBucket";
+    if (method === "DELETE") return "DeleteBucket";
+    return `S3 ${method} bucket`;
+  }
+  return (
+    { GET: "GetObject", PUT: "PutObject", HEAD: "HeadObject", DELETE: "DeleteObject" }[method] ??
+    `S3 ${method} object`
+  );
+}
+
 function actionOf(req: http.IncomingMessage, body: string): string {
   const target = req.headers["x-amz-target"];
   if (typeof target === "string") return target.split(".").pop() ?? target;
+  // Smithy RPC v2 (CBOR): POST /service/<service>/operation/<operation>.
+  const rpc = /^\/service\/[^/]+\/operation\/([^/?]+)/.exec(req.url ?? "");
+  if (rpc) return rpc[1];
+  if (serviceOf(req) === "s3") return s3ActionOf(req.method ?? "GET", req.url ?? "/");
   return new URLSearchParams(body).get("Action") ?? "";
 }
 

@@ -115,6 +115,32 @@ describe("chatops worker: hostile keys, no user_name, held AWS calls", function 
     });
   }
 
+  // S3 answers REST calls (no action name in the request): the proxy maps method, path and query
+  // to the operation. CloudWatch speaks JSON 1.0 (X-Amz-Target).
+  for (const [action, command, call, setup] of [
+    ["ListBuckets", "s3 list", "S3 ListBuckets", false],
+    ["GetBucketLocation", "s3 usage held-bucket", "S3 GetBucketLocation", false],
+    ["GetMetricStatistics", "s3 usage held-bucket", "CloudWatch GetMetricStatistics", true],
+  ] as const) {
+    it(`${call} held: the final reply names it, within the call's cap`, async () => {
+      if (setup) await w.bucket(await w.credsFor(w.PROD), "held-bucket", w.SEOUL);
+      await behind(action);
+      const started = Date.now();
+      const { posts, error, logs } = await send(command, {}, { awsCallCapMs: 1500 });
+      assert.equal(error, undefined);
+      assert.deepEqual(posts, [
+        `Sorry, \`${command}\` in prod (222222222222) ap-northeast-2 stopped: ${call} did not answer within 1500 ms.`,
+      ]);
+      assert.equal(proxy!.counts[action], 1, `the proxy held ${action}: ${JSON.stringify(proxy!.counts)}`);
+      assert.ok(Date.now() - started < 1500 + 3000);
+      const line = logs.find((l) => l.message === "chatops command")!;
+      assert.deepEqual(
+        [line.outcome, line.error],
+        ["unanswered", `DeadlineExceeded: ${call} did not answer within 1500 ms`],
+      );
+    });
+  }
+
   it("the invocation's own budget bounds every call (Lambda remaining time minus the reply reserve)", async () => {
     await behind("DescribeInstances");
     const started = Date.now();

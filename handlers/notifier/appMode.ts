@@ -1,0 +1,90 @@
+// Slack app mode: with a bot token the notifier posts with chat.postMessage to channel ids instead
+// of incoming webhooks, which gives every message a ts to thread replies on and to update
+// (incoming webhooks answer "ok" and nothing else). The token arrives like the webhooks: KMS
+// ciphertext with the LambdaFunctionName context, decrypted once per container.
+import { ENV } from "../shared/constants";
+import type { Deadline } from "../shared/deadline";
+import { secretCache } from "../shared/secrets";
+import { SLACK_API_BASE } from "../shared/slackWebApi";
+
+export interface AppModeSettings {
+  /** Webhook (route destination) name -> Slack channel id; "default" is required. */
+  channels: Record<string, string>;
+  /** DynamoDB table of alert threads (handlers/shared/alertThreads.ts). */
+  threadTable: string;
+  /** Days an alert's thread is remembered (default 30). */
+  threadTtlDays?: number;
+  /** Least time between two posts to one channel (default 1000 ms: Slack's ~1 message/s). */
+  minPostIntervalMs?: number;
+}
+
+export const DEFAULT_MIN_POST_INTERVAL_MS = 1000;
+
+/** Channel ids: C (public), G (private) or D (direct), then upper-case letters and digits. */
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+
+/** Every problem with app-mode settings, each naming the key; [] when valid. */
+export function validateAppSettings(app: unknown): string[] {
+  if (typeof app !== "object" || app === null || Array.isArray(app))
+    return ["app must be an object with channels and threadTable when given"];
+  const a = app as Record<string, unknown>;
+  const problems: string[] = [];
+  const channels = a.channels;
+  if (typeof channels !== "object" || channels === null || Array.isArray(channels)) {
+    problems.push("app.channels must be an object mapping route names to Slack channel ids");
+  } else {
+    if (!Object.hasOwn(channels, "default")) problems.push('app.channels has no "default" channel');
+    for (const [name, id] of Object.entries(channels)) {
+      if (typeof id !== "string" || !CHANNEL_ID.test(id))
+        problems.push(
+          `app.channels.${name}: ${JSON.stringify(id)} is not a Slack channel id (C..., G... or D...)`,
+        );
+    }
+  }
+  if (typeof a.threadTable !== "string" || !TABLE_NAME.test(a.threadTable))
+    problems.push(`app.threadTable must be a DynamoDB table name, got ${JSON.stringify(a.threadTable)}`);
+  if (a.threadTtlDays !== undefined && !(typeof a.threadTtlDays === "number" && a.threadTtlDays > 0))
+    problems.push(`app.threadTtlDays must be a positive number, got ${JSON.stringify(a.threadTtlDays)}`);
+  if (
+    a.minPostIntervalMs !== undefined &&
+    !(
+      typeof a.minPostIntervalMs === "number" &&
+      Number.isFinite(a.minPostIntervalMs) &&
+      a.minPostIntervalMs >= 0
+    )
+  )
+    problems.push(`app.minPostIntervalMs must be a number >= 0, got ${JSON.stringify(a.minPostIntervalMs)}`);
+  return problems;
+}
+
+/** A loopback http URL, accepted only for local runs (tests point the notifier at a local stand-in). */
+const LOOPBACK_HTTP = /^http:\/\/127\.0\.0\.1(:\d+)?\//;
+
+/** The Web API base URL: Slack's, or a loopback stand-in in local runs (LOCAL_RUN=1). */
+export function slackApiBase(env: NodeJS.ProcessEnv): string {
+  const override = env[ENV.slackApiBaseUrl];
+  if (!override) return SLACK_API_BASE;
+  if (env[ENV.localRun] === "1" && LOOPBACK_HTTP.test(override)) return override;
+  throw new Error(
+    `${ENV.slackApiBaseUrl} may only name an http://127.0.0.1 URL in local runs (LOCAL_RUN=1); leave it unset to use ${SLACK_API_BASE}`,
+  );
+}
+
+/** Bot tokens start xoxb- (https://api.slack.com/authentication/token-types#bot). */
+export function botTokenSource(env: NodeJS.ProcessEnv): { load(deadline: Deadline): Promise<string> } {
+  const secret = secretCache(
+    { ciphertextVar: ENV.slackBotTokenCiphertext, plainVar: ENV.slackBotTokenPlain },
+    env,
+  );
+  return {
+    async load(deadline) {
+      const token = (await secret.get(deadline)).trim();
+      if (!/^xoxb-[\w-]+$/.test(token))
+        throw new Error(
+          `the Slack bot token (${env[ENV.slackBotTokenCiphertext] ? `${ENV.slackBotTokenCiphertext}, decrypted` : ENV.slackBotTokenPlain}) does not look like a bot token (xoxb-...)`,
+        );
+      return token;
+    },
+  };
+}

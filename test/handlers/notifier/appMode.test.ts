@@ -1,0 +1,336 @@
+// Slack app mode end to end in this process: the bot token from env (plain with LOCAL_RUN=1), the
+// Web API on the local Slack stand-in, the alert threads table in moto's DynamoDB. An alert is
+// posted with chat.postMessage and remembered; the remediation report for it goes to the alert's
+// thread and the alert's header is rewritten with chat.update; Slack's ok:false answers are
+// failures, never successes.
+import { strict as assert } from "assert";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  COLORS,
+  NotifierDeliveryError,
+  NotifierResponse,
+  NotifierResult,
+  NotifierSettings,
+  SqsBatchResponse,
+  createNotifierHandler,
+  renderMessages,
+} from "../../../handlers/notifier";
+import { fitToSlack } from "../../../handlers/notifier/blockKit";
+import { THREAD_KEY_ATTRIBUTE, alertKey } from "../../../handlers/shared/alertThreads";
+import { TEST_BOT_TOKEN, useSlackServer } from "../../helpers/slackServer";
+import { useMoto } from "../../helpers/moto";
+import { captureLogs } from "../../helpers/logs";
+import { createSeenTable } from "../../helpers/seenTable";
+import { fixture } from "./fixtures";
+
+const TABLE = "security-guard-alert-threads";
+const ALERT = "eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json";
+const REPORT = "eventbridge/remediation-revoked.json";
+const ALERT_EVENT_ID = "b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c";
+const settings: NotifierSettings = {
+  accountNames: { "222222222222": "payments" },
+  routes: [{ webhook: "payments", accounts: ["222222222222"] }],
+  delivery: { maxAttempts: 3, baseDelayMs: 5, timeoutMs: 2000, maxRetryAfterSeconds: 2 },
+  app: {
+    channels: { default: "C0DEFAULT", payments: "C0PAYMENTS" },
+    threadTable: TABLE,
+    minPostIntervalMs: 0,
+  },
+};
+const ctx = { awsRequestId: "req-app" };
+
+async function resultOf(p: Promise<NotifierResponse>): Promise<NotifierResult> {
+  return (await p) as NotifierResult;
+}
+
+/** An SQS event whose bodies are the given EventBridge events (as the hub's queue may carry them). */
+function sqsOf(...events: unknown[]): unknown {
+  return {
+    Records: events.map((e, i) => ({
+      messageId: `m-${i}`,
+      receiptHandle: `r-${i}`,
+      body: JSON.stringify(e),
+      attributes: { ApproximateReceiveCount: "1" },
+      messageAttributes: {},
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:111111111111:security-guard-notifier-queue",
+      awsRegion: "us-east-1",
+    })),
+  };
+}
+
+describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", function () {
+  this.timeout(60_000);
+  useMoto();
+  const slack = useSlackServer();
+  let logs: ReturnType<typeof captureLogs>;
+  let env: NodeJS.ProcessEnv;
+
+  beforeEach(async () => {
+    await createSeenTable(TABLE);
+    env = { LOCAL_RUN: "1", SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_API_BASE_URL: slack.apiUrl() };
+    logs = captureLogs();
+  });
+  afterEach(() => logs.restore());
+
+  it("posts an alert with chat.postMessage (exact payload) and remembers its channel and ts", async () => {
+    const result = await resultOf(createNotifierHandler(settings, env)(fixture(ALERT), ctx));
+    const [rendered] = renderMessages(fixture(ALERT), settings);
+    const expected = fitToSlack(rendered.message!);
+    const [call] = slack.apiCalls();
+    assert.equal(slack.apiCalls().length, 1);
+    assert.equal(call.method, "chat.postMessage");
+    assert.equal(call.token, TEST_BOT_TOKEN);
+    assert.deepEqual(call.args, {
+      channel: "C0PAYMENTS",
+      text: expected.text,
+      attachments: expected.attachments,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    const [posted] = slack.messages("C0PAYMENTS");
+    assert.deepEqual(result.outcomes[0], {
+      recordId: rendered.recordId,
+      eventId: ALERT_EVENT_ID,
+      kind: "security-group",
+      webhook: "payments",
+      status: "posted",
+      attempts: 1,
+      channel: "C0PAYMENTS",
+      ts: posted.ts,
+    });
+    const ddb = new DynamoDBClient({});
+    const item = await ddb.send(
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: { [THREAD_KEY_ATTRIBUTE]: { S: alertKey("222222222222", ALERT_EVENT_ID) } },
+      }),
+    );
+    ddb.destroy();
+    assert.equal(item.Item?.channel?.S, "C0PAYMENTS");
+    assert.equal(item.Item?.ts?.S, posted.ts);
+    assert.deepEqual(JSON.parse(item.Item!.message!.S!), {
+      text: expected.text,
+      attachments: expected.attachments,
+    });
+    assert.ok(Number(item.Item?.expiresAt?.N) > Date.now() / 1000 + 29 * 86_400, "kept about 30 days");
+  });
+
+  it("posts the remediation report in the alert's thread and rewrites the alert's header", async () => {
+    const notify = createNotifierHandler(settings, env);
+    await notify(fixture(ALERT), ctx);
+    const alert = structuredClone(slack.messages("C0PAYMENTS")[0]);
+    const result = await resultOf(notify(fixture(REPORT), ctx));
+
+    const [, reply, update] = slack.apiCalls();
+    assert.equal(reply.method, "chat.postMessage");
+    assert.equal(reply.args.channel, "C0PAYMENTS", "the report goes to the alert's channel");
+    assert.equal(reply.args.thread_ts, alert.ts);
+    const [report] = renderMessages(fixture(REPORT), settings);
+    assert.deepEqual(reply.args.attachments, fitToSlack(report.message!).attachments);
+    assert.deepEqual(
+      slack.threadReplies("C0PAYMENTS", alert.ts).map((m) => m.text),
+      [fitToSlack(report.message!).text],
+    );
+
+    assert.equal(update.method, "chat.update");
+    assert.equal(update.args.channel, "C0PAYMENTS");
+    assert.equal(update.args.ts, alert.ts);
+    // The alert opened SSH at 01:02:03Z; the remediation function reported at 01:02:10Z.
+    const header = "SSH closed automatically 7 s after it was opened";
+    const now = slack.messages("C0PAYMENTS")[0];
+    const blocks = (now.attachments as Array<{ color: string; blocks: Array<Record<string, any>> }>)[0];
+    assert.equal(blocks.color, COLORS.good);
+    assert.deepEqual(blocks.blocks[0], {
+      type: "header",
+      text: { type: "plain_text", text: header, emoji: false },
+    });
+    const oldHeader = (alert.attachments as any)[0].blocks[0].text.text as string;
+    assert.deepEqual(blocks.blocks[1], {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `~${oldHeader}~` }],
+    });
+    assert.deepEqual(
+      blocks.blocks.slice(2),
+      (alert.attachments as any)[0].blocks.slice(1),
+      "the rest of the alert is unchanged",
+    );
+    assert.equal(now.text, `${header}: ${alert.text}`);
+    assert.equal(now.history.length, 1);
+    assert.equal(slack.messages("C0PAYMENTS").length, 2, "the alert and its reply, nothing else");
+
+    assert.deepEqual(
+      { ...result.outcomes[0], recordId: "-" },
+      {
+        recordId: "-",
+        eventId: report.eventId,
+        kind: "remediation",
+        webhook: "payments",
+        status: "posted",
+        attempts: 1,
+        channel: "C0PAYMENTS",
+        ts: slack.threadReplies("C0PAYMENTS", alert.ts)[0].ts,
+        threadTs: alert.ts,
+        headerUpdated: true,
+      },
+    );
+  });
+
+  it("threads a report that arrives before its alert in the same batch (alerts are posted first)", async () => {
+    const response = (await createNotifierHandler(settings, env)(
+      sqsOf(fixture(REPORT), fixture(ALERT)),
+      ctx,
+    )) as SqsBatchResponse;
+    assert.deepEqual(response, { batchItemFailures: [] });
+    const [alert, reply] = slack.messages("C0PAYMENTS");
+    assert.equal(alert.thread_ts, undefined);
+    assert.equal(reply.thread_ts, alert.ts);
+    assert.deepEqual(
+      slack.apiCalls().map((c) => c.method),
+      ["chat.postMessage", "chat.postMessage", "chat.update"],
+    );
+  });
+
+  it("a report whose alert is unknown is posted in its route's channel, without thread or update", async () => {
+    const result = await resultOf(createNotifierHandler(settings, env)(fixture(REPORT), ctx));
+    assert.deepEqual(
+      slack.apiCalls().map((c) => [c.method, c.args.channel, c.args.thread_ts]),
+      [["chat.postMessage", "C0PAYMENTS", undefined]],
+    );
+    assert.equal(result.outcomes[0].status, "posted");
+    assert.equal(result.outcomes[0].threadTs, undefined);
+  });
+
+  for (const error of ["invalid_auth", "channel_not_found", "not_in_channel", "account_inactive"]) {
+    it(`ok:false ${error} is a failure: not retried, not reported posted, the record comes back`, async () => {
+      slack.replyTo("chat.postMessage", { slackError: error });
+      const response = (await createNotifierHandler(settings, env)(
+        sqsOf(fixture(ALERT)),
+        ctx,
+      )) as SqsBatchResponse;
+      assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: "m-0" }] });
+      assert.equal(slack.apiCalls().length, 1, "not retried");
+      assert.equal(slack.messages("C0PAYMENTS").length, 0);
+      const failed = logs.lines.find((l) => l.message === "Slack post failed after retries");
+      assert.match(
+        String(failed?.error),
+        new RegExp(`chat.postMessage: Slack answered ok:false, error ${error}`),
+      );
+    });
+  }
+
+  it("ok:false through SNS throws a NotifierDeliveryError naming Slack's error", async () => {
+    slack.webApi({ tokens: ["xoxb-another-token"] });
+    await assert.rejects(
+      createNotifierHandler(settings, env)(fixture(ALERT), ctx),
+      (err: NotifierDeliveryError) => {
+        assert.equal(err.name, "NotifierDeliveryError");
+        assert.equal(err.result.posted, 0);
+        assert.match(err.result.outcomes[0].error!, /ok:false, error invalid_auth/);
+        return true;
+      },
+    );
+  });
+
+  it("retries what Slack says is retryable: 429 after Retry-After, internal_error with backoff", async () => {
+    slack.replyTo(
+      "chat.postMessage",
+      { slackError: "ratelimited", retryAfter: 1 },
+      { slackError: "internal_error" },
+    );
+    const result = await resultOf(createNotifierHandler(settings, env)(fixture(ALERT), ctx));
+    const calls = slack.apiCalls("chat.postMessage");
+    assert.deepEqual(
+      calls.map((c) => [c.status, c.response.error]),
+      [
+        [429, "ratelimited"],
+        [200, "internal_error"],
+        [200, undefined],
+      ],
+    );
+    assert.ok(calls[1].receivedAt - calls[0].receivedAt >= 950, "waited the Retry-After second");
+    assert.equal(result.outcomes[0].status, "posted");
+    assert.equal(result.outcomes[0].attempts, 3);
+  });
+
+  it("a Retry-After beyond maxRetryAfterSeconds gives up and the record fails", async () => {
+    slack.replyTo("chat.postMessage", { slackError: "ratelimited", retryAfter: 30 });
+    const response = (await createNotifierHandler(settings, env)(
+      sqsOf(fixture(ALERT)),
+      ctx,
+    )) as SqsBatchResponse;
+    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: "m-0" }] });
+    assert.equal(slack.apiCalls().length, 1);
+  });
+
+  it("a failed header update is logged and named in the outcome; the reply is not posted twice", async () => {
+    const notify = createNotifierHandler(settings, env);
+    await notify(fixture(ALERT), ctx);
+    slack.replyTo("chat.update", { slackError: "cant_update_message" });
+    const response = (await notify(sqsOf(fixture(REPORT)), ctx)) as SqsBatchResponse;
+    assert.deepEqual(
+      response,
+      { batchItemFailures: [] },
+      "the reply is in Slack: redelivery would repeat it",
+    );
+    const line = logs.lines.find((l) => l.message === "could not update the alert's header");
+    assert.equal(line?.level, "error");
+    assert.match(String(line?.error), /chat.update: Slack answered ok:false, error cant_update_message/);
+    assert.equal(slack.messages("C0PAYMENTS")[0].history.length, 0, "the alert is unchanged");
+  });
+
+  it("paces posts to one channel so Slack's per-channel limit is not hit", async () => {
+    slack.limit({ perSecond: 1, burst: 1 });
+    const paced: NotifierSettings = { ...settings, app: { ...settings.app!, minPostIntervalMs: undefined } };
+    // Two alerts for the default channel (account 444444444444 has no route) and one for payments.
+    const other = "eventbridge/cloudtrail-sg-modify-rules-world-assumedrole-seoul.json";
+    const second = {
+      ...(fixture(other) as object),
+      id: "second",
+      detail: { ...(fixture(other) as any).detail, eventID: "e-2" },
+    };
+    const response = (await createNotifierHandler(paced, env)(
+      sqsOf(fixture(other), fixture(ALERT), second),
+      ctx,
+    )) as SqsBatchResponse;
+    assert.deepEqual(response, { batchItemFailures: [] });
+    const calls = slack.apiCalls();
+    assert.deepEqual(
+      calls.map((c) => [c.args.channel, c.status]),
+      [
+        ["C0DEFAULT", 200],
+        ["C0PAYMENTS", 200],
+        ["C0DEFAULT", 200],
+      ],
+      "no 429: the second post to C0DEFAULT waited for the channel, the other channel did not",
+    );
+  });
+
+  it("refuses a token that is not a bot token, and a plaintext token outside local runs", async () => {
+    await assert.rejects(
+      createNotifierHandler(settings, { ...env, SLACK_BOT_TOKEN: "xoxp-user-token" })(fixture(ALERT), ctx),
+      /does not look like a bot token \(xoxb-\.\.\.\)/,
+    );
+    await assert.rejects(
+      createNotifierHandler(settings, { ...env, LOCAL_RUN: undefined, SLACK_API_BASE_URL: undefined })(
+        fixture(ALERT),
+        ctx,
+      ),
+      /SLACK_BOT_TOKEN holds a plaintext secret, which is accepted only for local runs/,
+    );
+    assert.equal(slack.apiCalls().length, 0);
+  });
+
+  it("refuses app settings that name no default channel or a malformed channel id", () => {
+    assert.throws(
+      () =>
+        createNotifierHandler(
+          { ...settings, app: { channels: { payments: "#payments" }, threadTable: TABLE } },
+          env,
+        ),
+      (err: Error) =>
+        /app.channels has no "default" channel/.test(err.message) &&
+        /app.channels.payments: "#payments" is not a Slack channel id/.test(err.message),
+    );
+  });
+});

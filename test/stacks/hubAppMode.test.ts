@@ -1,0 +1,125 @@
+// The hub in Slack app mode under Pulumi mocks: the bot token reaches the notifier only as KMS
+// ciphertext bound to its name, the alert threads table is on-demand with TTL and the hub key, the
+// notifier may only get and put its items, and the deploy role's policy covers every resource type.
+import { strict as assert } from "assert";
+import { MockedResource } from "../../verify/mockRuntime";
+import { RESOURCE_ACTIONS, deployPolicyForTypes } from "../../verify/preflight/deployPolicy";
+import {
+  HUB_ACCOUNT,
+  HUB_CONFIG,
+  HUB_SECRET_KEYS,
+  TEST_WEBHOOK,
+  defaultHub,
+  doc,
+  evaluateStack,
+  ofType,
+  one,
+} from "../helpers/stacks";
+
+const TOKEN = "xoxb-111111111111-2222222222222-abcdefabcdefabcdefabcdef";
+
+describe("hub stack in Slack app mode (slackBotToken + slackChannels)", function () {
+  this.timeout(180_000);
+  let resources: MockedResource[];
+  before(async () => {
+    const hub = await evaluateStack(
+      "hub",
+      { ...HUB_CONFIG, slackBotToken: TOKEN, slackChannels: { default: "C0SECURITY" } },
+      { secretKeys: [...HUB_SECRET_KEYS, "slackBotToken"] },
+    );
+    resources = hub.resources;
+  });
+
+  const notifierFn = (rs: MockedResource[]) =>
+    ofType(rs, "aws:lambda/function:Function").find((f) => f.props.name === "security-guard-notifier")!;
+
+  it("passes the bot token to the notifier only as ciphertext bound to its name", () => {
+    for (const fn of ofType(resources, "aws:lambda/function:Function")) {
+      const env = JSON.stringify(fn.props.environment ?? {});
+      for (const s of [TOKEN, TEST_WEBHOOK])
+        assert.ok(!env.includes(s), `${fn.props.name} env holds a plaintext secret`);
+    }
+    const vars = (notifierFn(resources).props.environment as { variables: Record<string, string> }).variables;
+    assert.deepEqual(Object.keys(vars).sort(), ["SLACK_BOT_TOKEN_CIPHERTEXT", "SLACK_WEBHOOKS_CIPHERTEXT"]);
+    const tokenCipher = ofType(resources, "aws:kms/ciphertext:Ciphertext").find(
+      (c) => c.state.ciphertextBlob === vars.SLACK_BOT_TOKEN_CIPHERTEXT,
+    );
+    assert.ok(tokenCipher, "the token's ciphertext is a KMS Ciphertext resource");
+    assert.deepEqual(tokenCipher.props.context, { LambdaFunctionName: "security-guard-notifier" });
+    assert.deepEqual(tokenCipher.secretProps, ["plaintext"], "the plaintext input stays a Pulumi secret");
+  });
+
+  it("keeps alert threads in an on-demand table with TTL, encrypted with the hub key", () => {
+    const table = one(resources, "aws:dynamodb/table:Table", "alert-threads");
+    const key = one(resources, "aws:kms/key:Key", "kms-key");
+    assert.deepEqual(
+      {
+        name: table.props.name,
+        billingMode: table.props.billingMode,
+        hashKey: table.props.hashKey,
+        attributes: table.props.attributes,
+        ttl: table.props.ttl,
+        serverSideEncryption: table.props.serverSideEncryption,
+      },
+      {
+        name: "security-guard-alert-threads",
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "id",
+        attributes: [{ name: "id", type: "S" }],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.state.arn },
+      },
+    );
+  });
+
+  it("lets the notifier get and put alert threads only (least privilege); no other function touches the table", () => {
+    const statements = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "hub-notifier-policy")).Statement;
+    const key = one(resources, "aws:kms/key:Key", "kms-key");
+    assert.deepEqual(
+      statements.filter((s) => JSON.stringify(s.Action).includes("dynamodb:")),
+      [
+        {
+          Sid: "AlertThreads",
+          Effect: "Allow",
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
+          Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-threads`,
+        },
+      ],
+    );
+    assert.deepEqual(
+      statements.find((s) => s.Sid === "UseEncryptedTable"),
+      {
+        Sid: "UseEncryptedTable",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: key.state.arn,
+        Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
+      },
+    );
+    for (const policy of ofType(resources, "aws:iam/rolePolicy:RolePolicy").filter(
+      (p) => !p.name.includes("notifier"),
+    ))
+      assert.ok(!JSON.stringify(doc(policy)).includes("alert-threads"), `${policy.name} reaches the table`);
+  });
+
+  it("webhook mode (no bot token) creates no alert threads table and grants the notifier no access to one", async () => {
+    const hub = await defaultHub();
+    assert.equal(
+      ofType(hub.resources, "aws:dynamodb/table:Table").filter((t) => t.name.includes("alert-threads"))
+        .length,
+      0,
+    );
+    const statements = doc(
+      one(hub.resources, "aws:iam/rolePolicy:RolePolicy", "hub-notifier-policy"),
+    ).Statement;
+    assert.ok(!JSON.stringify(statements).includes("alert-threads"));
+  });
+
+  it("the deploy role's policy covers every resource type the app-mode hub creates", () => {
+    const types = [...new Set(resources.map((r) => r.type))].filter((t) => t.startsWith("aws:"));
+    const policy = deployPolicyForTypes(types, HUB_ACCOUNT, "aws");
+    const allowed = new Set(policy.Statement.flatMap((s) => s.Action));
+    for (const t of types) for (const a of RESOURCE_ACTIONS[t]) assert.ok(allowed.has(a), `${t} needs ${a}`);
+    assert.ok(types.includes("aws:dynamodb/table:Table"));
+  });
+});
