@@ -93,7 +93,13 @@ export class Hub extends pulumi.ComponentResource {
     if (config.chatops.enabled) {
       const chatops = new Chatops(
         `${name}-chatops`,
-        { config, partition, kmsKey: key, signingSecret: secrets.slackSigningSecret },
+        {
+          config,
+          partition,
+          kmsKey: key,
+          signingSecret: secrets.slackSigningSecret,
+          slackBotToken: secrets.slackBotToken,
+        },
         parent,
       );
       chatopsWorkerRoleArn = chatops.worker.role.arn;

@@ -1,7 +1,7 @@
 // The slash-command worker: receives the ack's SNS message, decides what the Slack user may do,
 // assumes the matching chat-ops role in the target account, runs the command and replies through
 // response_url. Every command is logged with user, account, region, command and outcome.
-import { deadlineFrom, LambdaClock, RunCall } from "../../shared/deadline";
+import { Deadline, deadlineFrom, LambdaClock, RunCall } from "../../shared/deadline";
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
 import { parseCommandMessage, responseUrlProblem, SlashCommandMessage } from "../shared/command";
@@ -18,6 +18,7 @@ import { runCommand, RunDeps } from "./run";
 import { validateWorkerSettings, WorkerSettings } from "./settings";
 import { isAlertActionBody, parseAlertActionMessage } from "../shared/interaction";
 import { AlertRunDeps, runAlertAction } from "./alerts/run";
+import { createThreadReplier } from "./alerts/thread";
 
 export type { WorkerSettings } from "./settings";
 
@@ -97,10 +98,18 @@ export function createWorkerHandler(
     ledger,
     maxPosts,
     postTimeoutMs,
+    ...(settings.alertActions?.threadTable
+      ? { threads: createThreadReplier(settings.alertActions.threadTable, env) }
+      : {}),
   };
 
   /** A click on an alert's button (the ack publishes those to the same topic). */
-  const handleClick = async (body: string, messageId: string, call: RunCall): Promise<WorkerRecordResult> => {
+  const handleClick = async (
+    body: string,
+    messageId: string,
+    call: RunCall,
+    deadline: Deadline,
+  ): Promise<WorkerRecordResult> => {
     let msg;
     try {
       msg = parseAlertActionMessage(body);
@@ -122,7 +131,7 @@ export function createWorkerHandler(
       });
       return { messageId, command: msg.action, outcome: "expired", delivered: false };
     }
-    const r = await runAlertAction(alertDeps, msg, logBase, call);
+    const r = await runAlertAction(alertDeps, msg, logBase, call, deadline);
     return { messageId, command: msg.action, outcome: r.outcome, delivered: r.delivered };
   };
 
@@ -130,10 +139,11 @@ export function createWorkerHandler(
     record: SnsRecord,
     index: number,
     call: RunCall,
+    deadline: Deadline,
   ): Promise<WorkerRecordResult> => {
     const messageId = record?.Sns?.MessageId ?? `record-${index}`;
     if (typeof record?.Sns?.Message === "string" && isAlertActionBody(record.Sns.Message))
-      return handleClick(record.Sns.Message, messageId, call);
+      return handleClick(record.Sns.Message, messageId, call, deadline);
     let msg: SlashCommandMessage;
     try {
       if (typeof record?.Sns?.Message !== "string") throw new Error("record has no Sns.Message");
@@ -190,7 +200,7 @@ export function createWorkerHandler(
     const errors: string[] = [];
     for (let i = 0; i < records.length; i++) {
       try {
-        const r = await handleRecord(records[i] as SnsRecord, i, call);
+        const r = await handleRecord(records[i] as SnsRecord, i, call, deadline);
         results.push(r);
         if (!r.delivered && r.outcome !== "expired")
           errors.push(`message ${r.messageId}: reply not delivered to response_url`);

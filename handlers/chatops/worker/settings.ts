@@ -50,6 +50,8 @@ export interface AlertActionSettings {
   mutesTable: string;
   /** Hub event bus (name or ARN) every action is reported to. */
   reportBus: string;
+  /** Slack app mode: the table where the notifier records alerts' threads (outcomes are replied there). */
+  threadTable?: string;
 }
 
 /** Throws one error naming every problem, so a bad config is found at the first cold start. */
@@ -107,6 +109,8 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
   if (a !== undefined) {
     for (const key of ["exemptTagKey", "mutesTable", "reportBus"] as const)
       if (typeof a?.[key] !== "string" || a[key] === "") problems.push(`alertActions.${key} is required`);
+    if (a?.threadTable !== undefined && (typeof a.threadTable !== "string" || a.threadTable === ""))
+      problems.push("alertActions.threadTable must be a table name when given");
     if (typeof a?.dryRun !== "boolean") problems.push("alertActions.dryRun must be true or false");
     if (!Array.isArray(a?.dryRunAccounts) || a.dryRunAccounts.some((x) => !isAccountId(x)))
       problems.push("alertActions.dryRunAccounts must be a list of 12-digit account ids");

@@ -26,6 +26,12 @@ export interface ChatopsArgs {
   kmsKey: aws.kms.Key;
   /** Required when chat-ops is enabled (the ack verifies every request with it). */
   signingSecret: pulumi.Input<string> | undefined;
+  /** Slack app mode: the bot token, with which the worker replies outcomes in alerts' threads. */
+  slackBotToken?: pulumi.Input<string>;
+}
+
+function missingBotToken(stackFile: string): never {
+  throw new Error(`${stackFile}: slackChannels (app mode) needs the slackBotToken secret`);
 }
 
 export class Chatops extends pulumi.ComponentResource {
@@ -148,7 +154,25 @@ export class Chatops extends pulumi.ComponentResource {
             Action: "events:PutEvents",
             Resource: alertActions.reportBus,
           },
+          // App mode: where the notifier posted the alert, to reply in its thread (read only).
+          ...(alertActions.threadTable
+            ? [
+                {
+                  Sid: "FindAlertThreads",
+                  Effect: "Allow" as const,
+                  Action: "dynamodb:GetItem",
+                  Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${alertActions.threadTable}`,
+                },
+              ]
+            : []),
         ],
+        ...(alertActions.threadTable
+          ? {
+              secrets: {
+                [ENV.slackBotTokenCiphertext]: args.slackBotToken ?? missingBotToken(config.stackFile),
+              },
+            }
+          : {}),
         // Start/stop waits for the final state (bounded) before the last reply.
         timeoutSeconds: 300,
         excludePackages: ["axios"],

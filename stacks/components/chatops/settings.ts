@@ -7,6 +7,7 @@ import {
   ALERT_MUTES_TABLE_NAME,
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
+  ALERT_THREADS_TABLE_NAME,
   HUB_BUS_NAME,
 } from "../../names";
 import { chatopsAccounts } from "../../chatopsAccounts";
@@ -36,6 +37,8 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
       dryRunAccounts: config.remediation.dryRunAccounts,
       mutesTable: ALERT_MUTES_TABLE_NAME,
       reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
+      // Slack app mode: outcomes are also replied in the alert's thread.
+      ...(config.slackChannels ? { threadTable: ALERT_THREADS_TABLE_NAME } : {}),
     },
   };
 }

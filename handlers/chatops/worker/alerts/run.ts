@@ -2,7 +2,7 @@
 // user and their access) -> assume the user's role in the alert's account (Revert, Exempt) -> act
 // -> update the alert through response_url -> report to the hub's bus -> one log line. Every path
 // answers the user: a refusal changes nothing and is shown to the clicking user only.
-import { RunCall } from "../../../shared/deadline";
+import { Deadline, RunCall } from "../../../shared/deadline";
 import { errorCode, errorText } from "../../../shared/errors";
 import { isDeadlineExceeded } from "../../../shared/deadline";
 import { log } from "../../../shared/log";
@@ -17,6 +17,7 @@ import { exemptGroup } from "./exempt";
 import { muteSimilar } from "./mute";
 import { reportAction } from "./report";
 import { revertChange } from "./revert";
+import { ThreadReplier, ThreadReplyOutcome } from "./thread";
 import { ephemeralNote, updatedAlert } from "./update";
 
 export interface AlertRunDeps {
@@ -27,6 +28,8 @@ export interface AlertRunDeps {
   ledger: PostLedger;
   maxPosts: number;
   postTimeoutMs: number;
+  /** Slack app mode: replies the outcome in the alert's thread. */
+  threads?: ThreadReplier;
 }
 
 export interface AlertRunResult {
@@ -115,6 +118,7 @@ export async function runAlertAction(
   msg: AlertActionMessage,
   logBase: Record<string, unknown>,
   call: RunCall,
+  deadline: Deadline,
 ): Promise<AlertRunResult> {
   const started = deps.now();
   const fields: Record<string, unknown> = { ...logBase, action: msg.action };
@@ -154,6 +158,14 @@ export async function runAlertAction(
     : undefined;
   const problem = await post(deps, msg.responseUrl, replacement ?? ephemeralNote(result.text));
 
+  // App mode: the outcome also in the alert's thread, for the channel's record (refusals stay private).
+  let threadReply: ThreadReplyOutcome | undefined;
+  if (shared && deps.threads && authorized.ok) {
+    threadReply = await deps.threads.reply(authorized.value.ref, line, deadline, call, fields);
+    if (threadReply.startsWith("failed"))
+      log("error", "chatops alert action: thread reply not posted", { ...fields, problem: threadReply });
+  }
+
   const bus = deps.settings.alertActions?.reportBus;
   let reported = false;
   if (bus) {
@@ -192,6 +204,7 @@ export async function runAlertAction(
     ...(problem ? { problem } : {}),
     reported,
     updated: replacement !== undefined,
+    ...(threadReply ? { threadReply } : {}),
     durationMs: deps.now() - started,
     ...(result.outcome === "ok" ? {} : { reply: result.text }),
   });

@@ -19,7 +19,7 @@ import { ALERT_ACTIONS, parseAlertRef } from "../../../../handlers/shared/alertA
 import { listRuntimeMutes } from "../../../../handlers/shared/runtimeMutes";
 import { MOTO_DEFAULT_ACCOUNT, useMoto } from "../../../helpers/moto";
 import { createSeenTable } from "../../../helpers/seenTable";
-import { useSlackServer } from "../../../helpers/slackServer";
+import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
 import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
 import { withCapturedLogs } from "../../../helpers/logs";
 import { fixture } from "../../notifier/fixtures";
@@ -29,6 +29,7 @@ import * as w from "../world";
 const SECRET = "0123456789abcdef0123456789abcdef";
 const REPLAY_TABLE = "security-guard-chatops-requests";
 const MUTES_TABLE = "security-guard-alert-mutes";
+const THREADS_TABLE = "security-guard-alert-threads";
 const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
 const EXEMPT_TAG = "security-guard:ssh-exempt";
 
@@ -58,6 +59,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
   beforeEach(async () => {
     await createSeenTable(REPLAY_TABLE);
     await createSeenTable(MUTES_TABLE);
+    await createSeenTable(THREADS_TABLE);
     commands = await topicProbe("security-guard-chatops-commands");
     await new EventBridgeClient({ region: "us-east-1" }).send(
       new CreateEventBusCommand({ Name: "security-guard-events" }),
@@ -143,8 +145,9 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
         REPLAY_TABLE_NAME: REPLAY_TABLE,
       },
     );
+  const appEnv = () => ({ SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_API_BASE_URL: slack.apiUrl() });
   const worker = (settings: WorkerSettings = SETTINGS) =>
-    createWorkerHandler(settings, { env: { ...process.env, LOCAL_RUN: "1" } });
+    createWorkerHandler(settings, { env: { ...process.env, LOCAL_RUN: "1", ...appEnv() } });
 
   /** Clicks `action` on `alert` as `user`: ack, then the worker on what the ack published. */
   async function click(
@@ -373,6 +376,40 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       },
     );
     assert.match(JSON.stringify(responses[0]), /Muted until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+  });
+
+  it("in Slack app mode the outcome also goes into the alert's thread", async () => {
+    const id = await group([
+      { IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+    ]);
+    const app: NotifierSettings = {
+      ...NOTIFIER,
+      app: { channels: { default: "C0ALERTS" }, threadTable: THREADS_TABLE, minPostIntervalMs: 0 },
+    };
+    await withCapturedLogs(() =>
+      createNotifierHandler(app, { LOCAL_RUN: "1", ...appEnv() })(openedEvent(id), {
+        awsRequestId: "req-app",
+      }),
+    );
+    const [posted] = slack.messages("C0ALERTS");
+    assert.ok(posted, "the alert is in the channel");
+    const alert = { text: posted.text!, attachments: posted.attachments } as unknown as SlackMessage;
+    const settings: WorkerSettings = {
+      ...SETTINGS,
+      alertActions: { ...SETTINGS.alertActions!, threadTable: THREADS_TABLE },
+    };
+    const { responses, run } = await click(alert, "revert", { settings });
+    assert.deepEqual(await ingress(id), []);
+    assert.equal(responses[0].replace_original, true);
+    const replies = slack.messages("C0ALERTS").filter((m) => m.thread_ts === posted.ts && m.ts !== posted.ts);
+    assert.deepEqual(
+      replies.map((m) => m.text),
+      [
+        `:white_check_mark: Reverted: revoked tcp 8080 from 0.0.0.0/0 on \`${id}\` in prod (222222222222) ap-northeast-2. Already gone: tcp 8080 from ::/0. (Revert by <@U0OPERATOR>)`,
+      ],
+    );
+    const line = run!.logs.find((l) => l.message === "chatops alert action")!;
+    assert.equal(line.threadReply, "posted");
   });
 
   describe("refused clicks change nothing", () => {
