@@ -1,5 +1,6 @@
 // The secrets a stack needs before `pulumi up`, from its plain config: the hub's default webhook,
-// every webhook a Slack route names, and the signing secret when chat-ops is on. Stack files ship
+// every webhook a Slack route names, the signing secret when chat-ops is on, and the bot token when
+// Slack channels are configured (app mode). Stack files ship
 // without them (Pulumi decrypts every `secure:` value before the program runs, so a placeholder
 // would stop the hub before anything is created); users set each one with the command given here.
 
@@ -29,6 +30,11 @@ export function requiredSecrets(values: Record<string, unknown>): RequiredSecret
     out.push({
       path: "slackSigningSecret",
       command: "pulumi config set --secret slackSigningSecret <your Slack app's signing secret>",
+    });
+  if (isObject(values.slackChannels))
+    out.push({
+      path: "slackBotToken",
+      command: "pulumi config set --secret slackBotToken xoxb-<your Slack app's bot token>",
     });
   return out;
 }

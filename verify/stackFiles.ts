@@ -32,6 +32,7 @@ export interface StackFile {
 export function offlineSecret(keyPath: string): string {
   if (/webhook/i.test(keyPath))
     return "https://hooks.slack.com/services/T00000000/B00000000/OFFLINEFAKEVALUE";
+  if (/botToken/i.test(keyPath)) return "xoxb-0-0-OFFLINEFAKEVALUE";
   return "0ff11e0ff11e0ff11e0ff11e0ff11e00";
 }
 
@@ -39,6 +40,7 @@ export function offlineSecret(keyPath: string): string {
 export function secretPlaceholder(keyPath: string): string {
   if (/webhook/i.test(keyPath))
     return "https://hooks.slack.com/services/T00000000/B00000000/offlineplaceholder000000";
+  if (/botToken/i.test(keyPath)) return "xoxb-0-0-offlineplaceholder";
   return "0123456789abcdef0123456789abcdef";
 }
 

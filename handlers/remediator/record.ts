@@ -6,20 +6,23 @@
 // extra hub resource: the group's tags do, the remediation role can write only these keys, and an
 // operator sees the record in the console next to the rules. A retry announces the recorded change
 // when the record names the same triggering event.
-// EC2 tag values hold up to 256 characters
+// EC2 tag values hold up to 256 characters and a resource up to 50 tags
 // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions), so the
-// record is JSON split over up to RECORD_TAGS keys; a larger record is not written (logged).
+// record is JSON split over numbered keys, as many as the group's own tags leave free. A record
+// too large even for that (a group with many tags of its own and many changed rules) is cut to
+// the permissions that fit, marked with how many were left out, and logged whole.
 import { CreateTagsCommand, EC2Client, SecurityGroup } from "@aws-sdk/client-ec2";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
-import type { RevokedPermission } from "../shared/remediationReport";
+import type { RemediationReport, RevokedPermission } from "../shared/remediationReport";
 import type { StepContext } from "./context";
+import { revokedReason } from "./target";
 
 export const RECORD_TAG_KEY = "security-guard:ssh-remediation";
 /** Holds the event id once its report was published: a later delivery then reports what it sees. */
 export const REPORTED_TAG_KEY = "security-guard:ssh-remediation-reported";
-const RECORD_TAGS = 6;
 const TAG_VALUE_MAX = 256;
+const TAGS_PER_RESOURCE_MAX = 50;
 
 export interface ChangeRecord {
   /** The triggering event's id. */
@@ -29,27 +32,83 @@ export interface ChangeRecord {
   revoked: RevokedPermission[];
   added: RevokedPermission[];
   otherProtocolsClosed: string[];
+  /** Permissions left out of a record cut to fit the group's tags (the log has them all). */
+  omitted?: { revoked: number; added: number };
 }
 
 function keyOf(i: number): string {
   return i === 0 ? RECORD_TAG_KEY : `${RECORD_TAG_KEY}-${i + 1}`;
 }
 
-/** Writes the record; a failure is logged, not thrown: the change itself is done and verified. */
-export async function writeRecord(ec2: EC2Client, ctx: StepContext, record: ChangeRecord): Promise<void> {
-  const text = JSON.stringify(record);
+function isOurs(key: string | undefined): boolean {
+  return key === RECORD_TAG_KEY || (key ?? "").startsWith(`${RECORD_TAG_KEY}-`);
+}
+
+function split(text: string): string[] {
   const chunks: string[] = [];
   for (let i = 0; i < text.length; i += TAG_VALUE_MAX) chunks.push(text.slice(i, i + TAG_VALUE_MAX));
-  if (chunks.length > RECORD_TAGS) {
-    log("warn", "change too large to record on the group: a retry after a failed report cannot name it", {
+  return chunks;
+}
+
+/**
+ * The record cut to `slots` tag values: added permissions go first, then revoked ones (at least
+ * one revoked stays, so a retry still announces a revoke), counted in `omitted`. Undefined when
+ * not even that fits.
+ */
+function cutToFit(record: ChangeRecord, slots: number): ChangeRecord | undefined {
+  const revoked = [...record.revoked];
+  const added = [...record.added];
+  for (;;) {
+    const cut: ChangeRecord = {
+      ...record,
+      revoked,
+      added,
+      omitted: {
+        revoked: record.revoked.length - revoked.length,
+        added: record.added.length - added.length,
+      },
+    };
+    if (split(JSON.stringify(cut)).length <= slots) return cut;
+    if (added.length > 0) added.pop();
+    else if (revoked.length > 1) revoked.pop();
+    else return undefined;
+  }
+}
+
+/**
+ * Writes the record; a failure is logged, not thrown: the change itself is done and verified.
+ * `group` is the group as read before the change (its tags decide how many keys are free).
+ */
+export async function writeRecord(
+  ec2: EC2Client,
+  ctx: StepContext,
+  record: ChangeRecord,
+  group: SecurityGroup,
+): Promise<void> {
+  const tags0 = group.Tags ?? [];
+  const ours = tags0.filter((t) => isOurs(t.Key)).map((t) => t.Key!);
+  // Free keys for the record's chunks: the limit, less the group's own tags and the reported marker.
+  const slots = TAGS_PER_RESOURCE_MAX - (tags0.length - ours.length) - 1;
+  let text = JSON.stringify(record);
+  if (split(text).length > slots) {
+    const cut = cutToFit(record, slots);
+    log("warn", "change too large to record on the group in full; the whole record is in this line", {
       ...ctx.logFields,
       size: text.length,
+      freeTags: slots,
+      recorded: cut ? "in part" : "not at all",
+      record,
     });
-    return;
+    if (!cut) return;
+    text = JSON.stringify(cut);
   }
-  // Unused chunk keys are emptied; the reported marker is cleared until the report is out. so an older, longer record cannot bleed into this one.
+  const chunks = split(text);
+  // Keys of an older, longer record are emptied so they cannot bleed into this one; the reported
+  // marker is cleared until the report is out.
+  const used = chunks.map((_c, i) => keyOf(i));
   const tags = [
-    ...Array.from({ length: RECORD_TAGS }, (_, i) => ({ Key: keyOf(i), Value: chunks[i] ?? "" })),
+    ...chunks.map((Value, i) => ({ Key: used[i], Value })),
+    ...ours.filter((k) => k !== REPORTED_TAG_KEY && !used.includes(k)).map((Key) => ({ Key, Value: "" })),
     { Key: REPORTED_TAG_KEY, Value: "" },
   ];
   try {
@@ -62,6 +121,21 @@ export async function writeRecord(ec2: EC2Client, ctx: StepContext, record: Chan
       error: errorText(err),
     });
   }
+}
+
+/** What a retry announces from a record: the change, and what a cut record left out. */
+export function recordedChange(
+  record: ChangeRecord,
+): Pick<RemediationReport, "permissions" | "added" | "reason"> {
+  const change = revokedReason(record);
+  const left = (record.omitted?.revoked ?? 0) + (record.omitted?.added ?? 0);
+  if (left === 0) return change;
+  return {
+    ...change,
+    reason:
+      `${change.reason}; and ${left} more permission change(s) not listed here ` +
+      `(too many to record on the group): the remediation function's log of event ${record.eventId} has them all`,
+  };
 }
 
 /** Marks the record as announced; a failure is logged (a redelivery would then announce it again). */
@@ -89,7 +163,7 @@ export function readRecord(group: SecurityGroup, eventId: string | undefined): C
   if (!eventId) return undefined;
   const tags = new Map((group.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
   let text = "";
-  for (let i = 0; i < RECORD_TAGS; i++) text += tags.get(keyOf(i)) ?? "";
+  for (let i = 0; i < TAGS_PER_RESOURCE_MAX; i++) text += tags.get(keyOf(i)) ?? "";
   if (!text || tags.get(REPORTED_TAG_KEY) === eventId) return undefined;
   try {
     const r = JSON.parse(text) as Partial<ChangeRecord>;
@@ -100,6 +174,9 @@ export function readRecord(group: SecurityGroup, eventId: string | undefined): C
       revoked: r.revoked,
       added: Array.isArray(r.added) ? r.added : [],
       otherProtocolsClosed: Array.isArray(r.otherProtocolsClosed) ? r.otherProtocolsClosed : [],
+      ...(r.omitted
+        ? { omitted: { revoked: Number(r.omitted.revoked) || 0, added: Number(r.omitted.added) || 0 } }
+        : {}),
     };
   } catch {
     // Someone edited the tags by hand: no usable record, so the retry reports what it sees.

@@ -12,7 +12,7 @@ import { StepContext, stepContext } from "./context";
 import { HoldBackOptions, compliantReport, holdBack } from "./decide";
 import { describePermissions, findOffending, reported, withRuleIds } from "./permissions";
 import { readGroup, readPrefixLists, readRules } from "./readGroup";
-import { markReported, readRecord, writeRecord } from "./record";
+import { markReported, readRecord, recordedChange, writeRecord } from "./record";
 import { RetryOptions, clientConfig } from "./retry";
 import { closeSsh } from "./revoke";
 import { outsideScope, readRuleScope } from "./scope";
@@ -84,7 +84,8 @@ async function decideAndAct(
   if (offending.length === 0) {
     // A retry of an event whose change was made but not announced: announce the recorded change.
     const record = readRecord(group, eventId);
-    if (record) return { report: { ...named, outcome: "revoked", ...revokedReason(record) }, recorded: true };
+    if (record)
+      return { report: { ...named, outcome: "revoked", ...recordedChange(record) }, recorded: true };
     if (req.suspectOnly) return { skipped: `${req.groupId} has no SSH open to the world` };
     return { report: compliantReport(named) };
   }
@@ -107,6 +108,6 @@ async function decideAndAct(
   const change = { ...closed, revoked: withRuleIds(closed.revoked, rules) };
   const report: RemediationReport = { ...named, outcome: "revoked", ...revokedReason(change) };
   if (!eventId) return { report };
-  await writeRecord(ec2, ctx, { eventId, at: new Date().toISOString(), ...change });
+  await writeRecord(ec2, ctx, { eventId, at: new Date().toISOString(), ...change }, group);
   return { report, recorded: true };
 }

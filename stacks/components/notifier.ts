@@ -69,7 +69,7 @@ export class Notifier extends pulumi.ComponentResource {
     const { config, kmsKey } = args;
     const region = config.regions[0];
     const child = { parent: this };
-    const settings = notifierSettings(config);
+    const settingsJson = JSON.stringify(notifierSettings(config));
     const topics = [args.topics.events, args.topics.config, args.topics.alarms];
     const { bus, rule, hubName } = args.trigger;
 
@@ -194,7 +194,10 @@ export class Notifier extends pulumi.ComponentResource {
       {
         functionName: FUNCTION_NAMES.notifier,
         description: "security-guard: formats hub events as Slack messages",
-        callbackFactory: () => createNotifierHandler(settings),
+        // Captured as JSON text: Pulumi's closure serializer mistakes a plain object with a
+        // string "default" key and other keys (app mode's channel map) for an import-star
+        // wrapper and fails with "Cannot use 'in' operator" (seen building the package).
+        callbackFactory: () => createNotifierHandler(JSON.parse(settingsJson)),
         statements,
         secrets,
         kmsKey,

@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import { ConfigError, RawStackConfig, validateStackConfig } from "../../stacks/validateConfig";
 import { HubConfig } from "../../stacks/configSchema";
 import { notifierSettings } from "../../stacks/functionSettings";
+import { missingSecrets } from "../../stacks/requiredSecrets";
 
 const WEBHOOK = "https://hooks.slack.com/services/T00000000/B00000000/abcdefabcdef";
 const TOKEN = "xoxb-111111111111-2222222222222-abcdefabcdefabcdefabcdef";
@@ -85,5 +86,21 @@ describe("stack config: Slack app mode", () => {
     assert.match(bad.join("\n"), /slackBotToken.*is not a Slack bot token \(xoxb-\.\.\.\)/);
     assert.ok(!bad.join("\n").includes("xoxp-user-token"), "a secret's value is never shown");
     assert.match(bad.join("\n"), /slackChannels.default = "#general": is not a Slack channel id/);
+  });
+
+  it("lists the bot token among the secrets to set when channels are configured", () => {
+    const values = {
+      role: "hub",
+      slackChannels: { default: "C0DEFAULT1" },
+      slackWebhooks: { default: WEBHOOK },
+    };
+    assert.deepEqual(missingSecrets(values), [
+      {
+        path: "slackBotToken",
+        command: "pulumi config set --secret slackBotToken xoxb-<your Slack app's bot token>",
+      },
+    ]);
+    assert.deepEqual(missingSecrets({ ...values, slackBotToken: TOKEN }), []);
+    assert.deepEqual(missingSecrets({ role: "hub", slackWebhooks: { default: WEBHOOK } }), []);
   });
 });

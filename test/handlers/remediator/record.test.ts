@@ -144,4 +144,81 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
       [["already-compliant", "second"]],
     );
   });
+
+  /** Twelve world-open TCP ranges around port 22: each is revoked and re-added without 22. */
+  const RANGES = Array.from({ length: 12 }, (_v, n) => [20 - n, 24 + n] as const);
+
+  async function failOnceThenRetry(tags: Record<string, string> = {}) {
+    const spoke = await spokeEc2(SPOKE, SEOUL);
+    const gid = await createGroup(
+      spoke,
+      "many",
+      RANGES.map(([from, to]) => tcp(from, to, ["0.0.0.0/0"], ["::/0"])),
+      tags,
+    );
+    proxy = await startFaultProxy(moto().endpoint, [
+      {
+        action: "PutEvents",
+        times: 1,
+        status: 200,
+        body: REJECTED,
+        contentType: "application/x-amz-json-1.1",
+      },
+    ]);
+    process.env.AWS_ENDPOINT_URL = proxy.url;
+    const handler = createRemediatorHandler(settings());
+    const event = configEvent({ account: SPOKE, region: SEOUL, groupId: gid });
+    const [first] = await handler(event).then(
+      () => assert.fail("the first attempt's report should fail"),
+      (err: Error) => [err],
+    );
+    assert.ok(isRemediationError(first) && first.step === "report", String(first));
+    const [retried] = await handler(event);
+    process.env.AWS_ENDPOINT_URL = moto().endpoint;
+    const groupTags = (await spoke.send(new DescribeSecurityGroupsCommand({ GroupIds: [gid] })))
+      .SecurityGroups![0].Tags!;
+    return { event, retried, groupTags };
+  }
+
+  it("a record longer than 6 x 256 characters is recorded whole over numbered tags, and the retry announces all of it", async () => {
+    const { retried, groupTags } = await failOnceThenRetry();
+    assert.strictEqual(retried.outcome, "revoked");
+    assert.deepStrictEqual(
+      retried.permissions.map((p) => [p.fromPort, p.toPort, p.cidrs]),
+      RANGES.map(([from, to]) => [from, to, ["0.0.0.0/0", "::/0"]]),
+    );
+    assert.strictEqual(retried.added!.length, 2 * RANGES.length);
+    assert.doesNotMatch(retried.reason, /more permission change/);
+    const record = groupTags.filter((t) => /^security-guard:ssh-remediation(-\d+)?$/.test(t.Key!));
+    assert.ok(record.length > 6, `${record.length} record tags`);
+    assert.ok(record.every((t) => t.Value!.length <= 256));
+    assert.ok(groupTags.length <= 50);
+  });
+
+  it("a group with 45 tags of its own: the record is cut to the free tags, marked, and logged whole", async () => {
+    const own = Object.fromEntries(Array.from({ length: 45 }, (_v, n) => [`team:${n}`, `value-${n}`]));
+    const { event, retried, groupTags } = await failOnceThenRetry(own);
+    assert.strictEqual(groupTags.length, 50, "45 own tags, 4 record chunks, the reported marker");
+    assert.strictEqual(retried.outcome, "revoked");
+    const listed = retried.permissions.length + (retried.added?.length ?? 0);
+    assert.ok(retried.permissions.length >= 1 && listed < 3 * RANGES.length, `${listed} listed`);
+    assert.ok(
+      retried.reason.endsWith(
+        `; and ${3 * RANGES.length - listed} more permission change(s) not listed here (too many to record on the group): ` +
+          `the remediation function's log of event ${event.id} has them all`,
+      ),
+      retried.reason,
+    );
+    const line = logs.lines.find(
+      (l) =>
+        l.message === "change too large to record on the group in full; the whole record is in this line",
+    )!;
+    assert.strictEqual(line.recorded, "in part");
+    assert.strictEqual(line.freeTags, 4);
+    const whole = line.record as { eventId: string; revoked: unknown[]; added: unknown[] };
+    assert.deepStrictEqual(
+      [whole.eventId, whole.revoked.length, whole.added.length],
+      [event.id, RANGES.length, 2 * RANGES.length],
+    );
+  });
 });
