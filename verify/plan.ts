@@ -11,6 +11,7 @@ import { QuotaUse, quotaHeadroom } from "./quotas";
 import { WiringSummary, createWiringCollector, stackWiringInfo, withMoto } from "./wiring/summary";
 import { StackFile, validConfigs } from "./stackFiles";
 import { RequiredSecret } from "../stacks/requiredSecrets";
+import { runtimeMutesNote } from "./runtimeMutes";
 
 export interface StackSummary {
   stack: string;
@@ -25,6 +26,8 @@ export interface StackSummary {
   resources: Record<string, Record<string, number>>;
   violations: Violation[];
   quotas: QuotaUse[];
+  /** Hubs with chat-ops: where the mutes written from Slack live and how to list them. */
+  runtimeMutes?: string;
   /** HTTP API routes the stack serves ("POST /slack/commands", "POST /slack/interactions"). */
   httpRoutes?: string[];
   /** Secrets the stack file does not set (the plan ran with fake stand-ins): set each before `pulumi up`. */
@@ -58,6 +61,12 @@ function countByTypeAndRegion(resources: MockedResource[]): Record<string, Recor
     out[r.type][region] = (out[r.type][region] ?? 0) + 1;
   }
   return out;
+}
+
+function chatopsEnabled(raw: string | undefined): boolean {
+  if (!raw) return false;
+  const value = parseConfigValue(raw) as { enabled?: unknown } | undefined;
+  return value?.enabled === true;
 }
 
 /** The route keys of the stack's HTTP APIs: what Slack's request URLs must point at. */
@@ -111,6 +120,9 @@ export async function plan(
         resourceCount: evaluation.resources.length,
         resources: countByTypeAndRegion(evaluation.resources),
         httpRoutes: httpRoutes(evaluation.resources),
+        ...(role === "hub" && chatopsEnabled(stack.config["security-guard:chatops"])
+          ? { runtimeMutes: runtimeMutesNote(regions[0] ?? "us-east-1") }
+          : {}),
         violations,
         quotas: quotaHeadroom(evaluation.resources),
       };

@@ -48,6 +48,12 @@ describe("npm run plan (offline preview of every stack config)", function () {
       /\n {5}HTTP routes \(Slack app request URLs\): POST \/slack\/commands, POST \/slack\/interactions(\n|$)/,
     );
     assert.deepEqual(payments.httpRoutes, []);
+    // The Mute button's mutes are not in stack config: the plan says where they are and how to list them.
+    assert.match(
+      formatStack(hub, true),
+      /\n {5}mute report: mutes written from Slack \(Mute 24 h\) live in the DynamoDB table security-guard-alert-mutes \(hub account, us-east-1\), not in stack config: list them with `npm run mutes -- --region us-east-1`/,
+    );
+    assert.equal(payments.runtimeMutes, undefined);
   });
 
   it("fails a stack with invalid config, and a spoke missing from an account-list hub", async () => {
