@@ -25,6 +25,7 @@ import { Outcomes, newOutcomes, report } from "./steps/report";
 import { routeRecord } from "./steps/route";
 import { dedupeRecords, logProblems, muteRecords, rememberPosted } from "./steps/screen";
 import { sendEmails } from "./steps/email";
+import { runtimeMuteRecords } from "./steps/runtimeMutes";
 import { DEDUPE_WINDOW_SECONDS } from "./dedupe";
 import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
 import { SeenStore, createSeenStore } from "../shared/seenStore";
@@ -85,6 +86,9 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   const SCREEN_STEPS: readonly RecordStep[] = [
     logProblems,
     muteRecords(settings.mutes ?? [], () => Date.now()),
+    ...(settings.runtimeMutesTable
+      ? [runtimeMuteRecords(settings.runtimeMutesTable, STORE_CALL_CAP_MS)]
+      : []),
   ];
   // After the webhooks are loaded (the seen store's calls must not eat the decrypt's time).
   const holdBackDuplicates = dedupeRecords(store, STORE_CALL_CAP_MS);

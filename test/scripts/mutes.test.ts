@@ -86,6 +86,9 @@ describe("npm run mutes (moto)", function () {
 
     const missing = await mutes(moto().env, "--table", "no-such-table");
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^mutes: cannot read no-such-table in us-east-1: /);
+    assert.match(
+      missing.stderr,
+      /^mutes: cannot read no-such-table in us-east-1: Requested resource not found$/m,
+    );
   });
 });

@@ -376,6 +376,31 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       },
     );
     assert.match(JSON.stringify(responses[0]), /Muted until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+
+    // The notifier honours it: the same change on this group is held back, another group's is posted.
+    const other = await group([]);
+    slack.reset();
+    const env = {
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/alerts") }),
+    };
+    const notifier = createNotifierHandler({ ...NOTIFIER, runtimeMutesTable: MUTES_TABLE }, env);
+    const { value, logs } = await withCapturedLogs(() =>
+      notifier(openedEvent(id), { awsRequestId: "req-muted" }),
+    );
+    assert.equal(slack.posts("/services/alerts").length, 0);
+    assert.equal((value as { skipped: number }).skipped, 1);
+    const muted = logs.find((l) => l.message === "event muted")!;
+    assert.deepEqual(
+      [muted.mute, muted.muteReason, muted.muteExpires],
+      [
+        "muted from Slack by alice (U0OPERATOR)",
+        "muted for 24 h from Slack by alice (U0OPERATOR)",
+        mute.rule.expires,
+      ],
+    );
+    await withCapturedLogs(() => notifier(openedEvent(other), { awsRequestId: "req-other" }));
+    assert.equal(slack.posts("/services/alerts").length, 1);
   });
 
   it("in Slack app mode the outcome also goes into the alert's thread", async () => {
