@@ -205,6 +205,7 @@ export function formatStack(s: StackSummary, brief: boolean): string {
   if (s.error) lines.push(`     error: ${s.error.split("\n").join("\n            ")}`);
   if (s.httpRoutes?.length)
     lines.push(`     HTTP routes (Slack app request URLs): ${s.httpRoutes.join(", ")}`);
+  if (s.runtimeMutes) lines.push(`     mute report: ${s.runtimeMutes}`);
   for (const secret of s.secretsNeeded)
     lines.push(`     secret still needed (planned with a fake value): ${secret.path}: ${secret.command}`);
   for (const v of s.violations)
