@@ -318,6 +318,13 @@ describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", fu
       ),
       /SLACK_BOT_TOKEN holds a plaintext secret, which is accepted only for local runs/,
     );
+    await assert.rejects(
+      createNotifierHandler(settings, { ...env, SLACK_API_BASE_URL: "http://example.com/api/" })(
+        fixture(ALERT),
+        ctx,
+      ),
+      /SLACK_API_BASE_URL may only name an http:\/\/127\.0\.0\.1 URL in local runs/,
+    );
     assert.equal(slack.apiCalls().length, 0);
   });
 
