@@ -54,3 +54,6 @@ export function validateAppSettings(app: unknown): string[] {
     problems.push(`app.minPostIntervalMs must be a number >= 0, got ${JSON.stringify(a.minPostIntervalMs)}`);
   return problems;
 }
+
+// Where the token source and the API URL used to live: kept for code that imports them from here.
+export { botTokenSource, slackApiBase } from "../shared/slackBotToken";
