@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatStack, plan } from "../verify/plan";
+import { formatMuteReport } from "../verify/muteReport";
 import { readPackConfig } from "../verify/policy/packConfig";
 import { planMarkdown } from "../verify/planMarkdown";
 import { listStackFiles, validConfigs } from "../verify/stackFiles";
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(text);
   } else {
     for (const p of report.crossStackProblems) console.log(`FAIL ${p}`);
+    for (const line of formatMuteReport(report.muteReport)) console.log(line);
     if (report.wiring) console.log(`\n${formatWiringSummary(report.wiring, { verbose: !brief })}`);
     const t = report.totals;
     console.log(

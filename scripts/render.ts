@@ -1,11 +1,18 @@
-// `npm run render -- FILE [--settings SETTINGS.json]`: prints the Slack message (JSON) the notifier
-// would post for an event file: a raw EventBridge event, a Lambda SNS/SQS event, or a bare SNS
-// message body. One message prints as an object; several (a batch) as an array. Skipped records
-// and incomplete events are reported on stderr. Exit 1 for unreadable or invalid input.
+// `npm run render -- FILE [--settings SETTINGS.json] [--email]`: prints the Slack message (JSON) the
+// notifier would post for an event file: a raw EventBridge event, a Lambda SNS/SQS event, or a bare
+// SNS message body. One message prints as an object; several (a batch) as an array; none as [].
+// With --email: the email's subject and plain-text body instead. Skipped records and incomplete
+// events are reported on stderr. Exit 1 for unreadable or invalid input.
 import * as fs from "fs";
-import { NotifierSettings, renderMessages, validateNotifierSettings } from "../handlers/notifier";
+import {
+  DIGEST_DEFAULTS,
+  NotifierSettings,
+  renderMessages,
+  validateNotifierSettings,
+} from "../handlers/notifier";
+import { renderDigestEmail, renderEmail } from "../handlers/notifier/email";
 
-const USAGE = "usage: npm run render -- FILE [--settings SETTINGS.json]";
+const USAGE = "usage: npm run render -- FILE [--settings SETTINGS.json] [--email]";
 
 function fail(message: string): never {
   process.stderr.write(`render: ${message}\n`);
@@ -28,6 +35,8 @@ function readJson(file: string, what: string): unknown {
 
 function main(argv: string[]): void {
   const args = [...argv];
+  const email = args.includes("--email");
+  if (email) args.splice(args.indexOf("--email"), 1);
   let settingsFile: string | undefined;
   const i = args.indexOf("--settings");
   if (i >= 0) {
@@ -55,7 +64,21 @@ function main(argv: string[]): void {
     if (r.problems.length)
       process.stderr.write(`render: record ${r.recordId} is incomplete: ${r.problems.join("; ")}\n`);
   }
-  const messages = rendered.flatMap((r) => (r.message ? [r.message] : []));
+  const shown = rendered.filter((r) => r.message && r.skipped === undefined);
+  if (email) {
+    if (shown.length === 0) {
+      process.stdout.write("[]\n");
+      return;
+    }
+    // More records than the digest threshold are one digest email, as the notifier sends a burst.
+    const emails =
+      shown.length > (settings.digest?.threshold ?? DIGEST_DEFAULTS.threshold)
+        ? [renderDigestEmail(shown.map((r) => ({ severity: r.severity ?? "medium", message: r.message! })))]
+        : shown.map((r) => renderEmail(r.message!, r.severity ?? "medium"));
+    process.stdout.write(emails.map((e) => `Subject: ${e.subject}\n\n${e.body}`).join("\n"));
+    return;
+  }
+  const messages = shown.map((r) => r.message!);
   process.stdout.write(JSON.stringify(messages.length === 1 ? messages[0] : messages, null, 2) + "\n");
 }
 

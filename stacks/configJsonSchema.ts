@@ -11,6 +11,7 @@
 //   x-doc       a longer line for the docs only (how to set it, what it changes)
 import { DEFAULT_FINDING_FILTERS, SECURITY_HUB_SEVERITY_LABELS } from "./eventPatterns";
 import { EVENT_KINDS } from "../handlers/notifier/settings";
+import { SEVERITY_LEVELS } from "../handlers/notifier/severity";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../handlers/shared/constants";
 import { RESTRICTED_SSH_RULE_NAME } from "./names";
 import { HUB_REGION, IAM_EVENTS_REGION, KNOWN_REGIONS } from "./regions";
@@ -69,6 +70,43 @@ const bool = (description: string, dflt: boolean): SchemaNode => ({
   type: "boolean",
   default: dflt,
   "x-invalid": "must be true or false",
+});
+
+const minSeverity = (description: string): SchemaNode => ({
+  description: `${description}: ${SEVERITY_LEVELS.join(", ")}`,
+  type: "string",
+  enum: [...SEVERITY_LEVELS],
+  "x-invalid": `is not a severity (${SEVERITY_LEVELS.join(", ")})`,
+});
+const emailList = (description: string): SchemaNode => ({
+  description,
+  type: "array",
+  items: {
+    type: "string",
+    // The shape SNS accepts as an email endpoint; SNS asks each address to confirm.
+    pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+    "x-invalid": "is not an email address",
+  },
+  minItems: 1,
+  uniqueItems: true,
+  "x-invalid": "must be a non-empty list of email addresses",
+  "x-duplicate": "is a duplicate address",
+});
+const nameList = (description: string): SchemaNode => ({
+  description,
+  type: "array",
+  items: { type: "string", minLength: 1, "x-invalid": "must be a non-empty string" },
+  minItems: 1,
+  "x-invalid": "must be a non-empty list of strings",
+});
+const configRuleList = (description: string): SchemaNode => ({
+  description,
+  type: "array",
+  items: { type: "string", pattern: "^[A-Za-z0-9_-]{1,128}$", "x-invalid": "is not a Config rule name" },
+  uniqueItems: true,
+  default: [],
+  "x-invalid": "must be a list of Config rule names",
+  "x-duplicate": "is a duplicate rule name",
 });
 
 /** Keys of every stack, hub and spoke. */
@@ -194,14 +232,83 @@ const HUB: Record<string, SchemaNode> = {
           "x-invalid": `must be a non-empty list of ${EVENT_KINDS.join(", ")} (leave it out to match every kind)`,
           "x-duplicate": "is a duplicate event kind",
         },
+        minSeverity: minSeverity(
+          "only events at or above this severity; lower ones fall through to the next route",
+        ),
+        email: emailList("addresses that also receive this route's events by email"),
       },
       required: ["webhook"],
       additionalProperties: false,
-      "x-invalid": "must be an object { webhook, accounts?, kinds? }",
+      "x-invalid": "must be an object { webhook, accounts?, kinds?, minSeverity?, email? }",
     },
     default: [],
-    "x-invalid": "must be a list of { webhook, accounts?, kinds? }",
+    "x-invalid": "must be a list of { webhook, accounts?, kinds?, minSeverity?, email? }",
   },
+  defaultRoute: {
+    description: "events no route takes: minSeverity (below it they are not posted) and email recipients",
+    type: "object",
+    properties: {
+      minSeverity: minSeverity("events below this severity that no route takes are not posted"),
+      email: emailList("addresses that also receive these events by email"),
+    },
+    additionalProperties: false,
+    default: {},
+    "x-invalid": "must be an object { minSeverity?, email? }",
+  },
+  mutes: {
+    description:
+      "mute rules: events matching every condition a rule gives are not posted or emailed until it expires (remediation still runs)",
+    "x-doc":
+      "each {name?, accounts?, regions?, kinds?, eventNames?, resources?, actors?, reason, expires}; resources and actors are patterns (* matches any run); npm run plan reports expired and never-matching rules",
+    type: "array",
+    items: {
+      type: "object",
+      properties: {
+        name: { type: "string", minLength: 1, "x-invalid": "must be a non-empty name" },
+        accounts: { ...accountList("only events of these accounts"), minItems: 1 },
+        regions: regionList("only events of these regions"),
+        kinds: {
+          type: "array",
+          items: {
+            type: "string",
+            enum: [...EVENT_KINDS],
+            "x-invalid": `is not an event kind (${EVENT_KINDS.join(", ")})`,
+          },
+          minItems: 1,
+          "x-invalid": `must be a non-empty list of ${EVENT_KINDS.join(", ")}`,
+        },
+        eventNames: nameList(
+          "CloudTrail event names, Config rule names, alarm states or remediation outcomes",
+        ),
+        resources: nameList("patterns over the resource id or ARN (* matches any run)"),
+        actors: nameList("patterns over the actor's ARN or principal id (* matches any run)"),
+        reason: {
+          type: "string",
+          minLength: 1,
+          "x-invalid": "must say why the events are muted",
+          "x-required": "is required: say why the events are muted",
+        },
+        expires: {
+          type: "string",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?$",
+          "x-invalid": "must be a date (2026-12-31: through that day, UTC) or a date-time",
+          "x-required": "is required: a mute rule must expire (a date such as 2026-12-31)",
+        },
+      },
+      required: ["reason", "expires"],
+      anyOf: ["accounts", "regions", "kinds", "eventNames", "resources", "actors"].map((k) => ({
+        required: [k],
+      })),
+      additionalProperties: false,
+      "x-invalid":
+        "must be an object {name?, accounts?, regions?, kinds?, eventNames?, resources?, actors?, reason, expires} with at least one condition",
+    },
+    default: [],
+    "x-invalid": "must be a list of mute rules",
+  },
+  extraConfigRules: configRuleList(
+    "Config rule names, besides the guard's own, whose compliance changes the Config topic passes to the notifier (list them in the spokes too)",
+  ),
   remediation: {
     description: "SSH auto-remediation",
     type: "object",
@@ -439,6 +546,9 @@ const SPOKE: Record<string, SchemaNode> = {
     "x-invalid": "must be an object {key, value?}",
   },
   createTrail: bool("create a multi-region CloudTrail trail (off where an organization trail exists)", false),
+  extraConfigRules: configRuleList(
+    "Config rule names, besides the guard's own, whose compliance changes this spoke forwards to the hub",
+  ),
   forwardUnauthorizedCalls: bool(
     "also forward denied API calls (CIS 4.1; automation makes many, so off by default)",
     false,

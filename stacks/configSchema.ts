@@ -2,6 +2,8 @@ import type { FindingFilters } from "./eventPatterns";
 // The typed shape of a stack's configuration, after validation. Raw values come from Pulumi
 // config (namespace CONFIG_NAMESPACE); see Pulumi.yaml for the documentation of every key.
 import type { EventKind } from "../handlers/notifier/settings";
+import type { MuteRule } from "../handlers/notifier/mutes";
+import type { SeverityLevel } from "../handlers/notifier/severity";
 
 export const CONFIG_NAMESPACE = "security-guard";
 
@@ -24,6 +26,16 @@ export interface SlackRouteConfig {
   webhook: string;
   accounts?: string[];
   kinds?: EventKind[];
+  /** Only events at or above this severity; lower ones fall through to the next route. */
+  minSeverity?: SeverityLevel;
+  /** Email addresses that receive this route's events (SNS email subscriptions). */
+  email?: string[];
+}
+
+/** What happens to an event no route takes: a minimum severity, and email recipients. */
+export interface DefaultRouteConfig {
+  minSeverity?: SeverityLevel;
+  email?: string[];
 }
 
 export interface RemediationConfig {
@@ -80,6 +92,9 @@ export interface HubConfig extends CommonConfig {
   /** Secret: webhook name -> URL; always has "default". Values are only known at deploy time. */
   slackWebhookNames: string[];
   slackRoutes: SlackRouteConfig[];
+  defaultRoute: DefaultRouteConfig;
+  /** Mute rules: matching events are not posted or emailed (remediation is not affected). */
+  mutes: MuteRule[];
   /**
    * Slack app mode (a bot token is set): route destination name -> channel id. Absent in webhook
    * mode. The token itself is a secret (HubSecrets.slackBotToken).
@@ -87,6 +102,11 @@ export interface HubConfig extends CommonConfig {
   slackChannels?: Record<string, string>;
   remediation: RemediationConfig;
   chatops: ChatopsConfig;
+  /**
+   * Config rule names, besides the guard's own, whose compliance changes the Config topic passes
+   * to the notifier (the spokes list the same names to forward them over EventBridge).
+   */
+  extraConfigRules?: string[];
   /** Which GuardDuty, Security Hub and Access Analyzer findings reach Slack. */
   findings: FindingFilters;
 }
@@ -107,6 +127,8 @@ export interface SpokeConfig extends CommonConfig {
   createTrail: boolean;
   /** "account": authorize the hub's account-list aggregator; "organization": nothing to do. */
   aggregation: "organization" | "account";
+  /** Config rule names, besides the guard's own, whose compliance changes this spoke forwards. */
+  extraConfigRules?: string[];
   /** Also forward denied API calls (CIS 4.1; off by default: automation makes them often). */
   forwardUnauthorizedCalls: boolean;
 }

@@ -33,11 +33,17 @@ export const iamChanges: EventPattern = {
   detail: { eventSource: ["iam.amazonaws.com"], readOnly: [false] },
 };
 
-/** Spoke, every region: Config rule compliance changes. */
-export const configComplianceChanges: EventPattern = {
-  source: ["aws.config"],
-  "detail-type": ["Config Rules Compliance Change"],
-};
+/**
+ * Spoke, every region: compliance changes of the named Config rules only (the guard's own and an
+ * explicit list): other rules' verdicts (Control Tower's, Security Hub's) stay in the account.
+ */
+export function configComplianceChanges(configRuleNames: string[]): EventPattern {
+  return {
+    source: ["aws.config"],
+    "detail-type": ["Config Rules Compliance Change"],
+    detail: { configRuleName: [...configRuleNames] },
+  };
+}
 
 /** Spoke, every region: CloudWatch alarm state changes. */
 export const alarmStateChanges: EventPattern = {

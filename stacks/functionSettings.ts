@@ -7,14 +7,44 @@ import { RemediatorSettings, remediatorSettingsProblems } from "../handlers/reme
 import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops/worker/settings";
 import { HubConfig } from "./configSchema";
 import { workerSettingsFor } from "./components/chatops/settings";
-import { ALERT_THREADS_TABLE_NAME, HUB_BUS_NAME, REMEDIATION_ROLE_NAME } from "./names";
+import { ALERT_THREADS_TABLE_NAME, HUB_BUS_NAME, NAME_PREFIX, REMEDIATION_ROLE_NAME } from "./names";
 import { partitionOf } from "./regions";
 import { KeyProblem } from "./schemaProblems";
 
+/** The notifier's email topic and de-duplication table (fixed names: the settings are plain strings). */
+export const NOTIFIER_EMAIL_TOPIC_NAME = `${NAME_PREFIX}-email`;
+export const NOTIFIER_SEEN_TABLE_NAME = `${NAME_PREFIX}-notifier-seen`;
+
+/** Whether any route (or the default route) has email recipients. */
+export function hasEmail(config: HubConfig): boolean {
+  return !!config.defaultRoute.email?.length || config.slackRoutes.some((r) => !!r.email?.length);
+}
+
 export function notifierSettings(config: HubConfig): NotifierSettings {
+  const region = config.regions[0];
   return {
     accountNames: config.accountNames,
-    routes: config.slackRoutes,
+    // Addresses stay in the stack (they are the email subscriptions); the function needs only which routes email.
+    routes: config.slackRoutes.map(({ email, ...r }) => ({
+      ...r,
+      ...(email?.length ? { email: true } : {}),
+    })),
+    ...(config.defaultRoute.minSeverity || config.defaultRoute.email?.length
+      ? {
+          defaultRoute: {
+            ...(config.defaultRoute.minSeverity ? { minSeverity: config.defaultRoute.minSeverity } : {}),
+            ...(config.defaultRoute.email?.length ? { email: true } : {}),
+          },
+        }
+      : {}),
+    ...(config.mutes.length ? { mutes: config.mutes } : {}),
+    sshConfigRules: config.remediation.configRuleNames,
+    ...(hasEmail(config)
+      ? {
+          emailTopicArn: `arn:${partitionOf(region)}:sns:${region}:${config.accountId}:${NOTIFIER_EMAIL_TOPIC_NAME}`,
+        }
+      : {}),
+    dedupe: { tableName: NOTIFIER_SEEN_TABLE_NAME },
     ...(config.slackChannels
       ? { app: { channels: config.slackChannels, threadTable: ALERT_THREADS_TABLE_NAME } }
       : {}),
@@ -54,7 +84,15 @@ const CONTRACTS: FunctionContract[] = [
     name: "notifier",
     deployed: () => true,
     problems: (c) => validateNotifierSettings(notifierSettings(c)),
-    keys: { routes: "slackRoutes", accountNames: "accountNames", app: "slackChannels", "": "slackRoutes" },
+    keys: {
+      routes: "slackRoutes",
+      accountNames: "accountNames",
+      mutes: "mutes",
+      defaultRoute: "defaultRoute",
+      sshConfigRules: "remediation.configRuleNames",
+      app: "slackChannels",
+      "": "slackRoutes",
+    },
   },
   {
     name: "remediator",

@@ -5,15 +5,19 @@ import {
   CHATOPS_READONLY_ROLE_NAME,
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
+  RESTRICTED_SSH_RULE_NAME,
 } from "../handlers/shared/constants";
 
-export { CHATOPS_OPERATOR_ROLE_NAME, CHATOPS_READONLY_ROLE_NAME, NAME_PREFIX, REMEDIATION_ROLE_NAME };
+export {
+  CHATOPS_OPERATOR_ROLE_NAME,
+  CHATOPS_READONLY_ROLE_NAME,
+  NAME_PREFIX,
+  REMEDIATION_ROLE_NAME,
+  RESTRICTED_SSH_RULE_NAME,
+};
 
 /** The central event bus in the hub account, us-east-1. */
 export const HUB_BUS_NAME = `${NAME_PREFIX}-events`;
-
-/** The managed Config rule every spoke region deploys (source identifier INCOMING_SSH_DISABLED). */
-export const RESTRICTED_SSH_RULE_NAME = `${NAME_PREFIX}-restricted-ssh`;
 
 /** Lambda function names in the hub (also the KMS encryption context LambdaFunctionName). */
 export const FUNCTION_NAMES = {

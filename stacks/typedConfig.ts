@@ -43,6 +43,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
       createTrail: v.createTrail as boolean,
       aggregation: v.aggregation as SpokeConfig["aggregation"],
       forwardUnauthorizedCalls: v.forwardUnauthorizedCalls as boolean,
+      extraConfigRules: (v.extraConfigRules as string[] | undefined) ?? [],
     };
   }
   const accountNames = v.accountNames as Record<string, string>;
@@ -68,6 +69,9 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
     accountNames,
     slackWebhookNames: Object.keys(v.slackWebhooks as Values),
     slackRoutes: v.slackRoutes as SlackRouteConfig[],
+    defaultRoute: (v.defaultRoute as HubConfig["defaultRoute"] | undefined) ?? {},
+    mutes: (v.mutes as HubConfig["mutes"] | undefined) ?? [],
+    extraConfigRules: (v.extraConfigRules as string[] | undefined) ?? [],
     // App mode is on exactly when the bot token is set (the cross-checks require the channels then).
     ...(typeof v.slackBotToken === "string"
       ? { slackChannels: v.slackChannels as Record<string, string> }

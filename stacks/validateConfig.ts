@@ -8,6 +8,8 @@ import { ACCOUNT_ID_PATTERN, CONFIG_KEYS, STACK_CONFIG_SCHEMA, SchemaNode } from
 import { chatopsAccounts } from "./chatopsAccounts";
 import { functionSettingsProblems } from "./functionSettings";
 import { KNOWN_REGIONS } from "./regions";
+import { MAX_FILTERED_CONFIG_RULES } from "./configTopicFilter";
+import { RESTRICTED_SSH_RULE_NAME } from "./names";
 import { KeyProblem, checkSchema, formatProblem, inSchemaOrder } from "./schemaProblems";
 import { typedConfig } from "./typedConfig";
 
@@ -211,6 +213,26 @@ const aggregatorHasSource: CrossCheck = (v) => {
   return [];
 };
 
+/** The Config topic's filter policy names every notified rule; SNS allows 150 values per policy. */
+const notifiedRulesFitFilter: CrossCheck = (v) => {
+  const remediation = (v.remediation ?? {}) as Values;
+  const names = new Set([
+    RESTRICTED_SSH_RULE_NAME,
+    ...strings(remediation.configRuleNames),
+    ...strings(v.extraConfigRules),
+  ]);
+  if (names.size <= MAX_FILTERED_CONFIG_RULES) return [];
+  return [
+    {
+      key: "extraConfigRules",
+      value: `${strings(v.extraConfigRules).length} names`,
+      why:
+        `with the guard's rule and remediation.configRuleNames makes ${names.size} rule names; the Config ` +
+        `topic's SNS filter policy allows at most ${MAX_FILTERED_CONFIG_RULES}`,
+    },
+  ];
+};
+
 const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
   hub: [
     secretsAreSecret,
@@ -220,6 +242,7 @@ const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
     chatopsAccountsExist,
     chatopsDefaultRegionEnabled,
     aggregatorHasSource,
+    notifiedRulesFitFilter,
   ],
   spoke: [deployRoleInThisAccount, globalResourcesRegionDeployed, existingRecorderRegionsDeployed],
 };

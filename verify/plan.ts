@@ -6,6 +6,7 @@ import { toPolicyResources } from "./policy/resources";
 import { parseConfigValue } from "../stacks/loadConfig";
 import { validateStackSet } from "../stacks/validateConfig";
 import { evaluateStacks } from "./evaluateStacks";
+import { MuteReportLine, muteReport } from "./muteReport";
 import { MockedResource } from "./mockRuntime";
 import { QuotaUse, quotaHeadroom } from "./quotas";
 import { WiringSummary, createWiringCollector, stackWiringInfo, withMoto } from "./wiring/summary";
@@ -35,6 +36,8 @@ export interface PlanReport {
   stacks: StackSummary[];
   /** Problems across stacks (duplicate accounts, spokes missing from an account-list hub). */
   crossStackProblems: string[];
+  /** Mute rules that expired or can never match (reported, not failed). */
+  muteReport: MuteReportLine[];
   totals: { stacks: number; resources: number; mandatory: number; advisory: number; failedStacks: number };
   /** Routes matched by moto's EventBridge and IAM access paths simulated (the wiring checks); absent with --no-wiring. */
   wiring?: WiringSummary;
@@ -63,7 +66,9 @@ export async function plan(
   onStack?: (s: StackSummary) => void,
   options: PlanOptions = {},
 ): Promise<PlanReport> {
-  const problems = validateStackSet(validConfigs(stacks));
+  const configs = validConfigs(stacks);
+  const problems = validateStackSet(configs);
+  const mutes = muteReport(configs, Date.now());
   const summaries: StackSummary[] = [];
   const wiring = options.wiring ? createWiringCollector() : undefined;
   await evaluateStacks(stacks, ({ stack, evaluation, error, millis }) => {
@@ -123,6 +128,7 @@ export async function plan(
     generatedAt: new Date().toISOString(),
     stacks: summaries,
     crossStackProblems: problems,
+    muteReport: mutes,
     totals,
     wiring: wiringSummary,
     ok:

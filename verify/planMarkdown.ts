@@ -109,6 +109,17 @@ export function planMarkdown(report: PlanReport, topology: TopologyStack[]): str
     );
   }
 
+  if (report.muteReport.length > 0) {
+    out.push("### Mute rules to review", "");
+    out.push(
+      ...table(
+        ["stack file", "rule", "problem"],
+        report.muteReport.map((m) => [m.stackFile, `mutes[${m.index}] ${m.name}`, m.problem]),
+      ),
+      "",
+    );
+  }
+
   out.push("### Resources per stack", "");
   for (const s of report.stacks.filter((x) => !x.error)) {
     const regions = resourceRegions(s);

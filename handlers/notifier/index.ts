@@ -5,7 +5,7 @@
 //
 // This file only wires the steps; pipeline.ts describes them and their contracts. A new event
 // format goes in format/registry.ts; a new screening step (severity, muting, de-duplication) in
-// SCREEN_STEPS below; another channel (email) after `post`, taking the same planned units.
+// SCREEN_STEPS below; another channel next to steps/email.ts.
 import { createAlertThreads } from "../shared/alertThreads";
 import { deadlineFrom } from "../shared/deadline";
 import { errorText } from "../shared/errors";
@@ -23,7 +23,11 @@ import { postUnits } from "./steps/post";
 import { AppTransport, postUnitsApp } from "./steps/postApp";
 import { Outcomes, newOutcomes, report } from "./steps/report";
 import { routeRecord } from "./steps/route";
-import { logProblems } from "./steps/screen";
+import { dedupeRecords, logProblems, muteRecords, rememberPosted } from "./steps/screen";
+import { sendEmails } from "./steps/email";
+import { DEDUPE_WINDOW_SECONDS } from "./dedupe";
+import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
+import { SeenStore, createSeenStore } from "../shared/seenStore";
 import { Webhooks, webhookSource } from "./webhooks";
 
 export {
@@ -60,12 +64,30 @@ const REPORT_RESERVE_MS = 1000;
 /** The AWS call budget when there is no Lambda context (local runs). */
 const LOCAL_BUDGET_MS = 60_000;
 
-/** Steps between routing and planning, in order (see RecordStep). */
-const SCREEN_STEPS: readonly RecordStep[] = [logProblems];
+/** The longest one seen-store call may take (within the invocation's deadline). */
+const STORE_CALL_CAP_MS = 1500;
 
 export function createNotifierHandler(input: NotifierSettings, env: NodeJS.ProcessEnv = process.env) {
   const settings = parseNotifierSettings(input);
   const webhooks = webhookSource(env);
+  // Created once per container; the AWS clients inside are created on first use.
+  const store: SeenStore | undefined = settings.dedupe
+    ? createSeenStore({
+        tableName: settings.dedupe.tableName,
+        windowSeconds: settings.dedupe.windowSeconds ?? DEDUPE_WINDOW_SECONDS,
+      })
+    : undefined;
+  const publisher: EmailPublisher | undefined = settings.emailTopicArn
+    ? snsEmailPublisher(settings.emailTopicArn)
+    : undefined;
+
+  /** Steps between routing and planning, in order (see RecordStep). */
+  const SCREEN_STEPS: readonly RecordStep[] = [
+    logProblems,
+    muteRecords(settings.mutes ?? [], () => Date.now()),
+  ];
+  // After the webhooks are loaded (the seen store's calls must not eat the decrypt's time).
+  const holdBackDuplicates = dedupeRecords(store, STORE_CALL_CAP_MS);
   const app = settings.app ? appMode(settings.app, env) : undefined;
 
   /** The webhook map, or undefined after logging why not (SNS: rethrown, so Lambda retries). */
@@ -86,20 +108,20 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     }
   }
 
-  async function deliver(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes): Promise<void> {
-    if (app) return deliverApp(toPost, inv, outcomes);
-    const hooks: Webhooks | undefined = await loadWebhooks(toPost, inv, outcomes);
-    if (!hooks) return;
-    const clock = inv.context?.getRemainingTimeInMillis;
-    const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
-    await postUnits(planPosts(toPost, hooks, settings, settings.digest), hooks, opts, inv, outcomes);
-  }
+  /** Where Slack messages go: the webhook map, or (app mode) the bot token and channel ids. */
+  type Destination = { hooks: Webhooks } | { transport: AppTransport };
 
-  /** App mode: the bot token instead of the webhook map, chat.postMessage to channel ids. */
-  async function deliverApp(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes): Promise<void> {
-    let transport: AppTransport;
+  async function loadDestination(
+    toPost: RenderedMessage[],
+    inv: Invocation,
+    outcomes: Outcomes,
+  ): Promise<Destination | undefined> {
+    if (!app) {
+      const hooks = await loadWebhooks(toPost, inv, outcomes);
+      return hooks ? { hooks } : undefined;
+    }
     try {
-      transport = await app!.transport(inv);
+      return { transport: await app.transport(inv) };
     } catch (err) {
       log("error", "cannot load the Slack bot token; no record was posted", {
         requestId: inv.requestId,
@@ -109,13 +131,37 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
       });
       if (!inv.sqs) throw err;
       for (const r of toPost) outcomes.fail(r, errorText(err));
-      return;
+      return undefined;
     }
+  }
+
+  async function deliver(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes): Promise<void> {
+    const dest = await loadDestination(toPost, inv, outcomes);
+    if (!dest) return;
+    const fresh = outcomes.skipUnpostable(await holdBackDuplicates(toPost, inv));
     const clock = inv.context?.getRemainingTimeInMillis;
     const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
-    // planPosts only asks whether a route's destination is configured: the channel map answers that.
-    const units = planPosts(toPost, transport.channels, settings, settings.digest);
-    await postUnitsApp(units, transport, opts, inv, outcomes);
+    const toSlack = await sendEmails(fresh, publisher, settings.digest.threshold, inv, outcomes);
+    if ("hooks" in dest) {
+      await postUnits(
+        planPosts(toSlack, dest.hooks, settings, settings.digest),
+        dest.hooks,
+        opts,
+        inv,
+        outcomes,
+      );
+    } else {
+      // planPosts only asks whether a route's destination is configured: the channel map answers that.
+      const units = planPosts(toSlack, dest.transport.channels, settings, settings.digest);
+      await postUnitsApp(units, dest.transport, opts, inv, outcomes);
+    }
+    const posted = outcomes.result.outcomes.filter((o) => o.status === "posted").map((o) => o.recordId);
+    await rememberPosted(
+      toSlack.filter((r) => posted.includes(r.recordId)),
+      store,
+      inv,
+      STORE_CALL_CAP_MS,
+    );
   }
 
   return async function notify(event: unknown, context?: InvocationContext): Promise<NotifierResponse> {

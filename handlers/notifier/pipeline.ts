@@ -2,10 +2,12 @@
 //
 //   parse     event -> RawRecord[]           (steps/parse.ts: unwrap SNS / SQS / EventBridge)
 //   classify  RawRecord -> Classified        (steps/classify.ts: the formatter table, format/registry.ts)
-//   route     Classified -> RenderedMessage  (steps/route.ts: first matching route's webhook)
-//   screen    RenderedMessage[] -> same      (RecordStep list: log problems, mark skipped records;
-//                                             severity, muting and de-duplication plug in here)
+//   route     Classified -> RenderedMessage  (steps/route.ts: severity, then the first route that
+//                                             takes it: webhook and email)
+//   screen    RenderedMessage[] -> same      (RecordStep list: log problems, mute, de-duplicate;
+//                                             each marks what it holds back as skipped, with why)
 //   plan      RenderedMessage[] -> PostUnit[] (steps/plan.ts: single messages, or digests for a burst)
+//   email     RenderedMessage[] -> same      (steps/email.ts: the plain-text version to the email topic)
 //   post      PostUnit -> outcomes           (steps/post.ts: Slack webhook, within the time left)
 //   report    outcomes -> response           (steps/report.ts: batchItemFailures, or throw to retry)
 //
@@ -14,6 +16,8 @@ import type { Deadline } from "../shared/deadline";
 import type { EventKind } from "./settings";
 import type { SlackMessage } from "./slack";
 import type { EventSummary } from "./digest";
+import type { EventFacts } from "./facts";
+import type { SeverityLevel } from "./severity";
 import type { ThreadFacts } from "./threads";
 
 /** What the handler uses of the Lambda context. */
@@ -50,6 +54,13 @@ export interface RenderedMessage {
   skipped?: string;
   /** Missing or mistyped fields, and unreadable records: logged as errors by the handler. */
   problems: string[];
+  /** Severity (severity.ts), the route's id ("0", "1", ... or "default") and whether it emails. */
+  severity?: SeverityLevel;
+  route?: string;
+  email?: boolean;
+  /** What mute rules and de-duplication decide on. */
+  facts?: EventFacts;
+  dedupeKey?: string;
   /** An unreadable record as received (JSON): logged, size-bounded, under its event id. */
   raw?: string;
   /** Slack app mode: the alert this record is (to remember), or the alert it follows (to reply to). */

@@ -10,6 +10,8 @@ export interface RecordOutcome {
   status: "posted" | "skipped" | "failed";
   attempts?: number;
   error?: string;
+  /** Why a skipped record was not posted (muted, duplicate, below the minimum severity, ...). */
+  reason?: string;
   /** Set when the event went out in a digest message: which of the digest's messages listed it. */
   digest?: { part: number; parts: number };
   /** Slack app mode: the channel and ts of the posted message. */

@@ -2,26 +2,12 @@
 // into the Lambda's code by the stack's callbackFactory.
 import { AppModeSettings, validateAppSettings } from "./appMode";
 
-export const EVENT_KINDS = [
-  "iam",
-  "security-group",
-  "config-compliance",
-  "alarm",
-  "remediation",
-  "guardduty",
-  "security-hub",
-  "access-analyzer",
-  "sign-in",
-  "root-usage",
-  "audit-logging",
-  "kms",
-  "s3-policy",
-  "network",
-  "organizations",
-  "unauthorized-call",
-  "other",
-] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+import { EVENT_KINDS, EventKind } from "./kinds";
+import { MuteRule, validateMutes } from "./mutes";
+import { SEVERITY_LEVELS, SeverityLevel, isSeverityLevel } from "./severity";
+
+export { EVENT_KINDS };
+export type { EventKind };
 
 export interface NotifierRoute {
   /** Name of a webhook in the decrypted webhook map. */
@@ -30,6 +16,24 @@ export interface NotifierRoute {
   accounts?: string[];
   /** Only these event kinds (all kinds when absent). */
   kinds?: EventKind[];
+  /** Only events at or above this severity; a lower one falls through to the next route. */
+  minSeverity?: SeverityLevel;
+  /** Also email this route's events (to the email topic's subscriptions filtered on this route). */
+  email?: boolean;
+}
+
+/** What happens to an event no route takes. */
+export interface DefaultRouteSettings {
+  /** Below this severity the event is not posted (logged as skipped, with the reason). */
+  minSeverity?: SeverityLevel;
+  email?: boolean;
+}
+
+export interface DedupeSettings {
+  /** DynamoDB table of the seen store (partition key "id", TTL attribute "expiresAt"). */
+  tableName: string;
+  /** How long a posted event's key is remembered (default 3600 s). */
+  windowSeconds?: number;
 }
 
 export interface DeliverySettings {
@@ -60,6 +64,15 @@ export interface NotifierSettings {
   routes: NotifierRoute[];
   delivery?: DeliverySettings;
   digest?: DigestSettings;
+  defaultRoute?: DefaultRouteSettings;
+  /** Events matching a live rule are not posted or emailed (logged with the rule, counted). */
+  mutes?: MuteRule[];
+  /** Config rules whose NON_COMPLIANT verdict means SSH open to the world (critical); default the guard's. */
+  sshConfigRules?: string[];
+  /** SNS topic the email versions are published to (required when a route has email). */
+  emailTopicArn?: string;
+  /** Remember posted events across invocations, so the second path's copy is not posted again. */
+  dedupe?: DedupeSettings;
   /** Slack app mode (bot token, chat.postMessage, threads); webhook mode when absent. */
   app?: AppModeSettings;
 }
@@ -136,6 +149,12 @@ export function validateNotifierSettings(settings: unknown): string[] {
           }
         }
       }
+      if (route.minSeverity !== undefined && !isSeverityLevel(route.minSeverity))
+        problems.push(
+          `${where}.minSeverity: ${JSON.stringify(route.minSeverity)} is not one of ${SEVERITY_LEVELS.join(", ")}`,
+        );
+      if (route.email !== undefined && typeof route.email !== "boolean")
+        problems.push(`${where}.email must be true or false, got ${JSON.stringify(route.email)}`);
     });
   }
   if (s.delivery !== undefined) {
@@ -176,7 +195,61 @@ export function validateNotifierSettings(settings: unknown): string[] {
       }
     }
   }
+  problems.push(...signalProblems(s));
   if (s.app !== undefined) problems.push(...validateAppSettings(s.app));
+  return problems;
+}
+
+/** Problems with the severity, muting, email and de-duplication settings. */
+function signalProblems(s: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const d = s.defaultRoute;
+  if (d !== undefined) {
+    if (typeof d !== "object" || d === null || Array.isArray(d))
+      problems.push("defaultRoute must be an object when given");
+    else {
+      const r = d as Record<string, unknown>;
+      if (r.minSeverity !== undefined && !isSeverityLevel(r.minSeverity))
+        problems.push(
+          `defaultRoute.minSeverity: ${JSON.stringify(r.minSeverity)} is not one of ${SEVERITY_LEVELS.join(", ")}`,
+        );
+      if (r.email !== undefined && typeof r.email !== "boolean")
+        problems.push(`defaultRoute.email must be true or false, got ${JSON.stringify(r.email)}`);
+    }
+  }
+  problems.push(...validateMutes(s.mutes, "mutes"));
+  if (
+    s.sshConfigRules !== undefined &&
+    (!Array.isArray(s.sshConfigRules) || !s.sshConfigRules.every((x) => typeof x === "string" && x !== ""))
+  )
+    problems.push("sshConfigRules must be an array of Config rule names when given");
+  const routes = Array.isArray(s.routes) ? (s.routes as Array<Record<string, unknown> | null>) : [];
+  const emails =
+    routes.some((r) => typeof r === "object" && r !== null && r.email === true) ||
+    (typeof d === "object" && d !== null && (d as Record<string, unknown>).email === true);
+  if (
+    s.emailTopicArn !== undefined &&
+    (typeof s.emailTopicArn !== "string" || !/^arn:[^:]+:sns:[^:]+:\d{12}:.+/.test(s.emailTopicArn))
+  )
+    problems.push(`emailTopicArn must be an SNS topic ARN, got ${JSON.stringify(s.emailTopicArn)}`);
+  else if (emails && s.emailTopicArn === undefined)
+    problems.push("emailTopicArn is required when a route has email");
+  if (s.dedupe !== undefined) {
+    const x = s.dedupe as Record<string, unknown> | null;
+    if (typeof x !== "object" || x === null || Array.isArray(x))
+      problems.push("dedupe must be an object with tableName when given");
+    else {
+      if (typeof x.tableName !== "string" || x.tableName === "")
+        problems.push("dedupe.tableName must be a table name");
+      if (
+        x.windowSeconds !== undefined &&
+        (typeof x.windowSeconds !== "number" || !Number.isInteger(x.windowSeconds) || x.windowSeconds < 1)
+      )
+        problems.push(
+          `dedupe.windowSeconds must be a positive integer, got ${JSON.stringify(x.windowSeconds)}`,
+        );
+    }
+  }
   return problems;
 }
 

@@ -4,6 +4,9 @@
 /** Prefix of every physical name we create, so IAM policies can be scoped by name. */
 export const NAME_PREFIX = "security-guard";
 
+/** The managed Config rule every spoke region deploys (source identifier INCOMING_SSH_DISABLED). */
+export const RESTRICTED_SSH_RULE_NAME = `${NAME_PREFIX}-restricted-ssh`;
+
 /** Role each spoke account creates for the hub's remediation function to assume. */
 export const REMEDIATION_ROLE_NAME = `${NAME_PREFIX}-remediation`;
 /** Roles each spoke account creates for the hub's chat-ops worker (read-only and operator). */

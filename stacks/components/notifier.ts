@@ -16,6 +16,9 @@ import { alertThreadsTable } from "./alertThreadsTable";
 import { CentralBus } from "./centralBus";
 import { GuardFunction } from "./guardFunction";
 import { HubTopics } from "./hubTopics";
+import { NotifierSignal } from "./notifierSignal";
+import { configTopicFilterPolicy } from "../configTopicFilter";
+import { notifiedConfigRules } from "../configRules";
 
 export interface NotifierArgs {
   config: HubConfig;
@@ -162,6 +165,7 @@ export class Notifier extends pulumi.ComponentResource {
         Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
       },
     ];
+    const signal = new NotifierSignal(`${name}-signal`, { config, kmsKey }, child);
     const secrets: Record<string, pulumi.Input<string>> = {
       [ENV.slackWebhooksCiphertext]: args.slackWebhooks,
     };
@@ -198,7 +202,7 @@ export class Notifier extends pulumi.ComponentResource {
         // string "default" key and other keys (app mode's channel map) for an import-star
         // wrapper and fails with "Cannot use 'in' operator" (seen building the package).
         callbackFactory: () => createNotifierHandler(JSON.parse(settingsJson)),
-        statements,
+        statements: [...statements, ...signal.statements],
         secrets,
         kmsKey,
         accountId: config.accountId,
@@ -211,12 +215,24 @@ export class Notifier extends pulumi.ComponentResource {
     );
 
     // SNS -> SQS without raw delivery: each message body is the SNS notification document, which
-    // keeps the topic ARN and subject the notifier shows.
+    // keeps the topic ARN and subject the notifier shows. The Config topic's subscription passes
+    // only compliance changes of the guard's rules (configTopicFilter.ts).
     topics.forEach(
       (topic, i) =>
         new aws.sns.TopicSubscription(
           `${name}-sub-${i}`,
-          { topic: topic.arn, protocol: "sqs", endpoint: this.queue.arn, rawMessageDelivery: false },
+          {
+            topic: topic.arn,
+            protocol: "sqs",
+            endpoint: this.queue.arn,
+            rawMessageDelivery: false,
+            ...(topic === args.topics.config
+              ? {
+                  filterPolicy: JSON.stringify(configTopicFilterPolicy(notifiedConfigRules(config))),
+                  filterPolicyScope: "MessageBody",
+                }
+              : {}),
+          },
           { parent: this, dependsOn: [queuePolicy] },
         ),
     );

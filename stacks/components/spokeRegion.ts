@@ -22,6 +22,7 @@ import {
 } from "../detectionPatterns";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
+import { forwardedConfigRules } from "../configRules";
 import { usesExistingRecorder } from "../recorderMode";
 import { eventBridgeDeadLetterQueue, queueNotEmptyAlarm } from "./deadLetters";
 
@@ -45,18 +46,18 @@ export interface SpokeRegionArgs {
  */
 export function forwardingPatterns(
   region: string,
-  options: { forwardUnauthorizedCalls?: boolean } = {},
+  config: Partial<Pick<SpokeConfig, "forwardUnauthorizedCalls" | "extraConfigRules">> = {},
 ): Record<string, EventPattern> {
   const global = region === IAM_EVENTS_REGION;
   return {
     "sg-changes": securityGroupChanges,
-    "config-compliance": configComplianceChanges,
+    "config-compliance": configComplianceChanges(forwardedConfigRules(config)),
     alarms: alarmStateChanges,
     ...(global ? { "iam-changes": iamChanges } : {}),
     "cis-changes": cisChanges,
     "root-activity": rootUsage,
     ...(global ? { "console-sign-in": consoleSignIns, "organizations-changes": organizationsChanges } : {}),
-    ...(options.forwardUnauthorizedCalls ? { "unauthorized-calls": unauthorizedCalls } : {}),
+    ...(config.forwardUnauthorizedCalls ? { "unauthorized-calls": unauthorizedCalls } : {}),
     "guardduty-findings": guardDutyFindings,
     "securityhub-findings": securityHubFindings,
     "access-analyzer-findings": accessAnalyzerFindings,

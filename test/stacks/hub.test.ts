@@ -304,8 +304,24 @@ describe("hub stack under Pulumi mocks", function () {
       s.name.includes("notifier"),
     );
     assert.deepEqual(
-      subs.map((s) => [s.props.topic, s.props.protocol, s.props.endpoint, s.props.rawMessageDelivery]),
-      topicArns.map((t) => [t, "sqs", queueArn, false]),
+      subs.map((s) => [s.props.topic, s.props.protocol, s.props.endpoint, s.props.rawMessageDelivery]).sort(),
+      topicArns.map((t) => [t, "sqs", queueArn, false]).sort(),
+    );
+    // Only the Config topic's subscription filters: compliance changes of the guard's rules.
+    assert.deepEqual(
+      subs
+        .filter((s) => s.props.filterPolicy !== undefined)
+        .map((s) => [s.props.topic, s.props.filterPolicyScope, JSON.parse(String(s.props.filterPolicy))]),
+      [
+        [
+          topicArns[1],
+          "MessageBody",
+          {
+            messageType: ["ComplianceChangeNotification"],
+            configRuleName: ["security-guard-restricted-ssh"],
+          },
+        ],
+      ],
     );
     // No direct SNS -> Lambda path to the notifier any more.
     const notifierArn = `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:security-guard-notifier`;

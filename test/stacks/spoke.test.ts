@@ -94,6 +94,16 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       "detail-type": ["AWS API Call via CloudTrail"],
       detail: { eventSource: ["iam.amazonaws.com"], readOnly: [false] },
     });
+    const compliance = one(
+      resources,
+      "aws:cloudwatch/eventRule:EventRule",
+      "ap-northeast-1-config-compliance",
+    );
+    assert.deepEqual(JSON.parse(String(compliance.props.eventPattern)), {
+      source: ["aws.config"],
+      "detail-type": ["Config Rules Compliance Change"],
+      detail: { configRuleName: ["security-guard-restricted-ssh"] },
+    });
     const sg = one(resources, "aws:cloudwatch/eventRule:EventRule", "ap-northeast-2-sg-changes");
     assert.deepEqual(JSON.parse(String(sg.props.eventPattern)).detail.eventName, [
       "AuthorizeSecurityGroupIngress",

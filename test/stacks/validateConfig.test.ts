@@ -217,6 +217,20 @@ describe("stack config validation", () => {
     );
   });
 
+  it("refuses more notified Config rules than the Config topic's SNS filter policy can name (150)", () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `org-rule-${i}`);
+    // The guard's own rule and the hub's remediation rules count too.
+    const remediationRules = (validateStackConfig(hubRaw({})) as HubConfig).remediation.configRuleNames;
+    const room = 150 - 1 - remediationRules.filter((r) => r !== "security-guard-restricted-ssh").length;
+    assert.deepEqual(
+      (validateStackConfig(hubRaw({ extraConfigRules: names(room) })) as HubConfig).extraConfigRules,
+      names(room),
+    );
+    assert.deepEqual(problems(hubRaw({ extraConfigRules: names(room + 1) })), [
+      `security-guard:extraConfigRules = "${room + 1} names": with the guard's rule and remediation.configRuleNames makes 151 rule names; the Config topic's SNS filter policy allows at most 150`,
+    ]);
+  });
+
   it("rejects unknown keys (typos) and bad retention", () => {
     assert.deepEqual(problems(spokeRaw({ createRecoder: false, logRetentionDays: 45 })), [
       "security-guard:logRetentionDays = 45: must be one of CloudWatch Logs' values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",

@@ -48,6 +48,7 @@ function report(stacks: StackSummary[]): PlanReport {
     generatedAt: "2026-11-29T00:00:00Z",
     stacks,
     crossStackProblems: [],
+    muteReport: [],
     totals: { stacks: stacks.length, resources: 6, mandatory, advisory: 0, failedStacks: 0 },
     ok: mandatory === 0,
   };
@@ -144,6 +145,29 @@ describe("plan --markdown", function () {
     assert.match(md, /^\| type \| global \| ap-northeast-1 \| us-east-1 \|$/m);
     assert.match(md, /^\| aws:cfg\/rule:Rule \| {2}\| 1 \| 1 \|$/m);
     assert.ok(mermaidBlock(md).startsWith("flowchart LR"));
+  });
+
+  it("lists mute rules to review (expired or never matching)", () => {
+    const r = {
+      ...report([]),
+      muteReport: [
+        {
+          stackFile: "Pulumi.hub.yaml",
+          index: 0,
+          name: "bastion-rebuild",
+          problem: "expired on 2026-01-01T00:00:00.000Z (bastion rebuild)",
+        },
+      ],
+    };
+    const md = planMarkdown(r, []);
+    assert.ok(
+      md.includes(
+        "### Mute rules to review\n\n| stack file | rule | problem |\n| --- | --- | --- |\n" +
+          "| Pulumi.hub.yaml | mutes[0] bastion-rebuild | expired on 2026-01-01T00:00:00.000Z (bastion rebuild) |",
+      ),
+      md,
+    );
+    assert.ok(!planMarkdown(report([]), []).includes("Mute rules"));
   });
 
   it("keeps table cells on one line", () => {

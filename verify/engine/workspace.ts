@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { transpileDirs } from "./transpile";
 
 export const REPO = path.resolve(__dirname, "..", "..");
-const TS_NODE = path.join(REPO, "node_modules", "ts-node", "register", "transpile-only");
 
 export interface EngineWorkspace {
   dir: string;
@@ -47,6 +47,10 @@ export async function createEngineWorkspace(options: WorkspaceOptions): Promise<
   fs.mkdirSync(pulumiHome);
   fs.mkdirSync(state);
 
+  // Both plugins run from JavaScript transpiled once here: the engine starts them many times.
+  const js = path.join(dir, "js");
+  transpileDirs(REPO, ["policy", path.join("verify", "engine", "stubProvider")], js);
+
   const packDir = path.join(dir, "policy-pack");
   fs.mkdirSync(packDir);
   fs.copyFileSync(path.join(REPO, "policy", "PulumiPolicy.yaml"), path.join(packDir, "PulumiPolicy.yaml"));
@@ -54,15 +58,14 @@ export async function createEngineWorkspace(options: WorkspaceOptions): Promise<
   // The pack runs from its own directory (PolicyPack reads the version from package.json there).
   writeExecutable(policyPack, [
     "# The CrossGuard pack as an executable analyzer plugin; the engine address argument is not needed.",
-    `cd ${sh(path.join(REPO, "policy"))} && exec ${sh(process.execPath)} -r ${sh(TS_NODE)} index.ts`,
+    `cd ${sh(path.join(REPO, "policy"))} && exec ${sh(process.execPath)} ${sh(path.join(js, "policy", "index.js"))}`,
   ]);
 
   const stubProviderDir = path.join(dir, "stub-provider");
   fs.mkdirSync(stubProviderDir);
   writeExecutable(path.join(stubProviderDir, "pulumi-resource-aws"), [
     "# Stand-in AWS provider plugin (no credentials, no AWS calls).",
-    `export TS_NODE_PROJECT=${sh(path.join(REPO, "tsconfig.json"))}`,
-    `exec ${sh(process.execPath)} -r ${sh(TS_NODE)} ${sh(path.join(REPO, "verify", "engine", "stubProvider", "main.ts"))} "$@"`,
+    `exec ${sh(process.execPath)} ${sh(path.join(js, "verify", "engine", "stubProvider", "main.js"))} "$@"`,
   ]);
 
   const envVars: Record<string, string> = {

@@ -110,18 +110,20 @@ export const ROUTE_CORPUS: CorpusItem[] = [
     intended: ["config-compliance", "notify"],
   },
   {
+    // Only the guard's own Config rules (and a stack's extraConfigRules) are forwarded: a verdict
+    // of another rule (Control Tower's, Security Hub's) stays in the spoke.
     name: "config other rule NON_COMPLIANT Tokyo",
     file: `${W}/config-other-rule-noncompliant-tokyo.json`,
     enters: "spoke",
-    intended: ["config-compliance", "notify"],
+    intended: [],
   },
   // The seeds named their rule "restricted-ssh"; ours is security-guard-restricted-ssh, the only
-  // name the remediation rule listens for (remediation.configRuleNames).
+  // name the spokes forward and the remediation rule listens for (remediation.configRuleNames).
   {
     name: "config seed-named rule NON_COMPLIANT Seoul",
     file: `${EB}/config-compliance-change-noncompliant.json`,
     enters: "spoke",
-    intended: ["config-compliance", "notify"],
+    intended: [],
   },
   {
     name: "alarm ALARM Tokyo",

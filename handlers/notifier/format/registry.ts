@@ -12,7 +12,6 @@ import { formatCloudTrail } from "./cloudtrail";
 import {
   SKIPPED_CONFIG_MESSAGE_TYPES,
   formatCompliance,
-  formatConfigItem,
   formatOtherConfig,
   isConfigNotification,
 } from "./config";
@@ -54,7 +53,7 @@ export const EVENTBRIDGE_FORMATS: readonly EventBridgeFormat[] = [
   },
   {
     detailType: "Config Configuration Item Change",
-    format: (e, ctx) => formatConfigItem(detailOf(e), ctx, e),
+    format: (e, ctx) => skipConfigItem({ ...detailOf(e), awsAccountId: e.account }, ctx),
   },
   { detailType: "CloudWatch Alarm State Change", format: formatEventBridgeAlarm },
   { detailType: "AWS Console Sign In via CloudTrail", format: formatSignIn },
@@ -69,14 +68,31 @@ const skipConfigNotice: Formatter = (p) => ({
   accountId: typeof p.awsAccountId === "string" ? p.awsAccountId : undefined,
 });
 
+/**
+ * Configuration-item changes are resource bookkeeping, not security signal: every recorded change
+ * of every resource. The hub's Config topic subscription drops them at SNS; one that arrives anyway
+ * (another path, an old subscription) is skipped here, with the reason.
+ */
+export const CONFIG_ITEM_SKIP_REASON =
+  "AWS Config configuration-item changes are not posted: they record every change of every resource; " +
+  "the compliance changes of the guard's Config rules are the security signal";
+
+const skipConfigItem: Formatter = (p) => ({
+  skipped: CONFIG_ITEM_SKIP_REASON,
+  kind: "other",
+  accountId:
+    typeof p.awsAccountId === "string"
+      ? p.awsAccountId
+      : isObject(p.configurationItem) && typeof p.configurationItem.awsAccountId === "string"
+        ? p.configurationItem.awsAccountId
+        : undefined,
+});
+
 /** AWS Config SNS notifications by messageType; other Config types get formatOtherConfig. */
 export const CONFIG_FORMATS: ReadonlyArray<{ messageType: string; format: Formatter }> = [
   { messageType: "ComplianceChangeNotification", format: (p, ctx) => formatCompliance(p, ctx) },
-  { messageType: "ConfigurationItemChangeNotification", format: (p, ctx) => formatConfigItem(p, ctx) },
-  {
-    messageType: "OversizedConfigurationItemChangeNotification",
-    format: (p, ctx) => formatConfigItem(p, ctx),
-  },
+  { messageType: "ConfigurationItemChangeNotification", format: skipConfigItem },
+  { messageType: "OversizedConfigurationItemChangeNotification", format: skipConfigItem },
   ...SKIPPED_CONFIG_MESSAGE_TYPES.map((messageType) => ({ messageType, format: skipConfigNotice })),
 ];
 

@@ -57,7 +57,7 @@ export function newOutcomes(records: RenderedMessage[], requestId: string): Outc
           kind: r.kind,
           reason: r.skipped,
         });
-        add(r, { status: "skipped" });
+        add(r, { status: "skipped", ...(r.skipped !== undefined ? { reason: r.skipped } : {}) });
         return false;
       });
     },

@@ -4,27 +4,38 @@ import type { KnownBlock } from "@slack/types";
 import { ENV } from "../../shared/constants";
 import { summarize } from "../digest";
 import { RenderedMessage } from "../pipeline";
-import { DEFAULT_WEBHOOK, NotifierSettings, chooseWebhook } from "../settings";
+import { DEFAULT_WEBHOOK, NotifierSettings } from "../settings";
+import { assess, withSeverity } from "../signal";
 import { LIMITS, SlackMessage, context as contextBlock, esc } from "../slack";
 import { threadFacts } from "../threads";
 import { Webhooks, webhookUrl } from "../webhooks";
 import { Classified } from "./classify";
 
 export function routeRecord(c: Classified, settings: NotifierSettings): RenderedMessage {
+  const a = assess(c.record.error ? undefined : c.record.payload, c.eventId, settings);
   const base = {
     recordId: c.record.recordId,
     kind: c.kind,
     accountId: c.accountId,
-    webhook: chooseWebhook(settings, c.accountId, c.kind),
+    webhook: a.route.webhook,
+    severity: a.severity,
+    route: a.route.route,
+    email: a.route.email,
+    facts: a.facts,
+    ...(a.dedupeKey ? { dedupeKey: a.dedupeKey } : {}),
   };
   if (c.skipped !== undefined || !c.message) return { ...base, skipped: c.skipped, problems: c.problems };
+  const message = withSeverity(c.message, a.severity);
+  const summary = summarize(message, c.region);
   // Thread facts matter only when messages have a ts (app mode): webhook mode's output is unchanged.
   const thread = settings.app ? threadFacts(c) : undefined;
   return {
     ...base,
     eventId: c.eventId,
-    message: c.message,
-    summary: summarize(c.message, c.region),
+    message,
+    // A digest line shows the severity in front of the title.
+    summary: { ...summary, title: `[${a.severity}] ${summary.title}` },
+    ...(a.belowMinimum ? { skipped: a.belowMinimum } : {}),
     problems: c.problems,
     ...(c.raw !== undefined ? { raw: c.raw } : {}),
     ...(thread ? { thread } : {}),

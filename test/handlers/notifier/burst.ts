@@ -33,7 +33,8 @@ export const BURST_FIXTURES: Array<{ file: string; topic: keyof typeof TOPICS }>
   { file: "messages/config-compliance-change-notification.json", topic: "config" },
   { file: "messages/cloudwatch-alarm.json", topic: "alarms" },
   { file: "messages/cloudwatch-alarm-ok.json", topic: "alarms" },
-  { file: "messages/config-item-change-notification.json", topic: "config" },
+  // Configuration-item changes are skipped by the notifier: a burst holds security events only.
+  { file: "eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json", topic: "events" },
 ];
 
 /** A deterministic UUID-shaped id: `kind` (one hex digit) tells ids of different kinds apart. */
@@ -52,6 +53,23 @@ export interface BurstEvent {
   sqsMessageId: string;
 }
 
+/**
+ * Copies of one fixture would be the same event twice (the notifier holds back the second copy):
+ * each copy gets its own times (n seconds after a base), so every burst event is a distinct event.
+ */
+function distinctTimes(m: Record<string, any>, n: number): void {
+  const t = new Date(Date.parse("2026-11-20T03:00:00.000Z") + n * 1000).toISOString();
+  for (const body of [m, m.detail]) {
+    const id = body?.newEvaluationResult?.evaluationResultIdentifier;
+    if (id?.orderingTimestamp) id.orderingTimestamp = t;
+    if (body?.state?.timestamp) body.state.timestamp = t;
+    if (body?.configurationItem?.configurationItemCaptureTime)
+      body.configurationItem.configurationItemCaptureTime = t;
+  }
+  if (typeof m.StateChangeTime === "string") m.StateChangeTime = t.replace("Z", "+0000");
+  if (typeof m.time === "string") m.time = t.replace(/\.\d{3}Z$/, "Z");
+}
+
 /** `count` events cycling through BURST_FIXTURES (starting at `offset`), each with unique ids. */
 export function burstEvents(count: number, offset = 0): BurstEvent[] {
   const out: BurstEvent[] = [];
@@ -59,6 +77,7 @@ export function burstEvents(count: number, offset = 0): BurstEvent[] {
     const n = offset + k;
     const { file, topic } = BURST_FIXTURES[n % BURST_FIXTURES.length];
     const message = structuredClone(fixture(file)) as Record<string, unknown>;
+    distinctTimes(message, n);
     if (typeof message.id === "string") message.id = burstId(n, 1);
     const detail = message.detail as Record<string, unknown> | undefined;
     if (detail && typeof detail.eventID === "string") detail.eventID = burstId(n, 2);

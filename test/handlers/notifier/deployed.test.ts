@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
+import { createSeenTable } from "../../helpers/seenTable";
 import { useSlackServer } from "../../helpers/slackServer";
 import { COLORS } from "../../../handlers/notifier";
 import { fixture } from "./fixtures";
@@ -143,34 +144,42 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
           [
             `/services/${paymentsRoute.webhook}`,
             COLORS.danger,
-            ":red_circle: EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718 by IAM user alice in payments (222222222222) ap-northeast-2 (opens ingress to the internet)",
+            "[critical] :red_circle: EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718 by IAM user alice in payments (222222222222) ap-northeast-2 (opens ingress to the internet)",
           ],
           [
             "/services/default",
             COLORS.neutral,
-            "IAM AttachRolePolicy on app-runtime by federated user dave (via IAM user ci-broker) in web (444444444444) us-east-1",
+            "[high] IAM AttachRolePolicy on app-runtime by federated user dave (via IAM user ci-broker) in web (444444444444) us-east-1",
           ],
           [
             `/services/${paymentsRoute.webhook}`,
             COLORS.danger,
-            ":red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh in payments (222222222222) ap-northeast-2",
+            "[high] :red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh in payments (222222222222) ap-northeast-2",
           ],
           [
             "/services/default",
             COLORS.danger,
-            ":red_circle: ALARM: security-group-changes in web (444444444444) ap-northeast-2",
+            "[high] :red_circle: ALARM: security-group-changes in web (444444444444) ap-northeast-2",
           ],
-          ["/services/default", COLORS.good, "OK: root-account-usage in data (333333333333) ap-northeast-1"],
+          [
+            "/services/default",
+            COLORS.good,
+            "[info] OK: root-account-usage in data (333333333333) ap-northeast-1",
+          ],
           [
             `/services/${paymentsRoute.webhook}`,
             COLORS.danger,
-            ":red_circle: Revoked SSH open to the internet on sg-0a1b2c3d4e5f60718 in payments (222222222222) ap-northeast-2",
+            "[high] :red_circle: Revoked SSH open to the internet on sg-0a1b2c3d4e5f60718 in payments (222222222222) ap-northeast-2",
           ],
-          ["/services/default", COLORS.neutral, "Macie Finding from aws.macie in web (444444444444)"],
+          [
+            "/services/default",
+            COLORS.neutral,
+            "[medium] Macie Finding from aws.macie in web (444444444444)",
+          ],
           [
             "/services/default",
             COLORS.warning,
-            "Unreadable notification (the message body is not valid JSON (Unterminated string in JSON at position 180))",
+            "[medium] Unreadable notification (the message body is not valid JSON (Unterminated string in JSON at position 180))",
           ],
         ],
       );
@@ -263,5 +272,43 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
       stderr,
       /"message":"Slack post failed after retries".*"error":"DeliveryError: gave up after 4 attempt\(s\): Slack answered 500: error"/,
     );
+  });
+  it("severity on every message; one verdict by two paths in two invocations is posted once (seen table in moto)", async () => {
+    // The table the hub stack creates for the notifier (the deployed settings name it).
+    await createSeenTable("security-guard-notifier-seen");
+    const env = {
+      ...moto().env,
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/default") }),
+    };
+    const eb = { ...(fixture("eventbridge/config-compliance-change-noncompliant.json") as object) };
+    const sns = fixture("messages/config-compliance-change-notification.json");
+    const { results, stdout, stderr } = await invokeDeployed(fnDir, [eb, sns], env);
+    const diag = `stdout:\n${stdout}\nstderr:\n${stderr}`;
+    assert.deepEqual(
+      results.map((r) => [
+        r.ok,
+        (r.value as { posted: number; skipped: number }).posted,
+        (r.value as { skipped: number }).skipped,
+      ]),
+      [
+        [true, 1, 0],
+        [true, 0, 1],
+      ],
+      diag,
+    );
+    const posts = slack
+      .delivered()
+      .map((r) => r.json as { text: string; attachments: Array<{ blocks: unknown[] }> });
+    assert.equal(posts.length, 1);
+    assert.match(
+      posts[0].text,
+      /^\[high\] :red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh/,
+    );
+    assert.deepEqual(posts[0].attachments[0].blocks[1], {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: ":red_circle: Severity: *high*" }],
+    });
+    assert.match(stdout, /"message":"duplicate event held back"/, diag);
   });
 });

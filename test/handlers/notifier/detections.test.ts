@@ -115,21 +115,24 @@ describe("notifier: detection formats", () => {
     assert.equal(headerOf(noMfa.message), "Console sign-in without MFA: IAM user bob");
     assert.equal(noMfa.message.attachments[0].color, COLORS.warning);
     assert.equal(fieldsOf(noMfa.message)["MFA used"], "No");
+    assert.equal(contextTexts(noMfa.message)[0], ":red_circle: Severity: *high*");
     assert.equal(
-      contextTexts(noMfa.message)[0],
+      contextTexts(noMfa.message)[1],
       "CIS 4.2 (Security Hub CloudWatch.3): Console sign-in without MFA",
     );
 
     const root = one("cis/signin-console-login-root.json");
     assert.equal(headerOf(root.message), "Console sign-in: the root user");
     assert.equal(root.message.attachments[0].color, COLORS.danger);
-    assert.equal(contextTexts(root.message)[0], "CIS 4.3 (Security Hub CloudWatch.1): Root user activity");
+    assert.equal(contextTexts(root.message)[0], ":rotating_light: Severity: *critical*");
+    assert.equal(contextTexts(root.message)[1], "CIS 4.3 (Security Hub CloudWatch.1): Root user activity");
 
     const failed = one("cis/signin-console-login-failure.json");
     assert.match(headerOf(failed.message), /^Console sign-in failed: /);
     assert.equal(fieldsOf(failed.message).Result, ":x: failed (Failed authentication)");
+    assert.equal(contextTexts(failed.message)[0], ":large_orange_circle: Severity: *medium*");
     assert.equal(
-      contextTexts(failed.message)[0],
+      contextTexts(failed.message)[1],
       "CIS 4.6 (Security Hub CloudWatch.6): Console authentication failures",
     );
   });

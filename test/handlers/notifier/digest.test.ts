@@ -87,7 +87,7 @@ describe("notifier digests for bursts", () => {
       text: {
         type: "mrkdwn",
         text:
-          ":red_circle: *<https://ap-northeast-2.console.aws.amazon.com/cloudtrail/home?region=ap-northeast-2#/events/b0250000-0000-4000-8000-000000000000|EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718>*" +
+          ":red_circle: *<https://ap-northeast-2.console.aws.amazon.com/cloudtrail/home?region=ap-northeast-2#/events/b0250000-0000-4000-8000-000000000000|[critical] EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718>*" +
           " · payments (222222222222) · ap-northeast-2 · `b0250000-0000-4000-8000-000000000000`",
       },
     });

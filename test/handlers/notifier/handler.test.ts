@@ -158,7 +158,7 @@ describe("notifier handler", () => {
     const [post] = slack.posts() as Array<{ text: string }>;
     assert.equal(
       post.text,
-      "Unreadable notification (the message body is not valid JSON (Unterminated string in JSON at position 180))",
+      "[medium] Unreadable notification (the message body is not valid JSON (Unterminated string in JSON at position 180))",
     );
     const err = logs.lines.find((l) => l.level === "error")!;
     assert.equal(err.message, "event is incomplete or unreadable; posting what could be read");

@@ -4,6 +4,7 @@ import { COLORS, NotifierSettings, renderMessages } from "../../../handlers/noti
 import {
   allJsonFixtures,
   allStrings,
+  blocksOf,
   buttonUrls,
   contextTexts,
   fieldsOf,
@@ -40,7 +41,7 @@ describe("notifier rendering", () => {
       assert.equal(COLORS.danger, "#D00000");
       assert.equal(
         r.message.text,
-        ":red_circle: EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718 by IAM user alice in payments (222222222222) ap-northeast-2 (opens ingress to the internet)",
+        "[critical] :red_circle: EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718 by IAM user alice in payments (222222222222) ap-northeast-2 (opens ingress to the internet)",
       );
       assert.equal(headerOf(r.message), "EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718");
       assert.deepEqual(fieldsOf(r.message), {
@@ -59,7 +60,14 @@ describe("notifier rendering", () => {
       assert.deepEqual(buttonUrls(r.message), [
         "https://ap-northeast-2.console.aws.amazon.com/cloudtrail/home?region=ap-northeast-2#/events/b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c",
       ]);
+      // The severity line sits right under the header.
+      assert.equal(r.severity, "critical");
+      assert.deepEqual(blocksOf(r.message)[1], {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: ":rotating_light: Severity: *critical*" }],
+      });
       assert.deepEqual(contextTexts(r.message), [
+        ":rotating_light: Severity: *critical*",
         "CIS 4.10 (Security Hub CloudWatch.10): Security group changes",
         "CloudTrail event `b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c`",
       ]);
@@ -104,12 +112,13 @@ describe("notifier rendering", () => {
       const r = one("eventbridge/cloudtrail-iam-createuser-root.json");
       assert.equal(r.kind, "iam");
       assert.equal(r.message.attachments[0].color, COLORS.danger);
-      assert.deepEqual(contextTexts(r.message).slice(0, 1), [
+      assert.deepEqual(contextTexts(r.message).slice(0, 2), [
+        ":rotating_light: Severity: *critical*",
         "CIS 4.3 (Security Hub CloudWatch.1): Root user activity",
       ]);
       assert.equal(
         r.message.text,
-        ":red_circle: IAM CreateUser on deploy-bot by root user of account 222222222222 in payments (222222222222) us-east-1",
+        "[critical] :red_circle: IAM CreateUser on deploy-bot by root user of account 222222222222 in payments (222222222222) us-east-1",
       );
       assert.equal(
         fieldsOf(r.message).Actor,
@@ -181,7 +190,7 @@ describe("notifier rendering", () => {
       assert.equal(r.message.attachments[0].color, COLORS.danger);
       assert.equal(
         r.message.text,
-        ":red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh in payments (222222222222) ap-northeast-2",
+        "[high] :red_circle: sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh in payments (222222222222) ap-northeast-2",
       );
       assert.deepEqual(fieldsOf(r.message), {
         Account: "`222222222222` (payments)",
@@ -211,6 +220,7 @@ describe("notifier rendering", () => {
       assert.ok(sectionTexts(r.message).includes("*Annotation*\nPort 22 is open to 0.0.0.0/0"));
       assert.equal(buttonUrls(r.message).length, 1);
       assert.deepEqual(contextTexts(r.message), [
+        ":red_circle: Severity: *high*",
         "Config notification `95df01b4-ee98-5cb9-9903-4c221d41eb5e` · via `arn:aws:sns:us-east-1:111111111111:security-guard-config`",
       ]);
     });
@@ -222,14 +232,31 @@ describe("notifier rendering", () => {
       assert.equal(bare.message.text, wrapped.message.text);
     });
 
-    it("a configuration item change is summarised (neutral, changed properties listed)", () => {
-      const r = one("sns/lambda-sns-config-item-change.json");
+    it("a configuration-item change is skipped with the reason, by SNS and by EventBridge", () => {
+      const [r] = renderMessages(fixture("sns/lambda-sns-config-item-change.json"), settings);
       assert.equal(r.kind, "other");
-      assert.equal(r.message.attachments[0].color, COLORS.neutral);
-      assert.equal(headerOf(r.message), "Config: AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60718 UPDATE");
-      assert.ok(
-        sectionTexts(r.message).includes("*Changed properties*\n• `Configuration.IpPermissions.0` create"),
+      assert.equal(r.message, undefined);
+      assert.equal(r.accountId, "222222222222");
+      assert.match(
+        r.skipped!,
+        /^AWS Config configuration-item changes are not posted: they record every change/,
       );
+      const eb = renderMessages(
+        {
+          version: "0",
+          id: "c1",
+          "detail-type": "Config Configuration Item Change",
+          source: "aws.config",
+          account: "222222222222",
+          region: "us-east-1",
+          time: "2026-11-20T01:02:03Z",
+          resources: [],
+          detail: { messageType: "ConfigurationItemChangeNotification", configurationItem: {} },
+        },
+        settings,
+      );
+      assert.equal(eb[0].skipped, r.skipped);
+      assert.equal(eb[0].message, undefined);
     });
 
     it("a snapshot delivery notice is skipped with a reason, not silently dropped", () => {
@@ -251,7 +278,7 @@ describe("notifier rendering", () => {
       assert.equal(r.message.attachments[0].color, COLORS.danger);
       assert.equal(
         r.message.text,
-        ":red_circle: ALARM: security-group-changes in 444444444444 ap-northeast-2",
+        "[high] :red_circle: ALARM: security-group-changes in 444444444444 ap-northeast-2",
       );
       assert.deepEqual(fieldsOf(r.message), {
         Account: "`444444444444`",
@@ -373,7 +400,7 @@ describe("notifier rendering", () => {
       const r = one("eventbridge/unknown-macie-finding.json");
       assert.equal(r.kind, "other");
       assert.equal(r.message.attachments[0].color, COLORS.neutral);
-      assert.equal(r.message.text, "Macie Finding from aws.macie in 444444444444");
+      assert.equal(r.message.text, "[medium] Macie Finding from aws.macie in 444444444444");
       assert.equal(fieldsOf(r.message).Source, "`aws.macie`");
       const body = sectionTexts(r.message).join("\n");
       // The identifying values it carries, not only its field names.
@@ -472,7 +499,7 @@ describe("notifier rendering", () => {
       );
       assert.equal(headerOf(r.message!), "Hello <!channel>");
       assert.equal(sectionTexts(r.message!)[0], "disk &lt;full&gt; &amp; slow");
-      assert.equal(r.message!.text, "Hello &lt;!channel&gt;");
+      assert.equal(r.message!.text, "[medium] Hello &lt;!channel&gt;");
     });
   });
 });

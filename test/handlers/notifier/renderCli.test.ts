@@ -23,7 +23,35 @@ function render(...args: string[]) {
 }
 
 describe("npm run render", function () {
-  this.timeout(60_000);
+  // Each case spawns ts-node (a few seconds each on an idle 2-core machine, much more under load).
+  this.timeout(240_000);
+
+  it("a configuration-item change renders as skipped: [] on stdout, the reason on stderr (also with --email)", () => {
+    for (const extra of [[], ["--email"]]) {
+      const out = render(path.join(FIXTURES, "sns/lambda-sns-config-item-change.json"), ...extra);
+      assert.equal(out.code, 0, out.stderr);
+      assert.deepEqual(JSON.parse(out.stdout), []);
+      assert.match(
+        out.stderr,
+        /^render: record e0c456a9-3d4e-4b0e-9e58-9b776c96da03 skipped: AWS Config configuration-item changes are not posted/m,
+      );
+    }
+  });
+
+  it("--email prints the subject and the plain-text body", () => {
+    const out = render(path.join(FIXTURES, "eventbridge/cloudtrail-iam-createuser-root.json"), "--email");
+    assert.equal(out.code, 0, out.stderr);
+    const [head, , title, underline, , severity] = out.stdout.split("\n");
+    assert.equal(head, "Subject: [CRITICAL] IAM CreateUser on deploy-bot");
+    assert.equal(title, "IAM CreateUser on deploy-bot");
+    assert.equal(underline, "=".repeat(title.length));
+    assert.equal(severity, "Severity: critical");
+    assert.match(out.stdout, /\nAccount: 222222222222\n/);
+    assert.match(
+      out.stdout,
+      /\nOpen in CloudTrail: https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudtrail\//,
+    );
+  });
 
   it("prints the message for a raw EventBridge event, a bare SNS message and a Lambda SNS event", () => {
     for (const rel of [
@@ -61,7 +89,7 @@ describe("npm run render", function () {
     assert.equal(out.code, 0, out.stderr);
     assert.equal(
       JSON.parse(out.stdout).text,
-      ":red_circle: ALARM: security-group-changes in web (444444444444) ap-northeast-2",
+      "[high] :red_circle: ALARM: security-group-changes in web (444444444444) ap-northeast-2",
     );
   });
 

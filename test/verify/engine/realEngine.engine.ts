@@ -1,7 +1,8 @@
 // The real Pulumi engine (the pinned CLI, built by scripts/ensure-pulumi.js) with the stub AWS
 // provider: `npm run test:engine`, its own CI step (minutes, not part of `npm test`).
 // - the broken-program corpus: the engine with the policy pack and the offline runner
-//   (`policy:check`) report the same policies and messages for every program;
+//   (`policy:check`) report the same policies and messages for every program (in worker processes,
+//   ENGINE_JOBS of them, default: the number of cores);
 // - a violation injected into the real program fails the engine's preview, and `policy analyze`
 //   finds it in the deployed state.
 // The shipped stack files themselves go through the engine in `npm run preview:engine` (its own CI step).
@@ -12,9 +13,8 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import type { Violation } from "../../../verify/policy/offline";
 import { listStackFiles } from "../../../verify/stackFiles";
-import { policyCheck } from "../../../verify/policy/check";
 import { runProgram } from "../../../stacks/program";
-import { previewProgram } from "../../../verify/engine/previewProgram";
+import { CorpusCaseResult, CorpusRun, isClean, runCorpus } from "../../../verify/engine/corpus";
 import { ensurePulumi } from "../../../verify/engine/pulumiCli";
 import { runStacksThroughEngine } from "../../../verify/engine/runStacks";
 import { EngineWorkspace, createEngineWorkspace } from "../../../verify/engine/workspace";
@@ -46,6 +46,7 @@ function engineWorkspace(): Promise<EngineWorkspace> {
 
 describe("the real Pulumi engine", function () {
   this.timeout(20 * 60_000);
+  let corpus: CorpusRun | undefined;
 
   before(function () {
     const cli = ensurePulumi();
@@ -54,34 +55,33 @@ describe("the real Pulumi engine", function () {
       this.skip();
     }
     binary = cli.binary;
+    // The corpus runs in worker processes from here on, while this process runs the injected-violation
+    // tests below (mocha runs a suite's own tests before its nested suites).
+    corpus = runCorpus({ binary, corpusDir: CORPUS, dirs: corpusDirs() });
   });
+  after(() => corpus?.stop());
 
   describe("broken-program corpus: the engine and the offline runner agree", () => {
-    let ws: EngineWorkspace;
+    let results: Map<string, CorpusCaseResult>;
     before(async () => {
-      ws = await engineWorkspace();
+      results = await corpus!.results;
     });
-    after(() => ws?.dispose());
 
     for (const dir of corpusDirs()) {
-      it(dir, async () => {
-        const program = path.join(CORPUS, dir, "index.ts");
-        // The offline runner knows every value; the engine's preview of new resources does not (an ARN
-        // is known after create), so a violation hidden from the preview must stop the update.
-        const engine = await previewProgram(ws, program, {
-          project: "broken-programs",
-          stack: dir,
-          up: true,
-        });
+      it(dir, () => {
+        const r = results.get(dir);
+        assert.ok(r, `${dir}: no result`);
+        assert.equal(r.error, undefined, `${dir}: ${r.error}`);
+        if (r.retried) console.log(`      (${dir} ran twice: the first run lost the engine: ${r.retried})`);
+        const { engine, offline } = r as Required<CorpusCaseResult>;
         assert.deepEqual(engine.errors, [], `${dir}: engine errors`);
-        const offline = await policyCheck({ program });
         assert.equal(offline.error, undefined, offline.error);
         assert.deepEqual(comparable(engine.violations), comparable(offline.violations));
-        const clean = dir === "clean" || dir.startsWith("clean-");
+        const clean = isClean(dir);
         assert.equal(
           engine.failed,
           !clean,
-          `${dir}: the engine's preview ${engine.failed ? "failed" : "passed"}`,
+          `${dir}: the engine's ${engine.caughtAt ?? "preview"} ${engine.failed ? "failed" : "passed"}`,
         );
         if (!clean) assert.ok(engine.violations.length > 0, `${dir}: no violation under the engine`);
       });

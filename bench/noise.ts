@@ -1,0 +1,456 @@
+// Noise benchmark: a synthetic day of a 100-account organization (bench/noiseDay.ts) through the
+// real rules and the deployed notifier, against the local Slack stand-in.
+//
+// - EventBridge: every event that enters a spoke's default bus is matched against the spoke's
+//   forwarding rules of its region, and what they forward against the hub bus's rules, by AWS's
+//   event-ruler (the patterns the stacks in this repo declare: Pulumi.hub.yaml, and
+//   Pulumi.spoke-payments.yaml standing for every spoke of the same shape). An event that reaches
+//   the hub's remediate rule makes the remediator report to the hub bus, which is routed too.
+// - SNS: every message published to the hub's Config topic goes through moto's SNS to an SQS
+//   queue with the notifier subscription's filter policy as the hub stack declares it.
+// - The notifier queue: what reaches it is batched as the event source mapping does (up to 100
+//   records, 20 s batching window) and each batch invokes the deployed notifier package
+//   (`npm run lambdas` form, separate node process, moto for its AWS calls) posting to the Slack
+//   stand-in on 127.0.0.1.
+//
+// Reported: Slack posts per raw event (target <= 1/100), security-relevant events represented in
+// Slack (target 100%), duplicates posted (target 0), Lambda invocations (and what they would be if
+// configuration-item changes still reached the queue).
+//
+// Run: npm run bench:noise [-- --smoke] [--no-write]. Writes its figures into bench/RESULTS.md
+// (between the noise markers) unless --no-write or --smoke.
+import * as fs from "fs";
+import * as path from "path";
+import { PublishBatchCommand, CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../handlers/shared/constants";
+import { evaluateStacks } from "../verify/evaluateStacks";
+import { startMoto, stopMoto } from "../verify/moto";
+import { listStackFiles } from "../verify/stackFiles";
+import { RouteRule, collectRules } from "../verify/wiring/routes";
+import { isRulerMatcher, loadRulerMatcher } from "../verify/wiring/ruler";
+import { buildDeployedPackages, invokeDeployed } from "../test/helpers/deployed";
+import { startSlackServer } from "../test/helpers/slackServer";
+import { DayShape, FULL_DAY, RawEvent, SMOKE_DAY, generateDay } from "./noiseDay";
+
+const REPO = path.resolve(__dirname, "..");
+const HUB_ACCOUNT = "111111111111";
+const QUEUE_ARN = `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-queue`;
+const TOPIC = (name: string) => `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-${name}`;
+/** As the notifier's event source mapping (stacks/components/notifier.ts). */
+const BATCH_SIZE = 100;
+const BATCH_WINDOW_SECONDS = 20;
+
+export interface NoiseResult {
+  shape: DayShape;
+  rawEvents: number;
+  byWhat: Record<string, number>;
+  forwardedBySpokes: number;
+  reachedQueue: number;
+  droppedBySnsFilter: number;
+  invocations: number;
+  invocationsWithoutFilter: number;
+  posts: number;
+  postsPerRawEvent: number;
+  securityGroups: number;
+  securityRepresented: number;
+  duplicatesPosted: number;
+  noisePosted: number;
+  engine: string;
+  seconds: number;
+}
+
+interface Arrival {
+  raw: RawEvent;
+  topic: string;
+  snsMessageId: string;
+  at: number;
+}
+
+/** Event source mapping batches: up to BATCH_SIZE records, closed BATCH_WINDOW_SECONDS after the first. */
+export function batchArrivals<T extends { at: number }>(arrivals: T[]): T[][] {
+  const sorted = [...arrivals].sort((a, b) => a.at - b.at);
+  const batches: T[][] = [];
+  let current: T[] = [];
+  for (const a of sorted) {
+    if (current.length && (current.length >= BATCH_SIZE || a.at - current[0].at > BATCH_WINDOW_SECONDS)) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(a);
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+function sqsRecord(a: Arrival, n: number) {
+  return {
+    messageId: `00000015-5a5a-4000-8000-${n.toString(16).padStart(12, "0")}`,
+    receiptHandle: `AQEB${n}`,
+    body: JSON.stringify({
+      Type: "Notification",
+      MessageId: a.snsMessageId,
+      TopicArn: a.topic,
+      Message: JSON.stringify(a.raw.payload),
+      Timestamp: new Date(Date.parse("2026-11-20T00:00:00Z") + a.at * 1000).toISOString(),
+      SignatureVersion: "1",
+      Signature: "EXAMPLE",
+    }),
+    attributes: { ApproximateReceiveCount: "1" },
+    messageAttributes: {},
+    eventSource: "aws:sqs",
+    eventSourceARN: QUEUE_ARN,
+    awsRegion: "us-east-1",
+  };
+}
+
+async function stackRules(): Promise<{ spoke: RouteRule[]; hub: RouteRule[]; configFilter?: string }> {
+  const files = listStackFiles(REPO).filter((s) => s.stack === "hub" || s.stack === "spoke-payments");
+  const out: { spoke: RouteRule[]; hub: RouteRule[]; configFilter?: string } = { spoke: [], hub: [] };
+  await evaluateStacks(files, ({ stack, evaluation, error }) => {
+    if (error || !evaluation) throw new Error(`${stack.stack} does not build: ${error?.message}`);
+    const rules = collectRules(stack.stack, evaluation.resources).rules;
+    if (stack.stack === "hub") {
+      out.hub = rules;
+      const sub = evaluation.resources.find(
+        (r) =>
+          r.type === "aws:sns/topicSubscription:TopicSubscription" &&
+          r.props.protocol === "sqs" &&
+          /security-guard-config$/.test(String(r.props.topic)),
+      );
+      if (sub?.props.filterPolicy !== undefined) out.configFilter = String(sub.props.filterPolicy);
+    } else out.spoke = rules;
+  });
+  return out;
+}
+
+/** The SNS messages of `raws` that moto's SNS delivers through a subscription with `filterPolicy`. */
+async function snsDelivered(
+  raws: RawEvent[],
+  filterPolicy: string | undefined,
+): Promise<Map<RawEvent, string>> {
+  const sns = new SNSClient({});
+  const sqs = new SQSClient({});
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "security-guard-config" }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "noise-notifier-queue" }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn,
+      Protocol: "sqs",
+      Endpoint: Attributes!.QueueArn,
+      Attributes: filterPolicy ? { FilterPolicy: filterPolicy, FilterPolicyScope: "MessageBody" } : undefined,
+    }),
+  );
+  const bySnsId = new Map<string, RawEvent>();
+  for (let i = 0; i < raws.length; i += 10) {
+    const chunk = raws.slice(i, i + 10);
+    const out = await sns.send(
+      new PublishBatchCommand({
+        TopicArn,
+        PublishBatchRequestEntries: chunk.map((r, j) => ({
+          Id: String(j),
+          Message: JSON.stringify(r.payload),
+        })),
+      }),
+    );
+    if (out.Failed?.length) throw new Error(`SNS PublishBatch failed: ${JSON.stringify(out.Failed[0])}`);
+    for (const ok of out.Successful ?? []) bySnsId.set(ok.MessageId!, chunk[Number(ok.Id)]);
+  }
+  const delivered = new Map<RawEvent, string>();
+  for (;;) {
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    const messages = got.Messages ?? [];
+    if (!messages.length) break;
+    for (const m of messages) {
+      const body = JSON.parse(m.Body!) as { MessageId: string };
+      const raw = bySnsId.get(body.MessageId);
+      if (!raw) throw new Error(`moto delivered an unknown SNS message ${body.MessageId}`);
+      delivered.set(raw, body.MessageId);
+    }
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
+  }
+  return delivered;
+}
+
+/**
+ * The text of a Slack post that names the events it is about: a digest's event lines, or a single
+ * message's footer (a remediation report also names its trigger event elsewhere in its body).
+ */
+function ownIdsText(post: unknown): string {
+  const blocks = ((post as { attachments?: Array<{ blocks?: unknown[] }> })?.attachments?.[0]?.blocks ??
+    []) as Array<{
+    type: string;
+    block_id?: string;
+    text?: { text?: string };
+    elements?: Array<{ text?: string }>;
+  }>;
+  const lines = blocks.filter((b) => b.block_id?.startsWith("event:"));
+  if (lines.length) return lines.map((b) => `${b.block_id} ${b.text?.text ?? ""}`).join("\n");
+  const footer = [...blocks].reverse().find((b) => b.type === "context");
+  return (footer?.elements ?? []).map((e) => e.text ?? "").join(" ");
+}
+
+function remediationReport(trigger: RawEvent, n: number): RawEvent {
+  const p = trigger.payload as Record<string, any>;
+  const id = `00000015-4e4e-4000-8000-${n.toString(16).padStart(12, "0")}`;
+  const groupId = p.detail?.requestParameters?.groupId ?? p.detail?.resourceId ?? "sg-unknown";
+  return {
+    id,
+    path: "hub-bus",
+    accountId: trigger.accountId,
+    region: trigger.region,
+    at: trigger.at + 5,
+    class: "security",
+    group: id,
+    what: "remediation report",
+    payload: {
+      version: "0",
+      id,
+      "detail-type": REMEDIATION_DETAIL_TYPE,
+      source: REMEDIATION_EVENT_SOURCE,
+      account: HUB_ACCOUNT,
+      time: new Date(Date.parse("2026-11-20T00:00:00Z") + (trigger.at + 5) * 1000)
+        .toISOString()
+        .replace(/\.\d{3}Z$/, "Z"),
+      region: "us-east-1",
+      resources: [],
+      detail: {
+        outcome: "revoked",
+        accountId: trigger.accountId,
+        region: trigger.region,
+        groupId,
+        permissions: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrs: ["0.0.0.0/0"] }],
+        trigger: {
+          kind: p.source === "aws.config" ? "config-compliance" : "cloudtrail",
+          eventId: trigger.id,
+        },
+        reason: "SSH (22) was open to 0.0.0.0/0",
+      },
+    },
+  };
+}
+
+export async function runNoise(
+  shape: DayShape,
+  log: (s: string) => void = console.log,
+): Promise<NoiseResult> {
+  const started = Date.now();
+  const day = generateDay(shape);
+  log(`noise: ${day.length} raw events for ${shape.accounts} accounts`);
+  const rules = await stackRules();
+  const ruler = loadRulerMatcher({ root: REPO });
+  if (!isRulerMatcher(ruler)) throw new Error(`event-ruler is needed: ${ruler.unavailable}`);
+
+  // 1. Spoke forwarding rules, by event-ruler, for everything entering a spoke's default bus.
+  const onBus = day.filter((e) => e.path === "bus");
+  const pairs = onBus.flatMap((e, i) =>
+    rules.spoke
+      .filter((r) => r.region === e.region)
+      .map((r) => ({
+        id: `${i}|${r.id}`,
+        pattern: r.pattern,
+        event: { ...e.payload, account: e.accountId, region: e.region },
+      })),
+  );
+  const spokeAnswers = await ruler.match(pairs);
+  const forwarded = onBus.filter((_, i) =>
+    rules.spoke.some((r) => {
+      const a = spokeAnswers.get(`${i}|${r.id}`);
+      return a !== undefined && "matches" in a && a.matches;
+    }),
+  );
+  log(`noise: spoke rules forward ${forwarded.length} of ${onBus.length} bus events`);
+
+  // 2. Hub bus rules for what the spokes forward; the remediator reports what reaches remediate.
+  const hubMatch = async (events: RawEvent[]) => {
+    const answers = await ruler.match(
+      events.flatMap((e, i) =>
+        rules.hub.map((r) => ({
+          id: `${i}|${r.resourceName}`,
+          pattern: r.pattern,
+          event: { ...e.payload, account: e.accountId, region: e.region },
+        })),
+      ),
+    );
+    const hit = (i: number, name: string) => {
+      const a = answers.get(`${i}|${name}`);
+      return a !== undefined && "matches" in a && a.matches;
+    };
+    return events.map((e, i) => ({ e, notify: hit(i, "hub-notify"), remediate: hit(i, "hub-remediate") }));
+  };
+  const stage2 = await hubMatch(forwarded);
+  const reports = stage2.filter((x) => x.remediate).map((x, n) => remediationReport(x.e, n));
+  const stage3 = await hubMatch(reports);
+  const notify = [...stage2, ...stage3].filter((x) => x.notify).map((x) => x.e);
+
+  // 3. SNS topics: the Config topic through the declared filter policy in moto.
+  const moto = await startMoto();
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(moto.env)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  const slack = await startSlackServer();
+  try {
+    const configTopic = day.filter((e) => e.path === "config-topic");
+    const delivered = await snsDelivered(configTopic, rules.configFilter);
+    log(`noise: the Config topic filter passes ${delivered.size} of ${configTopic.length} messages`);
+    let n = 0;
+    const arrivals: Arrival[] = [
+      ...notify.map((e) => ({
+        raw: e,
+        topic: TOPIC("events"),
+        snsMessageId: `00000015-e0e0-4000-8000-${(n++).toString(16).padStart(12, "0")}`,
+        at: e.at + 1,
+      })),
+      ...[...delivered].map(([e, mid]) => ({ raw: e, topic: TOPIC("config"), snsMessageId: mid, at: e.at })),
+      ...day
+        .filter((e) => e.path === "alarm-topic")
+        .map((e) => ({ raw: e, topic: TOPIC("alarms"), snsMessageId: e.id, at: e.at })),
+    ];
+    const batches = batchArrivals(arrivals);
+    const withoutFilter = batchArrivals([...arrivals, ...configTopic.filter((e) => !delivered.has(e))]);
+    log(`noise: ${arrivals.length} queue messages in ${batches.length} batches`);
+
+    // 4. The deployed notifier, one process (one container), every batch in order.
+    const { dir } = await buildDeployedPackages();
+    let rec = 0;
+    const events = batches.map((b) => ({ Records: b.map((a) => sqsRecord(a, rec++)) }));
+    const { results } = await invokeDeployed(
+      path.join(dir, "security-guard-notifier"),
+      events,
+      {
+        ...moto.env,
+        LOCAL_RUN: "1",
+        SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/default"), payments: slack.url("/payments") }),
+      },
+      { timeoutMs: 1_800_000 },
+    );
+    const failedInvocations = results.filter(
+      (r) => !r.ok || ((r.value as { batchItemFailures?: unknown[] })?.batchItemFailures ?? []).length,
+    );
+    if (failedInvocations.length)
+      throw new Error(
+        `${failedInvocations.length} invocations failed: ${JSON.stringify(failedInvocations[0]).slice(0, 500)}`,
+      );
+
+    // 5. What Slack received.
+    const posts = slack.delivered().map((r) => ownIdsText(r.json));
+    const groups = new Map<string, RawEvent[]>();
+    for (const e of [...day, ...reports]) groups.set(e.group, [...(groups.get(e.group) ?? []), e]);
+    let securityGroups = 0;
+    let represented = 0;
+    let duplicates = 0;
+    let noisePosted = 0;
+    for (const members of groups.values()) {
+      const ids = members
+        .map((m) => m.id)
+        .concat(arrivals.filter((a) => members.includes(a.raw)).map((a) => a.snsMessageId));
+      const postsWith = posts.filter((p) => ids.some((id) => p.includes(id))).length;
+      if (members[0].class === "security") {
+        securityGroups++;
+        if (postsWith > 0) represented++;
+        if (postsWith > 1) duplicates++;
+      } else if (postsWith > 0) noisePosted++;
+    }
+    const raw = day.length + reports.length;
+    const byWhat: Record<string, number> = {};
+    for (const e of [...day, ...reports]) byWhat[e.what] = (byWhat[e.what] ?? 0) + 1;
+    return {
+      shape,
+      rawEvents: raw,
+      byWhat,
+      forwardedBySpokes: forwarded.length,
+      reachedQueue: arrivals.length,
+      droppedBySnsFilter: configTopic.length - delivered.size,
+      invocations: batches.length,
+      invocationsWithoutFilter: withoutFilter.length,
+      posts: posts.length,
+      postsPerRawEvent: posts.length / raw,
+      securityGroups,
+      securityRepresented: represented,
+      duplicatesPosted: duplicates,
+      noisePosted,
+      engine: ruler.engine,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await slack.stop();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    stopMoto();
+  }
+}
+
+export function formatNoise(r: NoiseResult, commit: string): string {
+  const pass = (ok: boolean) => (ok ? "PASS" : "FAIL");
+  const lines = [
+    `Measured in one run at ${commit} on this machine (${r.seconds.toFixed(0)} s): a synthetic day of ${r.shape.accounts} accounts in ${r.shape.regions.length} regions, routed by ${r.engine} through the rules of Pulumi.hub.yaml and Pulumi.spoke-payments.yaml, the Config topic through moto's SNS with the declared filter policy, and the deployed notifier against the Slack stand-in.`,
+    "",
+    "| raw events | count |",
+    "| --- | ---: |",
+    ...Object.entries(r.byWhat).map(([what, n]) => `| ${what} | ${n} |`),
+    `| **total** | **${r.rawEvents}** |`,
+    "",
+    "| figure | value | target | |",
+    "| --- | ---: | --- | --- |",
+    `| Slack posts per raw event | ${r.posts} / ${r.rawEvents} = 1/${Math.round(r.rawEvents / Math.max(1, r.posts))} | <= 1/100 | ${pass(r.postsPerRawEvent <= 0.01)} |`,
+    `| security-relevant events represented in Slack | ${r.securityRepresented} / ${r.securityGroups} (${((100 * r.securityRepresented) / Math.max(1, r.securityGroups)).toFixed(1)}%) | 100% | ${pass(r.securityRepresented === r.securityGroups)} |`,
+    `| duplicates posted (one event by two paths posted twice) | ${r.duplicatesPosted} | 0 | ${pass(r.duplicatesPosted === 0)} |`,
+    `| noise events posted (CI changes, read-only calls, other rules) | ${r.noisePosted} | 0 | ${pass(r.noisePosted === 0)} |`,
+    `| Lambda invocations (batches of <= ${BATCH_SIZE}, ${BATCH_WINDOW_SECONDS} s window) | ${r.invocations} (without the SNS filter: ${r.invocationsWithoutFilter}, ratio ${(r.invocations / Math.max(1, r.invocationsWithoutFilter)).toFixed(3)}) | | info |`,
+    `| queue messages / raw events | ${r.reachedQueue} / ${r.rawEvents} (spokes forwarded ${r.forwardedBySpokes}; the Config topic filter dropped ${r.droppedBySnsFilter}) | | info |`,
+  ];
+  return lines.join("\n");
+}
+
+const START_MARK = "<!-- noise:start -->";
+const END_MARK = "<!-- noise:end -->";
+
+export function writeResults(text: string): void {
+  const file = path.join(REPO, "bench", "RESULTS.md");
+  const doc = fs.readFileSync(file, "utf8");
+  const block = `${START_MARK}\n${text}\n${END_MARK}`;
+  const next =
+    doc.includes(START_MARK) && doc.includes(END_MARK)
+      ? doc.slice(0, doc.indexOf(START_MARK)) + block + doc.slice(doc.indexOf(END_MARK) + END_MARK.length)
+      : `${doc.trimEnd()}\n\n### Noise: a day of an organization\n\n${block}\n`;
+  fs.writeFileSync(file, next);
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const smoke = argv.includes("--smoke");
+  runNoise(smoke ? SMOKE_DAY : FULL_DAY).then(
+    (r) => {
+      const commit = require("child_process")
+        .execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO })
+        .toString()
+        .trim();
+      const text = formatNoise(r, commit);
+      console.log(text);
+      if (!smoke && !argv.includes("--no-write")) writeResults(text);
+      process.exit(0);
+    },
+    (err) => {
+      console.error(err instanceof Error ? err.stack : err);
+      process.exit(1);
+    },
+  );
+}

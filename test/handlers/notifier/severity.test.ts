@@ -1,0 +1,187 @@
+// The severity table, on real-shaped fixtures: each row of the README's table by an event that
+// takes it, and the order of the rows (a failed call that would open SSH is low, not critical).
+import { strict as assert } from "assert";
+import { eventFacts } from "../../../handlers/notifier/facts";
+import { SEVERITY_LEVELS, atLeast, severityOf, severityTable } from "../../../handlers/notifier/severity";
+import { Json } from "../../../handlers/notifier/read";
+import { fixture } from "./fixtures";
+import * as fs from "fs";
+import * as path from "path";
+
+const ctx = { sshRules: ["restricted-ssh", "security-guard-restricted-ssh"] };
+const sev = (payload: unknown) => severityOf(eventFacts(payload as Json), ctx).severity;
+const snsMessage = (rel: string) =>
+  JSON.parse(
+    (fixture(rel) as { Records: Array<{ Sns: { Message: string } }> }).Records[0].Sns.Message,
+  ) as Json;
+
+describe("severity table", () => {
+  it("SSH opened to the world (ipPermissions, ModifySecurityGroupRules) is critical", () => {
+    assert.equal(
+      sev(fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json")),
+      "critical",
+    );
+    const f = eventFacts(
+      fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json") as Json,
+    );
+    assert.equal(f.worldSsh, true);
+    assert.equal(f.resourceId, "sg-0a1b2c3d4e5f60718");
+  });
+
+  it("the same call that failed (AccessDenied) is low: nothing changed", () => {
+    const e = fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json") as Json;
+    const failed = { ...e, detail: { ...(e.detail as Json), errorCode: "Client.UnauthorizedOperation" } };
+    assert.equal(sev(failed), "low");
+  });
+
+  it("world ingress on HTTPS (not SSH) is high; a private-range rule is medium; a revoke is medium", () => {
+    const e = fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json") as Json;
+    const d = e.detail as Json;
+    const https = {
+      ...e,
+      detail: {
+        ...d,
+        requestParameters: {
+          groupId: "sg-1",
+          ipPermissions: {
+            items: [
+              {
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] },
+              },
+            ],
+          },
+        },
+      },
+    };
+    assert.equal(sev(https), "high");
+    const privateRange = {
+      ...https,
+      detail: {
+        ...d,
+        requestParameters: {
+          groupId: "sg-1",
+          ipPermissions: {
+            items: [
+              {
+                ipProtocol: "tcp",
+                fromPort: 22,
+                toPort: 22,
+                ipRanges: { items: [{ cidrIp: "10.0.0.0/8" }] },
+              },
+            ],
+          },
+        },
+      },
+    };
+    assert.equal(sev(privateRange), "medium");
+    const allTraffic = {
+      ...https,
+      detail: {
+        ...d,
+        requestParameters: {
+          groupId: "sg-1",
+          ipPermissions: { items: [{ ipProtocol: "-1", ipv6Ranges: { items: [{ cidrIpv6: "::/0" }] } }] },
+        },
+      },
+    };
+    assert.equal(sev(allTraffic), "critical", "all traffic includes port 22");
+    assert.equal(sev(fixture("eventbridge/cloudtrail-sg-revoke-ingress-assumedrole-tokyo.json")), "medium");
+  });
+
+  it("IAM changes are high; the root user acting is critical", () => {
+    assert.equal(sev(fixture("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json")), "high");
+    assert.equal(sev(fixture("eventbridge/cloudtrail-iam-createuser-root.json")), "critical");
+    assert.equal(sev(fixture("cis/root-s3-create-bucket-tokyo.json")), "critical");
+    assert.equal(sev(fixture("cis/signin-console-login-root.json")), "critical");
+  });
+
+  it("findings take their source's rating; archived or resolved ones are info", () => {
+    assert.equal(sev(fixture("findings/guardduty-ec2-ssh-bruteforce-seoul.json")), "medium");
+    assert.equal(sev(fixture("findings/guardduty-iam-anomalous-behavior-high.json")), "high");
+    assert.equal(sev(fixture("findings/guardduty-recon-low-severity-seoul.json")), "low");
+    assert.equal(sev(fixture("findings/securityhub-imported-ec2-19-critical.json")), "critical");
+    assert.equal(sev(fixture("findings/securityhub-imported-ec2-19-resolved-archived.json")), "info");
+    assert.equal(sev(fixture("findings/access-analyzer-s3-public.json")), "high");
+    assert.equal(sev(fixture("findings/access-analyzer-role-cross-account.json")), "medium");
+  });
+
+  it("CIS monitoring: logging, keys, bucket policies and Organizations high; network medium; sign-ins by outcome", () => {
+    for (const f of [
+      "cloudtrail-stoplogging-tokyo",
+      "cloudtrail-put-event-selectors",
+      "config-stop-configuration-recorder",
+      "config-delete-delivery-channel",
+      "kms-disable-key",
+      "kms-schedule-key-deletion-seoul",
+      "s3-put-bucket-policy-tokyo",
+      "organizations-attach-policy",
+      "organizations-leave-organization",
+      "signin-console-login-no-mfa-iamuser",
+    ])
+      assert.equal(sev(fixture(`cis/${f}.json`)), "high", f);
+    for (const f of [
+      "ec2-attach-internet-gateway",
+      "ec2-create-network-acl-entry-seoul",
+      "ec2-create-route-tokyo",
+      "ec2-create-vpc-peering-connection",
+      "signin-console-login-failure",
+    ])
+      assert.equal(sev(fixture(`cis/${f}.json`)), "medium", f);
+    assert.equal(sev(fixture("cis/unauthorized-describe-instances-seoul.json")), "low");
+  });
+
+  it("alarms: ALARM high, OK info (EventBridge and SNS forms)", () => {
+    assert.equal(sev(fixture("eventbridge/cloudwatch-alarm-state-change-alarm.json")), "high");
+    assert.equal(sev(fixture("eventbridge/cloudwatch-alarm-state-change-ok.json")), "info");
+    assert.equal(sev(fixture("messages/cloudwatch-alarm.json")), "high");
+    assert.equal(sev(fixture("messages/cloudwatch-alarm-ok.json")), "info");
+  });
+
+  it("compliance: the SSH rule NON_COMPLIANT is critical, another rule's high, COMPLIANT info", () => {
+    const nc = fixture("eventbridge/config-compliance-change-noncompliant.json") as Json;
+    assert.equal(sev(nc), "critical");
+    assert.equal(sev(fixture("messages/config-compliance-change-notification.json")), "critical");
+    const other = { ...nc, detail: { ...(nc.detail as Json), configRuleName: "s3-bucket-logging-enabled" } };
+    assert.equal(sev(other), "high");
+    assert.equal(sev(fixture("eventbridge/config-compliance-change-compliant.json")), "info");
+  });
+
+  it("remediation: dry run critical, revoked and exempt high, nothing to do info", () => {
+    assert.equal(sev(fixture("eventbridge/remediation-dry-run.json")), "critical");
+    assert.equal(sev(fixture("eventbridge/remediation-revoked.json")), "high");
+    assert.equal(sev(fixture("eventbridge/remediation-exempt.json")), "high");
+    assert.equal(sev(fixture("eventbridge/remediation-already-compliant-config-trigger.json")), "info");
+  });
+
+  it("a configuration-item change is info; an unknown event type medium; an unreadable record medium", () => {
+    assert.equal(sev(snsMessage("sns/lambda-sns-config-item-change.json")), "info");
+    assert.equal(sev(fixture("eventbridge/unknown-macie-finding.json")), "medium");
+    assert.equal(severityOf(eventFacts(undefined), ctx).severity, "medium");
+  });
+
+  it("every row names its condition; the last row matches anything; atLeast orders the levels", () => {
+    const table = severityTable(ctx);
+    assert.ok(table.every((r) => r.when.length > 10 && SEVERITY_LEVELS.includes(r.severity)));
+    assert.equal(table[table.length - 1].test({ kind: "other" }), true);
+    assert.ok(atLeast("critical", "high") && atLeast("high", "high") && !atLeast("medium", "high"));
+    assert.ok(atLeast("info", "info") && !atLeast("info", "low"));
+  });
+
+  it("the README's severity table is this table, row for row", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "../../../README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Severity"));
+    const rows = section
+      .slice(0, section.indexOf("\n### ", 4))
+      .split("\n")
+      .filter((l) => /^\| (critical|high|medium|low|info) /.test(l))
+      .map((l) => l.split("|").map((c) => c.trim().replace(/`/g, "")))
+      .map((c) => [c[1], c[2]]);
+    assert.deepEqual(
+      rows,
+      severityTable(ctx).map((r) => [r.severity, r.when]),
+    );
+  });
+});

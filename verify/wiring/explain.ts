@@ -1,0 +1,310 @@
+// "Why did (not) this reach Slack?": one event file through the rules the repo's stacks declare,
+// by the engines the wiring checks use (the moto emulator's EventBridge, and AWS's event-ruler
+// where it is provisioned), then through the hub's Config-topic filter policy when it arrives by
+// SNS, and then through the notifier's own decision (severity, route, mute rule, skipped why).
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { REMEDIATION_EVENT_SOURCE } from "../../handlers/shared/constants";
+import { unwrap } from "../../handlers/notifier/envelopes";
+import { renderRecord } from "../../handlers/notifier/render";
+import { Decision, SignalSettings, decide } from "../../handlers/notifier/signal";
+import { NotifierSettings } from "../../handlers/notifier/settings";
+import { isObject } from "../../handlers/notifier/read";
+import { HUB_BUS_NAME } from "../../stacks/names";
+import { RouteEmulator, RouteEvent, RouteTopology, routeMatrix } from "./routes";
+import { RulerMatcher, RulerUnavailable } from "./ruler";
+
+export interface StackRules {
+  stack: string;
+  role: "hub" | "spoke";
+  accountId: string;
+  regions: string[];
+  topology: RouteTopology;
+}
+
+export interface RuleMatch {
+  /** "spoke": forwards to the hub bus; "hub": a rule on the hub bus. */
+  stage: "spoke" | "hub";
+  stack: string;
+  region: string;
+  /** Physical rule name. */
+  rule: string;
+  /** The rule's resource name in the stack ("hub-notify", "spoke-us-east-1-sg-changes"). */
+  resource: string;
+  /** Targets (ARNs) the rule delivers to. */
+  targets: string[];
+  /** What each engine answered; the match itself is event-ruler's answer where it ran, else moto's. */
+  moto: boolean;
+  eventRuler?: boolean;
+}
+
+export interface SnsPath {
+  topic: string;
+  /** The subscription's filter policy, when it has one. */
+  filterPolicy?: Record<string, unknown>;
+  /** Whether moto's SNS delivered the message to the notifier queue through that subscription. */
+  delivered: boolean;
+}
+
+export interface NotifierView {
+  recordId: string;
+  kind: string;
+  severity: string;
+  severityWhy: string;
+  route: string;
+  webhook: string;
+  email: boolean;
+  mutedBy?: string;
+  skipped?: string;
+  dedupeKey?: string;
+}
+
+export interface Explanation {
+  /** How the event enters: a spoke's default bus, the hub bus, or an SNS topic. */
+  entry: string;
+  matches: RuleMatch[];
+  sns?: SnsPath;
+  /** Whether the notifier receives it (the hub notify rule matched, or SNS delivered it). */
+  reachesNotifier: boolean;
+  notifier: NotifierView[];
+  notes: string[];
+}
+
+function stringField(o: Record<string, unknown>, key: string): string | undefined {
+  return typeof o[key] === "string" ? (o[key] as string) : undefined;
+}
+
+/** Which spoke an event enters: `--stack`, else the spoke whose account sent it. */
+function entrySpoke(event: Record<string, unknown>, spokes: StackRules[], stackName?: string): StackRules {
+  if (stackName) {
+    const s = spokes.find((x) => x.stack === stackName);
+    if (!s)
+      throw new Error(`no spoke stack named ${stackName} (spokes: ${spokes.map((x) => x.stack).join(", ")})`);
+    return s;
+  }
+  const account = stringField(event, "account");
+  const s = spokes.find((x) => x.accountId === account);
+  if (!s)
+    throw new Error(
+      `no spoke stack has account ${account ?? "(the event names none)"}: pass --stack NAME (spokes: ${spokes.map((x) => x.stack).join(", ")})`,
+    );
+  return s;
+}
+
+export interface ExplainOptions {
+  stacks: StackRules[];
+  /** The hub's notifier settings and the signal settings it derives. */
+  notifier: NotifierSettings & SignalSettings;
+  /** The hub's Config-topic subscription filter policy. */
+  configTopicFilter?: Record<string, unknown>;
+  stackName?: string;
+  emulator: RouteEmulator;
+  ruler?: RulerMatcher | RulerUnavailable;
+  now: number;
+}
+
+function notifierView(
+  event: unknown,
+  settings: NotifierSettings & SignalSettings,
+  now: number,
+): NotifierView[] {
+  return unwrap(event).map((record) => {
+    const r = renderRecord(record, settings);
+    const d: Decision = decide(record.payload, r.eventId, settings, now);
+    const skipped = r.skipped ?? d.skipped;
+    return {
+      recordId: r.recordId,
+      kind: d.facts.kind,
+      severity: d.severity,
+      severityWhy: d.severityWhy,
+      route: d.route.route,
+      webhook: d.route.webhook,
+      email: d.route.email,
+      ...(d.muted ? { mutedBy: d.muted.name } : {}),
+      ...(skipped ? { skipped } : {}),
+      ...(d.dedupeKey ? { dedupeKey: d.dedupeKey } : {}),
+    };
+  });
+}
+
+/** Delivers `message` through a topic with `filterPolicy` (scope MessageBody) to a queue in moto. */
+async function snsDelivers(
+  message: string,
+  filterPolicy: Record<string, unknown> | undefined,
+): Promise<boolean> {
+  const sns = new SNSClient({});
+  const sqs = new SQSClient({});
+  const run = Math.random().toString(36).slice(2, 8);
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `routes-probe-${run}` }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `routes-probe-${run}` }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn,
+      Protocol: "sqs",
+      Endpoint: Attributes!.QueueArn,
+      Attributes: filterPolicy
+        ? { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: "MessageBody" }
+        : undefined,
+    }),
+  );
+  await sns.send(new PublishCommand({ TopicArn, Message: message }));
+  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+  return (got.Messages ?? []).length > 0;
+}
+
+/** The SNS messages an event file holds when it is not a raw EventBridge event. */
+function snsMessages(event: Record<string, unknown>): string[] {
+  if (Array.isArray(event.Records))
+    return event.Records.flatMap((r: unknown) => {
+      if (!isObject(r)) return [];
+      if (isObject(r.Sns) && typeof r.Sns.Message === "string") return [r.Sns.Message];
+      if (typeof r.body === "string") {
+        try {
+          const body = JSON.parse(r.body) as unknown;
+          if (isObject(body) && typeof body.Message === "string") return [body.Message];
+        } catch {
+          // not an SNS notification document: the body itself is the message
+        }
+        return [r.body];
+      }
+      return [];
+    });
+  if (event.Type === "Notification" && typeof event.Message === "string") return [event.Message];
+  return [JSON.stringify(event)];
+}
+
+export async function explainEvent(event: unknown, options: ExplainOptions): Promise<Explanation> {
+  if (!isObject(event)) throw new Error("the event file must hold a JSON object");
+  const notes: string[] = [];
+  const hub = options.stacks.find((s) => s.role === "hub");
+  if (!hub) throw new Error("no hub stack among the stack files");
+  const spokes = options.stacks.filter((s) => s.role === "spoke");
+  const isEventBridge = typeof event["detail-type"] === "string" && typeof event.source === "string";
+
+  if (!isEventBridge) {
+    // Config notifications and alarm actions arrive at the hub's topics by SNS, not EventBridge.
+    const messages = snsMessages(event);
+    const config = messages.some((m) =>
+      /"messageType"\s*:\s*"(Configuration|Compliance|ConfigRules|Oversized)/.test(m),
+    );
+    const topic = config ? "security-guard-config" : "security-guard-alarms";
+    const filterPolicy = config ? options.configTopicFilter : undefined;
+    const delivered: boolean[] = [];
+    for (const m of messages) delivered.push(await snsDelivers(m, filterPolicy));
+    const reaches = delivered.some((d) => d);
+    if (!reaches)
+      notes.push(`the ${topic} subscription's filter policy drops it: the notifier is never invoked`);
+    return {
+      entry: `SNS topic ${topic} (hub ${hub.stack})`,
+      matches: [],
+      sns: { topic, ...(filterPolicy ? { filterPolicy } : {}), delivered: reaches },
+      reachesNotifier: reaches,
+      notifier: reaches ? notifierView(event, options.notifier, options.now) : [],
+      notes,
+    };
+  }
+
+  const fromGuard = event.source === REMEDIATION_EVENT_SOURCE;
+  let entry;
+  let stamped = event;
+  if (fromGuard) {
+    entry = { accountId: hub.accountId, region: hub.regions[0], bus: HUB_BUS_NAME };
+  } else {
+    const spoke = entrySpoke(event, spokes, options.stackName);
+    const region = stringField(event, "region") ?? spoke.regions[0];
+    if (stringField(event, "account") !== spoke.accountId) {
+      notes.push(
+        `the event names account ${stringField(event, "account") ?? "none"}; routed as ${spoke.stack} (${spoke.accountId})`,
+      );
+      stamped = { ...event, account: spoke.accountId };
+    }
+    if (!spoke.regions.includes(region))
+      notes.push(`${spoke.stack} deploys no rules in ${region} (its regions: ${spoke.regions.join(", ")})`);
+    entry = { accountId: spoke.accountId, region, bus: "default" };
+  }
+  const topology: RouteTopology = {
+    rules: options.stacks.flatMap((s) => s.topology.rules),
+    buses: options.stacks.flatMap((s) => s.topology.buses),
+  };
+  const routeEvent: RouteEvent = { name: "event", event: stamped, entry };
+  const matrix = await routeMatrix(topology, [routeEvent], options.emulator, { ruler: options.ruler });
+  if (matrix.secondUnavailable) notes.push(`event-ruler not used: ${matrix.secondUnavailable}`);
+  for (const e of matrix.second?.errors ?? []) notes.push(`event-ruler rejects a pattern: ${e}`);
+  const reachedMoto = matrix.rows[0].reached;
+  const reachedRuler = matrix.second?.rows.event;
+  const matches: RuleMatch[] = [];
+  for (const rule of topology.rules) {
+    const moto = (reachedMoto[rule.id] ?? 0) > 0;
+    const ruler = reachedRuler ? (reachedRuler[rule.id] ?? 0) > 0 : undefined;
+    if (!(ruler ?? moto)) {
+      if (moto)
+        notes.push(
+          `moto matched ${rule.stack} ${rule.resourceName}, event-ruler did not (event-ruler counted)`,
+        );
+      continue;
+    }
+    if (ruler !== undefined && ruler !== moto)
+      notes.push(
+        `event-ruler matched ${rule.stack} ${rule.resourceName}, moto did not (event-ruler counted; moto does not match fields inside arrays)`,
+      );
+    const stage = options.stacks.find((s) => s.stack === rule.stack)?.role ?? "spoke";
+    matches.push({
+      stage,
+      stack: rule.stack,
+      region: rule.region,
+      rule: rule.name,
+      resource: rule.resourceName,
+      targets: rule.targets.map((t) => t.arn),
+      moto,
+      ...(ruler !== undefined ? { eventRuler: ruler } : {}),
+    });
+  }
+  matches.sort((a, b) => (a.stage === b.stage ? 0 : a.stage === "spoke" ? -1 : 1));
+  const reachesNotifier = matches.some((m) => m.stage === "hub" && /-notify$/.test(m.resource));
+  if (!reachesNotifier) notes.push("no hub notify rule matches it: the notifier never sees it");
+  return {
+    entry: fromGuard
+      ? `hub bus ${HUB_BUS_NAME} (${hub.stack})`
+      : `default bus of ${entry.accountId} in ${entry.region}`,
+    matches,
+    reachesNotifier,
+    notifier: reachesNotifier ? notifierView(stamped, options.notifier, options.now) : [],
+    notes,
+  };
+}
+
+export function formatExplanation(file: string, x: Explanation): string {
+  const lines = [`${file}: enters the ${x.entry}`];
+  if (x.sns) {
+    lines.push(
+      `  SNS ${x.sns.topic} -> notifier queue: ${x.sns.delivered ? "delivered" : "dropped"}${x.sns.filterPolicy ? ` by filter policy ${JSON.stringify(x.sns.filterPolicy)}` : ""} (moto)`,
+    );
+  }
+  const spoke = x.matches.filter((m) => m.stage === "spoke");
+  const hub = x.matches.filter((m) => m.stage === "hub");
+  if (!x.sns) {
+    lines.push(spoke.length ? "  spoke rules that forward it:" : "  spoke rules that forward it: none");
+    for (const m of spoke) lines.push(`    ${m.stack}  ${m.region}  ${m.rule}`);
+    lines.push(hub.length ? "  hub rules that match it:" : "  hub rules that match it: none");
+    for (const m of hub)
+      lines.push(`    ${m.stack}  ${m.resource} (${m.rule}) -> ${m.targets.join(", ") || "(no target)"}`);
+  }
+  for (const n of x.notifier) {
+    const what = n.skipped
+      ? `skipped: ${n.skipped}`
+      : `posted to webhook ${n.webhook}${n.email ? " and emailed" : ""}`;
+    lines.push(
+      `  notifier (record ${n.recordId}): ${n.kind}, severity ${n.severity} (${n.severityWhy}), route ${n.route}; ${what}`,
+    );
+  }
+  for (const n of x.notes) lines.push(`  note: ${n}`);
+  return lines.join("\n");
+}
