@@ -11,7 +11,8 @@ import { deadlineFrom } from "../shared/deadline";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
 import { channelPacer } from "../shared/slackWebApi";
-import { DEFAULT_MIN_POST_INTERVAL_MS, botTokenSource, slackApiBase } from "./appMode";
+import { botTokenSource, slackApiBase } from "../shared/slackBotToken";
+import { DEFAULT_MIN_POST_INTERVAL_MS } from "./appMode";
 import { DeliveryOptions } from "./deliver";
 import { Invocation, InvocationContext, RecordStep, RenderedMessage } from "./pipeline";
 import { NotifierResponse } from "./result";
@@ -127,7 +128,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     try {
       return { transport: await app.transport(inv) };
     } catch (err) {
-      log("error", "cannot load the Slack bot token; no record was posted", {
+      log("error", "cannot load the Slack bot token or API URL; no record was posted", {
         requestId: inv.requestId,
         eventId: inv.requestId,
         records: toPost.map((r) => r.recordId),
