@@ -204,6 +204,22 @@ describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", fu
     );
   });
 
+  it("a fresh report racing its alert (another invocation posting it) waits for the alert's thread", async () => {
+    // The remediation reported just now; its alert is being posted by a concurrent invocation.
+    const report = { ...(fixture(REPORT) as object), time: new Date().toISOString() };
+    const reporting = createNotifierHandler(settings, env)(sqsOf(report), ctx);
+    await new Promise((r) => setTimeout(r, 300));
+    await createNotifierHandler(settings, env)(fixture(ALERT), ctx);
+    assert.deepEqual(await reporting, { batchItemFailures: [] });
+    const [alert, reply] = slack.messages("C0PAYMENTS");
+    assert.equal(reply.thread_ts, alert.ts, "the report waited for the alert and went to its thread");
+    assert.ok(
+      logs.lines.some(
+        (l) => l.message === "alert thread not recorded yet for a fresh report; looking again shortly",
+      ),
+    );
+  });
+
   it("a report whose alert is unknown is posted in its route's channel, without thread or update", async () => {
     const result = await resultOf(createNotifierHandler(settings, env)(fixture(REPORT), ctx));
     assert.deepEqual(
