@@ -7,7 +7,13 @@ import { RemediatorSettings, remediatorSettingsProblems } from "../handlers/reme
 import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops/worker/settings";
 import { HubConfig } from "./configSchema";
 import { workerSettingsFor } from "./components/chatops/settings";
-import { ALERT_THREADS_TABLE_NAME, HUB_BUS_NAME, NAME_PREFIX, REMEDIATION_ROLE_NAME } from "./names";
+import {
+  ALERT_MUTES_TABLE_NAME,
+  ALERT_THREADS_TABLE_NAME,
+  HUB_BUS_NAME,
+  NAME_PREFIX,
+  REMEDIATION_ROLE_NAME,
+} from "./names";
 import { partitionOf } from "./regions";
 import { KeyProblem } from "./schemaProblems";
 
@@ -45,6 +51,10 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
         }
       : {}),
     dedupe: { tableName: NOTIFIER_SEEN_TABLE_NAME },
+    // Buttons need the interactivity endpoint, which chat-ops serves.
+    alertActions: config.chatops.enabled,
+    // The Mute button's mutes (the chat-ops worker writes them).
+    ...(config.chatops.enabled ? { runtimeMutesTable: ALERT_MUTES_TABLE_NAME } : {}),
     ...(config.slackChannels
       ? { app: { channels: config.slackChannels, threadTable: ALERT_THREADS_TABLE_NAME } }
       : {}),

@@ -19,6 +19,8 @@ export interface HubResult {
   outputs: HubOutputs;
   /** The slash-command URL to paste into the Slack app ("" when chat-ops is off). */
   slackCommandUrl: pulumi.Output<string>;
+  /** The interactivity request URL to paste into the Slack app ("" when chat-ops is off). */
+  slackInteractionsUrl: pulumi.Output<string>;
 }
 
 export class Hub extends pulumi.ComponentResource {
@@ -87,15 +89,23 @@ export class Hub extends pulumi.ComponentResource {
 
     let chatopsWorkerRoleArn: pulumi.Input<string> = "";
     let slackCommandUrl = pulumi.output("");
+    let slackInteractionsUrl = pulumi.output("");
     if (config.chatops.enabled) {
       const chatops = new Chatops(
         `${name}-chatops`,
-        { config, partition, kmsKey: key, signingSecret: secrets.slackSigningSecret },
+        {
+          config,
+          partition,
+          kmsKey: key,
+          signingSecret: secrets.slackSigningSecret,
+          slackBotToken: secrets.slackBotToken,
+        },
         parent,
       );
       chatopsWorkerRoleArn = chatops.worker.role.arn;
       deadLetterQueues.push(...chatops.deadLetterQueues);
       slackCommandUrl = chatops.commandUrl;
+      slackInteractionsUrl = chatops.interactionsUrl;
     }
 
     new DeadLetterAlarms(
@@ -117,6 +127,7 @@ export class Hub extends pulumi.ComponentResource {
         organizationId: config.organizationId ?? "",
       },
       slackCommandUrl,
+      slackInteractionsUrl,
     };
     this.registerOutputs({ ...this.result.outputs });
   }

@@ -30,6 +30,8 @@ export const FUNCTION_NAMES = {
 /** DynamoDB table in which the slash-command ack records each Slack request once (replay refusal). */
 export const CHATOPS_REQUESTS_TABLE_NAME = `${NAME_PREFIX}-chatops-requests`;
 
+/** DynamoDB table of mutes written from Slack (the Mute button), which the notifier reads. */
+export const ALERT_MUTES_TABLE_NAME = `${NAME_PREFIX}-alert-mutes`;
 /** DynamoDB table of where alerts were posted in Slack app mode (channel, ts), for thread replies. */
 export const ALERT_THREADS_TABLE_NAME = `${NAME_PREFIX}-alert-threads`;
 

@@ -11,7 +11,11 @@ export function runProgram(loaded: LoadedConfig = loadStackConfig()): ProgramOut
   const { config } = loaded;
   if (config.role === "hub") {
     const hub = deployHub(config, loaded.secrets!);
-    return { ...hub.outputs, slackCommandUrl: hub.slackCommandUrl };
+    return {
+      ...hub.outputs,
+      slackCommandUrl: hub.slackCommandUrl,
+      slackInteractionsUrl: hub.slackInteractionsUrl,
+    };
   }
   const spoke = deploySpoke(config);
   return { accountId: spoke.accountId, regions: spoke.regions, forwarderRoleArn: spoke.forwarderRoleArn };

@@ -12,6 +12,7 @@ import { QuotaUse, quotaHeadroom } from "./quotas";
 import { WiringSummary, createWiringCollector, stackWiringInfo, withMoto } from "./wiring/summary";
 import { StackFile, validConfigs } from "./stackFiles";
 import { RequiredSecret } from "../stacks/requiredSecrets";
+import { runtimeMutesNote } from "./runtimeMutes";
 
 export interface StackSummary {
   stack: string;
@@ -26,6 +27,10 @@ export interface StackSummary {
   resources: Record<string, Record<string, number>>;
   violations: Violation[];
   quotas: QuotaUse[];
+  /** Hubs with chat-ops: where the mutes written from Slack live and how to list them. */
+  runtimeMutes?: string;
+  /** HTTP API routes the stack serves ("POST /slack/commands", "POST /slack/interactions"). */
+  httpRoutes?: string[];
   /** Secrets the stack file does not set (the plan ran with fake stand-ins): set each before `pulumi up`. */
   secretsNeeded: RequiredSecret[];
   millis: number;
@@ -61,6 +66,20 @@ function countByTypeAndRegion(resources: MockedResource[]): Record<string, Recor
   return out;
 }
 
+function chatopsEnabled(raw: string | undefined): boolean {
+  if (!raw) return false;
+  const value = parseConfigValue(raw) as { enabled?: unknown } | undefined;
+  return value?.enabled === true;
+}
+
+/** The route keys of the stack's HTTP APIs: what Slack's request URLs must point at. */
+function httpRoutes(resources: MockedResource[]): string[] {
+  return resources
+    .filter((r) => r.type === "aws:apigatewayv2/route:Route" && typeof r.props.routeKey === "string")
+    .map((r) => r.props.routeKey as string)
+    .sort();
+}
+
 export async function plan(
   stacks: StackFile[],
   onStack?: (s: StackSummary) => void,
@@ -93,6 +112,7 @@ export async function plan(
         error: error?.message,
         resourceCount: 0,
         resources: {},
+        httpRoutes: [],
         violations: [],
         quotas: [],
       };
@@ -104,6 +124,10 @@ export async function plan(
         ok: !violations.some((v) => v.level === "mandatory"),
         resourceCount: evaluation.resources.length,
         resources: countByTypeAndRegion(evaluation.resources),
+        httpRoutes: httpRoutes(evaluation.resources),
+        ...(role === "hub" && chatopsEnabled(stack.config["security-guard:chatops"])
+          ? { runtimeMutes: runtimeMutesNote(regions[0] ?? "us-east-1") }
+          : {}),
         violations,
         quotas: quotaHeadroom(evaluation.resources),
       };
@@ -179,6 +203,9 @@ export function formatStack(s: StackSummary, brief: boolean): string {
       `${worst ? `max quota ${pct(worst.fraction)} (${worst.quota})` : ""}  ${s.millis} ms`,
   );
   if (s.error) lines.push(`     error: ${s.error.split("\n").join("\n            ")}`);
+  if (s.httpRoutes?.length)
+    lines.push(`     HTTP routes (Slack app request URLs): ${s.httpRoutes.join(", ")}`);
+  if (s.runtimeMutes) lines.push(`     mute report: ${s.runtimeMutes}`);
   for (const secret of s.secretsNeeded)
     lines.push(`     secret still needed (planned with a fake value): ${secret.path}: ${secret.command}`);
   for (const v of s.violations)

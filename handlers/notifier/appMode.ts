@@ -1,11 +1,8 @@
 // Slack app mode: with a bot token the notifier posts with chat.postMessage to channel ids instead
 // of incoming webhooks, which gives every message a ts to thread replies on and to update
 // (incoming webhooks answer "ok" and nothing else). The token arrives like the webhooks: KMS
-// ciphertext with the LambdaFunctionName context, decrypted once per container.
-import { ENV } from "../shared/constants";
-import type { Deadline } from "../shared/deadline";
-import { secretCache } from "../shared/secrets";
-import { SLACK_API_BASE } from "../shared/slackWebApi";
+// ciphertext with the LambdaFunctionName context, decrypted once per container
+// (handlers/shared/slackBotToken.ts).
 
 export interface AppModeSettings {
   /** Webhook (route destination) name -> Slack channel id; "default" is required. */
@@ -58,33 +55,5 @@ export function validateAppSettings(app: unknown): string[] {
   return problems;
 }
 
-/** A loopback http URL, accepted only for local runs (tests point the notifier at a local stand-in). */
-const LOOPBACK_HTTP = /^http:\/\/127\.0\.0\.1(:\d+)?\//;
-
-/** The Web API base URL: Slack's, or a loopback stand-in in local runs (LOCAL_RUN=1). */
-export function slackApiBase(env: NodeJS.ProcessEnv): string {
-  const override = env[ENV.slackApiBaseUrl];
-  if (!override) return SLACK_API_BASE;
-  if (env[ENV.localRun] === "1" && LOOPBACK_HTTP.test(override)) return override;
-  throw new Error(
-    `${ENV.slackApiBaseUrl} may only name an http://127.0.0.1 URL in local runs (LOCAL_RUN=1); leave it unset to use ${SLACK_API_BASE}`,
-  );
-}
-
-/** Bot tokens start xoxb- (https://api.slack.com/authentication/token-types#bot). */
-export function botTokenSource(env: NodeJS.ProcessEnv): { load(deadline: Deadline): Promise<string> } {
-  const secret = secretCache(
-    { ciphertextVar: ENV.slackBotTokenCiphertext, plainVar: ENV.slackBotTokenPlain },
-    env,
-  );
-  return {
-    async load(deadline) {
-      const token = (await secret.get(deadline)).trim();
-      if (!/^xoxb-[\w-]+$/.test(token))
-        throw new Error(
-          `the Slack bot token (${env[ENV.slackBotTokenCiphertext] ? `${ENV.slackBotTokenCiphertext}, decrypted` : ENV.slackBotTokenPlain}) does not look like a bot token (xoxb-...)`,
-        );
-      return token;
-    },
-  };
-}
+// Where the token source and the API URL used to live: kept for code that imports them from here.
+export { botTokenSource, slackApiBase } from "../shared/slackBotToken";

@@ -11,7 +11,8 @@ import { deadlineFrom } from "../shared/deadline";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
 import { channelPacer } from "../shared/slackWebApi";
-import { DEFAULT_MIN_POST_INTERVAL_MS, botTokenSource, slackApiBase } from "./appMode";
+import { botTokenSource, slackApiBase } from "../shared/slackBotToken";
+import { DEFAULT_MIN_POST_INTERVAL_MS } from "./appMode";
 import { DeliveryOptions } from "./deliver";
 import { Invocation, InvocationContext, RecordStep, RenderedMessage } from "./pipeline";
 import { NotifierResponse } from "./result";
@@ -25,6 +26,7 @@ import { Outcomes, newOutcomes, report } from "./steps/report";
 import { routeRecord } from "./steps/route";
 import { dedupeRecords, logProblems, muteRecords, releaseUnposted } from "./steps/screen";
 import { sendEmails } from "./steps/email";
+import { runtimeMuteRecords } from "./steps/runtimeMutes";
 import { DEDUPE_WINDOW_SECONDS } from "./dedupe";
 import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
 import { SeenStore, createSeenStore } from "../shared/seenStore";
@@ -85,6 +87,9 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   const SCREEN_STEPS: readonly RecordStep[] = [
     logProblems,
     muteRecords(settings.mutes ?? [], () => Date.now()),
+    ...(settings.runtimeMutesTable
+      ? [runtimeMuteRecords(settings.runtimeMutesTable, STORE_CALL_CAP_MS)]
+      : []),
   ];
   // After the webhooks are loaded (the seen store's calls must not eat the decrypt's time).
   const holdBackDuplicates = dedupeRecords(store, STORE_CALL_CAP_MS);
@@ -123,7 +128,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     try {
       return { transport: await app.transport(inv) };
     } catch (err) {
-      log("error", "cannot load the Slack bot token; no record was posted", {
+      log("error", "cannot load the Slack bot token or API URL; no record was posted", {
         requestId: inv.requestId,
         eventId: inv.requestId,
         records: toPost.map((r) => r.recordId),

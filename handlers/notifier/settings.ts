@@ -64,6 +64,13 @@ export interface NotifierSettings {
   routes: NotifierRoute[];
   delivery?: DeliverySettings;
   digest?: DigestSettings;
+  /**
+   * Security-group alerts carry Revert, Exempt, Mute 24 h and Acknowledge buttons: set when the hub
+   * serves Slack interactions (chat-ops enabled), whose Slack app must own the webhooks.
+   */
+  alertActions?: boolean;
+  /** DynamoDB table of mutes written from Slack (the Mute button), applied besides `mutes`. */
+  runtimeMutesTable?: string;
   defaultRoute?: DefaultRouteSettings;
   /** Events matching a live rule are not posted or emailed (logged with the rule, counted). */
   mutes?: MuteRule[];
@@ -157,6 +164,10 @@ export function validateNotifierSettings(settings: unknown): string[] {
         problems.push(`${where}.email must be true or false, got ${JSON.stringify(route.email)}`);
     });
   }
+  if (s.runtimeMutesTable !== undefined && (typeof s.runtimeMutesTable !== "string" || !s.runtimeMutesTable))
+    problems.push(`runtimeMutesTable must be a table name, got ${JSON.stringify(s.runtimeMutesTable)}`);
+  if (s.alertActions !== undefined && typeof s.alertActions !== "boolean")
+    problems.push(`alertActions must be true or false, got ${JSON.stringify(s.alertActions)}`);
   if (s.delivery !== undefined) {
     if (typeof s.delivery !== "object" || s.delivery === null || Array.isArray(s.delivery)) {
       problems.push("delivery must be an object when given");

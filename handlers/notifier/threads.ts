@@ -13,7 +13,13 @@ export interface ThreadFacts {
   /** This record is an alert: remember where it is posted under this key. */
   alertKey?: string;
   /** This record follows an alert: reply in its thread, then set its header to `header`. */
-  follows?: { alertKey: string; header?: string; severity?: Severity };
+  follows?: {
+    alertKey: string;
+    header?: string;
+    severity?: Severity;
+    /** When the report was made (epoch ms): a fresh report may reach us before its alert is posted. */
+    reportedAt?: number;
+  };
 }
 
 /** "12 s", "4 min 5 s", "2 h 3 min": the time between two instants, for a header. */
@@ -74,7 +80,13 @@ function reportFacts(payload: Record<string, unknown>): ThreadFacts | undefined 
       ? durationText(acted - opened)
       : undefined;
   const h = remediationHeader(str(detail.outcome), after);
-  return { follows: { alertKey: alertKey(account, triggerId), ...(h ?? {}) } };
+  return {
+    follows: {
+      alertKey: alertKey(account, triggerId),
+      ...(h ?? {}),
+      ...(Number.isFinite(acted) ? { reportedAt: acted } : {}),
+    },
+  };
 }
 
 /** The record's thread facts, or undefined when it neither is an alert nor follows one. */

@@ -72,7 +72,8 @@ export class Notifier extends pulumi.ComponentResource {
     const { config, kmsKey } = args;
     const region = config.regions[0];
     const child = { parent: this };
-    const settingsJson = JSON.stringify(notifierSettings(config));
+    const settings = notifierSettings(config);
+    const settingsJson = JSON.stringify(settings);
     const topics = [args.topics.events, args.topics.config, args.topics.alarms];
     const { bus, rule, hubName } = args.trigger;
 
@@ -188,6 +189,24 @@ export class Notifier extends pulumi.ComponentResource {
           Sid: "UseEncryptedTable",
           Effect: "Allow",
           Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: kmsKey.arn,
+          Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+        },
+      );
+    }
+    if (settings.runtimeMutesTable) {
+      statements.push(
+        // The Mute button's mutes: read the whole (small) table, nothing else.
+        {
+          Sid: "ReadSlackMutes",
+          Effect: "Allow",
+          Action: "dynamodb:Scan",
+          Resource: `arn:${args.partition}:dynamodb:${region}:${config.accountId}:table/${settings.runtimeMutesTable}`,
+        },
+        {
+          Sid: "ReadSlackMutesKey",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
           Resource: kmsKey.arn,
           Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
         },

@@ -53,10 +53,19 @@ export const CHATOPS_READONLY_ACTIONS = [
 ];
 /** The source identity every chat-ops session must carry: the worker sets slack-<Slack user id>. */
 export const CHATOPS_SOURCE_IDENTITY = "slack-*";
+/** What the buttons on alerts do as the operator: Revert (read the group, revoke) and Exempt (tag). */
+export const ALERT_ACTION_ACTIONS = [
+  "ec2:DescribeSecurityGroups",
+  "ec2:RevokeSecurityGroupIngress",
+  "ec2:CreateTags",
+];
+/** Tag keys Exempt may write on a group: the exemption tag, its reason and who gave it. */
+export const ALERT_EXEMPT_TAG_KEYS = "security-guard:*exempt*";
 export const CHATOPS_OPERATOR_ACTIONS = [
   ...CHATOPS_READONLY_ACTIONS,
   "ec2:StartInstances",
   "ec2:StopInstances",
+  ...ALERT_ACTION_ACTIONS,
 ];
 
 export class SpokeRoles extends pulumi.ComponentResource {
@@ -219,6 +228,22 @@ export class SpokeRoles extends pulumi.ComponentResource {
             Bool: { "kms:GrantIsForAWSResource": "true" },
             StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" },
           },
+        },
+        // Revert on an alert: read the group (Describe* takes no resource scoping), revoke in it.
+        { Sid: "LookAtGroups", Effect: "Allow", Action: "ec2:DescribeSecurityGroups", Resource: "*" },
+        {
+          Sid: "RevertWorldIngress",
+          Effect: "Allow",
+          Action: "ec2:RevokeSecurityGroupIngress",
+          Resource: inAccount("security-group"),
+        },
+        {
+          // Exempt on an alert: only the exemption tags, on groups.
+          Sid: "ExemptGroups",
+          Effect: "Allow",
+          Action: "ec2:CreateTags",
+          Resource: inAccount("security-group"),
+          Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [ALERT_EXEMPT_TAG_KEYS] } },
         },
       ],
       CHATOPS_SOURCE_IDENTITY,

@@ -57,6 +57,7 @@ describe("hub stack under Pulumi mocks", function () {
       chatopsWorkerRoleArn: `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-chatops-worker-role`,
       organizationId: ORG_ID,
       slackCommandUrl: "https://mock.execute-api.us-east-1.amazonaws.com/slack/commands",
+      slackInteractionsUrl: "https://mock.execute-api.us-east-1.amazonaws.com/slack/interactions",
     });
   });
 
@@ -611,7 +612,52 @@ describe("hub stack under Pulumi mocks", function () {
       StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" },
     });
     const worker = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "chatops-worker-policy"));
-    assert.ok(!JSON.stringify(worker).includes("dynamodb"), "the worker has no access to the table");
+    assert.ok(!JSON.stringify(worker).includes("chatops-requests"), "the worker has no access to the table");
+  });
+
+  it("serves clicks on alert buttons on the same API and ack; the worker writes mutes and reports to the bus", () => {
+    const route = one(resources, "aws:apigatewayv2/route:Route", "chatops-interactions-route");
+    const commands = one(resources, "aws:apigatewayv2/route:Route", "chatops-route");
+    assert.equal(route.props.routeKey, "POST /slack/interactions");
+    // The same integration, so the same function with the same signature, window and replay checks.
+    assert.equal(route.props.target, commands.props.target);
+    const invoke = one(resources, "aws:lambda/permission:Permission", "chatops-api-invoke-interactions");
+    assert.equal(invoke.props.function, "security-guard-chatops-ack");
+    assert.match(String(invoke.props.sourceArn), /\/\*\/\*\/slack\/interactions$/);
+
+    const table = one(resources, "aws:dynamodb/table:Table", "chatops-mutes");
+    const key = one(resources, "aws:kms/key:Key", "kms-key");
+    assert.deepEqual(
+      {
+        name: table.props.name,
+        billingMode: table.props.billingMode,
+        hashKey: table.props.hashKey,
+        ttl: table.props.ttl,
+        serverSideEncryption: table.props.serverSideEncryption,
+        pointInTimeRecovery: table.props.pointInTimeRecovery,
+      },
+      {
+        name: "security-guard-alert-mutes",
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "id",
+        ttl: { attributeName: "expiresAt", enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.state.arn },
+        pointInTimeRecovery: { enabled: true },
+      },
+    );
+    const worker = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "chatops-worker-policy")).Statement;
+    assert.deepEqual(
+      worker.filter((s) => ["WriteMutes", "ReportActions"].includes(s.Sid as string)),
+      [
+        {
+          Sid: "WriteMutes",
+          Effect: "Allow",
+          Action: "dynamodb:PutItem",
+          Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-mutes`,
+        },
+        { Sid: "ReportActions", Effect: "Allow", Action: "events:PutEvents", Resource: outputs.busArn },
+      ],
+    );
   });
 
   it("refuses to build anything when the config is invalid, listing every problem", async () => {

@@ -33,7 +33,7 @@ describe("hub stack in Slack app mode (slackBotToken + slackChannels)", function
   const notifierFn = (rs: MockedResource[]) =>
     ofType(rs, "aws:lambda/function:Function").find((f) => f.props.name === "security-guard-notifier")!;
 
-  it("passes the bot token to the notifier only as ciphertext bound to its name", () => {
+  it("passes the bot token to the notifier and the chat-ops worker only as ciphertext bound to each one's name", () => {
     for (const fn of ofType(resources, "aws:lambda/function:Function")) {
       const env = JSON.stringify(fn.props.environment ?? {});
       for (const s of [TOKEN, TEST_WEBHOOK])
@@ -47,6 +47,15 @@ describe("hub stack in Slack app mode (slackBotToken + slackChannels)", function
     assert.ok(tokenCipher, "the token's ciphertext is a KMS Ciphertext resource");
     assert.deepEqual(tokenCipher.props.context, { LambdaFunctionName: "security-guard-notifier" });
     assert.deepEqual(tokenCipher.secretProps, ["plaintext"], "the plaintext input stays a Pulumi secret");
+    const worker = ofType(resources, "aws:lambda/function:Function").find(
+      (f) => f.props.name === "security-guard-chatops-worker",
+    )!;
+    const workerVars = (worker.props.environment as { variables: Record<string, string> }).variables;
+    const workerCipher = ofType(resources, "aws:kms/ciphertext:Ciphertext").find(
+      (c) => c.state.ciphertextBlob === workerVars.SLACK_BOT_TOKEN_CIPHERTEXT,
+    );
+    assert.ok(workerCipher, "the worker gets the token as its own KMS Ciphertext");
+    assert.deepEqual(workerCipher.props.context, { LambdaFunctionName: "security-guard-chatops-worker" });
   });
 
   it("keeps alert threads in an on-demand table with TTL, encrypted with the hub key", () => {
@@ -76,7 +85,7 @@ describe("hub stack in Slack app mode (slackBotToken + slackChannels)", function
     const statements = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "hub-notifier-policy")).Statement;
     const key = one(resources, "aws:kms/key:Key", "kms-key");
     assert.deepEqual(
-      statements.filter((s) => JSON.stringify(s.Action).includes("dynamodb:")),
+      statements.filter((s) => JSON.stringify(s.Resource).includes("alert-threads")),
       [
         {
           Sid: "AlertThreads",
@@ -103,8 +112,21 @@ describe("hub stack in Slack app mode (slackBotToken + slackChannels)", function
         Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
       },
     );
+    // The chat-ops worker only reads an alert's thread, to reply the outcome of a button click there.
+    const worker = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "chatops-worker-policy")).Statement;
+    assert.deepEqual(
+      worker.filter((s) => JSON.stringify(s).includes("alert-threads")),
+      [
+        {
+          Sid: "FindAlertThreads",
+          Effect: "Allow",
+          Action: "dynamodb:GetItem",
+          Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-threads`,
+        },
+      ],
+    );
     for (const policy of ofType(resources, "aws:iam/rolePolicy:RolePolicy").filter(
-      (p) => !p.name.includes("notifier"),
+      (p) => !p.name.includes("notifier") && !p.name.includes("chatops-worker"),
     ))
       assert.ok(!JSON.stringify(doc(policy)).includes("alert-threads"), `${policy.name} reaches the table`);
   });

@@ -298,6 +298,25 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
         StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" },
       },
     });
+    // The buttons on alerts: Revert reads the group and revokes in it, Exempt writes only the
+    // exemption tags; nothing else on groups (no authorize, no other tags).
+    assert.deepEqual(op.slice(3), [
+      { Sid: "LookAtGroups", Effect: "Allow", Action: "ec2:DescribeSecurityGroups", Resource: "*" },
+      {
+        Sid: "RevertWorldIngress",
+        Effect: "Allow",
+        Action: "ec2:RevokeSecurityGroupIngress",
+        Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
+      },
+      {
+        Sid: "ExemptGroups",
+        Effect: "Allow",
+        Action: "ec2:CreateTags",
+        Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
+        Condition: { "ForAllValues:StringLike": { "aws:TagKeys": ["security-guard:*exempt*"] } },
+      },
+    ]);
+    assert.ok(!JSON.stringify(ro).includes("SecurityGroup"), "read-only role must not touch groups");
   });
 
   it("skips the recorder where one exists, scopes the rule by tag, and authorizes an account-list aggregator", async () => {

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { StackSummary, plan, resourceTable } from "../../verify/plan";
+import { StackSummary, formatStack, plan, resourceTable } from "../../verify/plan";
 import { listStackFiles } from "../../verify/stackFiles";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -41,6 +41,19 @@ describe("npm run plan (offline preview of every stack config)", function () {
     const busPolicy = hub.quotas.find((q) => q.quota === "eventBusPolicyChars")!;
     assert.equal(busPolicy.limit, 10240);
     assert.ok(busPolicy.fraction > 0 && busPolicy.fraction < 0.1, `bus policy uses ${busPolicy.fraction}`);
+    // The Slack app's two request URLs: the slash command and the buttons on alerts.
+    assert.deepEqual(hub.httpRoutes, ["POST /slack/commands", "POST /slack/interactions"]);
+    assert.match(
+      formatStack(hub, true),
+      /\n {5}HTTP routes \(Slack app request URLs\): POST \/slack\/commands, POST \/slack\/interactions(\n|$)/,
+    );
+    assert.deepEqual(payments.httpRoutes, []);
+    // The Mute button's mutes are not in stack config: the plan says where they are and how to list them.
+    assert.match(
+      formatStack(hub, true),
+      /\n {5}mute report: mutes written from Slack \(Mute 24 h\) live in the DynamoDB table security-guard-alert-mutes \(hub account, us-east-1\), not in stack config: list them with `npm run mutes -- --region us-east-1`/,
+    );
+    assert.equal(payments.runtimeMutes, undefined);
   });
 
   it("fails a stack with invalid config, and a spoke missing from an account-list hub", async () => {

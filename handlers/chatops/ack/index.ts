@@ -4,6 +4,7 @@
 // hands everything else to the worker through SNS. It imports node:crypto and the AWS SDK clients
 // the Lambda runtime provides (SNS, DynamoDB, KMS through secrets.ts), and no HTTP client: cold
 // start matters.
+// It serves two routes: slash commands, and clicks on alert buttons (interactions, same checks).
 // Steps: verify -> parse -> authorize -> queue (refuse a replay, then publish), each answering
 // Slack itself when it ends the request. Every AWS call runs under one deadline that ends well
 // inside Slack's 3 s, so the ack always answers, and says so when nothing ran.
@@ -18,6 +19,11 @@ import { AckResponse } from "./reply";
 import { readRequest } from "./request";
 import { DEFAULT_TOLERANCE_SECONDS } from "./signature";
 import { verifyRequest } from "./verify";
+import { parseClick } from "./interaction";
+import { queueClick } from "./queueClick";
+
+/** The interactivity request URL's path: clicks on alert buttons (and only those) arrive here. */
+export const INTERACTIONS_PATH = "/slack/interactions";
 
 export type { AckResponse } from "./reply";
 
@@ -72,6 +78,21 @@ export function createAckHandler(
     const req = readRequest(event);
     const verified = await verifyRequest(req, secret, now(), tolerance, deadline);
     if (!verified.ok) return verified.answer;
+    const replayWindowSeconds = Number(req.timestamp) + tolerance + 1 - Math.floor(now() / 1000);
+    if (req.path.endsWith(INTERACTIONS_PATH)) {
+      const click = parseClick(req.rawBody, req.eventId, now(), env[ENV.localRun] === "1");
+      if (!click.ok) return click.answer;
+      return queueClick({
+        req,
+        click: click.value,
+        topicArn: env[ENV.commandTopicArn],
+        clients,
+        defaultRegion: env.AWS_REGION,
+        seen,
+        replayWindowSeconds,
+        deadline,
+      });
+    }
     const form = parseForm(req.rawBody, req.eventId);
     if (!form.ok) return form.answer;
     const allowed = authorizeRequest(form.value, settings.commandName, env[ENV.localRun] === "1");
@@ -87,7 +108,7 @@ export function createAckHandler(
       clients,
       defaultRegion: env.AWS_REGION,
       seen,
-      replayWindowSeconds: Number(req.timestamp) + tolerance + 1 - Math.floor(now() / 1000),
+      replayWindowSeconds,
       deadline,
     });
   };

@@ -24,7 +24,7 @@ function regionOfArn(arn: string): string | undefined {
   return parts.length >= 6 && parts[0] === "arn" && parts[2] === "sns" ? parts[3] : undefined;
 }
 
-function snsFor(clients: SnsClients, topicArn: string, defaultRegion: string | undefined): SNSClient {
+export function snsFor(clients: SnsClients, topicArn: string, defaultRegion: string | undefined): SNSClient {
   const region = regionOfArn(topicArn) ?? defaultRegion;
   if (!clients.sns || clients.region !== region) {
     // Bounded by the request's deadline (abort signal), not by the SDK's requestTimeout, which

@@ -8,6 +8,8 @@ export interface SlackRequest {
   rawBody: Buffer;
   timestamp?: string;
   signature?: string;
+  /** The request path ("/slack/commands", "/slack/interactions"): one function serves both routes. */
+  path: string;
 }
 
 function header(headers: unknown, name: string): string | undefined {
@@ -23,7 +25,8 @@ export function readRequest(event: unknown): SlackRequest {
     headers?: unknown;
     body?: unknown;
     isBase64Encoded?: unknown;
-    requestContext?: { requestId?: unknown };
+    rawPath?: unknown;
+    requestContext?: { requestId?: unknown; http?: { path?: unknown } };
   };
   const requestId = e.requestContext?.requestId;
   return {
@@ -34,5 +37,11 @@ export function readRequest(event: unknown): SlackRequest {
         : Buffer.alloc(0),
     timestamp: header(e.headers, "x-slack-request-timestamp"),
     signature: header(e.headers, "x-slack-signature"),
+    path:
+      typeof e.rawPath === "string"
+        ? e.rawPath
+        : typeof e.requestContext?.http?.path === "string"
+          ? e.requestContext.http.path
+          : "",
   };
 }

@@ -1,7 +1,7 @@
 // The slash-command worker: receives the ack's SNS message, decides what the Slack user may do,
 // assumes the matching chat-ops role in the target account, runs the command and replies through
 // response_url. Every command is logged with user, account, region, command and outcome.
-import { deadlineFrom, LambdaClock, RunCall } from "../../shared/deadline";
+import { Deadline, deadlineFrom, LambdaClock, RunCall } from "../../shared/deadline";
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
 import { parseCommandMessage, responseUrlProblem, SlashCommandMessage } from "../shared/command";
@@ -16,6 +16,9 @@ import {
 } from "./responder";
 import { runCommand, RunDeps } from "./run";
 import { validateWorkerSettings, WorkerSettings } from "./settings";
+import { isAlertActionBody, parseAlertActionMessage } from "../shared/interaction";
+import { AlertRunDeps, runAlertAction } from "./alerts/run";
+import { createThreadReplier } from "./alerts/thread";
 
 export type { WorkerSettings } from "./settings";
 
@@ -46,7 +49,7 @@ export const AWS_CALL_CAP_MS = 20_000;
 export interface WorkerRecordResult {
   messageId: string;
   command?: string;
-  outcome: Outcome | "rejected-message" | "expired";
+  outcome: Outcome | "dry-run" | "rejected-message" | "expired";
   delivered: boolean;
 }
 
@@ -87,13 +90,60 @@ export function createWorkerHandler(
   const postTimeoutMs = options.postTimeoutMs ?? 10_000;
   const reserveMs = postTimeoutMs + 2_000;
   const capMs = options.awsCallCapMs ?? AWS_CALL_CAP_MS;
+  const alertDeps: AlertRunDeps = {
+    settings,
+    stsRegion: runDeps.stsRegion,
+    now,
+    fetch: fetchImpl,
+    ledger,
+    maxPosts,
+    postTimeoutMs,
+    ...(settings.alertActions?.threadTable
+      ? { threads: createThreadReplier(settings.alertActions.threadTable, env) }
+      : {}),
+  };
+
+  /** A click on an alert's button (the ack publishes those to the same topic). */
+  const handleClick = async (
+    body: string,
+    messageId: string,
+    call: RunCall,
+    deadline: Deadline,
+  ): Promise<WorkerRecordResult> => {
+    let msg;
+    try {
+      msg = parseAlertActionMessage(body);
+      const problem = responseUrlProblem(msg.responseUrl, env.LOCAL_RUN === "1");
+      if (problem) throw new Error(problem);
+    } catch (err) {
+      log("error", "chatops worker: rejected message", { eventId: messageId, error: errorText(err) });
+      throw new Error(`message ${messageId}: ${(err as Error).message ?? String(err)}`);
+    }
+    const logBase = { eventId: messageId, userId: msg.userId, userName: msg.userName };
+    const age = now() - Date.parse(msg.receivedAt);
+    if (age > RESPONSE_URL_LIFETIME_MS) {
+      // Acting without a way to show the outcome on the alert would act behind the user's back.
+      log("error", "chatops worker: alert action expired, not run", {
+        ...logBase,
+        action: msg.action,
+        outcome: "expired",
+        ageMs: age,
+      });
+      return { messageId, command: msg.action, outcome: "expired", delivered: false };
+    }
+    const r = await runAlertAction(alertDeps, msg, logBase, call, deadline);
+    return { messageId, command: msg.action, outcome: r.outcome, delivered: r.delivered };
+  };
 
   const handleRecord = async (
     record: SnsRecord,
     index: number,
     call: RunCall,
+    deadline: Deadline,
   ): Promise<WorkerRecordResult> => {
     const messageId = record?.Sns?.MessageId ?? `record-${index}`;
+    if (typeof record?.Sns?.Message === "string" && isAlertActionBody(record.Sns.Message))
+      return handleClick(record.Sns.Message, messageId, call, deadline);
     let msg: SlashCommandMessage;
     try {
       if (typeof record?.Sns?.Message !== "string") throw new Error("record has no Sns.Message");
@@ -150,7 +200,7 @@ export function createWorkerHandler(
     const errors: string[] = [];
     for (let i = 0; i < records.length; i++) {
       try {
-        const r = await handleRecord(records[i] as SnsRecord, i, call);
+        const r = await handleRecord(records[i] as SnsRecord, i, call, deadline);
         results.push(r);
         if (!r.delivered && r.outcome !== "expired")
           errors.push(`message ${r.messageId}: reply not delivered to response_url`);

@@ -36,6 +36,22 @@ export interface WorkerSettings {
   maxPostsPerResponseUrl?: number;
   /** How long start/stop waits for the instance to reach its final state, and how often it looks. */
   stateWait?: { timeoutMs: number; pollMs: number };
+  /** What the buttons on alerts need (absent: clicks are answered as not enabled). */
+  alertActions?: AlertActionSettings;
+}
+
+export interface AlertActionSettings {
+  /** The remediation's exemption tag (value "true"): Exempt writes it, Revert leaves such groups open. */
+  exemptTagKey: string;
+  /** The remediation's dry-run rules apply to Revert too: it only says what it would revoke. */
+  dryRun: boolean;
+  dryRunAccounts: string[];
+  /** DynamoDB table of mutes written from Slack, which the notifier reads. */
+  mutesTable: string;
+  /** Hub event bus (name or ARN) every action is reported to. */
+  reportBus: string;
+  /** Slack app mode: the table where the notifier records alerts' threads (outcomes are replied there). */
+  threadTable?: string;
 }
 
 /** Throws one error naming every problem, so a bad config is found at the first cold start. */
@@ -88,6 +104,16 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
   }
   if (s?.stateWait && !(s.stateWait.timeoutMs > 0 && s.stateWait.pollMs > 0)) {
     problems.push("stateWait.timeoutMs and stateWait.pollMs must be positive");
+  }
+  const a = s?.alertActions;
+  if (a !== undefined) {
+    for (const key of ["exemptTagKey", "mutesTable", "reportBus"] as const)
+      if (typeof a?.[key] !== "string" || a[key] === "") problems.push(`alertActions.${key} is required`);
+    if (a?.threadTable !== undefined && (typeof a.threadTable !== "string" || a.threadTable === ""))
+      problems.push("alertActions.threadTable must be a table name when given");
+    if (typeof a?.dryRun !== "boolean") problems.push("alertActions.dryRun must be true or false");
+    if (!Array.isArray(a?.dryRunAccounts) || a.dryRunAccounts.some((x) => !isAccountId(x)))
+      problems.push("alertActions.dryRunAccounts must be a list of 12-digit account ids");
   }
   return problems;
 }

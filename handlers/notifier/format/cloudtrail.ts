@@ -28,6 +28,7 @@ import { CisLabel, cisLine } from "./signIn";
 import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
 import type { KnownBlock } from "@slack/types";
 import { EventKind } from "../settings";
+import { alertButtons, worldPermissionsAdded } from "../alertButtons";
 
 /** EC2 API calls that change security groups (the hub's SG rule matches these). */
 export const SECURITY_GROUP_EVENTS = [
@@ -299,6 +300,19 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
   if (controls.length) blocks.push(context(esc(cisLine(controls))));
   if (eventId && region && isRegionCode(region)) {
     blocks.push(...buttons([{ text: "Open in CloudTrail", url: cloudTrailEventUrl(region, eventId) }]));
+  }
+  const groupId = kind === "security-group" ? changes.target : undefined;
+  if (settings.alertActions && !errorCode && groupId && accountId && region && isRegionCode(region)) {
+    const actions = alertButtons({
+      accountId,
+      region,
+      kind,
+      eventName,
+      groupId,
+      eventId,
+      permissions: worldPermissionsAdded(eventName, params),
+    });
+    if (actions) blocks.push(actions);
   }
   blocks.push(footer(record, "CloudTrail event", eventId));
 

@@ -19,6 +19,12 @@ import { Outcomes } from "./report";
 const START_POST_MARGIN_MS = 2000;
 /** The longest one alert-threads call may take (within the invocation's deadline). */
 const STORE_CALL_CAP_MS = 1500;
+/**
+ * A report this fresh whose alert is not recorded yet may be racing it (the alert in another batch
+ * being posted right now): look once more after ALERT_RETRY_DELAY_MS before posting it unthreaded.
+ */
+const FRESH_REPORT_MS = 120_000;
+const ALERT_RETRY_DELAY_MS = 2000;
 
 export interface AppTransport {
   token: string;
@@ -67,9 +73,24 @@ async function findAlert(
   const key = r.thread?.follows?.alertKey;
   if (!key) return undefined;
   try {
-    const found = await app.threads.lookup(key, (what, call) =>
-      inv.deadline.run(what, call, STORE_CALL_CAP_MS),
-    );
+    const lookup = () =>
+      app.threads.lookup(key, (what, call) => inv.deadline.run(what, call, STORE_CALL_CAP_MS));
+    let found = await lookup();
+    const reportedAt = r.thread?.follows?.reportedAt;
+    if (
+      !found &&
+      reportedAt !== undefined &&
+      Date.now() - reportedAt < FRESH_REPORT_MS &&
+      inv.deadline.remainingMs() > ALERT_RETRY_DELAY_MS + STORE_CALL_CAP_MS + START_POST_MARGIN_MS
+    ) {
+      log("info", "alert thread not recorded yet for a fresh report; looking again shortly", {
+        ...ids,
+        alertKey: key,
+        retryInMs: ALERT_RETRY_DELAY_MS,
+      });
+      await new Promise<void>((resolve) => setTimeout(resolve, ALERT_RETRY_DELAY_MS));
+      found = await lookup();
+    }
     if (!found)
       log("info", "no alert thread recorded for this report; posting it in the channel", {
         ...ids,

@@ -3,19 +3,29 @@
 // gives up after 3 s (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { INTERACTIONS_PATH } from "../../../handlers/chatops/ack";
 import { NAME_PREFIX } from "../../names";
 
 export const COMMAND_PATH = "/slack/commands";
+/** The Slack app's interactivity request URL (clicks on alert buttons): the ack tells them apart by it. */
+export { INTERACTIONS_PATH };
 
-/** Creates the API, its route to `ack` and the invoke permission; returns the command URL. */
+/**
+ * Creates the API, its routes to `ack` (slash commands, and interactions with the same checks) and
+ * the invoke permissions; returns both URLs.
+ */
 export function slackCommandApi(
   name: string,
   ack: aws.lambda.Function,
   parent: pulumi.Resource,
-): { api: aws.apigatewayv2.Api; commandUrl: pulumi.Output<string> } {
+): { api: aws.apigatewayv2.Api; commandUrl: pulumi.Output<string>; interactionsUrl: pulumi.Output<string> } {
   const api = new aws.apigatewayv2.Api(
     `${name}-api`,
-    { name: `${NAME_PREFIX}-slack`, protocolType: "HTTP", description: "Slack slash commands" },
+    {
+      name: `${NAME_PREFIX}-slack`,
+      protocolType: "HTTP",
+      description: "Slack slash commands and interactions",
+    },
     { parent },
   );
   const integration = new aws.apigatewayv2.Integration(
@@ -38,6 +48,15 @@ export function slackCommandApi(
     },
     { parent },
   );
+  const interactionsRoute = new aws.apigatewayv2.Route(
+    `${name}-interactions-route`,
+    {
+      apiId: api.id,
+      routeKey: `POST ${INTERACTIONS_PATH}`,
+      target: pulumi.interpolate`integrations/${integration.id}`,
+    },
+    { parent },
+  );
   const stage = new aws.apigatewayv2.Stage(
     `${name}-stage`,
     {
@@ -47,7 +66,7 @@ export function slackCommandApi(
       // Slack sends at most a few commands per second; cap abuse of the public endpoint.
       defaultRouteSettings: { throttlingBurstLimit: 20, throttlingRateLimit: 10 },
     },
-    { parent, dependsOn: [route] },
+    { parent, dependsOn: [route, interactionsRoute] },
   );
   new aws.lambda.Permission(
     `${name}-api-invoke`,
@@ -59,5 +78,19 @@ export function slackCommandApi(
     },
     { parent },
   );
-  return { api, commandUrl: pulumi.interpolate`${stage.invokeUrl}${COMMAND_PATH.slice(1)}` };
+  new aws.lambda.Permission(
+    `${name}-api-invoke-interactions`,
+    {
+      action: "lambda:InvokeFunction",
+      function: ack.name,
+      principal: "apigateway.amazonaws.com",
+      sourceArn: pulumi.interpolate`${api.executionArn}/*/*${INTERACTIONS_PATH}`,
+    },
+    { parent },
+  );
+  return {
+    api,
+    commandUrl: pulumi.interpolate`${stage.invokeUrl}${COMMAND_PATH.slice(1)}`,
+    interactionsUrl: pulumi.interpolate`${stage.invokeUrl}${INTERACTIONS_PATH.slice(1)}`,
+  };
 }

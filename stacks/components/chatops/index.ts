@@ -17,7 +17,7 @@ import { assumeSpokeRoles } from "../../orgScope";
 import { GuardFunction } from "../guardFunction";
 import { subscribe } from "../subscribe";
 import { slackCommandApi } from "./api";
-import { requestsTable } from "./requestsTable";
+import { mutesTable, requestsTable } from "./requestsTable";
 import { ackSettingsFor, workerSettingsFor } from "./settings";
 
 export interface ChatopsArgs {
@@ -26,6 +26,12 @@ export interface ChatopsArgs {
   kmsKey: aws.kms.Key;
   /** Required when chat-ops is enabled (the ack verifies every request with it). */
   signingSecret: pulumi.Input<string> | undefined;
+  /** Slack app mode: the bot token, with which the worker replies outcomes in alerts' threads. */
+  slackBotToken?: pulumi.Input<string>;
+}
+
+function missingBotToken(stackFile: string): never {
+  throw new Error(`${stackFile}: slackChannels (app mode) needs the slackBotToken secret`);
 }
 
 export class Chatops extends pulumi.ComponentResource {
@@ -33,6 +39,10 @@ export class Chatops extends pulumi.ComponentResource {
   readonly worker: GuardFunction;
   readonly api: aws.apigatewayv2.Api;
   readonly commandUrl: pulumi.Output<string>;
+  /** The Slack app's interactivity request URL (buttons on alerts). */
+  readonly interactionsUrl: pulumi.Output<string>;
+  /** Mutes written from Slack; the notifier reads them. */
+  readonly mutes: aws.dynamodb.Table;
   /** The ack's record of requests already received (replay refusal). */
   readonly requests: aws.dynamodb.Table;
   /** The functions' dead-letter queues, for the hub's queue-not-empty alarms. */
@@ -110,13 +120,15 @@ export class Chatops extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.mutes = mutesTable(name, kmsKey, this);
     const workerSettings = workerSettingsFor(config, partition);
+    const alertActions = workerSettings.alertActions!;
     this.worker = new GuardFunction(
       `${name}-worker`,
       {
         ...common,
         functionName: FUNCTION_NAMES.chatopsWorker,
-        description: "security-guard: runs Slack slash commands in spoke accounts",
+        description: "security-guard: runs Slack slash commands and alert actions in spoke accounts",
         callbackFactory: () => createWorkerHandler(workerSettings),
         statements: [
           // The Slack user travels as the session's source identity (the spoke roles require it).
@@ -126,7 +138,41 @@ export class Chatops extends pulumi.ComponentResource {
             [CHATOPS_READONLY_ROLE_NAME, CHATOPS_OPERATOR_ROLE_NAME],
             ["sts:AssumeRole", "sts:SetSourceIdentity"],
           ),
+          // Mute 24 h: one new item per click (never a read, update or delete).
+          { Sid: "WriteMutes", Effect: "Allow", Action: "dynamodb:PutItem", Resource: this.mutes.arn },
+          {
+            Sid: "WriteToEncryptedTable",
+            Effect: "Allow",
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: kmsKey.arn,
+            Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+          },
+          // Every click on an alert is reported to the hub's bus.
+          {
+            Sid: "ReportActions",
+            Effect: "Allow",
+            Action: "events:PutEvents",
+            Resource: alertActions.reportBus,
+          },
+          // App mode: where the notifier posted the alert, to reply in its thread (read only).
+          ...(alertActions.threadTable
+            ? [
+                {
+                  Sid: "FindAlertThreads",
+                  Effect: "Allow" as const,
+                  Action: "dynamodb:GetItem",
+                  Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${alertActions.threadTable}`,
+                },
+              ]
+            : []),
         ],
+        ...(alertActions.threadTable
+          ? {
+              secrets: {
+                [ENV.slackBotTokenCiphertext]: args.slackBotToken ?? missingBotToken(config.stackFile),
+              },
+            }
+          : {}),
         // Start/stop waits for the final state (bounded) before the last reply.
         timeoutSeconds: 300,
         excludePackages: ["axios"],
@@ -137,10 +183,11 @@ export class Chatops extends pulumi.ComponentResource {
     );
     subscribe(`${name}-worker-sub`, topic, this.worker.function, this);
 
-    const { api, commandUrl } = slackCommandApi(name, this.ack.function, this);
+    const { api, commandUrl, interactionsUrl } = slackCommandApi(name, this.ack.function, this);
     this.api = api;
     this.commandUrl = commandUrl;
+    this.interactionsUrl = interactionsUrl;
     this.deadLetterQueues = [this.ack.deadLetterQueue, this.worker.deadLetterQueue];
-    this.registerOutputs({ commandUrl: this.commandUrl });
+    this.registerOutputs({ commandUrl: this.commandUrl, interactionsUrl: this.interactionsUrl });
   }
 }

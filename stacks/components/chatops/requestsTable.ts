@@ -5,7 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SEEN_KEY_ATTRIBUTE, SEEN_TTL_ATTRIBUTE } from "../../../handlers/shared/seenStore";
-import { CHATOPS_REQUESTS_TABLE_NAME } from "../../names";
+import { MUTE_KEY_ATTRIBUTE, MUTE_TTL_ATTRIBUTE } from "../../../handlers/shared/runtimeMutes";
+import { ALERT_MUTES_TABLE_NAME, CHATOPS_REQUESTS_TABLE_NAME } from "../../names";
 
 export function requestsTable(
   name: string,
@@ -22,6 +23,27 @@ export function requestsTable(
       attributes: [{ name: SEEN_KEY_ATTRIBUTE, type: "S" }],
       ttl: { attributeName: SEEN_TTL_ATTRIBUTE, enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+    },
+    { parent },
+  );
+}
+
+/**
+ * Mutes written from Slack (the Mute button): one item per mute, expired by TTL after the rule's
+ * own expiry. The worker writes, the notifier and `npm run mutes` read.
+ */
+export function mutesTable(name: string, kmsKey: aws.kms.Key, parent: pulumi.Resource): aws.dynamodb.Table {
+  return new aws.dynamodb.Table(
+    `${name}-mutes`,
+    {
+      name: ALERT_MUTES_TABLE_NAME,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: MUTE_KEY_ATTRIBUTE,
+      attributes: [{ name: MUTE_KEY_ATTRIBUTE, type: "S" }],
+      ttl: { attributeName: MUTE_TTL_ATTRIBUTE, enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+      // A mute in force is a decision someone made: keep a restorable history of the table.
+      pointInTimeRecovery: { enabled: true },
     },
     { parent },
   );

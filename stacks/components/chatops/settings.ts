@@ -3,7 +3,13 @@
 import { AckSettings } from "../../../handlers/chatops/ack";
 import { WorkerSettings } from "../../../handlers/chatops/worker";
 import { HubConfig } from "../../configSchema";
-import { CHATOPS_OPERATOR_ROLE_NAME, CHATOPS_READONLY_ROLE_NAME } from "../../names";
+import {
+  ALERT_MUTES_TABLE_NAME,
+  CHATOPS_OPERATOR_ROLE_NAME,
+  CHATOPS_READONLY_ROLE_NAME,
+  ALERT_THREADS_TABLE_NAME,
+  HUB_BUS_NAME,
+} from "../../names";
 import { chatopsAccounts } from "../../chatopsAccounts";
 
 export function ackSettingsFor(config: HubConfig): AckSettings {
@@ -24,5 +30,15 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
     users: config.chatops.users,
     readOnlyRoleName: CHATOPS_READONLY_ROLE_NAME,
     operatorRoleName: CHATOPS_OPERATOR_ROLE_NAME,
+    // The buttons on alerts follow the remediation's exemption and dry-run rules.
+    alertActions: {
+      exemptTagKey: config.remediation.exemptTagKey,
+      dryRun: config.remediation.dryRun,
+      dryRunAccounts: config.remediation.dryRunAccounts,
+      mutesTable: ALERT_MUTES_TABLE_NAME,
+      reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
+      // Slack app mode: outcomes are also replied in the alert's thread.
+      ...(config.slackChannels ? { threadTable: ALERT_THREADS_TABLE_NAME } : {}),
+    },
   };
 }

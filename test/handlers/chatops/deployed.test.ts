@@ -12,8 +12,23 @@ import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
 import { useSlackServer } from "../../helpers/slackServer";
 import { topicProbe } from "../../helpers/topicProbe";
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
+} from "@aws-sdk/client-ec2";
+import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { ALERT_ACTIONS, encodeAlertRef } from "../../../handlers/shared/alertActions";
+import {
+  blockActionsPayload,
+  commandMessage,
+  sign,
+  signedCommand,
+  signedInteraction,
+  snsEvent,
+  httpEvent,
+} from "./events";
 import { FaultProxy, startFaultProxy } from "../remediator/faultProxy";
-import { commandMessage, sign, signedCommand, snsEvent, httpEvent } from "./events";
 import * as w from "./world";
 
 const ACK = "security-guard-chatops-ack";
@@ -214,6 +229,124 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       [READER, DEFAULT_ACCOUNT, chatops.defaultRegion, `ec2 stop ${i.InstanceId}`, "denied"],
       [OPERATOR, DEFAULT_ACCOUNT, chatops.defaultRegion, `ec2 stop ${i.InstanceId}`, "ok"],
     ]);
+  });
+
+  it("a click on Revert: the deployed ack verifies and queues it, the deployed worker revokes in the spoke and updates the alert", async () => {
+    const kms = new KMSClient({ region: "us-east-1" });
+    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+    const secret = "deployed-signing-secret-0123456789";
+    const blob = (
+      await kms.send(
+        new EncryptCommand({
+          KeyId: keyId,
+          Plaintext: Buffer.from(secret),
+          EncryptionContext: { LambdaFunctionName: ACK },
+        }),
+      )
+    ).CiphertextBlob!;
+    await createSeenTable("security-guard-chatops-requests");
+    await createSeenTable("security-guard-alert-mutes");
+    await new EventBridgeClient({ region: "us-east-1" }).send(
+      new CreateEventBusCommand({ Name: "security-guard-events" }),
+    );
+    const commands = await topicProbe("security-guard-chatops-commands");
+    const region = chatops.defaultRegion;
+    const ec2 = w.ec2In(await w.credsFor(DEFAULT_ACCOUNT), region);
+    const groupId = (
+      await ec2.send(new CreateSecurityGroupCommand({ GroupName: "deployed-web", Description: "web" }))
+    ).GroupId!;
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: [
+          { IpProtocol: "tcp", FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+          { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+        ],
+      }),
+    );
+    const value = encodeAlertRef({
+      accountId: DEFAULT_ACCOUNT,
+      region,
+      kind: "security-group",
+      eventName: "AuthorizeSecurityGroupIngress",
+      groupId,
+      permissions: [{ protocol: "tcp", fromPort: 3389, toPort: 3389, cidr: "0.0.0.0/0" }],
+    });
+    const alert = {
+      text: "alert",
+      attachments: [
+        {
+          color: "#D00000",
+          blocks: [
+            { type: "section", text: { type: "mrkdwn", text: "RDP opened" } },
+            {
+              type: "actions",
+              block_id: "guard_alert_actions",
+              elements: [
+                {
+                  type: "button",
+                  action_id: ALERT_ACTIONS.revert,
+                  value,
+                  text: { type: "plain_text", text: "Revert" },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const responsePath = "/actions/T0001/9/deployed";
+    const click = signedInteraction({
+      secret,
+      timestamp: Math.floor(Date.now() / 1000),
+      payload: blockActionsPayload({
+        actionId: ALERT_ACTIONS.revert,
+        value,
+        responseUrl: slack.url(responsePath),
+        message: alert,
+        userId: OPERATOR,
+      }),
+    });
+    const acked = await invokeDeployed(dirs[ACK], [click], {
+      ...moto().env,
+      LOCAL_RUN: "1",
+      SLACK_SIGNING_SECRET_CIPHERTEXT: Buffer.from(blob).toString("base64"),
+      COMMAND_TOPIC_ARN: commands.topicArn,
+      REPLAY_TABLE_NAME: "security-guard-chatops-requests",
+    });
+    assert.deepEqual(acked.results, [
+      { ok: true, value: { statusCode: 200, headers: { "content-type": "text/plain" }, body: "" } },
+    ]);
+    const published = await commands.published();
+    assert.equal(published.length, 1);
+    const done = await invokeDeployed(
+      dirs[WORKER],
+      [snsEvent([{ id: "click-1", message: JSON.stringify(published[0]) }])],
+      { ...moto().env, LOCAL_RUN: "1" },
+    );
+    assert.ok(done.results[0].ok, `${done.results[0].error}\n${done.stdout}\n${done.stderr}`);
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
+      .SecurityGroups![0];
+    assert.deepEqual(
+      group.IpPermissions!.map((p) => `${p.FromPort} ${p.IpRanges!.map((r) => r.CidrIp).join(",")}`),
+      ["443 0.0.0.0/0"],
+    );
+    const [updated] = slack.posts(responsePath) as Array<{
+      replace_original: boolean;
+      attachments: Array<{ blocks: Array<{ type: string; elements?: Array<{ text: string }> }> }>;
+    }>;
+    assert.equal(updated.replace_original, true);
+    assert.deepEqual(updated.attachments[0].blocks.at(-1), {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text:
+            `:white_check_mark: Reverted: revoked tcp 3389 from 0.0.0.0/0 on \`${groupId}\` in ` +
+            `${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${region}. (Revert by <@${OPERATOR}>)`,
+        },
+      ],
+    });
   });
 
   describe("what hostile input and hung dependencies taught", () => {

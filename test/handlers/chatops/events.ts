@@ -24,11 +24,13 @@ export function httpEvent(args: {
   headers?: Record<string, string>;
   base64?: boolean;
   requestId?: string;
+  path?: string;
 }): Record<string, unknown> {
+  const path = args.path ?? "/slack/command";
   return {
     version: "2.0",
-    routeKey: "POST /slack/command",
-    rawPath: "/slack/command",
+    routeKey: `POST ${path}`,
+    rawPath: path,
     rawQueryString: "",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
@@ -41,13 +43,13 @@ export function httpEvent(args: {
       domainName: "abc123.execute-api.us-east-1.amazonaws.com",
       http: {
         method: "POST",
-        path: "/slack/command",
+        path,
         protocol: "HTTP/1.1",
         sourceIp: "3.1.2.3",
         userAgent: "Slackbot",
       },
       requestId: args.requestId ?? "req-1",
-      routeKey: "POST /slack/command",
+      routeKey: `POST ${path}`,
       stage: "$default",
       time: "12/Jul/2018:18:36:58 +0000",
       timeEpoch: 1531420618000,
@@ -131,4 +133,59 @@ export function commandMessage(
     responseUrl,
     ...overrides,
   };
+}
+
+/** A block_actions payload as Slack posts it for a click on one of an alert's buttons. */
+export function blockActionsPayload(args: {
+  actionId: string;
+  value: string;
+  responseUrl: string;
+  message?: unknown;
+  userId?: string;
+  userName?: string;
+}): Record<string, unknown> {
+  return {
+    type: "block_actions",
+    user: { id: args.userId ?? "U0OPERATOR", username: args.userName ?? "alice", team_id: "T0001" },
+    api_app_id: "A0GUARD",
+    token: "ignored-legacy-token",
+    container: {
+      type: "message_attachment",
+      message_ts: "1764380000.000100",
+      attachment_id: 1,
+      channel_id: "C0ALERTS",
+    },
+    trigger_id: "1.2.3",
+    team: { id: "T0001", domain: "example" },
+    channel: { id: "C0ALERTS", name: "security-alerts" },
+    message: args.message,
+    response_url: args.responseUrl,
+    actions: [
+      {
+        action_id: args.actionId,
+        block_id: "guard_alert_actions",
+        text: { type: "plain_text", text: "button" },
+        value: args.value,
+        type: "button",
+        action_ts: "1764380010.000200",
+      },
+    ],
+  };
+}
+
+/** A signed POST /slack/interactions request: the payload JSON in the `payload` form field. */
+export function signedInteraction(args: {
+  secret: string;
+  timestamp: number;
+  payload: unknown;
+  requestId?: string;
+}): Record<string, unknown> {
+  const body = new URLSearchParams({ payload: JSON.stringify(args.payload) }).toString();
+  const ts = String(args.timestamp);
+  return httpEvent({
+    body,
+    path: "/slack/interactions",
+    requestId: args.requestId,
+    headers: { "x-slack-request-timestamp": ts, "x-slack-signature": sign(args.secret, ts, body) },
+  });
 }

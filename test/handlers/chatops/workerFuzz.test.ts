@@ -177,7 +177,7 @@ describe("chat-ops worker fuzz: seeded SNS events against the deployed worker (m
     const url = (id: string) => slack.url(`/commands/T0001/${id}/workerfuzz`);
     const cases = buildCases(url, instance.InstanceId!);
     const started = Date.now();
-    const { results, stdout, stderr } = await invokeDeployed(
+    const { results, durations, stdout, stderr } = await invokeDeployed(
       fnDir,
       cases.map((c) => c.event),
       { ...moto().env, LOCAL_RUN: "1" },
@@ -199,6 +199,8 @@ describe("chat-ops worker fuzz: seeded SNS events against the deployed worker (m
     cases.forEach((c, i) => {
       const r = results[i];
       const fail = (why: string) => failures.push(`case ${i} (seed ${SEED}): ${why}`);
+      // The runner's clock gives each invocation 30 s, as a Lambda timeout would.
+      if (!(durations[i] < 30_000)) fail(`took ${durations[i]} ms`);
       if (c.junk) {
         count("not an SNS event");
         if (r.ok || !/^Error: chatops worker: /.test(String(r.error)))

@@ -176,6 +176,19 @@ describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", fu
     );
   });
 
+  it("threads a report triggered by a Config compliance change under that change's alert", async () => {
+    const notify = createNotifierHandler(settings, env);
+    await notify(fixture("eventbridge/config-compliance-change-noncompliant.json"), ctx);
+    await notify(fixture("eventbridge/remediation-already-compliant-config-trigger.json"), ctx);
+    const [alert, reply] = slack.messages("C0PAYMENTS");
+    assert.equal(reply.thread_ts, alert.ts);
+    const blocks = (
+      alert.attachments as Array<{ color: string; blocks: Array<{ text?: { text: string } }> }>
+    )[0];
+    assert.equal(blocks.blocks[0].text?.text, "SSH is no longer open to the internet: nothing to revoke");
+    assert.equal(blocks.color, COLORS.good);
+  });
+
   it("threads a report that arrives before its alert in the same batch (alerts are posted first)", async () => {
     const response = (await createNotifierHandler(settings, env)(
       sqsOf(fixture(REPORT), fixture(ALERT)),
@@ -188,6 +201,22 @@ describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", fu
     assert.deepEqual(
       slack.apiCalls().map((c) => c.method),
       ["chat.postMessage", "chat.postMessage", "chat.update"],
+    );
+  });
+
+  it("a fresh report racing its alert (another invocation posting it) waits for the alert's thread", async () => {
+    // The remediation reported just now; its alert is being posted by a concurrent invocation.
+    const report = { ...(fixture(REPORT) as object), time: new Date().toISOString() };
+    const reporting = createNotifierHandler(settings, env)(sqsOf(report), ctx);
+    await new Promise((r) => setTimeout(r, 300));
+    await createNotifierHandler(settings, env)(fixture(ALERT), ctx);
+    assert.deepEqual(await reporting, { batchItemFailures: [] });
+    const [alert, reply] = slack.messages("C0PAYMENTS");
+    assert.equal(reply.thread_ts, alert.ts, "the report waited for the alert and went to its thread");
+    assert.ok(
+      logs.lines.some(
+        (l) => l.message === "alert thread not recorded yet for a fresh report; looking again shortly",
+      ),
     );
   });
 
@@ -317,6 +346,13 @@ describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", fu
         ctx,
       ),
       /SLACK_BOT_TOKEN holds a plaintext secret, which is accepted only for local runs/,
+    );
+    await assert.rejects(
+      createNotifierHandler(settings, { ...env, SLACK_API_BASE_URL: "http://example.com/api/" })(
+        fixture(ALERT),
+        ctx,
+      ),
+      /SLACK_API_BASE_URL may only name an http:\/\/127\.0\.0\.1 URL in local runs/,
     );
     assert.equal(slack.apiCalls().length, 0);
   });

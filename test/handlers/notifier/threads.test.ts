@@ -35,6 +35,7 @@ describe("notifier thread facts (app mode)", () => {
         alertKey: "alert#222222222222#b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c",
         header: "SSH closed automatically 7 s after it was opened",
         severity: "good",
+        reportedAt: Date.parse("2026-11-20T01:02:10Z"),
       },
     });
   });

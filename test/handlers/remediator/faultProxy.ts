@@ -22,6 +22,13 @@ export interface Fault {
   hang?: boolean;
   /** Runs before the request is answered or forwarded: e.g. a concurrent change made in moto. */
   before?: () => Promise<void>;
+  /**
+   * Forwards the matching requests to moto one at a time (each after the previous one's answer).
+   * moto applies a DynamoDB conditional put without a lock on a threaded server, so two puts racing
+   * inside the emulator can both succeed, which DynamoDB never allows; serialized, the callers still
+   * have both requests in flight at once, and the emulator decides them as DynamoDB would.
+   */
+  serialize?: boolean;
   /** Rewrites the forwarded answer's body (to correct a moto serialization defect; say which). */
   rewrite?: (body: string) => string;
 }
@@ -93,6 +100,7 @@ export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promi
   const counts: Record<string, number> = {};
   const bodies: Record<string, string[]> = {};
   const remaining = faults.map((f) => ({ ...f }));
+  let serial: Promise<void> = Promise.resolve();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
@@ -105,6 +113,13 @@ export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promi
       if (fault) fault.times -= 1;
       if (fault?.before) await fault.before();
       if (fault?.hang) return;
+      if (fault?.serialize) {
+        const previous = serial;
+        let done = () => {};
+        serial = new Promise<void>((resolve) => (done = resolve));
+        await previous;
+        res.on("close", done);
+      }
       if (fault?.status !== undefined) {
         res.writeHead(fault.status, { "content-type": fault.contentType ?? "text/xml" });
         res.end(fault.body);

@@ -80,10 +80,31 @@ describe("handlers/shared/seenStore (DynamoDB conditional put with TTL, moto)", 
   });
 
   it("of concurrent writers of one key, exactly one records it (separate containers)", async () => {
-    const results = await Promise.all(
-      Array.from({ length: 12 }, () => store().recordOnce("same-request", run)),
+    // All twelve puts are in flight at once; the proxy hands them to moto one at a time, because
+    // moto's conditional put takes no lock on its threaded server (a race there could let two win,
+    // which DynamoDB never allows).
+    const proxy = await startFaultProxy(moto().endpoint, [
+      { action: "PutItem", times: Infinity, serialize: true },
+    ]);
+    const clients = Array.from(
+      { length: 12 },
+      () => new DynamoDBClient({ region: "us-east-1", endpoint: proxy.url }),
     );
-    assert.equal(results.filter(Boolean).length, 1, JSON.stringify(results));
+    try {
+      const results = await Promise.all(
+        clients.map((client) =>
+          createSeenStore({ tableName: TABLE, windowSeconds: 300, now: () => clock, client }).recordOnce(
+            "same-request",
+            run,
+          ),
+        ),
+      );
+      assert.equal(results.filter(Boolean).length, 1, JSON.stringify(results));
+      assert.equal(proxy.counts.PutItem, 12);
+    } finally {
+      for (const c of clients) c.destroy();
+      await proxy.close();
+    }
   });
 
   it("stores keys longer than 1,024 bytes as their SHA-256, distinct per key", async () => {

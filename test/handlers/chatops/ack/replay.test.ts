@@ -9,6 +9,7 @@ import { useMoto } from "../../../helpers/moto";
 import { withCapturedLogs } from "../../../helpers/logs";
 import { createSeenTable } from "../../../helpers/seenTable";
 import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
+import { FaultProxy, startFaultProxy } from "../../remediator/faultProxy";
 import { signedCommand } from "../events";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -90,6 +91,33 @@ describe("chatops ack: replayed requests are refused (DynamoDB conditional put, 
   });
 
   it("two concurrent deliveries of the same request: exactly one is queued, the other refused", async () => {
+    // Both PutItem calls are in flight at once (the proxy holds the first until the second
+    // arrives), and reach moto one after the other: moto's conditional put takes no lock, so a race
+    // inside the emulator could let both succeed, which DynamoDB never does.
+    let waiting: (() => void) | undefined;
+    const pair = () =>
+      new Promise<void>((resolve) => {
+        if (waiting) {
+          waiting();
+          waiting = undefined;
+          resolve();
+        } else waiting = resolve;
+      });
+    let proxy: FaultProxy | undefined;
+    try {
+      proxy = await startFaultProxy(moto().endpoint, [
+        { action: "PutItem", times: Infinity, before: pair, serialize: true },
+      ]);
+      process.env.AWS_ENDPOINT_URL = proxy.url;
+      await concurrentRounds();
+      assert.equal(proxy.counts.PutItem, 10);
+    } finally {
+      process.env.AWS_ENDPOINT_URL = moto().endpoint;
+      await proxy?.close();
+    }
+  });
+
+  async function concurrentRounds(): Promise<void> {
     for (let round = 0; round < 5; round++) {
       const req = signedCommand({
         secret: SECRET,
@@ -104,7 +132,7 @@ describe("chatops ack: replayed requests are refused (DynamoDB conditional put, 
       ]);
       assert.equal((await commands.published()).length, 1, `round ${round}`);
     }
-  });
+  }
 
   it("without the table setting nothing is queued and the user is told", async () => {
     const ack = createAckHandler(

@@ -1,0 +1,100 @@
+// Queue a verified click for the worker: refuse a replay (the same signed request again), then
+// publish to the command topic. Slack wants only a 200 for a click; when nothing could be queued
+// the user is told through response_url (an ephemeral note: the alert itself stays as it was).
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { ENV } from "../../shared/constants";
+import { Deadline, isDeadlineExceeded } from "../../shared/deadline";
+import { errorText } from "../../shared/errors";
+import { log } from "../../shared/log";
+import { SeenStore } from "../../shared/seenStore";
+import { ClickForm } from "./interaction";
+import { snsFor, SnsClients } from "./queue";
+import { AckResponse, plainText } from "./reply";
+import { SlackRequest } from "./request";
+
+/** The replay key of a verified interaction request: its timestamp and signature. */
+export function clickKey(req: SlackRequest): string {
+  return `slack-interaction:${req.timestamp}:${req.signature}`;
+}
+
+const ACTION_LABEL = { revert: "Revert", exempt: "Exempt", mute: "Mute", acknowledge: "Acknowledge" };
+
+async function tellUser(url: string, text: string, deadline: Deadline, fields: Record<string, unknown>) {
+  try {
+    await deadline.run("Slack response_url", async (signal) => {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ response_type: "ephemeral", replace_original: false, text }),
+        signal,
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    });
+  } catch (err) {
+    log("error", "chatops ack: could not tell the user the click was not run", {
+      ...fields,
+      error: errorText(err),
+    });
+  }
+}
+
+export async function queueClick(args: {
+  req: SlackRequest;
+  click: ClickForm;
+  topicArn: string | undefined;
+  clients: SnsClients;
+  defaultRegion: string | undefined;
+  seen: SeenStore | undefined;
+  replayWindowSeconds: number;
+  deadline: Deadline;
+}): Promise<AckResponse> {
+  const { click, topicArn, deadline } = args;
+  const fields = click.logFields;
+  const label = ACTION_LABEL[click.message.action];
+  const requestId = args.req.eventId ?? "unknown";
+  try {
+    if (!args.seen) throw new Error(`${ENV.replayTableName} is not set`);
+    if (!topicArn) throw new Error(`${ENV.commandTopicArn} is not set`);
+    const first = await args.seen.recordOnce(
+      clickKey(args.req),
+      deadline.run,
+      Math.max(1, args.replayWindowSeconds),
+    );
+    if (!first) {
+      // The first copy was handled and answered; a repeat changes nothing and says nothing more.
+      log("warn", "chatops ack: replayed interaction refused", { ...fields, outcome: "replay" });
+      return plainText(200);
+    }
+    const out = await deadline.run("SNS Publish", (abortSignal) =>
+      snsFor(args.clients, topicArn, args.defaultRegion).send(
+        new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(click.message) }),
+        { abortSignal },
+      ),
+    );
+    log("info", "chatops ack: alert action queued", {
+      ...fields,
+      outcome: "queued",
+      messageId: out.MessageId,
+    });
+    return plainText(200);
+  } catch (err) {
+    // A publish that did not answer in time may still have reached SNS: do not claim nothing ran.
+    const unsure = isDeadlineExceeded(err) && (err as Error).message.includes("SNS Publish");
+    log("error", "chatops ack: alert action not queued", {
+      ...fields,
+      outcome: unsure ? "unconfirmed" : "not-run",
+      error: errorText(err),
+    });
+    await tellUser(
+      click.message.responseUrl,
+      unsure
+        ? `Sorry, ${label} could not be confirmed as handed to the worker in time (${(err as Error).message}). ` +
+            `If it got through, the alert will show the outcome in a moment (request id ${requestId}).`
+        : `Sorry, ${label} could not be handed to the worker (${errorText(err)}); nothing was changed. ` +
+            `Please try again (request id ${requestId}).`,
+      deadline,
+      fields,
+    );
+    return plainText(200);
+  }
+}

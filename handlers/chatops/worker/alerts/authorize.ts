@@ -1,0 +1,80 @@
+// Authorize a click: the Slack user must be in the chat-ops configuration, allowed the alert's
+// account, and have the access the action needs (read-only users may acknowledge only). The
+// button's value is validated first: it is only a pointer, never trusted.
+import { AlertAction, AlertRef, parseAlertRef } from "../../../shared/alertActions";
+import { AlertActionMessage } from "../../shared/interaction";
+import { escapeSlack } from "../format";
+import {
+  Access,
+  accountLabel,
+  ChatUser,
+  ownValue,
+  resolveAccount,
+  roleArn,
+  WorkerSettings,
+} from "../settings";
+import { Step, stop } from "../steps";
+
+export interface AuthorizedClick {
+  ref: AlertRef;
+  user: ChatUser;
+  access: Access;
+  roleArn: string;
+  accountLabel: string;
+}
+
+/** What each action needs: acknowledging changes nothing in AWS. */
+export const ACTION_ACCESS: Record<AlertAction, Access> = {
+  acknowledge: "read-only",
+  mute: "operator",
+  revert: "operator",
+  exempt: "operator",
+};
+
+export const ACTION_LABELS: Record<AlertAction, string> = {
+  revert: "Revert",
+  exempt: "Exempt",
+  mute: "Mute 24 h",
+  acknowledge: "Acknowledge",
+};
+
+export function authorizeClick(
+  settings: WorkerSettings,
+  msg: AlertActionMessage,
+  logFields: Record<string, unknown>,
+): Step<AuthorizedClick> {
+  const label = ACTION_LABELS[msg.action];
+  const parsed = parseAlertRef(msg.value);
+  if (!parsed.ok) return stop("invalid", `Sorry, ${label} was not run: ${parsed.error}.`);
+  const ref = parsed.ref;
+  Object.assign(logFields, { account: ref.accountId, region: ref.region, groupId: ref.groupId });
+  if (!settings.alertActions) {
+    return stop(
+      "denied",
+      `Sorry, ${label} is not enabled: the hub's chat-ops settings have no alert actions.`,
+    );
+  }
+  const user = ownValue(settings.users, msg.userId);
+  if (!user) {
+    return stop(
+      "denied",
+      `You (<@${escapeSlack(msg.userId)}>) may not act on alerts: access is granted per Slack user id in the hub ` +
+        `stack's chat-ops config. Nothing was changed.`,
+    );
+  }
+  const account = resolveAccount(settings, user, ref.accountId);
+  if (!account.ok) return stop("denied", `Sorry, ${label} was not run: ${account.error}`);
+  const access = ACTION_ACCESS[msg.action];
+  if (access === "operator" && user.access !== "operator") {
+    return stop(
+      "denied",
+      `Sorry, ${label} needs operator access; you have read-only access (you may Acknowledge). Nothing was changed.`,
+    );
+  }
+  const arn = roleArn(settings, ref.accountId, access);
+  logFields.roleArn = arn;
+  return {
+    ok: true,
+    value: { ref, user, access, roleArn: arn, accountLabel: accountLabel(settings, ref.accountId) },
+  };
+}

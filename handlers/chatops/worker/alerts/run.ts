@@ -1,0 +1,212 @@
+// One click on an alert's button, as named steps: authorize (validate the button's reference, the
+// user and their access) -> assume the user's role in the alert's account (Revert, Exempt) -> act
+// -> update the alert through response_url -> report to the hub's bus -> one log line. Every path
+// answers the user: a refusal changes nothing and is shown to the clicking user only.
+import { Deadline, RunCall } from "../../../shared/deadline";
+import { errorCode, errorText } from "../../../shared/errors";
+import { isDeadlineExceeded } from "../../../shared/deadline";
+import { log } from "../../../shared/log";
+import { AlertActionMessage } from "../../shared/interaction";
+import { assumeRole, TempCredentials } from "../aws";
+import { escapeSlack } from "../format";
+import { FetchLike, PostLedger } from "../responder";
+import { WorkerSettings } from "../settings";
+import { ACTION_LABELS, authorizeClick } from "./authorize";
+import { ActionContext, ActionResult } from "./context";
+import { exemptGroup } from "./exempt";
+import { muteSimilar } from "./mute";
+import { reportAction } from "./report";
+import { revertChange } from "./revert";
+import { ThreadReplier, ThreadReplyOutcome } from "./thread";
+import { ephemeralNote, updatedAlert } from "./update";
+
+export interface AlertRunDeps {
+  settings: WorkerSettings;
+  stsRegion: string;
+  now: () => number;
+  fetch: FetchLike;
+  ledger: PostLedger;
+  maxPosts: number;
+  postTimeoutMs: number;
+  /** Slack app mode: replies the outcome in the alert's thread. */
+  threads?: ThreadReplier;
+}
+
+export interface AlertRunResult {
+  outcome: ActionResult["outcome"];
+  delivered: boolean;
+}
+
+const EMOJI: Record<string, string> = {
+  ok: ":white_check_mark:",
+  "dry-run": ":test_tube:",
+  "not-applicable": ":information_source:",
+  "not-found": ":information_source:",
+};
+
+function utc(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d{3}Z$/, " UTC");
+}
+
+async function post(
+  deps: AlertRunDeps,
+  url: string,
+  body: Record<string, unknown>,
+): Promise<string | undefined> {
+  const entry = deps.ledger.entries.get(url) ?? { count: 0, firstAt: deps.now() };
+  if (entry.count >= deps.maxPosts) return `response_url post limit (${deps.maxPosts}) reached`;
+  entry.count += 1;
+  deps.ledger.entries.set(url, entry);
+  try {
+    const res = await deps.fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(deps.postTimeoutMs),
+    });
+    if (!res.ok) {
+      const text = (await res.text().catch(() => "")).slice(0, 200);
+      return `response_url post failed: HTTP ${res.status}${text ? `: ${text}` : ""}`;
+    }
+    return undefined;
+  } catch (err) {
+    return `response_url post failed: ${errorText(err)}`;
+  }
+}
+
+async function act(
+  deps: AlertRunDeps,
+  msg: AlertActionMessage,
+  ctx: Omit<ActionContext, "credentials">,
+  roleArn: string,
+  call: RunCall,
+  fields: Record<string, unknown>,
+): Promise<ActionResult> {
+  const label = ACTION_LABELS[msg.action];
+  const where = `${ctx.accountLabel} ${ctx.ref.region}`;
+  try {
+    if (msg.action === "acknowledge")
+      return {
+        outcome: "ok",
+        text: `Acknowledged by <@${escapeSlack(msg.userId)}> at ${utc(deps.now())}.`,
+        done: true,
+      };
+    if (msg.action === "mute") return await muteSimilar(ctx);
+    // Changes in the spoke run as the user: the session's source identity is slack-<user id>.
+    const credentials: TempCredentials = await assumeRole(roleArn, msg.userId, deps.stsRegion, call);
+    const withCreds = { ...ctx, credentials };
+    return msg.action === "revert" ? await revertChange(withCreds) : await exemptGroup(withCreds);
+  } catch (err) {
+    fields.error = errorText(err);
+    if (isDeadlineExceeded(err))
+      return {
+        outcome: "unanswered",
+        text: `Sorry, ${label} stopped in ${where}: ${(err as Error).message}.`,
+      };
+    return {
+      outcome: "aws-error",
+      text: `Sorry, ${label} failed in ${where}: ${errorCode(err) ?? "Error"}. Nothing more was changed; please try again later.`,
+    };
+  }
+}
+
+export async function runAlertAction(
+  deps: AlertRunDeps,
+  msg: AlertActionMessage,
+  logBase: Record<string, unknown>,
+  call: RunCall,
+  deadline: Deadline,
+): Promise<AlertRunResult> {
+  const started = deps.now();
+  const fields: Record<string, unknown> = { ...logBase, action: msg.action };
+  const authorized = authorizeClick(deps.settings, msg, fields);
+  let result: ActionResult;
+  if (!authorized.ok) {
+    result = authorized.result;
+  } else {
+    const { ref, user, roleArn, accountLabel } = authorized.value;
+    result = await act(
+      deps,
+      msg,
+      {
+        ref,
+        user,
+        userId: msg.userId,
+        userName: msg.userName,
+        call,
+        accountLabel,
+        settings: deps.settings.alertActions!,
+        now: deps.now,
+        reason: msg.reason,
+      },
+      roleArn,
+      call,
+      fields,
+    );
+  }
+
+  // The alert shows what happened to everyone in the channel; refusals and failures only the user sees.
+  const shared = authorized.ok && !["aws-error", "unanswered"].includes(result.outcome);
+  const by =
+    msg.action === "acknowledge" ? "" : ` (${ACTION_LABELS[msg.action]} by <@${escapeSlack(msg.userId)}>)`;
+  const line = `${EMOJI[result.outcome] ?? ":warning:"} ${result.text}${result.outcome === "ok" ? by : ""}`;
+  const replacement = shared
+    ? updatedAlert(msg.message, line, result.done ? msg.action : undefined)
+    : undefined;
+  const problem = await post(deps, msg.responseUrl, replacement ?? ephemeralNote(result.text));
+
+  // App mode: the outcome also in the alert's thread, for the channel's record (refusals stay private).
+  let threadReply: ThreadReplyOutcome | undefined;
+  if (shared && deps.threads && authorized.ok) {
+    threadReply = await deps.threads.reply(authorized.value.ref, line, deadline, call, fields);
+    if (threadReply.startsWith("failed"))
+      log("error", "chatops alert action: thread reply not posted", { ...fields, problem: threadReply });
+  }
+
+  const bus = deps.settings.alertActions?.reportBus;
+  let reported = false;
+  if (bus) {
+    try {
+      await reportAction(
+        bus,
+        {
+          action: msg.action,
+          outcome: result.outcome,
+          userId: msg.userId,
+          ...(msg.userName ? { userName: msg.userName } : {}),
+          accountId: fields.account as string | undefined,
+          region: fields.region as string | undefined,
+          groupId: fields.groupId as string | undefined,
+          ...(authorized.ok
+            ? { eventName: authorized.value.ref.eventName, alertEventId: authorized.value.ref.eventId }
+            : {}),
+          text: result.text,
+        },
+        call,
+      );
+      reported = true;
+    } catch (err) {
+      log("error", "chatops alert action: report to the bus failed", { ...fields, error: errorText(err) });
+    }
+  }
+  const level = ["aws-error", "unanswered"].includes(result.outcome)
+    ? "error"
+    : result.outcome === "ok"
+      ? "info"
+      : "warn";
+  log(level, "chatops alert action", {
+    ...fields,
+    outcome: result.outcome,
+    delivered: problem === undefined,
+    ...(problem ? { problem } : {}),
+    reported,
+    updated: replacement !== undefined,
+    ...(threadReply ? { threadReply } : {}),
+    durationMs: deps.now() - started,
+    ...(result.outcome === "ok" ? {} : { reply: result.text }),
+  });
+  return { outcome: result.outcome, delivered: problem === undefined };
+}

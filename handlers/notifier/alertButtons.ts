@@ -1,0 +1,102 @@
+// The action buttons of a security-group alert (Revert, Exempt, Mute 24 h, Acknowledge), shown
+// when the hub serves Slack interactions (chat-ops enabled). Each button's value is the alert's
+// reference (handlers/shared/alertActions.ts); the chat-ops functions act on a click.
+import type { ActionsBlock, Button } from "@slack/types";
+import {
+  ALERT_ACTIONS,
+  AlertRef,
+  MAX_BUTTON_VALUE_CHARS,
+  WorldPermission,
+  encodeAlertRef,
+  parseAlertRef,
+} from "../shared/alertActions";
+import { Json, at, isObject, newProblems, items, num, str } from "./read";
+
+const PROTOCOL_NAMES: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
+
+function protocolOf(v: unknown): string | undefined {
+  const p = typeof v === "number" ? String(v) : typeof v === "string" ? v.toLowerCase() : undefined;
+  if (p === undefined) return undefined;
+  if (Object.prototype.hasOwnProperty.call(PROTOCOL_NAMES, p)) return PROTOCOL_NAMES[p];
+  return p === "all" ? "-1" : p;
+}
+
+/**
+ * The world-open ingress permissions an AuthorizeSecurityGroupIngress call added, one per world
+ * CIDR, from CloudTrail's request parameters (the `ipPermissions.items` form, and the flat
+ * cidrIp/ipProtocol/fromPort/toPort form). Other calls add none that Revert can take back.
+ */
+export function worldPermissionsAdded(eventName: string, params: Json | undefined): WorldPermission[] {
+  if (eventName !== "AuthorizeSecurityGroupIngress" || !params) return [];
+  const problems = newProblems();
+  const out: WorldPermission[] = [];
+  const add = (perm: unknown, cidr: string | undefined) => {
+    if (cidr !== "0.0.0.0/0" && cidr !== "::/0") return;
+    const protocol = protocolOf(at(perm, "ipProtocol"));
+    if (!protocol) return;
+    out.push({
+      protocol,
+      fromPort: num(perm, "fromPort", problems),
+      toPort: num(perm, "toPort", problems),
+      cidr,
+    });
+  };
+  add(params, str(params, "cidrIp", problems));
+  for (const perm of items(params, "ipPermissions", problems)) {
+    if (!isObject(perm)) continue;
+    for (const r of items(perm, "ipRanges", problems)) add(perm, str(r, "cidrIp", problems));
+    for (const r of items(perm, "ipv6Ranges", problems)) add(perm, str(r, "cidrIpv6", problems));
+  }
+  return out;
+}
+
+function button(
+  action: keyof typeof ALERT_ACTIONS,
+  text: string,
+  value: string,
+  extra: Partial<Button> = {},
+): Button {
+  return {
+    type: "button",
+    action_id: ALERT_ACTIONS[action],
+    text: { type: "plain_text", text, emoji: false },
+    value,
+    ...extra,
+  };
+}
+
+/**
+ * Revert and Exempt when the event opened ingress to the world; Mute 24 h and Acknowledge on every
+ * security-group alert. A value over Slack's 2,000 characters (an event adding very many rules)
+ * drops the permissions and Revert with them: the other actions need only the group.
+ */
+export function alertButtons(ref: AlertRef): ActionsBlock | undefined {
+  let value = encodeAlertRef(ref);
+  let revertable = ref.permissions.length > 0;
+  if (value.length > MAX_BUTTON_VALUE_CHARS) {
+    value = encodeAlertRef({ ...ref, permissions: [] });
+    revertable = false;
+  }
+  // What the worker would refuse (a group named by name, an odd event id) gets no buttons.
+  if (!parseAlertRef(value).ok) return undefined;
+  const elements: Button[] = [];
+  if (revertable) {
+    elements.push(
+      button("revert", "Revert", value, {
+        style: "danger",
+        confirm: {
+          title: { type: "plain_text", text: "Revert this change?" },
+          text: {
+            type: "plain_text",
+            text: `Revokes the world-open ingress this event added to ${ref.groupId}, if it is still there.`,
+          },
+          confirm: { type: "plain_text", text: "Revert" },
+          deny: { type: "plain_text", text: "Cancel" },
+        },
+      }),
+      button("exempt", "Exempt group", value),
+    );
+  }
+  elements.push(button("mute", "Mute 24 h", value), button("acknowledge", "Acknowledge", value));
+  return { type: "actions", block_id: "guard_alert_actions", elements };
+}

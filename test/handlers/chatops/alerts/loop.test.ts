@@ -1,0 +1,514 @@
+// The whole loop of a button on an alert, on loopback: the notifier posts a world-open
+// security-group alert to the Slack stand-in; a signed block_actions click on one of its buttons
+// goes through the ack (signature, 5-minute window, replay refusal, SNS) and the worker (moto:
+// assumed role in the spoke, EC2, DynamoDB, EventBridge); the alert is updated at response_url.
+import { strict as assert } from "assert";
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateTagsCommand,
+  DescribeSecurityGroupsCommand,
+  IpPermission,
+} from "@aws-sdk/client-ec2";
+import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createAckHandler } from "../../../../handlers/chatops/ack";
+import { createWorkerHandler, WorkerSettings } from "../../../../handlers/chatops/worker";
+import { createNotifierHandler, NotifierSettings, SlackMessage } from "../../../../handlers/notifier";
+import { ALERT_ACTIONS, parseAlertRef } from "../../../../handlers/shared/alertActions";
+import { listRuntimeMutes } from "../../../../handlers/shared/runtimeMutes";
+import { MOTO_DEFAULT_ACCOUNT, useMoto } from "../../../helpers/moto";
+import { createSeenTable } from "../../../helpers/seenTable";
+import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
+import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
+import { withCapturedLogs } from "../../../helpers/logs";
+import { fixture } from "../../notifier/fixtures";
+import { blockActionsPayload, signedInteraction, snsEvent } from "../events";
+import * as w from "../world";
+
+const SECRET = "0123456789abcdef0123456789abcdef";
+const REPLAY_TABLE = "security-guard-chatops-requests";
+const MUTES_TABLE = "security-guard-alert-mutes";
+const THREADS_TABLE = "security-guard-alert-threads";
+const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
+const EXEMPT_TAG = "security-guard:ssh-exempt";
+
+const SETTINGS: WorkerSettings = {
+  ...w.SETTINGS,
+  alertActions: {
+    exemptTagKey: EXEMPT_TAG,
+    dryRun: false,
+    dryRunAccounts: [],
+    mutesTable: MUTES_TABLE,
+    reportBus: BUS,
+  },
+};
+
+const NOTIFIER: NotifierSettings = { accountNames: { [w.PROD]: "prod" }, routes: [], alertActions: true };
+
+type Block = { type: string; block_id?: string; elements?: Array<Record<string, unknown>> };
+
+describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-in)", function () {
+  this.timeout(30_000);
+  const moto = useMoto();
+  const slack = useSlackServer();
+  let commands: TopicProbe;
+  let prod: w.Creds;
+  let n = 0;
+
+  beforeEach(async () => {
+    await createSeenTable(REPLAY_TABLE);
+    await createSeenTable(MUTES_TABLE);
+    await createSeenTable(THREADS_TABLE);
+    commands = await topicProbe("security-guard-chatops-commands");
+    await new EventBridgeClient({ region: "us-east-1" }).send(
+      new CreateEventBusCommand({ Name: "security-guard-events" }),
+    );
+    prod = await w.credsFor(w.PROD);
+  });
+
+  const ec2 = () => w.ec2In(prod, w.SEOUL);
+
+  /** A group in the prod spoke (Seoul) with `perms` authorized. */
+  async function group(perms: IpPermission[]): Promise<string> {
+    const id = (
+      await ec2().send(new CreateSecurityGroupCommand({ GroupName: `web-${++n}`, Description: "web" }))
+    ).GroupId!;
+    if (perms.length)
+      await ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: perms }));
+    return id;
+  }
+
+  async function ingress(id: string): Promise<string[]> {
+    const g = (await ec2().send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }))).SecurityGroups![0];
+    const out: string[] = [];
+    for (const p of g.IpPermissions ?? []) {
+      for (const r of p.IpRanges ?? []) out.push(`${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`);
+      for (const r of p.Ipv6Ranges ?? []) out.push(`${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIpv6}`);
+    }
+    return out.sort();
+  }
+
+  async function tags(id: string): Promise<Record<string, string>> {
+    const g = (await ec2().send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }))).SecurityGroups![0];
+    return Object.fromEntries((g.Tags ?? []).map((t) => [t.Key!, t.Value!]));
+  }
+
+  /** The CloudTrail event of opening tcp 8080 to 0.0.0.0/0 and ::/0 on `groupId` (the fixture, retargeted). */
+  function openedEvent(groupId: string): Record<string, unknown> {
+    const e = structuredClone(
+      fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json"),
+    ) as {
+      detail: { requestParameters: Record<string, unknown> };
+    };
+    e.detail.requestParameters = {
+      groupId,
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: "tcp",
+            fromPort: 8080,
+            toPort: 8080,
+            ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] },
+            ipv6Ranges: { items: [{ cidrIpv6: "::/0" }] },
+          },
+        ],
+      },
+    };
+    return e;
+  }
+
+  /** The alert as posted to the Slack stand-in by the notifier. */
+  async function postAlert(event: unknown): Promise<SlackMessage> {
+    const env = {
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/alerts") }),
+    };
+    await withCapturedLogs(() => createNotifierHandler(NOTIFIER, env)(event, { awsRequestId: "req-notify" }));
+    const posts = slack.posts("/services/alerts") as SlackMessage[];
+    assert.equal(posts.length, 1);
+    return posts[0];
+  }
+
+  function actionsOf(m: { attachments?: Array<{ blocks: Block[] }> }): Block | undefined {
+    return m.attachments?.[0].blocks.find((b) => b.block_id === "guard_alert_actions");
+  }
+
+  const ack = () =>
+    createAckHandler(
+      { commandName: "/guard" },
+      {
+        ...moto().env,
+        LOCAL_RUN: "1",
+        SLACK_SIGNING_SECRET: SECRET,
+        COMMAND_TOPIC_ARN: commands.topicArn,
+        REPLAY_TABLE_NAME: REPLAY_TABLE,
+      },
+    );
+  const appEnv = () => ({ SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_API_BASE_URL: slack.apiUrl() });
+  const worker = (settings: WorkerSettings = SETTINGS) =>
+    createWorkerHandler(settings, { env: { ...process.env, LOCAL_RUN: "1", ...appEnv() } });
+
+  /** Clicks `action` on `alert` as `user`: ack, then the worker on what the ack published. */
+  async function click(
+    alert: SlackMessage,
+    action: keyof typeof ALERT_ACTIONS,
+    opts: { user?: string; timestamp?: number; secret?: string; settings?: WorkerSettings } = {},
+  ) {
+    const responsePath = `/actions/T0001/${++n}/token`;
+    const button = actionsOf(alert as never)!.elements!.find((e) => e.action_id === ALERT_ACTIONS[action])!;
+    const request = signedInteraction({
+      secret: opts.secret ?? SECRET,
+      timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000),
+      payload: blockActionsPayload({
+        actionId: ALERT_ACTIONS[action],
+        value: button.value as string,
+        responseUrl: slack.url(responsePath),
+        message: alert,
+        userId: opts.user,
+      }),
+    });
+    const { value: answer } = await withCapturedLogs(() => ack()(request));
+    const published = await commands.published();
+    const run = published.length
+      ? await withCapturedLogs(() =>
+          worker(opts.settings)(
+            snsEvent(published.map((m, i) => ({ id: `msg-${n}-${i}`, message: JSON.stringify(m) }))),
+          ),
+        )
+      : undefined;
+    return {
+      request,
+      answer,
+      published,
+      run,
+      responses: slack.posts(responsePath) as Array<Record<string, unknown>>,
+    };
+  }
+
+  it("posts Revert, Exempt, Mute 24 h and Acknowledge on a world-open alert, each carrying a valid reference", async () => {
+    const id = await group([]);
+    const alert = await postAlert(openedEvent(id));
+    const actions = actionsOf(alert as never)!;
+    assert.deepEqual(
+      actions.elements!.map((e) => [e.action_id, (e.text as { text: string }).text]),
+      [
+        ["guard_revert", "Revert"],
+        ["guard_exempt", "Exempt group"],
+        ["guard_mute", "Mute 24 h"],
+        ["guard_ack", "Acknowledge"],
+      ],
+    );
+    const ref = parseAlertRef(actions.elements![0].value);
+    assert.deepEqual(ref, {
+      ok: true,
+      ref: {
+        accountId: w.PROD,
+        region: w.SEOUL,
+        kind: "security-group",
+        eventName: "AuthorizeSecurityGroupIngress",
+        groupId: id,
+        eventId: "b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c",
+        permissions: [
+          { protocol: "tcp", fromPort: 8080, toPort: 8080, cidr: "0.0.0.0/0" },
+          { protocol: "tcp", fromPort: 8080, toPort: 8080, cidr: "::/0" },
+        ],
+      },
+    });
+    for (const e of actions.elements!) assert.ok((e.value as string).length <= 2000);
+  });
+
+  it("Revert revokes exactly what the event added in the spoke and updates the alert", async () => {
+    const id = await group([
+      {
+        IpProtocol: "tcp",
+        FromPort: 8080,
+        ToPort: 8080,
+        IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+        Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+      },
+      // Already there before the event: Revert must leave these alone.
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+      { IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "10.0.0.0/8" }] },
+    ]);
+    const alert = await postAlert(openedEvent(id));
+    const { answer, published, run, responses } = await click(alert, "revert");
+    assert.deepEqual(answer, { statusCode: 200, headers: { "content-type": "text/plain" }, body: "" });
+    assert.equal(published.length, 1);
+    assert.deepEqual(await ingress(id), ["tcp 443-443 0.0.0.0/0", "tcp 8080-8080 10.0.0.0/8"]);
+    assert.equal(responses.length, 1);
+    const updated = responses[0] as {
+      replace_original: boolean;
+      text: string;
+      attachments: Array<{ blocks: Block[] }>;
+    };
+    assert.equal(updated.replace_original, true);
+    assert.equal(updated.text, alert.text);
+    assert.deepEqual(
+      actionsOf(updated)!.elements!.map((e) => e.action_id),
+      ["guard_exempt", "guard_mute", "guard_ack"],
+    );
+    const blocks = updated.attachments[0].blocks;
+    const outcome = blocks[blocks.findIndex((b) => b.block_id === "guard_alert_actions") + 1];
+    assert.deepEqual(outcome, {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text:
+            `:white_check_mark: Reverted: revoked tcp 8080 from 0.0.0.0/0, tcp 8080 from ::/0 on \`${id}\` in prod (222222222222) ap-northeast-2.` +
+            " (Revert by <@U0OPERATOR>)",
+        },
+      ],
+    });
+    const line = run!.logs.find((l) => l.message === "chatops alert action")!;
+    assert.deepEqual(
+      [
+        line.action,
+        line.outcome,
+        line.account,
+        line.region,
+        line.groupId,
+        line.roleArn,
+        line.delivered,
+        line.reported,
+      ],
+      [
+        "revert",
+        "ok",
+        w.PROD,
+        w.SEOUL,
+        id,
+        "arn:aws:iam::222222222222:role/security-guard-chatops-operator",
+        true,
+        true,
+      ],
+    );
+  });
+
+  it("Revert in dry-run and on an exempt group changes nothing and says why", async () => {
+    const perms = [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }];
+    const id = await group(perms);
+    const alert = await postAlert(openedEvent(id));
+    const dry = await click(alert, "revert", {
+      settings: { ...SETTINGS, alertActions: { ...SETTINGS.alertActions!, dryRunAccounts: [w.PROD] } },
+    });
+    assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
+    const dryText = JSON.stringify(dry.responses[0]);
+    assert.match(
+      dryText,
+      /Dry-run \(account 222222222222 is in dry-run\): would revoke tcp 8080 from 0.0.0.0\/0 on/,
+    );
+    assert.match(dryText, /Already gone: tcp 8080 from ::\/0/);
+
+    await ec2().send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: EXEMPT_TAG, Value: "TRUE" }] }));
+    const exempt = await click(alert, "revert");
+    assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
+    assert.match(
+      JSON.stringify(exempt.responses[0]),
+      /is exempt \(tag `security-guard:ssh-exempt=true`\); left open: tcp 8080 from 0.0.0.0\/0/,
+    );
+  });
+
+  it("Acknowledge updates the alert with who and when; a read-only user may acknowledge", async () => {
+    const id = await group([]);
+    const alert = await postAlert(openedEvent(id));
+    const before = Date.now();
+    const settings = {
+      ...SETTINGS,
+      users: { ...SETTINGS.users, [w.READER]: { access: "read-only" as const, accounts: ["*"] } },
+    };
+    const { responses } = await click(alert, "acknowledge", { user: w.READER, settings });
+    const updated = responses[0] as { replace_original: boolean; attachments: Array<{ blocks: Block[] }> };
+    assert.equal(updated.replace_original, true);
+    assert.deepEqual(
+      actionsOf(updated)!.elements!.map((e) => e.action_id),
+      ["guard_revert", "guard_exempt", "guard_mute"],
+    );
+    const text = JSON.stringify(updated.attachments[0].blocks.at(-2));
+    const m = /Acknowledged by <@U0READER> at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC/.exec(text);
+    assert.ok(m, text);
+    assert.ok(Math.abs(Date.parse(`${m![1]}Z`) - before) < 5_000);
+  });
+
+  it("Exempt tags the group with the exemption tag and a reason naming the user", async () => {
+    const id = await group([]);
+    const alert = await postAlert(openedEvent(id));
+    const { responses } = await click(alert, "exempt");
+    assert.deepEqual(await tags(id), {
+      [EXEMPT_TAG]: "true",
+      "security-guard:exempt-reason": "exempted from Slack by alice (U0OPERATOR)",
+      "security-guard:exempted-by": "slack-U0OPERATOR",
+    });
+    assert.match(
+      JSON.stringify(responses[0]),
+      /Exempted `sg-[0-9a-f]+` in prod \(222222222222\) ap-northeast-2/,
+    );
+  });
+
+  it("Mute 24 h writes a mute for this group and event, with user, reason and expiry", async () => {
+    const id = await group([]);
+    const alert = await postAlert(openedEvent(id));
+    const before = Date.now();
+    const { responses } = await click(alert, "mute");
+    const listed = await listRuntimeMutes(
+      new DynamoDBClient({ region: "us-east-1" }),
+      MUTES_TABLE,
+      Date.now(),
+      (_w, f) => f(new AbortController().signal),
+    );
+    assert.equal(listed.mutes.length, 1);
+    const mute = listed.mutes[0];
+    assert.equal(mute.createdBy, "slack-U0OPERATOR");
+    const expiry = Date.parse(mute.rule.expires);
+    assert.ok(Math.abs(expiry - before - 24 * 3_600_000) < 5_000);
+    assert.deepEqual(
+      { ...mute.rule, expires: undefined },
+      {
+        name: "muted from Slack by alice (U0OPERATOR)",
+        accounts: [w.PROD],
+        regions: [w.SEOUL],
+        kinds: ["security-group"],
+        eventNames: ["AuthorizeSecurityGroupIngress"],
+        resources: [id],
+        reason: "muted for 24 h from Slack by alice (U0OPERATOR)",
+        expires: undefined,
+      },
+    );
+    assert.match(JSON.stringify(responses[0]), /Muted until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+
+    // The notifier honours it: the same change on this group is held back, another group's is posted.
+    const other = await group([]);
+    slack.reset();
+    const env = {
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/alerts") }),
+    };
+    const notifier = createNotifierHandler({ ...NOTIFIER, runtimeMutesTable: MUTES_TABLE }, env);
+    const { value, logs } = await withCapturedLogs(() =>
+      notifier(openedEvent(id), { awsRequestId: "req-muted" }),
+    );
+    assert.equal(slack.posts("/services/alerts").length, 0);
+    assert.equal((value as { skipped: number }).skipped, 1);
+    const muted = logs.find((l) => l.message === "event muted")!;
+    assert.deepEqual(
+      [muted.mute, muted.muteReason, muted.muteExpires],
+      [
+        "muted from Slack by alice (U0OPERATOR)",
+        "muted for 24 h from Slack by alice (U0OPERATOR)",
+        mute.rule.expires,
+      ],
+    );
+    await withCapturedLogs(() => notifier(openedEvent(other), { awsRequestId: "req-other" }));
+    assert.equal(slack.posts("/services/alerts").length, 1);
+  });
+
+  it("in Slack app mode the outcome also goes into the alert's thread", async () => {
+    const id = await group([
+      { IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+    ]);
+    const app: NotifierSettings = {
+      ...NOTIFIER,
+      app: { channels: { default: "C0ALERTS" }, threadTable: THREADS_TABLE, minPostIntervalMs: 0 },
+    };
+    await withCapturedLogs(() =>
+      createNotifierHandler(app, { LOCAL_RUN: "1", ...appEnv() })(openedEvent(id), {
+        awsRequestId: "req-app",
+      }),
+    );
+    const [posted] = slack.messages("C0ALERTS");
+    assert.ok(posted, "the alert is in the channel");
+    const alert = { text: posted.text!, attachments: posted.attachments } as unknown as SlackMessage;
+    const settings: WorkerSettings = {
+      ...SETTINGS,
+      alertActions: { ...SETTINGS.alertActions!, threadTable: THREADS_TABLE },
+    };
+    const { responses, run } = await click(alert, "revert", { settings });
+    assert.deepEqual(await ingress(id), []);
+    assert.equal(responses[0].replace_original, true);
+    const replies = slack.messages("C0ALERTS").filter((m) => m.thread_ts === posted.ts && m.ts !== posted.ts);
+    assert.deepEqual(
+      replies.map((m) => m.text),
+      [
+        `:white_check_mark: Reverted: revoked tcp 8080 from 0.0.0.0/0 on \`${id}\` in prod (222222222222) ap-northeast-2. Already gone: tcp 8080 from ::/0. (Revert by <@U0OPERATOR>)`,
+      ],
+    );
+    const line = run!.logs.find((l) => l.message === "chatops alert action")!;
+    assert.equal(line.threadReply, "posted");
+  });
+
+  describe("refused clicks change nothing", () => {
+    const world = [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }];
+
+    it("a forged signature and a stale timestamp get 401 and nothing is queued", async () => {
+      const id = await group(world);
+      const alert = await postAlert(openedEvent(id));
+      const forged = await click(alert, "revert", { secret: "not-the-signing-secret-0000000000" });
+      const stale = await click(alert, "revert", { timestamp: Math.floor(Date.now() / 1000) - 301 });
+      for (const r of [forged, stale]) {
+        assert.deepEqual(r.answer, { statusCode: 401, headers: { "content-type": "text/plain" }, body: "" });
+        assert.deepEqual([r.published, r.responses], [[], []]);
+      }
+      assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
+    });
+
+    it("a replayed click is answered but not queued again", async () => {
+      const id = await group([]);
+      const alert = await postAlert(openedEvent(id));
+      const first = await click(alert, "acknowledge");
+      assert.equal(first.published.length, 1);
+      const again = await ack()(first.request);
+      assert.deepEqual(again, { statusCode: 200, headers: { "content-type": "text/plain" }, body: "" });
+      assert.deepEqual(await commands.published(), []);
+    });
+
+    it("a user not in the chat-ops config, and a read-only user on Revert, Exempt and Mute, are refused to themselves only", async () => {
+      const id = await group(world);
+      const alert = await postAlert(openedEvent(id));
+      const stranger = await click(alert, "revert", { user: "U0STRANGER" });
+      assert.deepEqual(stranger.responses, [
+        {
+          response_type: "ephemeral",
+          replace_original: false,
+          text: "You (<@U0STRANGER>) may not act on alerts: access is granted per Slack user id in the hub stack's chat-ops config. Nothing was changed.",
+        },
+      ]);
+      for (const action of ["revert", "exempt", "mute"] as const) {
+        const reader = await click(alert, action, { user: w.READER });
+        assert.equal(reader.responses.length, 1);
+        assert.equal(reader.responses[0].replace_original, false);
+        assert.match(String(reader.responses[0].text), /(needs operator access|may not use account prod)/);
+      }
+      assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
+      assert.deepEqual(await tags(id), {});
+      const mutes = await listRuntimeMutes(
+        new DynamoDBClient({ region: "us-east-1" }),
+        MUTES_TABLE,
+        Date.now(),
+        (_w, f) => f(new AbortController().signal),
+      );
+      assert.deepEqual(mutes.mutes, []);
+    });
+
+    it("a crafted button value (a CIDR that is not the world's) is refused before any AWS call", async () => {
+      const id = await group([
+        { IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "10.0.0.0/8" }] },
+      ]);
+      const alert = await postAlert(openedEvent(id));
+      const forgedAlert = structuredClone(alert) as unknown as { attachments: Array<{ blocks: Block[] }> };
+      const revert = actionsOf(forgedAlert)!.elements![0];
+      const value = JSON.parse(revert.value as string);
+      value.p = [["tcp", 8080, 8080, "10.0.0.0/8"]];
+      revert.value = JSON.stringify(value);
+      const r = await click(forgedAlert as never, "revert");
+      assert.deepEqual(r.responses, [
+        {
+          response_type: "ephemeral",
+          replace_original: false,
+          text: 'Sorry, Revert was not run: button value: permission 0: "10.0.0.0/8" is not 0.0.0.0/0 or ::/0.',
+        },
+      ]);
+      assert.deepEqual(await ingress(id), ["tcp 8080-8080 10.0.0.0/8"]);
+    });
+  });
+});
