@@ -93,7 +93,12 @@ describe("hub stack in Slack app mode (slackBotToken + slackChannels)", function
           Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
           Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-threads`,
         },
-        // De-duplication's table (both modes), as narrow.
+      ],
+    );
+    // De-duplication's table (both modes): claim a key, release an unposted claim; no reads, no scans.
+    assert.deepEqual(
+      statements.filter((s) => JSON.stringify(s.Resource).includes("notifier-seen")),
+      [
         {
           Sid: "DedupeSeenStore",
           Effect: "Allow",
