@@ -38,28 +38,3 @@ export function dedupeKey(f: EventFacts, eventId?: string): string | undefined {
     instant(f.time),
   ].join("|");
 }
-
-/**
- * Remembers keys for a window, across invocations and containers (a DynamoDB conditional put
- * with TTL in the deployed notifier). `claim` is true for the first claim of a key in the window;
- * `release` forgets a key whose post failed, so the retry is not taken for a duplicate.
- */
-export interface DedupeStore {
-  claim(key: string): Promise<boolean>;
-  release(key: string): Promise<void>;
-}
-
-/** A store for one process (render, tests, and within a batch). */
-export function memoryDedupeStore(): DedupeStore {
-  const seen: Record<string, true> = Object.create(null);
-  return {
-    async claim(key) {
-      if (seen[key]) return false;
-      seen[key] = true;
-      return true;
-    },
-    async release(key) {
-      delete seen[key];
-    },
-  };
-}

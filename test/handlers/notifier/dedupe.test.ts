@@ -2,7 +2,7 @@
 // event) and one alarm state change by its two paths share a key; different verdicts do not.
 import { strict as assert } from "assert";
 import { eventFacts } from "../../../handlers/notifier/facts";
-import { dedupeKey, memoryDedupeStore } from "../../../handlers/notifier/dedupe";
+import { dedupeKey } from "../../../handlers/notifier/dedupe";
 import { Json } from "../../../handlers/notifier/read";
 import { fixture } from "./fixtures";
 
@@ -64,18 +64,5 @@ describe("de-duplication key", () => {
     const id = (e.detail as Json).eventID as string;
     assert.equal(dedupeKey(eventFacts(e), id), `cloudtrail|${id}`);
     assert.equal(dedupeKey(eventFacts(undefined)), undefined);
-  });
-
-  it("the memory store claims a key once until released", async () => {
-    const store = memoryDedupeStore();
-    assert.equal(await store.claim("k"), true);
-    assert.equal(await store.claim("k"), false);
-    await store.release("k");
-    assert.equal(await store.claim("k"), true);
-    assert.equal(
-      await store.claim("constructor"),
-      true,
-      "keys that are JavaScript names are keys like any other",
-    );
   });
 });
