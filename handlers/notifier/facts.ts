@@ -10,7 +10,7 @@ import { ipPermissionRules, modifiedRules } from "./sgRules";
 import { isConfigNotification } from "./format/config";
 import { isSnsAlarm } from "./format/alarm";
 import { guardDutySeverityName } from "./format/guardduty";
-import { SeverityLevel } from "./severityLevels";
+import { SEVERITY_LEVELS, SeverityLevel } from "./severityLevels";
 
 export interface EventFacts {
   kind: EventKind;
@@ -226,12 +226,13 @@ function fromSecurityHub(e: Json): EventFacts {
       ? SECURITY_HUB_LEVEL[label]
       : undefined;
   };
-  const order = ["critical", "high", "medium", "low", "info"];
+  // Most severe first; an unrated finding last.
   const rank = (f: Json) => {
     const l = levelOf(f);
-    return l === undefined ? order.length : order.indexOf(l);
+    return l === undefined ? SEVERITY_LEVELS.length : SEVERITY_LEVELS.indexOf(l);
   };
   const worst = [...findings].sort((a, b) => rank(a) - rank(b))[0];
+  const worstLevel = worst ? levelOf(worst) : undefined;
   const ids = findings.map((f) => `${s(f, "Id") ?? "?"}@${s(f, "UpdatedAt") ?? ""}`);
   const resources = worst && Array.isArray(worst.Resources) ? worst.Resources.filter(isObject) : [];
   return {
@@ -241,7 +242,7 @@ function fromSecurityHub(e: Json): EventFacts {
     region: (worst && s(worst, "Region")) ?? s(e, "region"),
     resourceId: resources.length ? s(resources[0], "Id") : undefined,
     time: (worst && s(worst, "UpdatedAt")) ?? s(e, "time"),
-    ...(worst && levelOf(worst) ? { findingSeverity: levelOf(worst) } : {}),
+    ...(worstLevel ? { findingSeverity: worstLevel } : {}),
     status: worst ? s(worst, "Workflow.Status") : undefined,
     // Security Hub re-imports a finding on every update: the same id at the same UpdatedAt is one post.
     sourceId: findings.length && !ids.includes("?@") ? `securityhub|${ids.sort().join(",")}` : undefined,
