@@ -9,13 +9,14 @@ function unique(names: string[]): string[] {
   return names.filter((n, i) => names.indexOf(n) === i);
 }
 
+/** The guard's rule, the rules remediation acts on, and the extra ones, each once. */
+export function notifiedRuleNames(remediationRules: string[], extraRules: string[]): string[] {
+  return unique([RESTRICTED_SSH_RULE_NAME, ...remediationRules, ...extraRules]);
+}
+
 /** Rules whose verdicts the hub passes from its Config topic to the notifier. */
 export function notifiedConfigRules(config: HubConfig): string[] {
-  return unique([
-    RESTRICTED_SSH_RULE_NAME,
-    ...config.remediation.configRuleNames,
-    ...(config.extraConfigRules ?? []),
-  ]);
+  return notifiedRuleNames(config.remediation.configRuleNames, config.extraConfigRules ?? []);
 }
 
 /** Rules whose compliance changes a spoke forwards to the hub bus. */

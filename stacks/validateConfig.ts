@@ -9,7 +9,7 @@ import { chatopsAccounts } from "./chatopsAccounts";
 import { functionSettingsProblems } from "./functionSettings";
 import { KNOWN_REGIONS } from "./regions";
 import { MAX_FILTERED_CONFIG_RULES } from "./configTopicFilter";
-import { RESTRICTED_SSH_RULE_NAME } from "./names";
+import { notifiedRuleNames } from "./configRules";
 import { KeyProblem, checkSchema, formatProblem, inSchemaOrder } from "./schemaProblems";
 import { typedConfig } from "./typedConfig";
 
@@ -216,18 +216,14 @@ const aggregatorHasSource: CrossCheck = (v) => {
 /** The Config topic's filter policy names every notified rule; SNS allows 150 values per policy. */
 const notifiedRulesFitFilter: CrossCheck = (v) => {
   const remediation = (v.remediation ?? {}) as Values;
-  const names = new Set([
-    RESTRICTED_SSH_RULE_NAME,
-    ...strings(remediation.configRuleNames),
-    ...strings(v.extraConfigRules),
-  ]);
-  if (names.size <= MAX_FILTERED_CONFIG_RULES) return [];
+  const names = notifiedRuleNames(strings(remediation.configRuleNames), strings(v.extraConfigRules));
+  if (names.length <= MAX_FILTERED_CONFIG_RULES) return [];
   return [
     {
       key: "extraConfigRules",
       value: `${strings(v.extraConfigRules).length} names`,
       why:
-        `with the guard's rule and remediation.configRuleNames makes ${names.size} rule names; the Config ` +
+        `with the guard's rule and remediation.configRuleNames makes ${names.length} rule names; the Config ` +
         `topic's SNS filter policy allows at most ${MAX_FILTERED_CONFIG_RULES}`,
     },
   ];
