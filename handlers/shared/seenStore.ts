@@ -68,63 +68,57 @@ export function createSeenStore(options: SeenStoreOptions): SeenStore {
     (state.client ??= new DynamoDBClient({ region: options.region, maxAttempts: 2 }));
   const nowSeconds = (): number => Math.floor(now() / 1000);
 
+  /**
+   * The conditional put behind recordOnce and claim: writes the key unless a live item holds it
+   * (or, with an owner, unless another owner's live item holds it). True when written.
+   */
+  async function putUnlessLive(
+    key: string,
+    run: RunCall,
+    windowSeconds: number,
+    owner?: string,
+  ): Promise<boolean> {
+    if (!(windowSeconds > 0)) throw new Error("seen-store: windowSeconds must be positive");
+    const at = nowSeconds();
+    try {
+      await run("DynamoDB PutItem", (abortSignal) =>
+        client().send(
+          new PutItemCommand({
+            TableName: options.tableName,
+            Item: {
+              [SEEN_KEY_ATTRIBUTE]: { S: storedKey(key) },
+              [SEEN_TTL_ATTRIBUTE]: { N: String(at + Math.ceil(windowSeconds)) },
+              ...(owner !== undefined ? { [SEEN_OWNER_ATTRIBUTE]: { S: owner } } : {}),
+            },
+            // A live item blocks (unless it is the same owner's); an expired one that TTL has not
+            // deleted yet is overwritten.
+            ConditionExpression:
+              "attribute_not_exists(#id) OR #exp <= :now" +
+              (owner !== undefined ? " OR #owner = :owner" : ""),
+            ExpressionAttributeNames: {
+              "#id": SEEN_KEY_ATTRIBUTE,
+              "#exp": SEEN_TTL_ATTRIBUTE,
+              ...(owner !== undefined ? { "#owner": SEEN_OWNER_ATTRIBUTE } : {}),
+            },
+            ExpressionAttributeValues: {
+              ":now": { N: String(at) },
+              ...(owner !== undefined ? { ":owner": { S: owner } } : {}),
+            },
+          }),
+          { abortSignal },
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (errorCode(err) === "ConditionalCheckFailedException") return false;
+      throw err;
+    }
+  }
+
   return {
-    async recordOnce(key, run, windowSeconds = options.windowSeconds) {
-      if (!(windowSeconds > 0)) throw new Error("seen-store: windowSeconds must be positive");
-      const at = nowSeconds();
-      try {
-        await run("DynamoDB PutItem", (abortSignal) =>
-          client().send(
-            new PutItemCommand({
-              TableName: options.tableName,
-              Item: {
-                [SEEN_KEY_ATTRIBUTE]: { S: storedKey(key) },
-                [SEEN_TTL_ATTRIBUTE]: { N: String(at + Math.ceil(windowSeconds)) },
-              },
-              // A live item blocks; an expired one that TTL has not deleted yet is overwritten.
-              ConditionExpression: "attribute_not_exists(#id) OR #exp <= :now",
-              ExpressionAttributeNames: { "#id": SEEN_KEY_ATTRIBUTE, "#exp": SEEN_TTL_ATTRIBUTE },
-              ExpressionAttributeValues: { ":now": { N: String(at) } },
-            }),
-            { abortSignal },
-          ),
-        );
-        return true;
-      } catch (err) {
-        if (errorCode(err) === "ConditionalCheckFailedException") return false;
-        throw err;
-      }
-    },
-    async claim(key, owner, run, windowSeconds = options.windowSeconds) {
-      if (!(windowSeconds > 0)) throw new Error("seen-store: windowSeconds must be positive");
-      const at = nowSeconds();
-      try {
-        await run("DynamoDB PutItem", (abortSignal) =>
-          client().send(
-            new PutItemCommand({
-              TableName: options.tableName,
-              Item: {
-                [SEEN_KEY_ATTRIBUTE]: { S: storedKey(key) },
-                [SEEN_TTL_ATTRIBUTE]: { N: String(at + Math.ceil(windowSeconds)) },
-                [SEEN_OWNER_ATTRIBUTE]: { S: owner },
-              },
-              ConditionExpression: "attribute_not_exists(#id) OR #exp <= :now OR #owner = :owner",
-              ExpressionAttributeNames: {
-                "#id": SEEN_KEY_ATTRIBUTE,
-                "#exp": SEEN_TTL_ATTRIBUTE,
-                "#owner": SEEN_OWNER_ATTRIBUTE,
-              },
-              ExpressionAttributeValues: { ":now": { N: String(at) }, ":owner": { S: owner } },
-            }),
-            { abortSignal },
-          ),
-        );
-        return true;
-      } catch (err) {
-        if (errorCode(err) === "ConditionalCheckFailedException") return false;
-        throw err;
-      }
-    },
+    recordOnce: (key, run, windowSeconds = options.windowSeconds) => putUnlessLive(key, run, windowSeconds),
+    claim: (key, owner, run, windowSeconds = options.windowSeconds) =>
+      putUnlessLive(key, run, windowSeconds, owner),
     async release(key, owner, run) {
       try {
         await run("DynamoDB DeleteItem", (abortSignal) =>
