@@ -95,18 +95,26 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   const holdBackDuplicates = dedupeRecords(store, STORE_CALL_CAP_MS);
   const app = settings.app ? appMode(settings.app, env) : undefined;
 
-  /** The webhook map, or undefined after logging why not (SNS: rethrown, so Lambda retries). */
-  async function loadWebhooks(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes) {
+  /**
+   * The secret a delivery needs (webhook map or bot token), or undefined after logging why not.
+   * SNS: rethrown, so Lambda's async retry and the DLQ keep the event. SQS: every record goes back.
+   */
+  async function loadOrFail<T>(
+    what: string,
+    load: () => Promise<T>,
+    toPost: RenderedMessage[],
+    inv: Invocation,
+    outcomes: Outcomes,
+  ): Promise<T | undefined> {
     try {
-      return await webhooks.load(inv.deadline);
+      return await load();
     } catch (err) {
-      log("error", "cannot load Slack webhooks; no record was posted", {
+      log("error", `cannot load ${what}; no record was posted`, {
         requestId: inv.requestId,
         eventId: inv.requestId,
         records: toPost.map((r) => r.recordId),
         error: errorText(err),
       });
-      // SNS: throw, so Lambda's async retry and the DLQ keep the event. SQS: every record goes back.
       if (!inv.sqs) throw err;
       for (const r of toPost) outcomes.fail(r, errorText(err));
       return undefined;
@@ -122,22 +130,23 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     outcomes: Outcomes,
   ): Promise<Destination | undefined> {
     if (!app) {
-      const hooks = await loadWebhooks(toPost, inv, outcomes);
+      const hooks = await loadOrFail(
+        "Slack webhooks",
+        () => webhooks.load(inv.deadline),
+        toPost,
+        inv,
+        outcomes,
+      );
       return hooks ? { hooks } : undefined;
     }
-    try {
-      return { transport: await app.transport(inv) };
-    } catch (err) {
-      log("error", "cannot load the Slack bot token or API URL; no record was posted", {
-        requestId: inv.requestId,
-        eventId: inv.requestId,
-        records: toPost.map((r) => r.recordId),
-        error: errorText(err),
-      });
-      if (!inv.sqs) throw err;
-      for (const r of toPost) outcomes.fail(r, errorText(err));
-      return undefined;
-    }
+    const transport = await loadOrFail(
+      "the Slack bot token or API URL",
+      () => app.transport(inv),
+      toPost,
+      inv,
+      outcomes,
+    );
+    return transport ? { transport } : undefined;
   }
 
   async function deliver(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes): Promise<void> {
