@@ -465,6 +465,19 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
     assert.deepEqual(await tags(id), {});
   });
 
+  it("a submission of a dialog that is not ours is refused with 400 naming its callback_id", async () => {
+    const id = await group();
+    const alert = await postAlert(openedEvent(id));
+    const { view } = await openDialog(alert);
+    const r = await submit({ ...view, callback_id: "someone_elses_dialog" }, "x");
+    assert.deepEqual(r.answer, {
+      statusCode: 400,
+      headers: { "content-type": "text/plain" },
+      body: 'unknown dialog callback_id "someone_elses_dialog"',
+    });
+    assert.deepEqual(r.published, []);
+  });
+
   describe("without the dialog Exempt still runs, with the default reason, and says why", () => {
     async function fallback(opts: { env?: Record<string, string>; alert?: SlackMessage; id?: string }) {
       const id = opts.id ?? (await group());
