@@ -1,9 +1,10 @@
 // The slash-command endpoint behind API Gateway (HTTP API, payload v2). Slack needs an answer
 // within 3 s (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt), so
 // this function only verifies the request, answers `help` and malformed commands itself, and
-// hands everything else to the worker through SNS. It imports node:crypto and the AWS SDK clients
-// the Lambda runtime provides (SNS, DynamoDB, KMS through secrets.ts), and no HTTP client: cold
-// start matters.
+// hands everything else to the worker through SNS. It imports node:crypto, node:zlib (the Exempt
+// dialog's metadata) and the AWS SDK clients the Lambda runtime provides (SNS, DynamoDB, KMS
+// through secrets.ts), and no HTTP client (Slack is called with the runtime's fetch): cold start
+// matters.
 // It serves two routes: slash commands, and clicks on alert buttons (interactions, same checks),
 // which include Exempt's reason dialog: opened here with views.open, its submission queued here.
 // Steps: verify -> parse -> authorize -> queue (refuse a replay, then publish), each answering
