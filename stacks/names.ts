@@ -32,6 +32,11 @@ export const CHATOPS_REQUESTS_TABLE_NAME = `${NAME_PREFIX}-chatops-requests`;
 
 /** DynamoDB table of mutes written from Slack (the Mute button), which the notifier reads. */
 export const ALERT_MUTES_TABLE_NAME = `${NAME_PREFIX}-alert-mutes`;
+/**
+ * Hub role the chat-ops worker assumes as the Slack user for Mute and Acknowledge (source identity
+ * slack-<user id>, session tags naming the action and the alert): the hub's CloudTrail names them.
+ */
+export const ALERT_ACTIONS_ROLE_NAME = `${NAME_PREFIX}-alert-actions`;
 /** DynamoDB table of where alerts were posted in Slack app mode (channel, ts), for thread replies. */
 export const ALERT_THREADS_TABLE_NAME = `${NAME_PREFIX}-alert-threads`;
 

@@ -1,10 +1,16 @@
 // Creates a seen-store table in moto shaped as the stacks create it: string partition key, TTL on
 // the expiry attribute, on-demand billing.
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
+import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { SEEN_KEY_ATTRIBUTE, SEEN_TTL_ATTRIBUTE } from "../../handlers/shared/seenStore";
 
-export async function createSeenTable(tableName: string, region = "us-east-1"): Promise<void> {
-  const ddb = new DynamoDBClient({ region });
+/** `credentials`: another account's (moto keeps tables per account; default: the test's own). */
+export async function createSeenTable(
+  tableName: string,
+  region = "us-east-1",
+  credentials?: AwsCredentialIdentity,
+): Promise<void> {
+  const ddb = new DynamoDBClient({ region, credentials });
   try {
     await ddb.send(
       new CreateTableCommand({

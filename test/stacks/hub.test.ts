@@ -615,7 +615,7 @@ describe("hub stack under Pulumi mocks", function () {
     assert.ok(!JSON.stringify(worker).includes("chatops-requests"), "the worker has no access to the table");
   });
 
-  it("serves clicks on alert buttons on the same API and ack; the worker writes mutes and reports to the bus", () => {
+  it("serves clicks on alert buttons on the same API and ack; the worker reports every click to the bus", () => {
     const route = one(resources, "aws:apigatewayv2/route:Route", "chatops-interactions-route");
     const commands = one(resources, "aws:apigatewayv2/route:Route", "chatops-route");
     assert.equal(route.props.routeKey, "POST /slack/interactions");
@@ -647,17 +647,75 @@ describe("hub stack under Pulumi mocks", function () {
     );
     const worker = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "chatops-worker-policy")).Statement;
     assert.deepEqual(
-      worker.filter((s) => ["WriteMutes", "ReportActions"].includes(s.Sid as string)),
+      worker.filter((s) => ["ActAsSlackUserInHub", "ReportActions"].includes(s.Sid as string)),
       [
         {
-          Sid: "WriteMutes",
+          Sid: "ActAsSlackUserInHub",
           Effect: "Allow",
-          Action: "dynamodb:PutItem",
-          Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-mutes`,
+          Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+          Resource: `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-alert-actions`,
         },
         { Sid: "ReportActions", Effect: "Allow", Action: "events:PutEvents", Resource: outputs.busArn },
       ],
     );
+    // Mutes are written only through the alert-actions role (as the Slack user), never as the worker.
+    assert.deepEqual(
+      worker.filter((s) => JSON.stringify(s).includes("dynamodb")),
+      [],
+      "the worker's own role has no DynamoDB access (no thread table in webhook mode)",
+    );
+    assert.deepEqual(
+      worker.filter((s) => [s.Action].flat().some((a) => String(a).startsWith("sts:"))).map((s) => s.Sid),
+      ["AssumeSpokeRoles", "ActAsSlackUserInHub"],
+    );
+  });
+
+  it("Mute and Acknowledge run as the Slack user through the hub's alert-actions role, which may only add mutes", () => {
+    const role = one(resources, "aws:iam/role:Role", "chatops-alert-actions");
+    assert.equal(role.props.name, "security-guard-alert-actions");
+    assert.equal(role.props.maxSessionDuration, 3600);
+    const workerRole = `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-chatops-worker-role`;
+    const account = { AWS: `arn:aws:iam::${HUB_ACCOUNT}:root` };
+    assert.deepEqual(doc(role, "assumeRolePolicy").Statement, [
+      {
+        Sid: "WorkerActsAsSlackUser",
+        Effect: "Allow",
+        Principal: account,
+        Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+        Condition: {
+          ArnEquals: { "aws:PrincipalArn": workerRole },
+          StringLike: { "sts:SourceIdentity": "slack-*" },
+        },
+      },
+      {
+        Sid: "TagsNameActionAndAlert",
+        Effect: "Allow",
+        Principal: account,
+        Action: "sts:TagSession",
+        Condition: {
+          ArnEquals: { "aws:PrincipalArn": workerRole },
+          "ForAllValues:StringEquals": { "aws:TagKeys": ["action", "alert"] },
+        },
+      },
+    ]);
+    const key = one(resources, "aws:kms/key:Key", "kms-key");
+    const policy = one(resources, "aws:iam/rolePolicy:RolePolicy", "chatops-alert-actions-policy");
+    assert.equal(policy.props.role, role.id);
+    assert.deepEqual(doc(policy).Statement, [
+      {
+        Sid: "WriteMutes",
+        Effect: "Allow",
+        Action: "dynamodb:PutItem",
+        Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-mutes`,
+      },
+      {
+        Sid: "WriteToEncryptedTable",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: key.state.arn,
+        Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
+      },
+    ]);
   });
 
   it("refuses to build anything when the config is invalid, listing every problem", async () => {

@@ -6,6 +6,8 @@
 import { getDenialReasons, getGrantReasons } from "@cloud-copilot/iam-simulate";
 import type { RequestAnalysis, StatementExplain } from "@cloud-copilot/iam-simulate";
 import {
+  ALERT_ACTIONS_ROLE_NAME,
+  ALERT_MUTES_TABLE_NAME,
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
   CONFIG_ROLE_NAME,
@@ -522,6 +524,57 @@ export function accessCases(
     onTable(FUNCTION_NAMES.chatopsAck, "dynamodb:PutItem", "Allowed");
     onTable(FUNCTION_NAMES.chatopsAck, "dynamodb:DeleteItem", "ImplicitlyDenied");
     onTable(FUNCTION_NAMES.chatopsWorker, "dynamodb:PutItem", "ImplicitlyDenied");
+
+    // Mute and Acknowledge: the worker assumes the hub's alert-actions role as the Slack user (so
+    // CloudTrail names them); only that session writes the mutes table, never the worker's own role.
+    assume(
+      "chat-ops worker role assumes the hub alert-actions role for a Slack user",
+      () => fnSession(FUNCTION_NAMES.chatopsWorker),
+      hub,
+      ALERT_ACTIONS_ROLE_NAME,
+      "Allowed",
+      slackUser,
+    );
+    assume(
+      "chat-ops worker role assumes the hub alert-actions role without a Slack source identity",
+      () => fnSession(FUNCTION_NAMES.chatopsWorker),
+      hub,
+      ALERT_ACTIONS_ROLE_NAME,
+      "ImplicitlyDenied",
+    );
+    assume(
+      "remediator role assumes the hub alert-actions role for a Slack user",
+      () => fnSession(FUNCTION_NAMES.remediator),
+      hub,
+      ALERT_ACTIONS_ROLE_NAME,
+      "ImplicitlyDenied",
+      slackUser,
+    );
+    const mutes = `arn:${p}:dynamodb:${hub.region}:${hubAcct}:table/${ALERT_MUTES_TABLE_NAME}`;
+    const actionsSession = () =>
+      roleSession(role(hub, ALERT_ACTIONS_ROLE_NAME), hubAcct, org, "slack-U2CERLKJA");
+    add("hub alert-actions role puts an item in the mutes table", "Allowed", () => ({
+      caller: actionsSession(),
+      action: "dynamodb:PutItem",
+      resource: mutes,
+      resourceAccount: hubAcct,
+    }));
+    add("hub alert-actions role puts an item in another table", "ImplicitlyDenied", () => ({
+      caller: actionsSession(),
+      action: "dynamodb:PutItem",
+      resource: table,
+      resourceAccount: hubAcct,
+    }));
+    add(
+      `${FUNCTION_NAMES.chatopsWorker} role dynamodb:PutItem on the mutes table`,
+      "ImplicitlyDenied",
+      () => ({
+        caller: fnSession(FUNCTION_NAMES.chatopsWorker),
+        action: "dynamodb:PutItem",
+        resource: mutes,
+        resourceAccount: hubAcct,
+      }),
+    );
   }
   return cases;
 }

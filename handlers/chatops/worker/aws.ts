@@ -18,11 +18,24 @@ export function sessionName(userId: string): string {
   return `slack-${userId}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
 }
 
+/**
+ * A session tag value as STS accepts it: at most 256 characters of letters, digits, spaces and
+ * _ . : / = + - @ (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_know).
+ * Anything else becomes "_", so a tag never makes the call fail.
+ */
+export function sessionTagValue(value: string): string {
+  return Array.from(value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, "_"))
+    .slice(0, 256)
+    .join("");
+}
+
 export async function assumeRole(
   roleArn: string,
   userId: string,
   stsRegion: string,
   call: RunCall,
+  /** Session tags (keys the role's trust policy allows): CloudTrail's AssumeRole record shows them. */
+  tags?: Record<string, string>,
 ): Promise<TempCredentials> {
   const sts = new STSClient({ region: stsRegion });
   try {
@@ -33,6 +46,9 @@ export async function assumeRole(
           RoleSessionName: sessionName(userId),
           SourceIdentity: sessionName(userId),
           DurationSeconds: 3600,
+          ...(tags
+            ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value: sessionTagValue(Value) })) }
+            : {}),
         }),
         { abortSignal },
       ),

@@ -48,6 +48,11 @@ export interface AlertActionSettings {
   dryRunAccounts: string[];
   /** DynamoDB table of mutes written from Slack, which the notifier reads. */
   mutesTable: string;
+  /**
+   * The hub role Mute and Acknowledge assume as the Slack user (source identity slack-<user id>,
+   * session tags naming the action and the alert), so the hub's CloudTrail names who did what.
+   */
+  actionsRoleArn: string;
   /** Hub event bus (name or ARN) every action is reported to. */
   reportBus: string;
   /** Slack app mode: the table where the notifier records alerts' threads (outcomes are replied there). */
@@ -107,8 +112,14 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
   }
   const a = s?.alertActions;
   if (a !== undefined) {
-    for (const key of ["exemptTagKey", "mutesTable", "reportBus"] as const)
+    for (const key of ["exemptTagKey", "mutesTable", "reportBus", "actionsRoleArn"] as const)
       if (typeof a?.[key] !== "string" || a[key] === "") problems.push(`alertActions.${key} is required`);
+    if (
+      typeof a?.actionsRoleArn === "string" &&
+      a.actionsRoleArn &&
+      !/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(a.actionsRoleArn)
+    )
+      problems.push(`alertActions.actionsRoleArn ${JSON.stringify(a.actionsRoleArn)} is not an IAM role ARN`);
     if (a?.threadTable !== undefined && (typeof a.threadTable !== "string" || a.threadTable === ""))
       problems.push("alertActions.threadTable must be a table name when given");
     if (typeof a?.dryRun !== "boolean") problems.push("alertActions.dryRun must be true or false");

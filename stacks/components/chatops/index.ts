@@ -16,6 +16,7 @@ import {
 import { assumeSpokeRoles } from "../../orgScope";
 import { GuardFunction } from "../guardFunction";
 import { subscribe } from "../subscribe";
+import { alertActionsRole } from "./alertActionsRole";
 import { slackCommandApi } from "./api";
 import { mutesTable, requestsTable } from "./requestsTable";
 import { ackSettingsFor, workerSettingsFor } from "./settings";
@@ -46,6 +47,8 @@ export class Chatops extends pulumi.ComponentResource {
   readonly interactionsUrl: pulumi.Output<string>;
   /** Mutes written from Slack; the notifier reads them. */
   readonly mutes: aws.dynamodb.Table;
+  /** The hub role Mute and Acknowledge run as (the Slack user as source identity). */
+  readonly alertActionsRole: aws.iam.Role;
   /** The ack's record of requests already received (replay refusal). */
   readonly requests: aws.dynamodb.Table;
   /** The functions' dead-letter queues, for the hub's queue-not-empty alarms. */
@@ -145,14 +148,13 @@ export class Chatops extends pulumi.ComponentResource {
             [CHATOPS_READONLY_ROLE_NAME, CHATOPS_OPERATOR_ROLE_NAME],
             ["sts:AssumeRole", "sts:SetSourceIdentity"],
           ),
-          // Mute 24 h: one new item per click (never a read, update or delete).
-          { Sid: "WriteMutes", Effect: "Allow", Action: "dynamodb:PutItem", Resource: this.mutes.arn },
+          // Mute and Acknowledge: the hub's alert-actions role, as the Slack user with the action
+          // and alert as session tags. The worker's own role cannot write the mutes table.
           {
-            Sid: "WriteToEncryptedTable",
+            Sid: "ActAsSlackUserInHub",
             Effect: "Allow",
-            Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: kmsKey.arn,
-            Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+            Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+            Resource: alertActions.actionsRoleArn,
           },
           // Every click on an alert is reported to the hub's bus.
           {
@@ -169,6 +171,15 @@ export class Chatops extends pulumi.ComponentResource {
                   Effect: "Allow" as const,
                   Action: "dynamodb:GetItem",
                   Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${alertActions.threadTable}`,
+                },
+                {
+                  // DynamoDB uses the table's customer managed key on the caller's behalf
+                  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html).
+                  Sid: "ReadEncryptedTable",
+                  Effect: "Allow" as const,
+                  Action: "kms:Decrypt",
+                  Resource: kmsKey.arn,
+                  Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
                 },
               ]
             : []),
@@ -187,6 +198,17 @@ export class Chatops extends pulumi.ComponentResource {
         maximumRetryAttempts: 0,
       },
       { parent: this },
+    );
+    this.alertActionsRole = alertActionsRole(
+      `${name}-alert-actions`,
+      {
+        partition,
+        accountId: config.accountId,
+        region,
+        mutesTableArn: this.mutes.arn,
+        kmsKeyArn: kmsKey.arn,
+      },
+      this,
     );
     subscribe(`${name}-worker-sub`, topic, this.worker.function, this);
 

@@ -11,6 +11,7 @@ import {
   HUB_BUS_NAME,
 } from "../../names";
 import { chatopsAccounts } from "../../chatopsAccounts";
+import { alertActionsRoleArn } from "./alertActionsRole";
 
 export function ackSettingsFor(config: HubConfig): AckSettings {
   return {
@@ -42,6 +43,7 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
       dryRun: config.remediation.dryRun,
       dryRunAccounts: config.remediation.dryRunAccounts,
       mutesTable: ALERT_MUTES_TABLE_NAME,
+      actionsRoleArn: alertActionsRoleArn(partition, config.accountId),
       reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
       // Slack app mode: outcomes are also replied in the alert's thread.
       ...(config.slackChannels ? { threadTable: ALERT_THREADS_TABLE_NAME } : {}),

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
@@ -20,6 +21,7 @@ import {
 import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { ALERT_ACTIONS, encodeAlertRef } from "../../../handlers/shared/alertActions";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../../../handlers/shared/constants";
+import { listRuntimeMutes } from "../../../handlers/shared/runtimeMutes";
 import {
   blockActionsPayload,
   commandMessage,
@@ -349,6 +351,111 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         },
       ],
     });
+  });
+
+  it("a click on Mute: the deployed worker assumes the hub's alert-actions role as the user (tagged) and writes the mute with that session", async () => {
+    const secret = "deployed-signing-secret-0123456789";
+    const hubAccount: string = hub["security-guard:accountId"];
+    const hubCreds = await w.credsFor(hubAccount);
+    await createSeenTable("security-guard-chatops-requests");
+    // The mute is written in the hub account (moto keeps tables per account): the assumed role's.
+    await createSeenTable("security-guard-alert-mutes", "us-east-1", hubCreds);
+    await new EventBridgeClient({ region: "us-east-1" }).send(
+      new CreateEventBusCommand({ Name: "security-guard-events" }),
+    );
+    const commands = await topicProbe("security-guard-chatops-commands");
+    const region = chatops.defaultRegion;
+    const value = encodeAlertRef({
+      accountId: DEFAULT_ACCOUNT,
+      region,
+      kind: "security-group",
+      eventName: "AuthorizeSecurityGroupIngress",
+      groupId: "sg-0123456789abcdef0",
+      eventId: "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+      permissions: [],
+    });
+    const responsePath = "/actions/T0001/11/deployed-mute";
+    const click = signedInteraction({
+      secret,
+      timestamp: Math.floor(Date.now() / 1000),
+      payload: blockActionsPayload({
+        actionId: ALERT_ACTIONS.mute,
+        value,
+        responseUrl: slack.url(responsePath),
+        message: {
+          text: "alert",
+          attachments: [
+            {
+              blocks: [
+                {
+                  type: "actions",
+                  block_id: "guard_alert_actions",
+                  elements: [
+                    {
+                      type: "button",
+                      action_id: ALERT_ACTIONS.mute,
+                      value,
+                      text: { type: "plain_text", text: "Mute 24 h" },
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+        userId: OPERATOR,
+      }),
+    });
+    const acked = await invokeDeployed(dirs[ACK], [click], {
+      ...moto().env,
+      LOCAL_RUN: "1",
+      SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(secret),
+      COMMAND_TOPIC_ARN: commands.topicArn,
+      REPLAY_TABLE_NAME: "security-guard-chatops-requests",
+    });
+    assert.ok(acked.results[0].ok, acked.stderr);
+    const published = await commands.published();
+    assert.equal(published.length, 1);
+    // A recording proxy in front of moto: what the worker asked STS for.
+    const proxy = await startFaultProxy(moto().endpoint, []);
+    const done = await invokeDeployed(
+      dirs[WORKER],
+      [snsEvent([{ id: "mute-1", message: JSON.stringify(published[0]) }])],
+      { ...moto().env, AWS_ENDPOINT_URL: proxy.url, LOCAL_RUN: "1" },
+    ).finally(() => proxy.close());
+    assert.ok(done.results[0].ok, `${done.results[0].error}\n${done.stdout}\n${done.stderr}`);
+    const assumed = (proxy.bodies.AssumeRole ?? []).map((b) => Object.fromEntries(new URLSearchParams(b)));
+    assert.deepEqual(
+      assumed.map((a) => [
+        a.RoleArn,
+        a.SourceIdentity,
+        a.RoleSessionName,
+        a["Tags.member.1.Value"],
+        a["Tags.member.2.Value"],
+      ]),
+      [
+        [
+          `arn:aws:iam::${hubAccount}:role/security-guard-alert-actions`,
+          `slack-${OPERATOR}`,
+          `slack-${OPERATOR}`,
+          "mute",
+          `${DEFAULT_ACCOUNT}/${region}/AuthorizeSecurityGroupIngress/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`,
+        ],
+      ],
+    );
+    const listed = await listRuntimeMutes(
+      new DynamoDBClient({ region: "us-east-1", credentials: hubCreds }),
+      "security-guard-alert-mutes",
+      Date.now(),
+      (_w, f) => f(new AbortController().signal),
+    );
+    assert.deepEqual(
+      listed.mutes.map((m) => [m.createdBy, m.rule.accounts, m.rule.resources]),
+      [[`slack-${OPERATOR}`, [DEFAULT_ACCOUNT], ["sg-0123456789abcdef0"]]],
+    );
+    const [updated] = slack.posts(responsePath) as Array<{ replace_original: boolean }>;
+    assert.equal(updated.replace_original, true, JSON.stringify(updated));
+    assert.match(JSON.stringify(updated), /Muted until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
   });
 
   it("Exempt's reason dialog: the deployed ack decrypts the bot token, opens the dialog and queues the submission; the deployed worker tags the reason", async () => {

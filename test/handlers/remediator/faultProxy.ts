@@ -39,6 +39,8 @@ export interface FaultProxy {
   counts: Record<string, number>;
   /** Raw request bodies per action, in arrival order. */
   bodies: Record<string, string[]>;
+  /** The SigV4 access key id each request was signed with, per action, in arrival order. */
+  signedBy: Record<string, string[]>;
   close(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promi
   const target = new URL(targetUrl);
   const counts: Record<string, number> = {};
   const bodies: Record<string, string[]> = {};
+  const signedBy: Record<string, string[]> = {};
   const remaining = faults.map((f) => ({ ...f }));
   let serial: Promise<void> = Promise.resolve();
   const server = http.createServer((req, res) => {
@@ -109,6 +112,7 @@ export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promi
       const action = actionOf(req, raw.toString("utf8"));
       counts[action] = (counts[action] ?? 0) + 1;
       (bodies[action] ??= []).push(raw.toString("utf8"));
+      (signedBy[action] ??= []).push(/Credential=([^/]+)\//.exec(req.headers.authorization ?? "")?.[1] ?? "");
       const fault = remaining.find((f) => f.action === action && f.times > 0);
       if (fault) fault.times -= 1;
       if (fault?.before) await fault.before();
@@ -157,6 +161,7 @@ export async function startFaultProxy(targetUrl: string, faults: Fault[]): Promi
     url: `http://127.0.0.1:${port}`,
     counts,
     bodies,
+    signedBy,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -43,7 +43,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 46);
+    assert.equal(results.length, 52);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -121,6 +121,7 @@ describe("wiring: access paths (iam-simulate)", function () {
     assert.equal(worker.actual, "ImplicitlyDenied");
     assert.deepEqual(worker.decisive, [
       "identity hub-chatops-worker-policy #AssumeSpokeRoles: resource does not match",
+      "identity hub-chatops-worker-policy #ActAsSlackUserInHub: resource does not match",
       "resource #1: condition ArnEquals aws:PrincipalArn: request has arn:aws:iam::111111111111:role/security-guard-chatops-worker-role, policy wants arn:aws:iam::111111111111:role/security-guard-remediator-role",
     ]);
     assert.deepEqual(
@@ -168,6 +169,57 @@ describe("wiring: access paths (iam-simulate)", function () {
         "identity hub-notifier-policy #OwnSecretsOnly: condition StringEquals kms:EncryptionContext:LambdaFunctionName: request has security-guard-chatops-ack, policy wants security-guard-notifier",
       ),
       other.decisive.join("\n"),
+    );
+  });
+
+  it("Mute and Acknowledge: the worker assumes the hub alert-actions role only as a Slack user; only that role writes mutes", () => {
+    const asUser = byName(
+      results,
+      "chat-ops worker role assumes the hub alert-actions role for a Slack user",
+    );
+    assert.equal(asUser.actual, "Allowed");
+    assert.equal(asUser.resource, "arn:aws:iam::111111111111:role/security-guard-alert-actions");
+    assert.deepEqual(asUser.decisive, [
+      "allowed by identity hub-chatops-worker-policy #ActAsSlackUserInHub",
+      "allowed by resource #WorkerActsAsSlackUser",
+    ]);
+    const anonymous = byName(
+      results,
+      "chat-ops worker role assumes the hub alert-actions role without a Slack source identity",
+    );
+    assert.equal(anonymous.actual, "ImplicitlyDenied");
+    assert.ok(
+      anonymous.decisive.some((d) =>
+        /#WorkerActsAsSlackUser: condition StringLike sts:SourceIdentity: request has \(absent\)/.test(d),
+      ),
+      anonymous.decisive.join("\n"),
+    );
+    const remediator = byName(results, "remediator role assumes the hub alert-actions role for a Slack user");
+    assert.equal(remediator.actual, "ImplicitlyDenied");
+    assert.ok(
+      remediator.decisive.some((d) =>
+        d.includes(
+          "#WorkerActsAsSlackUser: condition ArnEquals aws:PrincipalArn: request has arn:aws:iam::111111111111:role/security-guard-remediator-role",
+        ),
+      ),
+      remediator.decisive.join("\n"),
+    );
+    const mutes = byName(results, "hub alert-actions role puts an item in the mutes table");
+    assert.deepEqual(
+      [mutes.actual, mutes.resource, mutes.decisive],
+      [
+        "Allowed",
+        "arn:aws:dynamodb:us-east-1:111111111111:table/security-guard-alert-mutes",
+        ["allowed by identity hub-chatops-alert-actions-policy #WriteMutes"],
+      ],
+    );
+    assert.equal(
+      byName(results, "hub alert-actions role puts an item in another table").actual,
+      "ImplicitlyDenied",
+    );
+    assert.equal(
+      byName(results, "security-guard-chatops-worker role dynamodb:PutItem on the mutes table").actual,
+      "ImplicitlyDenied",
     );
   });
 
@@ -219,7 +271,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /45 of 46 access paths as intended/);
+      assert.match(text, /51 of 52 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {

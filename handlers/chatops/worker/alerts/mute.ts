@@ -1,7 +1,9 @@
 // Mute 24 h: writes a mute rule for alerts like this one (same account, region, kind, event name
 // and security group) to the hub's mutes table, with the user, the reason and the expiry. The
 // notifier reads the table (besides the stack's mute rules) and holds matching alerts back until
-// the rule expires; DynamoDB's TTL removes the item afterwards.
+// the rule expires; DynamoDB's TTL removes the item afterwards. The item is written with the
+// credentials of the hub's alert-actions role assumed as the Slack user (the worker's own role may
+// not write the table), so CloudTrail names the user.
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { RuntimeMute, muteItem } from "../../../shared/runtimeMutes";
 import { ActionContext, ActionResult } from "./context";
@@ -30,8 +32,9 @@ export function muteFor(ctx: Pick<ActionContext, "ref" | "userId" | "userName" |
 }
 
 export async function muteSimilar(ctx: ActionContext): Promise<ActionResult> {
+  if (!ctx.credentials) throw new Error("Mute needs the alert-actions role's session (none was assumed)");
   const mute = muteFor(ctx);
-  const db = new DynamoDBClient({});
+  const db = new DynamoDBClient({ credentials: ctx.credentials });
   try {
     await ctx.call("DynamoDB PutItem", (abortSignal) =>
       db.send(new PutItemCommand({ TableName: ctx.settings.mutesTable, Item: muteItem(mute) }), {

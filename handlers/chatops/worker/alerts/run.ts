@@ -1,5 +1,6 @@
 // One click on an alert's button, as named steps: authorize (validate the button's reference, the
-// user and their access) -> assume the user's role in the alert's account (Revert, Exempt) -> act
+// user and their access) -> assume, as the user, the role in the alert's account (Revert, Exempt)
+// or the hub's alert-actions role (Mute, Acknowledge) -> act
 // -> update the alert through response_url -> report to the hub's bus -> one log line. Every path
 // answers the user: a refusal changes nothing and is shown to the clicking user only.
 import { Deadline, RunCall } from "../../../shared/deadline";
@@ -14,6 +15,7 @@ import { WorkerSettings } from "../settings";
 import { ACTION_LABELS, authorizeClick } from "./authorize";
 import { ActionContext, ActionResult } from "./context";
 import { exemptGroup } from "./exempt";
+import { assumeForAlert } from "./hubSession";
 import { muteSimilar } from "./mute";
 import { reportAction } from "./report";
 import { revertChange } from "./revert";
@@ -87,30 +89,53 @@ async function act(
 ): Promise<ActionResult> {
   const label = ACTION_LABELS[msg.action];
   const where = `${ctx.accountLabel} ${ctx.ref.region}`;
-  try {
+  if (msg.action === "acknowledge" || msg.action === "mute") {
+    // The hub's record of the decision: an AssumeRole as the Slack user, tagged with action and alert.
+    const hubRole = ctx.settings.actionsRoleArn;
+    fields.roleArn = hubRole;
+    const session = await assumeForAlert(
+      hubRole,
+      msg.action,
+      ctx.ref,
+      msg.userId,
+      deps.stsRegion,
+      call,
+      fields,
+    );
+    if (!session.ok) return session.result;
     if (msg.action === "acknowledge")
       return {
         outcome: "ok",
         text: `Acknowledged by <@${escapeSlack(msg.userId)}> at ${utc(deps.now())}.`,
         done: true,
       };
-    if (msg.action === "mute") return await muteSimilar(ctx);
+    try {
+      return await muteSimilar({ ...ctx, credentials: session.credentials });
+    } catch (err) {
+      return failed(err, label, where, fields);
+    }
+  }
+  try {
     // Changes in the spoke run as the user: the session's source identity is slack-<user id>.
     const credentials: TempCredentials = await assumeRole(roleArn, msg.userId, deps.stsRegion, call);
     const withCreds = { ...ctx, credentials };
     return msg.action === "revert" ? await revertChange(withCreds) : await exemptGroup(withCreds);
   } catch (err) {
-    fields.error = errorText(err);
-    if (isDeadlineExceeded(err))
-      return {
-        outcome: "unanswered",
-        text: `Sorry, ${label} stopped in ${where}: ${(err as Error).message}.`,
-      };
-    return {
-      outcome: "aws-error",
-      text: `Sorry, ${label} failed in ${where}: ${errorCode(err) ?? "Error"}. Nothing more was changed; please try again later.`,
-    };
+    return failed(err, label, where, fields);
   }
+}
+
+function failed(err: unknown, label: string, where: string, fields: Record<string, unknown>): ActionResult {
+  fields.error = errorText(err);
+  if (isDeadlineExceeded(err))
+    return {
+      outcome: "unanswered",
+      text: `Sorry, ${label} stopped in ${where}: ${(err as Error).message}.`,
+    };
+  return {
+    outcome: "aws-error",
+    text: `Sorry, ${label} failed in ${where}: ${errorCode(err) ?? "Error"}. Nothing more was changed; please try again later.`,
+  };
 }
 
 export async function runAlertAction(

@@ -26,6 +26,7 @@ const MUTES_TABLE = "security-guard-alert-mutes";
 const THREADS_TABLE = "security-guard-alert-threads";
 const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
 const EXEMPT_TAG = "security-guard:ssh-exempt";
+const ACTIONS_ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/security-guard-alert-actions`;
 const REASON_TAG = "security-guard:exempt-reason";
 const BY_TAG = "security-guard:exempted-by";
 
@@ -37,6 +38,7 @@ const SETTINGS: WorkerSettings = {
     dryRunAccounts: [],
     mutesTable: MUTES_TABLE,
     reportBus: BUS,
+    actionsRoleArn: ACTIONS_ROLE,
   },
 };
 const NOTIFIER: NotifierSettings = { accountNames: { [w.PROD]: "prod" }, routes: [], alertActions: true };

@@ -23,6 +23,7 @@ import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
 import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
 import { withCapturedLogs } from "../../../helpers/logs";
 import { fixture } from "../../notifier/fixtures";
+import { Fault, FaultProxy, startFaultProxy, stsError } from "../../remediator/faultProxy";
 import { blockActionsPayload, signedInteraction, snsEvent } from "../events";
 import * as w from "../world";
 
@@ -32,6 +33,7 @@ const MUTES_TABLE = "security-guard-alert-mutes";
 const THREADS_TABLE = "security-guard-alert-threads";
 const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
 const EXEMPT_TAG = "security-guard:ssh-exempt";
+const ACTIONS_ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/security-guard-alert-actions`;
 
 const SETTINGS: WorkerSettings = {
   ...w.SETTINGS,
@@ -41,6 +43,7 @@ const SETTINGS: WorkerSettings = {
     dryRunAccounts: [],
     mutesTable: MUTES_TABLE,
     reportBus: BUS,
+    actionsRoleArn: ACTIONS_ROLE,
   },
 };
 
@@ -435,6 +438,108 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     );
     const line = run!.logs.find((l) => l.message === "chatops alert action")!;
     assert.equal(line.threadReply, "posted");
+  });
+
+  describe("Mute and Acknowledge run as the Slack user in the hub (CloudTrail's AssumeRole record)", () => {
+    let proxy: FaultProxy | undefined;
+    afterEach(async () => {
+      process.env.AWS_ENDPOINT_URL = moto().endpoint;
+      await proxy?.close();
+      proxy = undefined;
+    });
+
+    /** Routes every AWS call through a proxy in front of moto; returns the AssumeRole answers it saw. */
+    async function throughProxy(faults: Fault[] = []): Promise<string[]> {
+      const answers: string[] = [];
+      proxy = await startFaultProxy(moto().endpoint, [
+        ...faults,
+        { action: "AssumeRole", times: Infinity, rewrite: (body) => (answers.push(body), body) },
+      ]);
+      process.env.AWS_ENDPOINT_URL = proxy.url;
+      return answers;
+    }
+    const assumeRequests = () =>
+      (proxy!.bodies.AssumeRole ?? []).map((b) => Object.fromEntries(new URLSearchParams(b)));
+    /** The access key ids that signed PutItem requests on the mutes table. */
+    const mutePutSigners = () =>
+      (proxy!.bodies.PutItem ?? [])
+        .map((b, i) => [JSON.parse(b).TableName, proxy!.signedBy.PutItem[i]])
+        .filter(([table]) => table === MUTES_TABLE)
+        .map(([, key]) => key);
+    const listMutes = async () =>
+      (
+        await listRuntimeMutes(
+          new DynamoDBClient({ region: "us-east-1" }),
+          MUTES_TABLE,
+          Date.now(),
+          (_w, f) => f(new AbortController().signal),
+        )
+      ).mutes;
+    const assumeRequest = (action: string) => ({
+      Action: "AssumeRole",
+      Version: "2011-06-15",
+      RoleArn: ACTIONS_ROLE,
+      RoleSessionName: "slack-U0OPERATOR",
+      SourceIdentity: "slack-U0OPERATOR",
+      DurationSeconds: "3600",
+      "Tags.member.1.Key": "action",
+      "Tags.member.1.Value": action,
+      "Tags.member.2.Key": "alert",
+      "Tags.member.2.Value": `${w.PROD}/${w.SEOUL}/AuthorizeSecurityGroupIngress/b7a1e0c2-3d4f-4e5a-9b6c-7d8e9f0a1b2c`,
+    });
+
+    it("Mute assumes the alert-actions role as the user, tagged mute and the alert, and writes the item with that session", async () => {
+      const alert = await postAlert(openedEvent(await group([])));
+      const answers = await throughProxy();
+      const { run } = await click(alert, "mute");
+      assert.deepEqual(assumeRequests(), [assumeRequest("mute")]);
+      const sessionKey = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(answers[0])?.[1];
+      assert.ok(sessionKey, answers[0]);
+      assert.notEqual(sessionKey, process.env.AWS_ACCESS_KEY_ID, "the session's key, not the worker's own");
+      assert.deepEqual(mutePutSigners(), [sessionKey]);
+      assert.equal((await listMutes()).length, 1);
+      const line = run!.logs.find((l) => l.message === "chatops alert action")!;
+      assert.deepEqual([line.outcome, line.roleArn], ["ok", ACTIONS_ROLE]);
+    });
+
+    it("Acknowledge makes exactly one AssumeRole as the user, tagged acknowledge and the alert, and writes nothing", async () => {
+      const alert = await postAlert(openedEvent(await group([])));
+      await throughProxy();
+      const { responses } = await click(alert, "acknowledge");
+      assert.deepEqual(assumeRequests(), [assumeRequest("acknowledge")]);
+      assert.deepEqual(mutePutSigners(), []);
+      assert.equal(responses[0].replace_original, true);
+      assert.match(JSON.stringify(responses[0]), /Acknowledged by <@U0OPERATOR> at /);
+    });
+
+    for (const action of ["mute", "acknowledge"] as const) {
+      it(`a refused AssumeRole fails ${action} with a final reply naming the call; nothing is written`, async () => {
+        const alert = await postAlert(openedEvent(await group([])));
+        await throughProxy([
+          {
+            action: "AssumeRole",
+            times: 1,
+            status: 403,
+            body: stsError("AccessDenied", "not authorized to perform: sts:TagSession"),
+          },
+        ]);
+        const { responses, run } = await click(alert, action);
+        const label = action === "mute" ? "Mute 24 h" : "Acknowledge";
+        assert.deepEqual(responses, [
+          {
+            response_type: "ephemeral",
+            replace_original: false,
+            text: `Sorry, ${label} was not run: STS AssumeRole of ${ACTIONS_ROLE} as slack-U0OPERATOR failed (AccessDenied). Nothing was changed; please try again later.`,
+          },
+        ]);
+        assert.equal(proxy!.counts.AssumeRole, 1);
+        assert.deepEqual(mutePutSigners(), []);
+        assert.deepEqual(await listMutes(), []);
+        const line = run!.logs.find((l) => l.message === "chatops alert action")!;
+        assert.deepEqual([line.level, line.outcome, line.updated], ["error", "aws-error", false]);
+        assert.match(String(line.error), /AccessDenied/);
+      });
+    }
   });
 
   describe("refused clicks change nothing", () => {
