@@ -7,6 +7,7 @@ import type { ActionsBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack
 import { NotifierSettings } from "./settings";
 import { COLORS, LIMITS, Severity, SlackMessage, code, context, esc, header, link, truncate } from "./slack";
 import { accountPlain } from "./format/common";
+import { windowText } from "./grouping";
 
 /** What a digest line shows of one event, taken from its single-event message. */
 export interface EventSummary {
@@ -85,12 +86,14 @@ function line(e: DigestEntry, settings: NotifierSettings): string {
  * The digest messages for `entries` (all bound for one webhook): header and fallback text
  * "N security events (C critical)", one section per event (block_id "event:<record id>"), at most
  * `maxPerMessage` events per message. `note` (a routing warning) is appended to every message.
+ * `windowMinutes`: the events were held for a digest run of that window (said in the context line).
  */
 export function digestMessages(
   entries: DigestEntry[],
   settings: NotifierSettings,
   maxPerMessage: number,
   note?: KnownBlock,
+  windowMinutes?: number,
 ): DigestPart[] {
   const order = entries
     .map((e, i) => ({ e, i }))
@@ -123,7 +126,9 @@ export function digestMessages(
     const blocks: KnownBlock[] = [
       header(`${headline}${partText}`),
       context(
-        `Burst digest: events ${from}–${to} of ${total} for this channel, most severe first. ` +
+        (windowMinutes
+          ? `Digest ${windowText(windowMinutes)}: events ${from}–${to} of ${total} held for this channel, most severe first; critical events and alerts with buttons are posted at once. `
+          : `Burst digest: events ${from}–${to} of ${total} for this channel, most severe first. `) +
           "Full details: the console links, or the notifier log by event id.",
       ),
       ...lines,

@@ -23,9 +23,16 @@ function digestUnits(
   hooks: Webhooks,
   settings: NotifierSettings,
   digest: Required<DigestSettings>,
+  windowMinutes?: number,
 ): PostUnit[] {
   const note = webhookUrl(hooks, webhook) ? undefined : routingNote(webhook);
-  return digestMessages(group.map(digestEntry), settings, digest.maxEventsPerMessage, note).map((p) => ({
+  return digestMessages(
+    group.map(digestEntry),
+    settings,
+    digest.maxEventsPerMessage,
+    note,
+    windowMinutes,
+  ).map((p) => ({
     webhook,
     message: p.message,
     records: p.positions.map((i) => group[i]),
@@ -38,6 +45,8 @@ export function planPosts(
   hooks: Webhooks,
   settings: NotifierSettings,
   digest: Required<DigestSettings>,
+  /** A digest run's window: its digests say they hold the window's events, not a burst. */
+  windowMinutes?: number,
 ): PostUnit[] {
   const byWebhook = new Map<string, RenderedMessage[]>();
   for (const r of toPost) byWebhook.set(r.webhook, [...(byWebhook.get(r.webhook) ?? []), r]);
@@ -49,7 +58,7 @@ export function planPosts(
       units.push({ webhook: r.webhook, message: r.message!, records: [r] });
     } else if (!digested.has(r.webhook)) {
       digested.add(r.webhook);
-      units.push(...digestUnits(r.webhook, group, hooks, settings, digest));
+      units.push(...digestUnits(r.webhook, group, hooks, settings, digest, windowMinutes));
     }
   }
   return units;

@@ -1,0 +1,144 @@
+// The digest queue (SQS): events held for the next digest wait here as the message the notifier
+// received (the SNS notification document, or the EventBridge event), so a digest run reads them
+// exactly as the notifier queue's records are read. Batches of 10 and 256 KiB per call are SQS's
+// limits (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html).
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  SendMessageBatchCommand,
+} from "@aws-sdk/client-sqs";
+import { Deadline } from "../shared/deadline";
+import { errorText } from "../shared/errors";
+
+const BATCH_ENTRIES = 10;
+const BATCH_BYTES = 256 * 1024;
+/** Longest one SQS call may take within the invocation's deadline. */
+export const QUEUE_CALL_CAP_MS = 5000;
+
+export interface HeldMessage {
+  /** Identifies the entry in the batch answer (the notifier's record id). */
+  id: string;
+  body: string;
+}
+
+export interface ReceivedMessage {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  receiveCount: string;
+}
+
+export interface DigestQueue {
+  /** Sends every body; returns the ids SQS did not take, each with its error. */
+  send(messages: HeldMessage[], deadline: Deadline): Promise<Map<string, string>>;
+  /** Up to 10 messages, hidden from other readers for `visibilitySeconds`; [] when the queue is empty. */
+  receive(visibilitySeconds: number, deadline: Deadline): Promise<ReceivedMessage[]>;
+  /** Deletes the given messages; returns the receipt handles SQS did not delete, each with its error. */
+  remove(receiptHandles: string[], deadline: Deadline): Promise<Map<string, string>>;
+}
+
+function regionOf(queueUrl: string): string {
+  const m = /^https:\/\/sqs\.([a-z0-9-]+)\./.exec(queueUrl);
+  if (!m) throw new Error(`digest queue URL ${JSON.stringify(queueUrl)} names no region`);
+  return m[1];
+}
+
+/** Entries in groups SQS accepts in one batch call: at most 10, at most 256 KiB of bodies. */
+export function batches<T>(items: T[], size: (t: T) => number): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let bytes = 0;
+  for (const it of items) {
+    const n = size(it);
+    if (cur.length && (cur.length >= BATCH_ENTRIES || bytes + n > BATCH_BYTES)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(it);
+    bytes += n;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** The queue at `queueUrl`; the client is created on first use and kept (one per container). */
+export function sqsDigestQueue(queueUrl: string): DigestQueue {
+  const state: { client?: SQSClient } = {};
+  const client = () => (state.client ??= new SQSClient({ region: regionOf(queueUrl), maxAttempts: 3 }));
+  return {
+    async send(messages, deadline) {
+      const failed = new Map<string, string>();
+      for (const group of batches(messages, (m) => Buffer.byteLength(m.body))) {
+        // Batch entry ids allow only letters, digits, - and _: use positions, map back.
+        try {
+          const out = await deadline.run(
+            "SQS SendMessageBatch (digest queue)",
+            (abortSignal) =>
+              client().send(
+                new SendMessageBatchCommand({
+                  QueueUrl: queueUrl,
+                  Entries: group.map((m, i) => ({ Id: String(i), MessageBody: m.body })),
+                }),
+                { abortSignal },
+              ),
+            QUEUE_CALL_CAP_MS,
+          );
+          for (const f of out.Failed ?? [])
+            failed.set(group[Number(f.Id)].id, `${f.Code ?? "error"}: ${f.Message ?? "no message"}`);
+        } catch (err) {
+          for (const m of group) failed.set(m.id, errorText(err));
+        }
+      }
+      return failed;
+    },
+    async receive(visibilitySeconds, deadline) {
+      const out = await deadline.run(
+        "SQS ReceiveMessage (digest queue)",
+        (abortSignal) =>
+          client().send(
+            new ReceiveMessageCommand({
+              QueueUrl: queueUrl,
+              MaxNumberOfMessages: BATCH_ENTRIES,
+              VisibilityTimeout: visibilitySeconds,
+              WaitTimeSeconds: 0,
+              MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+            }),
+            { abortSignal },
+          ),
+        QUEUE_CALL_CAP_MS,
+      );
+      return (out.Messages ?? []).map((m) => ({
+        messageId: m.MessageId ?? "",
+        receiptHandle: m.ReceiptHandle ?? "",
+        body: m.Body ?? "",
+        receiveCount: m.Attributes?.ApproximateReceiveCount ?? "1",
+      }));
+    },
+    async remove(receiptHandles, deadline) {
+      const failed = new Map<string, string>();
+      for (const group of batches(receiptHandles, () => 0)) {
+        try {
+          const out = await deadline.run(
+            "SQS DeleteMessageBatch (digest queue)",
+            (abortSignal) =>
+              client().send(
+                new DeleteMessageBatchCommand({
+                  QueueUrl: queueUrl,
+                  Entries: group.map((h, i) => ({ Id: String(i), ReceiptHandle: h })),
+                }),
+                { abortSignal },
+              ),
+            QUEUE_CALL_CAP_MS,
+          );
+          for (const f of out.Failed ?? [])
+            failed.set(group[Number(f.Id)], `${f.Code ?? "error"}: ${f.Message ?? "no message"}`);
+        } catch (err) {
+          for (const h of group) failed.set(h, errorText(err));
+        }
+      }
+      return failed;
+    },
+  };
+}
