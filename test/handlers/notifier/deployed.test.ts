@@ -65,7 +65,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
 
   before(async function () {
     this.timeout(300_000);
-    const { manifest } = await buildDeployedPackages();
+    const { manifest } = await buildDeployedPackages({ grouping: false });
     const fn = manifest.functions.find((f) => f.function === FUNCTION);
     assert.ok(
       fn,
