@@ -331,7 +331,7 @@ const HUB: Record<string, SchemaNode> = {
       },
       immediateSeverity: {
         ...minSeverity(
-          "events at or above this severity are posted at once (so are alerts with action buttons)",
+          "events at or above this severity are posted at once (so are alerts with a Revert button)",
         ),
         default: GROUPING_DEFAULTS.immediateSeverity,
       },

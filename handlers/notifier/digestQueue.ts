@@ -66,7 +66,15 @@ export function batches<T>(items: T[], size: (t: T) => number): T[][] {
 /** The queue at `queueUrl`; the client is created on first use and kept (one per container). */
 export function sqsDigestQueue(queueUrl: string): DigestQueue {
   const state: { client?: SQSClient } = {};
-  const client = () => (state.client ??= new SQSClient({ region: regionOf(queueUrl), maxAttempts: 3 }));
+  // The SDK sends to the queue URL's host; a configured endpoint (AWS_ENDPOINT_URL, as for a local
+  // emulator) should win, which the SDK does only with useQueueUrlAsEndpoint off. Lambda sets none.
+  const endpointSet = !!(process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL);
+  const client = () =>
+    (state.client ??= new SQSClient({
+      region: regionOf(queueUrl),
+      maxAttempts: 3,
+      ...(endpointSet ? { useQueueUrlAsEndpoint: false } : {}),
+    }));
   return {
     async send(messages, deadline) {
       const failed = new Map<string, string>();

@@ -1,8 +1,9 @@
 // Grouping: events below the immediate severity wait in the digest queue and go out together, one
 // digest per destination every `windowMinutes`, instead of one Slack post each. Critical events,
-// alerts that carry action buttons and app-mode follow-ups (thread replies) are posted at once.
+// alerts that carry a Revert button and app-mode follow-ups (thread replies) are posted at once.
 // Like Alertmanager's group_interval: what matters now is posted now, the rest in one message.
 import type { ActionsBlock, KnownBlock } from "@slack/types";
+import { ALERT_ACTIONS } from "../shared/alertActions";
 import { RenderedMessage } from "./pipeline";
 import { SEVERITY_LEVELS, SeverityLevel, atLeast, isSeverityLevel } from "./severity";
 
@@ -67,13 +68,18 @@ export function validateGrouping(g: unknown): string[] {
   return problems;
 }
 
-/** Whether the message carries interactive buttons (Revert, Mute...): those are no use a window later. */
-export function hasActionButtons(r: RenderedMessage): boolean {
+/**
+ * Whether the message carries a Revert button (ingress opened to the world): reverting is worth
+ * most at once, and a digest line has no buttons. Mute and Acknowledge alone do not hurry an event.
+ */
+export function hasRevertButton(r: RenderedMessage): boolean {
   const blocks = (r.message?.attachments ?? []).flatMap((a) => (a.blocks ?? []) as KnownBlock[]);
   return blocks.some(
     (b) =>
       b.type === "actions" &&
-      (b as ActionsBlock).elements.some((e) => e.type === "button" && !(e as { url?: string }).url),
+      (b as ActionsBlock).elements.some(
+        (e) => e.type === "button" && (e as { action_id?: string }).action_id === ALERT_ACTIONS.revert,
+      ),
   );
 }
 
@@ -85,7 +91,7 @@ export function postNowBecause(
 ): string | undefined {
   if (!r.severity) return "it has no severity";
   if (atLeast(r.severity, immediate)) return `it is ${r.severity}`;
-  if (hasActionButtons(r)) return "it carries action buttons";
+  if (hasRevertButton(r)) return "it carries a Revert button";
   // App mode puts a follow-up in its alert's thread, where it adds nothing to the channel.
   if (appMode && r.thread?.follows) return "it is a reply in its alert's thread";
   return undefined;
@@ -95,4 +101,16 @@ export function postNowBecause(
 export function windowText(minutes: number): string {
   if (minutes % 60 === 0) return minutes === 60 ? "every hour" : `every ${minutes / 60} hours`;
   return minutes === 1 ? "every minute" : `every ${minutes} minutes`;
+}
+
+/** A digest run's window, as its digests describe it. */
+export interface HeldWindow {
+  windowMinutes: number;
+  immediate: SeverityLevel;
+}
+
+/** What posts at once instead of waiting: "critical events", "events of high severity or above". */
+export function postedAtOnceText(immediate: SeverityLevel): string {
+  const events = immediate === "critical" ? "critical events" : `events of ${immediate} severity or above`;
+  return `${events} and alerts with a Revert button are posted at once`;
 }

@@ -32,7 +32,7 @@ import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
 import { SeenStore, createSeenStore } from "../shared/seenStore";
 import { Webhooks, webhookSource } from "./webhooks";
 import { DigestQueue, ReceivedMessage, sqsDigestQueue } from "./digestQueue";
-import { GROUPING_DEFAULTS, isDigestRun } from "./grouping";
+import { GROUPING_DEFAULTS, HeldWindow, isDigestRun } from "./grouping";
 import { holdForDigest, receivedBodies } from "./steps/hold";
 import { RawRecord } from "./envelopes";
 import { DigestSettings } from "./settings";
@@ -165,7 +165,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     inv: Invocation,
     outcomes: Outcomes,
     digest: Required<DigestSettings>,
-    windowMinutes?: number,
+    window?: HeldWindow,
   ): Promise<void> {
     const dest = await loadDestination(toPost, inv, outcomes);
     if (!dest) return;
@@ -175,7 +175,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     const toSlack = await sendEmails(fresh, publisher, digest.threshold, inv, outcomes);
     if ("hooks" in dest) {
       await postUnits(
-        planPosts(toSlack, dest.hooks, settings, digest, windowMinutes),
+        planPosts(toSlack, dest.hooks, settings, digest, window),
         dest.hooks,
         opts,
         inv,
@@ -183,7 +183,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
       );
     } else {
       // planPosts only asks whether a route's destination is configured: the channel map answers that.
-      const units = planPosts(toSlack, dest.transport.channels, settings, digest, windowMinutes);
+      const units = planPosts(toSlack, dest.transport.channels, settings, digest, window);
       await postUnitsApp(units, dest.transport, opts, inv, outcomes);
     }
     const posted = outcomes.result.outcomes.filter((o) => o.status === "posted").map((o) => o.recordId);
@@ -204,7 +204,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     inv: Invocation,
     bodies: Map<string, string> | undefined,
     digest: Required<DigestSettings>,
-    windowMinutes?: number,
+    window?: HeldWindow,
   ): Promise<Outcomes> {
     let records = raw.map((r) => routeRecord(classifyRecord(r, settings), settings));
     for (const step of SCREEN_STEPS) records = await step(records, inv);
@@ -212,7 +212,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     let toPost = outcomes.skipUnpostable(records);
     if (grouping && digestQueue && bodies && toPost.length)
       toPost = await holdForDigest(toPost, bodies, grouping, digestQueue, !!app, inv, outcomes);
-    if (toPost.length) await deliver(toPost, inv, outcomes, digest, windowMinutes);
+    if (toPost.length) await deliver(toPost, inv, outcomes, digest, window);
     return outcomes;
   }
 
@@ -267,13 +267,10 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
         eventSource: "aws:sqs",
       })),
     };
-    const outcomes = await run(
-      parseEvent(event, requestId),
-      inv,
-      undefined,
-      windowDigest,
-      grouping.windowMinutes,
-    );
+    const outcomes = await run(parseEvent(event, requestId), inv, undefined, windowDigest, {
+      windowMinutes: grouping.windowMinutes,
+      immediate: grouping.immediateSeverity ?? GROUPING_DEFAULTS.immediateSeverity,
+    });
     const answer = report(outcomes, inv) as SqsBatchResponse;
     const retry = new Set(answer.batchItemFailures.map((f) => f.itemIdentifier));
     const done = received.filter((m) => !retry.has(m.messageId));

@@ -4,7 +4,13 @@
 // lost between the two queues.
 import { log } from "../../shared/log";
 import { DigestQueue } from "../digestQueue";
-import { GroupingSettings, GROUPING_DEFAULTS, postNowBecause, windowText } from "../grouping";
+import {
+  GroupingSettings,
+  GROUPING_DEFAULTS,
+  postNowBecause,
+  postedAtOnceText,
+  windowText,
+} from "../grouping";
 import { Invocation, RenderedMessage } from "../pipeline";
 import { Outcomes } from "./report";
 
@@ -68,7 +74,7 @@ export async function holdForDigest(
     held.map((r) => ({ id: r.recordId, body: bodies.get(r.recordId)! })),
     inv.deadline,
   );
-  const reason = `held for the digest posted ${windowText(grouping.windowMinutes)} (${immediate} and actionable alerts are posted at once)`;
+  const reason = `held for the digest posted ${windowText(grouping.windowMinutes)} (${postedAtOnceText(immediate)})`;
   for (const r of held) {
     const ids = { requestId: inv.requestId, recordId: r.recordId, eventId: r.eventId ?? r.recordId };
     const error = failed.get(r.recordId);
