@@ -19,6 +19,12 @@ export const EXEMPT_MODAL_CALLBACK_ID = "guard_exempt_reason";
 /** block_id and action_id of the modal's reason input. */
 export const EXEMPT_REASON_BLOCK = "reason";
 export const EXEMPT_REASON_ACTION = "reason_input";
+/**
+ * Longest exemption reason: it is written as-is (no prefix) as an EC2 tag value, and EC2 tag values
+ * hold at most 256 Unicode characters
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions).
+ */
+export const MAX_EXEMPT_REASON_CHARS = 256;
 
 /** Slack's limit for a button's value (https://api.slack.com/reference/block-kit/block-elements#button). */
 export const MAX_BUTTON_VALUE_CHARS = 2000;

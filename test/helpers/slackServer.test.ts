@@ -120,6 +120,44 @@ describe("Slack stand-in: Web API", () => {
     assert.equal(b.retryAfter, "1");
   });
 
+  it("views.open records the view for a trigger once; refuses a missing trigger, a bad view and a bad token", async () => {
+    const view = {
+      type: "modal",
+      callback_id: "cb",
+      title: { type: "plain_text", text: "Title" },
+      submit: { type: "plain_text", text: "Go" },
+      private_metadata: "meta",
+      blocks: [{ type: "input", block_id: "b", element: { type: "plain_text_input", action_id: "a" } }],
+    };
+    const opened = await call("views.open", { trigger_id: "1.2.3", view: JSON.stringify(view) });
+    assert.equal(opened.body.ok, true);
+    assert.deepEqual(slack.views, [{ id: "V00000001", trigger_id: "1.2.3", view }]);
+    assert.deepEqual((opened.body.view as Record<string, unknown>).private_metadata, "meta");
+    const again = await call("views.open", { trigger_id: "1.2.3", view });
+    assert.deepEqual(again.body, { ok: false, error: "exchanged_trigger_id" });
+    assert.deepEqual((await call("views.open", { view })).body, {
+      ok: false,
+      error: "invalid_arguments",
+      response_metadata: { messages: ["trigger_id"] },
+    });
+    const bad = [
+      { ...view, title: { type: "plain_text", text: "A title longer than 24 chars" } },
+      { ...view, submit: undefined },
+      { ...view, private_metadata: "x".repeat(3001) },
+      { ...view, type: "home" },
+    ];
+    for (const [i, v] of bad.entries()) {
+      const r = await call("views.open", { trigger_id: `9.9.${i}`, view: v });
+      assert.equal(r.body.error, "invalid_arguments", JSON.stringify(v));
+    }
+    assert.equal((await call("views.open", { trigger_id: "7.7.7", view }, "")).body.error, "not_authed");
+    assert.equal(
+      (await call("views.open", { trigger_id: "7.7.8", view }, "xoxb-other")).body.error,
+      "invalid_auth",
+    );
+    assert.equal(slack.views.length, 1);
+  });
+
   it("accepts form-encoded calls with the token in the body", async () => {
     const res = await fetch(`${slack.apiUrl()}chat.postMessage`, {
       method: "POST",

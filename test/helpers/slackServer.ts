@@ -103,9 +103,56 @@ function contentProblem(args: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** A view opened with views.open, as the stand-in received it. */
+export interface OpenedView {
+  id: string;
+  trigger_id: string;
+  /** The view object (parsed when sent as a JSON string, as Slack documents it). */
+  view: Record<string, unknown>;
+}
+
+/** Slack's modal limits (https://api.slack.com/reference/surfaces/views). */
+const MAX_VIEW_TEXT = 24;
+const MAX_PRIVATE_METADATA = 3000;
+const MAX_CALLBACK_ID = 255;
+const MAX_VIEW_BLOCKS = 100;
+
+/** What Slack would refuse in a modal view with invalid_arguments, or undefined. */
+function viewProblem(view: unknown): string | undefined {
+  if (typeof view !== "object" || view === null || Array.isArray(view)) return "view is not an object";
+  const v = view as Record<string, unknown>;
+  const plain = (o: unknown) =>
+    typeof o === "object" &&
+    o !== null &&
+    (o as Record<string, unknown>).type === "plain_text" &&
+    typeof (o as Record<string, unknown>).text === "string" &&
+    ((o as Record<string, unknown>).text as string).length <= MAX_VIEW_TEXT;
+  if (v.type !== "modal") return "view.type must be modal";
+  if (!plain(v.title)) return `view.title must be plain_text of at most ${MAX_VIEW_TEXT} characters`;
+  for (const key of ["submit", "close"])
+    if (v[key] !== undefined && !plain(v[key]))
+      return `view.${key} must be plain_text of at most ${MAX_VIEW_TEXT} characters`;
+  if (!Array.isArray(v.blocks) || v.blocks.length > MAX_VIEW_BLOCKS) return "view.blocks";
+  const hasInput = v.blocks.some((b) => (b as { type?: unknown })?.type === "input");
+  if (hasInput && v.submit === undefined) return "must define submit to use an input block";
+  if (
+    v.private_metadata !== undefined &&
+    (typeof v.private_metadata !== "string" || v.private_metadata.length > MAX_PRIVATE_METADATA)
+  )
+    return `view.private_metadata must be a string of at most ${MAX_PRIVATE_METADATA} characters`;
+  if (
+    v.callback_id !== undefined &&
+    (typeof v.callback_id !== "string" || v.callback_id.length > MAX_CALLBACK_ID)
+  )
+    return `view.callback_id must be a string of at most ${MAX_CALLBACK_ID} characters`;
+  return undefined;
+}
+
 /**
  * The Web API methods the stand-in answers. chat.postMessage:
- * https://api.slack.com/methods/chat.postMessage ; chat.update: https://api.slack.com/methods/chat.update
+ * https://api.slack.com/methods/chat.postMessage ; chat.update: https://api.slack.com/methods/chat.update ;
+ * views.open: https://api.slack.com/methods/views.open (a trigger_id opens one view only:
+ * exchanged_trigger_id the second time).
  */
 export const WEB_API_METHODS: Record<string, WebApiMethod> = {
   "chat.postMessage": (args, server) => {
@@ -142,6 +189,17 @@ export const WEB_API_METHODS: Record<string, WebApiMethod> = {
     if (args.attachments !== undefined) message.attachments = jsonArg(args.attachments) as unknown[];
     return { ok: true, channel, ts, text: message.text ?? "" };
   },
+  "views.open": (args, server) => {
+    const trigger = typeof args.trigger_id === "string" ? args.trigger_id : "";
+    if (!trigger)
+      return { ok: false, error: "invalid_arguments", response_metadata: { messages: ["trigger_id"] } };
+    const view = jsonArg(args.view);
+    const problem = viewProblem(view);
+    if (problem) return { ok: false, error: "invalid_arguments", response_metadata: { messages: [problem] } };
+    const opened = server.openView(trigger, view as Record<string, unknown>);
+    if (!opened) return { ok: false, error: "exchanged_trigger_id" };
+    return { ok: true, view: { id: opened.id, team_id: "T0001", ...opened.view } };
+  },
 };
 
 export interface RateLimit {
@@ -165,6 +223,8 @@ export class SlackServer {
   private methodScripts = new Map<string, ScriptedReply[]>();
   private channelMessages = new Map<string, ChannelMessage[]>();
   private tsSeq = 0;
+  /** Views opened with views.open, in order. */
+  readonly views: OpenedView[] = [];
 
   constructor() {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -209,6 +269,15 @@ export class SlackServer {
     this.webApiOptions = {};
     this.methodScripts.clear();
     this.channelMessages.clear();
+    this.views.length = 0;
+  }
+
+  /** Records a view for a trigger not yet used; undefined when the trigger was already exchanged. */
+  openView(trigger: string, view: Record<string, unknown>): OpenedView | undefined {
+    if (this.views.some((v) => v.trigger_id === trigger)) return undefined;
+    const opened = { id: `V${String(this.views.length + 1).padStart(8, "0")}`, trigger_id: trigger, view };
+    this.views.push(opened);
+    return opened;
   }
 
   /** Base URL of the Web API on this server (method URLs are this + the method name). */

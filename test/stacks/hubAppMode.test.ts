@@ -58,6 +58,39 @@ describe("hub stack in Slack app mode (slackBotToken + slackChannels)", function
     assert.deepEqual(workerCipher.props.context, { LambdaFunctionName: "security-guard-chatops-worker" });
   });
 
+  it("gives the chat-ops ack the bot token as its own ciphertext (Exempt's reason dialog), decryptable by it alone", () => {
+    const ack = ofType(resources, "aws:lambda/function:Function").find(
+      (f) => f.props.name === "security-guard-chatops-ack",
+    )!;
+    const vars = (ack.props.environment as { variables: Record<string, string> }).variables;
+    assert.deepEqual(Object.keys(vars).sort(), [
+      "COMMAND_TOPIC_ARN",
+      "REPLAY_TABLE_NAME",
+      "SLACK_BOT_TOKEN_CIPHERTEXT",
+      "SLACK_SIGNING_SECRET_CIPHERTEXT",
+    ]);
+    const cipher = ofType(resources, "aws:kms/ciphertext:Ciphertext").find(
+      (c) => c.state.ciphertextBlob === vars.SLACK_BOT_TOKEN_CIPHERTEXT,
+    );
+    assert.ok(cipher, "the ack gets the token as its own KMS Ciphertext");
+    assert.deepEqual(cipher.props.context, { LambdaFunctionName: "security-guard-chatops-ack" });
+    assert.deepEqual(cipher.secretProps, ["plaintext"]);
+    const key = one(resources, "aws:kms/key:Key", "kms-key");
+    const statements = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "chatops-ack-policy")).Statement;
+    assert.deepEqual(
+      statements.find((s) => s.Sid === "OwnSecretsOnly"),
+      {
+        Sid: "OwnSecretsOnly",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: key.state.arn,
+        Condition: {
+          StringEquals: { "kms:EncryptionContext:LambdaFunctionName": "security-guard-chatops-ack" },
+        },
+      },
+    );
+  });
+
   it("keeps alert threads in an on-demand table with TTL, encrypted with the hub key", () => {
     const table = one(resources, "aws:dynamodb/table:Table", "alert-threads");
     const key = one(resources, "aws:kms/key:Key", "kms-key");

@@ -1,10 +1,12 @@
 // The slash-command endpoint behind API Gateway (HTTP API, payload v2). Slack needs an answer
 // within 3 s (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt), so
 // this function only verifies the request, answers `help` and malformed commands itself, and
-// hands everything else to the worker through SNS. It imports node:crypto and the AWS SDK clients
-// the Lambda runtime provides (SNS, DynamoDB, KMS through secrets.ts), and no HTTP client: cold
-// start matters.
-// It serves two routes: slash commands, and clicks on alert buttons (interactions, same checks).
+// hands everything else to the worker through SNS. It imports node:crypto, node:zlib (the Exempt
+// dialog's metadata) and the AWS SDK clients the Lambda runtime provides (SNS, DynamoDB, KMS
+// through secrets.ts), and no HTTP client (Slack is called with the runtime's fetch): cold start
+// matters.
+// It serves two routes: slash commands, and clicks on alert buttons (interactions, same checks),
+// which include Exempt's reason dialog: opened here with views.open, its submission queued here.
 // Steps: verify -> parse -> authorize -> queue (refuse a replay, then publish), each answering
 // Slack itself when it ends the request. Every AWS call runs under one deadline that ends well
 // inside Slack's 3 s, so the ack always answers, and says so when nothing ran.
@@ -19,8 +21,10 @@ import { AckResponse } from "./reply";
 import { readRequest } from "./request";
 import { DEFAULT_TOLERANCE_SECONDS } from "./signature";
 import { verifyRequest } from "./verify";
-import { parseClick } from "./interaction";
+import { parseInteraction } from "./interaction";
+import { modalOpener } from "./openModal";
 import { queueClick } from "./queueClick";
+import { parseSubmission } from "./submission";
 
 /** The interactivity request URL's path: clicks on alert buttons (and only those) arrive here. */
 export const INTERACTIONS_PATH = "/slack/interactions";
@@ -32,6 +36,11 @@ export interface AckSettings {
   toleranceSeconds?: number;
   /** The slash command this endpoint serves ("/guard"); other commands are refused. */
   commandName?: string;
+  /**
+   * Slack user ids with operator access in the chat-ops config: only they get Exempt's reason
+   * dialog, and only their submissions of it are queued (the worker checks every action again).
+   */
+  operators?: string[];
   now?: never;
 }
 
@@ -65,6 +74,8 @@ export function createAckHandler(
   // Per-container state (captured objects: module-level `let` would not survive serialization).
   const clients: SnsClients = {};
   const replayTable = env[ENV.replayTableName];
+  const operators = settings.operators ?? [];
+  const modal = modalOpener(operators, env);
   const seen: SeenStore | undefined = replayTable
     ? createSeenStore({ tableName: replayTable, windowSeconds: 2 * tolerance + 1, now })
     : undefined;
@@ -80,11 +91,20 @@ export function createAckHandler(
     if (!verified.ok) return verified.answer;
     const replayWindowSeconds = Number(req.timestamp) + tolerance + 1 - Math.floor(now() / 1000);
     if (req.path.endsWith(INTERACTIONS_PATH)) {
-      const click = parseClick(req.rawBody, req.eventId, now(), env[ENV.localRun] === "1");
+      const localRun = env[ENV.localRun] === "1";
+      const interaction = parseInteraction(req.rawBody, req.eventId, now(), localRun);
+      if (!interaction.ok) return interaction.answer;
+      const submission = interaction.value.kind === "submission";
+      const click =
+        interaction.value.kind === "click"
+          ? { ok: true as const, value: interaction.value.click }
+          : parseSubmission(interaction.value.payload, req.eventId, now(), localRun, operators);
       if (!click.ok) return click.answer;
       return queueClick({
         req,
         click: click.value,
+        modal,
+        submission,
         topicArn: env[ENV.commandTopicArn],
         clients,
         defaultRegion: env.AWS_REGION,

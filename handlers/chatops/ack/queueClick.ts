@@ -1,6 +1,8 @@
-// Queue a verified click for the worker: refuse a replay (the same signed request again), then
-// publish to the command topic. Slack wants only a 200 for a click; when nothing could be queued
-// the user is told through response_url (an ephemeral note: the alert itself stays as it was).
+// Queue a verified click for the worker: refuse a replay (the same signed request again), open the
+// Exempt dialog when that is what the click asks for (openModal.ts), otherwise publish to the
+// command topic. Slack wants only a 200 for a click; when nothing could be queued the user is told
+// through response_url (an ephemeral note: the alert itself stays as it was). The dialog's
+// submission is queued the same way; its failures are shown in the dialog, which stays open.
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { ENV } from "../../shared/constants";
 import { Deadline, isDeadlineExceeded } from "../../shared/deadline";
@@ -9,7 +11,9 @@ import { log } from "../../shared/log";
 import { SeenStore } from "../../shared/seenStore";
 import { ClickForm } from "./interaction";
 import { snsFor, SnsClients } from "./queue";
-import { AckResponse, plainText } from "./reply";
+import { ModalOpener, openExemptModal } from "./openModal";
+import { AckResponse, dialogError, plainText } from "./reply";
+import { EXEMPT_REASON_BLOCK } from "../../shared/alertActions";
 import { SlackRequest } from "./request";
 
 /** The replay key of a verified interaction request: its timestamp and signature. */
@@ -47,6 +51,10 @@ export async function queueClick(args: {
   seen: SeenStore | undefined;
   replayWindowSeconds: number;
   deadline: Deadline;
+  /** Opens Exempt's reason dialog (absent: Exempt is queued with the default reason). */
+  modal?: ModalOpener;
+  /** A submission of the Exempt dialog, not a click. */
+  submission?: boolean;
 }): Promise<AckResponse> {
   const { click, topicArn, deadline } = args;
   const fields = click.logFields;
@@ -65,6 +73,12 @@ export async function queueClick(args: {
       log("warn", "chatops ack: replayed interaction refused", { ...fields, outcome: "replay" });
       return plainText(200);
     }
+    if (click.message.action === "exempt" && args.modal && !args.submission) {
+      const dialog = await openExemptModal(args.modal, click, deadline);
+      // The dialog's submission is what gets queued.
+      if (dialog.kind === "opened") return plainText(200);
+      if (dialog.kind === "skipped") click.message.modalSkipped = dialog.why;
+    }
     const out = await deadline.run("SNS Publish", (abortSignal) =>
       snsFor(args.clients, topicArn, args.defaultRegion).send(
         new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(click.message) }),
@@ -75,7 +89,9 @@ export async function queueClick(args: {
       ...fields,
       outcome: "queued",
       messageId: out.MessageId,
+      ...(click.message.modalSkipped ? { dialog: click.message.modalSkipped } : {}),
     });
+    // An empty 200 closes the dialog of a submission (https://api.slack.com/surfaces/modals#close_current_view).
     return plainText(200);
   } catch (err) {
     // A publish that did not answer in time may still have reached SNS: do not claim nothing ran.
@@ -85,6 +101,15 @@ export async function queueClick(args: {
       outcome: unsure ? "unconfirmed" : "not-run",
       error: errorText(err),
     });
+    if (args.submission)
+      return dialogError(
+        EXEMPT_REASON_BLOCK,
+        unsure
+          ? `Exempt could not be confirmed as handed to the worker in time; if it got through, the alert ` +
+              `will show the outcome in a moment (request id ${requestId}).`
+          : `Exempt could not be handed to the worker (${errorText(err)}); nothing was changed. ` +
+              `Please try again (request id ${requestId}).`,
+      );
     await tellUser(
       click.message.responseUrl,
       unsure

@@ -25,3 +25,15 @@ export function plainText(statusCode: number, body = ""): AckResponse {
 
 /** Not verifiably Slack's: nothing more is said. */
 export const UNAUTHORIZED: AckResponse = plainText(401);
+
+/**
+ * Keeps a dialog open with an error under one of its input blocks (view_submission's
+ * response_action "errors": https://api.slack.com/surfaces/modals#displaying_errors).
+ */
+export function dialogError(blockId: string, text: string): AckResponse {
+  return {
+    statusCode: 200,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ response_action: "errors", errors: { [blockId]: text } }),
+  };
+}

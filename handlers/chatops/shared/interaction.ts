@@ -21,6 +21,8 @@ export interface AlertActionMessage {
   value: string;
   /** The exemption reason typed in the modal, when there was one. */
   reason?: string;
+  /** Exempt without the reason dialog: why it was not shown (the outcome says so). */
+  modalSkipped?: string;
   responseUrl: string;
   /** The alert as Slack showed it (text, blocks, attachments): the worker updates it in place. */
   message?: Record<string, unknown>;
@@ -63,7 +65,7 @@ export function parseAlertActionMessage(body: string): AlertActionMessage {
     problems.push(`receivedAt is not a date: ${JSON.stringify(m.receivedAt)}`);
   if (typeof m.action !== "string" || !Object.prototype.hasOwnProperty.call(ALERT_ACTIONS, m.action))
     problems.push(`action must be one of ${Object.keys(ALERT_ACTIONS).join(", ")}`);
-  for (const key of ["userName", "channelId", "reason"])
+  for (const key of ["userName", "channelId", "reason", "modalSkipped"])
     if (m[key] !== undefined && typeof m[key] !== "string") problems.push(`${key} must be a string`);
   if (
     m.message !== undefined &&

@@ -26,7 +26,10 @@ export interface ChatopsArgs {
   kmsKey: aws.kms.Key;
   /** Required when chat-ops is enabled (the ack verifies every request with it). */
   signingSecret: pulumi.Input<string> | undefined;
-  /** Slack app mode: the bot token, with which the worker replies outcomes in alerts' threads. */
+  /**
+   * Slack app mode: the bot token, with which the worker replies outcomes in alerts' threads and
+   * the ack opens Exempt's reason dialog (views.open).
+   */
   slackBotToken?: pulumi.Input<string>;
 }
 
@@ -75,7 +78,7 @@ export class Chatops extends pulumi.ComponentResource {
       {
         ...common,
         functionName: FUNCTION_NAMES.chatopsAck,
-        description: "security-guard: verifies Slack slash commands and acknowledges within 3 s",
+        description: "security-guard: verifies Slack slash commands and clicks and acknowledges within 3 s",
         callbackFactory: () => createAckHandler(ackSettings),
         statements: pulumi
           .all([topic.arn, kmsKey.arn, this.requests.arn])
@@ -107,7 +110,11 @@ export class Chatops extends pulumi.ComponentResource {
             },
           ]),
         environment: { [ENV.commandTopicArn]: topic.arn, [ENV.replayTableName]: this.requests.name },
-        secrets: { [ENV.signingSecretCiphertext]: signingSecret },
+        // The bot token opens Exempt's reason dialog; without it Exempt uses a default reason.
+        secrets: {
+          [ENV.signingSecretCiphertext]: signingSecret,
+          ...(args.slackBotToken ? { [ENV.slackBotTokenCiphertext]: args.slackBotToken } : {}),
+        },
         // Every AWS call of the ack ends within ANSWER_BUDGET_MS (2 s) so Slack hears back within
         // its 3 s; the Lambda timeout sits above that so the function is never stopped while it
         // answers and logs (a stopped invocation answers Slack with a bare error and logs nothing).

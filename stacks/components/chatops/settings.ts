@@ -13,7 +13,13 @@ import {
 import { chatopsAccounts } from "../../chatopsAccounts";
 
 export function ackSettingsFor(config: HubConfig): AckSettings {
-  return { commandName: config.chatops.commandName };
+  return {
+    commandName: config.chatops.commandName,
+    // Who gets Exempt's reason dialog (the worker decides every action with the full config).
+    operators: Object.keys(config.chatops.users)
+      .filter((id) => config.chatops.users[id].access === "operator")
+      .sort(),
+  };
 }
 
 export function workerSettingsFor(config: HubConfig, partition: string): WorkerSettings {

@@ -10,7 +10,7 @@ import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
-import { useSlackServer } from "../../helpers/slackServer";
+import { TEST_BOT_TOKEN, useSlackServer } from "../../helpers/slackServer";
 import { topicProbe } from "../../helpers/topicProbe";
 import {
   AuthorizeSecurityGroupIngressCommand,
@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { ALERT_ACTIONS, encodeAlertRef } from "../../../handlers/shared/alertActions";
+import { DEFAULT_EXEMPT_TAG_KEY } from "../../../handlers/shared/constants";
 import {
   blockActionsPayload,
   commandMessage,
@@ -27,6 +28,7 @@ import {
   signedInteraction,
   snsEvent,
   httpEvent,
+  viewSubmissionPayload,
 } from "./events";
 import { FaultProxy, startFaultProxy } from "../remediator/faultProxy";
 import * as w from "./world";
@@ -344,6 +346,154 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
           text:
             `:white_check_mark: Reverted: revoked tcp 3389 from 0.0.0.0/0 on \`${groupId}\` in ` +
             `${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${region}. (Revert by <@${OPERATOR}>)`,
+        },
+      ],
+    });
+  });
+
+  it("Exempt's reason dialog: the deployed ack decrypts the bot token, opens the dialog and queues the submission; the deployed worker tags the reason", async () => {
+    const secret = "deployed-signing-secret-0123456789";
+    await createSeenTable("security-guard-chatops-requests");
+    await createSeenTable("security-guard-alert-mutes");
+    await new EventBridgeClient({ region: "us-east-1" }).send(
+      new CreateEventBusCommand({ Name: "security-guard-events" }),
+    );
+    const commands = await topicProbe("security-guard-chatops-commands");
+    const region = chatops.defaultRegion;
+    const ec2 = w.ec2In(await w.credsFor(DEFAULT_ACCOUNT), region);
+    const groupId = (
+      await ec2.send(new CreateSecurityGroupCommand({ GroupName: "deployed-exempt", Description: "web" }))
+    ).GroupId!;
+    const value = encodeAlertRef({
+      accountId: DEFAULT_ACCOUNT,
+      region,
+      kind: "security-group",
+      eventName: "AuthorizeSecurityGroupIngress",
+      groupId,
+      permissions: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "0.0.0.0/0" }],
+    });
+    const alert = {
+      text: "alert",
+      attachments: [
+        {
+          color: "#D00000",
+          blocks: [
+            { type: "section", text: { type: "mrkdwn", text: "HTTPS opened" } },
+            {
+              type: "actions",
+              block_id: "guard_alert_actions",
+              elements: [
+                {
+                  type: "button",
+                  action_id: ALERT_ACTIONS.exempt,
+                  value,
+                  text: { type: "plain_text", text: "Exempt group" },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    // Both secrets as the stack stores them: KMS ciphertext bound to the ack's name.
+    const env = {
+      ...moto().env,
+      LOCAL_RUN: "1",
+      SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(secret),
+      SLACK_BOT_TOKEN_CIPHERTEXT: await encryptedSecret(TEST_BOT_TOKEN),
+      SLACK_API_BASE_URL: slack.apiUrl(),
+      COMMAND_TOPIC_ARN: commands.topicArn,
+      REPLAY_TABLE_NAME: "security-guard-chatops-requests",
+    };
+    const responsePath = "/actions/T0001/10/deployed";
+    const click = signedInteraction({
+      secret,
+      timestamp: Math.floor(Date.now() / 1000),
+      payload: blockActionsPayload({
+        actionId: ALERT_ACTIONS.exempt,
+        value,
+        responseUrl: slack.url(responsePath),
+        message: alert,
+        userId: OPERATOR,
+      }),
+    });
+    const clicked = await invokeDeployed(dirs[ACK], [click], env);
+    const empty = { statusCode: 200, headers: { "content-type": "text/plain" }, body: "" };
+    assert.deepEqual(clicked.results, [{ ok: true, value: empty }], clicked.stdout);
+    assert.deepEqual(await commands.published(), []);
+    const [opened] = slack.apiCalls("views.open");
+    assert.equal(opened.token, TEST_BOT_TOKEN);
+    assert.equal(opened.args.trigger_id, "1.2.3");
+    assert.equal(slack.views.length, 1);
+    const view = slack.views[0].view;
+    assert.equal(view.callback_id, "guard_exempt_reason");
+
+    const submission = signedInteraction({
+      secret,
+      timestamp: Math.floor(Date.now() / 1000),
+      payload: viewSubmissionPayload({
+        view,
+        values: { reason: { reason_input: "deployed reason: CDN origin" } },
+        userId: OPERATOR,
+      }),
+    });
+    const blank = signedInteraction({
+      secret,
+      timestamp: Math.floor(Date.now() / 1000),
+      requestId: "req-blank",
+      payload: viewSubmissionPayload({ view, values: { reason: { reason_input: " " } }, userId: OPERATOR }),
+    });
+    const reader = signedInteraction({
+      secret,
+      timestamp: Math.floor(Date.now() / 1000),
+      requestId: "req-reader",
+      payload: viewSubmissionPayload({ view, values: { reason: { reason_input: "x" } }, userId: READER }),
+    });
+    const submitted = await invokeDeployed(dirs[ACK], [blank, reader, submission], env);
+    const errors = (text: string) => ({
+      ok: true,
+      value: {
+        statusCode: 200,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ response_action: "errors", errors: { reason: text } }),
+      },
+    });
+    assert.deepEqual(submitted.results, [
+      errors("Enter a reason for the exemption."),
+      errors("Exempt needs operator access in the hub's chat-ops config; nothing was changed."),
+      { ok: true, value: empty },
+    ]);
+    const published = await commands.published();
+    assert.equal(published.length, 1);
+    assert.equal((published[0] as { reason: string }).reason, "deployed reason: CDN origin");
+
+    const done = await invokeDeployed(
+      dirs[WORKER],
+      [snsEvent([{ id: "exempt-1", message: JSON.stringify(published[0]) }])],
+      { ...moto().env, LOCAL_RUN: "1" },
+    );
+    assert.ok(done.results[0].ok, `${done.results[0].error}\n${done.stdout}\n${done.stderr}`);
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
+      .SecurityGroups![0];
+    const exemptTag = hub["security-guard:remediation"]?.exemptTagKey ?? DEFAULT_EXEMPT_TAG_KEY;
+    assert.deepEqual(Object.fromEntries(group.Tags!.map((t) => [t.Key, t.Value])), {
+      [exemptTag]: "true",
+      "security-guard:exempt-reason": "deployed reason: CDN origin",
+      "security-guard:exempted-by": `slack-${OPERATOR}`,
+    });
+    const [updated] = slack.posts(responsePath) as Array<{
+      replace_original: boolean;
+      attachments: Array<{ blocks: Array<{ type: string; elements?: Array<{ text: string }> }> }>;
+    }>;
+    assert.equal(updated.replace_original, true);
+    assert.deepEqual(updated.attachments[0].blocks.at(-1), {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text:
+            `:white_check_mark: Exempted \`${groupId}\` in ${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${region} ` +
+            `(tag \`${exemptTag}=true\`): deployed reason: CDN origin. (Exempt by <@${OPERATOR}>)`,
         },
       ],
     });

@@ -189,3 +189,48 @@ export function signedInteraction(args: {
     headers: { "x-slack-request-timestamp": ts, "x-slack-signature": sign(args.secret, ts, body) },
   });
 }
+
+/**
+ * A view_submission payload as Slack posts it when a user submits a modal
+ * (https://api.slack.com/reference/interaction-payloads/views#view_submission): the view as it was
+ * opened (callback_id, private_metadata, blocks) plus the typed values in view.state.
+ */
+export function viewSubmissionPayload(args: {
+  view: Record<string, unknown>;
+  values: Record<string, Record<string, string | null>>;
+  userId?: string;
+  userName?: string;
+  viewId?: string;
+}): Record<string, unknown> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const [block, inputs] of Object.entries(args.values))
+    values[block] = Object.fromEntries(
+      Object.entries(inputs).map(([action, value]) => [action, { type: "plain_text_input", value }]),
+    );
+  return {
+    type: "view_submission",
+    team: { id: "T0001", domain: "example" },
+    user: {
+      id: args.userId ?? "U0OPERATOR",
+      username: args.userName ?? "alice",
+      name: args.userName ?? "alice",
+      team_id: "T0001",
+    },
+    api_app_id: "A0GUARD",
+    token: "ignored-legacy-token",
+    trigger_id: "4.5.6",
+    view: {
+      id: args.viewId ?? "V00000001",
+      team_id: "T0001",
+      app_id: "A0GUARD",
+      bot_id: "B0STANDIN",
+      hash: "1764380011.abcdef",
+      root_view_id: args.viewId ?? "V00000001",
+      previous_view_id: null,
+      ...args.view,
+      state: { values },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+}

@@ -18,6 +18,8 @@ export interface ActionContext {
   now: () => number;
   /** The exemption reason typed in the modal. */
   reason?: string;
+  /** Why Exempt ran without the reason dialog (shown with the outcome). */
+  modalSkipped?: string;
 }
 
 export interface ActionResult {

@@ -2,13 +2,18 @@
 // SSH remediation nor Revert closes it), with the reason and who gave it. EC2 tag values hold at
 // most 256 characters (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions).
 import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { MAX_EXEMPT_REASON_CHARS } from "../../../shared/alertActions";
 import { errorCode } from "../../../shared/errors";
+import { escapeSlack } from "../format";
 import { ActionContext, ActionResult } from "./context";
 
 /** Tags written next to the exemption tag (the spoke's operator role may write only these keys). */
 export const EXEMPT_REASON_TAG = "security-guard:exempt-reason";
 export const EXEMPTED_BY_TAG = "security-guard:exempted-by";
-const MAX_TAG_VALUE = 256;
+const MAX_TAG_VALUE = MAX_EXEMPT_REASON_CHARS;
+
+/** At most `max` characters, counted as EC2 counts them (code points: no half of an emoji). */
+const tagValue = (v: string, max = MAX_TAG_VALUE): string => Array.from(v).slice(0, max).join("");
 
 /** The reason typed in the modal, or one naming the user. */
 export function exemptReason(ctx: Pick<ActionContext, "reason" | "userId" | "userName">): string {
@@ -29,8 +34,8 @@ export async function exemptGroup(ctx: ActionContext): Promise<ActionResult> {
           Resources: [ref.groupId],
           Tags: [
             { Key: settings.exemptTagKey, Value: "true" },
-            { Key: EXEMPT_REASON_TAG, Value: reason.slice(0, MAX_TAG_VALUE) },
-            { Key: EXEMPTED_BY_TAG, Value: `slack-${ctx.userId}`.slice(0, MAX_TAG_VALUE) },
+            { Key: EXEMPT_REASON_TAG, Value: tagValue(reason) },
+            { Key: EXEMPTED_BY_TAG, Value: tagValue(`slack-${ctx.userId}`) },
           ],
         }),
         { abortSignal },
@@ -43,9 +48,11 @@ export async function exemptGroup(ctx: ActionContext): Promise<ActionResult> {
   } finally {
     ec2.destroy();
   }
+  // The typed reason is shown as text: escaped, so it cannot mention @channel or forge links.
+  const skipped = ctx.modalSkipped ? ` (No reason dialog: ${escapeSlack(ctx.modalSkipped)}.)` : "";
   return {
     outcome: "ok",
-    text: `Exempted ${where} (tag \`${settings.exemptTagKey}=true\`): ${reason}.`,
+    text: `Exempted ${where} (tag \`${settings.exemptTagKey}=true\`): ${escapeSlack(tagValue(reason))}.${skipped}`,
     done: true,
   };
 }

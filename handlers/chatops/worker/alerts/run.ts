@@ -141,6 +141,7 @@ export async function runAlertAction(
         settings: deps.settings.alertActions!,
         now: deps.now,
         reason: msg.reason,
+        modalSkipped: msg.modalSkipped,
       },
       roleArn,
       call,

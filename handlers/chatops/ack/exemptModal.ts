@@ -1,0 +1,154 @@
+// The Exempt dialog: a modal asking for the reason (https://api.slack.com/reference/surfaces/views),
+// and what it carries through Slack to its submission in `private_metadata` (the alert reference,
+// the click's response_url, where the alert is, and the alert itself so the worker can update it
+// in place). Slack keeps private_metadata to 3,000 characters; the alert is deflated to fit, and a
+// dialog whose metadata would still be longer is not opened (Exempt then uses the default reason).
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import {
+  AlertRef,
+  encodeAlertRef,
+  EXEMPT_MODAL_CALLBACK_ID,
+  EXEMPT_REASON_ACTION,
+  EXEMPT_REASON_BLOCK,
+  MAX_EXEMPT_REASON_CHARS,
+} from "../../shared/alertActions";
+
+/** Slack's limit for a view's private_metadata (https://api.slack.com/reference/surfaces/views). */
+export const MAX_PRIVATE_METADATA_CHARS = 3000;
+
+/** What the dialog's submission needs to queue the exemption like a click. */
+export interface ExemptDialogState {
+  /** The button's value (the alert reference), re-encoded without the permissions Exempt does not use. */
+  value: string;
+  /** The click's response_url: the worker updates the alert there. */
+  responseUrl: string;
+  channelId?: string;
+  messageTs?: string;
+  /** The alert as Slack sent it with the click (text, blocks, attachments). */
+  message?: Record<string, unknown>;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The exemption's reference: Exempt needs the group, not the permissions the event added. */
+export function exemptValue(ref: AlertRef): string {
+  return encodeAlertRef({ ...ref, permissions: [] });
+}
+
+/** Only what the worker rebuilds the alert from: Slack adds ids, bot and user fields to `message`. */
+function alertContent(message: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ["text", "blocks", "attachments"])
+    if (message[key] !== undefined) out[key] = message[key];
+  return out;
+}
+
+export type Encoded = { ok: true; metadata: string } | { ok: false; error: string };
+
+export function encodeDialogState(state: ExemptDialogState): Encoded {
+  const compact: Record<string, unknown> = { v: 1, r: state.value, u: state.responseUrl };
+  if (state.channelId) compact.c = state.channelId;
+  if (state.messageTs) compact.t = state.messageTs;
+  if (state.message)
+    compact.m = deflateRawSync(Buffer.from(JSON.stringify(alertContent(state.message)))).toString("base64");
+  const metadata = JSON.stringify(compact);
+  if (metadata.length > MAX_PRIVATE_METADATA_CHARS)
+    return {
+      ok: false,
+      error:
+        `the alert is too large to carry through the reason dialog (${metadata.length} characters of ` +
+        `private_metadata; Slack allows ${MAX_PRIVATE_METADATA_CHARS})`,
+    };
+  return { ok: true, metadata };
+}
+
+export type Decoded = { ok: true; state: ExemptDialogState } | { ok: false; error: string };
+
+/** Reads a submission's private_metadata back, naming what is wrong. */
+export function decodeDialogState(metadata: unknown): Decoded {
+  const fail = (error: string): Decoded => ({ ok: false, error: `private_metadata: ${error}` });
+  if (typeof metadata !== "string" || metadata === "") return fail("missing");
+  if (metadata.length > MAX_PRIVATE_METADATA_CHARS)
+    return fail(`longer than ${MAX_PRIVATE_METADATA_CHARS} characters`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(metadata);
+  } catch {
+    return fail("not JSON");
+  }
+  if (!isObj(raw) || raw.v !== 1) return fail("not a version 1 object");
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  const value = str(raw.r);
+  const responseUrl = str(raw.u);
+  if (!value) return fail("no alert reference");
+  if (!responseUrl) return fail("no response_url");
+  for (const key of ["c", "t", "m"])
+    if (raw[key] !== undefined && !str(raw[key])) return fail(`${key} is not a non-empty string`);
+  let message: Record<string, unknown> | undefined;
+  if (raw.m !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(
+        inflateRawSync(Buffer.from(raw.m as string, "base64"), {
+          // The inflated alert stays small: a message holds at most 50 blocks of 3,000 characters.
+          maxOutputLength: 1_000_000,
+        }).toString("utf8"),
+      );
+      if (!isObj(parsed)) return fail("the alert is not an object");
+      message = parsed;
+    } catch (err) {
+      return fail(`the alert does not inflate: ${(err as Error).message}`);
+    }
+  }
+  return {
+    ok: true,
+    state: {
+      value,
+      responseUrl,
+      ...(str(raw.c) ? { channelId: raw.c as string } : {}),
+      ...(str(raw.t) ? { messageTs: raw.t as string } : {}),
+      ...(message ? { message } : {}),
+    },
+  };
+}
+
+const plain = (text: string) => ({ type: "plain_text", text });
+
+/**
+ * The dialog. Title, submit and close hold at most 24 characters; the input's max_length makes
+ * Slack refuse a longer reason in the dialog itself (the submission is checked again).
+ */
+export function exemptModalView(ref: AlertRef, privateMetadata: string): Record<string, unknown> {
+  return {
+    type: "modal",
+    callback_id: EXEMPT_MODAL_CALLBACK_ID,
+    title: plain("Exempt security group"),
+    submit: plain("Exempt"),
+    close: plain("Cancel"),
+    private_metadata: privateMetadata,
+    blocks: [
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text:
+            `Exempt \`${ref.groupId}\` in account ${ref.accountId} ${ref.region}: the automatic SSH ` +
+            "remediation and Revert will leave it open. The reason is written to the group's tags.",
+        },
+      },
+      {
+        type: "input",
+        block_id: EXEMPT_REASON_BLOCK,
+        label: plain("Reason"),
+        element: {
+          type: "plain_text_input",
+          action_id: EXEMPT_REASON_ACTION,
+          min_length: 1,
+          max_length: MAX_EXEMPT_REASON_CHARS,
+          placeholder: plain("e.g. public web server, reviewed in CHG-1234"),
+        },
+        hint: plain(`At most ${MAX_EXEMPT_REASON_CHARS} characters (an EC2 tag value).`),
+      },
+    ],
+  };
+}
