@@ -22,6 +22,8 @@ export const NOTIFIER_EMAIL_TOPIC_NAME = `${NAME_PREFIX}-email`;
 export const NOTIFIER_SEEN_TABLE_NAME = `${NAME_PREFIX}-notifier-seen`;
 /** Where events below the immediate severity wait for the next digest run. */
 export const NOTIFIER_DIGEST_QUEUE_NAME = `${NAME_PREFIX}-notifier-digest`;
+/** The schedule rule whose runs post the digest. */
+export const NOTIFIER_DIGEST_SCHEDULE_NAME = `${NAME_PREFIX}-notifier-digest`;
 
 /** The digest queue's URL, as SQS forms it (https://sqs.<region>.amazonaws.com/<account>/<name>). */
 export function digestQueueUrl(config: HubConfig): string {

@@ -9,7 +9,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { createNotifierHandler } from "../../handlers/notifier";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
-import { NOTIFIER_DIGEST_QUEUE_NAME, notifierSettings } from "../functionSettings";
+import {
+  NOTIFIER_DIGEST_QUEUE_NAME,
+  NOTIFIER_DIGEST_SCHEDULE_NAME,
+  notifierSettings,
+} from "../functionSettings";
 import { DIGEST_RUN_EVENT } from "../../handlers/notifier/grouping";
 import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
@@ -309,7 +313,7 @@ export class Notifier extends pulumi.ComponentResource {
       const schedule = new aws.cloudwatch.EventRule(
         `${name}-digest-schedule`,
         {
-          name: `${NAME_PREFIX}-notifier-digest`,
+          name: NOTIFIER_DIGEST_SCHEDULE_NAME,
           description: "security-guard: posts the events held for the digest",
           scheduleExpression: scheduleRate(settings.grouping.windowMinutes),
         },
