@@ -28,18 +28,14 @@ function digestUnits(
   window?: HeldWindow,
 ): PostUnit[] {
   const note = webhookUrl(hooks, webhook) ? undefined : routingNote(webhook);
-  return digestMessages(
-    group.map(digestEntry),
-    settings,
-    digest.maxEventsPerMessage,
-    note,
-    window,
-  ).map((p) => ({
-    webhook,
-    message: p.message,
-    records: p.positions.map((i) => group[i]),
-    digest: { part: p.part, parts: p.parts },
-  }));
+  return digestMessages(group.map(digestEntry), settings, digest.maxEventsPerMessage, note, window).map(
+    (p) => ({
+      webhook,
+      message: p.message,
+      records: p.positions.map((i) => group[i]),
+      digest: { part: p.part, parts: p.parts },
+    }),
+  );
 }
 
 export function planPosts(
