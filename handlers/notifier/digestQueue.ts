@@ -75,13 +75,38 @@ export function sqsDigestQueue(queueUrl: string): DigestQueue {
       maxAttempts: 3,
       ...(endpointSet ? { useQueueUrlAsEndpoint: false } : {}),
     }));
+  /**
+   * One batch call per group of `items`; returns the key of every item SQS did not take, with its
+   * error (a failed call fails its whole group).
+   */
+  async function perBatch<T>(
+    items: T[],
+    size: (t: T) => number,
+    key: (t: T) => string,
+    call: (group: T[]) => Promise<{ Failed?: Array<{ Id?: string; Code?: string; Message?: string }> }>,
+  ): Promise<Map<string, string>> {
+    const failed = new Map<string, string>();
+    for (const group of batches(items, size)) {
+      try {
+        // Batch entry ids allow only letters, digits, - and _: positions, mapped back here.
+        const out = await call(group);
+        for (const f of out.Failed ?? [])
+          failed.set(key(group[Number(f.Id)]), `${f.Code ?? "error"}: ${f.Message ?? "no message"}`);
+      } catch (err) {
+        for (const it of group) failed.set(key(it), errorText(err));
+      }
+    }
+    return failed;
+  }
+
   return {
-    async send(messages, deadline) {
-      const failed = new Map<string, string>();
-      for (const group of batches(messages, (m) => Buffer.byteLength(m.body))) {
-        // Batch entry ids allow only letters, digits, - and _: use positions, map back.
-        try {
-          const out = await deadline.run(
+    send(messages, deadline) {
+      return perBatch(
+        messages,
+        (m) => Buffer.byteLength(m.body),
+        (m) => m.id,
+        (group) =>
+          deadline.run(
             "SQS SendMessageBatch (digest queue)",
             (abortSignal) =>
               client().send(
@@ -92,14 +117,8 @@ export function sqsDigestQueue(queueUrl: string): DigestQueue {
                 { abortSignal },
               ),
             QUEUE_CALL_CAP_MS,
-          );
-          for (const f of out.Failed ?? [])
-            failed.set(group[Number(f.Id)].id, `${f.Code ?? "error"}: ${f.Message ?? "no message"}`);
-        } catch (err) {
-          for (const m of group) failed.set(m.id, errorText(err));
-        }
-      }
-      return failed;
+          ),
+      );
     },
     async receive(visibilitySeconds, deadline) {
       const out = await deadline.run(
@@ -124,11 +143,13 @@ export function sqsDigestQueue(queueUrl: string): DigestQueue {
         receiveCount: m.Attributes?.ApproximateReceiveCount ?? "1",
       }));
     },
-    async remove(receiptHandles, deadline) {
-      const failed = new Map<string, string>();
-      for (const group of batches(receiptHandles, () => 0)) {
-        try {
-          const out = await deadline.run(
+    remove(receiptHandles, deadline) {
+      return perBatch(
+        receiptHandles,
+        () => 0,
+        (h) => h,
+        (group) =>
+          deadline.run(
             "SQS DeleteMessageBatch (digest queue)",
             (abortSignal) =>
               client().send(
@@ -139,14 +160,8 @@ export function sqsDigestQueue(queueUrl: string): DigestQueue {
                 { abortSignal },
               ),
             QUEUE_CALL_CAP_MS,
-          );
-          for (const f of out.Failed ?? [])
-            failed.set(group[Number(f.Id)], `${f.Code ?? "error"}: ${f.Message ?? "no message"}`);
-        } catch (err) {
-          for (const h of group) failed.set(h, errorText(err));
-        }
-      }
-      return failed;
+          ),
+      );
     },
   };
 }

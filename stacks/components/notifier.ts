@@ -120,27 +120,14 @@ export class Notifier extends pulumi.ComponentResource {
       },
       child,
     );
-    this.queue = new aws.sqs.Queue(
-      `${name}-queue`,
-      {
-        name: NOTIFIER_QUEUE_NAME,
-        kmsMasterKeyId: kmsKey.arn,
-        visibilityTimeoutSeconds: NOTIFIER_QUEUE_VISIBILITY_SECONDS,
-        messageRetentionSeconds: 345_600,
-        redrivePolicy: pulumi.jsonStringify({
-          deadLetterTargetArn: this.queueDeadLetters.arn,
-          maxReceiveCount: NOTIFIER_QUEUE_MAX_RECEIVES,
-        }),
-      },
-      child,
-    );
-    if (settings.grouping) {
-      // Read only by the digest runs (ReceiveMessage with their own visibility timeout); a held
-      // event that keeps failing moves to the notifier's dead-letter queue like any other.
-      this.digestQueue = new aws.sqs.Queue(
-        `${name}-digest`,
+    // Both queues: 4 days' retention, failures to the notifier's dead-letter queue after
+    // NOTIFIER_QUEUE_MAX_RECEIVES (the digest queue is read by the digest runs, which set their own
+    // visibility timeout when they receive).
+    const redrivenQueue = (resourceName: string, queueName: string) =>
+      new aws.sqs.Queue(
+        resourceName,
         {
-          name: NOTIFIER_DIGEST_QUEUE_NAME,
+          name: queueName,
           kmsMasterKeyId: kmsKey.arn,
           visibilityTimeoutSeconds: NOTIFIER_QUEUE_VISIBILITY_SECONDS,
           messageRetentionSeconds: 345_600,
@@ -151,7 +138,8 @@ export class Notifier extends pulumi.ComponentResource {
         },
         child,
       );
-    }
+    this.queue = redrivenQueue(`${name}-queue`, NOTIFIER_QUEUE_NAME);
+    if (settings.grouping) this.digestQueue = redrivenQueue(`${name}-digest`, NOTIFIER_DIGEST_QUEUE_NAME);
     // Only the notifier's queues may move their failures into this dead-letter queue.
     new aws.sqs.RedriveAllowPolicy(
       `${name}-queue-dlq-allow`,

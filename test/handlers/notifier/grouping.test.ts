@@ -19,6 +19,7 @@ import { RenderedMessage } from "../../../handlers/notifier/pipeline";
 import { NOTIFIER_DIGEST_QUEUE_NAME, NOTIFIER_SEEN_TABLE_NAME } from "../../../stacks/functionSettings";
 import { BurstEvent, burstEvents, sqsBatch } from "./burst";
 import { fixture } from "./fixtures";
+import { batches } from "../../../handlers/notifier/digestQueue";
 
 const FUNCTION = "security-guard-notifier";
 
@@ -227,5 +228,26 @@ describe("grouping: what posts at once", () => {
     const appReport = renderMessages(fixture("eventbridge/remediation-revoked.json"), appSettings)[0];
     assert.equal(postNowBecause(appReport, "critical", true), "it is a reply in its alert's thread");
     assert.equal(postNowBecause({ ...iam, severity: undefined }, "critical", false), "it has no severity");
+  });
+});
+
+describe("grouping: SQS batch calls", () => {
+  it("groups at most 10 entries and 256 KiB of bodies per call, in order, none dropped", () => {
+    const sizes = (groups: number[][]) => groups.map((g) => g.length);
+    assert.deepEqual(sizes(batches([...Array(25).keys()], () => 1)), [10, 10, 5]);
+    const kib = 1024;
+    assert.deepEqual(
+      sizes(
+        batches(
+          [100, 100, 100, 56, 1, 256].map((k) => k * kib),
+          (n) => n,
+        ),
+      ),
+      [2, 3, 1],
+    );
+    assert.deepEqual(
+      batches([], () => 1),
+      [],
+    );
   });
 });
