@@ -44,7 +44,12 @@ import {
 import { buildDeployedPackages, invokeDeployed } from "../test/helpers/deployed";
 import { startSlackServer } from "../test/helpers/slackServer";
 import { createSeenTable } from "../test/helpers/seenTable";
-import { NOTIFIER_SEEN_TABLE_NAME } from "../stacks/functionSettings";
+import {
+  NOTIFIER_DIGEST_QUEUE_NAME,
+  NOTIFIER_DIGEST_SCHEDULE_NAME,
+  NOTIFIER_SEEN_TABLE_NAME,
+} from "../stacks/functionSettings";
+import { DIGEST_RUN_EVENT } from "../handlers/notifier/grouping";
 import { DayShape, FULL_DAY, RawEvent, SMOKE_DAY, generateDay } from "./noiseDay";
 
 const REPO = path.resolve(__dirname, "..");
@@ -64,6 +69,10 @@ export interface NoiseResult {
   droppedBySnsFilter: number;
   invocations: number;
   invocationsWithoutFilter: number;
+  /** Grouping: the digest runs of the day (the schedule's invocations), and the events they posted. */
+  digestEverySeconds?: number;
+  digestRuns: number;
+  heldForDigest: number;
   posts: number;
   postsPerRawEvent: number;
   securityGroups: number;
@@ -118,9 +127,25 @@ function sqsRecord(a: Arrival, n: number) {
   };
 }
 
-async function stackRules(): Promise<{ spoke: RouteRule[]; hub: RouteRule[]; configFilter?: string }> {
+interface StackRules {
+  spoke: RouteRule[];
+  hub: RouteRule[];
+  configFilter?: string;
+  /** The hub's digest schedule (grouping on), in seconds: "rate(15 minutes)" is 900. */
+  digestEverySeconds?: number;
+}
+
+/** Seconds of an EventBridge rate expression ("rate(15 minutes)", "rate(1 hour)"). */
+function rateSeconds(expr: string): number {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expr);
+  if (!m) throw new Error(`not a rate expression: ${expr}`);
+  const unit = m[2].startsWith("minute") ? 60 : m[2].startsWith("hour") ? 3600 : 86_400;
+  return Number(m[1]) * unit;
+}
+
+async function stackRules(): Promise<StackRules> {
   const files = listStackFiles(REPO).filter((s) => s.stack === "hub" || s.stack === "spoke-payments");
-  const out: { spoke: RouteRule[]; hub: RouteRule[]; configFilter?: string } = { spoke: [], hub: [] };
+  const out: StackRules = { spoke: [], hub: [] };
   await evaluateStacks(files, ({ stack, evaluation, error }) => {
     if (error || !evaluation) throw new Error(`${stack.stack} does not build: ${error?.message}`);
     const rules = collectRules(stack.stack, evaluation.resources).rules;
@@ -133,6 +158,13 @@ async function stackRules(): Promise<{ spoke: RouteRule[]; hub: RouteRule[]; con
           /security-guard-config$/.test(String(r.props.topic)),
       );
       if (sub?.props.filterPolicy !== undefined) out.configFilter = String(sub.props.filterPolicy);
+      const schedule = evaluation.resources.find(
+        (r) =>
+          r.type === "aws:cloudwatch/eventRule:EventRule" &&
+          r.props.name === NOTIFIER_DIGEST_SCHEDULE_NAME &&
+          typeof r.props.scheduleExpression === "string",
+      );
+      if (schedule) out.digestEverySeconds = rateSeconds(String(schedule.props.scheduleExpression));
     } else out.spoke = rules;
   });
   return out;
@@ -353,9 +385,25 @@ export async function runNoise(
     // 4. The deployed notifier, one process (one container), every batch in order, with its
     // de-duplication table as the hub stack creates it.
     await createSeenTable(NOTIFIER_SEEN_TABLE_NAME);
+    await new SQSClient({}).send(new CreateQueueCommand({ QueueName: NOTIFIER_DIGEST_QUEUE_NAME }));
     const { dir } = await buildDeployedPackages();
     let rec = 0;
-    const events = batches.map((b) => ({ Records: b.map((a) => sqsRecord(a, rec++)) }));
+    // The queue's batches in time order, with the schedule's digest runs between them (one more
+    // after the day, for what the last window held).
+    const timeline: Array<{ at: number; event: unknown }> = batches.map((b) => ({
+      at: b[0].at,
+      event: { Records: b.map((a) => sqsRecord(a, rec++)) },
+    }));
+    const every = rules.digestEverySeconds;
+    const lastAt = Math.max(...arrivals.map((a) => a.at));
+    let digestRuns = 0;
+    if (every)
+      for (let t = every; t <= lastAt + every; t += every) {
+        timeline.push({ at: t, event: DIGEST_RUN_EVENT });
+        digestRuns++;
+      }
+    timeline.sort((a, b) => a.at - b.at);
+    const events = timeline.map((x) => x.event);
     const { results } = await invokeDeployed(
       path.join(dir, "security-guard-notifier"),
       events,
@@ -367,8 +415,12 @@ export async function runNoise(
       { timeoutMs: 1_800_000 },
     );
     const failedInvocations = results.filter(
-      (r) => !r.ok || ((r.value as { batchItemFailures?: unknown[] })?.batchItemFailures ?? []).length,
+      (r) =>
+        !r.ok ||
+        ((r.value as { batchItemFailures?: unknown[] })?.batchItemFailures ?? []).length ||
+        ((r.value as { failed?: number })?.failed ?? 0) > 0,
     );
+    const heldForDigest = results.reduce((n, r) => n + ((r.value as { held?: number })?.held ?? 0), 0);
     if (failedInvocations.length)
       throw new Error(
         `${failedInvocations.length} invocations failed: ${JSON.stringify(failedInvocations[0]).slice(0, 500)}`,
@@ -403,8 +455,11 @@ export async function runNoise(
       forwardedBySpokes: forwarded.length,
       reachedQueue: arrivals.length,
       droppedBySnsFilter: configTopic.length - delivered.size,
-      invocations: batches.length,
-      invocationsWithoutFilter: withoutFilter.length,
+      invocations: batches.length + digestRuns,
+      invocationsWithoutFilter: withoutFilter.length + digestRuns,
+      digestEverySeconds: every,
+      digestRuns,
+      heldForDigest,
       posts: posts.length,
       postsPerRawEvent: posts.length / raw,
       securityGroups,
@@ -440,7 +495,10 @@ export function formatNoise(r: NoiseResult, commit: string): string {
     `| security-relevant events represented in Slack | ${r.securityRepresented} / ${r.securityGroups} (${((100 * r.securityRepresented) / Math.max(1, r.securityGroups)).toFixed(1)}%) | 100% | ${pass(r.securityRepresented === r.securityGroups)} |`,
     `| duplicates posted (one event by two paths posted twice) | ${r.duplicatesPosted} | 0 | ${pass(r.duplicatesPosted === 0)} |`,
     `| noise events posted (CI changes, read-only calls, other rules) | ${r.noisePosted} | 0 | ${pass(r.noisePosted === 0)} |`,
-    `| Lambda invocations (batches of <= ${BATCH_SIZE}, ${BATCH_WINDOW_SECONDS} s window) | ${r.invocations} (without the SNS filter: ${r.invocationsWithoutFilter}, ratio ${(r.invocations / Math.max(1, r.invocationsWithoutFilter)).toFixed(3)}) | | info |`,
+    `| Lambda invocations (batches of <= ${BATCH_SIZE}, ${BATCH_WINDOW_SECONDS} s window${r.digestRuns ? `, and ${r.digestRuns} digest runs` : ""}) | ${r.invocations} (without the SNS filter: ${r.invocationsWithoutFilter}, ratio ${(r.invocations / Math.max(1, r.invocationsWithoutFilter)).toFixed(3)}) | | info |`,
+    r.digestEverySeconds
+      ? `| events held for the digest (posted every ${r.digestEverySeconds / 60} min, one digest per channel) | ${r.heldForDigest} | | info |`
+      : "| events held for the digest | grouping is off in Pulumi.hub.yaml | | info |",
     `| queue messages / raw events | ${r.reachedQueue} / ${r.rawEvents} (spokes forwarded ${r.forwardedBySpokes}; the Config topic filter dropped ${r.droppedBySnsFilter}) | | info |`,
   ];
   return lines.join("\n");

@@ -12,6 +12,12 @@
 import { DEFAULT_FINDING_FILTERS, SECURITY_HUB_SEVERITY_LABELS } from "./eventPatterns";
 import { EVENT_KINDS } from "../handlers/notifier/settings";
 import { SEVERITY_LEVELS } from "../handlers/notifier/severity";
+import {
+  DEFAULT_WINDOW_MINUTES,
+  GROUPING_DEFAULTS,
+  MAX_WINDOW_MINUTES,
+  MIN_WINDOW_MINUTES,
+} from "../handlers/notifier/grouping";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../handlers/shared/constants";
 import { RESTRICTED_SSH_RULE_NAME } from "./names";
 import { HUB_REGION, IAM_EVENTS_REGION, KNOWN_REGIONS } from "./regions";
@@ -309,6 +315,31 @@ const HUB: Record<string, SchemaNode> = {
   extraConfigRules: configRuleList(
     "Config rule names, besides the guard's own, whose compliance changes the Config topic passes to the notifier (list them in the spokes too)",
   ),
+  grouping: {
+    description:
+      "events below immediateSeverity wait and go out together, one digest per destination every windowMinutes",
+    type: "object",
+    properties: {
+      enabled: bool("group events below immediateSeverity into digests", true),
+      windowMinutes: {
+        description: "how often the digest of held events is posted, in minutes (1-1440)",
+        type: "integer",
+        minimum: MIN_WINDOW_MINUTES,
+        maximum: MAX_WINDOW_MINUTES,
+        default: DEFAULT_WINDOW_MINUTES,
+        "x-invalid": `must be a whole number of minutes from ${MIN_WINDOW_MINUTES} to ${MAX_WINDOW_MINUTES}`,
+      },
+      immediateSeverity: {
+        ...minSeverity(
+          "events at or above this severity are posted at once (so are alerts with a Revert button)",
+        ),
+        default: GROUPING_DEFAULTS.immediateSeverity,
+      },
+    },
+    additionalProperties: false,
+    default: {},
+    "x-invalid": "must be an object { enabled?, windowMinutes?, immediateSeverity? }",
+  },
   remediation: {
     description: "SSH auto-remediation",
     type: "object",

@@ -38,6 +38,12 @@ export interface DefaultRouteConfig {
   email?: string[];
 }
 
+export interface GroupingConfig {
+  enabled: boolean;
+  windowMinutes: number;
+  immediateSeverity: SeverityLevel;
+}
+
 export interface RemediationConfig {
   enabled: boolean;
   dryRun: boolean;
@@ -95,6 +101,8 @@ export interface HubConfig extends CommonConfig {
   defaultRoute: DefaultRouteConfig;
   /** Mute rules: matching events are not posted or emailed (remediation is not affected). */
   mutes: MuteRule[];
+  /** Digests: events below immediateSeverity are posted together every windowMinutes. */
+  grouping: GroupingConfig;
   /**
    * Slack app mode (a bot token is set): route destination name -> channel id. Absent in webhook
    * mode. The token itself is a secret (HubSecrets.slackBotToken).

@@ -20,6 +20,17 @@ import { KeyProblem } from "./schemaProblems";
 /** The notifier's email topic and de-duplication table (fixed names: the settings are plain strings). */
 export const NOTIFIER_EMAIL_TOPIC_NAME = `${NAME_PREFIX}-email`;
 export const NOTIFIER_SEEN_TABLE_NAME = `${NAME_PREFIX}-notifier-seen`;
+/** Where events below the immediate severity wait for the next digest run. */
+export const NOTIFIER_DIGEST_QUEUE_NAME = `${NAME_PREFIX}-notifier-digest`;
+/** The schedule rule whose runs post the digest. */
+export const NOTIFIER_DIGEST_SCHEDULE_NAME = `${NAME_PREFIX}-notifier-digest`;
+
+/** The digest queue's URL, as SQS forms it (https://sqs.<region>.amazonaws.com/<account>/<name>). */
+export function digestQueueUrl(config: HubConfig): string {
+  const region = config.regions[0];
+  const suffix = partitionOf(region) === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return `https://sqs.${region}.${suffix}/${config.accountId}/${NOTIFIER_DIGEST_QUEUE_NAME}`;
+}
 
 /** Whether any route (or the default route) has email recipients. */
 export function hasEmail(config: HubConfig): boolean {
@@ -57,6 +68,15 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
     ...(config.chatops.enabled ? { runtimeMutesTable: ALERT_MUTES_TABLE_NAME } : {}),
     ...(config.slackChannels
       ? { app: { channels: config.slackChannels, threadTable: ALERT_THREADS_TABLE_NAME } }
+      : {}),
+    ...(config.grouping.enabled
+      ? {
+          grouping: {
+            queueUrl: digestQueueUrl(config),
+            windowMinutes: config.grouping.windowMinutes,
+            immediateSeverity: config.grouping.immediateSeverity,
+          },
+        }
       : {}),
   };
 }

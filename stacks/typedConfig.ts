@@ -71,6 +71,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
     slackRoutes: v.slackRoutes as SlackRouteConfig[],
     defaultRoute: (v.defaultRoute as HubConfig["defaultRoute"] | undefined) ?? {},
     mutes: (v.mutes as HubConfig["mutes"] | undefined) ?? [],
+    grouping: v.grouping as HubConfig["grouping"],
     extraConfigRules: (v.extraConfigRules as string[] | undefined) ?? [],
     // App mode is on exactly when the bot token is set (the cross-checks require the channels then).
     ...(typeof v.slackBotToken === "string"

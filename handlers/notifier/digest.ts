@@ -7,6 +7,8 @@ import type { ActionsBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack
 import { NotifierSettings } from "./settings";
 import { COLORS, LIMITS, Severity, SlackMessage, code, context, esc, header, link, truncate } from "./slack";
 import { accountPlain } from "./format/common";
+import { HeldWindow, postedAtOnceText, windowText } from "./grouping";
+import { SEVERITY_LEVELS, SeverityLevel, levelCounts } from "./severity";
 
 /** What a digest line shows of one event, taken from its single-event message. */
 export interface EventSummary {
@@ -26,6 +28,8 @@ export interface DigestEntry {
   summary: EventSummary;
   /** The event had missing or mistyped fields (details in the log under its id). */
   incomplete: boolean;
+  /** Its severity (severity.ts), when known: the headline counts by it and the lines sort by it. */
+  level?: SeverityLevel;
 }
 
 export interface DigestPart {
@@ -64,8 +68,20 @@ export function summarize(msg: SlackMessage, region?: string): EventSummary {
   return { severity, title: head?.text.text ?? msg.text, region, link: button?.url };
 }
 
-function countText(total: number, critical: number): string {
-  return `${total} security event${total === 1 ? "" : "s"} (${critical} critical)`;
+/** "4 security events (1 critical, 3 medium)" by severity; by colour ("(C critical)") when one is unknown. */
+function countText(entries: DigestEntry[]): string {
+  const total = entries.length;
+  const levels = entries.map((e) => e.level);
+  const counts = levels.every((l): l is SeverityLevel => l !== undefined)
+    ? levelCounts(levels)
+    : `${entries.filter((e) => e.summary.severity === "danger").length} critical`;
+  return `${total} security event${total === 1 ? "" : "s"} (${counts})`;
+}
+
+/** Most severe first: by severity where both are known, else by colour. */
+function moreSevere(a: DigestEntry, b: DigestEntry): number {
+  if (a.level && b.level) return SEVERITY_LEVELS.indexOf(a.level) - SEVERITY_LEVELS.indexOf(b.level);
+  return SEVERITY_RANK[a.summary.severity] - SEVERITY_RANK[b.summary.severity];
 }
 
 function line(e: DigestEntry, settings: NotifierSettings): string {
@@ -85,22 +101,24 @@ function line(e: DigestEntry, settings: NotifierSettings): string {
  * The digest messages for `entries` (all bound for one webhook): header and fallback text
  * "N security events (C critical)", one section per event (block_id "event:<record id>"), at most
  * `maxPerMessage` events per message. `note` (a routing warning) is appended to every message.
+ * `window`: the events were held for a digest run of that window (said in the context line).
  */
 export function digestMessages(
   entries: DigestEntry[],
   settings: NotifierSettings,
   maxPerMessage: number,
   note?: KnownBlock,
+  window?: HeldWindow,
 ): DigestPart[] {
-  const order = entries
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => SEVERITY_RANK[a.e.summary.severity] - SEVERITY_RANK[b.e.summary.severity] || a.i - b.i);
+  const order = entries.map((e, i) => ({ e, i })).sort((a, b) => moreSevere(a.e, b.e) || a.i - b.i);
   const sorted = order.map((x) => x.e);
   const total = sorted.length;
-  const critical = sorted.filter((e) => e.summary.severity === "danger").length;
+  const critical = sorted.filter((e) =>
+    e.level ? e.level === "critical" : e.summary.severity === "danger",
+  ).length;
   const per = Math.max(1, Math.min(maxPerMessage, LIMITS.blocks - 3));
   const parts = Math.max(1, Math.ceil(total / per));
-  const headline = countText(total, critical);
+  const headline = countText(sorted);
   const out: DigestPart[] = [];
   for (let p = 0; p < parts; p++) {
     const chunk = sorted.slice(p * per, (p + 1) * per);
@@ -123,7 +141,9 @@ export function digestMessages(
     const blocks: KnownBlock[] = [
       header(`${headline}${partText}`),
       context(
-        `Burst digest: events ${from}–${to} of ${total} for this channel, most severe first. ` +
+        (window
+          ? `Digest ${windowText(window.windowMinutes)}: events ${from}–${to} of ${total} held for this channel, most severe first; ${postedAtOnceText(window.immediate)}. `
+          : `Burst digest: events ${from}–${to} of ${total} for this channel, most severe first. `) +
           "Full details: the console links, or the notifier log by event id.",
       ),
       ...lines,

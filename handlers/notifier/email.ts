@@ -5,7 +5,7 @@
 // be under 100 characters (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
 import type { HeaderBlock, KnownBlock } from "@slack/types";
 import { SlackMessage } from "./slack";
-import { SeverityLevel } from "./severity";
+import { SEVERITY_LEVELS, SeverityLevel, levelCounts } from "./severity";
 
 /** SNS: "must be less than 100 characters long". */
 export const MAX_SUBJECT_CHARS = 99;
@@ -108,14 +108,11 @@ export interface DigestEmailEntry {
 
 /** Many events for one route in one email: a count subject, then each event's email body in turn. */
 export function renderDigestEmail(entries: DigestEmailEntry[]): Email {
-  const order: SeverityLevel[] = ["critical", "high", "medium", "low", "info"];
-  const sorted = [...entries].sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity));
+  const sorted = [...entries].sort(
+    (a, b) => SEVERITY_LEVELS.indexOf(a.severity) - SEVERITY_LEVELS.indexOf(b.severity),
+  );
   const worst = sorted[0]?.severity ?? "info";
-  const counts = order
-    .map((s) => [s, sorted.filter((e) => e.severity === s).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${s}`)
-    .join(", ");
+  const counts = levelCounts(sorted.map((e) => e.severity));
   const head = `${entries.length} security events (${counts})`;
   const parts = sorted.map(
     (e, i) => `--- ${i + 1} of ${entries.length} ---\n${renderEmail(e.message, e.severity).body}`,

@@ -31,6 +31,12 @@ import { DEDUPE_WINDOW_SECONDS } from "./dedupe";
 import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
 import { SeenStore, createSeenStore } from "../shared/seenStore";
 import { Webhooks, webhookSource } from "./webhooks";
+import { DigestQueue, ReceivedMessage, sqsDigestQueue } from "./digestQueue";
+import { GROUPING_DEFAULTS, HeldWindow, isDigestRun } from "./grouping";
+import { holdForDigest, receivedBodies } from "./steps/hold";
+import { RawRecord } from "./envelopes";
+import { DigestSettings } from "./settings";
+import { DigestRunResult, SqsBatchResponse } from "./result";
 
 export {
   EVENT_KINDS,
@@ -52,6 +58,7 @@ export { digestMessages, DIGEST_BLOCK_PREFIX, SEVERITY_EMOJI } from "./digest";
 export { renderMessages } from "./render";
 export type { InvocationContext, RenderedMessage } from "./pipeline";
 export type {
+  DigestRunResult,
   NotifierDeliveryError,
   NotifierResponse,
   NotifierResult,
@@ -94,6 +101,10 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   // After the webhooks are loaded (the seen store's calls must not eat the decrypt's time).
   const holdBackDuplicates = dedupeRecords(store, STORE_CALL_CAP_MS);
   const app = settings.app ? appMode(settings.app, env) : undefined;
+  const grouping = settings.grouping;
+  const digestQueue: DigestQueue | undefined = grouping ? sqsDigestQueue(grouping.queueUrl) : undefined;
+  /** A digest run posts every held event of a destination as one digest (a lone event as itself). */
+  const windowDigest: Required<DigestSettings> = { ...settings.digest, threshold: 1 };
 
   /**
    * The secret a delivery needs (webhook map or bot token), or undefined after logging why not.
@@ -149,16 +160,22 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     return transport ? { transport } : undefined;
   }
 
-  async function deliver(toPost: RenderedMessage[], inv: Invocation, outcomes: Outcomes): Promise<void> {
+  async function deliver(
+    toPost: RenderedMessage[],
+    inv: Invocation,
+    outcomes: Outcomes,
+    digest: Required<DigestSettings>,
+    window?: HeldWindow,
+  ): Promise<void> {
     const dest = await loadDestination(toPost, inv, outcomes);
     if (!dest) return;
     const fresh = outcomes.skipUnpostable(await holdBackDuplicates(toPost, inv));
     const clock = inv.context?.getRemainingTimeInMillis;
     const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
-    const toSlack = await sendEmails(fresh, publisher, settings.digest.threshold, inv, outcomes);
+    const toSlack = await sendEmails(fresh, publisher, digest.threshold, inv, outcomes);
     if ("hooks" in dest) {
       await postUnits(
-        planPosts(toSlack, dest.hooks, settings, settings.digest),
+        planPosts(toSlack, dest.hooks, settings, digest, window),
         dest.hooks,
         opts,
         inv,
@@ -166,7 +183,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
       );
     } else {
       // planPosts only asks whether a route's destination is configured: the channel map answers that.
-      const units = planPosts(toSlack, dest.transport.channels, settings, settings.digest);
+      const units = planPosts(toSlack, dest.transport.channels, settings, digest, window);
       await postUnitsApp(units, dest.transport, opts, inv, outcomes);
     }
     const posted = outcomes.result.outcomes.filter((o) => o.status === "posted").map((o) => o.recordId);
@@ -178,16 +195,119 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     );
   }
 
+  /**
+   * Every record through classify, route, screen and delivery. `bodies` (the messages as received)
+   * lets records that can wait go to the digest queue; a digest run passes none and posts them all.
+   */
+  async function run(
+    raw: RawRecord[],
+    inv: Invocation,
+    bodies: Map<string, string> | undefined,
+    digest: Required<DigestSettings>,
+    window?: HeldWindow,
+  ): Promise<Outcomes> {
+    let records = raw.map((r) => routeRecord(classifyRecord(r, settings), settings));
+    for (const step of SCREEN_STEPS) records = await step(records, inv);
+    const outcomes = newOutcomes(records, inv.requestId);
+    let toPost = outcomes.skipUnpostable(records);
+    if (grouping && digestQueue && bodies && toPost.length)
+      toPost = await holdForDigest(toPost, bodies, grouping, digestQueue, !!app, inv, outcomes);
+    if (toPost.length) await deliver(toPost, inv, outcomes, digest, window);
+    return outcomes;
+  }
+
+  /**
+   * A digest run (the schedule's invocation): takes what the digest queue holds, posts it as one
+   * digest per destination, and deletes what was posted or skipped. A record that failed stays in
+   * the queue and comes back after its visibility timeout (the dead-letter queue after 5 receives).
+   */
+  async function digestRun(
+    requestId: string,
+    context: InvocationContext | undefined,
+  ): Promise<DigestRunResult> {
+    const deadline = deadlineFrom(context, REPORT_RESERVE_MS, LOCAL_BUDGET_MS);
+    if (!grouping || !digestQueue) {
+      log("error", "digest run without grouping settings: nothing to do", { requestId, eventId: requestId });
+      throw new Error("this notifier has no grouping settings (grouping.queueUrl), so it holds no digest");
+    }
+    const max = grouping.maxEventsPerRun ?? GROUPING_DEFAULTS.maxEventsPerRun;
+    // Hidden for the rest of this run and a margin, so no other run takes them meanwhile.
+    const visibility = Math.ceil(deadline.remainingMs() / 1000) + REPORT_RESERVE_MS / 1000 + 30;
+    const startMs = deadline.remainingMs();
+    const received: ReceivedMessage[] = [];
+    // Receive while at least half of the run's time is left for posting.
+    while (received.length < max && deadline.remainingMs() > startMs / 2) {
+      let got: ReceivedMessage[];
+      try {
+        got = await digestQueue.receive(visibility, deadline);
+      } catch (err) {
+        log(received.length ? "warn" : "error", "digest run: could not read the digest queue", {
+          requestId,
+          eventId: requestId,
+          received: received.length,
+          error: errorText(err),
+        });
+        if (!received.length) throw err;
+        break;
+      }
+      if (!got.length) break;
+      received.push(...got);
+    }
+    if (!received.length) {
+      log("info", "digest run: no event is held", { requestId, eventId: requestId });
+      return { requestId, held: 0, posted: 0, skipped: 0, failed: 0 };
+    }
+    const inv: Invocation = { requestId, sqs: true, context, deadline };
+    const event = {
+      Records: received.map((m) => ({
+        messageId: m.messageId,
+        receiptHandle: m.receiptHandle,
+        body: m.body,
+        attributes: { ApproximateReceiveCount: m.receiveCount },
+        eventSource: "aws:sqs",
+      })),
+    };
+    const outcomes = await run(parseEvent(event, requestId), inv, undefined, windowDigest, {
+      windowMinutes: grouping.windowMinutes,
+      immediate: grouping.immediateSeverity ?? GROUPING_DEFAULTS.immediateSeverity,
+    });
+    const answer = report(outcomes, inv) as SqsBatchResponse;
+    const retry = new Set(answer.batchItemFailures.map((f) => f.itemIdentifier));
+    const done = received.filter((m) => !retry.has(m.messageId));
+    const notDeleted = await digestQueue.remove(
+      done.map((m) => m.receiptHandle),
+      deadline,
+    );
+    if (notDeleted.size)
+      log(
+        "error",
+        "digest run: handled events could not be deleted from the digest queue; they will be posted again",
+        {
+          requestId,
+          eventId: requestId,
+          records: done.filter((m) => notDeleted.has(m.receiptHandle)).map((m) => m.messageId),
+          errors: [...new Set(notDeleted.values())],
+        },
+      );
+    const { posted, skipped, failed } = outcomes.result;
+    log("info", "digest run done", {
+      requestId,
+      eventId: requestId,
+      held: received.length,
+      posted,
+      skipped,
+      failed,
+    });
+    return { requestId, held: received.length, posted, skipped, failed };
+  }
+
   return async function notify(event: unknown, context?: InvocationContext): Promise<NotifierResponse> {
     const requestId = context?.awsRequestId ?? "local";
+    if (isDigestRun(event)) return digestRun(requestId, context);
     const deadline = deadlineFrom(context, REPORT_RESERVE_MS, LOCAL_BUDGET_MS);
     const inv: Invocation = { requestId, sqs: isSqsEvent(event), context, deadline };
     const raw = parseEvent(event, requestId);
-    let records = raw.map((r) => routeRecord(classifyRecord(r, settings), settings));
-    for (const step of SCREEN_STEPS) records = await step(records, inv);
-    const outcomes = newOutcomes(records, requestId);
-    const toPost = outcomes.skipUnpostable(records);
-    if (toPost.length) await deliver(toPost, inv, outcomes);
+    const outcomes = await run(raw, inv, receivedBodies(event), settings.digest);
     return report(outcomes, inv);
   };
 }

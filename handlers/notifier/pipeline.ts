@@ -6,6 +6,8 @@
 //                                             takes it: webhook and email)
 //   screen    RenderedMessage[] -> same      (RecordStep list: log problems, mute, de-duplicate;
 //                                             each marks what it holds back as skipped, with why)
+//   hold      RenderedMessage[] -> same      (steps/hold.ts, grouping on: what can wait goes to the
+//                                             digest queue; a digest run reads it back and posts it)
 //   plan      RenderedMessage[] -> PostUnit[] (steps/plan.ts: single messages, or digests for a burst)
 //   email     RenderedMessage[] -> same      (steps/email.ts: the plain-text version to the email topic)
 //   post      PostUnit -> outcomes           (steps/post.ts: Slack webhook, within the time left)

@@ -44,7 +44,16 @@ export interface SqsBatchResponse {
   batchItemFailures: Array<{ itemIdentifier: string }>;
 }
 
-export type NotifierResponse = NotifierResult | SqsBatchResponse;
+/** A digest run's answer: how many held events it read, and what became of them. */
+export interface DigestRunResult {
+  requestId: string;
+  held: number;
+  posted: number;
+  skipped: number;
+  failed: number;
+}
+
+export type NotifierResponse = NotifierResult | SqsBatchResponse | DigestRunResult;
 
 /** Thrown when any record failed to post; `result` lists what was posted and what failed. */
 export type NotifierDeliveryError = Error & { result: NotifierResult };

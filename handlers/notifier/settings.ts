@@ -2,6 +2,7 @@
 // into the Lambda's code by the stack's callbackFactory.
 import { AppModeSettings, validateAppSettings } from "./appMode";
 
+import { GroupingSettings, validateGrouping } from "./grouping";
 import { EVENT_KINDS, EventKind } from "./kinds";
 import { MuteRule, validateMutes } from "./mutes";
 import { SEVERITY_LEVELS, SeverityLevel, isSeverityLevel } from "./severity";
@@ -82,6 +83,8 @@ export interface NotifierSettings {
   dedupe?: DedupeSettings;
   /** Slack app mode (bot token, chat.postMessage, threads); webhook mode when absent. */
   app?: AppModeSettings;
+  /** Events below the immediate severity wait for a digest posted every windowMinutes. */
+  grouping?: GroupingSettings;
 }
 
 export const DEFAULT_WEBHOOK = "default";
@@ -208,6 +211,7 @@ export function validateNotifierSettings(settings: unknown): string[] {
   }
   problems.push(...signalProblems(s));
   if (s.app !== undefined) problems.push(...validateAppSettings(s.app));
+  if (s.grouping !== undefined) problems.push(...validateGrouping(s.grouping));
   return problems;
 }
 

@@ -194,6 +194,14 @@ export function severityOf(
   return { severity: row.severity, why: row.when };
 }
 
+/** "1 critical, 2 medium": how many of `levels` are at each severity, most severe first, none left out. */
+export function levelCounts(levels: SeverityLevel[]): string {
+  return SEVERITY_LEVELS.map((s) => [s, levels.filter((l) => l === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(", ");
+}
+
 /** Whether `severity` is at least `min` (critical >= high >= medium >= low >= info). */
 export function atLeast(severity: SeverityLevel, min: SeverityLevel): boolean {
   return SEVERITY_LEVELS.indexOf(severity) <= SEVERITY_LEVELS.indexOf(min);

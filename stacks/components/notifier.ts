@@ -9,7 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { createNotifierHandler } from "../../handlers/notifier";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
-import { notifierSettings } from "../functionSettings";
+import {
+  NOTIFIER_DIGEST_QUEUE_NAME,
+  NOTIFIER_DIGEST_SCHEDULE_NAME,
+  notifierSettings,
+} from "../functionSettings";
+import { DIGEST_RUN_EVENT } from "../../handlers/notifier/grouping";
 import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
 import { alertThreadsTable } from "./alertThreadsTable";
@@ -60,10 +65,18 @@ export const NOTIFIER_BATCHING_WINDOW_SECONDS = 20;
  */
 export const NOTIFIER_MAX_CONCURRENCY = 2;
 
+/** EventBridge's rate expression: singular unit for 1 (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html). */
+export function scheduleRate(minutes: number): string {
+  if (minutes % 60 === 0) return minutes === 60 ? "rate(1 hour)" : `rate(${minutes / 60} hours)`;
+  return minutes === 1 ? "rate(1 minute)" : `rate(${minutes} minutes)`;
+}
+
 export class Notifier extends pulumi.ComponentResource {
   readonly fn: GuardFunction;
   readonly queue: aws.sqs.Queue;
   readonly queueDeadLetters: aws.sqs.Queue;
+  /** Grouping on: where events below the immediate severity wait for the next digest run. */
+  readonly digestQueue?: aws.sqs.Queue;
   /** App mode only: where alerts were posted (channel, ts). */
   readonly alertThreads?: aws.dynamodb.Table;
 
@@ -107,28 +120,34 @@ export class Notifier extends pulumi.ComponentResource {
       },
       child,
     );
-    this.queue = new aws.sqs.Queue(
-      `${name}-queue`,
-      {
-        name: NOTIFIER_QUEUE_NAME,
-        kmsMasterKeyId: kmsKey.arn,
-        visibilityTimeoutSeconds: NOTIFIER_QUEUE_VISIBILITY_SECONDS,
-        messageRetentionSeconds: 345_600,
-        redrivePolicy: pulumi.jsonStringify({
-          deadLetterTargetArn: this.queueDeadLetters.arn,
-          maxReceiveCount: NOTIFIER_QUEUE_MAX_RECEIVES,
-        }),
-      },
-      child,
-    );
-    // Only the notifier queue may move its failures into this dead-letter queue.
+    // Both queues: 4 days' retention, failures to the notifier's dead-letter queue after
+    // NOTIFIER_QUEUE_MAX_RECEIVES (the digest queue is read by the digest runs, which set their own
+    // visibility timeout when they receive).
+    const redrivenQueue = (resourceName: string, queueName: string) =>
+      new aws.sqs.Queue(
+        resourceName,
+        {
+          name: queueName,
+          kmsMasterKeyId: kmsKey.arn,
+          visibilityTimeoutSeconds: NOTIFIER_QUEUE_VISIBILITY_SECONDS,
+          messageRetentionSeconds: 345_600,
+          redrivePolicy: pulumi.jsonStringify({
+            deadLetterTargetArn: this.queueDeadLetters.arn,
+            maxReceiveCount: NOTIFIER_QUEUE_MAX_RECEIVES,
+          }),
+        },
+        child,
+      );
+    this.queue = redrivenQueue(`${name}-queue`, NOTIFIER_QUEUE_NAME);
+    if (settings.grouping) this.digestQueue = redrivenQueue(`${name}-digest`, NOTIFIER_DIGEST_QUEUE_NAME);
+    // Only the notifier's queues may move their failures into this dead-letter queue.
     new aws.sqs.RedriveAllowPolicy(
       `${name}-queue-dlq-allow`,
       {
         queueUrl: this.queueDeadLetters.url,
         redriveAllowPolicy: pulumi.jsonStringify({
           redrivePermission: "byQueue",
-          sourceQueueArns: [this.queue.arn],
+          sourceQueueArns: [this.queue.arn, ...(this.digestQueue ? [this.digestQueue.arn] : [])],
         }),
       },
       child,
@@ -161,11 +180,20 @@ export class Notifier extends pulumi.ComponentResource {
       {
         Sid: "DecryptQueueMessages",
         Effect: "Allow",
-        Action: "kms:Decrypt",
+        // Sending to the KMS-encrypted digest queue needs a data key too
+        // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+        Action: settings.grouping ? ["kms:Decrypt", "kms:GenerateDataKey"] : "kms:Decrypt",
         Resource: kmsKey.arn,
         Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
       },
     ];
+    if (this.digestQueue)
+      statements.push({
+        Sid: "HoldAndReadDigest",
+        Effect: "Allow",
+        Action: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
+        Resource: this.digestQueue.arn,
+      });
     const signal = new NotifierSignal(`${name}-signal`, { config, kmsKey }, child);
     const secrets: Record<string, pulumi.Input<string>> = {
       [ENV.slackWebhooksCiphertext]: args.slackWebhooks,
@@ -268,6 +296,33 @@ export class Notifier extends pulumi.ComponentResource {
       },
       child,
     );
+    if (settings.grouping) {
+      // The digest runs: the schedule invokes the notifier with a constant input that says so.
+      const schedule = new aws.cloudwatch.EventRule(
+        `${name}-digest-schedule`,
+        {
+          name: NOTIFIER_DIGEST_SCHEDULE_NAME,
+          description: "security-guard: posts the events held for the digest",
+          scheduleExpression: scheduleRate(settings.grouping.windowMinutes),
+        },
+        child,
+      );
+      const invoke = new aws.lambda.Permission(
+        `${name}-digest-invoke`,
+        {
+          action: "lambda:InvokeFunction",
+          function: this.fn.function.name,
+          principal: "events.amazonaws.com",
+          sourceArn: schedule.arn,
+        },
+        child,
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-digest-target`,
+        { rule: schedule.name, arn: this.fn.function.arn, input: JSON.stringify(DIGEST_RUN_EVENT) },
+        { parent: this, dependsOn: [invoke] },
+      );
+    }
     this.registerOutputs({ queueArn: this.queue.arn });
   }
 }

@@ -9,18 +9,31 @@ import { buildLambdas } from "../../verify/lambdaPackages";
 import { LambdaManifest } from "../../verify/lambdaPackages";
 
 const REPO = path.resolve(__dirname, "..", "..");
-const built: { promise?: Promise<{ dir: string; manifest: LambdaManifest }> } = {};
+type Built = { dir: string; manifest: LambdaManifest };
+const built: { promise?: Promise<Built>; ungrouped?: Promise<Built> } = {};
 
-/** Builds the hub's packages once per test process (into the OS temp dir, outside the repo). */
-export function buildDeployedPackages(): Promise<{ dir: string; manifest: LambdaManifest }> {
-  if (!built.promise) {
+/**
+ * Builds the hub's packages once per test process (into the OS temp dir, outside the repo).
+ * `grouping: false` builds them from the same hub config with grouping turned off, for suites
+ * about something else that expect every event to post at once (test/handlers/notifier/grouping
+ * tests the digest runs on the default build).
+ */
+export function buildDeployedPackages(opts: { grouping?: boolean } = {}): Promise<Built> {
+  const key = opts.grouping === false ? "ungrouped" : "promise";
+  if (!built[key]) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-lambdas-"));
-    built.promise = buildLambdas(dir, [path.join(REPO, "Pulumi.hub.yaml")]).then((manifest) => ({
-      dir,
-      manifest,
-    }));
+    let stackFile = path.join(REPO, "Pulumi.hub.yaml");
+    if (key === "ungrouped") {
+      const configDir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-hub-ungrouped-"));
+      const text = fs.readFileSync(stackFile, "utf8");
+      if (/security-guard:grouping:/.test(text))
+        throw new Error("Pulumi.hub.yaml sets grouping: update this helper");
+      stackFile = path.join(configDir, "Pulumi.hub.yaml");
+      fs.writeFileSync(stackFile, `${text.trimEnd()}\n  security-guard:grouping:\n    enabled: false\n`);
+    }
+    built[key] = buildLambdas(dir, [stackFile]).then((manifest) => ({ dir, manifest }));
   }
-  return built.promise;
+  return built[key]!;
 }
 
 /** A NODE_PATH directory holding only the AWS SDK v3, as the Lambda Node.js runtime provides. */

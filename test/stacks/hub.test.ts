@@ -332,11 +332,18 @@ describe("hub stack under Pulumi mocks", function () {
         .map((s) => s.name),
       [],
     );
+    // The one invoke permission is the digest schedule's (grouping is on by default).
     assert.deepEqual(
       ofType(resources, "aws:lambda/permission:Permission")
         .filter((p) => p.props.function === "security-guard-notifier")
-        .map((p) => p.name),
-      [],
+        .map((p) => [p.name, p.props.principal, p.props.sourceArn]),
+      [
+        [
+          "hub-notifier-digest-invoke",
+          "events.amazonaws.com",
+          `arn:aws:events:us-east-1:${HUB_ACCOUNT}:rule/security-guard-notifier-digest`,
+        ],
+      ],
     );
 
     const mapping = one(
@@ -380,7 +387,7 @@ describe("hub stack under Pulumi mocks", function () {
       {
         Sid: "DecryptQueueMessages",
         Effect: "Allow",
-        Action: "kms:Decrypt",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: key.state.arn,
         Condition: { StringEquals: { "kms:ViaService": "sqs.us-east-1.amazonaws.com" } },
       },
@@ -751,7 +758,7 @@ describe("hub dead letters", function () {
     });
   });
 
-  it("let only the notifier queue redrive into its dead-letter queue", async () => {
+  it("let only the notifier's queues (events, digest) redrive into its dead-letter queue", async () => {
     const { resources } = await defaultHub();
     const allow = ofType(resources, "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy");
     assert.equal(allow.length, 1);
@@ -761,7 +768,10 @@ describe("hub dead letters", function () {
     );
     assert.deepEqual(JSON.parse(String(allow[0].props.redriveAllowPolicy)), {
       redrivePermission: "byQueue",
-      sourceQueueArns: [`arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-queue`],
+      sourceQueueArns: [
+        `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-queue`,
+        `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-digest`,
+      ],
     });
   });
 

@@ -19,6 +19,7 @@ import {
   REMEDIATION_ROLE_NAME,
   functionRoleName,
 } from "../../stacks/names";
+import { NOTIFIER_DIGEST_QUEUE_NAME } from "../../stacks/functionSettings";
 import { MockedResource } from "../mockRuntime";
 import { PolicyDocument, RoleDocuments, StackDocuments, collectDocuments } from "./documents";
 import { simulate } from "./simulator";
@@ -510,6 +511,23 @@ export function accessCases(
     decrypt(FUNCTION_NAMES.chatopsAck, FUNCTION_NAMES.notifier, "ImplicitlyDenied");
   }
   decrypt(FUNCTION_NAMES.remediator, FUNCTION_NAMES.notifier, "ImplicitlyDenied");
+
+  // Grouping: the notifier holds events in its digest queue and reads them back; no other function may.
+  const grouping = Object.keys(hub.ruleArns).some((n) => n.endsWith("notifier-digest-schedule"));
+  if (grouping) {
+    const digestQueue = `arn:${p}:sqs:${hub.region}:${hubAcct}:${NOTIFIER_DIGEST_QUEUE_NAME}`;
+    const onQueue = (fn: string, action: string, expected: Decision) =>
+      add(`${fn} role ${action} on the digest queue`, expected, () => ({
+        caller: fnSession(fn),
+        action,
+        resource: digestQueue,
+        resourceAccount: hubAcct,
+      }));
+    onQueue(FUNCTION_NAMES.notifier, "sqs:SendMessage", "Allowed");
+    onQueue(FUNCTION_NAMES.notifier, "sqs:ReceiveMessage", "Allowed");
+    onQueue(FUNCTION_NAMES.notifier, "sqs:PurgeQueue", "ImplicitlyDenied");
+    onQueue(FUNCTION_NAMES.remediator, "sqs:SendMessage", "ImplicitlyDenied");
+  }
 
   // Replay refusal: the ack records each Slack request once in its table, and may do nothing else there.
   if (chatops) {

@@ -15,6 +15,13 @@ import { renderRecord } from "../../handlers/notifier/render";
 import { Decision, SignalSettings, decide } from "../../handlers/notifier/signal";
 import { NotifierSettings } from "../../handlers/notifier/settings";
 import { isObject } from "../../handlers/notifier/read";
+import { RenderedMessage } from "../../handlers/notifier/pipeline";
+import {
+  GROUPING_DEFAULTS,
+  GroupingSettings,
+  postNowBecause,
+  windowText,
+} from "../../handlers/notifier/grouping";
 import { HUB_BUS_NAME } from "../../stacks/names";
 import { RouteEmulator, RouteEvent, RouteTopology, routeMatrix } from "./routes";
 import { RulerMatcher, RulerUnavailable } from "./ruler";
@@ -62,6 +69,8 @@ export interface NotifierView {
   mutedBy?: string;
   skipped?: string;
   dedupeKey?: string;
+  /** Grouping on: "at once (it is critical)", or "in the digest posted every 15 minutes". */
+  when?: string;
 }
 
 export interface Explanation {
@@ -108,6 +117,12 @@ export interface ExplainOptions {
   now: number;
 }
 
+/** When a record that posts goes out, with grouping on. */
+function postingTime(r: RenderedMessage, grouping: GroupingSettings, appMode: boolean): string {
+  const now = postNowBecause(r, grouping.immediateSeverity ?? GROUPING_DEFAULTS.immediateSeverity, appMode);
+  return now ? `at once (${now})` : `in the digest posted ${windowText(grouping.windowMinutes)}`;
+}
+
 function notifierView(
   event: unknown,
   settings: NotifierSettings & SignalSettings,
@@ -128,6 +143,7 @@ function notifierView(
       ...(d.muted ? { mutedBy: d.muted.name } : {}),
       ...(skipped ? { skipped } : {}),
       ...(d.dedupeKey ? { dedupeKey: d.dedupeKey } : {}),
+      ...(settings.grouping && !skipped ? { when: postingTime(r, settings.grouping, !!settings.app) } : {}),
     };
   });
 }
@@ -300,7 +316,7 @@ export function formatExplanation(file: string, x: Explanation): string {
   for (const n of x.notifier) {
     const what = n.skipped
       ? `skipped: ${n.skipped}`
-      : `posted to webhook ${n.webhook}${n.email ? " and emailed" : ""}`;
+      : `posted to webhook ${n.webhook}${n.email ? " and emailed" : ""}${n.when ? ` ${n.when}` : ""}`;
     lines.push(
       `  notifier (record ${n.recordId}): ${n.kind}, severity ${n.severity} (${n.severityWhy}), route ${n.route}; ${what}`,
     );

@@ -111,7 +111,8 @@ export function collectRules(stack: string, resources: MockedResource[]): RouteT
     }));
   const targets = resources.filter((r) => r.type === TARGET);
   const rules = resources
-    .filter((r) => r.type === RULE)
+    // A schedule rule (the notifier's digest runs) routes no event: it only invokes its target.
+    .filter((r) => r.type === RULE && typeof r.props.scheduleExpression !== "string")
     .map((r): RouteRule => {
       if (typeof r.props.eventPattern !== "string") {
         throw new Error(`${stack} ${r.name}: no eventPattern (schedule rules are not routes)`);

@@ -6,6 +6,7 @@ import { PostUnit, RenderedMessage } from "../pipeline";
 import { DigestSettings, NotifierSettings } from "../settings";
 import { Webhooks, webhookUrl } from "../webhooks";
 import { routingNote } from "./route";
+import { HeldWindow } from "../grouping";
 
 function digestEntry(r: RenderedMessage): DigestEntry {
   return {
@@ -14,6 +15,7 @@ function digestEntry(r: RenderedMessage): DigestEntry {
     accountId: r.accountId,
     summary: r.summary ?? summarize(r.message!),
     incomplete: r.problems.length > 0,
+    level: r.severity,
   };
 }
 
@@ -23,14 +25,17 @@ function digestUnits(
   hooks: Webhooks,
   settings: NotifierSettings,
   digest: Required<DigestSettings>,
+  window?: HeldWindow,
 ): PostUnit[] {
   const note = webhookUrl(hooks, webhook) ? undefined : routingNote(webhook);
-  return digestMessages(group.map(digestEntry), settings, digest.maxEventsPerMessage, note).map((p) => ({
-    webhook,
-    message: p.message,
-    records: p.positions.map((i) => group[i]),
-    digest: { part: p.part, parts: p.parts },
-  }));
+  return digestMessages(group.map(digestEntry), settings, digest.maxEventsPerMessage, note, window).map(
+    (p) => ({
+      webhook,
+      message: p.message,
+      records: p.positions.map((i) => group[i]),
+      digest: { part: p.part, parts: p.parts },
+    }),
+  );
 }
 
 export function planPosts(
@@ -38,6 +43,8 @@ export function planPosts(
   hooks: Webhooks,
   settings: NotifierSettings,
   digest: Required<DigestSettings>,
+  /** A digest run's window: its digests say they hold the window's events, not a burst. */
+  window?: HeldWindow,
 ): PostUnit[] {
   const byWebhook = new Map<string, RenderedMessage[]>();
   for (const r of toPost) byWebhook.set(r.webhook, [...(byWebhook.get(r.webhook) ?? []), r]);
@@ -49,7 +56,7 @@ export function planPosts(
       units.push({ webhook: r.webhook, message: r.message!, records: [r] });
     } else if (!digested.has(r.webhook)) {
       digested.add(r.webhook);
-      units.push(...digestUnits(r.webhook, group, hooks, settings, digest));
+      units.push(...digestUnits(r.webhook, group, hooks, settings, digest, window));
     }
   }
   return units;

@@ -23,7 +23,7 @@ describe("notifier deadline: a hung KMS Decrypt (deployed package, proxy in fron
 
   before(async function () {
     this.timeout(300_000);
-    const { manifest } = await buildDeployedPackages();
+    const { manifest } = await buildDeployedPackages({ grouping: false });
     fnDir = manifest.functions.find((f) => f.function === FUNCTION)!.dir;
   });
 

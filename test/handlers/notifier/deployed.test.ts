@@ -65,7 +65,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
 
   before(async function () {
     this.timeout(300_000);
-    const { manifest } = await buildDeployedPackages();
+    const { manifest } = await buildDeployedPackages({ grouping: false });
     const fn = manifest.functions.find((f) => f.function === FUNCTION);
     assert.ok(
       fn,
@@ -232,7 +232,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
       text: string;
       attachments: Array<{ blocks: Array<{ block_id?: string }> }>;
     };
-    assert.equal(digest.text, ":red_circle: 7 security events (5 critical)");
+    assert.equal(digest.text, ":red_circle: 7 security events (3 critical, 3 high, 1 info)");
     assert.deepEqual(
       digest.attachments[0].blocks
         .filter((b) => b.block_id)

@@ -15,6 +15,7 @@ import {
 import { useSlackServer } from "../../helpers/slackServer";
 import { captureLogs } from "../../helpers/logs";
 import { headerOf } from "./fixtures";
+import { levelCounts } from "../../../handlers/notifier/severity";
 import { BurstEvent, burstEvents, lambdaSnsEvent, sqsBatch } from "./burst";
 
 const settings: NotifierSettings = {
@@ -59,17 +60,20 @@ describe("notifier digests for bursts", () => {
     const [post, ...more] = slack.posts();
     assert.equal(more.length, 0, "one message");
     const msg = post as SlackMessage;
-    // Burst fixtures 0-11: 8 danger (SG authorize/revoke/modify, NON_COMPLIANT, ALARM, revoked,
-    // DetachUserPolicy, CreateUser by the root user), 1 warning (dry run), 1 neutral (IAM attach),
-    // 2 good (COMPLIANT, OK).
-    assert.equal(msg.text, ":red_circle: 12 security events (8 critical)");
+    // Burst fixtures 0-11 by severity (severity.ts): 4 critical (SSH to the world, CreateUser by
+    // the root user, remediation dry run, the SSH rule's NON_COMPLIANT), 5 high, 1 medium, 2 info.
+    assert.equal(msg.text, ":red_circle: 12 security events (4 critical, 5 high, 1 medium, 2 info)");
     assert.equal(msg.attachments.length, 1);
     assert.equal(msg.attachments[0].color, COLORS.danger);
     const b = blocks(msg);
     assert.equal(b.length, 2 + 12);
     assert.deepEqual(b[0], {
       type: "header",
-      text: { type: "plain_text", text: "12 security events (8 critical)", emoji: false },
+      text: {
+        type: "plain_text",
+        text: "12 security events (4 critical, 5 high, 1 medium, 2 info)",
+        emoji: false,
+      },
     });
     assert.deepEqual(b[1], {
       type: "context",
@@ -100,21 +104,19 @@ describe("notifier digests for bursts", () => {
       [COLORS.neutral]: ":white_circle:",
       [COLORS.good]: ":large_green_circle:",
     };
-    const rank: Record<string, number> = {
-      [COLORS.danger]: 0,
-      [COLORS.warning]: 1,
-      [COLORS.neutral]: 2,
-      [COLORS.good]: 3,
-    };
-    const ranks = listed(msg).map((id, i) => {
+    const levels = listed(msg).map((id, i) => {
       const single = bySqsId.get(id)!.message!;
       const text = b[2 + i].text!.text;
       assert.ok(text.startsWith(`${emoji[single.attachments[0].color]} *`), text);
       assert.ok(text.includes(headerOf(single)), `${text} has the title "${headerOf(single)}"`);
       assert.ok(text.includes(`\`${bySqsId.get(id)!.eventId}\``), `${text} shows the event id`);
-      return rank[single.attachments[0].color];
+      return bySqsId.get(id)!.severity;
     });
-    assert.deepEqual(ranks, [0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 3], "most severe first");
+    assert.deepEqual(
+      levels,
+      [...Array(4).fill("critical"), ...Array(5).fill("high"), "medium", "info", "info"],
+      "most severe first",
+    );
     assert.deepEqual(
       [...listed(msg)].sort(),
       events.map((e) => e.sqsMessageId).sort(),
@@ -138,14 +140,13 @@ describe("notifier digests for bursts", () => {
     const all = posts.flatMap(listed);
     assert.equal(new Set(all).size, 95);
     assert.deepEqual([...all].sort(), events.map((e) => e.sqsMessageId).sort());
-    const critical = renderMessages(sqsBatch(events), settings).filter(
-      (r) => r.message!.attachments[0].color === COLORS.danger,
-    ).length;
+    const counts = levelCounts(renderMessages(sqsBatch(events), settings).map((r) => r.severity!));
+    assert.match(counts, /^\d+ critical, \d+ high, \d+ medium, \d+ info$/);
     assert.deepEqual(
       posts.map((p) => [(p as SlackMessage).text, headerOf(p as SlackMessage)]),
       [1, 2, 3].map((n) => [
-        `:red_circle: 95 security events (${critical} critical), part ${n} of 3`,
-        `95 security events (${critical} critical) · part ${n} of 3`,
+        `:red_circle: 95 security events (${counts}), part ${n} of 3`,
+        `95 security events (${counts}) · part ${n} of 3`,
       ]),
     );
     assert.deepEqual(

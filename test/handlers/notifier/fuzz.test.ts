@@ -75,7 +75,7 @@ describe("notifier fuzz (deployed package, Slack stand-in)", function () {
 
   before(async function () {
     slack = await startSlackServer();
-    const { manifest } = await buildDeployedPackages();
+    const { manifest } = await buildDeployedPackages({ grouping: false });
     fnDir = manifest.functions.find((f) => f.function === FUNCTION)!.dir;
   });
   after(async () => slack?.stop());

@@ -111,6 +111,11 @@ describe("npm run routes: why an event does (not) reach Slack (repo stacks, moto
       ["spoke-ap-northeast-2-config-compliance", "hub-notify", "hub-remediate"],
     );
     assert.equal(own.notifier[0].severity, "critical");
+    assert.equal(own.notifier[0].when, "at once (it is critical)");
+    // An IAM change is high: it waits for the digest (grouping is on in Pulumi.hub.yaml).
+    const high = await explain(read("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json"));
+    assert.equal(high.notifier[0].severity, "high");
+    assert.equal(high.notifier[0].when, "in the digest posted every 15 minutes");
   });
 
   it("the Config topic's subscription filter drops configuration-item changes and third-party verdicts", async () => {
