@@ -1,16 +1,22 @@
-// The action buttons of a security-group alert (Revert, Exempt, Mute 24 h, Acknowledge), shown
-// when the hub serves Slack interactions (chat-ops enabled). Each button's value is the alert's
-// reference (handlers/shared/alertActions.ts); the chat-ops functions act on a click.
-import type { ActionsBlock, Button } from "@slack/types";
+// The action buttons of an alert, shown when the hub serves Slack interactions (chat-ops enabled):
+// Revert, Exempt, Mute 24 h and Acknowledge on security-group alerts (the CloudTrail formatter adds
+// them), Mute 24 h and Acknowledge on every other single-event alert (added after routing, from
+// the facts the mute rules match on). Remediation reports and digests get none. Each button's
+// value is the alert's reference (handlers/shared/alertActions.ts); the chat-ops functions act on
+// a click.
+import type { ActionsBlock, Button, KnownBlock } from "@slack/types";
 import {
   ALERT_ACTIONS,
   AlertRef,
   MAX_BUTTON_VALUE_CHARS,
   WorldPermission,
   encodeAlertRef,
+  isEventId,
   parseAlertRef,
 } from "../shared/alertActions";
+import type { EventFacts } from "./facts";
 import { Json, at, isObject, newProblems, items, num, str } from "./read";
+import { LIMITS, SlackMessage } from "./slack";
 
 const PROTOCOL_NAMES: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
 
@@ -98,5 +104,61 @@ export function alertButtons(ref: AlertRef): ActionsBlock | undefined {
     );
   }
   elements.push(button("mute", "Mute 24 h", value), button("acknowledge", "Acknowledge", value));
-  return { type: "actions", block_id: "guard_alert_actions", elements };
+  return { type: "actions", block_id: ALERT_ACTIONS_BLOCK_ID, elements };
+}
+
+/** block_id of the actions block (the worker finds the buttons by it when it updates the alert). */
+export const ALERT_ACTIONS_BLOCK_ID = "guard_alert_actions";
+
+/**
+ * Mute 24 h and Acknowledge for an alert that is not about a security group, from its facts: the
+ * value names the account, region, kind, event name and resource (id, else ARN) the notifier's
+ * mute rules match on, and the event's own id when it has a plain one. Undefined when the alert
+ * cannot be referenced safely (no account or region, a resource the worker would refuse): then a
+ * mute would be broader than "alerts like this one".
+ */
+export function muteAckButtons(facts: EventFacts, eventId: string | undefined): ActionsBlock | undefined {
+  if (!facts.accountId || !facts.region || facts.unreadable) return undefined;
+  const resource = facts.resourceId ?? facts.resourceArn;
+  const ref: AlertRef = {
+    accountId: facts.accountId,
+    region: facts.region,
+    kind: facts.kind,
+    ...(facts.eventName ? { eventName: facts.eventName } : {}),
+    // A security-group alert (a failed call, say, that got no buttons of its own) names its group
+    // as such; without one the reference is refused below and the alert gets no buttons.
+    ...(resource ? (facts.kind === "security-group" ? { groupId: resource } : { resource }) : {}),
+    ...(eventId && isEventId(eventId) ? { eventId } : {}),
+    permissions: [],
+  };
+  const value = encodeAlertRef(ref);
+  if (!parseAlertRef(value).ok) return undefined;
+  return {
+    type: "actions",
+    block_id: ALERT_ACTIONS_BLOCK_ID,
+    elements: [button("mute", "Mute 24 h", value), button("acknowledge", "Acknowledge", value)],
+  };
+}
+
+function hasActions(message: SlackMessage): boolean {
+  return message.attachments.some((a) => a.blocks.some((b) => b.block_id === ALERT_ACTIONS_BLOCK_ID));
+}
+
+/**
+ * The message with Mute 24 h and Acknowledge just above its footer (the last block), unless it
+ * already has buttons (security-group alerts), is a remediation report, or is at Slack's 50 blocks.
+ */
+export function withMuteAck(
+  message: SlackMessage,
+  facts: EventFacts | undefined,
+  eventId: string | undefined,
+): SlackMessage {
+  if (!facts || facts.kind === "remediation" || hasActions(message)) return message;
+  const [first, ...rest] = message.attachments;
+  if (!first || first.blocks.length >= LIMITS.blocks) return message;
+  const actions = muteAckButtons(facts, eventId);
+  if (!actions) return message;
+  const blocks: KnownBlock[] = [...first.blocks];
+  blocks.splice(Math.max(0, blocks.length - 1), 0, actions);
+  return { ...message, attachments: [{ ...first, blocks }, ...rest] };
 }

@@ -38,16 +38,25 @@ export interface WorldPermission {
   cidr: "0.0.0.0/0" | "::/0";
 }
 
-/** What a button points at: the alert's event, account, region and security group. */
+/**
+ * What a button points at: the alert's event, account, region and resource. Security-group alerts
+ * name the group (Revert and Exempt act on it); other alerts (Mute 24 h and Acknowledge only) name
+ * the resource the notifier's mute rules match on, when the event has one.
+ */
 export interface AlertRef {
   accountId: string;
   region: string;
-  /** Event kind as the notifier names it ("security-group"). */
+  /** Event kind as the notifier names it ("security-group", "iam", "guardduty", ...). */
   kind: string;
-  /** The CloudTrail event name ("AuthorizeSecurityGroupIngress"). */
-  eventName: string;
-  /** The security group id. */
-  groupId: string;
+  /**
+   * What happened, as the notifier's mute rules name it: the CloudTrail event name, a finding
+   * type, a Config rule name, an alarm state. Absent when the event has none.
+   */
+  eventName?: string;
+  /** The security group id (security-group alerts: Revert and Exempt need it). */
+  groupId?: string;
+  /** Other alerts: the resource id or ARN the event names, when it names one. */
+  resource?: string;
   /** The CloudTrail event id, for logs and the outcome message. */
   eventId?: string;
   /** World-open ingress the event added (Revert revokes exactly these, when still present). */
@@ -60,9 +69,17 @@ const ACCOUNT_RE = /^\d{12}$/;
 const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 // Security group ids: "sg-" and 8 or 17 hex digits (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
 const GROUP_RE = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const EVENT_NAME_RE = /^[A-Za-z]{1,64}$/;
-const KIND_RE = /^[a-z-]{1,32}$/;
+// Event names as mute rules see them: CloudTrail names, finding types
+// ("UnauthorizedAccess:EC2/SSHBruteForce"), Config rule names, "AWS::IAM::Role", "Macie Finding".
+const EVENT_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.:/+=@-]{0,127}$/;
+// A resource id or ARN: no control characters, no backtick (shown in code spans) and no `*`, which
+// a mute rule would read as a wildcard (a crafted value must not mute more than its own resource).
+const RESOURCE_RE = /^[^\u0000-\u001f\u007f*`]{1,512}$/u;
+export const MAX_RESOURCE_CHARS = 512;
+const KIND_RE = /^[a-z0-9-]{1,32}$/;
 const EVENT_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
+/** An event id a button may carry (CloudTrail's and EventBridge's UUIDs, GuardDuty's hex ids). */
+export const isEventId = (id: string): boolean => EVENT_ID_RE.test(id);
 const PROTOCOL_RE = /^(-1|tcp|udp|icmp|icmpv6|\d{1,3})$/;
 
 /** Compact JSON (short keys): the value shows in no UI, and Slack caps it at 2,000 characters. */
@@ -72,8 +89,9 @@ export function encodeAlertRef(ref: AlertRef): string {
     a: ref.accountId,
     r: ref.region,
     k: ref.kind,
-    e: ref.eventName,
-    g: ref.groupId,
+    ...(ref.eventName ? { e: ref.eventName } : {}),
+    ...(ref.groupId ? { g: ref.groupId } : {}),
+    ...(ref.resource ? { x: ref.resource } : {}),
     ...(ref.eventId ? { i: ref.eventId } : {}),
     p: ref.permissions.map((p) => [p.protocol, p.fromPort ?? null, p.toPort ?? null, p.cidr]),
   });
@@ -108,10 +126,19 @@ export function parseAlertRef(value: unknown): RefResult {
   if (!region) return fail("region is not a region name");
   const kind = text("k", KIND_RE);
   if (!kind) return fail("kind is missing");
-  const eventName = text("e", EVENT_NAME_RE);
-  if (!eventName) return fail("event name is missing");
-  const groupId = text("g", GROUP_RE);
-  if (!groupId) return fail("security group id is not sg- and 8 or 17 hex digits");
+  const optional = (key: string, re: RegExp): string | undefined | false =>
+    o[key] === undefined ? undefined : (text(key, re) ?? false);
+  const eventName = optional("e", EVENT_NAME_RE);
+  if (eventName === false) return fail("event name is malformed");
+  const groupId = optional("g", GROUP_RE);
+  if (groupId === false) return fail("security group id is not sg- and 8 or 17 hex digits");
+  const resource = optional("x", RESOURCE_RE);
+  if (resource === false)
+    return fail(`resource is not an id or ARN of at most ${MAX_RESOURCE_CHARS} characters without * or \``);
+  if (groupId && resource) return fail("names both a security group and another resource");
+  // A mute from it would hold back every alert of the kind in the account and region.
+  if (!eventName && !groupId && !resource) return fail("names neither an event nor a resource");
+  if (kind === "security-group" && !groupId) return fail("a security-group alert must name its group");
   let eventId: string | undefined;
   if (o.i !== undefined) {
     eventId = text("i", EVENT_ID_RE);
@@ -131,7 +158,20 @@ export function parseAlertRef(value: unknown): RefResult {
       return fail(`permission ${i}: ${JSON.stringify(cidr)} is not 0.0.0.0/0 or ::/0`);
     permissions.push({ protocol, fromPort: f, toPort: t, cidr });
   }
-  return { ok: true, ref: { accountId, region, kind, eventName, groupId, eventId, permissions } };
+  if (permissions.length && !groupId) return fail("permissions without a security group");
+  return {
+    ok: true,
+    ref: {
+      accountId,
+      region,
+      kind,
+      ...(eventName ? { eventName } : {}),
+      ...(groupId ? { groupId } : {}),
+      ...(resource ? { resource } : {}),
+      eventId,
+      permissions,
+    },
+  };
 }
 
 /** "tcp 80", "tcp 1000-2000", "all traffic", "icmp (all types)" from 0.0.0.0/0. */

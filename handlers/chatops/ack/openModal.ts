@@ -42,8 +42,9 @@ export async function openExemptModal(
   const fields = click.logFields;
   if (!opener.operators.includes(msg.userId)) return { kind: "not-for-user" };
   const parsed = parseAlertRef(msg.value);
-  // A bad reference is refused by the worker, with the same words as any other click.
-  if (!parsed.ok) return { kind: "not-for-user" };
+  // A bad reference, or one without a security group, is refused by the worker, with the same
+  // words as any other click.
+  if (!parsed.ok || !parsed.ref.groupId) return { kind: "not-for-user" };
   const env = opener.env;
   if (!env[ENV.slackBotTokenCiphertext] && !env[ENV.slackBotTokenPlain])
     return {

@@ -2,6 +2,7 @@
 // fallback to `default`, with a visible note, when that webhook is not in the decrypted map.
 import type { KnownBlock } from "@slack/types";
 import { ENV } from "../../shared/constants";
+import { withMuteAck } from "../alertButtons";
 import { summarize } from "../digest";
 import { RenderedMessage } from "../pipeline";
 import { DEFAULT_WEBHOOK, NotifierSettings } from "../settings";
@@ -25,7 +26,9 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     ...(a.dedupeKey ? { dedupeKey: a.dedupeKey } : {}),
   };
   if (c.skipped !== undefined || !c.message) return { ...base, skipped: c.skipped, problems: c.problems };
-  const message = withSeverity(c.message, a.severity);
+  // Chat-ops on: every single-event alert can be muted or acknowledged from Slack.
+  const rated = withSeverity(c.message, a.severity);
+  const message = settings.alertActions ? withMuteAck(rated, a.facts, c.eventId) : rated;
   const summary = summarize(message, c.region);
   // Thread facts matter only when messages have a ts (app mode): webhook mode's output is unchanged.
   const thread = settings.app ? threadFacts(c) : undefined;

@@ -47,7 +47,15 @@ export function authorizeClick(
   const parsed = parseAlertRef(msg.value);
   if (!parsed.ok) return stop("invalid", `Sorry, ${label} was not run: ${parsed.error}.`);
   const ref = parsed.ref;
-  Object.assign(logFields, { account: ref.accountId, region: ref.region, groupId: ref.groupId });
+  Object.assign(logFields, {
+    account: ref.accountId,
+    region: ref.region,
+    ...(ref.groupId ? { groupId: ref.groupId } : {}),
+    ...(ref.resource ? { resource: ref.resource } : {}),
+  });
+  // Revert and Exempt act on a security group: a reference to another kind of alert has none.
+  if ((msg.action === "revert" || msg.action === "exempt") && !ref.groupId)
+    return stop("invalid", `Sorry, ${label} was not run: it applies to security-group alerts only.`);
   if (!settings.alertActions) {
     return stop(
       "denied",

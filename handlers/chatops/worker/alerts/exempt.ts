@@ -24,14 +24,16 @@ export function exemptReason(ctx: Pick<ActionContext, "reason" | "userId" | "use
 
 export async function exemptGroup(ctx: ActionContext): Promise<ActionResult> {
   const { ref, settings } = ctx;
-  const where = `\`${ref.groupId}\` in ${ctx.accountLabel} ${ref.region}`;
+  const groupId = ref.groupId;
+  if (!groupId) return { outcome: "not-applicable", text: "Exempt applies to security-group alerts only." };
+  const where = `\`${groupId}\` in ${ctx.accountLabel} ${ref.region}`;
   const reason = exemptReason(ctx);
   const ec2 = new EC2Client({ region: ref.region, credentials: ctx.credentials });
   try {
     await ctx.call("EC2 CreateTags", (abortSignal) =>
       ec2.send(
         new CreateTagsCommand({
-          Resources: [ref.groupId],
+          Resources: [groupId],
           Tags: [
             { Key: settings.exemptTagKey, Value: "true" },
             { Key: EXEMPT_REASON_TAG, Value: tagValue(reason) },

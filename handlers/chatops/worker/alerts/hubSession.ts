@@ -18,7 +18,12 @@ export type HubAction = "mute" | "acknowledge";
 
 /** Which alert: account, region, event name and the event id (or the resource when there is none). */
 export function alertTag(ref: AlertRef): string {
-  return [ref.accountId, ref.region, ref.eventName, ref.eventId ?? ref.groupId].join("/");
+  return [
+    ref.accountId,
+    ref.region,
+    ref.eventName ?? ref.kind,
+    ref.eventId ?? ref.groupId ?? ref.resource ?? "-",
+  ].join("/");
 }
 
 export function sessionTags(

@@ -1,11 +1,14 @@
-// Mute 24 h: writes a mute rule for alerts like this one (same account, region, kind, event name
-// and security group) to the hub's mutes table, with the user, the reason and the expiry. The
-// notifier reads the table (besides the stack's mute rules) and holds matching alerts back until
-// the rule expires; DynamoDB's TTL removes the item afterwards. The item is written with the
-// credentials of the hub's alert-actions role assumed as the Slack user (the worker's own role may
-// not write the table), so CloudTrail names the user.
+// Mute 24 h: writes a mute rule for alerts like this one to the hub's mutes table, with the user,
+// the reason and the expiry: the same account, region and kind, and the event name and resource
+// (security group, or the resource id or ARN the alert names) when the alert has them - the
+// fields the notifier's mute rules match on. The notifier reads the table (besides the stack's
+// mute rules) and holds matching alerts back until the rule expires; DynamoDB's TTL removes the
+// item afterwards. The item is written with the credentials of the hub's alert-actions role
+// assumed as the Slack user (the worker's own role may not write the table), so CloudTrail names
+// the user.
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { RuntimeMute, muteItem } from "../../../shared/runtimeMutes";
+import { escapeSlack } from "../format";
 import { ActionContext, ActionResult } from "./context";
 
 export const MUTE_HOURS = 24;
@@ -14,8 +17,9 @@ export function muteFor(ctx: Pick<ActionContext, "ref" | "userId" | "userName" |
   const { ref } = ctx;
   const who = ctx.userName ? `${ctx.userName} (${ctx.userId})` : ctx.userId;
   const at = ctx.now();
+  const resource = ref.groupId ?? ref.resource;
   return {
-    id: `slack:${ref.accountId}:${ref.region}:${ref.groupId}:${ref.eventName}:${at}`,
+    id: `slack:${ref.accountId}:${ref.region}:${ref.kind}:${ref.eventName ?? "-"}:${resource ?? "-"}:${at}`,
     createdBy: `slack-${ctx.userId}`,
     createdAt: new Date(at).toISOString(),
     rule: {
@@ -23,8 +27,8 @@ export function muteFor(ctx: Pick<ActionContext, "ref" | "userId" | "userName" |
       accounts: [ref.accountId],
       regions: [ref.region],
       kinds: [ref.kind],
-      eventNames: [ref.eventName],
-      resources: [ref.groupId],
+      ...(ref.eventName ? { eventNames: [ref.eventName] } : {}),
+      ...(resource ? { resources: [resource] } : {}),
       reason: `muted for ${MUTE_HOURS} h from Slack by ${who}`,
       expires: new Date(at + MUTE_HOURS * 3_600_000).toISOString(),
     },
@@ -45,11 +49,16 @@ export async function muteSimilar(ctx: ActionContext): Promise<ActionResult> {
     db.destroy();
   }
   const until = mute.rule.expires.replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+  const { ref } = ctx;
+  const resource = ref.groupId ?? ref.resource;
+  // Names from the button's value are shown escaped: a crafted value cannot mention or link.
+  const what = [
+    ref.eventName ? `\`${escapeSlack(ref.eventName)}\`` : `${escapeSlack(ref.kind)} alerts`,
+    ...(resource ? [`on \`${escapeSlack(resource)}\``] : []),
+  ].join(" ");
   return {
     outcome: "ok",
-    text:
-      `Muted until ${until}: \`${ctx.ref.eventName}\` on \`${ctx.ref.groupId}\` in ${ctx.accountLabel} ${ctx.ref.region} ` +
-      `(mute \`${mute.id}\`).`,
+    text: `Muted until ${until}: ${what} in ${ctx.accountLabel} ${ref.region} (mute \`${escapeSlack(mute.id)}\`).`,
     done: true,
   };
 }

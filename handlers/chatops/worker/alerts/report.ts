@@ -15,6 +15,8 @@ export interface AlertActionReport {
   accountId?: string;
   region?: string;
   groupId?: string;
+  /** Alerts other than security-group ones: the resource id or ARN they name. */
+  resource?: string;
   eventName?: string;
   alertEventId?: string;
   text: string;

@@ -54,7 +54,9 @@ function revokeRequest(found: IpPermission, want: WorldPermission): IpPermission
 
 export async function revertChange(ctx: ActionContext): Promise<ActionResult> {
   const { ref, settings } = ctx;
-  const where = `\`${ref.groupId}\` in ${ctx.accountLabel} ${ref.region}`;
+  const groupId = ref.groupId;
+  if (!groupId) return { outcome: "not-applicable", text: "Revert applies to security-group alerts only." };
+  const where = `\`${groupId}\` in ${ctx.accountLabel} ${ref.region}`;
   if (ref.permissions.length === 0)
     return {
       outcome: "not-applicable",
@@ -65,7 +67,7 @@ export async function revertChange(ctx: ActionContext): Promise<ActionResult> {
     let group: SecurityGroup | undefined;
     try {
       const out = await ctx.call("EC2 DescribeSecurityGroups", (abortSignal) =>
-        ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [ref.groupId] }), { abortSignal }),
+        ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }), { abortSignal }),
       );
       group = out.SecurityGroups?.[0];
     } catch (err) {
@@ -105,7 +107,7 @@ export async function revertChange(ctx: ActionContext): Promise<ActionResult> {
         await ctx.call("EC2 RevokeSecurityGroupIngress", (abortSignal) =>
           ec2.send(
             new RevokeSecurityGroupIngressCommand({
-              GroupId: ref.groupId,
+              GroupId: groupId,
               IpPermissions: [revokeRequest(found, want)],
             }),
             { abortSignal },

@@ -206,6 +206,7 @@ export async function runAlertAction(
           accountId: fields.account as string | undefined,
           region: fields.region as string | undefined,
           groupId: fields.groupId as string | undefined,
+          resource: fields.resource as string | undefined,
           ...(authorized.ok
             ? { eventName: authorized.value.ref.eventName, alertEventId: authorized.value.ref.eventId }
             : {}),

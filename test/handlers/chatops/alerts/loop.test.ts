@@ -542,6 +542,189 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     }
   });
 
+  describe("Mute 24 h and Acknowledge on every other single-event alert", () => {
+    const IAM_EVENT = "eventbridge/cloudtrail-iam-createuser-root.json";
+    const GUARDDUTY = "findings/guardduty-ec2-ssh-bruteforce-seoul.json";
+    const muteAck = (value: string) => [
+      {
+        type: "button",
+        action_id: "guard_mute",
+        text: { type: "plain_text", text: "Mute 24 h", emoji: false },
+        value,
+      },
+      {
+        type: "button",
+        action_id: "guard_ack",
+        text: { type: "plain_text", text: "Acknowledge", emoji: false },
+        value,
+      },
+    ];
+    const blocksOf = (m: SlackMessage) => m.attachments[0].blocks as Block[];
+    /** The IAM fixture as another CreateUser (another user name and event id). */
+    function otherUser(): Record<string, unknown> {
+      const e = structuredClone(fixture(IAM_EVENT)) as {
+        detail: { eventID: string; requestParameters: Record<string, unknown> };
+      };
+      e.detail.eventID = "e0d4b3f5-6a7c-4b8d-0e9f-000000000002";
+      e.detail.requestParameters = { ...e.detail.requestParameters, userName: "other-bot" };
+      return e;
+    }
+
+    it("an IAM change and a GuardDuty finding carry exactly Mute 24 h and Acknowledge, above the footer", async () => {
+      const iam = await postAlert(fixture(IAM_EVENT));
+      assert.deepEqual(actionsOf(iam as never), {
+        type: "actions",
+        block_id: "guard_alert_actions",
+        elements: muteAck(
+          JSON.stringify({
+            v: 1,
+            a: w.PROD,
+            r: "us-east-1",
+            k: "iam",
+            e: "CreateUser",
+            x: "deploy-bot",
+            i: "e0d4b3f5-6a7c-4b8d-0e9f-1a2b3c4d5e6f",
+            p: [],
+          }),
+        ),
+      });
+      assert.equal(blocksOf(iam).at(-2)!.block_id, "guard_alert_actions");
+      slack.reset();
+      const finding = await postAlert(fixture(GUARDDUTY));
+      const value = JSON.parse(actionsOf(finding as never)!.elements![0].value as string);
+      assert.deepEqual(value, {
+        v: 1,
+        a: w.PROD,
+        r: w.SEOUL,
+        k: "guardduty",
+        e: "UnauthorizedAccess:EC2/SSHBruteForce",
+        x: "i-0a1b2c3d4e5f67890",
+        i: value.i,
+        p: [],
+      });
+      assert.deepEqual(actionsOf(finding as never)!.elements, muteAck(JSON.stringify(value)));
+      assert.ok(parseAlertRef(JSON.stringify(value)).ok);
+      // A remediation report gets no buttons.
+      slack.reset();
+      const report = await postAlert(fixture("eventbridge/remediation-revoked.json"));
+      assert.equal(actionsOf(report as never), undefined);
+    });
+
+    it("Mute from an IAM alert writes a rule for that event and user; the notifier holds back the next such alert, not another", async () => {
+      const alert = await postAlert(fixture(IAM_EVENT));
+      const { responses } = await click(alert, "mute");
+      const [mute] = await listRuntimeMutes(
+        new DynamoDBClient({ region: "us-east-1" }),
+        MUTES_TABLE,
+        Date.now(),
+        (_w, f) => f(new AbortController().signal),
+      ).then((l) => l.mutes);
+      assert.deepEqual(
+        { ...mute.rule, expires: undefined },
+        {
+          name: "muted from Slack by alice (U0OPERATOR)",
+          accounts: [w.PROD],
+          regions: ["us-east-1"],
+          kinds: ["iam"],
+          eventNames: ["CreateUser"],
+          resources: ["deploy-bot"],
+          reason: "muted for 24 h from Slack by alice (U0OPERATOR)",
+          expires: undefined,
+        },
+      );
+      assert.match(
+        JSON.stringify(responses[0]),
+        /Muted until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: `CreateUser` on `deploy-bot` in prod \(222222222222\) us-east-1/,
+      );
+      const notifier = createNotifierHandler(
+        { ...NOTIFIER, runtimeMutesTable: MUTES_TABLE },
+        { LOCAL_RUN: "1", SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/alerts") }) },
+      );
+      slack.reset();
+      const held = await withCapturedLogs(() => notifier(fixture(IAM_EVENT), { awsRequestId: "req-held" }));
+      assert.equal((held.value as { skipped: number }).skipped, 1);
+      assert.equal(slack.posts("/services/alerts").length, 0);
+      assert.equal(held.logs.find((l) => l.message === "event muted")?.mute, mute.rule.name);
+      await withCapturedLogs(() => notifier(otherUser(), { awsRequestId: "req-other-user" }));
+      const posted = slack.posts("/services/alerts") as SlackMessage[];
+      assert.equal(posted.length, 1);
+      assert.match(JSON.stringify(posted[0]), /other-bot/);
+    });
+
+    it("a read-only user may only Acknowledge; Revert on a non-security-group alert is refused", async () => {
+      const alert = await postAlert(fixture(IAM_EVENT));
+      const settings = {
+        ...SETTINGS,
+        users: { ...SETTINGS.users, [w.READER]: { access: "read-only" as const, accounts: ["*"] } },
+      };
+      const mute = await click(alert, "mute", { user: w.READER, settings });
+      assert.deepEqual(mute.responses, [
+        {
+          response_type: "ephemeral",
+          replace_original: false,
+          text: "Sorry, Mute 24 h needs operator access; you have read-only access (you may Acknowledge). Nothing was changed.",
+        },
+      ]);
+      const ack = await click(alert, "acknowledge", { user: w.READER, settings });
+      assert.equal(ack.responses[0].replace_original, true);
+      assert.match(JSON.stringify(ack.responses[0]), /Acknowledged by <@U0READER> at /);
+      // A crafted Revert button carrying this alert's reference: nothing to revert, refused.
+      const crafted = structuredClone(alert) as unknown as { attachments: Array<{ blocks: Block[] }> };
+      const actions = actionsOf(crafted)!;
+      actions.elements!.push({ ...actions.elements![0], action_id: "guard_revert" });
+      const revert = await click(crafted as never, "revert");
+      assert.deepEqual(revert.responses, [
+        {
+          response_type: "ephemeral",
+          replace_original: false,
+          text: "Sorry, Revert was not run: it applies to security-group alerts only.",
+        },
+      ]);
+      assert.deepEqual(
+        (
+          await listRuntimeMutes(
+            new DynamoDBClient({ region: "us-east-1" }),
+            MUTES_TABLE,
+            Date.now(),
+            (_w, f) => f(new AbortController().signal),
+          )
+        ).mutes,
+        [],
+      );
+    });
+
+    for (const [what, change, error] of [
+      [
+        "a wildcard resource",
+        { x: "*" },
+        "resource is not an id or ARN of at most 512 characters without * or `",
+      ],
+      ["neither event nor resource", { e: undefined, x: undefined }, "names neither an event nor a resource"],
+    ] as const) {
+      it(`a crafted Mute value with ${what} is refused and writes nothing`, async () => {
+        const alert = await postAlert(fixture(IAM_EVENT));
+        const crafted = structuredClone(alert) as unknown as { attachments: Array<{ blocks: Block[] }> };
+        const mute = actionsOf(crafted)!.elements![0];
+        mute.value = JSON.stringify({ ...JSON.parse(mute.value as string), ...change });
+        const r = await click(crafted as never, "mute");
+        assert.deepEqual(r.responses, [
+          {
+            response_type: "ephemeral",
+            replace_original: false,
+            text: `Sorry, Mute 24 h was not run: button value: ${error}.`,
+          },
+        ]);
+        const listed = await listRuntimeMutes(
+          new DynamoDBClient({ region: "us-east-1" }),
+          MUTES_TABLE,
+          Date.now(),
+          (_w, f) => f(new AbortController().signal),
+        );
+        assert.deepEqual(listed.mutes, []);
+      });
+    }
+  });
+
   describe("refused clicks change nothing", () => {
     const world = [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }];
 
