@@ -20,6 +20,9 @@ export interface SeverityContext {
   sshRules: string[];
 }
 
+/** A GuardDuty or Security Hub finding: the two sources that rate their own findings. */
+const ratedFinding = (f: EventFacts): boolean => f.kind === "guardduty" || f.kind === "security-hub";
+
 /** The table, in order; the last row always matches. */
 export function severityTable(ctx: SeverityContext): SeverityRow[] {
   const sshRule = (f: EventFacts) => f.configRule !== undefined && ctx.sshRules.includes(f.configRule);
@@ -50,29 +53,27 @@ export function severityTable(ctx: SeverityContext): SeverityRow[] {
     {
       severity: "critical",
       when: "a GuardDuty or Security Hub finding its source rates critical (GuardDuty 9.0-10.0, CRITICAL)",
-      test: (f) => (f.kind === "guardduty" || f.kind === "security-hub") && f.findingSeverity === "critical",
+      test: (f) => ratedFinding(f) && f.findingSeverity === "critical",
     },
     {
       severity: "high",
       when: "a GuardDuty or Security Hub finding its source rates high (GuardDuty 7.0-8.9, HIGH)",
-      test: (f) => (f.kind === "guardduty" || f.kind === "security-hub") && f.findingSeverity === "high",
+      test: (f) => ratedFinding(f) && f.findingSeverity === "high",
     },
     {
       severity: "medium",
       when: "a GuardDuty or Security Hub finding rated medium (GuardDuty 4.0-6.9, MEDIUM) or unrated",
-      test: (f) =>
-        (f.kind === "guardduty" || f.kind === "security-hub") &&
-        (f.findingSeverity === "medium" || f.findingSeverity === undefined),
+      test: (f) => ratedFinding(f) && (f.findingSeverity === "medium" || f.findingSeverity === undefined),
     },
     {
       severity: "low",
       when: "a GuardDuty or Security Hub finding rated low (GuardDuty 1.0-3.9, LOW)",
-      test: (f) => (f.kind === "guardduty" || f.kind === "security-hub") && f.findingSeverity === "low",
+      test: (f) => ratedFinding(f) && f.findingSeverity === "low",
     },
     {
       severity: "info",
       when: "a Security Hub finding rated INFORMATIONAL",
-      test: (f) => f.kind === "guardduty" || f.kind === "security-hub",
+      test: ratedFinding,
     },
     {
       severity: "low",
