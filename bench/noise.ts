@@ -21,17 +21,12 @@
 // (between the noise markers) unless --no-write or --smoke.
 import * as fs from "fs";
 import * as path from "path";
-import { PublishBatchCommand, CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../handlers/shared/constants";
 import { evaluateStacks } from "../verify/evaluateStacks";
 import { startMoto, stopMoto } from "../verify/moto";
+import { topicProbe } from "../verify/topicProbe";
 import { listStackFiles } from "../verify/stackFiles";
 import { RouteRule, collectRules } from "../verify/wiring/routes";
 import {
@@ -176,20 +171,11 @@ async function snsDelivered(
   filterPolicy: string | undefined,
 ): Promise<Map<RawEvent, string>> {
   const sns = new SNSClient({});
-  const sqs = new SQSClient({});
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "security-guard-config" }));
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "noise-notifier-queue" }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  await sns.send(
-    new SubscribeCommand({
-      TopicArn,
-      Protocol: "sqs",
-      Endpoint: Attributes!.QueueArn,
-      Attributes: filterPolicy ? { FilterPolicy: filterPolicy, FilterPolicyScope: "MessageBody" } : undefined,
-    }),
-  );
+  const probe = await topicProbe("security-guard-config", "noise-notifier-queue", {
+    raw: false,
+    ...(filterPolicy ? { filterPolicy, filterPolicyScope: "MessageBody" as const } : {}),
+  });
+  const TopicArn = probe.topicArn;
   const bySnsId = new Map<string, RawEvent>();
   for (let i = 0; i < raws.length; i += 10) {
     const chunk = raws.slice(i, i + 10);
@@ -206,22 +192,10 @@ async function snsDelivered(
     for (const ok of out.Successful ?? []) bySnsId.set(ok.MessageId!, chunk[Number(ok.Id)]);
   }
   const delivered = new Map<RawEvent, string>();
-  for (;;) {
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-    const messages = got.Messages ?? [];
-    if (!messages.length) break;
-    for (const m of messages) {
-      const body = JSON.parse(m.Body!) as { MessageId: string };
-      const raw = bySnsId.get(body.MessageId);
-      if (!raw) throw new Error(`moto delivered an unknown SNS message ${body.MessageId}`);
-      delivered.set(raw, body.MessageId);
-    }
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-      }),
-    );
+  for (const body of (await probe.published()) as Array<{ MessageId: string }>) {
+    const raw = bySnsId.get(body.MessageId);
+    if (!raw) throw new Error(`moto delivered an unknown SNS message ${body.MessageId}`);
+    delivered.set(raw, body.MessageId);
   }
   return delivered;
 }

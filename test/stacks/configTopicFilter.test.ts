@@ -2,14 +2,9 @@
 // (SNS -> SQS, the hub's path): a configuration-item change published to the topic never reaches
 // the queue; the guard's own rule's compliance change does; another rule's does not.
 import { strict as assert } from "assert";
-import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { useMoto } from "../helpers/moto";
+import { topicProbe } from "../../verify/topicProbe";
 import { defaultHub, ofType } from "../helpers/stacks";
 import { fixture } from "../handlers/notifier/fixtures";
 import { RESTRICTED_SSH_RULE_NAME } from "../../stacks/names";
@@ -30,35 +25,18 @@ describe("Config topic subscription filter (hub stack, moto SNS -> SQS)", functi
     assert.equal(filtered.length, 1, "exactly one notifier subscription (the Config topic's) is filtered");
     assert.match(String(filtered[0].props.topic), /security-guard-config$/);
     assert.equal(filtered[0].props.filterPolicyScope, "MessageBody");
+    const queue = await topicProbe("security-guard-config", "security-guard-notifier-queue", {
+      raw: false,
+      filterPolicy: String(filtered[0].props.filterPolicy),
+      filterPolicyScope: filtered[0].props.filterPolicyScope as "MessageBody",
+    });
     const sns = new SNSClient({});
-    const sqs = new SQSClient({});
-    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "security-guard-config" }));
-    const { QueueUrl } = await sqs.send(
-      new CreateQueueCommand({ QueueName: "security-guard-notifier-queue" }),
-    );
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-    );
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn,
-        Protocol: "sqs",
-        Endpoint: Attributes!.QueueArn,
-        Attributes: {
-          FilterPolicy: String(filtered[0].props.filterPolicy),
-          FilterPolicyScope: String(filtered[0].props.filterPolicyScope),
-        },
-      }),
-    );
-    const publish = (message: string) => sns.send(new PublishCommand({ TopicArn, Message: message }));
-    const received = async () => {
-      const got = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    const publish = (message: string) =>
+      sns.send(new PublishCommand({ TopicArn: queue.topicArn, Message: message }));
+    const received = async () =>
+      ((await queue.published()) as Array<{ Message: string }>).map(
+        (b) => JSON.parse(b.Message) as Record<string, unknown>,
       );
-      return (got.Messages ?? []).map(
-        (m) => JSON.parse(JSON.parse(m.Body!).Message) as Record<string, unknown>,
-      );
-    };
     return { publish, received };
   }
 

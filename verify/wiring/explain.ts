@@ -2,13 +2,7 @@
 // by the engines the wiring checks use (the moto emulator's EventBridge, and AWS's event-ruler
 // where it is provisioned), then through the hub's Config-topic filter policy when it arrives by
 // SNS, and then through the notifier's own decision (severity, route, mute rule, skipped why).
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
-import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { REMEDIATION_EVENT_SOURCE } from "../../handlers/shared/constants";
 import { unwrap } from "../../handlers/notifier/envelopes";
 import { renderRecord } from "../../handlers/notifier/render";
@@ -23,6 +17,7 @@ import {
   windowText,
 } from "../../handlers/notifier/grouping";
 import { HUB_BUS_NAME } from "../../stacks/names";
+import { topicProbe } from "../topicProbe";
 import { RouteEmulator, RouteEvent, RouteTopology, routeMatrix } from "./routes";
 import { RulerMatcher, RulerUnavailable } from "./ruler";
 
@@ -153,27 +148,16 @@ async function snsDelivers(
   message: string,
   filterPolicy: Record<string, unknown> | undefined,
 ): Promise<boolean> {
-  const sns = new SNSClient({});
-  const sqs = new SQSClient({});
   const run = Math.random().toString(36).slice(2, 8);
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `routes-probe-${run}` }));
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `routes-probe-${run}` }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  await sns.send(
-    new SubscribeCommand({
-      TopicArn,
-      Protocol: "sqs",
-      Endpoint: Attributes!.QueueArn,
-      Attributes: filterPolicy
-        ? { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: "MessageBody" }
-        : undefined,
-    }),
-  );
-  await sns.send(new PublishCommand({ TopicArn, Message: message }));
-  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-  return (got.Messages ?? []).length > 0;
+  const probe = await topicProbe(`routes-probe-${run}`, `routes-probe-${run}`, {
+    raw: false,
+    ...(filterPolicy
+      ? { filterPolicy: JSON.stringify(filterPolicy), filterPolicyScope: "MessageBody" as const }
+      : {}),
+  });
+  const sns = new SNSClient({});
+  await sns.send(new PublishCommand({ TopicArn: probe.topicArn, Message: message }));
+  return (await probe.published()).length > 0;
 }
 
 /** The SNS messages an event file holds when it is not a raw EventBridge event. */

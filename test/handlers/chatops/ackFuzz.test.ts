@@ -19,7 +19,7 @@ import { artefacts, HOSTILE_STRINGS, picker, Picker, replyProblems } from "../..
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
 import { useSlackServer } from "../../helpers/slackServer";
-import { topicProbe } from "../../helpers/topicProbe";
+import { topicProbe } from "../../../verify/topicProbe";
 import { httpEvent, sign, snsEvent } from "./events";
 import { commandText, userId } from "./fuzzCases";
 

@@ -12,7 +12,7 @@ import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../helpers/slackServer";
-import { topicProbe } from "../../helpers/topicProbe";
+import { topicProbe } from "../../../verify/topicProbe";
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,

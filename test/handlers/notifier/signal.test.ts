@@ -3,16 +3,10 @@
 // verdict arriving by two paths (in one batch, and across invocations through the DynamoDB seen
 // store), and the email publish to an SNS topic (checked through an SQS subscription).
 import { strict as assert } from "assert";
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
 import { NotifierSettings, SqsBatchResponse, createNotifierHandler } from "../../../handlers/notifier";
 import { SlackServer, startSlackServer } from "../../helpers/slackServer";
 import { useMoto } from "../../helpers/moto";
+import { topicProbe } from "../../../verify/topicProbe";
 import { createSeenTable } from "../../helpers/seenTable";
 import { captureLogs } from "../../helpers/logs";
 import { fixture } from "./fixtures";
@@ -163,35 +157,20 @@ describe("notifier signal steps (Slack stand-in, moto)", function () {
   });
 
   it("email: the route's events are published to the email topic with subject, body and route; digests as one email", async () => {
-    const sns = new SNSClient({});
-    const sqs = new SQSClient({});
-    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "security-guard-email" }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "mailbox" }));
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-    );
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn,
-        Protocol: "sqs",
-        Endpoint: Attributes!.QueueArn,
-        Attributes: {
-          FilterPolicy: JSON.stringify({ route: ["0"] }),
-          FilterPolicyScope: "MessageAttributes",
-        },
-      }),
-    );
+    // The route's email subscription, as a queue filtered on route "0".
+    const mailbox = await topicProbe("security-guard-email", "mailbox", {
+      raw: false,
+      filterPolicy: JSON.stringify({ route: ["0"] }),
+      filterPolicyScope: "MessageAttributes",
+    });
     const settings: NotifierSettings = {
       ...base,
       routes: [{ webhook: "oncall", kinds: ["security-group"], email: true }],
-      emailTopicArn: TopicArn,
+      emailTopicArn: mailbox.topicArn,
       digest: { threshold: 2 },
     };
     const envWithAws = { ...env, ...moto().env };
-    const mail = async () =>
-      ((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages ?? []).map(
-        (m) => JSON.parse(m.Body!) as { Subject: string; Message: string },
-      );
+    const mail = async () => (await mailbox.published()) as Array<{ Subject: string; Message: string }>;
     const ssh = ev(`${EB}/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json`);
     const iam = ev(`${EB}/cloudtrail-iam-createuser-root.json`);
     await createNotifierHandler(settings, envWithAws)(sqsBatch([ssh, iam]), ctx);

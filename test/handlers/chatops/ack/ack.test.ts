@@ -4,7 +4,7 @@ import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { helpText } from "../../../../handlers/chatops/shared/command";
 import { useMoto } from "../../../helpers/moto";
 import { createSeenTable } from "../../../helpers/seenTable";
-import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
+import { TopicProbe, topicProbe } from "../../../../verify/topicProbe";
 import { httpEvent, sign, signedCommand, SLACK_EXAMPLE } from "../events";
 
 const SECRET = "0123456789abcdef0123456789abcdef";

@@ -8,7 +8,7 @@ import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { useMoto } from "../../../helpers/moto";
 import { withCapturedLogs } from "../../../helpers/logs";
 import { createSeenTable } from "../../../helpers/seenTable";
-import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
+import { TopicProbe, topicProbe } from "../../../../verify/topicProbe";
 import { FaultProxy, startFaultProxy } from "../../remediator/faultProxy";
 import { signedCommand } from "../events";
 

@@ -14,7 +14,7 @@ import { ALERT_ACTIONS, encodeAlertRef, parseAlertRef } from "../../../../handle
 import { MOTO_DEFAULT_ACCOUNT, useMoto } from "../../../helpers/moto";
 import { createSeenTable } from "../../../helpers/seenTable";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
-import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
+import { TopicProbe, topicProbe } from "../../../../verify/topicProbe";
 import { withCapturedLogs } from "../../../helpers/logs";
 import { fixture } from "../../notifier/fixtures";
 import { blockActionsPayload, signedInteraction, snsEvent, viewSubmissionPayload } from "../events";

@@ -20,7 +20,7 @@ import { listRuntimeMutes } from "../../../../handlers/shared/runtimeMutes";
 import { MOTO_DEFAULT_ACCOUNT, useMoto } from "../../../helpers/moto";
 import { createSeenTable } from "../../../helpers/seenTable";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
-import { TopicProbe, topicProbe } from "../../../helpers/topicProbe";
+import { TopicProbe, topicProbe } from "../../../../verify/topicProbe";
 import { withCapturedLogs } from "../../../helpers/logs";
 import { fixture } from "../../notifier/fixtures";
 import { Fault, FaultProxy, startFaultProxy, stsError } from "../../remediator/faultProxy";

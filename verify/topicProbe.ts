@@ -1,7 +1,9 @@
 // An SNS topic in moto with an SQS queue subscribed to it, so a test can read back exactly what code
 // under test published to the topic: the message itself (raw message delivery, the default), or
 // SNS's whole notification envelope (Type, MessageId, TopicArn, Message, Timestamp, ...), which is
-// what SNS hands a subscribed Lambda function as a record's `Sns`.
+// what SNS hands a subscribed Lambda function as a record's `Sns`. With a filter policy, the queue
+// stands for a filtered subscription (the Config topic's, an email route's): it receives exactly
+// what SNS would deliver to it.
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
@@ -22,7 +24,12 @@ export interface TopicProbe {
 export async function topicProbe(
   topicName: string,
   queueName = `${topicName}-probe`,
-  options: { raw?: boolean } = {},
+  options: {
+    raw?: boolean;
+    /** The subscription's filter policy (JSON) and what it filters on. */
+    filterPolicy?: string;
+    filterPolicyScope?: "MessageBody" | "MessageAttributes";
+  } = {},
 ): Promise<TopicProbe> {
   const sns = new SNSClient({ region: "us-east-1" });
   const sqs = new SQSClient({ region: "us-east-1" });
@@ -36,7 +43,15 @@ export async function topicProbe(
       TopicArn: topicArn,
       Protocol: "sqs",
       Endpoint: queueArn,
-      Attributes: { RawMessageDelivery: String(options.raw ?? true) },
+      Attributes: {
+        RawMessageDelivery: String(options.raw ?? true),
+        ...(options.filterPolicy !== undefined
+          ? {
+              FilterPolicy: options.filterPolicy,
+              FilterPolicyScope: options.filterPolicyScope ?? "MessageAttributes",
+            }
+          : {}),
+      },
     }),
   );
   sns.destroy();
