@@ -5,6 +5,7 @@
 // Config delivery channel of us-east-1 spokes, CloudWatch alarm actions in us-east-1).
 import * as fs from "fs";
 import * as path from "path";
+import { prng } from "../test/helpers/fuzz";
 
 const FIXTURES = path.resolve(__dirname, "..", "test", "fixtures");
 const load = (rel: string) =>
@@ -82,18 +83,6 @@ export const SMOKE_DAY: DayShape = {
   guardDutyFindings: 6,
 };
 
-/** Mulberry32: a small seeded generator, so every run makes the same day. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function accountIds(n: number): string[] {
   return Array.from({ length: n }, (_, i) => String(300_000_000_000 + i * 1_000_003).padStart(12, "0"));
 }
@@ -103,7 +92,8 @@ const START = Date.parse("2026-11-20T00:00:00Z");
 const iso = (at: number) => new Date(START + at * 1000).toISOString();
 
 export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
-  const rand = rng(seed);
+  // Seeded, so every run makes the same day.
+  const rand = prng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
   const accounts = accountIds(shape.accounts);
   let n = 0;

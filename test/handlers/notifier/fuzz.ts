@@ -3,18 +3,7 @@
 // deep nesting, deleted and added keys, and broken envelopes. The same seed gives the same cases.
 import { BurstEvent, QUEUE_ARN, TOPICS, snsNotificationBody } from "./burst";
 import { allJsonFixtures, fixture } from "./fixtures";
-
-/** mulberry32: a small, well-known seeded PRNG (the suite must be reproducible, not secure). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../../helpers/fuzz";
 
 export const JS_NAMES = [
   "toString",

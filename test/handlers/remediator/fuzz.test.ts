@@ -24,6 +24,7 @@ import {
   spokeEc2,
   tcp,
 } from "./support";
+import { prng } from "../../helpers/fuzz";
 
 const FUNCTION = "security-guard-remediator";
 const REGION = "ap-northeast-2";
@@ -38,18 +39,6 @@ const DRY_RUN_ACCOUNT: string = hubConfig["security-guard:remediation"].dryRunAc
 const ACCOUNT = Object.keys(hubConfig["security-guard:accountNames"]).find(
   (a) => a !== HUB_ACCOUNT && a !== DRY_RUN_ACCOUNT,
 ) as string;
-
-/** mulberry32: a small seeded PRNG, so every run fuzzes the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Values CloudTrail records verbatim from failed and denied calls, and types no field expects.
 const HOSTILE: unknown[] = [
