@@ -78,6 +78,13 @@ const bool = (description: string, dflt: boolean): SchemaNode => ({
   "x-invalid": "must be true or false",
 });
 
+/** One event kind, in a route's or a mute rule's `kinds`. */
+const EVENT_KIND: SchemaNode = {
+  type: "string",
+  enum: [...EVENT_KINDS],
+  "x-invalid": `is not an event kind (${EVENT_KINDS.join(", ")})`,
+};
+
 const minSeverity = (description: string): SchemaNode => ({
   description: `${description}: ${SEVERITY_LEVELS.join(", ")}`,
   type: "string",
@@ -228,11 +235,7 @@ const HUB: Record<string, SchemaNode> = {
         kinds: {
           description: `only these event kinds (every kind when absent): ${EVENT_KINDS.join(", ")}`,
           type: "array",
-          items: {
-            type: "string",
-            enum: [...EVENT_KINDS],
-            "x-invalid": `is not an event kind (${EVENT_KINDS.join(", ")})`,
-          },
+          items: EVENT_KIND,
           minItems: 1,
           uniqueItems: true,
           "x-invalid": `must be a non-empty list of ${EVENT_KINDS.join(", ")} (leave it out to match every kind)`,
@@ -275,11 +278,7 @@ const HUB: Record<string, SchemaNode> = {
         regions: regionList("only events of these regions"),
         kinds: {
           type: "array",
-          items: {
-            type: "string",
-            enum: [...EVENT_KINDS],
-            "x-invalid": `is not an event kind (${EVENT_KINDS.join(", ")})`,
-          },
+          items: EVENT_KIND,
           minItems: 1,
           "x-invalid": `must be a non-empty list of ${EVENT_KINDS.join(", ")}`,
         },
