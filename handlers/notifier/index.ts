@@ -32,7 +32,7 @@ import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
 import { SeenStore, createSeenStore } from "../shared/seenStore";
 import { Webhooks, webhookSource } from "./webhooks";
 import { DigestQueue, ReceivedMessage, sqsDigestQueue } from "./digestQueue";
-import { GROUPING_DEFAULTS, HeldWindow, isDigestRun } from "./grouping";
+import { HeldWindow, isDigestRun } from "./grouping";
 import { holdForDigest, receivedBodies } from "./steps/hold";
 import { RawRecord } from "./envelopes";
 import { DigestSettings } from "./settings";
@@ -230,7 +230,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
       log("error", "digest run without grouping settings: nothing to do", { requestId, eventId: requestId });
       throw new Error("this notifier has no grouping settings (grouping.queueUrl), so it holds no digest");
     }
-    const max = grouping.maxEventsPerRun ?? GROUPING_DEFAULTS.maxEventsPerRun;
+    const max = grouping.maxEventsPerRun;
     // Hidden for the rest of this run and a margin, so no other run takes them meanwhile.
     const visibility = Math.ceil(deadline.remainingMs() / 1000) + REPORT_RESERVE_MS / 1000 + 30;
     const startMs = deadline.remainingMs();
@@ -269,7 +269,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     };
     const outcomes = await run(parseEvent(event, requestId), inv, undefined, windowDigest, {
       windowMinutes: grouping.windowMinutes,
-      immediate: grouping.immediateSeverity ?? GROUPING_DEFAULTS.immediateSeverity,
+      immediate: grouping.immediateSeverity,
     });
     const answer = report(outcomes, inv) as SqsBatchResponse;
     const retry = new Set(answer.batchItemFailures.map((f) => f.itemIdentifier));
@@ -307,7 +307,8 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     const deadline = deadlineFrom(context, REPORT_RESERVE_MS, LOCAL_BUDGET_MS);
     const inv: Invocation = { requestId, sqs: isSqsEvent(event), context, deadline };
     const raw = parseEvent(event, requestId);
-    const outcomes = await run(raw, inv, receivedBodies(event), settings.digest);
+    // Only grouping holds records back, and only it needs them as received.
+    const outcomes = await run(raw, inv, grouping ? receivedBodies(event) : undefined, settings.digest);
     return report(outcomes, inv);
   };
 }

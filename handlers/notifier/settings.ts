@@ -2,7 +2,7 @@
 // into the Lambda's code by the stack's callbackFactory.
 import { AppModeSettings, validateAppSettings } from "./appMode";
 
-import { GroupingSettings, validateGrouping } from "./grouping";
+import { GROUPING_DEFAULTS, GroupingSettings, validateGrouping } from "./grouping";
 import { EVENT_KINDS, EventKind } from "./kinds";
 import { MuteRule, validateMutes } from "./mutes";
 import { SEVERITY_LEVELS, SeverityLevel, isSeverityLevel } from "./severity";
@@ -272,17 +272,19 @@ function signalProblems(s: Record<string, unknown>): string[] {
 export interface ResolvedNotifierSettings extends NotifierSettings {
   delivery: Required<DeliverySettings>;
   digest: Required<DigestSettings>;
+  grouping?: Required<GroupingSettings>;
 }
 
 /** Validates `settings` (throwing every problem at once) and fills in the defaults. */
 export function parseNotifierSettings(settings: unknown): ResolvedNotifierSettings {
   const problems = validateNotifierSettings(settings);
   if (problems.length) throw new Error(`invalid notifier settings: ${problems.join("; ")}`);
-  const s = settings as NotifierSettings;
+  const { grouping, ...s } = settings as NotifierSettings;
   return {
     ...s,
     delivery: { ...DELIVERY_DEFAULTS, ...(s.delivery ?? {}) },
     digest: { ...DIGEST_DEFAULTS, ...(s.digest ?? {}) },
+    ...(grouping ? { grouping: { ...GROUPING_DEFAULTS, ...grouping } } : {}),
   };
 }
 

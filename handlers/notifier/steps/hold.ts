@@ -4,18 +4,10 @@
 // lost between the two queues.
 import { log } from "../../shared/log";
 import { DigestQueue } from "../digestQueue";
-import {
-  GroupingSettings,
-  GROUPING_DEFAULTS,
-  postNowBecause,
-  postedAtOnceText,
-  windowText,
-} from "../grouping";
+import { isObject } from "../read";
+import { GroupingSettings, postNowBecause, postedAtOnceText, windowText } from "../grouping";
 import { Invocation, RenderedMessage } from "../pipeline";
 import { Outcomes } from "./report";
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Each record's message as received, by the record id the notifier gives it (envelopes.ts): an SQS
@@ -59,13 +51,13 @@ export function receivedBodies(event: unknown): Map<string, string> {
 export async function holdForDigest(
   toPost: RenderedMessage[],
   bodies: Map<string, string>,
-  grouping: GroupingSettings,
+  grouping: Required<GroupingSettings>,
   queue: DigestQueue,
   appMode: boolean,
   inv: Invocation,
   outcomes: Outcomes,
 ): Promise<RenderedMessage[]> {
-  const immediate = grouping.immediateSeverity ?? GROUPING_DEFAULTS.immediateSeverity;
+  const immediate = grouping.immediateSeverity;
   const held = toPost.filter(
     (r) => postNowBecause(r, immediate, appMode) === undefined && bodies.has(r.recordId),
   );
