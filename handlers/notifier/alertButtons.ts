@@ -131,13 +131,8 @@ export function muteAckButtons(facts: EventFacts, eventId: string | undefined): 
     ...(eventId && isEventId(eventId) ? { eventId } : {}),
     permissions: [],
   };
-  const value = encodeAlertRef(ref);
-  if (!parseAlertRef(value).ok) return undefined;
-  return {
-    type: "actions",
-    block_id: ALERT_ACTIONS_BLOCK_ID,
-    elements: [button("mute", "Mute 24 h", value), button("acknowledge", "Acknowledge", value)],
-  };
+  // No permissions, so no Revert or Exempt: Mute 24 h and Acknowledge, or nothing when refused.
+  return alertButtons(ref);
 }
 
 function hasActions(message: SlackMessage): boolean {
