@@ -19,6 +19,8 @@ import { KeyProblem } from "./schemaProblems";
 
 /** The notifier's email topic and de-duplication table (fixed names: the settings are plain strings). */
 export const NOTIFIER_EMAIL_TOPIC_NAME = `${NAME_PREFIX}-email`;
+/** The email topic's display name: the sender of its mails (SNS allows up to 100 characters). */
+export const NOTIFIER_EMAIL_DISPLAY_NAME = "AWS Security Guard alerts";
 export const NOTIFIER_SEEN_TABLE_NAME = `${NAME_PREFIX}-notifier-seen`;
 /** Where events below the immediate severity wait for the next digest run. */
 export const NOTIFIER_DIGEST_QUEUE_NAME = `${NAME_PREFIX}-notifier-digest`;

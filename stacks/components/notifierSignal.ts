@@ -8,7 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ROUTE_ID } from "../../handlers/notifier/routing";
 import { SEEN_KEY_ATTRIBUTE, SEEN_TTL_ATTRIBUTE } from "../../handlers/shared/seenStore";
 import { HubConfig } from "../configSchema";
-import { NOTIFIER_EMAIL_TOPIC_NAME, NOTIFIER_SEEN_TABLE_NAME, hasEmail } from "../functionSettings";
+import {
+  NOTIFIER_EMAIL_DISPLAY_NAME,
+  NOTIFIER_EMAIL_TOPIC_NAME,
+  NOTIFIER_SEEN_TABLE_NAME,
+  hasEmail,
+} from "../functionSettings";
 import { Statement } from "../iam";
 
 /** Address -> the route ids ("0", "1", ... "default") whose events it receives. */
@@ -67,7 +72,13 @@ export class NotifierSignal extends pulumi.ComponentResource {
     if (hasEmail(config)) {
       const topic = new aws.sns.Topic(
         `${name}-email`,
-        { name: NOTIFIER_EMAIL_TOPIC_NAME, kmsMasterKeyId: kmsKey.arn },
+        // The display name is the sender name of every email, the confirmation mail included
+        // (default "AWS Notifications"): recipients must recognise it to click "Confirm subscription".
+        {
+          name: NOTIFIER_EMAIL_TOPIC_NAME,
+          displayName: NOTIFIER_EMAIL_DISPLAY_NAME,
+          kmsMasterKeyId: kmsKey.arn,
+        },
         child,
       );
       this.emailTopic = topic;

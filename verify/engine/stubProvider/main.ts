@@ -1,8 +1,10 @@
 // A stand-in `aws` resource provider for the real Pulumi engine where the AWS provider plugin cannot
 // be had and there are no credentials: the engine starts it like any provider plugin (one process
 // per provider resource), it accepts every input as given (no provider-side checks or defaults),
-// never reports a diff, and "creates" resources by answering AWS-shaped ids and outputs
+// diffs an input only against its recorded value (never a replacement), reads back what it recorded
+// plus any drift a test injects, and "creates" resources by answering AWS-shaped ids and outputs
 // (./outputs.ts). What it cannot stand for: the AWS provider's own input validation and diffs.
+import * as fs from "fs";
 import * as provider from "@pulumi/pulumi/provider";
 import { Placement, placementOf, stubResource } from "./outputs";
 
@@ -46,6 +48,14 @@ grpc.Server.prototype.addService = function (service, impl) {
   addService.call(this, service, impl);
 };
 
+/** The out-of-band change recorded for a resource: properties, null (deleted), or undefined (none). */
+function driftOf(urn: string): Record<string, unknown> | null | undefined {
+  const file = process.env.SECURITY_GUARD_STUB_DRIFT;
+  if (!file || !fs.existsSync(file)) return undefined;
+  const drift = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, Record<string, unknown> | null>;
+  return Object.prototype.hasOwnProperty.call(drift, urn) ? drift[urn] : undefined;
+}
+
 function typeAndName(urn: string): { type: string; name: string } {
   // urn:pulumi:<stack>::<project>::<parent types$>type::name
   const parts = urn.split("::");
@@ -58,16 +68,26 @@ const stub: provider.Provider = {
   async check(_urn, _olds, news) {
     return { inputs: news };
   },
-  async diff() {
-    return { changes: false };
+  async diff(_id, _urn, olds, news) {
+    // A change where an input the program gives differs from the recorded value: an update on `up`,
+    // drift on a refresh (the engine diffs what was read, with any injected drift, against the
+    // program's inputs). Never a replacement: the provider's own replace rules are beyond a stub.
+    const changed = Object.keys(news ?? {}).filter(
+      (k) => olds && k in olds && JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+    );
+    return { changes: changed.length > 0 };
   },
   async create(urn, inputs) {
     const { type, name } = typeAndName(urn);
     const { id, outputs } = stubResource(type, name, inputs, placement);
     return { id, outs: outputs };
   },
-  async read(id, _urn, props) {
-    return { id, props };
+  async read(id, urn, props) {
+    // What changed "in AWS" since the last deploy (a console edit, a deleted resource): tests write it
+    // to the file SECURITY_GUARD_STUB_DRIFT names, {"<resource URN>": {<property>: <value>} | null}.
+    const drift = driftOf(urn);
+    if (drift === null) return {};
+    return { id, props: { ...props, ...drift } };
   },
   async update(_id, urn, _olds, news) {
     const { type, name } = typeAndName(urn);

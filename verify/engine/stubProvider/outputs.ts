@@ -202,6 +202,11 @@ export function stubResource(
     case "sns/topic":
       outputs.owner = account;
       break;
+    case "sns/topicSubscription":
+      // An email address must confirm before SNS delivers (until then the subscription is pending);
+      // https://docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html
+      outputs.pendingConfirmation = inputs.protocol === "email" || inputs.protocol === "email-json";
+      break;
     case "lambda/function":
       outputs.invokeArn = `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
       outputs.qualifiedArn = `${arn}:$LATEST`;
