@@ -278,6 +278,39 @@ export const RESOURCE_ACTIONS: Record<string, string[]> = {
   "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"],
 };
 
+/**
+ * The KMS calls an AWS service makes with the deploy role's credentials when the provider creates a
+ * resource encrypted with the hub's key: DynamoDB creates a grant for a table's customer managed key
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html).
+ * Other encrypted types (SNS topics, log groups, trails, queues) use the key policy at use time and
+ * make no call as the deployer. Granted only to AWS services, through the named service.
+ */
+export const KMS_CALLS_VIA_SERVICE: Record<string, { service: string; actions: string[] }> = {
+  "aws:dynamodb/table:Table": { service: "dynamodb", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+};
+
+/** Service-linked roles and organization access a first deploy may need, by the type that needs it. */
+const FIRST_DEPLOY: Record<string, PolicyStatement> = {
+  // A recorder on a fresh account: AWS Config creates its service-linked role on first use
+  // (https://docs.aws.amazon.com/config/latest/developerguide/using-service-linked-roles.html).
+  "aws:cfg/recorder:Recorder": {
+    Sid: "ConfigServiceLinkedRole",
+    Effect: "Allow",
+    Action: ["iam:CreateServiceLinkedRole"],
+    Resource: "arn:${partition}:iam::${account}:role/aws-service-role/config.amazonaws.com/*",
+    Condition: { StringEquals: { "iam:AWSServiceName": "config.amazonaws.com" } },
+  },
+  // An organization aggregator from the management account turns on Config's trusted access
+  // (https://docs.aws.amazon.com/config/latest/developerguide/set-up-aggregator-cli.html).
+  "aws:cfg/configurationAggregator:ConfigurationAggregator": {
+    Sid: "ConfigOrganizationAccess",
+    Effect: "Allow",
+    Action: ["organizations:EnableAWSServiceAccess"],
+    Resource: "*",
+    Condition: { StringEquals: { "organizations:ServicePrincipal": "config.amazonaws.com" } },
+  },
+};
+
 /** What preflight itself reads with the deploy role (no write: see verify/preflight). */
 export const PREFLIGHT_READ_ACTIONS = [
   "config:DescribeConfigurationRecorders",
@@ -351,6 +384,40 @@ export function deployPolicyForTypes(types: string[], account: string, partition
         },
       },
     });
+  }
+  const viaServices = [
+    ...new Set(types.filter((t) => KMS_CALLS_VIA_SERVICE[t]).map((t) => KMS_CALLS_VIA_SERVICE[t])),
+  ];
+  if (viaServices.length > 0) {
+    const via = { "kms:ViaService": viaServices.map((v) => `${v.service}.*.amazonaws.com`).sort() };
+    const other = [...new Set(viaServices.flatMap((v) => v.actions))].filter((a) => a !== "kms:CreateGrant");
+    if (other.length > 0)
+      statements.push({
+        Sid: "KmsForAwsServices",
+        Effect: "Allow",
+        Action: other.sort(),
+        Resource: `arn:${partition}:kms:*:${account}:key/*`,
+        Condition: { StringLike: via },
+      });
+    // CreateGrant only for a grant an AWS service uses on a resource, never a grant to a person.
+    statements.push({
+      Sid: "KmsGrantsForAwsResources",
+      Effect: "Allow",
+      Action: ["kms:CreateGrant"],
+      Resource: `arn:${partition}:kms:*:${account}:key/*`,
+      Condition: {
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+        StringLike: via,
+      },
+    });
+  }
+  for (const t of types) {
+    const extra = FIRST_DEPLOY[t];
+    if (!extra) continue;
+    const resource = String(extra.Resource).replace("${partition}", partition).replace("${account}", account);
+    for (const a of extra.Action)
+      if (!catalog.check(a).ok) throw new Error(`not in AWS's action catalog: ${a}`);
+    statements.push({ ...extra, Resource: resource });
   }
   return { Version: "2012-10-17", Statement: statements };
 }

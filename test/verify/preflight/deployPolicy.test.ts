@@ -2,6 +2,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import {
+  KMS_CALLS_VIA_SERVICE,
   RESOURCE_ACTIONS,
   deployPolicyFor,
   deployPolicyForTypes,
@@ -27,7 +28,8 @@ describe("deploy-role policy (npm run preflight -- --stack NAME --deploy-policy)
         for (const a of RESOURCE_ACTIONS[t]) assert.ok(allowed.has(a), `${stack.stack}: ${t} needs ${a}`);
       }
       // IAM writes and PassRole reach only the guard's own roles.
-      for (const s of policy.Statement.filter((x) => x.Action.some((a) => a.startsWith("iam:"))))
+      const iamWrites = policy.Statement.filter((x) => x.Sid !== "ConfigServiceLinkedRole");
+      for (const s of iamWrites.filter((x) => x.Action.some((a) => a.startsWith("iam:"))))
         assert.equal(
           s.Resource,
           `arn:aws:iam::${stack.config["security-guard:accountId"]}:role/security-guard-*`,
@@ -61,6 +63,69 @@ describe("deploy-role policy (npm run preflight -- --stack NAME --deploy-policy)
         "iam:PassedToService": ["config.amazonaws.com", "events.amazonaws.com", "lambda.amazonaws.com"],
       },
     });
+  });
+
+  it("maps each resource type of the hub to the KMS calls its provider makes, and grants only to AWS resources", async () => {
+    const hub = listStackFiles(ROOT).find((s) => s.stack === "hub")!;
+    const { policy, types } = await deployPolicyFor(hub);
+    const kmsCalls = Object.fromEntries(
+      types
+        .filter((t) => t.startsWith("aws:"))
+        .map((t) => [
+          t,
+          [...RESOURCE_ACTIONS[t], ...(KMS_CALLS_VIA_SERVICE[t]?.actions ?? [])].filter((a) =>
+            a.startsWith("kms:"),
+          ),
+        ])
+        .filter(([, calls]) => calls.length > 0),
+    );
+    assert.deepEqual(Object.keys(kmsCalls).sort(), [
+      "aws:dynamodb/table:Table",
+      "aws:kms/alias:Alias",
+      "aws:kms/ciphertext:Ciphertext",
+      "aws:kms/key:Key",
+    ]);
+    assert.deepEqual(kmsCalls["aws:dynamodb/table:Table"], ["kms:CreateGrant", "kms:DescribeKey"]);
+    assert.deepEqual(kmsCalls["aws:kms/ciphertext:Ciphertext"], ["kms:Encrypt"]);
+    const grant = policy.Statement.filter((s) => s.Action.includes("kms:CreateGrant"));
+    assert.deepEqual(grant, [
+      {
+        Sid: "KmsGrantsForAwsResources",
+        Effect: "Allow",
+        Action: ["kms:CreateGrant"],
+        Resource: "arn:aws:kms:*:111111111111:key/*",
+        Condition: {
+          Bool: { "kms:GrantIsForAWSResource": "true" },
+          StringLike: { "kms:ViaService": ["dynamodb.*.amazonaws.com"] },
+        },
+      },
+    ]);
+  });
+
+  it("a first deploy: Config's service-linked role in a spoke, Config's organization access in the hub", async () => {
+    const all = listStackFiles(ROOT);
+    const hub = (await deployPolicyFor(all.find((s) => s.stack === "hub")!)).policy;
+    assert.deepEqual(
+      hub.Statement.find((s) => s.Sid === "ConfigOrganizationAccess"),
+      {
+        Sid: "ConfigOrganizationAccess",
+        Effect: "Allow",
+        Action: ["organizations:EnableAWSServiceAccess"],
+        Resource: "*",
+        Condition: { StringEquals: { "organizations:ServicePrincipal": "config.amazonaws.com" } },
+      },
+    );
+    const spoke = (await deployPolicyFor(all.find((s) => s.stack === "spoke-payments")!)).policy;
+    assert.deepEqual(
+      spoke.Statement.find((s) => s.Sid === "ConfigServiceLinkedRole"),
+      {
+        Sid: "ConfigServiceLinkedRole",
+        Effect: "Allow",
+        Action: ["iam:CreateServiceLinkedRole"],
+        Resource: "arn:aws:iam::222222222222:role/aws-service-role/config.amazonaws.com/*",
+        Condition: { StringEquals: { "iam:AWSServiceName": "config.amazonaws.com" } },
+      },
+    );
   });
 
   it("refuses a resource type it has no actions for, and an action AWS does not have", () => {
