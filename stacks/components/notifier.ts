@@ -19,6 +19,7 @@ import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
 import { alertThreadsTable } from "./alertThreadsTable";
 import { CentralBus } from "./centralBus";
+import { eventBridgeDeadLetterQueue } from "./deadLetters";
 import { GuardFunction } from "./guardFunction";
 import { HubTopics } from "./hubTopics";
 import { NotifierSignal } from "./notifierSignal";
@@ -317,9 +318,29 @@ export class Notifier extends pulumi.ComponentResource {
         },
         child,
       );
+      // A run EventBridge cannot deliver (throttled, function missing) is retried for one window, then
+      // kept in a dead-letter queue instead of dropped; the held events wait for the next run anyway.
+      const digestDeadLetters = eventBridgeDeadLetterQueue(
+        `${name}-digest-dlq`,
+        {
+          queueName: `${NOTIFIER_DIGEST_SCHEDULE_NAME}-dlq`,
+          sid: "DigestScheduleDeadLetter",
+          ruleArnPattern: `arn:${args.partition}:events:${config.regions[0]}:${config.accountId}:rule/${NOTIFIER_DIGEST_SCHEDULE_NAME}`,
+        },
+        child,
+      );
       new aws.cloudwatch.EventTarget(
         `${name}-digest-target`,
-        { rule: schedule.name, arn: this.fn.function.arn, input: JSON.stringify(DIGEST_RUN_EVENT) },
+        {
+          rule: schedule.name,
+          arn: this.fn.function.arn,
+          input: JSON.stringify(DIGEST_RUN_EVENT),
+          retryPolicy: {
+            maximumRetryAttempts: 3,
+            maximumEventAgeInSeconds: Math.max(60, settings.grouping.windowMinutes * 60),
+          },
+          deadLetterConfig: { arn: digestDeadLetters.arn },
+        },
         { parent: this, dependsOn: [invoke] },
       );
     }

@@ -41,6 +41,20 @@ describe("hub grouping (digests of events below the immediate severity)", functi
       `arn:aws:lambda:us-east-1:${HUB_ACCOUNT}:function:security-guard-notifier`,
     );
     assert.deepEqual(JSON.parse(String(target.props.input)), DIGEST_RUN_EVENT);
+    // An undeliverable run is retried for one window, then kept in its own dead-letter queue.
+    assert.deepEqual(target.props.retryPolicy, { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 900 });
+    const dlq = one(resources, "aws:sqs/queue:Queue", "hub-notifier-digest-dlq");
+    assert.equal(dlq.props.name, "security-guard-notifier-digest-dlq");
+    assert.deepEqual(target.props.deadLetterConfig, {
+      arn: `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-digest-dlq`,
+    });
+    const dlqPolicy = doc(
+      one(resources, "aws:sqs/queuePolicy:QueuePolicy", "hub-notifier-digest-dlq-policy"),
+    );
+    assert.equal(
+      dlqPolicy.Statement[0].Condition.ArnLike["aws:SourceArn"],
+      `arn:aws:events:us-east-1:${HUB_ACCOUNT}:rule/security-guard-notifier-digest`,
+    );
 
     const policy = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "hub-notifier-policy")).Statement;
     assert.deepEqual(
