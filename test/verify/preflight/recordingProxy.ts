@@ -16,6 +16,8 @@ export interface RecordedRequest {
 
 export interface Scripted {
   action: string;
+  /** Only requests whose body contains this text (any request of the action when absent). */
+  bodyIncludes?: string;
   status: number;
   body: string;
   contentType?: string;
@@ -52,7 +54,10 @@ export async function startRecordingProxy(
       const raw = Buffer.concat(chunks);
       const action = actionOf(req, raw.toString("utf8"));
       requests.push({ method: req.method ?? "", path: req.url ?? "", action });
-      const answer = scripted.find((s) => s.action === action);
+      const text = raw.toString("utf8");
+      const answer = scripted.find(
+        (s) => s.action === action && (s.bodyIncludes === undefined || text.includes(s.bodyIncludes)),
+      );
       if (answer) {
         res.writeHead(answer.status, { "content-type": answer.contentType ?? "text/xml" });
         res.end(answer.body);
