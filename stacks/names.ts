@@ -3,6 +3,9 @@
 import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
+  COVERAGE_READER_ROLE_NAME,
+  COVERAGE_ROLE_NAME,
+  LIVENESS_TABLE_NAME,
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
   RESTRICTED_SSH_RULE_NAME,
@@ -11,6 +14,9 @@ import {
 export {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
+  COVERAGE_READER_ROLE_NAME,
+  COVERAGE_ROLE_NAME,
+  LIVENESS_TABLE_NAME,
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
   RESTRICTED_SSH_RULE_NAME,
@@ -25,6 +31,7 @@ export const FUNCTION_NAMES = {
   remediator: `${NAME_PREFIX}-remediator`,
   chatopsAck: `${NAME_PREFIX}-chatops-ack`,
   chatopsWorker: `${NAME_PREFIX}-chatops-worker`,
+  liveness: `${NAME_PREFIX}-liveness`,
 } as const;
 
 /** DynamoDB table in which the slash-command ack records each Slack request once (replay refusal). */
@@ -49,6 +56,8 @@ export function functionRoleName(fn: string): string {
 
 /** Role in each spoke that EventBridge uses to put events on the hub bus. */
 export const FORWARDER_ROLE_NAME = `${NAME_PREFIX}-forwarder`;
+/** Role in each spoke that EventBridge Scheduler puts the region's heartbeat with. */
+export const HEARTBEAT_ROLE_NAME = `${NAME_PREFIX}-heartbeat`;
 /** Role AWS Config uses in each spoke. */
 export const CONFIG_ROLE_NAME = `${NAME_PREFIX}-config`;
 

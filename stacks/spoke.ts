@@ -48,6 +48,7 @@ export class Spoke extends pulumi.ComponentResource {
           configRole: roles.configRole,
           configRoleGrants: roles.configRoleGrants,
           deliveryBucket: roles.deliveryBucket,
+          heartbeatRole: roles.heartbeatRole,
         },
         { parent: this, providers: { aws: providers[region] } },
       );

@@ -59,3 +59,13 @@ export const HEARTBEAT_DETAIL_TYPE = "Security Guard Heartbeat";
 export const HEARTBEAT_INTERVAL_MINUTES = 15;
 /** The liveness function's alerts on the hub bus (silence, recovery, accounts without a spoke, summary). */
 export const LIVENESS_EVENT_SOURCE = `${NAME_PREFIX}.liveness`;
+/** detail-type of each liveness alert. */
+export const LIVENESS_DETAIL_TYPES = {
+  silent: "Spoke Region Silent",
+  recovered: "Spoke Region Recovered",
+  noSpoke: "Account Without Spoke",
+  summary: "Coverage Summary",
+} as const;
+/** The schedules' constant inputs to the liveness function. */
+export const LIVENESS_CHECK_EVENT = { "security-guard": "liveness-check" } as const;
+export const COVERAGE_SUMMARY_EVENT = { "security-guard": "coverage-summary" } as const;

@@ -7,6 +7,7 @@ import {
   EventPattern,
   alarmStateChanges,
   configComplianceChanges,
+  heartbeats,
   iamChanges,
   securityGroupChanges,
 } from "../eventPatterns";
@@ -25,6 +26,12 @@ import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
 import { forwardedConfigRules } from "../configRules";
 import { usesExistingRecorder } from "../recorderMode";
 import { eventBridgeDeadLetterQueue, queueNotEmptyAlarm } from "./deadLetters";
+import { scheduleRate } from "../scheduleRate";
+import {
+  HEARTBEAT_DETAIL_TYPE,
+  HEARTBEAT_INTERVAL_MINUTES,
+  HEARTBEAT_SOURCE,
+} from "../../handlers/shared/constants";
 
 export interface SpokeRegionArgs {
   config: SpokeConfig;
@@ -38,6 +45,8 @@ export interface SpokeRegionArgs {
    * PutDeliveryChannel check the role's access when called. */
   configRoleGrants: pulumi.Resource[];
   deliveryBucket: aws.s3.Bucket;
+  /** The role EventBridge Scheduler puts this region's heartbeat with. */
+  heartbeatRole: aws.iam.Role;
 }
 
 /**
@@ -61,6 +70,7 @@ export function forwardingPatterns(
     "guardduty-findings": guardDutyFindings,
     "securityhub-findings": securityHubFindings,
     "access-analyzer-findings": accessAnalyzerFindings,
+    heartbeat: heartbeats,
   };
 }
 
@@ -170,6 +180,29 @@ export class SpokeRegion extends pulumi.ComponentResource {
         child,
       );
     }
+
+    // The heartbeat: EventBridge Scheduler's templated PutEvents target puts one event on this
+    // region's default bus every interval
+    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html); the
+    // heartbeat rule above forwards it like any security event, so its arrival at the hub proves
+    // the rule, the target, the forwarder role, the hub bus policy and the region itself.
+    new aws.scheduler.Schedule(
+      `${name}-heartbeat`,
+      {
+        name: `${NAME_PREFIX}-heartbeat`,
+        description: "security-guard: proves this region's forwarding to the hub bus",
+        scheduleExpression: scheduleRate(HEARTBEAT_INTERVAL_MINUTES),
+        flexibleTimeWindow: { mode: "OFF" },
+        target: {
+          arn: `arn:${partitionOf(region)}:events:${region}:${config.accountId}:event-bus/default`,
+          roleArn: args.heartbeatRole.arn,
+          eventbridgeParameters: { source: HEARTBEAT_SOURCE, detailType: HEARTBEAT_DETAIL_TYPE },
+          input: JSON.stringify({ path: "forwarding", intervalMinutes: HEARTBEAT_INTERVAL_MINUTES }),
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 600 },
+        },
+      },
+      child,
+    );
 
     if (config.aggregation === "account") {
       new aws.cfg.AggregateAuthorization(

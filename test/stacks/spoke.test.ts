@@ -78,6 +78,7 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       "cis-changes",
       "config-compliance",
       "guardduty-findings",
+      "heartbeat",
       "root-activity",
       "securityhub-findings",
       "sg-changes",
@@ -153,8 +154,8 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
 
   it("targets the hub bus ARN with the forwarder role from every rule", () => {
     const targets = ofType(resources, "aws:cloudwatch/eventTarget:EventTarget");
-    // Eight rules in each of the three regions, plus IAM, console sign-in and Organizations in us-east-1.
-    assert.equal(targets.length, 27);
+    // Nine rules in each of the three regions, plus IAM, console sign-in and Organizations in us-east-1.
+    assert.equal(targets.length, 30);
     const role = one(resources, "aws:iam/role:Role", "account-forwarder");
     for (const t of targets) {
       assert.equal(t.props.arn, HUB_BUS, t.name);
@@ -216,6 +217,78 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     await assert.rejects(
       evaluateStack("spoke-early", SPOKE_CONFIG, { hubOutputs: withoutBus }),
       /hub stack acme\/security-guard\/hub has no output "busArn": deploy the hub first \(pulumi up --stack hub\)/,
+    );
+  });
+
+  it("sends a heartbeat every 15 minutes in each region, forwarded by its own rule like security events", () => {
+    const schedules = ofType(resources, "aws:scheduler/schedule:Schedule");
+    assert.deepEqual(schedules.map((s) => s.region).sort(), [...REGIONS].sort());
+    for (const region of REGIONS) {
+      const schedule = one(resources, "aws:scheduler/schedule:Schedule", `${region}-heartbeat`);
+      assert.equal(schedule.props.name, "security-guard-heartbeat");
+      assert.equal(schedule.props.scheduleExpression, "rate(15 minutes)");
+      assert.deepEqual(schedule.props.flexibleTimeWindow, { mode: "OFF" });
+      const target = schedule.props.target as Record<string, unknown>;
+      assert.equal(target.arn, `arn:aws:events:${region}:${SPOKE_ACCOUNT}:event-bus/default`);
+      assert.equal(target.roleArn, `arn:aws:iam::${SPOKE_ACCOUNT}:role/security-guard-heartbeat`);
+      assert.deepEqual(target.eventbridgeParameters, {
+        source: "security-guard.heartbeat",
+        detailType: "Security Guard Heartbeat",
+      });
+      assert.deepEqual(JSON.parse(String(target.input)), { path: "forwarding", intervalMinutes: 15 });
+      const rule = one(resources, "aws:cloudwatch/eventRule:EventRule", `${region}-heartbeat`);
+      assert.equal(rule.props.name, "security-guard-heartbeat");
+      assert.deepEqual(JSON.parse(String(rule.props.eventPattern)), {
+        source: ["security-guard.heartbeat"],
+        "detail-type": ["Security Guard Heartbeat"],
+      });
+    }
+    const role = one(resources, "aws:iam/role:Role", "account-heartbeat");
+    assert.deepEqual(doc(role, "assumeRolePolicy").Statement, [
+      {
+        Effect: "Allow",
+        Principal: { Service: "scheduler.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": SPOKE_ACCOUNT } },
+      },
+    ]);
+    assert.deepEqual(
+      doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-heartbeat-policy")).Statement,
+      [
+        {
+          Sid: "PutHeartbeatOnDefaultBus",
+          Effect: "Allow",
+          Action: "events:PutEvents",
+          Resource: `arn:aws:events:*:${SPOKE_ACCOUNT}:event-bus/default`,
+        },
+      ],
+    );
+  });
+
+  it("lets only the hub's coverage role and liveness function read its detectors, recorders and trails", () => {
+    const role = one(resources, "aws:iam/role:Role", "account-coverage-reader");
+    assert.equal(role.props.name, "security-guard-coverage-reader");
+    assert.deepEqual(doc(role, "assumeRolePolicy").Statement, [
+      {
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${HUB_ACCOUNT}:root` },
+        Action: "sts:AssumeRole",
+        Condition: {
+          ArnEquals: {
+            "aws:PrincipalArn": [
+              `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-coverage`,
+              `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-liveness-role`,
+            ],
+          },
+        },
+      },
+    ]);
+    const [statement] = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-coverage-reader-policy"))
+      .Statement as Array<{ Action: string[]; Resource: string }>;
+    assert.equal(statement.Resource, "*");
+    assert.ok(
+      statement.Action.every((a) => /^[a-z0-9-]+:(List|Describe|Get|BatchGet)/.test(a)),
+      `read-only actions: ${statement.Action}`,
     );
   });
 
