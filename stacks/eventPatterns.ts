@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
 import {
   HEARTBEAT_DETAIL_TYPE,
+  HEARTBEAT_ROLE_NAME,
   HEARTBEAT_SOURCE,
   LIVENESS_EVENT_SOURCE,
   REMEDIATION_EVENT_SOURCE,
@@ -57,6 +58,22 @@ export function configComplianceChanges(configRuleNames: string[]): EventPattern
 export const heartbeats: EventPattern = {
   source: [HEARTBEAT_SOURCE],
   "detail-type": [HEARTBEAT_DETAIL_TYPE],
+};
+
+/**
+ * Spoke, every region: the heartbeat schedule's TagResource call on its own schedule group, as
+ * CloudTrail records it. It reaches EventBridge only through a logging trail with management write
+ * events, so its arrival proves the CloudTrail path; matched by the heartbeat role's name, so no
+ * other scheduler call is forwarded, and the hub's notify rule never takes it (no noise).
+ */
+export const cloudTrailHeartbeats: EventPattern = {
+  source: ["aws.scheduler"],
+  "detail-type": [CLOUDTRAIL],
+  detail: {
+    eventSource: ["scheduler.amazonaws.com"],
+    eventName: ["TagResource"],
+    userIdentity: { sessionContext: { sessionIssuer: { userName: [HEARTBEAT_ROLE_NAME] } } },
+  },
 };
 
 /** Spoke, every region: CloudWatch alarm state changes. */

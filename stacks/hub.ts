@@ -15,6 +15,7 @@ import { HubTopics } from "./components/hubTopics";
 import { Notifier } from "./components/notifier";
 import { Remediator } from "./components/remediator";
 import { Liveness } from "./components/liveness";
+import { OrganizationFindings } from "./components/organizationFindings";
 
 export interface HubResult {
   outputs: HubOutputs;
@@ -64,8 +65,14 @@ export class Hub extends pulumi.ComponentResource {
     );
 
     const liveness = new Liveness(`${name}-liveness`, { config, partition, kmsKey: key, central }, parent);
+    const orgFindings = new OrganizationFindings(
+      `${name}-org-findings`,
+      { config, partition, central },
+      parent,
+    );
     const deadLetterQueues = [
       central.deadLetters,
+      orgFindings.deadLetters,
       notifier.queueDeadLetters,
       notifier.fn.deadLetterQueue,
       liveness.fn.deadLetterQueue,

@@ -5,6 +5,7 @@ import {
   CHATOPS_READONLY_ROLE_NAME,
   COVERAGE_READER_ROLE_NAME,
   COVERAGE_ROLE_NAME,
+  HEARTBEAT_ROLE_NAME,
   LIVENESS_TABLE_NAME,
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
@@ -16,6 +17,7 @@ export {
   CHATOPS_READONLY_ROLE_NAME,
   COVERAGE_READER_ROLE_NAME,
   COVERAGE_ROLE_NAME,
+  HEARTBEAT_ROLE_NAME,
   LIVENESS_TABLE_NAME,
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
@@ -56,8 +58,6 @@ export function functionRoleName(fn: string): string {
 
 /** Role in each spoke that EventBridge uses to put events on the hub bus. */
 export const FORWARDER_ROLE_NAME = `${NAME_PREFIX}-forwarder`;
-/** Role in each spoke that EventBridge Scheduler puts the region's heartbeat with. */
-export const HEARTBEAT_ROLE_NAME = `${NAME_PREFIX}-heartbeat`;
 /** Role AWS Config uses in each spoke. */
 export const CONFIG_ROLE_NAME = `${NAME_PREFIX}-config`;
 

@@ -37,7 +37,14 @@ export interface CoverageReport {
 }
 
 /** The diagnosis a silence alert and the coverage report print for a silent spoke region. */
-export function silenceCauses(account: string, region: string, stack?: string): string {
+export function silenceCauses(account: string, region: string, stack?: string, path = "forwarding"): string {
+  if (path === "cloudtrail")
+    return (
+      `likely causes: no trail logs management write events in ${region} any more (stopped, deleted, ` +
+      `or its event selectors changed), or the heartbeat-cloudtrail rule or schedule was removed; diagnose: ` +
+      `npm run coverage (trail check), and in account ${account}: ` +
+      `aws cloudtrail describe-trails --include-shadow-trails --region ${region}`
+    );
   return (
     `likely causes: the spoke stack or its forwarding rules were removed or disabled, the hub bus policy changed, ` +
     `an SCP denies events:PutEvents, or the heartbeat schedule was deleted; diagnose: ` +
@@ -107,7 +114,7 @@ export function coverageReport(src: CoverageSources): CoverageReport {
       ...nameOf(r.account),
       region: r.region,
       what: `no heartbeat on the ${r.path} path since ${new Date(r.lastSeen * 1000).toISOString()} (one every ${r.intervalMinutes} min expected)`,
-      fix: silenceCauses(r.account, r.region, spoke?.stack),
+      fix: silenceCauses(r.account, r.region, spoke?.stack, r.path),
     });
   }
   for (const spoke of src.spokes) {

@@ -27,6 +27,8 @@ import {
   COVERAGE_READER_ROLE_NAME,
   COVERAGE_SUMMARY_EVENT,
   HEARTBEAT_DETAIL_TYPE,
+  HEARTBEAT_INTERVAL_MINUTES,
+  HEARTBEAT_ROLE_NAME,
   HEARTBEAT_SOURCE,
   LIVENESS_CHECK_EVENT,
   LIVENESS_DETAIL_TYPES,
@@ -63,12 +65,26 @@ const JOIN_EVENTS = ["AcceptHandshake", "CreateAccount", "CreateAccountResult"];
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** The heartbeat schedule's TagResource call as CloudTrail recorded it (the "cloudtrail" path). */
+function isCloudTrailHeartbeat(event: Json, detail: Json): boolean {
+  const identity = isObject(detail.userIdentity) ? detail.userIdentity : {};
+  const session = isObject(identity.sessionContext) ? identity.sessionContext : {};
+  const issuer = isObject(session.sessionIssuer) ? session.sessionIssuer : {};
+  return (
+    event.source === "aws.scheduler" &&
+    detail.eventSource === "scheduler.amazonaws.com" &&
+    detail.eventName === "TagResource" &&
+    issuer.userName === HEARTBEAT_ROLE_NAME
+  );
+}
+
 function kindOf(event: unknown): "heartbeat" | "check" | "summary" | "join" | undefined {
   if (!isObject(event)) return undefined;
   if (event["security-guard"] === LIVENESS_CHECK_EVENT["security-guard"]) return "check";
   if (event["security-guard"] === COVERAGE_SUMMARY_EVENT["security-guard"]) return "summary";
   if (event.source === HEARTBEAT_SOURCE && event["detail-type"] === HEARTBEAT_DETAIL_TYPE) return "heartbeat";
   const detail = isObject(event.detail) ? event.detail : {};
+  if (isCloudTrailHeartbeat(event, detail)) return "heartbeat";
   if (event.source === "aws.organizations" && JOIN_EVENTS.includes(String(detail.eventName))) return "join";
   return undefined;
 }
@@ -107,8 +123,10 @@ export function createLivenessHandler(settings: LivenessSettings) {
     const detail = isObject(event.detail) ? event.detail : {};
     const account = String(event.account ?? "");
     const region = String(event.region ?? "");
-    const path = String(detail.path ?? "");
-    const interval = Number(detail.intervalMinutes);
+    const viaTrail = isCloudTrailHeartbeat(event, detail);
+    // The CloudTrail record carries no heartbeat fields: its schedule runs at the fixed interval.
+    const path = viaTrail ? "cloudtrail" : String(detail.path ?? "");
+    const interval = viaTrail ? HEARTBEAT_INTERVAL_MINUTES : Number(detail.intervalMinutes);
     const at = Math.floor(Date.parse(String(event.time ?? "")) / 1000);
     const problems = [
       ACCOUNT_PATTERN.test(account) ? "" : `account "${account}" is not a 12-digit id`,
@@ -180,7 +198,7 @@ export function createLivenessHandler(settings: LivenessSettings) {
           detail: {
             ...base,
             silentForMinutes: Math.floor((now - row.lastSeen) / 60),
-            diagnosis: silenceCauses(row.account, row.region),
+            diagnosis: silenceCauses(row.account, row.region, undefined, row.path),
           },
         });
         marks.push(() => markSilent(db(), settings.tableName, row, now));

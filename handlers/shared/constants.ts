@@ -55,6 +55,14 @@ export const COVERAGE_READER_ROLE_NAME = `${NAME_PREFIX}-coverage-reader`;
 /** The heartbeat each spoke region puts on its default bus; its forwarding rule carries it to the hub. */
 export const HEARTBEAT_SOURCE = `${NAME_PREFIX}.heartbeat`;
 export const HEARTBEAT_DETAIL_TYPE = "Security Guard Heartbeat";
+/** Role in each spoke that EventBridge Scheduler sends the region's heartbeats with. */
+export const HEARTBEAT_ROLE_NAME = `${NAME_PREFIX}-heartbeat`;
+/**
+ * The heartbeat paths: "forwarding" (the schedule's event on the default bus, forwarded by a rule)
+ * and "cloudtrail" (the schedule's TagResource call on its own schedule group, which reaches
+ * EventBridge only through a logging trail that records management write events).
+ */
+export const HEARTBEAT_PATHS = ["forwarding", "cloudtrail"] as const;
 /** Minutes between heartbeats: a region is silent after two missed. */
 export const HEARTBEAT_INTERVAL_MINUTES = 15;
 /** The liveness function's alerts on the hub bus (silence, recovery, accounts without a spoke, summary). */

@@ -9,13 +9,11 @@ import { createLivenessHandler } from "../../handlers/liveness";
 import { LAST_SEEN_KEY, LAST_SEEN_SORT_KEY, LAST_SEEN_TTL_ATTRIBUTE } from "../../handlers/coverage/lastSeen";
 import {
   COVERAGE_SUMMARY_EVENT,
-  HEARTBEAT_DETAIL_TYPE,
   HEARTBEAT_INTERVAL_MINUTES,
-  HEARTBEAT_SOURCE,
   LIVENESS_CHECK_EVENT,
 } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
-import { EventPattern } from "../eventPatterns";
+import { EventPattern, cloudTrailHeartbeats, heartbeats } from "../eventPatterns";
 import { Statement, policyDocument } from "../iam";
 import {
   COVERAGE_READER_ROLE_NAME,
@@ -34,11 +32,8 @@ export const COVERAGE_SUMMARY_SCHEDULE = "cron(0 8 ? * MON *)";
 /** Organizations calls that mean an account joined (forwarded from the management account's spoke). */
 export const ACCOUNT_JOIN_EVENTS = ["AcceptHandshake", "CreateAccount"];
 
-/** Hub bus: heartbeats, which go to the liveness function only (never to Slack). */
-export const hubHeartbeats: EventPattern = {
-  source: [HEARTBEAT_SOURCE],
-  "detail-type": [HEARTBEAT_DETAIL_TYPE],
-};
+/** Hub bus: heartbeats of both paths, which go to the liveness function only (never to Slack). */
+export const hubHeartbeats: EventPattern = { $or: [heartbeats, cloudTrailHeartbeats] };
 /** Hub bus: an account joining the organization. */
 export const hubAccountJoins: EventPattern = {
   source: ["aws.organizations"],

@@ -144,6 +144,13 @@ export class SpokeRoles extends pulumi.ComponentResource {
             Action: "events:PutEvents",
             Resource: `arn:${partition}:events:*:${config.accountId}:event-bus/default`,
           },
+          {
+            // The CloudTrail heartbeat: the same tag on the schedules' own group, every interval.
+            Sid: "TagOwnScheduleGroup",
+            Effect: "Allow",
+            Action: "scheduler:TagResource",
+            Resource: `arn:${partition}:scheduler:*:${config.accountId}:schedule-group/${NAME_PREFIX}`,
+          },
         ]),
       },
       child,

@@ -789,6 +789,7 @@ describe("hub dead letters", function () {
       "security-guard-chatops-ack-dlq",
       "security-guard-chatops-worker-dlq",
       "security-guard-events-dlq",
+      "security-guard-hub-forwarding-dlq",
       "security-guard-liveness-dlq",
       "security-guard-notifier-dlq",
       "security-guard-notifier-queue-dlq",

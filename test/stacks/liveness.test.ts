@@ -32,10 +32,12 @@ describe("hub liveness (heartbeats, silence, coverage) under Pulumi mocks", func
     );
     const pattern = (suffix: string) =>
       JSON.parse(String(one(resources, "aws:cloudwatch/eventRule:EventRule", suffix).props.eventPattern));
-    assert.deepEqual(pattern("liveness-heartbeats"), {
+    const [forwarded, viaTrail] = pattern("liveness-heartbeats").$or;
+    assert.deepEqual(forwarded, {
       source: ["security-guard.heartbeat"],
       "detail-type": ["Security Guard Heartbeat"],
     });
+    assert.deepEqual(viaTrail.source, ["aws.scheduler"]);
     assert.deepEqual(pattern("liveness-account-joins"), {
       source: ["aws.organizations"],
       detail: { eventName: ["AcceptHandshake", "CreateAccount"] },
@@ -121,5 +123,46 @@ describe("hub liveness (heartbeats, silence, coverage) under Pulumi mocks", func
     ]);
     assert.deepEqual(answers.get("silent"), { matches: true });
     assert.deepEqual(answers.get("heartbeat"), { matches: false });
+  });
+});
+
+describe("hub: the organization analyzer's findings about member accounts", function () {
+  this.timeout(180_000);
+
+  it("are forwarded from the hub account's default bus to the hub bus with a hub role; its own resources' are not", async () => {
+    const { resources } = await defaultHub();
+    const rule = one(resources, "aws:cloudwatch/eventRule:EventRule", "org-findings-rule");
+    assert.equal(rule.props.eventBusName, undefined, "the default bus");
+    const pattern = JSON.parse(String(rule.props.eventPattern));
+    assert.deepEqual(pattern, {
+      source: ["aws.access-analyzer"],
+      "detail-type": ["Access Analyzer Finding"],
+      detail: { resourceOwnerAccount: [{ "anything-but": HUB_ACCOUNT }] },
+    });
+    const target = one(resources, "aws:cloudwatch/eventTarget:EventTarget", "org-findings-to-hub");
+    assert.equal(target.props.arn, BUS);
+    assert.equal(target.props.roleArn, `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-hub-forwarder`);
+    assert.deepEqual(target.props.deadLetterConfig, {
+      arn: `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-hub-forwarding-dlq`,
+    });
+    const ruler = loadRulerMatcher();
+    assert.ok(isRulerMatcher(ruler), JSON.stringify(ruler));
+    const finding = (owner: string) => ({
+      version: "0",
+      id: owner,
+      source: "aws.access-analyzer",
+      "detail-type": "Access Analyzer Finding",
+      account: HUB_ACCOUNT,
+      region: "us-east-1",
+      time: "2026-12-05T09:00:00Z",
+      resources: [],
+      detail: { resourceOwnerAccount: owner, status: "ACTIVE" },
+    });
+    const answers = await ruler.match([
+      { id: "member", pattern, event: finding("222222222222") },
+      { id: "own", pattern, event: finding(HUB_ACCOUNT) },
+    ]);
+    assert.deepEqual(answers.get("member"), { matches: true });
+    assert.deepEqual(answers.get("own"), { matches: false });
   });
 });

@@ -106,6 +106,28 @@ describe("liveness as deployed: silence raised and cleared through the notifier 
     };
   }
 
+  /** The CloudTrail path: the heartbeat schedule's TagResource call as CloudTrail recorded it. */
+  function trailHeartbeat(at: Date) {
+    return {
+      version: "0",
+      id: "ct-1",
+      source: "aws.scheduler",
+      "detail-type": "AWS API Call via CloudTrail",
+      account: SPOKE,
+      region: "ap-northeast-2",
+      time: at.toISOString(),
+      resources: [],
+      detail: {
+        eventSource: "scheduler.amazonaws.com",
+        eventName: "TagResource",
+        userIdentity: {
+          type: "AssumedRole",
+          sessionContext: { sessionIssuer: { type: "Role", userName: "security-guard-heartbeat" } },
+        },
+      },
+    };
+  }
+
   it("raises a critical silence alert after two missed heartbeats and posts the recovery", async () => {
     const env = await hubEnv();
     const credentials = {
@@ -166,13 +188,18 @@ describe("liveness as deployed: silence raised and cleared through the notifier 
     const now = Date.now();
     const first = await invokeDeployed(
       livenessDir,
-      [heartbeat(new Date(now - 40 * 60_000), "hb-1"), { "security-guard": "liveness-check" }],
+      [
+        heartbeat(new Date(now - 40 * 60_000), "hb-1"),
+        trailHeartbeat(new Date(now - 5 * 60_000)),
+        { "security-guard": "liveness-check" },
+      ],
       env,
     );
     const diag = `stdout:\n${first.stdout}\nstderr:\n${first.stderr}`;
     assert.deepEqual(
       first.results.map((r) => r.value),
       [
+        { action: "heartbeat", alerts: 0 },
         { action: "heartbeat", alerts: 0 },
         { action: "check", alerts: 3 },
       ],
