@@ -96,7 +96,7 @@ export class Liveness extends pulumi.ComponentResource {
       hubAccountId: config.accountId,
       partition,
       organization: !!config.organizationId,
-      ignoreAccounts: [],
+      ignoreAccounts: config.accountsWithoutSpoke,
       noSpokeRepeatHours: 24,
     });
     this.fn = new GuardFunction(

@@ -92,6 +92,10 @@ export async function coverage(options: CoverageOptions): Promise<CoverageReport
     spokes,
     lastSeen: rows,
     regions,
-    ignoreAccounts: options.ignoreAccounts,
+    // The hub config's accountsWithoutSpoke, and --ignore.
+    ignoreAccounts: [
+      ...(hub?.config.role === "hub" ? hub.config.accountsWithoutSpoke : []),
+      ...(options.ignoreAccounts ?? []),
+    ],
   });
 }

@@ -259,6 +259,28 @@ describe("liveness as deployed: silence raised and cleared through the notifier 
     assert.equal(recovered["detail-type"], "Spoke Region Recovered");
     assert.equal(recovered.detail.account, SPOKE);
 
+    // The weekly summary: the same checks as npm run coverage, through the spokes' reader roles.
+    const weekly = await invokeDeployed(livenessDir, [{ "security-guard": "coverage-summary" }], env, {
+      timeoutMs: 120_000,
+    });
+    assert.deepEqual(
+      weekly.results.map((r) => r.value),
+      [{ action: "summary", alerts: 1 }],
+      weekly.stderr,
+    );
+    const [summary] = await alerts();
+    assert.equal(summary["detail-type"], "Coverage Summary");
+    const gaps = summary.detail.gaps as Array<{ check: string; account: string; region: string }>;
+    assert.equal(summary.detail.spokeAccounts, 1);
+    assert.ok(
+      gaps.some((g) => g.check === "no-spoke" && g.account === sandbox),
+      JSON.stringify(gaps),
+    );
+    assert.ok(
+      gaps.some((g) => g.check === "guardduty" && g.account === SPOKE && g.region === "ap-northeast-2"),
+      JSON.stringify(gaps),
+    );
+
     // The notifier as deployed posts both to Slack.
     const kms = new KMSClient({});
     const key = await kms.send(new CreateKeyCommand({}));
