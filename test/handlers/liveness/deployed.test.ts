@@ -5,7 +5,7 @@
 // moto's EventBridge delivers the hub bus rule's matches to an SQS queue, from which the test hands
 // them to the notifier as the hub's topic would (one EventBridge event each).
 import { strict as assert } from "assert";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -26,8 +26,8 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { LAST_SEEN_KEY, LAST_SEEN_SORT_KEY } from "../../../handlers/coverage/lastSeen";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
+import { createLivenessTable } from "../../helpers/livenessTable";
 import { useMoto } from "../../helpers/moto";
 import { useSlackServer } from "../../helpers/slackServer";
 
@@ -136,20 +136,7 @@ describe("liveness as deployed: silence raised and cleared through the notifier 
       sessionToken: env.AWS_SESSION_TOKEN,
     };
     const region = "us-east-1";
-    await new DynamoDBClient({ region, credentials }).send(
-      new CreateTableCommand({
-        TableName: "security-guard-liveness",
-        BillingMode: "PAY_PER_REQUEST",
-        KeySchema: [
-          { AttributeName: LAST_SEEN_KEY, KeyType: "HASH" },
-          { AttributeName: LAST_SEEN_SORT_KEY, KeyType: "RANGE" },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: LAST_SEEN_KEY, AttributeType: "S" },
-          { AttributeName: LAST_SEEN_SORT_KEY, AttributeType: "S" },
-        ],
-      }),
-    );
+    await createLivenessTable(new DynamoDBClient({ region, credentials }));
     // The organization: the hub is its management account; "sandbox" has no spoke.
     const orgs = new OrganizationsClient({ region, credentials });
     await orgs.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));

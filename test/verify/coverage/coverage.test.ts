@@ -14,7 +14,7 @@ import {
   PutDeliveryChannelCommand,
   StartConfigurationRecorderCommand,
 } from "@aws-sdk/client-config-service";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateDetectorCommand, GuardDutyClient, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
 import { EnableCommand, Inspector2Client } from "@aws-sdk/client-inspector2";
 import {
@@ -28,10 +28,11 @@ import { EnableSecurityHubCommand, SecurityHubClient } from "@aws-sdk/client-sec
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { CoverageReport } from "../../../handlers/coverage/coverage";
-import { LAST_SEEN_KEY, LAST_SEEN_SORT_KEY, recordHeartbeat } from "../../../handlers/coverage/lastSeen";
+import { recordHeartbeat } from "../../../handlers/coverage/lastSeen";
 import { LIVENESS_TABLE_NAME } from "../../../handlers/shared/constants";
 import { coverage } from "../../../verify/coverage/coverage";
 import { listStackFiles, stackFileConfig } from "../../../verify/stackFiles";
+import { createLivenessTable } from "../../helpers/livenessTable";
 import { Moto, useMoto } from "../../helpers/moto";
 import { RecordingProxy, Scripted, isRead, startRecordingProxy } from "../preflight/recordingProxy";
 
@@ -176,20 +177,7 @@ describe("npm run coverage (moto, seeded organization, every request recorded)",
 
     // The hub's liveness table: us-east-1 heard 5 minutes ago, us-west-2 silent for 2 hours.
     const hub = new DynamoDBClient(await as(HUB));
-    await hub.send(
-      new CreateTableCommand({
-        TableName: LIVENESS_TABLE_NAME,
-        BillingMode: "PAY_PER_REQUEST",
-        KeySchema: [
-          { AttributeName: LAST_SEEN_KEY, KeyType: "HASH" },
-          { AttributeName: LAST_SEEN_SORT_KEY, KeyType: "RANGE" },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: LAST_SEEN_KEY, AttributeType: "S" },
-          { AttributeName: LAST_SEEN_SORT_KEY, AttributeType: "S" },
-        ],
-      }),
-    );
+    await createLivenessTable(hub);
     const beat = (region: string, agoMinutes: number) =>
       recordHeartbeat(hub, LIVENESS_TABLE_NAME, {
         account: payments,
