@@ -63,7 +63,7 @@ interface ClassifiedRule {
 export const spokeStackShape: StackValidationPolicy = {
   name: "spoke-stack-shape",
   description:
-    "A spoke has, in every configured region, a Config recorder and delivery channel, the restricted-ssh rule and rules forwarding security-group calls, Config compliance changes, alarm state changes, the CIS monitoring calls, root activity and GuardDuty, Security Hub and Access Analyzer findings to the hub bus; in us-east-1 also console sign-ins and Organizations changes; and exactly one IAM forwarding rule, in us-east-1.",
+    "A spoke has, in every configured region, a Config recorder and delivery channel, the restricted-ssh rule and rules forwarding security-group calls, Config compliance changes, alarm state changes, the CIS monitoring calls, root activity and GuardDuty, Security Hub and Access Analyzer findings to the hub bus; in us-east-1 also console sign-ins and Organizations changes; console sign-ins in each region a SignInRegion component declares; and exactly one IAM forwarding rule, in us-east-1.",
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: {
@@ -125,7 +125,33 @@ export const spokeStackShape: StackValidationPolicy = {
         .filter((r) => r.type === "security-guard:spoke:SpokeRegion" && r.props.createRecorder === false)
         .map((r) => String(r.props.region)),
     );
-    for (const region of regions) {
+    // Our SignInRegion component declares a region the spoke covers only because CloudTrail records
+    // IAM users' console sign-ins there: it needs the sign-in rule and nothing else.
+    const signInOnly = new Set(
+      args.resources
+        .filter((r) => r.type === "security-guard:spoke:SignInRegion")
+        .map((r) => String(r.props.region)),
+    );
+    const forwards = (region: string, kinds: ForwardedKind[]) => {
+      for (const kind of kinds) {
+        const candidates = rules.filter(
+          (r) => inRegion(r.rule, region) && (r.kinds === "unknown" || r.kinds.has(kind)),
+        );
+        if (candidates.length === 0) {
+          report(`Region ${region}: no EventBridge rule forwards ${FORWARDED_KIND_LABELS[kind]}.`, spoke.urn);
+          continue;
+        }
+        const problems = candidates.map(problemsOf);
+        if (problems.every((p) => p.length > 0)) {
+          report(
+            `Region ${region}: no rule forwards ${FORWARDED_KIND_LABELS[kind]} to the hub bus: ${problems.flat().join("; ")}.`,
+            candidates[0].rule.resource.urn,
+          );
+        }
+      }
+    };
+    for (const region of regions.filter((r) => signInOnly.has(r))) forwards(region, ["signin"]);
+    for (const region of regions.filter((r) => !signInOnly.has(r))) {
       const existing = config.regionsWithExistingRecorder.includes(region) || declaredExisting.has(region);
       if (!existing && !recorders.some((r) => inRegion(r, region))) {
         report(`Region ${region}: no AWS Config recorder (aws:cfg/recorder:Recorder).`, spoke.urn);
@@ -152,24 +178,10 @@ export const spokeStackShape: StackValidationPolicy = {
         "securityhub",
         "accessanalyzer",
       ];
-      // Console sign-in and Organizations are global: their events are recorded in us-east-1 only.
+      // Organizations is global: its events are recorded in us-east-1 only. Console sign-ins are
+      // recorded in us-east-1 (root, the global endpoint) and in the sign-in endpoint's Region.
       if (region === IAM_EVENTS_REGION) kinds.push("signin", "organizations");
-      for (const kind of kinds) {
-        const candidates = rules.filter(
-          (r) => inRegion(r.rule, region) && (r.kinds === "unknown" || r.kinds.has(kind)),
-        );
-        if (candidates.length === 0) {
-          report(`Region ${region}: no EventBridge rule forwards ${FORWARDED_KIND_LABELS[kind]}.`, spoke.urn);
-          continue;
-        }
-        const problems = candidates.map(problemsOf);
-        if (problems.every((p) => p.length > 0)) {
-          report(
-            `Region ${region}: no rule forwards ${FORWARDED_KIND_LABELS[kind]} to the hub bus: ${problems.flat().join("; ")}.`,
-            candidates[0].rule.resource.urn,
-          );
-        }
-      }
+      forwards(region, kinds);
     }
 
     const iamRules = rules.filter((r) => r.kinds !== "unknown" && r.kinds.has("iam"));

@@ -189,6 +189,12 @@ const HUB: Record<string, SchemaNode> = {
     ...accountList("account ids: account-list mode, when there is no organizationId"),
     "x-required": "is required when organizationId is not set (account-list mode)",
   },
+  accountsWithoutSpoke: {
+    ...accountList(
+      "organization accounts that need no spoke (the management account, a sandbox): the liveness check and npm run coverage do not report them",
+    ),
+    default: [],
+  },
   accountNames: {
     description: 'object of "<account id>": <display name>, used in Slack and chat-ops',
     type: "object",

@@ -88,6 +88,8 @@ export interface HubConfig extends CommonConfig {
   organizationId?: string;
   /** Account-list mode (no organization id): the accounts allowed to send to the hub. */
   memberAccounts: string[];
+  /** Organization accounts that need no spoke: not reported as uncovered. */
+  accountsWithoutSpoke: string[];
   /**
    * The Config aggregator: "organization" (needs the management account or a delegated
    * administrator for Config), "account" (the memberAccounts list) or "none". Unset: organization

@@ -1,7 +1,13 @@
 // EventBridge event patterns, as plain objects so tests and the wiring checks can match real
 // events against exactly what we deploy. Pattern syntax and limits (2,048 characters):
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
-import { REMEDIATION_EVENT_SOURCE } from "../handlers/shared/constants";
+import {
+  HEARTBEAT_DETAIL_TYPE,
+  HEARTBEAT_ROLE_NAME,
+  HEARTBEAT_SOURCE,
+  LIVENESS_EVENT_SOURCE,
+  REMEDIATION_EVENT_SOURCE,
+} from "../handlers/shared/constants";
 
 export type EventPattern = Record<string, unknown>;
 
@@ -44,6 +50,31 @@ export function configComplianceChanges(configRuleNames: string[]): EventPattern
     detail: { configRuleName: [...configRuleNames] },
   };
 }
+
+/**
+ * Spoke, every region: the region's own heartbeat (its schedule puts it on the default bus), carried
+ * to the hub bus by the same kind of rule, target, role and bus policy as every security event.
+ */
+export const heartbeats: EventPattern = {
+  source: [HEARTBEAT_SOURCE],
+  "detail-type": [HEARTBEAT_DETAIL_TYPE],
+};
+
+/**
+ * Spoke, every region: the heartbeat schedule's TagResource call on its own schedule group, as
+ * CloudTrail records it. It reaches EventBridge only through a logging trail with management write
+ * events, so its arrival proves the CloudTrail path; matched by the heartbeat role's name, so no
+ * other scheduler call is forwarded, and the hub's notify rule never takes it (no noise).
+ */
+export const cloudTrailHeartbeats: EventPattern = {
+  source: ["aws.scheduler"],
+  "detail-type": [CLOUDTRAIL],
+  detail: {
+    eventSource: ["scheduler.amazonaws.com"],
+    eventName: ["TagResource"],
+    userIdentity: { sessionContext: { sessionIssuer: { userName: [HEARTBEAT_ROLE_NAME] } } },
+  },
+};
 
 /** Spoke, every region: CloudWatch alarm state changes. */
 export const alarmStateChanges: EventPattern = {
@@ -97,6 +128,8 @@ export function hubNotify(findings: FindingFilters = DEFAULT_FINDING_FILTERS): E
           "aws.s3",
           "aws.organizations",
           REMEDIATION_EVENT_SOURCE,
+          // The liveness function's alerts: silent spoke regions, accounts without a spoke, the summary.
+          LIVENESS_EVENT_SOURCE,
         ],
       },
       // Root activity and denied calls arrive from any service (the spokes' rules choose them).

@@ -14,6 +14,8 @@ import { HubKey } from "./components/hubKey";
 import { HubTopics } from "./components/hubTopics";
 import { Notifier } from "./components/notifier";
 import { Remediator } from "./components/remediator";
+import { Liveness } from "./components/liveness";
+import { OrganizationFindings } from "./components/organizationFindings";
 
 export interface HubResult {
   outputs: HubOutputs;
@@ -62,7 +64,19 @@ export class Hub extends pulumi.ComponentResource {
       parent,
     );
 
-    const deadLetterQueues = [central.deadLetters, notifier.queueDeadLetters, notifier.fn.deadLetterQueue];
+    const liveness = new Liveness(`${name}-liveness`, { config, partition, kmsKey: key, central }, parent);
+    const orgFindings = new OrganizationFindings(
+      `${name}-org-findings`,
+      { config, partition, central },
+      parent,
+    );
+    const deadLetterQueues = [
+      central.deadLetters,
+      orgFindings.deadLetters,
+      notifier.queueDeadLetters,
+      notifier.fn.deadLetterQueue,
+      liveness.fn.deadLetterQueue,
+    ];
     let remediatorRoleArn: pulumi.Input<string> = "";
     if (config.remediation.enabled) {
       const remediateRule = central.rule(

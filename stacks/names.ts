@@ -3,6 +3,10 @@
 import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
+  COVERAGE_READER_ROLE_NAME,
+  COVERAGE_ROLE_NAME,
+  HEARTBEAT_ROLE_NAME,
+  LIVENESS_TABLE_NAME,
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
   RESTRICTED_SSH_RULE_NAME,
@@ -11,6 +15,10 @@ import {
 export {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
+  COVERAGE_READER_ROLE_NAME,
+  COVERAGE_ROLE_NAME,
+  HEARTBEAT_ROLE_NAME,
+  LIVENESS_TABLE_NAME,
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
   RESTRICTED_SSH_RULE_NAME,
@@ -25,6 +33,7 @@ export const FUNCTION_NAMES = {
   remediator: `${NAME_PREFIX}-remediator`,
   chatopsAck: `${NAME_PREFIX}-chatops-ack`,
   chatopsWorker: `${NAME_PREFIX}-chatops-worker`,
+  liveness: `${NAME_PREFIX}-liveness`,
 } as const;
 
 /** DynamoDB table in which the slash-command ack records each Slack request once (replay refusal). */

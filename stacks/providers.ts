@@ -9,9 +9,14 @@ export const DEPLOY_SESSION_NAME = "security-guard-deploy";
 
 export type RegionProviders = Record<string, aws.Provider>;
 
-export function createProviders(config: CommonConfig, parent?: pulumi.Resource): RegionProviders {
+export function createProviders(
+  config: CommonConfig,
+  parent?: pulumi.Resource,
+  /** Regions beyond the config's where the stack also creates something (spokes: sign-in rules). */
+  extraRegions: string[] = [],
+): RegionProviders {
   const providers: RegionProviders = {};
-  for (const region of config.regions) {
+  for (const region of [...config.regions, ...extraRegions]) {
     providers[region] = new aws.Provider(
       `${config.accountId}-${region}`,
       {

@@ -47,6 +47,21 @@ export const KNOWN_REGIONS: readonly string[] = [
 export const HUB_REGION = "us-east-1";
 export const IAM_EVENTS_REGION = "us-east-1";
 
+/**
+ * Where CloudTrail records console sign-ins (aws partition): root users in us-east-1; IAM users
+ * through the global endpoint in us-east-1, or with an account alias cookie in us-east-2,
+ * eu-north-1 or ap-southeast-2 (the console proxy picks by latency); IAM users through a Regional
+ * endpoint in that Region, which is why every region a spoke covers also has the sign-in rule
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html).
+ */
+export const SIGN_IN_RECORD_REGIONS = ["us-east-1", "us-east-2", "eu-north-1", "ap-southeast-2"];
+
+/** The regions beyond a spoke's own where it needs a sign-in rule. */
+export function extraSignInRegions(regions: string[]): string[] {
+  if (partitionOf(regions[0]) !== "aws") return [];
+  return SIGN_IN_RECORD_REGIONS.filter((r) => !regions.includes(r));
+}
+
 export function partitionOf(region: string): "aws" | "aws-us-gov" | "aws-cn" {
   if (region.startsWith("us-gov-")) return "aws-us-gov";
   if (region.startsWith("cn-")) return "aws-cn";

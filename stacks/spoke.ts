@@ -4,9 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { SpokeConfig } from "./configSchema";
 import { HubReference } from "./hubOutputs";
 import { createProviders } from "./providers";
-import { IAM_EVENTS_REGION, partitionOf } from "./regions";
+import { IAM_EVENTS_REGION, extraSignInRegions, partitionOf } from "./regions";
 import { createTrail } from "./components/spokeTrail";
-import { SpokeRegion } from "./components/spokeRegion";
+import { SignInRegion, SpokeRegion } from "./components/spokeRegion";
 import { SpokeRoles } from "./components/spokeRoles";
 
 export interface SpokeResult {
@@ -26,7 +26,8 @@ export class Spoke extends pulumi.ComponentResource {
       opts,
     );
     const partition = partitionOf(config.regions[0]);
-    const providers = createProviders(config, this);
+    const signInOnly = extraSignInRegions(config.regions);
+    const providers = createProviders(config, this, signInOnly);
     const primary = providers[IAM_EVENTS_REGION] ?? providers[config.regions[0]];
     const hub = new HubReference(config.hubStack, { parent: this }).all();
 
@@ -48,7 +49,15 @@ export class Spoke extends pulumi.ComponentResource {
           configRole: roles.configRole,
           configRoleGrants: roles.configRoleGrants,
           deliveryBucket: roles.deliveryBucket,
+          heartbeatRole: roles.heartbeatRole,
         },
+        { parent: this, providers: { aws: providers[region] } },
+      );
+    }
+    for (const region of signInOnly) {
+      new SignInRegion(
+        `${name}-${region}`,
+        { config, region, hubBusArn: hub.busArn, forwarderRole: roles.forwarderRole },
         { parent: this, providers: { aws: providers[region] } },
       );
     }

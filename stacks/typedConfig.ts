@@ -65,6 +65,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
     role: "hub",
     organizationId: v.organizationId as string | undefined,
     memberAccounts: (v.memberAccounts as string[] | undefined) ?? [],
+    accountsWithoutSpoke: (v.accountsWithoutSpoke as string[] | undefined) ?? [],
     aggregator: v.aggregator as HubConfig["aggregator"],
     accountNames,
     slackWebhookNames: Object.keys(v.slackWebhooks as Values),

@@ -45,3 +45,35 @@ export const ENV = {
   /** Hub event bus (name or ARN) that the remediation function reports to. */
   reportBus: "REPORT_EVENT_BUS",
 } as const;
+
+/** The hub's record of when each spoke region was last heard from (handlers/coverage/lastSeen.ts). */
+export const LIVENESS_TABLE_NAME = `${NAME_PREFIX}-liveness`;
+/** Hub role `npm run coverage` assumes: lists the organization, reads the liveness table. */
+export const COVERAGE_ROLE_NAME = `${NAME_PREFIX}-coverage`;
+/** Role in each spoke that the coverage role and the liveness function assume to read detectors. */
+export const COVERAGE_READER_ROLE_NAME = `${NAME_PREFIX}-coverage-reader`;
+/** The heartbeat each spoke region puts on its default bus; its forwarding rule carries it to the hub. */
+export const HEARTBEAT_SOURCE = `${NAME_PREFIX}.heartbeat`;
+export const HEARTBEAT_DETAIL_TYPE = "Security Guard Heartbeat";
+/** Role in each spoke that EventBridge Scheduler sends the region's heartbeats with. */
+export const HEARTBEAT_ROLE_NAME = `${NAME_PREFIX}-heartbeat`;
+/**
+ * The heartbeat paths: "forwarding" (the schedule's event on the default bus, forwarded by a rule)
+ * and "cloudtrail" (the schedule's TagResource call on its own schedule group, which reaches
+ * EventBridge only through a logging trail that records management write events).
+ */
+export const HEARTBEAT_PATHS = ["forwarding", "cloudtrail"] as const;
+/** Minutes between heartbeats: a region is silent after two missed. */
+export const HEARTBEAT_INTERVAL_MINUTES = 15;
+/** The liveness function's alerts on the hub bus (silence, recovery, accounts without a spoke, summary). */
+export const LIVENESS_EVENT_SOURCE = `${NAME_PREFIX}.liveness`;
+/** detail-type of each liveness alert. */
+export const LIVENESS_DETAIL_TYPES = {
+  silent: "Spoke Region Silent",
+  recovered: "Spoke Region Recovered",
+  noSpoke: "Account Without Spoke",
+  summary: "Coverage Summary",
+} as const;
+/** The schedules' constant inputs to the liveness function. */
+export const LIVENESS_CHECK_EVENT = { "security-guard": "liveness-check" } as const;
+export const COVERAGE_SUMMARY_EVENT = { "security-guard": "coverage-summary" } as const;

@@ -23,6 +23,9 @@ import { eventBridgeDeadLetterQueue } from "./deadLetters";
 import { GuardFunction } from "./guardFunction";
 import { HubTopics } from "./hubTopics";
 import { NotifierSignal } from "./notifierSignal";
+import { scheduleRate } from "../scheduleRate";
+
+export { scheduleRate };
 import { configTopicFilterPolicy } from "../configTopicFilter";
 import { notifiedConfigRules } from "../configRules";
 
@@ -65,12 +68,6 @@ export const NOTIFIER_BATCHING_WINDOW_SECONDS = 20;
  * compete for the same webhooks' rate limit.
  */
 export const NOTIFIER_MAX_CONCURRENCY = 2;
-
-/** EventBridge's rate expression: singular unit for 1 (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html). */
-export function scheduleRate(minutes: number): string {
-  if (minutes % 60 === 0) return minutes === 60 ? "rate(1 hour)" : `rate(${minutes / 60} hours)`;
-  return minutes === 1 ? "rate(1 minute)" : `rate(${minutes} minutes)`;
-}
 
 export class Notifier extends pulumi.ComponentResource {
   readonly fn: GuardFunction;

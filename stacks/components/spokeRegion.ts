@@ -6,7 +6,9 @@ import { SpokeConfig } from "../configSchema";
 import {
   EventPattern,
   alarmStateChanges,
+  cloudTrailHeartbeats,
   configComplianceChanges,
+  heartbeats,
   iamChanges,
   securityGroupChanges,
 } from "../eventPatterns";
@@ -25,6 +27,12 @@ import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
 import { forwardedConfigRules } from "../configRules";
 import { usesExistingRecorder } from "../recorderMode";
 import { eventBridgeDeadLetterQueue, queueNotEmptyAlarm } from "./deadLetters";
+import { scheduleRate } from "../scheduleRate";
+import {
+  HEARTBEAT_DETAIL_TYPE,
+  HEARTBEAT_INTERVAL_MINUTES,
+  HEARTBEAT_SOURCE,
+} from "../../handlers/shared/constants";
 
 export interface SpokeRegionArgs {
   config: SpokeConfig;
@@ -38,11 +46,14 @@ export interface SpokeRegionArgs {
    * PutDeliveryChannel check the role's access when called. */
   configRoleGrants: pulumi.Resource[];
   deliveryBucket: aws.s3.Bucket;
+  /** The role EventBridge Scheduler puts this region's heartbeat with. */
+  heartbeatRole: aws.iam.Role;
 }
 
 /**
- * The forwarding rules of one region, by short name. Global services (IAM, console sign-in,
- * Organizations) record their calls in us-east-1 only, so their rules exist there only.
+ * The forwarding rules of one region, by short name. Global services (IAM, Organizations) record
+ * their calls in us-east-1 only, so their rules exist there only; console sign-ins are recorded in
+ * the sign-in endpoint's Region, so that rule is everywhere (and see SignInRegion).
  */
 export function forwardingPatterns(
   region: string,
@@ -56,12 +67,109 @@ export function forwardingPatterns(
     ...(global ? { "iam-changes": iamChanges } : {}),
     "cis-changes": cisChanges,
     "root-activity": rootUsage,
-    ...(global ? { "console-sign-in": consoleSignIns, "organizations-changes": organizationsChanges } : {}),
+    // Console sign-ins are recorded in the Region of the sign-in endpoint: every region has the rule.
+    "console-sign-in": consoleSignIns,
+    ...(global ? { "organizations-changes": organizationsChanges } : {}),
     ...(config.forwardUnauthorizedCalls ? { "unauthorized-calls": unauthorizedCalls } : {}),
     "guardduty-findings": guardDutyFindings,
     "securityhub-findings": securityHubFindings,
     "access-analyzer-findings": accessAnalyzerFindings,
+    heartbeat: heartbeats,
+    "heartbeat-cloudtrail": cloudTrailHeartbeats,
   };
+}
+
+/**
+ * In the hub's own account, the Access Analyzer rule forwards findings about the account's own
+ * resources only: the hub forwards its organization analyzer's findings about the other accounts
+ * itself (OrganizationFindings), so none is posted twice. Elsewhere every finding is forwarded
+ * (an organization analyzer in another delegated administrator keeps reaching the hub).
+ */
+export function ownFindingsInHubAccount(
+  pattern: EventPattern,
+  account: string,
+  hubAccount: string,
+): EventPattern {
+  if (account !== hubAccount) return pattern;
+  const detail = (pattern.detail ?? {}) as Record<string, unknown>;
+  return { ...pattern, detail: { ...detail, resourceOwnerAccount: [account] } };
+}
+
+/**
+ * Forwarding rules on a region's default bus, each targeting the hub bus with the forwarder role;
+ * what the hub bus did not accept after a day of retries lands in the region's dead-letter queue
+ * instead of being dropped (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ * Its alarm's state change is itself forwarded to the hub once the path works again.
+ */
+export function forwardToHub(
+  name: string,
+  region: string,
+  patterns: Record<string, EventPattern>,
+  args: Pick<SpokeRegionArgs, "config" | "hubBusArn" | "forwarderRole">,
+  child: pulumi.CustomResourceOptions,
+  hubAccountId?: pulumi.Input<string>,
+): void {
+  const { config } = args;
+  const deadLetters = eventBridgeDeadLetterQueue(
+    `${name}-forwarding-dlq`,
+    {
+      queueName: `${NAME_PREFIX}-forwarding-dlq`,
+      sid: "ForwardingRulesDeadLetter",
+      ruleArnPattern: `arn:${partitionOf(region)}:events:${region}:${config.accountId}:rule/${NAME_PREFIX}-*`,
+    },
+    child,
+  );
+  queueNotEmptyAlarm(
+    `${name}-forwarding-dlq-alarm`,
+    {
+      queue: deadLetters,
+      description: `Security events this account could not forward to the hub bus are waiting in ${NAME_PREFIX}-forwarding-dlq.`,
+    },
+    child,
+  );
+  for (const [short, pattern] of Object.entries(patterns)) {
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-${short}`,
+      {
+        name: `${NAME_PREFIX}-${short}`,
+        description: `Forward ${short} to the security hub bus`,
+        eventPattern:
+          short === "access-analyzer-findings" && hubAccountId !== undefined
+            ? pulumi
+                .output(hubAccountId)
+                .apply((hub) => JSON.stringify(ownFindingsInHubAccount(pattern, config.accountId, hub)))
+            : JSON.stringify(pattern),
+      },
+      child,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-${short}-to-hub`,
+      {
+        rule: rule.name,
+        arn: args.hubBusArn,
+        roleArn: args.forwarderRole.arn,
+        retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+        deadLetterConfig: { arn: deadLetters.arn },
+      },
+      child,
+    );
+  }
+}
+
+/**
+ * A region the spoke does not cover where CloudTrail still records its console sign-ins (see
+ * SIGN_IN_RECORD_REGIONS): only the sign-in rule and its dead-letter queue.
+ */
+export class SignInRegion extends pulumi.ComponentResource {
+  constructor(
+    name: string,
+    args: Pick<SpokeRegionArgs, "config" | "region" | "hubBusArn" | "forwarderRole">,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("security-guard:spoke:SignInRegion", name, { region: args.region }, opts);
+    forwardToHub(name, args.region, { "console-sign-in": consoleSignIns }, args, { parent: this });
+    this.registerOutputs({ region: args.region });
+  }
 }
 
 export class SpokeRegion extends pulumi.ComponentResource {
@@ -127,49 +235,44 @@ export class SpokeRegion extends pulumi.ComponentResource {
       { parent: this, dependsOn: ruleDependsOn },
     );
 
-    // Events the hub bus did not accept after a day of retries land here instead of being dropped
-    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). Its alarm's state
-    // change is itself forwarded to the hub once the path works again, and shows in the console.
-    const deadLetters = eventBridgeDeadLetterQueue(
-      `${name}-forwarding-dlq`,
-      {
-        queueName: `${NAME_PREFIX}-forwarding-dlq`,
-        sid: "ForwardingRulesDeadLetter",
-        ruleArnPattern: `arn:${partitionOf(region)}:events:${region}:${config.accountId}:rule/${NAME_PREFIX}-*`,
-      },
-      child,
-    );
-    queueNotEmptyAlarm(
-      `${name}-forwarding-dlq-alarm`,
-      {
-        queue: deadLetters,
-        description: `Security events this account could not forward to the hub bus are waiting in ${NAME_PREFIX}-forwarding-dlq.`,
-      },
-      child,
-    );
+    forwardToHub(name, region, forwardingPatterns(region, config), args, child, args.hubAccountId);
 
-    for (const [short, pattern] of Object.entries(forwardingPatterns(region, config))) {
-      const rule = new aws.cloudwatch.EventRule(
+    // The heartbeats: EventBridge Scheduler's templated PutEvents target puts one event on this
+    // region's default bus every interval
+    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html); the
+    // heartbeat rule above forwards it like any security event, so its arrival at the hub proves
+    // the rule, the target, the forwarder role, the hub bus policy and the region itself. A second
+    // schedule calls TagResource on the schedules' own group through the universal target
+    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html): the
+    // same tag each time, which changes nothing, and which CloudTrail records as a management write.
+    const group = new aws.scheduler.ScheduleGroup(`${name}-schedules`, { name: NAME_PREFIX }, child);
+    const heartbeat = (short: string, target: aws.types.input.scheduler.ScheduleTarget) =>
+      new aws.scheduler.Schedule(
         `${name}-${short}`,
         {
           name: `${NAME_PREFIX}-${short}`,
-          description: `Forward ${short} to the security hub bus`,
-          eventPattern: JSON.stringify(pattern),
+          groupName: group.name,
+          description: "security-guard: proves this region's path to the hub bus",
+          scheduleExpression: scheduleRate(HEARTBEAT_INTERVAL_MINUTES),
+          flexibleTimeWindow: { mode: "OFF" },
+          target: { ...target, retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 600 } },
         },
         child,
       );
-      new aws.cloudwatch.EventTarget(
-        `${name}-${short}-to-hub`,
-        {
-          rule: rule.name,
-          arn: args.hubBusArn,
-          roleArn: args.forwarderRole.arn,
-          retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
-          deadLetterConfig: { arn: deadLetters.arn },
-        },
-        child,
-      );
-    }
+    heartbeat("heartbeat", {
+      arn: `arn:${partitionOf(region)}:events:${region}:${config.accountId}:event-bus/default`,
+      roleArn: args.heartbeatRole.arn,
+      eventbridgeParameters: { source: HEARTBEAT_SOURCE, detailType: HEARTBEAT_DETAIL_TYPE },
+      input: JSON.stringify({ path: "forwarding", intervalMinutes: HEARTBEAT_INTERVAL_MINUTES }),
+    });
+    heartbeat("heartbeat-cloudtrail", {
+      arn: "arn:aws:scheduler:::aws-sdk:scheduler:tagResource",
+      roleArn: args.heartbeatRole.arn,
+      input: JSON.stringify({
+        ResourceArn: `arn:${partitionOf(region)}:scheduler:${region}:${config.accountId}:schedule-group/${NAME_PREFIX}`,
+        Tags: [{ Key: `${NAME_PREFIX}:heartbeat`, Value: "cloudtrail" }],
+      }),
+    });
 
     if (config.aggregation === "account") {
       new aws.cfg.AggregateAuthorization(

@@ -5,11 +5,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { SpokeConfig } from "../configSchema";
 import { HubOutputValues } from "../hubOutputs";
 import { Statement, policyDocument, serviceTrust } from "../iam";
+import { functionRoleName } from "../names";
 import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
   CONFIG_ROLE_NAME,
+  COVERAGE_READER_ROLE_NAME,
+  COVERAGE_ROLE_NAME,
   FORWARDER_ROLE_NAME,
+  FUNCTION_NAMES,
+  HEARTBEAT_ROLE_NAME,
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
 } from "../names";
@@ -68,8 +73,29 @@ export const CHATOPS_OPERATOR_ACTIONS = [
   ...ALERT_ACTION_ACTIONS,
 ];
 
+/**
+ * What the hub's coverage checks read in a spoke (npm run coverage and the weekly summary): whether
+ * the detectors are on, which recorders record what, and which trails feed EventBridge. Read only.
+ */
+export const COVERAGE_READ_ACTIONS = [
+  "guardduty:ListDetectors",
+  "guardduty:GetDetector",
+  "securityhub:DescribeHub",
+  "securityhub:DescribeSecurityHubV2",
+  "access-analyzer:ListAnalyzers",
+  "inspector2:BatchGetAccountStatus",
+  "config:ListConfigurationRecorders",
+  "config:DescribeConfigurationRecorders",
+  "config:DescribeConfigurationRecorderStatus",
+  "cloudtrail:DescribeTrails",
+  "cloudtrail:GetTrailStatus",
+  "cloudtrail:GetEventSelectors",
+];
+
 export class SpokeRoles extends pulumi.ComponentResource {
   readonly forwarderRole: aws.iam.Role;
+  /** EventBridge Scheduler puts each region's heartbeat on its default bus with this role. */
+  readonly heartbeatRole: aws.iam.Role;
   readonly configRole: aws.iam.Role;
   readonly deliveryBucket: aws.s3.Bucket;
   /** The grants of the Config role: the recorder and delivery channel must wait for them. */
@@ -94,6 +120,76 @@ export class SpokeRoles extends pulumi.ComponentResource {
         role: this.forwarderRole.id,
         policy: policyDocument([
           { Sid: "PutOnHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: hub.busArn },
+        ]),
+      },
+      child,
+    );
+
+    this.heartbeatRole = new aws.iam.Role(
+      `${name}-heartbeat`,
+      {
+        name: HEARTBEAT_ROLE_NAME,
+        assumeRolePolicy: serviceTrust("scheduler.amazonaws.com", config.accountId),
+      },
+      child,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-heartbeat-policy`,
+      {
+        role: this.heartbeatRole.id,
+        policy: policyDocument([
+          {
+            Sid: "PutHeartbeatOnDefaultBus",
+            Effect: "Allow",
+            Action: "events:PutEvents",
+            Resource: `arn:${partition}:events:*:${config.accountId}:event-bus/default`,
+          },
+          {
+            // The CloudTrail heartbeat: the same tag on the schedules' own group, every interval.
+            Sid: "TagOwnScheduleGroup",
+            Effect: "Allow",
+            Action: "scheduler:TagResource",
+            Resource: `arn:${partition}:scheduler:*:${config.accountId}:schedule-group/${NAME_PREFIX}`,
+          },
+        ]),
+      },
+      child,
+    );
+
+    // Read by the hub's coverage role (npm run coverage) and liveness function (weekly summary),
+    // pinned by aws:PrincipalArn like the other hub-trusted roles; their names are fixed.
+    const coverageReader = new aws.iam.Role(
+      `${name}-coverage-reader`,
+      {
+        name: COVERAGE_READER_ROLE_NAME,
+        maxSessionDuration: 3600,
+        assumeRolePolicy: hub.hubAccountId.apply((hubAccount) =>
+          policyDocument([
+            {
+              Effect: "Allow",
+              Principal: { AWS: `arn:${partition}:iam::${hubAccount}:root` },
+              Action: "sts:AssumeRole",
+              Condition: {
+                ArnEquals: {
+                  "aws:PrincipalArn": [
+                    `arn:${partition}:iam::${hubAccount}:role/${COVERAGE_ROLE_NAME}`,
+                    `arn:${partition}:iam::${hubAccount}:role/${functionRoleName(FUNCTION_NAMES.liveness)}`,
+                  ],
+                },
+              },
+            },
+          ]),
+        ),
+      },
+      child,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-coverage-reader-policy`,
+      {
+        role: coverageReader.id,
+        policy: policyDocument([
+          // These List/Describe/Get actions take no resource-level scoping.
+          { Sid: "ReadCoverage", Effect: "Allow", Action: COVERAGE_READ_ACTIONS, Resource: "*" },
         ]),
       },
       child,

@@ -20,6 +20,7 @@ import {
 const FUNCTIONS = [
   "security-guard-chatops-ack",
   "security-guard-chatops-worker",
+  "security-guard-liveness",
   "security-guard-notifier",
   "security-guard-remediator",
 ];
@@ -123,8 +124,8 @@ describe("hub stack under Pulumi mocks", function () {
     });
     assert.equal(
       ofType(hub.resources, "aws:lambda/function:Function").length,
-      2,
-      "chat-ops off: notifier and remediator only",
+      3,
+      "chat-ops off: notifier, remediator and liveness only",
     );
   });
 
@@ -144,6 +145,7 @@ describe("hub stack under Pulumi mocks", function () {
         "aws.s3",
         "aws.organizations",
         "security-guard.remediation",
+        "security-guard.liveness",
       ],
     });
     // Findings pass the configured filters (defaults: GuardDuty medium and up; Security Hub NEW,
@@ -787,6 +789,8 @@ describe("hub dead letters", function () {
       "security-guard-chatops-ack-dlq",
       "security-guard-chatops-worker-dlq",
       "security-guard-events-dlq",
+      "security-guard-hub-forwarding-dlq",
+      "security-guard-liveness-dlq",
       "security-guard-notifier-dlq",
       "security-guard-notifier-queue-dlq",
       "security-guard-remediator-dlq",

@@ -13,6 +13,8 @@ import {
 } from "../helpers/stacks";
 
 const REGIONS = ["us-east-1", "ap-northeast-1", "ap-northeast-2"];
+/** Where CloudTrail records IAM users' console sign-ins besides the spoke's own regions. */
+const SIGN_IN_ONLY = ["us-east-2", "eu-north-1", "ap-southeast-2"];
 const HUB_BUS = `arn:aws:events:us-east-1:${HUB_ACCOUNT}:event-bus/security-guard-events`;
 
 describe("spoke stack (three regions) under Pulumi mocks", function () {
@@ -22,9 +24,9 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     resources = (await spokeWith()).resources;
   });
 
-  it("has one explicit provider per region that assumes the deploy role in the spoke account", () => {
+  it("has one explicit provider per region (its own and the sign-in regions) that assumes the deploy role in the spoke account", () => {
     const providers = ofType(resources, "pulumi:providers:aws");
-    assert.deepEqual(providers.map((p) => p.props.region).sort(), [...REGIONS].sort());
+    assert.deepEqual(providers.map((p) => p.props.region).sort(), [...REGIONS, ...SIGN_IN_ONLY].sort());
     for (const p of providers) {
       const assumeRoles = JSON.parse(String(p.props.assumeRoles));
       assert.equal(assumeRoles[0].roleArn, `arn:aws:iam::${SPOKE_ACCOUNT}:role/security-guard-deploy`);
@@ -65,7 +67,7 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     }
   });
 
-  it("forwards SG, Config, alarm, CIS, root and finding events in every region; IAM, sign-in and Organizations only in us-east-1", () => {
+  it("forwards SG, Config, alarm, CIS, root, sign-in and finding events in every region; IAM and Organizations only in us-east-1; sign-ins also where CloudTrail records them", () => {
     const rules = ofType(resources, "aws:cloudwatch/eventRule:EventRule");
     const byRegion = (region: string) =>
       rules
@@ -77,15 +79,16 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       "alarms",
       "cis-changes",
       "config-compliance",
+      "console-sign-in",
       "guardduty-findings",
+      "heartbeat",
+      "heartbeat-cloudtrail",
       "root-activity",
       "securityhub-findings",
       "sg-changes",
     ];
-    assert.deepEqual(
-      byRegion("us-east-1"),
-      [...everywhere, "console-sign-in", "iam-changes", "organizations-changes"].sort(),
-    );
+    assert.deepEqual(byRegion("us-east-1"), [...everywhere, "iam-changes", "organizations-changes"].sort());
+    for (const region of SIGN_IN_ONLY) assert.deepEqual(byRegion(region), ["console-sign-in"]);
     assert.deepEqual(byRegion("ap-northeast-1"), everywhere);
     assert.deepEqual(byRegion("ap-northeast-2"), everywhere);
     const iam = one(resources, "aws:cloudwatch/eventRule:EventRule", "us-east-1-iam-changes");
@@ -153,8 +156,9 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
 
   it("targets the hub bus ARN with the forwarder role from every rule", () => {
     const targets = ofType(resources, "aws:cloudwatch/eventTarget:EventTarget");
-    // Eight rules in each of the three regions, plus IAM, console sign-in and Organizations in us-east-1.
-    assert.equal(targets.length, 27);
+    // Eleven rules in each of the three regions, IAM and Organizations in us-east-1, and the sign-in
+    // rule in each of the three sign-in regions the spoke does not cover.
+    assert.equal(targets.length, 38);
     const role = one(resources, "aws:iam/role:Role", "account-forwarder");
     for (const t of targets) {
       assert.equal(t.props.arn, HUB_BUS, t.name);
@@ -216,6 +220,102 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     await assert.rejects(
       evaluateStack("spoke-early", SPOKE_CONFIG, { hubOutputs: withoutBus }),
       /hub stack acme\/security-guard\/hub has no output "busArn": deploy the hub first \(pulumi up --stack hub\)/,
+    );
+  });
+
+  it("sends a heartbeat every 15 minutes in each region, forwarded by its own rule like security events", () => {
+    const schedules = ofType(resources, "aws:scheduler/schedule:Schedule");
+    assert.equal(schedules.length, 2 * REGIONS.length);
+    for (const region of REGIONS) {
+      const schedule = one(resources, "aws:scheduler/schedule:Schedule", `${region}-heartbeat`);
+      assert.equal(schedule.props.name, "security-guard-heartbeat");
+      assert.equal(schedule.props.scheduleExpression, "rate(15 minutes)");
+      assert.deepEqual(schedule.props.flexibleTimeWindow, { mode: "OFF" });
+      const target = schedule.props.target as Record<string, unknown>;
+      assert.equal(target.arn, `arn:aws:events:${region}:${SPOKE_ACCOUNT}:event-bus/default`);
+      assert.equal(target.roleArn, `arn:aws:iam::${SPOKE_ACCOUNT}:role/security-guard-heartbeat`);
+      assert.deepEqual(target.eventbridgeParameters, {
+        source: "security-guard.heartbeat",
+        detailType: "Security Guard Heartbeat",
+      });
+      assert.deepEqual(JSON.parse(String(target.input)), { path: "forwarding", intervalMinutes: 15 });
+      assert.equal(schedule.props.groupName, "security-guard");
+      // The CloudTrail path: the same tag on the schedules' own group, recorded as a management write.
+      const viaTrail = one(resources, "aws:scheduler/schedule:Schedule", `${region}-heartbeat-cloudtrail`);
+      const trailTarget = viaTrail.props.target as Record<string, unknown>;
+      assert.equal(viaTrail.props.scheduleExpression, "rate(15 minutes)");
+      assert.equal(trailTarget.arn, "arn:aws:scheduler:::aws-sdk:scheduler:tagResource");
+      assert.deepEqual(JSON.parse(String(trailTarget.input)), {
+        ResourceArn: `arn:aws:scheduler:${region}:${SPOKE_ACCOUNT}:schedule-group/security-guard`,
+        Tags: [{ Key: "security-guard:heartbeat", Value: "cloudtrail" }],
+      });
+      const trailRule = one(
+        resources,
+        "aws:cloudwatch/eventRule:EventRule",
+        `${region}-heartbeat-cloudtrail`,
+      );
+      assert.deepEqual(JSON.parse(String(trailRule.props.eventPattern)).detail.userIdentity, {
+        sessionContext: { sessionIssuer: { userName: ["security-guard-heartbeat"] } },
+      });
+      const rule = one(resources, "aws:cloudwatch/eventRule:EventRule", `${region}-heartbeat`);
+      assert.equal(rule.props.name, "security-guard-heartbeat");
+      assert.deepEqual(JSON.parse(String(rule.props.eventPattern)), {
+        source: ["security-guard.heartbeat"],
+        "detail-type": ["Security Guard Heartbeat"],
+      });
+    }
+    const role = one(resources, "aws:iam/role:Role", "account-heartbeat");
+    assert.deepEqual(doc(role, "assumeRolePolicy").Statement, [
+      {
+        Effect: "Allow",
+        Principal: { Service: "scheduler.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": SPOKE_ACCOUNT } },
+      },
+    ]);
+    assert.deepEqual(
+      doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-heartbeat-policy")).Statement,
+      [
+        {
+          Sid: "PutHeartbeatOnDefaultBus",
+          Effect: "Allow",
+          Action: "events:PutEvents",
+          Resource: `arn:aws:events:*:${SPOKE_ACCOUNT}:event-bus/default`,
+        },
+        {
+          Sid: "TagOwnScheduleGroup",
+          Effect: "Allow",
+          Action: "scheduler:TagResource",
+          Resource: `arn:aws:scheduler:*:${SPOKE_ACCOUNT}:schedule-group/security-guard`,
+        },
+      ],
+    );
+  });
+
+  it("lets only the hub's coverage role and liveness function read its detectors, recorders and trails", () => {
+    const role = one(resources, "aws:iam/role:Role", "account-coverage-reader");
+    assert.equal(role.props.name, "security-guard-coverage-reader");
+    assert.deepEqual(doc(role, "assumeRolePolicy").Statement, [
+      {
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${HUB_ACCOUNT}:root` },
+        Action: "sts:AssumeRole",
+        Condition: {
+          ArnEquals: {
+            "aws:PrincipalArn": [
+              `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-coverage`,
+              `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-liveness-role`,
+            ],
+          },
+        },
+      },
+    ]);
+    const [statement] = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-coverage-reader-policy"))
+      .Statement as Array<{ Action: string[]; Resource: string }>;
+    assert.equal(statement.Resource, "*");
+    assert.ok(
+      statement.Action.every((a) => /^[a-z0-9-]+:(List|Describe|Get|BatchGet)/.test(a)),
+      `read-only actions: ${statement.Action}`,
     );
   });
 
@@ -386,5 +486,30 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       evaluateStack("spoke", SPOKE_CONFIG, {}),
       /StackReference "acme\/security-guard\/hub": no such stack/,
     );
+  });
+});
+
+describe("spoke in the hub's own account: Access Analyzer findings", function () {
+  this.timeout(120_000);
+
+  it("forwards only findings about its own resources (the hub forwards its organization analyzer's other findings)", async () => {
+    const own = (await spokeWith({ accountId: HUB_ACCOUNT })).resources;
+    const pattern = (resources: MockedResource[]) =>
+      JSON.parse(
+        String(
+          one(resources, "aws:cloudwatch/eventRule:EventRule", "us-east-1-access-analyzer-findings").props
+            .eventPattern,
+        ),
+      );
+    assert.deepEqual(pattern(own), {
+      source: ["aws.access-analyzer"],
+      "detail-type": ["Access Analyzer Finding"],
+      detail: { resourceOwnerAccount: [HUB_ACCOUNT] },
+    });
+    // Any other account forwards every finding on its bus (an organization analyzer's included).
+    assert.deepEqual(pattern((await spokeWith()).resources), {
+      source: ["aws.access-analyzer"],
+      "detail-type": ["Access Analyzer Finding"],
+    });
   });
 });

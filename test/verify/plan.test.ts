@@ -31,11 +31,16 @@ describe("npm run plan (offline preview of every stack config)", function () {
       "ap-northeast-2": 1,
     });
     // Every region: security groups, Config verdicts, alarms, the CIS changes, root activity and the
-    // three finding services; us-east-1 also IAM, console sign-in and Organizations.
+    // three finding services, and the two heartbeat paths; us-east-1 also IAM, console sign-in and
+    // Organizations.
+    // Console sign-ins everywhere, and in the Regions CloudTrail records IAM users' sign-ins in.
     assert.deepEqual(payments.resources["aws:cloudwatch/eventRule:EventRule"], {
-      "us-east-1": 11,
-      "ap-northeast-1": 8,
-      "ap-northeast-2": 8,
+      "us-east-1": 13,
+      "ap-northeast-1": 11,
+      "ap-northeast-2": 11,
+      "us-east-2": 1,
+      "eu-north-1": 1,
+      "ap-southeast-2": 1,
     });
     const hub = report.stacks.find((s) => s.stack === "hub")!;
     const busPolicy = hub.quotas.find((q) => q.quota === "eventBusPolicyChars")!;

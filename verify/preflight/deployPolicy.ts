@@ -274,6 +274,21 @@ export const RESOURCE_ACTIONS: Record<string, string[]> = {
     "sqs:TagQueue",
     "sqs:UntagQueue",
   ],
+  "aws:scheduler/schedule:Schedule": [
+    "scheduler:CreateSchedule",
+    "scheduler:GetSchedule",
+    "scheduler:UpdateSchedule",
+    "scheduler:DeleteSchedule",
+    "iam:PassRole",
+  ],
+  "aws:scheduler/scheduleGroup:ScheduleGroup": [
+    "scheduler:CreateScheduleGroup",
+    "scheduler:GetScheduleGroup",
+    "scheduler:DeleteScheduleGroup",
+    "scheduler:ListTagsForResource",
+    "scheduler:TagResource",
+    "scheduler:UntagResource",
+  ],
   "aws:sqs/queuePolicy:QueuePolicy": ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"],
   "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"],
 };
@@ -313,12 +328,14 @@ const FIRST_DEPLOY: Record<string, PolicyStatement> = {
 
 /** What preflight itself reads with the deploy role (no write: see verify/preflight). */
 export const PREFLIGHT_READ_ACTIONS = [
+  "config:ListConfigurationRecorders",
   "config:DescribeConfigurationRecorders",
   "config:DescribeConfigurationRecorderStatus",
   "config:DescribeDeliveryChannels",
   "cloudtrail:DescribeTrails",
   "cloudtrail:GetTrailStatus",
   "cloudtrail:GetTrail",
+  "cloudtrail:GetEventSelectors",
   "organizations:DescribeOrganization",
   "organizations:ListDelegatedServicesForAccount",
   "iam:GetRole",

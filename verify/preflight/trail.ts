@@ -1,10 +1,9 @@
-// "AWS API Call via CloudTrail" events reach EventBridge only when a trail with logging on covers
-// the account and region (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html#eb-service-event-cloudtrail).
-// Without one, security-group and IAM forwarding and the remediation path that starts from them
-// stay silent while `pulumi up` succeeds. DescribeTrails with shadow trails lists the trails that
-// apply to a region, including an organization trail created in the management account.
-import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
-import { errorText } from "../../handlers/shared/errors";
+// "AWS API Call via CloudTrail" events reach EventBridge only when a logging trail that records
+// management write events covers the account and region (handlers/coverage/trails.ts). Without
+// one, security-group and IAM forwarding and the remediation path that starts from them stay
+// silent while `pulumi up` succeeds.
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { feedingTrail, trailFix, trailNotes, trailsCovering } from "../../handlers/coverage/trails";
 import { SpokeConfig } from "../../stacks/configSchema";
 import { Finding } from "./findings";
 import { DeploySession } from "./session";
@@ -25,45 +24,33 @@ export async function checkTrail(
       },
     ];
   }
-  const client = new CloudTrailClient(session.client(region));
-  const trails =
-    (await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
-  const covering = trails.filter((t) => t.IsMultiRegionTrail || t.HomeRegion === region);
-  const notes: string[] = [];
-  for (const t of covering) {
-    try {
-      const status = await client.send(new GetTrailStatusCommand({ Name: t.TrailARN ?? t.Name }));
-      if (status.IsLogging) {
-        return [
-          {
-            ...base,
-            resource: t.TrailARN ?? String(t.Name),
-            blocks: false,
-            message: `trail ${t.Name} covers this region and is logging${t.IsOrganizationTrail ? " (organization trail)" : ""}`,
-          },
-        ];
-      }
-      notes.push(`trail ${t.Name} covers this region but is not logging`);
-    } catch (err) {
-      notes.push(`trail ${t.Name}: status unreadable (${errorText(err)})`);
-    }
+  const states = await trailsCovering((r) => new CloudTrailClient(session.client(r)), region);
+  const feeding = feedingTrail(states);
+  if (feeding) {
+    const t = feeding.trail;
+    return [
+      {
+        ...base,
+        resource: t.TrailARN ?? String(t.Name),
+        blocks: false,
+        message: `trail ${t.Name} covers this region, is logging and records management write events${t.IsOrganizationTrail ? " (organization trail)" : ""}`,
+      },
+    ];
   }
-  for (const t of trails.filter((x) => !covering.includes(x)))
-    notes.push(`trail ${t.Name} records only ${t.HomeRegion}`);
-  const stopped = covering.find((t) =>
-    notes.includes(`trail ${t.Name} covers this region but is not logging`),
-  );
+  // The trail to repair: one that is not logging first, then one without management writes.
+  const repairable =
+    states.find((s) => !s.unreadable && !s.logging) ??
+    states.find((s) => !s.unreadable && !s.managementWrites);
+  const notes = trailNotes(states);
   return [
     {
       ...base,
-      resource: stopped?.TrailARN ?? "CloudTrail (no logging trail)",
+      resource: repairable?.trail.TrailARN ?? "CloudTrail (no logging trail)",
       blocks: true,
       message:
-        `no logging trail covers ${config.accountId} in ${region}${notes.length ? ` (${notes.join("; ")})` : ""}: ` +
+        `no logging trail with management write events covers ${config.accountId} in ${region}${notes.length ? ` (${notes.join("; ")})` : ""}: ` +
         "security-group and IAM changes would never reach the hub",
-      fix: stopped
-        ? `aws cloudtrail start-logging --name ${stopped.TrailARN} --region ${stopped.HomeRegion}`
-        : "set security-guard:createTrail: true, or create a logging organization trail (multi-region) in the management account",
+      fix: trailFix(repairable),
     },
   ];
 }

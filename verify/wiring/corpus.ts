@@ -4,6 +4,7 @@
 // stacks/spoke.ts and stacks/hub.ts name them.
 import * as fs from "fs";
 import * as path from "path";
+import { extraSignInRegions } from "../../stacks/regions";
 import { EventEntry, RouteEvent, RouteExpectation } from "./routes";
 
 type SpokeKind =
@@ -196,6 +197,8 @@ export const ROUTE_CORPUS: CorpusItem[] = [
   ...(
     [
       ["sign-in without MFA Virginia", "signin-console-login-no-mfa-iamuser", "console-sign-in"],
+      // An IAM user through the global endpoint with an account alias cookie: recorded in us-east-2.
+      ["sign-in without MFA Ohio", "signin-console-login-no-mfa-iamuser-ohio", "console-sign-in"],
       ["root sign-in Virginia", "signin-console-login-root", "console-sign-in"],
       ["sign-in failure Virginia", "signin-console-login-failure", "console-sign-in"],
       ["cloudtrail StopLogging Tokyo", "cloudtrail-stoplogging-tokyo", "cis-changes"],
@@ -302,7 +305,11 @@ export function routeExpectation(
   const intended: Record<string, string[]> = {};
   for (const item of items) {
     const region = String(readEvent(root, item.file).region);
-    const covered = item.enters === "hub" || ctx.spokeRegions.includes(region);
+    // A spoke also has its sign-in rule where CloudTrail records IAM users' sign-ins (SignInRegion).
+    const covered =
+      item.enters === "hub" ||
+      ctx.spokeRegions.includes(region) ||
+      (item.intended.includes("console-sign-in") && extraSignInRegions(ctx.spokeRegions).includes(region));
     intended[item.name] = covered
       ? item.intended.map((k) => (HUB_KINDS.includes(k) ? `hub-${k}` : `spoke-${region}-${k}`))
       : [];

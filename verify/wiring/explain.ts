@@ -226,8 +226,14 @@ export async function explainEvent(event: unknown, options: ExplainOptions): Pro
       );
       stamped = { ...event, account: spoke.accountId };
     }
+    // Rules the stack deploys in that region (its own regions, or only a sign-in rule elsewhere).
+    const there = spoke.topology.rules.filter((r) => r.region === region).map((r) => r.resourceName);
     if (!spoke.regions.includes(region))
-      notes.push(`${spoke.stack} deploys no rules in ${region} (its regions: ${spoke.regions.join(", ")})`);
+      notes.push(
+        there.length
+          ? `${region} is not one of ${spoke.stack}'s regions (${spoke.regions.join(", ")}); it deploys only ${there.join(", ")} there`
+          : `${spoke.stack} deploys no rules in ${region} (its regions: ${spoke.regions.join(", ")})`,
+      );
     entry = { accountId: spoke.accountId, region, bus: "default" };
   }
   const topology: RouteTopology = {

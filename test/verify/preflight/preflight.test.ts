@@ -5,7 +5,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
+import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  PutEventSelectorsCommand,
+  StartLoggingCommand,
+} from "@aws-sdk/client-cloudtrail";
 import {
   ConfigServiceClient,
   PutConfigurationRecorderCommand,
@@ -110,7 +115,8 @@ describe("npm run preflight (moto, seeded accounts, every request recorded)", fu
     stack: string,
     options: { hubOutputsFile?: string; scripted?: Parameters<typeof startRecordingProxy>[1] } = {},
   ): Promise<{ report: PreflightReport; proxy: RecordingProxy }> {
-    const proxy = await startRecordingProxy(moto.endpoint, options.scripted);
+    // moto has no ListConfigurationRecorders (service-linked recorders): it lists none unless a test says so.
+    const proxy = await startRecordingProxy(moto.endpoint, [...(options.scripted ?? []), noLinkedRecorders]);
     const saved = process.env.AWS_ENDPOINT_URL;
     process.env.AWS_ENDPOINT_URL = proxy.url;
     try {
@@ -128,6 +134,52 @@ describe("npm run preflight (moto, seeded accounts, every request recorded)", fu
       process.env.AWS_ENDPOINT_URL = saved;
       await proxy.close();
     }
+  }
+
+  const json = (body: unknown) => ({
+    status: 200,
+    contentType: "application/x-amz-json-1.1",
+    body: JSON.stringify(body),
+  });
+  const noLinkedRecorders = {
+    action: "ListConfigurationRecorders",
+    ...json({ ConfigurationRecorderSummaries: [] }),
+  };
+  /** Security Hub CSPM's service-linked recorder, as ListConfigurationRecorders and Describe* answer for it. */
+  function securityHubRecorder(region: string, recording: boolean) {
+    const principal = "securityhub.amazonaws.com";
+    const arn = `arn:aws:config:${region}:${SPOKE}:configuration-recorder/AWSConfigurationRecorderForSecurityHubCSPM/abc`;
+    const name = "AWSConfigurationRecorderForSecurityHubCSPM";
+    return [
+      {
+        action: "ListConfigurationRecorders",
+        ...json({
+          ConfigurationRecorderSummaries: [
+            { arn, name, servicePrincipal: principal, recordingScope: "INTERNAL" },
+          ],
+        }),
+      },
+      {
+        action: "DescribeConfigurationRecorders",
+        bodyIncludes: principal,
+        ...json({
+          ConfigurationRecorders: [
+            {
+              arn,
+              name,
+              servicePrincipal: principal,
+              recordingScope: "INTERNAL",
+              recordingGroup: { allSupported: false, resourceTypes: ["AWS::EC2::SecurityGroup"] },
+            },
+          ],
+        }),
+      },
+      {
+        action: "DescribeConfigurationRecorderStatus",
+        bodyIncludes: principal,
+        ...json({ ConfigurationRecordersStatus: [{ arn, name, servicePrincipal: principal, recording }] }),
+      },
+    ];
   }
 
   const by = (r: PreflightReport, check: string, region?: string): Finding[] =>
@@ -293,7 +345,7 @@ describe("npm run preflight (moto, seeded accounts, every request recorded)", fu
     // A single-region trail is not even listed in another region (only multi-region trails shadow).
     assert.equal(
       west.message,
-      `no logging trail covers ${SPOKE} in us-west-2: security-group and IAM changes would never reach the hub`,
+      `no logging trail with management write events covers ${SPOKE} in us-west-2: security-group and IAM changes would never reach the hub`,
     );
     assert.match(west.fix!, /set security-guard:createTrail: true, or create a logging organization trail/);
     assert.deepEqual(
@@ -313,6 +365,89 @@ describe("npm run preflight (moto, seeded accounts, every request recorded)", fu
         ],
       ],
     );
+  });
+
+  it("Security Hub's service-linked recorder neither blocks the stack's own recorder nor counts as one to use", async () => {
+    const spoke = await as(SPOKE);
+    const east = { ...spoke, region: "us-east-1" };
+    await new S3Client({ ...east, forcePathStyle: true }).send(
+      new CreateBucketCommand({ Bucket: "trail-all" }),
+    );
+    const trails = new CloudTrailClient(east);
+    await trails.send(
+      new CreateTrailCommand({ Name: "audit", S3BucketName: "trail-all", IsMultiRegionTrail: true }),
+    );
+    await trails.send(new StartLoggingCommand({ Name: "audit" }));
+    spokeStack("spoke-own");
+    const own = await run("spoke-own", {
+      hubOutputsFile: hubOutputsFile(),
+      scripted: securityHubRecorder("us-east-1", true),
+    });
+    assert.deepEqual(
+      by(own.report, "config-recorder").map((f) => [f.region, f.resource, f.blocks]),
+      [
+        [
+          "us-east-1",
+          'service-linked configuration recorder "AWSConfigurationRecorderForSecurityHubCSPM" (securityhub.amazonaws.com)',
+          false,
+        ],
+        [
+          "us-west-2",
+          'service-linked configuration recorder "AWSConfigurationRecorderForSecurityHubCSPM" (securityhub.amazonaws.com)',
+          false,
+        ],
+      ],
+    );
+    assert.equal(own.report.ok, true);
+
+    spokeStack("spoke-use", ["createRecorder: false"]);
+    const use = await run("spoke-use", {
+      hubOutputsFile: hubOutputsFile(),
+      scripted: securityHubRecorder("us-east-1", true),
+    });
+    const blocking = by(use.report, "config-recorder", "us-east-1").filter((f) => f.blocks);
+    assert.deepEqual(
+      blocking.map((f) => [f.resource, f.message]),
+      [
+        [
+          "configuration recorder (none)",
+          "the stack config says to use the existing recorder here, but there is none (only service-linked configuration recorder " +
+            '"AWSConfigurationRecorderForSecurityHubCSPM" (securityhub.amazonaws.com), whose items the account\'s Config rules do not evaluate): ' +
+            "the restricted-ssh rule could not be created",
+        ],
+      ],
+    );
+  });
+
+  it("a logging trail without management write events blocks, with the event-selector fix", async () => {
+    const spoke = await as(SPOKE);
+    const east = { ...spoke, region: "us-east-1" };
+    await new S3Client({ ...east, forcePathStyle: true }).send(
+      new CreateBucketCommand({ Bucket: "trail-data" }),
+    );
+    const trails = new CloudTrailClient(east);
+    await trails.send(
+      new CreateTrailCommand({ Name: "data-only", S3BucketName: "trail-data", IsMultiRegionTrail: true }),
+    );
+    await trails.send(
+      new PutEventSelectorsCommand({
+        TrailName: "data-only",
+        EventSelectors: [{ ReadWriteType: "ReadOnly", IncludeManagementEvents: true }],
+      }),
+    );
+    await trails.send(new StartLoggingCommand({ Name: "data-only" }));
+    spokeStack("spoke-reads");
+    const { report } = await run("spoke-reads", { hubOutputsFile: hubOutputsFile() });
+    const arn = `arn:aws:cloudtrail:us-east-1:${SPOKE}:trail/data-only`;
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const [trail] = by(report, "trail", region);
+      assert.deepEqual([trail.resource, trail.blocks], [arn, true]);
+      assert.match(trail.message, /trail data-only is logging but records no management write events/);
+      assert.match(
+        trail.fix!,
+        new RegExp(`^aws cloudtrail put-event-selectors --trail-name ${arn} --region us-east-1 `),
+      );
+    }
   });
 
   /** An organization whose management account is 999999999999, with the hub as a member. */

@@ -15,7 +15,12 @@ export interface RecordedRequest {
 }
 
 export interface Scripted {
+  /** The action (JSON and query protocols), or "" with `path` for a REST call. */
   action: string;
+  /** REST calls, which carry no action name: the request path this answer is for. */
+  path?: string;
+  /** Only requests whose body contains this text (any request of the action when absent). */
+  bodyIncludes?: string;
   status: number;
   body: string;
   contentType?: string;
@@ -52,7 +57,12 @@ export async function startRecordingProxy(
       const raw = Buffer.concat(chunks);
       const action = actionOf(req, raw.toString("utf8"));
       requests.push({ method: req.method ?? "", path: req.url ?? "", action });
-      const answer = scripted.find((s) => s.action === action);
+      const text = raw.toString("utf8");
+      const answer = scripted.find(
+        (s) =>
+          (s.path !== undefined ? (req.url ?? "").split("?")[0] === s.path : s.action === action) &&
+          (s.bodyIncludes === undefined || text.includes(s.bodyIncludes)),
+      );
       if (answer) {
         res.writeHead(answer.status, { "content-type": answer.contentType ?? "text/xml" });
         res.end(answer.body);
@@ -85,8 +95,11 @@ export async function startRecordingProxy(
   };
 }
 
-/** Reads only: Describe/Get/List/Head actions, the deploy-role session, and GET/HEAD REST calls. */
+/** REST reads sent as POST: Inspector's BatchGetAccountStatus. */
+const REST_POST_READS = ["/status/batch/get"];
+
+/** Reads only: Describe/Get/List/Head/Scan/BatchGet actions, role sessions, and REST reads. */
 export function isRead(r: RecordedRequest): boolean {
-  if (r.action === "") return r.method === "GET" || r.method === "HEAD";
-  return /^(Describe|Get|List|Head)/.test(r.action) || r.action === "AssumeRole";
+  if (r.action === "") return r.method === "GET" || r.method === "HEAD" || REST_POST_READS.includes(r.path);
+  return /^(Describe|Get|List|Head|Scan|BatchGet)/.test(r.action) || r.action === "AssumeRole";
 }

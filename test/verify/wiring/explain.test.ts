@@ -99,6 +99,18 @@ describe("npm run routes: why an event does (not) reach Slack (repo stacks, moto
     }
   });
 
+  it("an IAM user's sign-in recorded in us-east-2 (a Region the spoke does not cover) is forwarded and notified", async () => {
+    const file = "cis/signin-console-login-no-mfa-iamuser-ohio.json";
+    const x = await explain(read(file), "spoke-payments");
+    assert.deepEqual(summary(x), [
+      ["spoke", "spoke-payments", "us-east-2", "spoke-us-east-2-console-sign-in", true, true],
+      ["hub", "hub", "us-east-1", "hub-notify", true, true],
+    ]);
+    assert.equal(x.reachesNotifier, true);
+    assert.equal(x.notifier[0].skipped, undefined);
+    assert.equal(x.notifier[0].severity, "high");
+  });
+
   it("a third-party Config rule's verdict: no spoke forwards it, no hub rule matches it", async () => {
     const file = "eventbridge/config-compliance-change-noncompliant.json";
     const x = await explain(withRule(file, "securityhub-ec2-19-4f3a1b"), "spoke-payments");

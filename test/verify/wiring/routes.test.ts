@@ -70,25 +70,36 @@ describe("wiring: EventBridge routes in moto", function () {
     assert.deepEqual(
       topology.rules.map((r) => `${r.resourceName} ${r.accountId} ${r.region} ${r.bus}`).sort(),
       [
+        "hub-liveness-account-joins 111111111111 us-east-1 security-guard-events",
+        "hub-liveness-heartbeats 111111111111 us-east-1 security-guard-events",
         "hub-notify 111111111111 us-east-1 security-guard-events",
+        // The organization analyzer's findings about member accounts, on the hub account's default bus.
+        "hub-org-findings-rule 111111111111 us-east-1 default",
         "hub-remediate 111111111111 us-east-1 security-guard-events",
         // Every region: security groups, Config verdicts, alarms, the CIS change controls, root
-        // activity and the three finding services; us-east-1 also: IAM, console sign-in, Organizations.
+        // activity, the three finding services and the two heartbeat paths; us-east-1 also: IAM,
+        // console sign-in, Organizations.
         ...["ap-northeast-1", "ap-northeast-2", "us-east-1"].flatMap((region) =>
           [
             "access-analyzer-findings",
             "alarms",
             "cis-changes",
             "config-compliance",
-            ...(region === "us-east-1" ? ["console-sign-in"] : []),
+            "console-sign-in",
             "guardduty-findings",
+            "heartbeat",
+            "heartbeat-cloudtrail",
             ...(region === "us-east-1" ? ["iam-changes", "organizations-changes"] : []),
             "root-activity",
             "securityhub-findings",
             "sg-changes",
           ].map((kind) => `spoke-${region}-${kind} 222222222222 ${region} default`),
         ),
-      ],
+        // Where CloudTrail records IAM users' console sign-ins beyond the spoke's regions.
+        ...["us-east-2", "eu-north-1", "ap-southeast-2"].map(
+          (region) => `spoke-${region}-console-sign-in 222222222222 ${region} default`,
+        ),
+      ].sort(),
     );
     // Every spoke rule forwards to the hub bus with the forwarder role; the hub rules feed SNS and Lambda.
     for (const r of topology.rules.filter((x) => x.stack === "spoke")) {
@@ -239,6 +250,8 @@ describe("wiring: EventBridge routes in moto", function () {
       );
       // The hub's SNS and Lambda targets cannot be delivered to by moto: their probes stand in.
       assert.deepEqual(matrix.notDeployed.sort(), [
+        "hub:hub-liveness-account-joins -> arn:aws:lambda:us-east-1:111111111111:function:security-guard-liveness",
+        "hub:hub-liveness-heartbeats -> arn:aws:lambda:us-east-1:111111111111:function:security-guard-liveness",
         "hub:hub-notify -> arn:aws:sns:us-east-1:111111111111:security-guard-events",
         "hub:hub-remediate -> arn:aws:lambda:us-east-1:111111111111:function:security-guard-remediator",
       ]);

@@ -1,0 +1,223 @@
+// Knowing when the guard is blind, in the hub: the liveness table (last heartbeat per spoke
+// account, region and path), the liveness function that records heartbeats, checks for silent
+// regions and accounts without a spoke, and posts the weekly coverage summary (its alerts go onto
+// the hub bus, where the notify rule takes them to Slack), and the read-only role npm run coverage
+// assumes.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createLivenessHandler } from "../../handlers/liveness";
+import { LAST_SEEN_KEY, LAST_SEEN_SORT_KEY, LAST_SEEN_TTL_ATTRIBUTE } from "../../handlers/coverage/lastSeen";
+import {
+  COVERAGE_SUMMARY_EVENT,
+  HEARTBEAT_INTERVAL_MINUTES,
+  LIVENESS_CHECK_EVENT,
+} from "../../handlers/shared/constants";
+import { HubConfig } from "../configSchema";
+import { EventPattern, cloudTrailHeartbeats, heartbeats } from "../eventPatterns";
+import { Statement, policyDocument } from "../iam";
+import {
+  COVERAGE_READER_ROLE_NAME,
+  COVERAGE_ROLE_NAME,
+  FUNCTION_NAMES,
+  HUB_BUS_NAME,
+  LIVENESS_TABLE_NAME,
+} from "../names";
+import { assumeSpokeRoles } from "../orgScope";
+import { scheduleRate } from "../scheduleRate";
+import { CentralBus } from "./centralBus";
+import { GuardFunction } from "./guardFunction";
+
+/** The weekly coverage summary: Mondays 08:00 UTC. */
+export const COVERAGE_SUMMARY_SCHEDULE = "cron(0 8 ? * MON *)";
+/** Organizations calls that mean an account joined (forwarded from the management account's spoke). */
+export const ACCOUNT_JOIN_EVENTS = ["AcceptHandshake", "CreateAccount"];
+
+/** Hub bus: heartbeats of both paths, which go to the liveness function only (never to Slack). */
+export const hubHeartbeats: EventPattern = { $or: [heartbeats, cloudTrailHeartbeats] };
+/** Hub bus: an account joining the organization. */
+export const hubAccountJoins: EventPattern = {
+  source: ["aws.organizations"],
+  detail: { eventName: ACCOUNT_JOIN_EVENTS },
+};
+
+export interface LivenessArgs {
+  config: HubConfig;
+  partition: string;
+  kmsKey: aws.kms.Key;
+  central: CentralBus;
+}
+
+export class Liveness extends pulumi.ComponentResource {
+  readonly fn: GuardFunction;
+  readonly table: aws.dynamodb.Table;
+  readonly coverageRole: aws.iam.Role;
+
+  constructor(name: string, args: LivenessArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("security-guard:hub:Liveness", name, {}, opts);
+    const { config, partition, kmsKey, central } = args;
+    const region = config.regions[0];
+    const child = { parent: this };
+
+    this.table = new aws.dynamodb.Table(
+      `${name}-table`,
+      {
+        name: LIVENESS_TABLE_NAME,
+        // On demand: one write per spoke region and interval, one scan per check.
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: LAST_SEEN_KEY,
+        rangeKey: LAST_SEEN_SORT_KEY,
+        attributes: [
+          { name: LAST_SEEN_KEY, type: "S" },
+          { name: LAST_SEEN_SORT_KEY, type: "S" },
+        ],
+        ttl: { attributeName: LAST_SEEN_TTL_ATTRIBUTE, enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+      },
+      child,
+    );
+    const tableKey: Statement = {
+      Sid: "UseEncryptedTable",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: kmsKey.arn,
+      Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+    };
+    const listAccounts: Statement[] = config.organizationId
+      ? [{ Sid: "ListOrganization", Effect: "Allow", Action: "organizations:ListAccounts", Resource: "*" }]
+      : [];
+    const readSpokes = {
+      ...assumeSpokeRoles(config, partition, [COVERAGE_READER_ROLE_NAME]),
+      Sid: "ReadSpokes",
+    };
+
+    const settingsJson = JSON.stringify({
+      tableName: LIVENESS_TABLE_NAME,
+      busArn: `arn:${partition}:events:${region}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
+      hubAccountId: config.accountId,
+      partition,
+      organization: !!config.organizationId,
+      ignoreAccounts: config.accountsWithoutSpoke,
+      noSpokeRepeatHours: 24,
+    });
+    this.fn = new GuardFunction(
+      name,
+      {
+        functionName: FUNCTION_NAMES.liveness,
+        description: "security-guard: records spoke heartbeats, alerts on silence and uncovered accounts",
+        callbackFactory: () => createLivenessHandler(JSON.parse(settingsJson)),
+        statements: [
+          {
+            Sid: "LastSeen",
+            Effect: "Allow",
+            Action: ["dynamodb:UpdateItem", "dynamodb:Scan"],
+            Resource: this.table.arn,
+          },
+          tableKey,
+          { Sid: "PostAlerts", Effect: "Allow", Action: "events:PutEvents", Resource: central.bus.arn },
+          ...listAccounts,
+          readSpokes,
+        ],
+        kmsKey,
+        accountId: config.accountId,
+        region,
+        partition,
+        logRetentionDays: config.logRetentionDays,
+        // The weekly summary reads every spoke region's detectors.
+        timeoutSeconds: 300,
+        excludePackages: ["axios"],
+      },
+      child,
+    );
+
+    const invokedBy = (ruleName: string, rule: aws.cloudwatch.EventRule) =>
+      new aws.lambda.Permission(
+        `${ruleName}-invoke`,
+        {
+          action: "lambda:InvokeFunction",
+          function: this.fn.function.name,
+          principal: "events.amazonaws.com",
+          sourceArn: rule.arn,
+        },
+        child,
+      );
+    for (const [short, description, pattern] of [
+      ["heartbeats", "Spoke heartbeats to the liveness function", hubHeartbeats],
+      ["account-joins", "Accounts joining the organization", hubAccountJoins],
+    ] as const) {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${short}`,
+        { eventBusName: central.bus.name, description, eventPattern: JSON.stringify(pattern) },
+        child,
+      );
+      const invoke = invokedBy(`${name}-${short}`, rule);
+      new aws.cloudwatch.EventTarget(
+        `${name}-${short}-target`,
+        {
+          rule: rule.name,
+          eventBusName: central.bus.name,
+          arn: this.fn.function.arn,
+          deadLetterConfig: { arn: central.deadLetters.arn },
+        },
+        { parent: this, dependsOn: [invoke] },
+      );
+    }
+    for (const [short, description, schedule, input] of [
+      [
+        "check",
+        "security-guard: silent spoke regions and accounts without a spoke",
+        scheduleRate(HEARTBEAT_INTERVAL_MINUTES),
+        LIVENESS_CHECK_EVENT,
+      ],
+      [
+        "summary",
+        "security-guard: the weekly coverage summary",
+        COVERAGE_SUMMARY_SCHEDULE,
+        COVERAGE_SUMMARY_EVENT,
+      ],
+    ] as const) {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${short}-schedule`,
+        { name: `${FUNCTION_NAMES.liveness}-${short}`, description, scheduleExpression: schedule },
+        child,
+      );
+      const invoke = invokedBy(`${name}-${short}-schedule`, rule);
+      new aws.cloudwatch.EventTarget(
+        `${name}-${short}-schedule-target`,
+        { rule: rule.name, arn: this.fn.function.arn, input: JSON.stringify(input) },
+        { parent: this, dependsOn: [invoke] },
+      );
+    }
+
+    // npm run coverage: people of the hub account whose own policy lets them assume it.
+    this.coverageRole = new aws.iam.Role(
+      `${name}-coverage`,
+      {
+        name: COVERAGE_ROLE_NAME,
+        description: "security-guard: read-only role of npm run coverage",
+        maxSessionDuration: 3600,
+        assumeRolePolicy: policyDocument([
+          {
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${config.accountId}:root` },
+            Action: "sts:AssumeRole",
+          },
+        ]),
+      },
+      child,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-coverage-policy`,
+      {
+        role: this.coverageRole.id,
+        policy: policyDocument([
+          { Sid: "ReadLastSeen", Effect: "Allow", Action: "dynamodb:Scan", Resource: this.table.arn },
+          { ...tableKey, Action: "kms:Decrypt" },
+          ...listAccounts,
+          readSpokes,
+        ]),
+      },
+      child,
+    );
+    this.registerOutputs({ tableArn: this.table.arn });
+  }
+}
