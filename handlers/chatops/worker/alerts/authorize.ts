@@ -14,6 +14,8 @@ import {
   WorkerSettings,
 } from "../settings";
 import { Step, stop } from "../steps";
+import { ACTION_ACCESS } from "../access";
+import { checkGuardrails } from "../../shared/guardrails";
 
 export interface AuthorizedClick {
   ref: AlertRef;
@@ -21,15 +23,9 @@ export interface AuthorizedClick {
   access: Access;
   roleArn: string;
   accountLabel: string;
+  /** A production account's Revert or Exempt: a second authorised person must confirm. */
+  needsSecondPerson: boolean;
 }
-
-/** What each action needs: acknowledging changes nothing in AWS. */
-export const ACTION_ACCESS: Record<AlertAction, Access> = {
-  acknowledge: "read-only",
-  mute: "operator",
-  revert: "operator",
-  exempt: "operator",
-};
 
 export const ACTION_LABELS: Record<AlertAction, string> = {
   revert: "Revert",
@@ -79,10 +75,25 @@ export function authorizeClick(
       `Sorry, ${label} needs operator access; you have read-only access (you may Acknowledge). Nothing was changed.`,
     );
   }
+  const g = checkGuardrails(settings.guardrails, {
+    action: msg.action,
+    userId: msg.userId,
+    teamId: msg.teamId,
+    channelId: msg.channelId ?? "",
+    accountId: ref.accountId,
+  });
+  if (!g.allowed) return stop("denied", `Sorry, ${label} was not run: ${g.why}. Nothing was changed.`);
   const arn = roleArn(settings, ref.accountId, access);
   logFields.roleArn = arn;
   return {
     ok: true,
-    value: { ref, user, access, roleArn: arn, accountLabel: accountLabel(settings, ref.accountId) },
+    value: {
+      ref,
+      user,
+      access,
+      roleArn: arn,
+      accountLabel: accountLabel(settings, ref.accountId),
+      needsSecondPerson: g.needsSecondPerson,
+    },
   };
 }
