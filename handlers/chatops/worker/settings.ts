@@ -58,6 +58,8 @@ export interface AlertActionSettings {
   actionsRoleArn: string;
   /** Hub event bus (name or ARN) every action is reported to. */
   reportBus: string;
+  /** The table where the notifier records what each alert's buttons may act on (read only here). */
+  recordsTable: string;
   /** Slack app mode: the table where the notifier records alerts' threads (outcomes are replied there). */
   threadTable?: string;
 }
@@ -116,7 +118,7 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
   problems.push(...guardrailProblems(s?.guardrails));
   const a = s?.alertActions;
   if (a !== undefined) {
-    for (const key of ["exemptTagKey", "mutesTable", "reportBus", "actionsRoleArn"] as const)
+    for (const key of ["exemptTagKey", "mutesTable", "recordsTable", "reportBus", "actionsRoleArn"] as const)
       if (typeof a?.[key] !== "string" || a[key] === "") problems.push(`alertActions.${key} is required`);
     if (
       typeof a?.actionsRoleArn === "string" &&

@@ -6,6 +6,7 @@ import { GuardrailConfig, HubConfig } from "../../configSchema";
 import { GuardedAction, Guardrails } from "../../../handlers/chatops/shared/guardrails";
 import {
   ALERT_MUTES_TABLE_NAME,
+  ALERT_RECORDS_TABLE_NAME,
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
   ALERT_THREADS_TABLE_NAME,
@@ -72,6 +73,7 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
       dryRun: config.remediation.dryRun,
       dryRunAccounts: config.remediation.dryRunAccounts,
       mutesTable: ALERT_MUTES_TABLE_NAME,
+      recordsTable: ALERT_RECORDS_TABLE_NAME,
       actionsRoleArn: alertActionsRoleArn(partition, config.accountId),
       reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
       // Slack app mode: outcomes are also replied in the alert's thread.

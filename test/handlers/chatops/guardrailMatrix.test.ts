@@ -23,7 +23,8 @@ import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
 import { useSlackServer } from "../../helpers/slackServer";
 import { topicProbe } from "../../../verify/topicProbe";
-import { ALERT_ACTIONS, encodeAlertRef } from "../../../handlers/shared/alertActions";
+import { ALERT_ACTIONS } from "../../../handlers/shared/alertActions";
+import { createRecordsTable, recordedValue } from "./alertRecord";
 import { listRuntimeMutes } from "../../../handlers/shared/runtimeMutes";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../../../handlers/shared/constants";
 import { blockActionsPayload, httpEvent, sign, snsEvent } from "./events";
@@ -137,6 +138,7 @@ interface Case {
   account: AccountName;
   refusal?: RegExp;
   groupId?: string;
+  value?: string;
 }
 
 describe("authorisation matrix through the deployed ack and worker (guardrails)", function () {
@@ -159,6 +161,7 @@ describe("authorisation matrix through the deployed ack and worker (guardrails)"
 
   it("refuses every unauthorised case with a visible reason and does every authorised one", async () => {
     await createSeenTable("security-guard-chatops-requests");
+    await createRecordsTable();
     // Mutes are written in the hub account (the alert-actions role's; moto keeps tables per account).
     const hubCreds = await w.credsFor(HUB);
     await createSeenTable("security-guard-alert-mutes", "us-east-1", hubCreds);
@@ -219,6 +222,15 @@ describe("authorisation matrix through the deployed ack and worker (guardrails)"
           ],
         }),
       );
+      // As the notifier records the alert it posts: the click carries a pointer to this record.
+      c.value = await recordedValue({
+        accountId: ACCOUNTS[c.account],
+        region: REGION,
+        kind: "security-group",
+        eventName: "AuthorizeSecurityGroupIngress",
+        groupId: c.groupId,
+        permissions: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidr: "0.0.0.0/0" }],
+      });
     }
 
     const url = (c: Case) => slack.url(`/matrix/${c.n}`);
@@ -227,14 +239,7 @@ describe("authorisation matrix through the deployed ack and worker (guardrails)"
       if ((BUTTONS as readonly string[]).includes(c.action)) {
         const payload = blockActionsPayload({
           actionId: ALERT_ACTIONS[c.action as (typeof BUTTONS)[number]],
-          value: encodeAlertRef({
-            accountId: ACCOUNTS[c.account],
-            region: REGION,
-            kind: "security-group",
-            eventName: "AuthorizeSecurityGroupIngress",
-            groupId: c.groupId,
-            permissions: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidr: "0.0.0.0/0" }],
-          }),
+          value: c.value!,
           responseUrl: url(c),
           userId: c.user,
         }) as Record<string, Record<string, unknown>>;

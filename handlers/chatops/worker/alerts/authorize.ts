@@ -1,7 +1,7 @@
 // Authorize a click: the Slack user must be in the chat-ops configuration, allowed the alert's
 // account, and have the access the action needs (read-only users may acknowledge only). The
 // button's value is validated first: it is only a pointer, never trusted.
-import { AlertAction, AlertRef, parseAlertRef } from "../../../shared/alertActions";
+import { AlertAction, AlertRef } from "../../../shared/alertActions";
 import { AlertActionMessage } from "../../shared/interaction";
 import { escapeSlack } from "../format";
 import {
@@ -34,15 +34,14 @@ export const ACTION_LABELS: Record<AlertAction, string> = {
   acknowledge: "Acknowledge",
 };
 
+/** `ref` is the alert's record (resolveAlert), never the button's value. */
 export function authorizeClick(
   settings: WorkerSettings,
   msg: AlertActionMessage,
+  ref: AlertRef,
   logFields: Record<string, unknown>,
 ): Step<AuthorizedClick> {
   const label = ACTION_LABELS[msg.action];
-  const parsed = parseAlertRef(msg.value);
-  if (!parsed.ok) return stop("invalid", `Sorry, ${label} was not run: ${parsed.error}.`);
-  const ref = parsed.ref;
   Object.assign(logFields, {
     account: ref.accountId,
     region: ref.region,
