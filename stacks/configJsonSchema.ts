@@ -19,6 +19,7 @@ import {
   MIN_WINDOW_MINUTES,
 } from "../handlers/notifier/grouping";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../handlers/shared/constants";
+import { CONFIRMABLE_ACTIONS, GUARDED_ACTIONS } from "../handlers/chatops/shared/guardrails";
 import { RESTRICTED_SSH_RULE_NAME } from "./names";
 import { HUB_REGION, IAM_EVENTS_REGION, KNOWN_REGIONS } from "./regions";
 
@@ -480,12 +481,102 @@ const HUB: Record<string, SchemaNode> = {
         default: {},
         "x-invalid": "must be an object",
       },
+      teamId: {
+        description: "the Slack workspace (team id, T...) the app serves; anything from another is refused",
+        "x-doc": "the workspace's id shows in Slack under About this workspace, or in any request's team_id",
+        type: "string",
+        pattern: "^[TE][A-Z0-9]{2,}$",
+        "x-invalid": "is not a Slack team id (T...)",
+        "x-required": "is required when chatops.enabled (the Slack team id, T..., the app is installed in)",
+      },
+      groups: {
+        description: "object of <group name>: [Slack user ids]: names guardrails can list instead of users",
+        type: "object",
+        propertyNames: {
+          pattern: "^[a-z][a-z0-9-]{0,39}$",
+          "x-invalid": "is not a group name (a-z, 0-9, -)",
+        },
+        additionalProperties: {
+          type: "array",
+          items: {
+            type: "string",
+            pattern: SLACK_USER_ID_PATTERN,
+            "x-invalid": "is not a Slack user id (U... or W...)",
+          },
+          minItems: 1,
+          uniqueItems: true,
+          "x-invalid": "must list Slack user ids",
+          "x-duplicate": "is listed twice",
+        },
+        default: {},
+        "x-invalid": "must be an object of group name -> user ids",
+      },
+      guardrails: {
+        description:
+          'object of <action>: {users, channels, accounts}: who (user ids or group names) may use an alert button (revert, exempt, mute, acknowledge) or a command (accounts, ec2-list, ec2-console, ec2-start, ec2-stop, s3-list, s3-usage), in which channels (ids), for which accounts (ids or names); a list left out, or ["*"], limits nothing',
+        "x-doc": "guardrails narrow what chatops.users allows, never widen it",
+        type: "object",
+        propertyNames: {
+          enum: [...GUARDED_ACTIONS],
+          "x-invalid": `is not an action (${GUARDED_ACTIONS.join(", ")})`,
+        },
+        additionalProperties: {
+          type: "object",
+          properties: {
+            users: {
+              type: "array",
+              items: { type: "string", minLength: 1, "x-invalid": "must be a Slack user id or a group name" },
+              minItems: 1,
+              "x-invalid": 'must list Slack user ids or group names, or ["*"]',
+            },
+            channels: {
+              type: "array",
+              items: {
+                type: "string",
+                pattern: "^(\\*|[CGD][A-Z0-9]{2,})$",
+                "x-invalid": "is not a Slack channel id (C..., G... or D...) or *",
+              },
+              minItems: 1,
+              "x-invalid": 'must list Slack channel ids, or ["*"]',
+            },
+            accounts: {
+              type: "array",
+              items: { type: "string", minLength: 1, "x-invalid": "must be an account id or a name" },
+              minItems: 1,
+              "x-invalid": 'must list account ids or names, or ["*"]',
+            },
+          },
+          additionalProperties: false,
+          "x-invalid": "must be an object {users, channels, accounts}",
+        },
+        default: {},
+        "x-invalid": "must be an object of action -> {users, channels, accounts}",
+      },
+      productionAccounts: {
+        description:
+          "account ids or names marked production: their Revert and Exempt may need a second person",
+        type: "array",
+        items: { type: "string", minLength: 1, "x-invalid": "must be an account id or a name" },
+        uniqueItems: true,
+        default: [],
+        "x-invalid": "must list account ids or names",
+        "x-duplicate": "is a duplicate account",
+      },
+      confirmInProduction: {
+        description: "actions a second authorised person must confirm in productionAccounts",
+        type: "array",
+        items: { type: "string", enum: [...CONFIRMABLE_ACTIONS], "x-invalid": "must be revert or exempt" },
+        uniqueItems: true,
+        default: [...CONFIRMABLE_ACTIONS],
+        "x-invalid": "must list revert and/or exempt",
+        "x-duplicate": "is listed twice",
+      },
     },
     additionalProperties: false,
     // With the bot on, someone must be allowed to use it, somewhere.
     if: { type: "object", properties: { enabled: { const: true } }, required: ["enabled"] },
     then: {
-      required: ["defaultAccount"],
+      required: ["defaultAccount", "teamId"],
       properties: {
         users: {
           type: "object",

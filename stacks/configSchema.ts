@@ -4,6 +4,7 @@ import type { FindingFilters } from "./eventPatterns";
 import type { EventKind } from "../handlers/notifier/settings";
 import type { MuteRule } from "../handlers/notifier/mutes";
 import type { SeverityLevel } from "../handlers/notifier/severity";
+import type { ConfirmableAction, GuardedAction } from "../handlers/chatops/shared/guardrails";
 
 export const CONFIG_NAMESPACE = "security-guard";
 
@@ -78,6 +79,21 @@ export interface ChatopsConfig {
   defaultRegion: string;
   regions: string[];
   users: Record<string, ChatopsUserConfig>;
+  /** The Slack workspace the app serves (required when enabled). */
+  teamId?: string;
+  /** Group name -> Slack user ids, for guardrails. */
+  groups: Record<string, string[]>;
+  /** Action -> limits; user lists may name groups, account lists are ids ("*": no limit). */
+  guardrails: Partial<Record<GuardedAction, GuardrailConfig>>;
+  /** Production account ids. */
+  productionAccounts: string[];
+  confirmInProduction: ConfirmableAction[];
+}
+
+export interface GuardrailConfig {
+  users?: string[];
+  channels?: string[];
+  accounts?: string[];
 }
 
 export type AggregatorMode = "organization" | "account" | "none";

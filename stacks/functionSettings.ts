@@ -9,6 +9,7 @@ import { HubConfig } from "./configSchema";
 import { workerSettingsFor } from "./components/chatops/settings";
 import {
   ALERT_MUTES_TABLE_NAME,
+  ALERT_RECORDS_TABLE_NAME,
   ALERT_THREADS_TABLE_NAME,
   HUB_BUS_NAME,
   NAME_PREFIX,
@@ -67,7 +68,9 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
     // Buttons need the interactivity endpoint, which chat-ops serves.
     alertActions: config.chatops.enabled,
     // The Mute button's mutes (the chat-ops worker writes them).
-    ...(config.chatops.enabled ? { runtimeMutesTable: ALERT_MUTES_TABLE_NAME } : {}),
+    ...(config.chatops.enabled
+      ? { runtimeMutesTable: ALERT_MUTES_TABLE_NAME, alertRecordsTable: ALERT_RECORDS_TABLE_NAME }
+      : {}),
     ...(config.slackChannels
       ? { app: { channels: config.slackChannels, threadTable: ALERT_THREADS_TABLE_NAME } }
       : {}),

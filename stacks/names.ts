@@ -46,6 +46,11 @@ export const ALERT_MUTES_TABLE_NAME = `${NAME_PREFIX}-alert-mutes`;
  * slack-<user id>, session tags naming the action and the alert): the hub's CloudTrail names them.
  */
 export const ALERT_ACTIONS_ROLE_NAME = `${NAME_PREFIX}-alert-actions`;
+/**
+ * DynamoDB table of what each posted alert may act on (the notifier writes, the chat-ops worker
+ * reads): an alert's buttons carry only a pointer to their record.
+ */
+export const ALERT_RECORDS_TABLE_NAME = `${NAME_PREFIX}-alert-records`;
 /** DynamoDB table of where alerts were posted in Slack app mode (channel, ts), for thread replies. */
 export const ALERT_THREADS_TABLE_NAME = `${NAME_PREFIX}-alert-threads`;
 

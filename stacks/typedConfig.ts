@@ -59,6 +59,21 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
     users: Object.fromEntries(
       Object.entries(users).map(([id, u]) => [id, { ...u, accounts: accountIds(u.accounts, accountNames) }]),
     ),
+    ...(typeof c.teamId === "string" ? { teamId: c.teamId } : {}),
+    groups: (c.groups as Record<string, string[]> | undefined) ?? {},
+    guardrails: Object.fromEntries(
+      Object.entries((c.guardrails as ChatopsConfig["guardrails"] | undefined) ?? {}).map(
+        ([action, rule]) => [
+          action,
+          { ...rule, ...(rule?.accounts ? { accounts: accountIds(rule.accounts, accountNames) } : {}) },
+        ],
+      ),
+    ),
+    productionAccounts: accountIds((c.productionAccounts as string[] | undefined) ?? [], accountNames),
+    confirmInProduction: (c.confirmInProduction as ChatopsConfig["confirmInProduction"] | undefined) ?? [
+      "revert",
+      "exempt",
+    ],
   };
   return {
     ...common,

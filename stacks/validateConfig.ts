@@ -165,6 +165,39 @@ const chatopsAccountsExist: CrossCheck = (v) => {
     if (accounts.length > 0 && usable.length === 0)
       problems.push({ key, value: accounts, why: 'must list account ids or names, or ["*"]' });
   }
+  for (const [action, rule] of Object.entries(obj(chatops.guardrails)))
+    strings(obj(rule).accounts).forEach((a, i) => {
+      if (a !== "*") resolves(`chatops.guardrails.${action}.accounts[${i}]`, a);
+    });
+  strings(chatops.productionAccounts).forEach((a, i) => resolves(`chatops.productionAccounts[${i}]`, a));
+  return problems;
+};
+
+/** Guardrails name users of chatops.users, or groups whose members are such users. */
+const chatopsGuardrailUsersKnown: CrossCheck = (v) => {
+  const problems: KeyProblem[] = [];
+  const chatops = obj(v.chatops);
+  const users = obj(chatops.users);
+  const groups = obj(chatops.groups);
+  for (const [group, members] of Object.entries(groups))
+    strings(members).forEach((m, i) => {
+      if (!Object.prototype.hasOwnProperty.call(users, m))
+        problems.push({
+          key: `chatops.groups.${group}[${i}]`,
+          value: m,
+          why: "is not in chatops.users (guardrails narrow a user's access; they grant none)",
+        });
+    });
+  for (const [action, rule] of Object.entries(obj(chatops.guardrails)))
+    strings(obj(rule).users).forEach((u, i) => {
+      if (u === "*" || Object.prototype.hasOwnProperty.call(users, u)) return;
+      if (Object.prototype.hasOwnProperty.call(groups, u)) return;
+      problems.push({
+        key: `chatops.guardrails.${action}.users[${i}]`,
+        value: u,
+        why: "is neither a user of chatops.users nor a group of chatops.groups",
+      });
+    });
   return problems;
 };
 
@@ -236,6 +269,7 @@ const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
     routesToExistingWebhooks,
     appModeChannels,
     chatopsAccountsExist,
+    chatopsGuardrailUsersKnown,
     chatopsDefaultRegionEnabled,
     aggregatorHasSource,
     notifiedRulesFitFilter,

@@ -6,6 +6,8 @@
 // This file only wires the steps; pipeline.ts describes them and their contracts. A new event
 // format goes in format/registry.ts; a new screening step (severity, muting, de-duplication) in
 // SCREEN_STEPS below; another channel next to steps/email.ts.
+import { bindAlertActions } from "./actionRecords";
+import { createAlertRecords } from "../shared/alertRecords";
 import { createAlertThreads } from "../shared/alertThreads";
 import { deadlineFrom } from "../shared/deadline";
 import { errorText } from "../shared/errors";
@@ -100,6 +102,9 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   ];
   // After the webhooks are loaded (the seen store's calls must not eat the decrypt's time).
   const holdBackDuplicates = dedupeRecords(store, STORE_CALL_CAP_MS);
+  const alertRecords = settings.alertRecordsTable
+    ? createAlertRecords({ tableName: settings.alertRecordsTable })
+    : undefined;
   const app = settings.app ? appMode(settings.app, env) : undefined;
   const grouping = settings.grouping;
   const digestQueue: DigestQueue | undefined = grouping ? sqsDigestQueue(grouping.queueUrl) : undefined;
@@ -170,6 +175,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     const dest = await loadDestination(toPost, inv, outcomes);
     if (!dest) return;
     const fresh = outcomes.skipUnpostable(await holdBackDuplicates(toPost, inv));
+    if (alertRecords) await bindAlertActions(fresh, alertRecords, inv, STORE_CALL_CAP_MS);
     const clock = inv.context?.getRemainingTimeInMillis;
     const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
     const toSlack = await sendEmails(fresh, publisher, digest.threshold, inv, outcomes);

@@ -72,6 +72,8 @@ export interface NotifierSettings {
   alertActions?: boolean;
   /** DynamoDB table of mutes written from Slack (the Mute button), applied besides `mutes`. */
   runtimeMutesTable?: string;
+  /** DynamoDB table where each posted alert's buttons are bound to what it may act on. */
+  alertRecordsTable?: string;
   defaultRoute?: DefaultRouteSettings;
   /** Events matching a live rule are not posted or emailed (logged with the rule, counted). */
   mutes?: MuteRule[];
@@ -169,6 +171,8 @@ export function validateNotifierSettings(settings: unknown): string[] {
   }
   if (s.runtimeMutesTable !== undefined && (typeof s.runtimeMutesTable !== "string" || !s.runtimeMutesTable))
     problems.push(`runtimeMutesTable must be a table name, got ${JSON.stringify(s.runtimeMutesTable)}`);
+  if (s.alertRecordsTable !== undefined && (typeof s.alertRecordsTable !== "string" || !s.alertRecordsTable))
+    problems.push(`alertRecordsTable must be a table name, got ${JSON.stringify(s.alertRecordsTable)}`);
   if (s.alertActions !== undefined && typeof s.alertActions !== "boolean")
     problems.push(`alertActions must be true or false, got ${JSON.stringify(s.alertActions)}`);
   if (s.delivery !== undefined) {

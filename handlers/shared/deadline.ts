@@ -84,3 +84,15 @@ export function isDeadlineExceeded(err: unknown): boolean {
 
 /** Runs one AWS call under a deadline: a Deadline's `run`, or `withTimeout` bound to a budget. */
 export type RunCall = <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>;
+
+/**
+ * The part of `parent` that ends `reserveMs` earlier: calls run under it give up in time for the
+ * handler to still tell the user (e.g. one post to a click's response_url) under `parent`.
+ */
+export function withReserve(parent: Deadline, reserveMs: number): Deadline {
+  const remainingMs = (): number => Math.max(0, parent.remainingMs() - reserveMs);
+  return {
+    remainingMs,
+    run: (what, call, capMs) => withTimeout(what, Math.min(remainingMs(), capMs ?? Infinity), call),
+  };
+}

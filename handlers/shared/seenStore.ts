@@ -93,7 +93,9 @@ export function createSeenStore(options: SeenStoreOptions): SeenStore {
             // A live item blocks (unless it is the same owner's); an expired one that TTL has not
             // deleted yet is overwritten.
             ConditionExpression:
-              "attribute_not_exists(#id) OR #exp <= :now" +
+              // An item without an expiry (written by hand, or by an older version) must not block
+              // its key forever.
+              "attribute_not_exists(#id) OR attribute_not_exists(#exp) OR #exp <= :now" +
               (owner !== undefined ? " OR #owner = :owner" : ""),
             ExpressionAttributeNames: {
               "#id": SEEN_KEY_ATTRIBUTE,

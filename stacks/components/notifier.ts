@@ -220,6 +220,23 @@ export class Notifier extends pulumi.ComponentResource {
         },
       );
     }
+    if (settings.alertRecordsTable)
+      statements.push(
+        // Bind each alert's buttons to its record: write only (the worker reads).
+        {
+          Sid: "RecordAlertActions",
+          Effect: "Allow",
+          Action: "dynamodb:PutItem",
+          Resource: `arn:${args.partition}:dynamodb:${region}:${config.accountId}:table/${settings.alertRecordsTable}`,
+        },
+        {
+          Sid: "WriteEncryptedAlertRecords",
+          Effect: "Allow",
+          Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+          Resource: kmsKey.arn,
+          Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+        },
+      );
     if (settings.runtimeMutesTable) {
       statements.push(
         // The Mute button's mutes: read the whole (small) table, nothing else.

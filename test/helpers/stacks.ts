@@ -20,6 +20,7 @@ export const HUB_CONFIG: Record<string, unknown> = {
   slackWebhooks: { default: TEST_WEBHOOK },
   chatops: {
     enabled: true,
+    teamId: "T0001",
     defaultAccount: "payments",
     regions: ["us-east-1", "ap-northeast-2"],
     users: { U2CERLKJA: { access: "operator", accounts: ["*"] } },

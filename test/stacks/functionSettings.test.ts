@@ -49,6 +49,7 @@ function refusal(raw: RawStackConfig): string[] {
 const CHATOPS_ON = {
   chatops: {
     enabled: true,
+    teamId: "T0001",
     defaultAccount: "222222222222",
     users: { U2CERLKJA: { access: "operator", accounts: ["*"] } },
   },

@@ -667,11 +667,26 @@ describe("hub stack under Pulumi mocks", function () {
         { Sid: "ReportActions", Effect: "Allow", Action: "events:PutEvents", Resource: outputs.busArn },
       ],
     );
-    // Mutes are written only through the alert-actions role (as the Slack user), never as the worker.
+    // Mutes are written only through the alert-actions role (as the Slack user), never as the worker:
+    // its own role only reads the alert records the notifier writes (what each alert may act on).
     assert.deepEqual(
       worker.filter((s) => JSON.stringify(s).includes("dynamodb")),
-      [],
-      "the worker's own role has no DynamoDB access (no thread table in webhook mode)",
+      [
+        {
+          Sid: "ReadAlertRecords",
+          Effect: "Allow",
+          Action: "dynamodb:GetItem",
+          Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-records`,
+        },
+        {
+          Sid: "ReadEncryptedAlertRecords",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: key.state.arn,
+          Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
+        },
+      ],
+      "the worker's own role reads the alert records, nothing else in DynamoDB (no thread table in webhook mode)",
     );
     assert.deepEqual(
       worker.filter((s) => [s.Action].flat().some((a) => String(a).startsWith("sts:"))).map((s) => s.Sid),

@@ -131,6 +131,7 @@ describe("stack config validation", () => {
         accountNames: { "222222222222": "payments" },
         chatops: {
           enabled: true,
+          teamId: "T0001",
           defaultAccount: "payments",
           users: { U2CERLKJA: { access: "admin", accounts: ["nope"] } },
         },
@@ -144,6 +145,40 @@ describe("stack config validation", () => {
     ]);
   });
 
+  it("checks the guardrails: workspace pinned, every user, group, channel and account they name known", () => {
+    const p = problems(
+      hubRaw(
+        {
+          accountNames: { "222222222222": "payments" },
+          chatops: {
+            enabled: true,
+            defaultAccount: "payments",
+            users: { U2CERLKJA: { access: "operator", accounts: ["*"] } },
+            groups: { responders: ["U2CERLKJA", "U0NOBODY"] },
+            guardrails: {
+              revert: { users: ["responders", "oncall"], channels: ["general"], accounts: ["billing"] },
+              reboot: { users: ["*"] },
+            },
+            productionAccounts: ["payments", "999999999999"],
+            confirmInProduction: ["mute"],
+          },
+          slackSigningSecret: "0123456789abcdef0123456789abcdef",
+        },
+        ["slackWebhooks", "slackSigningSecret"],
+      ),
+    );
+    assert.deepEqual(p, [
+      "security-guard:chatops.teamId = (not set): is required when chatops.enabled (the Slack team id, T..., the app is installed in)",
+      'security-guard:chatops.groups.responders[1] = "U0NOBODY": is not in chatops.users (guardrails narrow a user\'s access; they grant none)',
+      'security-guard:chatops.guardrails.reboot = "reboot": is not an action (revert, exempt, mute, acknowledge, accounts, ec2-list, ec2-console, ec2-start, ec2-stop, s3-list, s3-usage)',
+      'security-guard:chatops.guardrails.revert.users[1] = "oncall": is neither a user of chatops.users nor a group of chatops.groups',
+      'security-guard:chatops.guardrails.revert.channels[0] = "general": is not a Slack channel id (C..., G... or D...) or *',
+      'security-guard:chatops.guardrails.revert.accounts[0] = "billing": is neither a 12-digit account id nor a name from accountNames',
+      'security-guard:chatops.productionAccounts[1] = "999999999999": is not a member account (memberAccounts / accountNames)',
+      'security-guard:chatops.confirmInProduction[0] = "mute": must be revert or exempt',
+    ]);
+  });
+
   it("refuses chat-ops in the hub account, which has no chat-ops roles, and a bad command name", () => {
     assert.deepEqual(
       problems(
@@ -152,6 +187,7 @@ describe("stack config validation", () => {
             accountNames: { "111111111111": "security", "222222222222": "payments" },
             chatops: {
               enabled: true,
+              teamId: "T0001",
               commandName: "guard",
               defaultAccount: "payments",
               users: { U2CERLKJA: { access: "operator", accounts: ["security"] } },

@@ -5,8 +5,6 @@
 // dialog whose metadata would still be longer is not opened (Exempt then uses the default reason).
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import {
-  AlertRef,
-  encodeAlertRef,
   EXEMPT_MODAL_CALLBACK_ID,
   EXEMPT_REASON_ACTION,
   EXEMPT_REASON_BLOCK,
@@ -18,7 +16,7 @@ export const MAX_PRIVATE_METADATA_CHARS = 3000;
 
 /** What the dialog's submission needs to queue the exemption like a click. */
 export interface ExemptDialogState {
-  /** The button's value (the alert reference), re-encoded without the permissions Exempt does not use. */
+  /** The button's value: the pointer to the alert's record. */
   value: string;
   /** The click's response_url: the worker updates the alert there. */
   responseUrl: string;
@@ -30,11 +28,6 @@ export interface ExemptDialogState {
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** The exemption's reference: Exempt needs the group, not the permissions the event added. */
-export function exemptValue(ref: AlertRef): string {
-  return encodeAlertRef({ ...ref, permissions: [] });
-}
 
 /** Only what the worker rebuilds the alert from: Slack adds ids, bot and user fields to `message`. */
 function alertContent(message: Record<string, unknown>): Record<string, unknown> {
@@ -118,7 +111,7 @@ const plain = (text: string) => ({ type: "plain_text", text });
  * The dialog. Title, submit and close hold at most 24 characters; the input's max_length makes
  * Slack refuse a longer reason in the dialog itself (the submission is checked again).
  */
-export function exemptModalView(ref: AlertRef, privateMetadata: string): Record<string, unknown> {
+export function exemptModalView(privateMetadata: string): Record<string, unknown> {
   return {
     type: "modal",
     callback_id: EXEMPT_MODAL_CALLBACK_ID,
@@ -132,8 +125,8 @@ export function exemptModalView(ref: AlertRef, privateMetadata: string): Record<
         text: {
           type: "mrkdwn",
           text:
-            `Exempt \`${ref.groupId}\` in account ${ref.accountId} ${ref.region}: the automatic SSH ` +
-            "remediation and Revert will leave it open. The reason is written to the group's tags.",
+            "Exempt this alert's security group: the automatic SSH remediation and Revert will leave " +
+            "it open. The reason is written to the group's tags.",
         },
       },
       {

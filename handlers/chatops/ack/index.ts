@@ -11,7 +11,7 @@
 // Slack itself when it ends the request. Every AWS call runs under one deadline that ends well
 // inside Slack's 3 s, so the ack always answers, and says so when nothing ran.
 import { ENV } from "../../shared/constants";
-import { deadlineFrom, LambdaClock } from "../../shared/deadline";
+import { deadlineFrom, LambdaClock, withReserve } from "../../shared/deadline";
 import { secretCache } from "../../shared/secrets";
 import { createSeenStore, SeenStore } from "../../shared/seenStore";
 import { authorizeRequest } from "./authorize";
@@ -24,6 +24,7 @@ import { verifyRequest } from "./verify";
 import { parseInteraction } from "./interaction";
 import { modalOpener } from "./openModal";
 import { queueClick } from "./queueClick";
+import { answerUncheckedInteraction } from "./tellUser";
 import { parseSubmission } from "./submission";
 
 /** The interactivity request URL's path: clicks on alert buttons (and only those) arrive here. */
@@ -58,6 +59,11 @@ export interface AckOptions {
 export const ANSWER_BUDGET_MS = 2000;
 /** Kept back from the Lambda's own timeout to build the answer and log, if that comes first. */
 const RESERVE_MS = 300;
+/**
+ * Kept back from a click's AWS calls to post its outcome to response_url (Slack's hooks answer in
+ * well under this): a hung dependency then still ends in a note the user sees.
+ */
+export const TELL_USER_RESERVE_MS = 600;
 
 export function createAckHandler(
   settings: AckSettings,
@@ -87,11 +93,21 @@ export function createAckHandler(
         : Infinity;
     const deadline = deadlineFrom(undefined, 0, Math.min(budgetMs, lambdaLeft));
     const req = readRequest(event);
-    const verified = await verifyRequest(req, secret, now(), tolerance, deadline);
-    if (!verified.ok) return verified.answer;
+    const isInteraction = req.path.endsWith(INTERACTIONS_PATH);
+    const localRun = env[ENV.localRun] === "1";
+    // A click is answered only through its response_url: its AWS calls give up early enough to
+    // leave time for that post (a command's answer is the response body itself).
+    const work = isInteraction
+      ? withReserve(deadline, Math.min(TELL_USER_RESERVE_MS, deadline.remainingMs() / 3))
+      : deadline;
+    const verified = await verifyRequest(req, secret, now(), tolerance, work);
+    if (!verified.ok) {
+      if (isInteraction && "timedOut" in verified)
+        return answerUncheckedInteraction(req, verified.timedOut, deadline, localRun);
+      return verified.answer;
+    }
     const replayWindowSeconds = Number(req.timestamp) + tolerance + 1 - Math.floor(now() / 1000);
-    if (req.path.endsWith(INTERACTIONS_PATH)) {
-      const localRun = env[ENV.localRun] === "1";
+    if (isInteraction) {
       const interaction = parseInteraction(req.rawBody, req.eventId, now(), localRun);
       if (!interaction.ok) return interaction.answer;
       const submission = interaction.value.kind === "submission";
@@ -110,7 +126,8 @@ export function createAckHandler(
         defaultRegion: env.AWS_REGION,
         seen,
         replayWindowSeconds,
-        deadline,
+        deadline: work,
+        tellDeadline: deadline,
       });
     }
     const form = parseForm(req.rawBody, req.eventId);

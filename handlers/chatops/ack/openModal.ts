@@ -7,10 +7,10 @@ import { ENV } from "../../shared/constants";
 import { Deadline, deadlineFrom } from "../../shared/deadline";
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
-import { parseAlertRef } from "../../shared/alertActions";
+import { parseAlertPointer } from "../../shared/alertRecords";
 import { botTokenSource, slackApiBase } from "../../shared/slackBotToken";
 import { callSlackApi, isSlackApiError } from "../../shared/slackWebApi";
-import { encodeDialogState, exemptModalView, exemptValue } from "./exemptModal";
+import { encodeDialogState, exemptModalView } from "./exemptModal";
 import { ClickForm } from "./interaction";
 
 /** Kept back from the request's deadline for the fallback (publishing the click) if the dialog fails. */
@@ -41,10 +41,9 @@ export async function openExemptModal(
   const msg = click.message;
   const fields = click.logFields;
   if (!opener.operators.includes(msg.userId)) return { kind: "not-for-user" };
-  const parsed = parseAlertRef(msg.value);
-  // A bad reference, or one without a security group, is refused by the worker, with the same
-  // words as any other click.
-  if (!parsed.ok || !parsed.ref.groupId) return { kind: "not-for-user" };
+  // The value only points at the alert's record, which the worker reads: a bad pointer is refused
+  // there, with the same words as any other click.
+  if (!parseAlertPointer(msg.value).ok) return { kind: "not-for-user" };
   const env = opener.env;
   if (!env[ENV.slackBotTokenCiphertext] && !env[ENV.slackBotTokenPlain])
     return {
@@ -53,7 +52,7 @@ export async function openExemptModal(
     };
   if (!click.triggerId) return { kind: "skipped", why: "the click carried no trigger_id" };
   const encoded = encodeDialogState({
-    value: exemptValue(parsed.ref),
+    value: msg.value,
     responseUrl: msg.responseUrl,
     ...(msg.channelId ? { channelId: msg.channelId } : {}),
     ...(click.messageTs ? { messageTs: click.messageTs } : {}),
@@ -69,7 +68,7 @@ export async function openExemptModal(
       callSlackApi(
         "views.open",
         token,
-        { trigger_id: click.triggerId, view: JSON.stringify(exemptModalView(parsed.ref, encoded.metadata)) },
+        { trigger_id: click.triggerId, view: JSON.stringify(exemptModalView(encoded.metadata)) },
         // One attempt: the trigger expires 3 s after the click, and a retry could open it twice.
         {
           baseUrl,

@@ -13,6 +13,7 @@ import { ClickForm } from "./interaction";
 import { snsFor, SnsClients } from "./queue";
 import { ModalOpener, openExemptModal } from "./openModal";
 import { AckResponse, dialogError, plainText } from "./reply";
+import { tellUser } from "./tellUser";
 import { EXEMPT_REASON_BLOCK } from "../../shared/alertActions";
 import { SlackRequest } from "./request";
 
@@ -23,25 +24,6 @@ export function clickKey(req: SlackRequest): string {
 
 const ACTION_LABEL = { revert: "Revert", exempt: "Exempt", mute: "Mute", acknowledge: "Acknowledge" };
 
-async function tellUser(url: string, text: string, deadline: Deadline, fields: Record<string, unknown>) {
-  try {
-    await deadline.run("Slack response_url", async (signal) => {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ response_type: "ephemeral", replace_original: false, text }),
-        signal,
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    });
-  } catch (err) {
-    log("error", "chatops ack: could not tell the user the click was not run", {
-      ...fields,
-      error: errorText(err),
-    });
-  }
-}
-
 export async function queueClick(args: {
   req: SlackRequest;
   click: ClickForm;
@@ -50,7 +32,10 @@ export async function queueClick(args: {
   defaultRegion: string | undefined;
   seen: SeenStore | undefined;
   replayWindowSeconds: number;
+  /** Bounds the AWS calls. */
   deadline: Deadline;
+  /** Bounds the note to the user when they fail (default: `deadline`); it ends later. */
+  tellDeadline?: Deadline;
   /** Opens Exempt's reason dialog (absent: Exempt is queued with the default reason). */
   modal?: ModalOpener;
   /** A submission of the Exempt dialog, not a click. */
@@ -117,7 +102,7 @@ export async function queueClick(args: {
             `If it got through, the alert will show the outcome in a moment (request id ${requestId}).`
         : `Sorry, ${label} could not be handed to the worker (${errorText(err)}); nothing was changed. ` +
             `Please try again (request id ${requestId}).`,
-      deadline,
+      args.tellDeadline ?? deadline,
       fields,
     );
     return plainText(200);

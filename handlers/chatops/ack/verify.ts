@@ -4,9 +4,12 @@ import { Deadline, isDeadlineExceeded } from "../../shared/deadline";
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
 import { SecretCache } from "../../shared/secrets";
-import { ephemeral, plainText, Step, UNAUTHORIZED } from "./reply";
+import { AckResponse, ephemeral, plainText, Step, UNAUTHORIZED } from "./reply";
 import { SlackRequest } from "./request";
 import { verifySlackSignature } from "./signature";
+
+/** A failed check says when it failed for want of time (the request may well be Slack's). */
+export type Verified = Step<void> | { ok: false; answer: AckResponse; timedOut: string };
 
 export async function verifyRequest(
   req: SlackRequest,
@@ -14,7 +17,7 @@ export async function verifyRequest(
   nowMs: number,
   toleranceSeconds: number,
   deadline: Deadline,
-): Promise<Step<void>> {
+): Promise<Verified> {
   let signingSecret: string;
   try {
     signingSecret = await secret.get(deadline);
@@ -29,6 +32,7 @@ export async function verifyRequest(
     if (isDeadlineExceeded(err)) {
       return {
         ok: false,
+        timedOut: (err as Error).message,
         answer: ephemeral(
           `Sorry, your command could not be checked in time (${(err as Error).message}); nothing was run. ` +
             `Please try again (request id ${req.eventId ?? "unknown"}).`,

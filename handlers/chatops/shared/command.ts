@@ -229,6 +229,9 @@ export function responseUrlProblem(url: string, localRun: boolean): string | und
   } catch {
     return "response_url is not a URL";
   }
+  // A user name or password in the URL is never Slack's; fetch would refuse it only after the
+  // command ran, losing the reply (https://fetch.spec.whatwg.org/#dom-request: credentials in URL).
+  if (parsed.username || parsed.password) return "response_url must not carry a user name or password";
   // Replies carry instance, bucket and console output: send them only to Slack's own hosts
   // (hooks.slack.com, or hooks.slack-gov.com for GovSlack), except in local runs and tests.
   if (localRun && (parsed.protocol === "https:" || parsed.protocol === "http:")) return undefined;

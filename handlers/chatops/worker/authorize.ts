@@ -13,6 +13,8 @@ import {
 } from "./settings";
 import { shown } from "../shared/text";
 import { Step, stop } from "./steps";
+import { ACTION_ACCESS } from "./access";
+import { checkGuardrails } from "../shared/guardrails";
 
 export interface Authorized {
   account: string;
@@ -20,10 +22,6 @@ export interface Authorized {
   access: Access;
   roleArn: string;
 }
-
-// A plain array, not a module-level Set: closure serialization turns a captured Set into a plain
-// object ("Set.prototype.has called on incompatible receiver" in the deployed package).
-const NEEDS_OPERATOR: ReadonlyArray<ChatCommand["kind"]> = ["ec2-start", "ec2-stop"];
 
 export function accountsText(s: WorkerSettings, user: ChatUser): string {
   const lines = allowedAccounts(s, user).map(
@@ -51,7 +49,23 @@ export function authorizeStep(
         `\`${command} help\` lists the commands.`,
     );
   }
-  if (cmd.kind === "accounts") return stop("ok", accountsText(settings, user));
+  const guarded = (accountId?: string) =>
+    cmd.kind === "help"
+      ? undefined
+      : checkGuardrails(settings.guardrails, {
+          action: cmd.kind,
+          userId: msg.userId,
+          teamId: msg.teamId,
+          channelId: msg.channelId,
+          accountId,
+        });
+  const refused = (accountId?: string) => {
+    const g = guarded(accountId);
+    return g && !g.allowed
+      ? stop("denied", `Sorry, \`${describeCommand(cmd)}\` was not run: ${g.why}.`)
+      : undefined;
+  };
+  if (cmd.kind === "accounts") return refused() ?? stop("ok", accountsText(settings, user));
 
   const account = resolveAccount(settings, user, "account" in cmd ? cmd.account : undefined);
   if (!account.ok) return stop("denied", `Sorry, ${account.error}`);
@@ -59,7 +73,7 @@ export function authorizeStep(
   const region = resolveRegion(settings, "region" in cmd ? cmd.region : undefined);
   if (!region.ok) return stop("invalid", `Sorry, ${region.error}`);
   logFields.region = region.value;
-  const access: Access = NEEDS_OPERATOR.includes(cmd.kind) ? "operator" : "read-only";
+  const access: Access = cmd.kind === "help" ? "read-only" : ACTION_ACCESS[cmd.kind];
   if (access === "operator" && user.access !== "operator") {
     return stop(
       "denied",
@@ -67,6 +81,8 @@ export function authorizeStep(
         `You may use \`ec2 list\`, \`ec2 console\`, \`s3 list\`, \`s3 usage\` and \`accounts\`.`,
     );
   }
+  const denied = refused(account.value);
+  if (denied) return denied;
   const arn = roleArn(settings, account.value, access);
   logFields.roleArn = arn;
   return { ok: true, value: { account: account.value, region: region.value, access, roleArn: arn } };

@@ -19,6 +19,7 @@ import { validateWorkerSettings, WorkerSettings } from "./settings";
 import { isAlertActionBody, parseAlertActionMessage } from "../shared/interaction";
 import { AlertRunDeps, runAlertAction } from "./alerts/run";
 import { createThreadReplier } from "./alerts/thread";
+import { createAlertRecords } from "../../shared/alertRecords";
 
 export type { WorkerSettings } from "./settings";
 
@@ -98,6 +99,9 @@ export function createWorkerHandler(
     ledger,
     maxPosts,
     postTimeoutMs,
+    ...(settings.alertActions?.recordsTable
+      ? { records: createAlertRecords({ tableName: settings.alertActions.recordsTable, now }) }
+      : {}),
     ...(settings.alertActions?.threadTable
       ? { threads: createThreadReplier(settings.alertActions.threadTable, env) }
       : {}),

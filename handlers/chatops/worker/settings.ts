@@ -2,6 +2,7 @@
 // and the access decisions they drive: which Slack user may use which account, region and role.
 import { isAccountId, isRegionName } from "../shared/command";
 import { shown } from "../shared/text";
+import { CONFIRMABLE_ACTIONS, GUARDED_ACTIONS, Guardrails } from "../shared/guardrails";
 
 /**
  * The value of `rec[key]` only when it is the record's own: keys come from Slack input and config,
@@ -36,6 +37,8 @@ export interface WorkerSettings {
   maxPostsPerResponseUrl?: number;
   /** How long start/stop waits for the instance to reach its final state, and how often it looks. */
   stateWait?: { timeoutMs: number; pollMs: number };
+  /** Who may use which action where (absent: the users' access alone decides). */
+  guardrails?: Guardrails;
   /** What the buttons on alerts need (absent: clicks are answered as not enabled). */
   alertActions?: AlertActionSettings;
 }
@@ -55,6 +58,8 @@ export interface AlertActionSettings {
   actionsRoleArn: string;
   /** Hub event bus (name or ARN) every action is reported to. */
   reportBus: string;
+  /** The table where the notifier records what each alert's buttons may act on (read only here). */
+  recordsTable: string;
   /** Slack app mode: the table where the notifier records alerts' threads (outcomes are replied there). */
   threadTable?: string;
 }
@@ -110,9 +115,10 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
   if (s?.stateWait && !(s.stateWait.timeoutMs > 0 && s.stateWait.pollMs > 0)) {
     problems.push("stateWait.timeoutMs and stateWait.pollMs must be positive");
   }
+  problems.push(...guardrailProblems(s?.guardrails));
   const a = s?.alertActions;
   if (a !== undefined) {
-    for (const key of ["exemptTagKey", "mutesTable", "reportBus", "actionsRoleArn"] as const)
+    for (const key of ["exemptTagKey", "mutesTable", "recordsTable", "reportBus", "actionsRoleArn"] as const)
       if (typeof a?.[key] !== "string" || a[key] === "") problems.push(`alertActions.${key} is required`);
     if (
       typeof a?.actionsRoleArn === "string" &&
@@ -126,6 +132,32 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
     if (!Array.isArray(a?.dryRunAccounts) || a.dryRunAccounts.some((x) => !isAccountId(x)))
       problems.push("alertActions.dryRunAccounts must be a list of 12-digit account ids");
   }
+  return problems;
+}
+
+function guardrailProblems(g: Guardrails | undefined): string[] {
+  if (g === undefined) return [];
+  const problems: string[] = [];
+  if (g.teamId !== undefined && !/^[TE][A-Z0-9]{2,}$/.test(g.teamId))
+    problems.push(`guardrails.teamId ${JSON.stringify(g.teamId)} is not a Slack team id (T...)`);
+  for (const [action, rule] of Object.entries(g.rules ?? {})) {
+    if (!(GUARDED_ACTIONS as readonly string[]).includes(action))
+      problems.push(
+        `guardrails.rules: ${JSON.stringify(action)} is not an action (${GUARDED_ACTIONS.join(", ")})`,
+      );
+    for (const key of ["users", "channels", "accounts"] as const) {
+      const list = rule?.[key];
+      if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== "string")))
+        problems.push(`guardrails.rules.${action}.${key} must be a list of ids`);
+    }
+  }
+  if (!Array.isArray(g.productionAccounts) || g.productionAccounts.some((x) => !isAccountId(x)))
+    problems.push("guardrails.productionAccounts must be a list of 12-digit account ids");
+  if (
+    !Array.isArray(g.confirmInProduction) ||
+    g.confirmInProduction.some((x) => !(CONFIRMABLE_ACTIONS as readonly string[]).includes(x))
+  )
+    problems.push(`guardrails.confirmInProduction must list actions of ${CONFIRMABLE_ACTIONS.join(", ")}`);
   return problems;
 }
 

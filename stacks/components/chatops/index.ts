@@ -18,7 +18,7 @@ import { GuardFunction } from "../guardFunction";
 import { subscribe } from "../subscribe";
 import { alertActionsRole } from "./alertActionsRole";
 import { slackCommandApi } from "./api";
-import { mutesTable, requestsTable } from "./requestsTable";
+import { alertRecordsTable, mutesTable, requestsTable } from "./requestsTable";
 import { ackSettingsFor, workerSettingsFor } from "./settings";
 
 export interface ChatopsArgs {
@@ -47,6 +47,7 @@ export class Chatops extends pulumi.ComponentResource {
   readonly interactionsUrl: pulumi.Output<string>;
   /** Mutes written from Slack; the notifier reads them. */
   readonly mutes: aws.dynamodb.Table;
+  readonly alertRecords: aws.dynamodb.Table;
   /** The hub role Mute and Acknowledge run as (the Slack user as source identity). */
   readonly alertActionsRole: aws.iam.Role;
   /** The ack's record of requests already received (replay refusal). */
@@ -131,6 +132,7 @@ export class Chatops extends pulumi.ComponentResource {
     );
 
     this.mutes = mutesTable(name, kmsKey, this);
+    this.alertRecords = alertRecordsTable(name, kmsKey, this);
     const workerSettings = workerSettingsFor(config, partition);
     const alertActions = workerSettings.alertActions!;
     this.worker = new GuardFunction(
@@ -162,6 +164,20 @@ export class Chatops extends pulumi.ComponentResource {
             Effect: "Allow",
             Action: "events:PutEvents",
             Resource: alertActions.reportBus,
+          },
+          // What each alert's buttons may act on, as the notifier recorded it (read only).
+          {
+            Sid: "ReadAlertRecords",
+            Effect: "Allow",
+            Action: "dynamodb:GetItem",
+            Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${alertActions.recordsTable}`,
+          },
+          {
+            Sid: "ReadEncryptedAlertRecords",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: kmsKey.arn,
+            Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
           },
           // App mode: where the notifier posted the alert, to reply in its thread (read only).
           ...(alertActions.threadTable

@@ -6,7 +6,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SEEN_KEY_ATTRIBUTE, SEEN_TTL_ATTRIBUTE } from "../../../handlers/shared/seenStore";
 import { MUTE_KEY_ATTRIBUTE, MUTE_TTL_ATTRIBUTE } from "../../../handlers/shared/runtimeMutes";
-import { ALERT_MUTES_TABLE_NAME, CHATOPS_REQUESTS_TABLE_NAME } from "../../names";
+import { ALERT_MUTES_TABLE_NAME, ALERT_RECORDS_TABLE_NAME, CHATOPS_REQUESTS_TABLE_NAME } from "../../names";
+import {
+  ALERT_RECORD_KEY_ATTRIBUTE,
+  ALERT_RECORD_TTL_ATTRIBUTE,
+} from "../../../handlers/shared/alertRecords";
 
 export function requestsTable(
   name: string,
@@ -22,6 +26,30 @@ export function requestsTable(
       hashKey: SEEN_KEY_ATTRIBUTE,
       attributes: [{ name: SEEN_KEY_ATTRIBUTE, type: "S" }],
       ttl: { attributeName: SEEN_TTL_ATTRIBUTE, enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+    },
+    { parent },
+  );
+}
+
+/**
+ * What each posted alert may act on: one item per alert reference, written by the notifier before
+ * it posts and read by the worker on a click; expired by TTL (handlers/shared/alertRecords.ts).
+ */
+export function alertRecordsTable(
+  name: string,
+  kmsKey: aws.kms.Key,
+  parent: pulumi.Resource,
+): aws.dynamodb.Table {
+  return new aws.dynamodb.Table(
+    `${name}-alert-records`,
+    {
+      name: ALERT_RECORDS_TABLE_NAME,
+      // On demand: one write per alert posted, one read per click.
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: ALERT_RECORD_KEY_ATTRIBUTE,
+      attributes: [{ name: ALERT_RECORD_KEY_ATTRIBUTE, type: "S" }],
+      ttl: { attributeName: ALERT_RECORD_TTL_ATTRIBUTE, enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
     },
     { parent },

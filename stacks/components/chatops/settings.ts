@@ -2,9 +2,11 @@
 // functions validate them with their own validators at cold start.
 import { AckSettings } from "../../../handlers/chatops/ack";
 import { WorkerSettings } from "../../../handlers/chatops/worker";
-import { HubConfig } from "../../configSchema";
+import { GuardrailConfig, HubConfig } from "../../configSchema";
+import { GuardedAction, Guardrails } from "../../../handlers/chatops/shared/guardrails";
 import {
   ALERT_MUTES_TABLE_NAME,
+  ALERT_RECORDS_TABLE_NAME,
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
   ALERT_THREADS_TABLE_NAME,
@@ -23,6 +25,33 @@ export function ackSettingsFor(config: HubConfig): AckSettings {
   };
 }
 
+/** The guardrails as the functions compare them: groups expanded, "*" as no limit. */
+export function guardrailsFor(chatops: HubConfig["chatops"]): Guardrails {
+  const rules: Guardrails["rules"] = {};
+  const limit = (list: string[] | undefined): string[] | undefined =>
+    list === undefined || list.includes("*") ? undefined : list;
+  for (const [action, rule] of Object.entries(chatops.guardrails) as Array<
+    [GuardedAction, GuardrailConfig]
+  >) {
+    const users = limit(rule.users)?.flatMap((u) =>
+      Object.prototype.hasOwnProperty.call(chatops.groups, u) ? chatops.groups[u] : [u],
+    );
+    const channels = limit(rule.channels);
+    const accounts = limit(rule.accounts);
+    rules[action] = {
+      ...(users ? { users: [...new Set(users)].sort() } : {}),
+      ...(channels ? { channels } : {}),
+      ...(accounts ? { accounts } : {}),
+    };
+  }
+  return {
+    ...(chatops.teamId ? { teamId: chatops.teamId } : {}),
+    rules,
+    productionAccounts: chatops.productionAccounts,
+    confirmInProduction: chatops.confirmInProduction,
+  };
+}
+
 export function workerSettingsFor(config: HubConfig, partition: string): WorkerSettings {
   const accounts: Record<string, string> = {};
   for (const id of chatopsAccounts(config.accountId, config.memberAccounts, config.accountNames)) {
@@ -35,6 +64,7 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
     regions: config.chatops.regions,
     accounts,
     users: config.chatops.users,
+    guardrails: guardrailsFor(config.chatops),
     readOnlyRoleName: CHATOPS_READONLY_ROLE_NAME,
     operatorRoleName: CHATOPS_OPERATOR_ROLE_NAME,
     // The buttons on alerts follow the remediation's exemption and dry-run rules.
@@ -43,6 +73,7 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
       dryRun: config.remediation.dryRun,
       dryRunAccounts: config.remediation.dryRunAccounts,
       mutesTable: ALERT_MUTES_TABLE_NAME,
+      recordsTable: ALERT_RECORDS_TABLE_NAME,
       actionsRoleArn: alertActionsRoleArn(partition, config.accountId),
       reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
       // Slack app mode: outcomes are also replied in the alert's thread.

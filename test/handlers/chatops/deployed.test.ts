@@ -19,7 +19,8 @@ import {
   DescribeSecurityGroupsCommand,
 } from "@aws-sdk/client-ec2";
 import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { ALERT_ACTIONS, encodeAlertRef } from "../../../handlers/shared/alertActions";
+import { ALERT_ACTIONS } from "../../../handlers/shared/alertActions";
+import { createRecordsTable, recordedValue } from "./alertRecord";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../../../handlers/shared/constants";
 import { listRuntimeMutes } from "../../../handlers/shared/runtimeMutes";
 import {
@@ -268,7 +269,8 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         ],
       }),
     );
-    const value = encodeAlertRef({
+    await createRecordsTable();
+    const value = await recordedValue({
       accountId: DEFAULT_ACCOUNT,
       region,
       kind: "security-group",
@@ -365,7 +367,8 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     );
     const commands = await topicProbe("security-guard-chatops-commands");
     const region = chatops.defaultRegion;
-    const value = encodeAlertRef({
+    await createRecordsTable();
+    const value = await recordedValue({
       accountId: DEFAULT_ACCOUNT,
       region,
       kind: "security-group",
@@ -471,7 +474,8 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     const groupId = (
       await ec2.send(new CreateSecurityGroupCommand({ GroupName: "deployed-exempt", Description: "web" }))
     ).GroupId!;
-    const value = encodeAlertRef({
+    await createRecordsTable();
+    const value = await recordedValue({
       accountId: DEFAULT_ACCOUNT,
       region,
       kind: "security-group",

@@ -56,6 +56,17 @@ describe("handlers/shared/seenStore (DynamoDB conditional put with TTL, moto)", 
     assert.equal(await s.recordOnce("k", run), false);
   });
 
+  it("an item without an expiry does not block its key forever: the next record overwrites it with one", async () => {
+    const ddb = new DynamoDBClient({ region: "us-east-1" });
+    await ddb.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: "no-expiry" } } }));
+    ddb.destroy();
+    const s = store(60);
+    assert.equal(await s.seen("no-expiry", run), false);
+    assert.equal(await s.recordOnce("no-expiry", run), true);
+    assert.deepEqual((await item("no-expiry"))?.expiresAt, { N: String(T0 / 1000 + 60) });
+    assert.equal(await s.recordOnce("no-expiry", run), false);
+  });
+
   it("takes a per-call window", async () => {
     const s = store(300);
     assert.equal(await s.recordOnce("alert-1", run, 3600), true);

@@ -1,7 +1,7 @@
 // Authorize a click: the Slack user must be in the chat-ops configuration, allowed the alert's
 // account, and have the access the action needs (read-only users may acknowledge only). The
 // button's value is validated first: it is only a pointer, never trusted.
-import { AlertAction, AlertRef, parseAlertRef } from "../../../shared/alertActions";
+import { AlertAction, AlertRef } from "../../../shared/alertActions";
 import { AlertActionMessage } from "../../shared/interaction";
 import { escapeSlack } from "../format";
 import {
@@ -14,6 +14,8 @@ import {
   WorkerSettings,
 } from "../settings";
 import { Step, stop } from "../steps";
+import { ACTION_ACCESS } from "../access";
+import { checkGuardrails } from "../../shared/guardrails";
 
 export interface AuthorizedClick {
   ref: AlertRef;
@@ -21,15 +23,9 @@ export interface AuthorizedClick {
   access: Access;
   roleArn: string;
   accountLabel: string;
+  /** A production account's Revert or Exempt: a second authorised person must confirm. */
+  needsSecondPerson: boolean;
 }
-
-/** What each action needs: acknowledging changes nothing in AWS. */
-export const ACTION_ACCESS: Record<AlertAction, Access> = {
-  acknowledge: "read-only",
-  mute: "operator",
-  revert: "operator",
-  exempt: "operator",
-};
 
 export const ACTION_LABELS: Record<AlertAction, string> = {
   revert: "Revert",
@@ -38,15 +34,14 @@ export const ACTION_LABELS: Record<AlertAction, string> = {
   acknowledge: "Acknowledge",
 };
 
+/** `ref` is the alert's record (resolveAlert), never the button's value. */
 export function authorizeClick(
   settings: WorkerSettings,
   msg: AlertActionMessage,
+  ref: AlertRef,
   logFields: Record<string, unknown>,
 ): Step<AuthorizedClick> {
   const label = ACTION_LABELS[msg.action];
-  const parsed = parseAlertRef(msg.value);
-  if (!parsed.ok) return stop("invalid", `Sorry, ${label} was not run: ${parsed.error}.`);
-  const ref = parsed.ref;
   Object.assign(logFields, {
     account: ref.accountId,
     region: ref.region,
@@ -79,10 +74,25 @@ export function authorizeClick(
       `Sorry, ${label} needs operator access; you have read-only access (you may Acknowledge). Nothing was changed.`,
     );
   }
+  const g = checkGuardrails(settings.guardrails, {
+    action: msg.action,
+    userId: msg.userId,
+    teamId: msg.teamId,
+    channelId: msg.channelId ?? "",
+    accountId: ref.accountId,
+  });
+  if (!g.allowed) return stop("denied", `Sorry, ${label} was not run: ${g.why}. Nothing was changed.`);
   const arn = roleArn(settings, ref.accountId, access);
   logFields.roleArn = arn;
   return {
     ok: true,
-    value: { ref, user, access, roleArn: arn, accountLabel: accountLabel(settings, ref.accountId) },
+    value: {
+      ref,
+      user,
+      access,
+      roleArn: arn,
+      accountLabel: accountLabel(settings, ref.accountId),
+      needsSecondPerson: g.needsSecondPerson,
+    },
   };
 }

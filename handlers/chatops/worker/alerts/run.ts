@@ -20,6 +20,8 @@ import { muteSimilar } from "./mute";
 import { reportAction } from "./report";
 import { revertChange } from "./revert";
 import { ThreadReplier, ThreadReplyOutcome } from "./thread";
+import { resolveAlert } from "./resolve";
+import { AlertRecords } from "../../../shared/alertRecords";
 import { ephemeralNote, updatedAlert } from "./update";
 
 export interface AlertRunDeps {
@@ -30,6 +32,8 @@ export interface AlertRunDeps {
   ledger: PostLedger;
   maxPosts: number;
   postTimeoutMs: number;
+  /** The alert records the notifier writes: what each alert's buttons may act on. */
+  records?: AlertRecords;
   /** Slack app mode: replies the outcome in the alert's thread. */
   threads?: ThreadReplier;
 }
@@ -147,7 +151,8 @@ export async function runAlertAction(
 ): Promise<AlertRunResult> {
   const started = deps.now();
   const fields: Record<string, unknown> = { ...logBase, action: msg.action };
-  const authorized = authorizeClick(deps.settings, msg, fields);
+  const resolved = await resolveAlert(deps.records, msg, call, fields);
+  const authorized = resolved.ok ? authorizeClick(deps.settings, msg, resolved.value, fields) : resolved;
   let result: ActionResult;
   if (!authorized.ok) {
     result = authorized.result;

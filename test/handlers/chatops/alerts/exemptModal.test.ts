@@ -10,7 +10,7 @@ import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { decodeDialogState } from "../../../../handlers/chatops/ack/exemptModal";
 import { createWorkerHandler, WorkerSettings } from "../../../../handlers/chatops/worker";
 import { createNotifierHandler, NotifierSettings, SlackMessage } from "../../../../handlers/notifier";
-import { ALERT_ACTIONS, encodeAlertRef, parseAlertRef } from "../../../../handlers/shared/alertActions";
+import { ALERT_ACTIONS } from "../../../../handlers/shared/alertActions";
 import { MOTO_DEFAULT_ACCOUNT, useMoto } from "../../../helpers/moto";
 import { createSeenTable } from "../../../helpers/seenTable";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
@@ -23,6 +23,7 @@ import * as w from "../world";
 const SECRET = "0123456789abcdef0123456789abcdef";
 const REPLAY_TABLE = "security-guard-chatops-requests";
 const MUTES_TABLE = "security-guard-alert-mutes";
+import { RECORDS_TABLE, createRecordsTable } from "../alertRecord";
 const THREADS_TABLE = "security-guard-alert-threads";
 const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
 const EXEMPT_TAG = "security-guard:ssh-exempt";
@@ -37,11 +38,17 @@ const SETTINGS: WorkerSettings = {
     dryRun: false,
     dryRunAccounts: [],
     mutesTable: MUTES_TABLE,
+    recordsTable: RECORDS_TABLE,
     reportBus: BUS,
     actionsRoleArn: ACTIONS_ROLE,
   },
 };
-const NOTIFIER: NotifierSettings = { accountNames: { [w.PROD]: "prod" }, routes: [], alertActions: true };
+const NOTIFIER: NotifierSettings = {
+  accountNames: { [w.PROD]: "prod" },
+  routes: [],
+  alertActions: true,
+  alertRecordsTable: RECORDS_TABLE,
+};
 const EMPTY_200 = { statusCode: 200, headers: { "content-type": "text/plain" }, body: "" };
 
 type Block = { type: string; block_id?: string; elements?: Array<Record<string, unknown>> };
@@ -64,6 +71,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
   beforeEach(async () => {
     await createSeenTable(REPLAY_TABLE);
     await createSeenTable(MUTES_TABLE);
+    await createRecordsTable();
     await createSeenTable(THREADS_TABLE);
     commands = await topicProbe("security-guard-chatops-commands");
     await new EventBridgeClient({ region: "us-east-1" }).send(
@@ -217,8 +225,8 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
           text: {
             type: "mrkdwn",
             text:
-              `Exempt \`${id}\` in account ${w.PROD} ${w.SEOUL}: the automatic SSH remediation and Revert ` +
-              "will leave it open. The reason is written to the group's tags.",
+              "Exempt this alert's security group: the automatic SSH remediation and Revert will leave " +
+              "it open. The reason is written to the group's tags.",
           },
         },
         {
@@ -240,13 +248,12 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
       (metadata as string).length <= 3000,
       `private_metadata is ${(metadata as string).length} chars`,
     );
-    const ref = (
-      parseAlertRef(exemptValueOf(alert)) as { ok: true; ref: Parameters<typeof encodeAlertRef>[0] }
-    ).ref;
+    // The dialog carries the button's pointer to the alert's record, nothing to act on by itself.
+    assert.match(exemptValueOf(alert), /^\{"v":2,"id":"[0-9a-f]{32}"\}$/);
     assert.deepEqual(decodeDialogState(metadata), {
       ok: true,
       state: {
-        value: encodeAlertRef({ ...ref, permissions: [] }),
+        value: exemptValueOf(alert),
         responseUrl: slack.url(responsePath),
         channelId: "C0ALERTS",
         messageTs: "1764380000.000100",
@@ -274,7 +281,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
         teamId: "T0001",
         channelId: "C0ALERTS",
         action: "exempt",
-        value: encodeAlertRef({ ...ref, permissions: [] }),
+        value: exemptValueOf(alert),
         reason: "public web server <!channel>, reviewed in CHG-1234",
         responseUrl: slack.url(responsePath),
         message: { text: alert.text, attachments: alert.attachments },
@@ -419,7 +426,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
     assert.deepEqual(await tags(id), {});
   });
 
-  it("tampered private_metadata: a crafted group or an account not in the config is refused by the worker's checks; garbage by the ack", async () => {
+  it("tampered private_metadata: a pointer to no record, or a whole crafted reference, is refused by the worker; garbage by the ack", async () => {
     const id = await group();
     const alert = await postAlert(openedEvent(id));
     const { view, responsePath } = await openDialog(alert);
@@ -434,11 +441,13 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
       return { ...view, private_metadata: JSON.stringify(meta) };
     };
     const crafted = await submit(
-      tamper((r) => (r.g = "sg-../../x")),
+      tamper((r) => (r.id = "0".repeat(32))),
       "x",
     );
     const foreign = await submit(
-      tamper((r) => (r.a = "999999999999")),
+      tamper((r) =>
+        Object.assign(r, { v: 1, a: "999999999999", r: w.SEOUL, k: "security-group", g: id, p: [] }),
+      ),
       "x",
     );
     for (const r of [crafted, foreign]) {
@@ -453,9 +462,10 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
     assert.deepEqual(
       slack.posts(responsePath).map((p) => (p as { text: string }).text),
       [
-        "Sorry, Exempt was not run: button value: security group id is not sg- and 8 or 17 hex digits.",
-        "Sorry, Exempt was not run: unknown account `999999999999`. Accounts you may use: `prod` (222222222222), " +
-          "`staging` (333333333333), `sandbox` (444444444444).",
+        "Sorry, Exempt was not run: this alert has no record of what it may act on (it was not posted by the guard, " +
+          "or it is older than 30 days). Nothing was changed.",
+        "Sorry, Exempt was not run: button value: this button carries the alert itself (an alert posted before " +
+          "actions were bound to records). Nothing was changed.",
       ],
     );
     const garbage = await submit({ ...view, private_metadata: "{not json" }, "x");

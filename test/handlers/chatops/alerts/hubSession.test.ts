@@ -38,6 +38,7 @@ describe("alert actions: the hub session's tags and role", () => {
         dryRun: false,
         dryRunAccounts: [],
         mutesTable: "security-guard-alert-mutes",
+        recordsTable: "security-guard-alert-records",
         reportBus: "security-guard-events",
         actionsRoleArn: "arn:aws:iam::111111111111:role/security-guard-alert-actions",
       },

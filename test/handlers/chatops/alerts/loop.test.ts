@@ -15,7 +15,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { createWorkerHandler, WorkerSettings } from "../../../../handlers/chatops/worker";
 import { createNotifierHandler, NotifierSettings, SlackMessage } from "../../../../handlers/notifier";
-import { ALERT_ACTIONS, parseAlertRef } from "../../../../handlers/shared/alertActions";
+import { ALERT_ACTIONS } from "../../../../handlers/shared/alertActions";
 import { listRuntimeMutes } from "../../../../handlers/shared/runtimeMutes";
 import { MOTO_DEFAULT_ACCOUNT, useMoto } from "../../../helpers/moto";
 import { createSeenTable } from "../../../helpers/seenTable";
@@ -30,6 +30,7 @@ import * as w from "../world";
 const SECRET = "0123456789abcdef0123456789abcdef";
 const REPLAY_TABLE = "security-guard-chatops-requests";
 const MUTES_TABLE = "security-guard-alert-mutes";
+import { RECORDS_TABLE, createRecordsTable, recordOf, recordedValue } from "../alertRecord";
 const THREADS_TABLE = "security-guard-alert-threads";
 const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
 const EXEMPT_TAG = "security-guard:ssh-exempt";
@@ -42,12 +43,18 @@ const SETTINGS: WorkerSettings = {
     dryRun: false,
     dryRunAccounts: [],
     mutesTable: MUTES_TABLE,
+    recordsTable: RECORDS_TABLE,
     reportBus: BUS,
     actionsRoleArn: ACTIONS_ROLE,
   },
 };
 
-const NOTIFIER: NotifierSettings = { accountNames: { [w.PROD]: "prod" }, routes: [], alertActions: true };
+const NOTIFIER: NotifierSettings = {
+  accountNames: { [w.PROD]: "prod" },
+  routes: [],
+  alertActions: true,
+  alertRecordsTable: RECORDS_TABLE,
+};
 
 type Block = { type: string; block_id?: string; elements?: Array<Record<string, unknown>> };
 
@@ -62,6 +69,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
   beforeEach(async () => {
     await createSeenTable(REPLAY_TABLE);
     await createSeenTable(MUTES_TABLE);
+    await createRecordsTable();
     await createSeenTable(THREADS_TABLE);
     commands = await topicProbe("security-guard-chatops-commands");
     await new EventBridgeClient({ region: "us-east-1" }).send(
@@ -202,7 +210,9 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
         ["guard_ack", "Acknowledge"],
       ],
     );
-    const ref = parseAlertRef(actions.elements![0].value);
+    // Each button carries only a pointer; the record holds what the alert may act on.
+    for (const e of actions.elements!) assert.match(String(e.value), /^\{"v":2,"id":"[0-9a-f]{32}"\}$/);
+    const ref = await recordOf(actions.elements![0].value);
     assert.deepEqual(ref, {
       ok: true,
       ref: {
@@ -572,38 +582,40 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
 
     it("an IAM change and a GuardDuty finding carry exactly Mute 24 h and Acknowledge, above the footer", async () => {
       const iam = await postAlert(fixture(IAM_EVENT));
+      const iamValue = String(actionsOf(iam as never)!.elements![0].value);
       assert.deepEqual(actionsOf(iam as never), {
         type: "actions",
         block_id: "guard_alert_actions",
-        elements: muteAck(
-          JSON.stringify({
-            v: 1,
-            a: w.PROD,
-            r: "us-east-1",
-            k: "iam",
-            e: "CreateUser",
-            x: "deploy-bot",
-            i: "e0d4b3f5-6a7c-4b8d-0e9f-1a2b3c4d5e6f",
-            p: [],
-          }),
-        ),
+        elements: muteAck(iamValue),
+      });
+      assert.deepEqual(await recordOf(iamValue), {
+        ok: true,
+        ref: {
+          accountId: w.PROD,
+          region: "us-east-1",
+          kind: "iam",
+          eventName: "CreateUser",
+          resource: "deploy-bot",
+          eventId: "e0d4b3f5-6a7c-4b8d-0e9f-1a2b3c4d5e6f",
+          permissions: [],
+        },
       });
       assert.equal(blocksOf(iam).at(-2)!.block_id, "guard_alert_actions");
       slack.reset();
       const finding = await postAlert(fixture(GUARDDUTY));
-      const value = JSON.parse(actionsOf(finding as never)!.elements![0].value as string);
-      assert.deepEqual(value, {
-        v: 1,
-        a: w.PROD,
-        r: w.SEOUL,
-        k: "guardduty",
-        e: "UnauthorizedAccess:EC2/SSHBruteForce",
-        x: "i-0a1b2c3d4e5f67890",
-        i: value.i,
-        p: [],
+      const value = String(actionsOf(finding as never)!.elements![0].value);
+      const recorded = await recordOf(value);
+      assert.ok(recorded.ok);
+      assert.deepEqual(recorded.ref, {
+        accountId: w.PROD,
+        region: w.SEOUL,
+        kind: "guardduty",
+        eventName: "UnauthorizedAccess:EC2/SSHBruteForce",
+        resource: "i-0a1b2c3d4e5f67890",
+        eventId: recorded.ref.eventId,
+        permissions: [],
       });
-      assert.deepEqual(actionsOf(finding as never)!.elements, muteAck(JSON.stringify(value)));
-      assert.ok(parseAlertRef(JSON.stringify(value)).ok);
+      assert.deepEqual(actionsOf(finding as never)!.elements, muteAck(value));
       // A remediation report gets no buttons.
       slack.reset();
       const report = await postAlert(fixture("eventbridge/remediation-revoked.json"));
@@ -693,25 +705,29 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       );
     });
 
-    for (const [what, change, error] of [
+    for (const [what, craft, error] of [
       [
-        "a wildcard resource",
-        { x: "*" },
-        "resource is not an id or ARN of at most 512 characters without * or `",
+        "a whole reference with a wildcard resource (no record)",
+        (v: string) => JSON.stringify({ v: 1, a: w.PROD, r: "us-east-1", k: "iam", x: "*", p: [], was: v }),
+        "button value: this button carries the alert itself (an alert posted before actions were bound to records)",
       ],
-      ["neither event nor resource", { e: undefined, x: undefined }, "names neither an event nor a resource"],
+      [
+        "a pointer to no record",
+        () => JSON.stringify({ v: 2, id: "f".repeat(32) }),
+        "this alert has no record of what it may act on (it was not posted by the guard, or it is older than 30 days)",
+      ],
     ] as const) {
-      it(`a crafted Mute value with ${what} is refused and writes nothing`, async () => {
+      it(`a crafted Mute value, ${what}, is refused and writes nothing`, async () => {
         const alert = await postAlert(fixture(IAM_EVENT));
         const crafted = structuredClone(alert) as unknown as { attachments: Array<{ blocks: Block[] }> };
         const mute = actionsOf(crafted)!.elements![0];
-        mute.value = JSON.stringify({ ...JSON.parse(mute.value as string), ...change });
+        mute.value = craft(mute.value as string);
         const r = await click(crafted as never, "mute");
         assert.deepEqual(r.responses, [
           {
             response_type: "ephemeral",
             replace_original: false,
-            text: `Sorry, Mute 24 h was not run: button value: ${error}.`,
+            text: `Sorry, Mute 24 h was not run: ${error}. Nothing was changed.`,
           },
         ]);
         const listed = await listRuntimeMutes(
@@ -778,25 +794,52 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       assert.deepEqual(mutes.mutes, []);
     });
 
-    it("a crafted button value (a CIDR that is not the world's) is refused before any AWS call", async () => {
-      const id = await group([
-        { IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "10.0.0.0/8" }] },
-      ]);
+    it("a crafted button value revokes nothing the alert did not add (public HTTPS stays open)", async () => {
+      // The group already serves HTTPS to the world; the alert's event added tcp 8080 to the world.
+      const https = { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] };
+      const id = await group([https, ...world]);
       const alert = await postAlert(openedEvent(id));
-      const forgedAlert = structuredClone(alert) as unknown as { attachments: Array<{ blocks: Block[] }> };
-      const revert = actionsOf(forgedAlert)!.elements![0];
-      const value = JSON.parse(revert.value as string);
-      value.p = [["tcp", 8080, 8080, "10.0.0.0/8"]];
-      revert.value = JSON.stringify(value);
-      const r = await click(forgedAlert as never, "revert");
-      assert.deepEqual(r.responses, [
-        {
-          response_type: "ephemeral",
-          replace_original: false,
-          text: 'Sorry, Revert was not run: button value: permission 0: "10.0.0.0/8" is not 0.0.0.0/0 or ::/0.',
-        },
+      const cut443 = (value: string) => {
+        const forged = structuredClone(alert) as unknown as { attachments: Array<{ blocks: Block[] }> };
+        actionsOf(forged)!.elements![0].value = value;
+        return forged;
+      };
+      // 1. The whole reference, as a webhook poster could write it, listing 443: refused, no AWS call.
+      const whole = JSON.stringify({
+        v: 1,
+        a: w.PROD,
+        r: w.SEOUL,
+        k: "security-group",
+        g: id,
+        p: [["tcp", 443, 443, "0.0.0.0/0"]],
+      });
+      // 2. A pointer to a record nobody wrote: refused.
+      const nowhere = JSON.stringify({ v: 2, id: "0".repeat(32) });
+      // 3. A pointer to a record of another alert, on another group: acts on that alert only.
+      const other = await group([https, ...world]);
+      const otherValue = await recordedValue({
+        accountId: w.PROD,
+        region: w.SEOUL,
+        kind: "security-group",
+        eventName: "AuthorizeSecurityGroupIngress",
+        groupId: other,
+        permissions: [{ protocol: "tcp", fromPort: 8080, toPort: 8080, cidr: "0.0.0.0/0" }],
+      });
+      const texts: string[] = [];
+      for (const value of [whole, nowhere, otherValue]) {
+        const r = await click(cut443(value) as never, "revert");
+        texts.push(String(r.responses.at(-1)?.text ?? JSON.stringify(r.responses.at(-1))));
+        slack.reset();
+      }
+      assert.deepEqual(texts.slice(0, 2), [
+        "Sorry, Revert was not run: button value: this button carries the alert itself (an alert posted before " +
+          "actions were bound to records). Nothing was changed.",
+        "Sorry, Revert was not run: this alert has no record of what it may act on (it was not posted by the guard, " +
+          "or it is older than 30 days). Nothing was changed.",
       ]);
-      assert.deepEqual(await ingress(id), ["tcp 8080-8080 10.0.0.0/8"]);
+      assert.deepEqual(await ingress(id), ["tcp 443-443 0.0.0.0/0", "tcp 8080-8080 0.0.0.0/0"]);
+      // The other alert's record: its own 8080 only; its public HTTPS stays.
+      assert.deepEqual(await ingress(other), ["tcp 443-443 0.0.0.0/0"]);
     });
   });
 });

@@ -19,6 +19,21 @@ describe("chat-ops response_url", () => {
     assert.equal(responseUrlProblem("not a url", false), "response_url is not a URL");
   });
 
+  it("refuses a Slack URL with a user name or password, in deployed and local runs alike", () => {
+    for (const local of [false, true]) {
+      for (const url of [
+        "https://u:p@hooks.slack.com/commands/T1/1/abc",
+        "https://u@hooks.slack.com/commands/T1/1/abc",
+        "https://:p@hooks.slack.com/commands/T1/1/abc",
+      ])
+        assert.equal(
+          responseUrlProblem(url, local),
+          "response_url must not carry a user name or password",
+          `${url} (local ${local})`,
+        );
+    }
+  });
+
   it("accepts a local server only in local runs (tests)", () => {
     assert.equal(responseUrlProblem("http://127.0.0.1:8080/respond", true), undefined);
     assert.notEqual(responseUrlProblem("http://127.0.0.1:8080/respond", false), undefined);

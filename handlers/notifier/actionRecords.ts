@@ -1,0 +1,78 @@
+// Binds each alert's buttons to a server-side record of what the alert may act on, just before it
+// is posted: the buttons are built with the whole reference (alertButtons.ts); here each distinct
+// reference is written to the alert records table and every button's value becomes a pointer to
+// its record (handlers/shared/alertRecords.ts). An alert whose record cannot be written is posted
+// without its buttons (a click on them would be refused) and the failure is logged.
+import type { ActionsBlock, KnownBlock } from "@slack/types";
+import { parseAlertRef } from "../shared/alertActions";
+import { AlertRecords, encodeAlertPointer } from "../shared/alertRecords";
+import { RunCall } from "../shared/deadline";
+import { errorText } from "../shared/errors";
+import { log } from "../shared/log";
+import { ALERT_ACTIONS_BLOCK_ID } from "./alertButtons";
+import type { Invocation, RenderedMessage } from "./pipeline";
+import type { SlackMessage } from "./slack";
+
+const isActions = (b: KnownBlock): b is ActionsBlock =>
+  b.type === "actions" && b.block_id === ALERT_ACTIONS_BLOCK_ID;
+
+function mapBlocks(message: SlackMessage, f: (b: KnownBlock) => KnownBlock | undefined): SlackMessage {
+  return {
+    ...message,
+    attachments: message.attachments.map((a) => ({
+      ...a,
+      blocks: a.blocks.flatMap((b) => {
+        const out = f(b as KnownBlock);
+        return out ? [out] : [];
+      }),
+    })),
+  };
+}
+
+/** Records every alert's reference and points its buttons at the record; in place. */
+export async function bindAlertActions(
+  rendered: RenderedMessage[],
+  records: AlertRecords,
+  inv: Invocation,
+  capMs: number,
+): Promise<void> {
+  const run: RunCall = (what, call) => inv.deadline.run(what, call, capMs);
+  for (const r of rendered) {
+    if (!r.message) continue;
+    const refs = new Map<string, ReturnType<typeof parseAlertRef>>();
+    for (const a of r.message.attachments)
+      for (const b of a.blocks)
+        if (isActions(b))
+          for (const e of b.elements)
+            if (e.type === "button" && e.value && !refs.has(e.value))
+              refs.set(e.value, parseAlertRef(e.value));
+    if (refs.size === 0) continue;
+    const ids = new Map<string, string>();
+    try {
+      for (const [value, parsed] of refs) {
+        if (!parsed.ok) throw new Error(parsed.error);
+        ids.set(value, await records.put(parsed.ref, run));
+      }
+    } catch (err) {
+      log("error", "alert posted without its buttons: its record was not written", {
+        requestId: inv.requestId,
+        eventId: r.eventId ?? r.recordId,
+        error: errorText(err),
+      });
+      r.message = mapBlocks(r.message, (b) => (isActions(b) ? undefined : b));
+      continue;
+    }
+    r.message = mapBlocks(r.message, (b) =>
+      isActions(b)
+        ? {
+            ...b,
+            elements: b.elements.map((e) =>
+              e.type === "button" && e.value && ids.has(e.value)
+                ? { ...e, value: encodeAlertPointer(ids.get(e.value)!) }
+                : e,
+            ),
+          }
+        : b,
+    );
+  }
+}
