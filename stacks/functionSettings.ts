@@ -20,6 +20,8 @@ import { KeyProblem } from "./schemaProblems";
 /** The notifier's email topic and de-duplication table (fixed names: the settings are plain strings). */
 export const NOTIFIER_EMAIL_TOPIC_NAME = `${NAME_PREFIX}-email`;
 export const NOTIFIER_SEEN_TABLE_NAME = `${NAME_PREFIX}-notifier-seen`;
+/** The notifier's incidents (one item per incident key). */
+export const NOTIFIER_INCIDENTS_TABLE_NAME = `${NAME_PREFIX}-incidents`;
 /** Where events below the immediate severity wait for the next digest run. */
 export const NOTIFIER_DIGEST_QUEUE_NAME = `${NAME_PREFIX}-notifier-digest`;
 /** The schedule rule whose runs post the digest. */
@@ -68,6 +70,14 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
     ...(config.chatops.enabled ? { runtimeMutesTable: ALERT_MUTES_TABLE_NAME } : {}),
     ...(config.slackChannels
       ? { app: { channels: config.slackChannels, threadTable: ALERT_THREADS_TABLE_NAME } }
+      : {}),
+    ...(config.incidents.enabled
+      ? {
+          incidents: {
+            tableName: NOTIFIER_INCIDENTS_TABLE_NAME,
+            windowSeconds: config.incidents.joinWindowHours * 3600,
+          },
+        }
       : {}),
     ...(config.grouping.enabled
       ? {

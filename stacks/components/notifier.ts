@@ -24,6 +24,8 @@ import { HubTopics } from "./hubTopics";
 import { NotifierSignal } from "./notifierSignal";
 import { configTopicFilterPolicy } from "../configTopicFilter";
 import { notifiedConfigRules } from "../configRules";
+import { CriticalLane, criticalLaneStatements, criticalQueueArn } from "./criticalLane";
+import { incidentsStatements, incidentsTable } from "./incidentsTable";
 
 export interface NotifierArgs {
   config: HubConfig;
@@ -79,6 +81,10 @@ export class Notifier extends pulumi.ComponentResource {
   readonly digestQueue?: aws.sqs.Queue;
   /** App mode only: where alerts were posted (channel, ts). */
   readonly alertThreads?: aws.dynamodb.Table;
+  /** Incidents on: one item per incident. */
+  readonly incidents?: aws.dynamodb.Table;
+  /** Critical signals and alerts with buttons, read without a batching window. */
+  readonly criticalLane: CriticalLane;
 
   constructor(name: string, args: NotifierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Notifier", name, {}, opts);
@@ -139,6 +145,7 @@ export class Notifier extends pulumi.ComponentResource {
         child,
       );
     this.queue = redrivenQueue(`${name}-queue`, NOTIFIER_QUEUE_NAME);
+    const criticalArn = criticalQueueArn(args.partition, region, config.accountId);
     if (settings.grouping) this.digestQueue = redrivenQueue(`${name}-digest`, NOTIFIER_DIGEST_QUEUE_NAME);
     // Only the notifier's queues may move their failures into this dead-letter queue.
     new aws.sqs.RedriveAllowPolicy(
@@ -147,7 +154,7 @@ export class Notifier extends pulumi.ComponentResource {
         queueUrl: this.queueDeadLetters.url,
         redriveAllowPolicy: pulumi.jsonStringify({
           redrivePermission: "byQueue",
-          sourceQueueArns: [this.queue.arn, ...(this.digestQueue ? [this.digestQueue.arn] : [])],
+          sourceQueueArns: [this.queue.arn, criticalArn, ...(this.digestQueue ? [this.digestQueue.arn] : [])],
         }),
       },
       child,
@@ -222,6 +229,15 @@ export class Notifier extends pulumi.ComponentResource {
         },
       );
     }
+    statements.push(...criticalLaneStatements(criticalArn));
+    if (settings.incidents) {
+      this.incidents = incidentsTable(name, kmsKey, this);
+      // The table key's statement is shared with the alert threads' (one Sid per policy).
+      const have = new Set(statements.map((s) => s.Sid));
+      statements.push(
+        ...incidentsStatements(this.incidents.arn, kmsKey.arn, region).filter((s) => !have.has(s.Sid)),
+      );
+    }
     if (settings.runtimeMutesTable) {
       statements.push(
         // The Mute button's mutes: read the whole (small) table, nothing else.
@@ -293,6 +309,20 @@ export class Notifier extends pulumi.ComponentResource {
         functionResponseTypes: ["ReportBatchItemFailures"],
         scalingConfig: { maximumConcurrency: NOTIFIER_MAX_CONCURRENCY },
         enabled: true,
+      },
+      child,
+    );
+    this.criticalLane = new CriticalLane(
+      `${name}-critical`,
+      {
+        kmsKey,
+        deadLetters: this.queueDeadLetters,
+        eventsTopic: args.topics.events,
+        fn: this.fn.function,
+        sshConfigRules: config.remediation.configRuleNames,
+        visibilityTimeoutSeconds: NOTIFIER_QUEUE_VISIBILITY_SECONDS,
+        maxReceives: NOTIFIER_QUEUE_MAX_RECEIVES,
+        maxConcurrency: NOTIFIER_MAX_CONCURRENCY,
       },
       child,
     );

@@ -25,7 +25,7 @@ import type { Outcomes } from "../steps/report";
 import { incidentCard, incidentFollowUp, timelineLine } from "./card";
 import type { IncidentSignal } from "./signal";
 import type { IncidentStore } from "./store";
-import { Applied, Incident, IncidentChange, IncidentMessage, moreSevere } from "./state";
+import { Applied, Incident, IncidentChange, IncidentMessage, deliveryToken, moreSevere } from "./state";
 
 /** The longest one incident-store call may take (within the invocation's deadline). */
 const STORE_CALL_CAP_MS = 1500;
@@ -92,7 +92,7 @@ export async function correlate(
         rest.push(record);
         continue;
       }
-      applied = await store.apply(key, signal, run(inv));
+      applied = await store.apply(key, signal, run(inv), record.recordId);
     } catch (err) {
       log("error", "incident store did not answer; posting the event on its own", {
         requestId: inv.requestId,
@@ -163,6 +163,8 @@ function listingReply(items: IncidentItem[], inc: Incident): SlackMessage {
   );
 }
 
+const tokens = (group: IncidentGroup) => group.items.map((i) => deliveryToken(i.signal, i.record.recordId));
+
 function latestOf(group: IncidentGroup): Incident {
   return group.items[group.items.length - 1].applied.incident!;
 }
@@ -196,7 +198,7 @@ async function deliverApp(
     where = await sink.post(head, incidentCard(inc, accountNames));
     if (!where) throw new Error("app mode: Slack answered no message ts for the incident's card");
     fresh = true;
-    inc = (await store.markDelivered(group.key, inc.id, { uids: [], message: where }, run(inv))) ?? inc;
+    inc = (await store.markDelivered(group.key, inc.id, { tokens: [], message: where }, run(inv))) ?? inc;
   } else if (!where) {
     // Another batch opened this incident and is posting its card: give it a moment.
     await new Promise<void>((r) => setTimeout(r, CARD_RETRY_DELAY_MS));
@@ -220,7 +222,7 @@ async function deliverApp(
           ...(posted ? { channel: posted.channel, ts: posted.ts } : {}),
         });
       }
-      await store.markDelivered(group.key, inc.id, { uids: group.items.map((i) => i.signal.uid) }, run(inv));
+      await store.markDelivered(group.key, inc.id, { tokens: tokens(group) }, run(inv));
       return;
     }
     inc = now!;
@@ -241,12 +243,7 @@ async function deliverApp(
       });
   }
   outcomes.result.messages += (fresh ? 1 : 0) + replies.length;
-  const stored = await store.markDelivered(
-    group.key,
-    inc.id,
-    { uids: group.items.map((i) => i.signal.uid) },
-    run(inv),
-  );
+  const stored = await store.markDelivered(group.key, inc.id, { tokens: tokens(group) }, run(inv));
   // Signals that joined while this batch posted: the card shows them too.
   if (stored && changed(stored, inc)) await sink.update(where, incidentCard(stored, accountNames));
 }
@@ -259,7 +256,7 @@ async function deliverWebhook(
   outcomes: Outcomes,
 ): Promise<void> {
   const inc = latestOf(group);
-  const uids = group.items.map((i) => i.signal.uid);
+  const uids = tokens(group);
   const head = group.items[0];
   const opening = opensHere(group);
   if (opening) {
@@ -284,7 +281,7 @@ async function deliverWebhook(
     await sink.post(significant.record, incidentFollowUp(inc, significant.applied.change));
     outcomes.result.messages++;
     for (const item of later) outcomes.add(item.record, { status: "posted" });
-    await store.markDelivered(group.key, inc.id, { uids, listed }, run(inv));
+    await store.markDelivered(group.key, inc.id, { tokens: uids, listed }, run(inv));
     return;
   }
   for (const item of later)
@@ -292,7 +289,7 @@ async function deliverWebhook(
       status: "skipped",
       reason: `joined incident ${inc.id} without changing it; listed in its next update`,
     });
-  await store.markDelivered(group.key, inc.id, { uids, ...(opening ? { listed: [] } : {}) }, run(inv));
+  await store.markDelivered(group.key, inc.id, { tokens: uids }, run(inv));
 }
 
 /** Every incident group to Slack; a group that fails is reported failed (its records come back). */

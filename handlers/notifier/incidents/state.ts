@@ -87,7 +87,11 @@ export interface Incident {
   message?: IncidentMessage;
   /** The incident's first message is in Slack. */
   posted: boolean;
-  /** Uids of signals applied but not shown in Slack yet (a failed post brings them back as retry). */
+  /**
+   * Signals applied but not shown in Slack yet, as "uid@delivery" (the queue message that carried
+   * it): that same message redelivered after a failed post is a retry; the same finding by another
+   * path (the critical lane's copy) is a repeat.
+   */
   undelivered: string[];
   /** Webhook mode: signals joined since the incident's last post, listed by the next one. */
   unposted: TimelineEntry[];
@@ -142,7 +146,10 @@ export function incidentId(key: string, openedAtMs: number): string {
     .slice(-4)}`.toUpperCase();
 }
 
-function open(key: string, signal: IncidentSignal, nowMs: number): Incident {
+/** A signal as carried by one delivery (see Incident.undelivered). */
+export const deliveryToken = (signal: IncidentSignal, delivery: string) => `${signal.uid}@${delivery}`;
+
+function open(key: string, signal: IncidentSignal, nowMs: number, token: string): Incident {
   return {
     key,
     id: incidentId(key, nowMs),
@@ -159,7 +166,7 @@ function open(key: string, signal: IncidentSignal, nowMs: number): Incident {
     omitted: 0,
     seen: { [signal.uid]: signal.effect },
     posted: false,
-    undelivered: [signal.uid],
+    undelivered: [token],
     unposted: [],
   };
 }
@@ -185,14 +192,16 @@ export function applySignal(
   signal: IncidentSignal,
   nowMs: number,
   windowSeconds: number = DEFAULT_JOIN_WINDOW_SECONDS,
+  delivery = "",
 ): Applied {
+  const token = deliveryToken(signal, delivery);
   const live = isLive(current, nowMs, windowSeconds) ? current : undefined;
   if (!live) {
     if (signal.effect === "pass") return { change: "unmatched" };
-    return { change: "opened", incident: open(key, signal, nowMs) };
+    return { change: "opened", incident: open(key, signal, nowMs, token) };
   }
   if (live.seen[signal.uid] === signal.effect) {
-    if (live.undelivered.includes(signal.uid)) return { change: "retry", before: live, incident: live };
+    if (live.undelivered.includes(token)) return { change: "retry", before: live, incident: live };
     return {
       change: "repeat",
       before: live,

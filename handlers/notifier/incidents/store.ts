@@ -49,7 +49,8 @@ export interface IncidentRecords {
 
 /** What one delivery showed in Slack. */
 export interface Delivered {
-  uids: string[];
+  /** The signals shown, as deliveryToken()s. */
+  tokens: string[];
   message?: IncidentMessage;
   /** Webhook mode: the pending entries the post listed. */
   listed?: TimelineEntry[];
@@ -76,8 +77,11 @@ export interface IncidentStore {
   readonly windowSeconds: number;
   /** The incident key a signal joins (a correlation member's alias first), or undefined. */
   keyOf(signal: IncidentSignal, run: RunCall): Promise<string | undefined>;
-  /** Applies the signal to its incident (atomically); the change and the incident after it. */
-  apply(key: string, signal: IncidentSignal, run: RunCall): Promise<Applied>;
+  /**
+   * Applies the signal to its incident (atomically); the change and the incident after it.
+   * `delivery`: the id of the queue message that carried it (a redelivery after a failed post is a retry).
+   */
+  apply(key: string, signal: IncidentSignal, run: RunCall, delivery?: string): Promise<Applied>;
   /**
    * Records what reached Slack, if the incident `id` is still the live one: the signals shown
    * (`uids`), where its message is (app mode), the pending entries a webhook post listed. Returns
@@ -128,9 +132,9 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
       }
       return incidentKey(signal);
     },
-    async apply(key, signal, run) {
+    async apply(key, signal, run, delivery) {
       const applied = await update(key, run, (current) => {
-        const a = applySignal(key, current, signal, now(), windowSeconds);
+        const a = applySignal(key, current, signal, now(), windowSeconds, delivery);
         return { write: a.incident, result: a };
       });
       // Members of a correlation that arrive later join its incident.
@@ -149,7 +153,7 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
           ...current,
           posted: true,
           ...(delivered.message ? { message: delivered.message } : {}),
-          undelivered: current.undelivered.filter((u) => !delivered.uids.includes(u)),
+          undelivered: current.undelivered.filter((u) => !delivered.tokens.includes(u)),
           unposted: current.unposted.filter((e) => !listed.some((l) => sameEntry(l, e))),
         };
         return { write: next, result: next };

@@ -126,7 +126,7 @@ function suite(name: string, table: () => IncidentRecords, moto: boolean) {
       await s.markDelivered(
         key,
         first.incident!.id,
-        { uids: ["gd-1"], message: { channel: "C1", ts: "1.1" } },
+        { tokens: ["gd-1@"], message: { channel: "C1", ts: "1.1" } },
         run,
       );
       clock += 1800_000;
