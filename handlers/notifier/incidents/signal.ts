@@ -41,4 +41,9 @@ export interface IncidentSignal {
   time: string;
   resource?: SignalResource;
   correlation?: SignalCorrelation;
+  /**
+   * "change": an action on the resource (a CloudTrail call) observed as it happened; "verdict"
+   * (default): a posture evaluation (Config, Security Hub), which may lag the resource by minutes.
+   */
+  observation?: "change" | "verdict";
 }

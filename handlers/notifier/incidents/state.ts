@@ -7,8 +7,11 @@
 //   open / muted / acknowledged + remediated -> remediated
 //   any state but resolved      + pass       -> resolved
 //   resolved                    + fail       -> reopened    (a verdict newer than the resolution)
-//   remediated                  + fail       -> reopened when observed after the remediation; a
-//                                               verdict observed before it is history (joined)
+//   remediated / resolved       + fail       -> reopened by a change (a CloudTrail call) observed
+//                                               after the fix, or by a verdict observed more than
+//                                               VERDICT_LAG_SECONDS after it; a verdict nearer the
+//                                               fix is history (joined): Config and Security Hub
+//                                               evaluate minutes after the change they judge
 //   the same finding saying the same again   -> repeat      (GuardDuty's re-publications: no post),
 //                                               or retry when its Slack delivery had failed
 //   anything else                            -> joined      (timeline, message updated in place)
@@ -39,6 +42,12 @@ export const STATE_CHANGES: readonly IncidentChange[] = ["opened", "remediated",
  * so the PASSED verdict after a fix arrives within a day).
  */
 export const DEFAULT_JOIN_WINDOW_SECONDS = 86_400;
+
+/**
+ * How long after a fix a failing verdict may still be about the state before it: Config evaluates
+ * change-triggered rules within minutes, and Security Hub's controls run on Config's results.
+ */
+export const VERDICT_LAG_SECONDS = 900;
 
 /** Timeline entries kept on the incident (the first signal and the latest ones). */
 export const TIMELINE_LENGTH = 8;
@@ -179,8 +188,9 @@ function nextState(inc: Incident, signal: IncidentSignal): { state: IncidentStat
     return s === "open" || s === "muted" || s === "acknowledged"
       ? { state: "remediated", change: "remediated" }
       : { state: s, change: "joined" };
-  // A failing verdict: news only when observed after the fix or the resolution.
-  if ((s === "resolved" || s === "remediated") && Date.parse(signal.time) > Date.parse(inc.stateSince))
+  // A failing signal: news only when observed after the fix or the resolution (a verdict: well after).
+  const lag = signal.observation === "change" ? 0 : VERDICT_LAG_SECONDS * 1000;
+  if ((s === "resolved" || s === "remediated") && Date.parse(signal.time) > Date.parse(inc.stateSince) + lag)
     return { state: "open", change: "reopened" };
   return { state: s, change: "joined" };
 }
