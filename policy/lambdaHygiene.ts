@@ -4,6 +4,7 @@
 // and changes runtime on a provider upgrade).
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { configWithDefaults } from "./lib/config";
+import { blockDates, judgingDate, runtimeVerdict } from "./lambdaRuntimes";
 import { regionOf } from "./lib/regions";
 import { dependsOn, ofType, PlainResource } from "./lib/stack";
 import { T } from "./lib/types";
@@ -124,28 +125,36 @@ export const lambdaLogGroupRetention: StackValidationPolicy = {
 
 export interface RuntimePinnedConfig {
   allowedRuntimes: string[];
+  asOf?: string;
 }
+
+const AS_OF = {
+  type: "string",
+  description:
+    "Judge deprecation dates as of this ISO date instead of today (reproducible CI runs; leave unset).",
+} as const;
 
 export const lambdaRuntimePinned: ResourceValidationPolicy = {
   name: "lambda-runtime-pinned",
   description:
-    "Every Lambda function sets an explicit, allowed runtime that is not ignored by ignoreChanges.",
+    "Every Lambda function sets an explicit, allowed runtime that AWS has not deprecated and that is not ignored by ignoreChanges.",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediationSteps:
-    "Pass `runtime` explicitly (aws.lambda.Runtime.NodeJS22dX) to the function or CallbackFunction.",
+    "Pass `runtime` explicitly to the function or CallbackFunction: a Node.js runtime AWS still supports (see the runtime table in policy/lambdaRuntimes.ts).",
   configSchema: {
     properties: {
       allowedRuntimes: {
         type: "array",
         items: { type: "string" },
-        default: ["nodejs20.x", "nodejs22.x"],
-        description: "Runtimes functions may use.",
+        default: ["nodejs22.x", "nodejs24.x"],
+        description: "Runtimes functions may use (a deprecated one is refused even when listed).",
       },
+      asOf: AS_OF,
     },
   },
   validateResource: validateTypes([T.lambdaFunction], (props, args, report) => {
-    const { allowedRuntimes } = configWithDefaults<RuntimePinnedConfig>(
+    const { allowedRuntimes, asOf } = configWithDefaults<RuntimePinnedConfig>(
       lambdaRuntimePinned.configSchema,
       args.getConfig(),
     );
@@ -159,8 +168,53 @@ export const lambdaRuntimePinned: ResourceValidationPolicy = {
     if (isUnknown(runtime)) return;
     if (!nonEmptyString(runtime)) {
       report("runtime is not set.");
+      return;
+    }
+    const verdict = runtimeVerdict(runtime, judgingDate(asOf), 0);
+    if (verdict.kind === "deprecated") {
+      report(
+        `runtime ${runtime} was deprecated by AWS Lambda on ${verdict.dates.deprecation}${blockDates(verdict.dates)}: use ${verdict.newest}.`,
+      );
     } else if (!allowedRuntimes.includes(runtime)) {
       report(`runtime ${runtime} is not one of the allowed runtimes (${allowedRuntimes.join(", ")}).`);
+    }
+  }),
+};
+
+export interface RuntimeDeprecationConfig {
+  warnDays: number;
+  asOf?: string;
+}
+
+export const lambdaRuntimeDeprecationSoon: ResourceValidationPolicy = {
+  name: "lambda-runtime-deprecation-soon",
+  description: "A Lambda function's runtime is not deprecated by AWS within the next months.",
+  enforcementLevel: "advisory",
+  severity: "low",
+  remediationSteps:
+    "Move the function to the newest Node.js runtime before AWS deprecates its current one (functions keep running, but get no security patches, then cannot be updated).",
+  configSchema: {
+    properties: {
+      warnDays: {
+        type: "integer",
+        minimum: 1,
+        default: 120,
+        description: "Warn this many days before the runtime's deprecation date.",
+      },
+      asOf: AS_OF,
+    },
+  },
+  validateResource: validateTypes([T.lambdaFunction], (props, args, report) => {
+    const { warnDays, asOf } = configWithDefaults<RuntimeDeprecationConfig>(
+      lambdaRuntimeDeprecationSoon.configSchema,
+      args.getConfig(),
+    );
+    if (props.packageType === "Image" || !nonEmptyString(props.runtime)) return;
+    const verdict = runtimeVerdict(props.runtime, judgingDate(asOf), warnDays);
+    if (verdict.kind === "deprecating") {
+      report(
+        `runtime ${props.runtime} is deprecated by AWS Lambda on ${verdict.dates.deprecation}, in ${verdict.days} days${blockDates(verdict.dates)}: move to ${verdict.newest}.`,
+      );
     }
   }),
 };

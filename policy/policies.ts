@@ -4,7 +4,12 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { configRecorderAllSupported } from "./configRecorder";
 import { iamActionsExist } from "./iamActionCatalog";
 import { iamNoWildcardAction, iamTrustSpecificPrincipals } from "./iamPolicies";
-import { lambdaHasFailureDestination, lambdaLogGroupRetention, lambdaRuntimePinned } from "./lambdaHygiene";
+import {
+  lambdaHasFailureDestination,
+  lambdaLogGroupRetention,
+  lambdaRuntimeDeprecationSoon,
+  lambdaRuntimePinned,
+} from "./lambdaHygiene";
 import { noPlaintextSecretsInLambdaEnv } from "./secretsInEnv";
 import { busAndTopicPoliciesScoped, resourcePolicySizeLimits, snsTopicKmsEncrypted } from "./snsAndBus";
 import { noPublicSshIngress } from "./sshIngress";
@@ -24,6 +29,7 @@ export const policies: Policies = [
   lambdaHasFailureDestination,
   lambdaLogGroupRetention,
   lambdaRuntimePinned,
+  lambdaRuntimeDeprecationSoon,
   iamNoWildcardAction,
   iamTrustSpecificPrincipals,
   iamActionsExist,

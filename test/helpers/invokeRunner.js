@@ -8,7 +8,7 @@ const path = require("path");
 async function main() {
   const chunks = [];
   for await (const c of process.stdin) chunks.push(c);
-  const { dir, handler, events, functionName, remainingMs } = JSON.parse(
+  const { dir, handler, events, functionName, remainingMs, nodeMajor } = JSON.parse(
     Buffer.concat(chunks).toString("utf8"),
   );
   const [file, exportName] = handler.split(".");
@@ -17,6 +17,13 @@ async function main() {
   try {
     fn = require(path.join(dir, file + ".js"))[exportName];
     if (typeof fn !== "function") throw new Error(`${handler} is not a function`);
+    // Lambda's Node.js 24 runtime and later refuse callback-style handlers at init
+    // (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html): a handler declaring a
+    // third (callback) parameter fails here as it would there.
+    if (nodeMajor >= 24 && fn.length >= 3)
+      throw new Error(
+        `Runtime.CallbackHandlerDeprecated: ${handler} takes ${fn.length} parameters; Node.js ${nodeMajor} runtimes accept only async (event, context) handlers`,
+      );
   } catch (err) {
     results.push({ ok: false, error: `init: ${err && err.stack ? err.stack : err}` });
     process.stdout.write("\n__RESULTS__" + JSON.stringify(results) + "\n");

@@ -38,7 +38,10 @@ const EXPECTED_MESSAGE: Record<string, string> = {
   "lambda-log-group-retention-no-retention":
     "Log group /aws/lambda/audit-export of Lambda function audit-export has no retentionInDays",
   "lambda-runtime-pinned": "runtime is listed in ignoreChanges",
-  "lambda-runtime-pinned-deprecated-runtime": "runtime nodejs16.x is not one of the allowed runtimes",
+  "lambda-runtime-pinned-deprecated-runtime":
+    "runtime nodejs16.x was deprecated by AWS Lambda on 2024-06-12: use nodejs24.x.",
+  "lambda-runtime-pinned-nodejs20":
+    "runtime nodejs20.x was deprecated by AWS Lambda on 2026-04-30 (new functions blocked from 2026-08-31, updates from 2026-09-30): use nodejs24.x.",
   "iam-no-wildcard-action": 'policy Statement[0] (Sid "Everything") allows action "*".',
   "iam-no-wildcard-action-not-action": "uses NotAction in an Allow statement",
   "iam-trust-specific-principals": "assumeRolePolicy Statement[0] trusts principal * without a condition",
@@ -55,6 +58,13 @@ const EXPECTED_MESSAGE: Record<string, string> = {
   "hub-stack-shape": "The hub has no AWS Config aggregator",
   "hub-stack-shape-no-bus-policy": "The hub's event bus security-guard has no event bus policy",
 };
+
+/**
+ * Advisory policies that depend on today's date: a program broken for them today is clean for them
+ * tomorrow (or the reverse), and the corpus runs without policy config. Their unit tests pin the
+ * date with `asOf` (test/policy/lambdaHygiene.test.ts).
+ */
+const DATED_ADVISORIES = ["lambda-runtime-deprecation-soon"];
 
 /** Program directories of the corpus (`_*` holds shared modules and known gaps). */
 function programDirs(): string[] {
@@ -131,7 +141,7 @@ describe("broken-program corpus through policy:check", function () {
   it("has at least one broken program per policy of the pack", () => {
     const covered = new Set(broken.map(expectedPolicy));
     assert.deepEqual(
-      policyNames().filter((p) => !covered.has(p)),
+      policyNames().filter((p) => !covered.has(p) && !DATED_ADVISORIES.includes(p)),
       [],
       "policies without a broken program",
     );
@@ -167,8 +177,10 @@ describe("broken-program corpus through policy:check", function () {
       program: path.join(CORPUS, "_gaps", "callback-function-default-runtime", "index.ts"),
     });
     assert.equal(r.error, undefined, r.error);
+    // Only mandatory ones: the provider's default runtime may come near its deprecation date, which
+    // lambda-runtime-deprecation-soon rightly advises about.
     assert.deepEqual(
-      r.violations,
+      r.violations.filter((v) => v.level === "mandatory"),
       [],
       "lambda-runtime-pinned now catches a CallbackFunction without runtime: move " +
         "_gaps/callback-function-default-runtime into the corpus as lambda-runtime-pinned-callback-default\n" +

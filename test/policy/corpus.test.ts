@@ -2,7 +2,12 @@
 // spoke (evaluated under the mock runtime). Each must be caught by exactly the policy it breaks.
 // Whole broken programs run through `policy:check` in brokenPrograms.test.ts.
 import { strict as assert } from "assert";
-import { OfflineResource, policyNames, runPoliciesOffline } from "../../verify/policy/offline";
+import {
+  OfflineOptions,
+  OfflineResource,
+  policyNames,
+  runPoliciesOffline,
+} from "../../verify/policy/offline";
 import { doc, goodHub, goodSpoke, HUB_ACCOUNT, HUB_BUS_ARN, res, withProps, without } from "./fixtures";
 import { assertNone, assertOnly } from "./run";
 
@@ -13,6 +18,8 @@ interface Defect {
   message: string;
   /** The defect breaks several requirements of the same policy (several violations, one policy). */
   several?: true;
+  /** Policy config the pack runs with (e.g. the date a dated policy judges by). */
+  options?: OfflineOptions;
 }
 
 /** The remediator without its function-level dead-letter queue (it keeps its invoke config's). */
@@ -110,6 +117,17 @@ const corpus: Defect[] = [
     message: "runtime is listed in ignoreChanges",
   },
   {
+    policy: "lambda-runtime-deprecation-soon",
+    what: "the notifier on nodejs22.x 90 days before AWS deprecates it",
+    stack: () =>
+      withProps(goodHub(), "aws:lambda/function:Function::hub-notifier", (p) => ({
+        ...p,
+        runtime: "nodejs22.x",
+      })),
+    message: "runtime nodejs22.x is deprecated by AWS Lambda on 2027-04-30, in 90 days",
+    options: { config: { "lambda-runtime-deprecation-soon": { asOf: "2027-01-30" } } },
+  },
+  {
     policy: "iam-no-wildcard-action",
     what: "a remediation role allowed every action",
     stack: () =>
@@ -191,10 +209,10 @@ describe("policy corpus", () => {
     it(`${d.policy} catches ${d.what}`, () => {
       const stack = d.stack();
       if (!d.several) {
-        assertOnly(stack, d.policy, d.message);
+        assertOnly(stack, d.policy, d.message, d.options);
         return;
       }
-      const v = runPoliciesOffline(stack);
+      const v = runPoliciesOffline(stack, d.options);
       assert.deepEqual([...new Set(v.map((x) => x.policy))], [d.policy]);
       assert.ok(v.length > 1 && v[0].message.includes(d.message), v[0].message);
     });

@@ -107,38 +107,116 @@ describe("policy lambda-log-group-retention", () => {
 });
 
 describe("policy lambda-runtime-pinned", () => {
-  it("flags a missing runtime, a runtime outside the allowed list, and ignoreChanges on runtime", () => {
-    const v = violationsOf("lambda-runtime-pinned", [
-      res(FN, "none", { name: "none" }),
-      res(FN, "old", { name: "old", runtime: "nodejs18.x" }),
-      res(
-        FN,
-        "ignored",
-        { name: "ignored", runtime: "nodejs22.x" },
-        { opts: { ignoreChanges: ["runtime"] } },
-      ),
-    ]);
-    assert.deepEqual(
-      v.map((x) => [x.name, x.message.split("\n")[1]]),
+  it("flags a missing runtime, a deprecated runtime with its dates, one outside the allowed list, and ignoreChanges on runtime", () => {
+    const v = violationsOf(
+      "lambda-runtime-pinned",
       [
-        ["none", "runtime is not set."],
-        ["old", "runtime nodejs18.x is not one of the allowed runtimes (nodejs20.x, nodejs22.x)."],
-        ["ignored", "runtime is listed in ignoreChanges, so it is not pinned (pass runtime explicitly)."],
+        res(FN, "none", { name: "none" }),
+        res(FN, "old", { name: "old", runtime: "nodejs18.x" }),
+        res(FN, "twenty", { name: "twenty", runtime: "nodejs20.x" }),
+        res(FN, "ancient", { name: "ancient", runtime: "nodejs8.10" }),
+        res(FN, "py", { name: "py", runtime: "python3.13" }),
+        res(
+          FN,
+          "ignored",
+          { name: "ignored", runtime: "nodejs24.x" },
+          { opts: { ignoreChanges: ["runtime"] } },
+        ),
+      ],
+      { config: { "lambda-runtime-pinned": { asOf: "2026-12-05" } } },
+    );
+    assert.deepEqual(
+      v.map((x) => [x.name, x.level, x.message.split("\n")[1]]),
+      [
+        ["none", "mandatory", "runtime is not set."],
+        [
+          "old",
+          "mandatory",
+          "runtime nodejs18.x was deprecated by AWS Lambda on 2025-09-01: use nodejs24.x.",
+        ],
+        [
+          "twenty",
+          "mandatory",
+          "runtime nodejs20.x was deprecated by AWS Lambda on 2026-04-30 (new functions blocked from 2026-08-31, updates from 2026-09-30): use nodejs24.x.",
+        ],
+        [
+          "ancient",
+          "mandatory",
+          "runtime nodejs8.10 was deprecated by AWS Lambda on 2021-07-30: use nodejs24.x.",
+        ],
+        [
+          "py",
+          "mandatory",
+          "runtime python3.13 is not one of the allowed runtimes (nodejs22.x, nodejs24.x).",
+        ],
+        [
+          "ignored",
+          "mandatory",
+          "runtime is listed in ignoreChanges, so it is not pinned (pass runtime explicitly).",
+        ],
       ],
     );
   });
 
+  it("refuses a deprecated runtime even when the allowed list names it, from its deprecation day on", () => {
+    const fn = [res(FN, "f", { name: "f", runtime: "nodejs22.x" })];
+    const at = (asOf: string) =>
+      violationsOf("lambda-runtime-pinned", fn, {
+        config: { "lambda-runtime-pinned": { asOf, allowedRuntimes: ["nodejs22.x"] } },
+      }).map((x) => x.message.split("\n")[1]);
+    assert.deepEqual(at("2027-04-29"), []);
+    assert.deepEqual(at("2027-04-30"), [
+      "runtime nodejs22.x was deprecated by AWS Lambda on 2027-04-30 (new functions blocked from 2027-06-01, updates from 2027-07-01): use nodejs24.x.",
+    ]);
+    assert.throws(() => at("next spring"), /asOf must be an ISO date such as 2027-01-31, got "next spring"/);
+  });
+
   it("passes allowed runtimes, container images, unknown runtimes; the list is configurable", () => {
     const resources = [
-      res(FN, "a", { name: "a", runtime: "nodejs20.x" }),
+      res(FN, "a", { name: "a", runtime: "nodejs22.x" }),
       res(FN, "b", { name: "b", packageType: "Image" }),
       res(FN, "c", { name: "c", runtime: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }),
+      res(FN, "d", { name: "d", runtime: "nodejs24.x" }),
     ];
-    assertNoneOf("lambda-runtime-pinned", resources);
+    const config = { "lambda-runtime-pinned": { asOf: "2026-12-05" } };
+    assertNoneOf("lambda-runtime-pinned", resources, { config });
     assert.deepEqual(
       violationsOf("lambda-runtime-pinned", resources, {
-        config: { "lambda-runtime-pinned": { allowedRuntimes: ["nodejs22.x"] } },
+        config: { "lambda-runtime-pinned": { asOf: "2026-12-05", allowedRuntimes: ["nodejs24.x"] } },
       }).map((v) => v.name),
+      ["a"],
+    );
+  });
+});
+
+describe("policy lambda-runtime-deprecation-soon", () => {
+  const fns = [
+    res(FN, "a", { name: "a", runtime: "nodejs22.x" }),
+    res(FN, "b", { name: "b", runtime: "nodejs24.x" }),
+    res(FN, "c", { name: "c", runtime: "nodejs20.x" }),
+    res(FN, "d", { name: "d", packageType: "Image" }),
+  ];
+  const at = (config: Record<string, unknown>) =>
+    violationsOf("lambda-runtime-deprecation-soon", fns, {
+      config: { "lambda-runtime-deprecation-soon": config },
+    }).map((x) => [x.name, x.level, x.message.split("\n")[1]]);
+
+  it("advises within 120 days of the deprecation date, naming the date and the runtime to move to", () => {
+    assert.deepEqual(at({ asOf: "2026-12-30" }), []);
+    assert.deepEqual(at({ asOf: "2026-12-31" }), [
+      [
+        "a",
+        "advisory",
+        "runtime nodejs22.x is deprecated by AWS Lambda on 2027-04-30, in 120 days (new functions blocked from 2027-06-01, updates from 2027-07-01): move to nodejs24.x.",
+      ],
+    ]);
+    // A deprecated runtime is lambda-runtime-pinned's (mandatory), not an advice.
+    assert.deepEqual(at({ asOf: "2027-04-30" }), []);
+  });
+
+  it("takes the warning period from its config", () => {
+    assert.deepEqual(
+      at({ asOf: "2026-12-05", warnDays: 200 }).map((x) => x[0]),
       ["a"],
     );
   });

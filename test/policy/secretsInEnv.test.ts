@@ -7,7 +7,7 @@ const POLICY = "no-plaintext-secrets-in-lambda-env";
 const WEBHOOK = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX";
 
 function fn(name: string, variables: Record<string, unknown>) {
-  return res(FN, name, { name, runtime: "nodejs22.x", environment: { variables } });
+  return res(FN, name, { name, runtime: "nodejs24.x", environment: { variables } });
 }
 
 describe("policy no-plaintext-secrets-in-lambda-env", () => {

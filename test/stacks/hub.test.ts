@@ -427,7 +427,7 @@ describe("hub stack under Pulumi mocks", function () {
     assert.deepEqual(fns.map((f) => f.props.name).sort(), FUNCTIONS);
     for (const fn of fns) {
       const name = String(fn.props.name);
-      assert.equal(fn.props.runtime, "nodejs22.x", name);
+      assert.equal(fn.props.runtime, "nodejs24.x", name);
       assert.deepEqual(fn.opts.ignoreChanges, [], `${name}: runtime must not be ignored`);
       assert.equal(
         (fn.props.deadLetterConfig as { targetArn: string }).targetArn,

@@ -1,11 +1,14 @@
 // What each function's package holds, as CallbackFunction serialized it: only what that function
 // runs. The program's own dependencies (Ajv, for the configuration) stay out of every package.
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { PROGRAM_ONLY_PACKAGES } from "../../stacks/components/guardFunction";
+import { NODE_RUNTIMES, runtimeVerdict } from "../../policy/lambdaRuntimes";
+import { LAMBDA_RUNTIME } from "../../stacks/lambdaRuntime";
+import { PROGRAM_ONLY_PACKAGES, TOOLCHAIN_PACKAGES } from "../../stacks/components/guardFunction";
 import { FUNCTION_NAMES } from "../../stacks/names";
-import { buildDeployedPackages } from "../helpers/deployed";
+import { assertRuntimeNode, buildDeployedPackages } from "../helpers/deployed";
 
 const MODULES = path.resolve(__dirname, "..", "..", "node_modules");
 
@@ -40,6 +43,45 @@ describe("function packages", () => {
       );
       const expected = fn.function === FUNCTION_NAMES.notifier ? [...withDependencies("axios")].sort() : [];
       assert.deepEqual(fn.packages, expected, fn.function);
+    }
+  });
+});
+
+describe("function runtime", () => {
+  it("keeps the toolchain's Node binaries (optionalDependencies) out of every package", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(MODULES, "..", "package.json"), "utf8")) as {
+      optionalDependencies?: Record<string, string>;
+    };
+    assert.deepEqual(Object.keys(pkg.optionalDependencies ?? {}).sort(), [...TOOLCHAIN_PACKAGES].sort());
+  });
+
+  it("is one the policy pack's runtime table knows and AWS has not deprecated", () => {
+    assert.ok(NODE_RUNTIMES[LAMBDA_RUNTIME], `${LAMBDA_RUNTIME} is not in policy/lambdaRuntimes.ts`);
+    assert.equal(runtimeVerdict(LAMBDA_RUNTIME, new Date(), 0).kind, "supported");
+  });
+
+  it("runs these tests: the deployed-form tests refuse another Node major, naming both", () => {
+    assertRuntimeNode();
+    assert.throws(
+      () => assertRuntimeNode("20.20.2"),
+      /the functions deploy on nodejs24\.x \(Node 24\), but these tests run Node 20\.20\.2 /,
+    );
+  });
+
+  it("every package's handler is async (event, context): Node 24 runtimes refuse callback handlers", async function () {
+    this.timeout(300_000);
+    const { manifest } = await buildDeployedPackages();
+    for (const fn of manifest.functions) {
+      const shape = execFileSync(
+        process.execPath,
+        [
+          "-e",
+          `const h = require(${JSON.stringify(path.join(fn.dir, "__index.js"))}).handler;` +
+            "process.stdout.write(JSON.stringify([h.constructor.name, h.length]))",
+        ],
+        { env: { PATH: process.env.PATH ?? "", NODE_PATH: path.join(MODULES), AWS_REGION: "us-east-1" } },
+      ).toString();
+      assert.deepEqual(JSON.parse(shape), ["AsyncFunction", 2], fn.function);
     }
   });
 });

@@ -2,6 +2,7 @@
 // ciphertext decrypted by moto), routing to named webhooks on the local Slack server, batches,
 // partial failure, malformed input and its logs.
 import { strict as assert } from "assert";
+import { jsonErrorMeaning } from "../../helpers/jsonError";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import {
   NotifierDeliveryError,
@@ -157,14 +158,14 @@ describe("notifier handler", () => {
     assert.equal(result.posted, 1);
     const [post] = slack.posts() as Array<{ text: string }>;
     assert.equal(
-      post.text,
-      "[medium] Unreadable notification (the message body is not valid JSON (Unterminated string in JSON at position 180))",
+      jsonErrorMeaning(post.text),
+      "[medium] Unreadable notification (the message body is not valid JSON (…position 180…))",
     );
     const err = logs.lines.find((l) => l.level === "error")!;
     assert.equal(err.message, "event is incomplete or unreadable; posting what could be read");
     assert.equal(err.eventId, "0b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e");
-    assert.deepEqual(err.problems, [
-      "the message body is not valid JSON (Unterminated string in JSON at position 180)",
+    assert.deepEqual((err.problems as string[]).map(jsonErrorMeaning), [
+      "the message body is not valid JSON (…position 180…)",
     ]);
   });
 

@@ -1,5 +1,6 @@
 // Rendering: every fixture kind and identity type, asserting the exact text, colour, fields and link.
 import { strict as assert } from "assert";
+import { jsonErrorMeaning } from "../../helpers/jsonError";
 import { COLORS, NotifierSettings, renderMessages } from "../../../handlers/notifier";
 import {
   allJsonFixtures,
@@ -432,8 +433,8 @@ describe("notifier rendering", () => {
       assert.equal(out.length, 1);
       const r = out[0];
       assert.equal(r.recordId, "0b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e");
-      assert.deepEqual(r.problems, [
-        "the message body is not valid JSON (Unterminated string in JSON at position 180)",
+      assert.deepEqual(r.problems!.map(jsonErrorMeaning), [
+        "the message body is not valid JSON (…position 180…)",
       ]);
       assert.equal(r.message!.attachments[0].color, COLORS.warning);
       assert.equal(headerOf(r.message!), "Unreadable notification");

@@ -19,6 +19,7 @@ describe("offline policy runner", () => {
       "lambda-has-failure-destination",
       "lambda-log-group-retention",
       "lambda-runtime-pinned",
+      "lambda-runtime-deprecation-soon",
       "iam-no-wildcard-action",
       "iam-trust-specific-principals",
       "iam-actions-exist",
@@ -204,7 +205,7 @@ describe("offline policy runner", () => {
     };
     const v = runPoliciesOffline([
       res("aws:lambda/function:Function", "f", {
-        runtime: "nodejs22.x",
+        runtime: "nodejs24.x",
         environment: { variables: { HOOK: secret } },
       }),
     ]).filter((x) => x.policy === "no-plaintext-secrets-in-lambda-env");
