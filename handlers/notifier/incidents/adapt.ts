@@ -14,7 +14,8 @@ const str = (o: unknown, path: string): string | undefined => {
 };
 
 /** Remediation outcomes after which the resource is no longer exposed (shared/remediationReport.ts). */
-const CLOSING_OUTCOMES = new Set(["revoked", "already-compliant", "group-not-found"]);
+// An array, not a Set: a module-level Set does not survive closure serialization (seen in the built package).
+const CLOSING_OUTCOMES: readonly string[] = ["revoked", "already-compliant", "group-not-found"];
 
 function securityHub(
   payload: Json,
@@ -113,7 +114,7 @@ export function incidentSignal(
         ...base,
         uid: `remediation|${eventId ?? time}`,
         source: "Remediation",
-        effect: CLOSING_OUTCOMES.has(facts.eventName ?? "") ? "remediated" : "fail",
+        effect: CLOSING_OUTCOMES.includes(facts.eventName ?? "") ? "remediated" : "fail",
         ...resource(facts.resourceId),
       };
     case "security-hub": {

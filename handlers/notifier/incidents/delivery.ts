@@ -17,6 +17,7 @@
 // finding every 6 h) and passing verdicts with no open incident are skipped with that reason.
 // A store that does not answer leaves the record to be posted on its own: nothing is lost.
 import type { KnownBlock } from "@slack/types";
+import type { RunCall } from "../../shared/deadline";
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
 import type { Invocation, RenderedMessage } from "../pipeline";
@@ -53,8 +54,10 @@ export interface IncidentSink {
   reply(where: IncidentMessage, message: SlackMessage): Promise<IncidentMessage>;
 }
 
-const run = (inv: Invocation) => (what: string, call: (s: AbortSignal) => Promise<unknown>) =>
-  inv.deadline.run(what, call, STORE_CALL_CAP_MS) as Promise<never>;
+/** The invocation's deadline for one store call (a function declaration: see the closure note in DESIGN.md). */
+function storeCall(inv: Invocation): RunCall {
+  return (what, call) => inv.deadline.run(what, call, STORE_CALL_CAP_MS);
+}
 
 const SKIP_REASON: Partial<Record<IncidentChange, (inc: Incident | undefined) => string>> = {
   repeat: (inc) => `repeat of a finding already in incident ${inc?.id ?? "?"} (not posted again)`,
@@ -87,12 +90,12 @@ export async function correlate(
     let key: string | undefined;
     let applied: Applied;
     try {
-      key = await store.keyOf(signal, run(inv));
+      key = await store.keyOf(signal, storeCall(inv));
       if (!key) {
         rest.push(record);
         continue;
       }
-      applied = await store.apply(key, signal, run(inv), record.recordId);
+      applied = await store.apply(key, signal, storeCall(inv), record.recordId);
     } catch (err) {
       log("error", "incident store did not answer; posting the event on its own", {
         requestId: inv.requestId,
@@ -198,11 +201,12 @@ async function deliverApp(
     where = await sink.post(head, incidentCard(inc, accountNames));
     if (!where) throw new Error("app mode: Slack answered no message ts for the incident's card");
     fresh = true;
-    inc = (await store.markDelivered(group.key, inc.id, { tokens: [], message: where }, run(inv))) ?? inc;
+    inc =
+      (await store.markDelivered(group.key, inc.id, { tokens: [], message: where }, storeCall(inv))) ?? inc;
   } else if (!where) {
     // Another batch opened this incident and is posting its card: give it a moment.
     await new Promise<void>((r) => setTimeout(r, CARD_RETRY_DELAY_MS));
-    const now = await store.get(group.key, run(inv));
+    const now = await store.get(group.key, storeCall(inv));
     where = now?.id === inc.id ? now.message : undefined;
     if (!where) {
       log(
@@ -222,7 +226,7 @@ async function deliverApp(
           ...(posted ? { channel: posted.channel, ts: posted.ts } : {}),
         });
       }
-      await store.markDelivered(group.key, inc.id, { tokens: tokens(group) }, run(inv));
+      await store.markDelivered(group.key, inc.id, { tokens: tokens(group) }, storeCall(inv));
       return;
     }
     inc = now!;
@@ -243,7 +247,7 @@ async function deliverApp(
       });
   }
   outcomes.result.messages += (fresh ? 1 : 0) + replies.length;
-  const stored = await store.markDelivered(group.key, inc.id, { tokens: tokens(group) }, run(inv));
+  const stored = await store.markDelivered(group.key, inc.id, { tokens: tokens(group) }, storeCall(inv));
   // Signals that joined while this batch posted: the card shows them too.
   if (stored && changed(stored, inc)) await sink.update(where, incidentCard(stored, accountNames));
 }
@@ -281,7 +285,7 @@ async function deliverWebhook(
     await sink.post(significant.record, incidentFollowUp(inc, significant.applied.change));
     outcomes.result.messages++;
     for (const item of later) outcomes.add(item.record, { status: "posted" });
-    await store.markDelivered(group.key, inc.id, { tokens: uids, listed }, run(inv));
+    await store.markDelivered(group.key, inc.id, { tokens: uids, listed }, storeCall(inv));
     return;
   }
   for (const item of later)
@@ -289,7 +293,7 @@ async function deliverWebhook(
       status: "skipped",
       reason: `joined incident ${inc.id} without changing it; listed in its next update`,
     });
-  await store.markDelivered(group.key, inc.id, { tokens: uids }, run(inv));
+  await store.markDelivered(group.key, inc.id, { tokens: uids }, storeCall(inv));
 }
 
 /** Every incident group to Slack; a group that fails is reported failed (its records come back). */
