@@ -18,6 +18,7 @@ import {
   MAX_WINDOW_MINUTES,
   MIN_WINDOW_MINUTES,
 } from "../handlers/notifier/grouping";
+import { DEFAULT_JOIN_WINDOW_SECONDS } from "../handlers/notifier/incidents/settings";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../handlers/shared/constants";
 import { CONFIRMABLE_ACTIONS, GUARDED_ACTIONS } from "../handlers/chatops/shared/guardrails";
 import { RESTRICTED_SSH_RULE_NAME } from "./names";
@@ -345,6 +346,25 @@ const HUB: Record<string, SchemaNode> = {
     additionalProperties: false,
     default: {},
     "x-invalid": "must be an object { enabled?, windowMinutes?, immediateSeverity? }",
+  },
+  incidents: {
+    description:
+      "signals about one resource (or one AWS correlation: GuardDuty attack sequence, Security Hub exposure finding) form one incident with one Slack message, updated as signals arrive and resolved by passing ones",
+    type: "object",
+    properties: {
+      enabled: bool("correlate signals into incidents", true),
+      joinWindowHours: {
+        description: "how long after its last signal an incident takes new ones, in hours (1-168)",
+        type: "integer",
+        minimum: 1,
+        maximum: 168,
+        default: DEFAULT_JOIN_WINDOW_SECONDS / 3600,
+        "x-invalid": "must be a whole number of hours from 1 to 168",
+      },
+    },
+    additionalProperties: false,
+    default: {},
+    "x-invalid": "must be an object { enabled?, joinWindowHours? }",
   },
   remediation: {
     description: "SSH auto-remediation",

@@ -45,6 +45,11 @@ export interface GroupingConfig {
   immediateSeverity: SeverityLevel;
 }
 
+export interface IncidentsConfig {
+  enabled: boolean;
+  joinWindowHours: number;
+}
+
 export interface RemediationConfig {
   enabled: boolean;
   dryRun: boolean;
@@ -121,6 +126,8 @@ export interface HubConfig extends CommonConfig {
   mutes: MuteRule[];
   /** Digests: events below immediateSeverity are posted together every windowMinutes. */
   grouping: GroupingConfig;
+  /** Incidents: one Slack message per resource's incident, updated in place (app mode). */
+  incidents: IncidentsConfig;
   /**
    * Slack app mode (a bot token is set): route destination name -> channel id. Absent in webhook
    * mode. The token itself is a secret (HubSecrets.slackBotToken).

@@ -23,6 +23,8 @@ export const NOTIFIER_EMAIL_TOPIC_NAME = `${NAME_PREFIX}-email`;
 /** The email topic's display name: the sender of its mails (SNS allows up to 100 characters). */
 export const NOTIFIER_EMAIL_DISPLAY_NAME = "AWS Security Guard alerts";
 export const NOTIFIER_SEEN_TABLE_NAME = `${NAME_PREFIX}-notifier-seen`;
+/** The notifier's incidents (one item per incident key). */
+export const NOTIFIER_INCIDENTS_TABLE_NAME = `${NAME_PREFIX}-incidents`;
 /** Where events below the immediate severity wait for the next digest run. */
 export const NOTIFIER_DIGEST_QUEUE_NAME = `${NAME_PREFIX}-notifier-digest`;
 /** The schedule rule whose runs post the digest. */
@@ -73,6 +75,14 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
       : {}),
     ...(config.slackChannels
       ? { app: { channels: config.slackChannels, threadTable: ALERT_THREADS_TABLE_NAME } }
+      : {}),
+    ...(config.incidents.enabled
+      ? {
+          incidents: {
+            tableName: NOTIFIER_INCIDENTS_TABLE_NAME,
+            windowSeconds: config.incidents.joinWindowHours * 3600,
+          },
+        }
       : {}),
     ...(config.grouping.enabled
       ? {

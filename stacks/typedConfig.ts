@@ -88,6 +88,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
     defaultRoute: (v.defaultRoute as HubConfig["defaultRoute"] | undefined) ?? {},
     mutes: (v.mutes as HubConfig["mutes"] | undefined) ?? [],
     grouping: v.grouping as HubConfig["grouping"],
+    incidents: v.incidents as HubConfig["incidents"],
     extraConfigRules: (v.extraConfigRules as string[] | undefined) ?? [],
     // App mode is on exactly when the bot token is set (the cross-checks require the channels then).
     ...(typeof v.slackBotToken === "string"

@@ -39,6 +39,10 @@ import { holdForDigest, receivedBodies } from "./steps/hold";
 import { RawRecord } from "./envelopes";
 import { DigestSettings } from "./settings";
 import { DigestRunResult, SqsBatchResponse } from "./result";
+import { IncidentGroup, correlate, deliverIncidents } from "./incidents/delivery";
+import { emailable } from "./incidents/email";
+import { IncidentStore, createIncidentStore, dynamoIncidentRecords } from "./incidents/store";
+import { appSink, webhookSink } from "./incidents/sinks";
 
 export {
   EVENT_KINDS,
@@ -86,6 +90,12 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     ? createSeenStore({
         tableName: settings.dedupe.tableName,
         windowSeconds: settings.dedupe.windowSeconds ?? DEDUPE_WINDOW_SECONDS,
+      })
+    : undefined;
+  const incidents: IncidentStore | undefined = settings.incidents
+    ? createIncidentStore({
+        records: dynamoIncidentRecords({ tableName: settings.incidents.tableName }),
+        windowSeconds: settings.incidents.windowSeconds,
       })
     : undefined;
   const publisher: EmailPublisher | undefined = settings.emailTopicArn
@@ -170,10 +180,28 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     inv: Invocation,
     outcomes: Outcomes,
     digest: Required<DigestSettings>,
-    window?: HeldWindow,
+    window: HeldWindow | undefined,
+    groups: IncidentGroup[],
   ): Promise<void> {
-    const dest = await loadDestination(toPost, inv, outcomes);
+    const inGroups = groups.flatMap((g) => g.items.map((i) => i.record));
+    const dest = await loadDestination([...toPost, ...inGroups], inv, outcomes);
     if (!dest) return;
+    if (groups.length && incidents) {
+      const clock = inv.context?.getRemainingTimeInMillis;
+      const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
+      // Email follows the incidents: their openings and changes of state, not every signal.
+      const mailed = new Set(await sendEmails(emailable(groups), publisher, digest.threshold, inv, outcomes));
+      const kept = groups
+        .map((g) => ({
+          ...g,
+          items: g.items.filter((i) => mailed.has(i.record) || !emailable([g]).includes(i.record)),
+        }))
+        .filter((g) => g.items.length);
+      const ids = { requestId: inv.requestId };
+      const sink = "hooks" in dest ? webhookSink(dest.hooks, opts, ids) : appSink(dest.transport, opts, ids);
+      await deliverIncidents(kept, sink, incidents, inv, outcomes, settings.accountNames);
+    }
+    if (!toPost.length) return;
     const fresh = outcomes.skipUnpostable(await holdBackDuplicates(toPost, inv));
     if (alertRecords) await bindAlertActions(fresh, alertRecords, inv, STORE_CALL_CAP_MS);
     const clock = inv.context?.getRemainingTimeInMillis;
@@ -216,9 +244,13 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     for (const step of SCREEN_STEPS) records = await step(records, inv);
     const outcomes = newOutcomes(records, inv.requestId);
     let toPost = outcomes.skipUnpostable(records);
+    // Signals about a resource join its incident first: an incident's update is never held back.
+    let groups: IncidentGroup[] = [];
+    if (incidents && toPost.length)
+      ({ rest: toPost, groups } = await correlate(toPost, incidents, inv, outcomes));
     if (grouping && digestQueue && bodies && toPost.length)
       toPost = await holdForDigest(toPost, bodies, grouping, digestQueue, !!app, inv, outcomes);
-    if (toPost.length) await deliver(toPost, inv, outcomes, digest, window);
+    if (toPost.length || groups.length) await deliver(toPost, inv, outcomes, digest, window, groups);
     return outcomes;
   }
 

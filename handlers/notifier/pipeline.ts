@@ -21,6 +21,7 @@ import type { EventSummary } from "./digest";
 import type { EventFacts } from "./facts";
 import type { SeverityLevel } from "./severity";
 import type { ThreadFacts } from "./threads";
+import type { IncidentSignal } from "./incidents/signal";
 
 /** What the handler uses of the Lambda context. */
 export interface InvocationContext {
@@ -67,6 +68,8 @@ export interface RenderedMessage {
   raw?: string;
   /** Slack app mode: the alert this record is (to remember), or the alert it follows (to reply to). */
   thread?: ThreadFacts;
+  /** What the event says about a resource's security state: it joins that resource's incident. */
+  signal?: IncidentSignal;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The notifier's non-secret settings: a plain JSON object from stack config, captured by value
 // into the Lambda's code by the stack's callbackFactory.
 import { AppModeSettings, validateAppSettings } from "./appMode";
+import { IncidentSettings, validateIncidentSettings } from "./incidents/settings";
 
 import { GROUPING_DEFAULTS, GroupingSettings, validateGrouping } from "./grouping";
 import { EVENT_KINDS, EventKind } from "./kinds";
@@ -87,6 +88,8 @@ export interface NotifierSettings {
   app?: AppModeSettings;
   /** Events below the immediate severity wait for a digest posted every windowMinutes. */
   grouping?: GroupingSettings;
+  /** Signals about one resource (or one AWS correlation) form one incident with one Slack message. */
+  incidents?: IncidentSettings;
 }
 
 export const DEFAULT_WEBHOOK = "default";
@@ -216,6 +219,7 @@ export function validateNotifierSettings(settings: unknown): string[] {
   problems.push(...signalProblems(s));
   if (s.app !== undefined) problems.push(...validateAppSettings(s.app));
   if (s.grouping !== undefined) problems.push(...validateGrouping(s.grouping));
+  if (s.incidents !== undefined) problems.push(...validateIncidentSettings(s.incidents));
   return problems;
 }
 

@@ -28,6 +28,8 @@ import { scheduleRate } from "../scheduleRate";
 export { scheduleRate };
 import { configTopicFilterPolicy } from "../configTopicFilter";
 import { notifiedConfigRules } from "../configRules";
+import { CriticalLane, criticalLaneStatements, criticalQueueArn } from "./criticalLane";
+import { incidentsStatements, incidentsTable } from "./incidentsTable";
 
 export interface NotifierArgs {
   config: HubConfig;
@@ -77,6 +79,10 @@ export class Notifier extends pulumi.ComponentResource {
   readonly digestQueue?: aws.sqs.Queue;
   /** App mode only: where alerts were posted (channel, ts). */
   readonly alertThreads?: aws.dynamodb.Table;
+  /** Incidents on: one item per incident. */
+  readonly incidents?: aws.dynamodb.Table;
+  /** Critical signals and alerts with buttons, read without a batching window. */
+  readonly criticalLane: CriticalLane;
 
   constructor(name: string, args: NotifierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Notifier", name, {}, opts);
@@ -137,6 +143,7 @@ export class Notifier extends pulumi.ComponentResource {
         child,
       );
     this.queue = redrivenQueue(`${name}-queue`, NOTIFIER_QUEUE_NAME);
+    const criticalArn = criticalQueueArn(args.partition, region, config.accountId);
     if (settings.grouping) this.digestQueue = redrivenQueue(`${name}-digest`, NOTIFIER_DIGEST_QUEUE_NAME);
     // Only the notifier's queues may move their failures into this dead-letter queue.
     new aws.sqs.RedriveAllowPolicy(
@@ -145,7 +152,7 @@ export class Notifier extends pulumi.ComponentResource {
         queueUrl: this.queueDeadLetters.url,
         redriveAllowPolicy: pulumi.jsonStringify({
           redrivePermission: "byQueue",
-          sourceQueueArns: [this.queue.arn, ...(this.digestQueue ? [this.digestQueue.arn] : [])],
+          sourceQueueArns: [this.queue.arn, criticalArn, ...(this.digestQueue ? [this.digestQueue.arn] : [])],
         }),
       },
       child,
@@ -237,6 +244,15 @@ export class Notifier extends pulumi.ComponentResource {
           Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
         },
       );
+    statements.push(...criticalLaneStatements(criticalArn));
+    if (settings.incidents) {
+      this.incidents = incidentsTable(name, kmsKey, this);
+      // The table key's statement is shared with the alert threads' (one Sid per policy).
+      const have = new Set(statements.map((s) => s.Sid));
+      statements.push(
+        ...incidentsStatements(this.incidents.arn, kmsKey.arn, region).filter((s) => !have.has(s.Sid)),
+      );
+    }
     if (settings.runtimeMutesTable) {
       statements.push(
         // The Mute button's mutes: read the whole (small) table, nothing else.
@@ -308,6 +324,20 @@ export class Notifier extends pulumi.ComponentResource {
         functionResponseTypes: ["ReportBatchItemFailures"],
         scalingConfig: { maximumConcurrency: NOTIFIER_MAX_CONCURRENCY },
         enabled: true,
+      },
+      child,
+    );
+    this.criticalLane = new CriticalLane(
+      `${name}-critical`,
+      {
+        kmsKey,
+        deadLetters: this.queueDeadLetters,
+        eventsTopic: args.topics.events,
+        fn: this.fn.function,
+        sshConfigRules: config.remediation.configRuleNames,
+        visibilityTimeoutSeconds: NOTIFIER_QUEUE_VISIBILITY_SECONDS,
+        maxReceives: NOTIFIER_QUEUE_MAX_RECEIVES,
+        maxConcurrency: NOTIFIER_MAX_CONCURRENCY,
       },
       child,
     );

@@ -303,8 +303,9 @@ describe("hub stack under Pulumi mocks", function () {
         Condition: { ArnEquals: { "aws:SourceArn": topicArns } },
       },
     ]);
-    const subs = ofType(resources, "aws:sns/topicSubscription:TopicSubscription").filter((s) =>
-      s.name.includes("notifier"),
+    // The critical lane's subscriptions feed its own queue (test/stacks/criticalLane.test.ts).
+    const subs = ofType(resources, "aws:sns/topicSubscription:TopicSubscription").filter(
+      (s) => s.name.includes("notifier") && !s.name.includes("critical"),
     );
     assert.deepEqual(
       subs.map((s) => [s.props.topic, s.props.protocol, s.props.endpoint, s.props.rawMessageDelivery]).sort(),
@@ -775,7 +776,7 @@ describe("hub dead letters", function () {
     });
   });
 
-  it("let only the notifier's queues (events, digest) redrive into its dead-letter queue", async () => {
+  it("let only the notifier's queues (events, critical lane, digest) redrive into its dead-letter queue", async () => {
     const { resources } = await defaultHub();
     const allow = ofType(resources, "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy");
     assert.equal(allow.length, 1);
@@ -787,6 +788,7 @@ describe("hub dead letters", function () {
       redrivePermission: "byQueue",
       sourceQueueArns: [
         `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-queue`,
+        `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-critical`,
         `arn:aws:sqs:us-east-1:${HUB_ACCOUNT}:security-guard-notifier-digest`,
       ],
     });

@@ -11,6 +11,7 @@ import { LIMITS, SlackMessage, context as contextBlock, esc } from "../slack";
 import { threadFacts } from "../threads";
 import { Webhooks, webhookUrl } from "../webhooks";
 import { Classified } from "./classify";
+import { incidentSignal } from "../incidents/adapt";
 
 export function routeRecord(c: Classified, settings: NotifierSettings): RenderedMessage {
   const a = assess(c.record.error ? undefined : c.record.payload, c.eventId, settings);
@@ -32,6 +33,13 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
   const summary = summarize(message, c.region);
   // Thread facts matter only when messages have a ts (app mode): webhook mode's output is unchanged.
   const thread = settings.app ? threadFacts(c) : undefined;
+  const signal = incidentSignal(
+    c.record.error ? undefined : c.record.payload,
+    a.facts,
+    a.severity,
+    summary.title,
+    c.eventId,
+  );
   return {
     ...base,
     eventId: c.eventId,
@@ -42,6 +50,7 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     problems: c.problems,
     ...(c.raw !== undefined ? { raw: c.raw } : {}),
     ...(thread ? { thread } : {}),
+    ...(signal ? { signal } : {}),
   };
 }
 
