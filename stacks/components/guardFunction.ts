@@ -12,6 +12,9 @@ import { functionRoleName } from "../names";
  */
 export const PROGRAM_ONLY_PACKAGES = ["ajv"];
 
+/** Runtime packages only the notifier uses (Slack webhooks over axios, event schemas with valibot). */
+export const NOTIFIER_ONLY_PACKAGES = ["axios", "valibot"];
+
 /** Pinned so that a provider upgrade never changes the runtime of deployed functions. */
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
 
