@@ -61,7 +61,20 @@ export interface FindingFilters {
   securityHubWorkflowStatuses: string[];
   /** Security Hub RecordState values posted; default ACTIVE (archived findings are resolved). */
   securityHubRecordStates: string[];
+  /**
+   * Security Hub event formats posted: ASFF (Security Hub CSPM, "Security Hub Findings - Imported")
+   * and OCSF (Security Hub, "Findings Imported V2", with exposure findings); default both. With both
+   * services on, CSPM control findings arrive in each format: choose one.
+   */
+  securityHubFormats: SecurityHubFormat[];
+  /** Amazon Inspector severity label; default HIGH (high and critical). */
+  inspectorMinSeverity: SecurityHubSeverityLabel;
+  /** Post only Inspector findings with a known exploit (exploitAvailable YES); default true. */
+  inspectorExploitAvailableOnly: boolean;
 }
+
+export const SECURITY_HUB_FORMATS = ["ASFF", "OCSF"] as const;
+export type SecurityHubFormat = (typeof SECURITY_HUB_FORMATS)[number];
 
 /** ASFF severity labels, lowest first (https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html). */
 export const SECURITY_HUB_SEVERITY_LABELS = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
@@ -72,6 +85,9 @@ export const DEFAULT_FINDING_FILTERS: FindingFilters = {
   securityHubMinSeverity: "MEDIUM",
   securityHubWorkflowStatuses: ["NEW"],
   securityHubRecordStates: ["ACTIVE"],
+  securityHubFormats: ["ASFF", "OCSF"],
+  inspectorMinSeverity: "HIGH",
+  inspectorExploitAvailableOnly: true,
 };
 
 /**

@@ -217,6 +217,48 @@ export interface Evidence {
   workflow?: { status?: string; record_state?: string };
   /** The product that reported it (Security Hub's ProductName). */
   product?: string;
+  /** Malware names a scan found (GuardDuty Malware Protection). */
+  threats?: string[];
+  /**
+   * The findings and activity AWS correlated into this one (a GuardDuty attack sequence's signals,
+   * a Security Hub exposure finding's contributing findings), in the order the source lists them.
+   */
+  signals?: Signal[];
+  /** What the source says characterises it, by name (attack tactics, techniques, network endpoints). */
+  indicators?: Observable[];
+  /** Software vulnerabilities (OCSF vulnerabilities: CVE, affected packages, exploit and fix). */
+  vulnerabilities?: Vulnerability[];
+}
+
+/** One correlated signal (OCSF related_events). */
+export interface Signal {
+  /** The finding type or API call ("UnauthorizedAccess:IAMUser/TorIPCaller", "AttachRolePolicy"). */
+  name: string;
+  /** What kind of signal: GuardDuty's FINDING or CLOUD_TRAIL, Security Hub's contributing "Finding". */
+  type?: string;
+  /** The source's rating of the signal alone, as text ("5", "High"). */
+  severity?: string;
+  count?: number;
+  first_seen?: string;
+  last_seen?: string;
+  /** One line: the signal's description or the traits it contributes. */
+  detail?: string;
+}
+
+/** A software vulnerability (OCSF vulnerability: cve, affected_packages, is_exploit_available, is_fix_available). */
+export interface Vulnerability {
+  /** "CVE-2024-6387" (or the source's id when it is not a CVE). */
+  uid: string;
+  /** "openssh-server 8.9p1 (fixed in 1:8.9p1-3ubuntu0.10)". */
+  packages: string[];
+  exploit_available?: boolean;
+  /** "YES", "NO", "PARTIAL", as the source says. */
+  fix_available?: string;
+  /** CVSS base score and the EPSS probability (0-1), when known. */
+  cvss?: number;
+  epss?: number;
+  /** When an exploit was last seen in the wild, as written by the source. */
+  last_exploited?: string;
 }
 
 /** A console link. URLs are built by source modules from validated parts, never copied from events. */

@@ -16,9 +16,23 @@ import type {
   SeverityRule,
   SourceModule,
 } from "./source";
+import { accessAnalyzerInternal } from "./sources/accessAnalyzerInternal";
+import { accessAnalyzerUnused } from "./sources/accessAnalyzerUnused";
 import { guardDuty } from "./sources/guardDuty";
+import { guardDutyAttackSequence } from "./sources/guardDutyAttackSequence";
+import { inspector } from "./sources/inspector";
+import { malwareProtectionS3 } from "./sources/malwareProtectionS3";
+import { securityHubOcsf } from "./sources/securityHubOcsf";
 
-export const SOURCES: readonly SourceModule[] = [guardDuty];
+export const SOURCES: readonly SourceModule[] = [
+  guardDutyAttackSequence,
+  guardDuty,
+  malwareProtectionS3,
+  securityHubOcsf,
+  accessAnalyzerUnused,
+  accessAnalyzerInternal,
+  inspector,
+];
 
 /** The last row of every source's table. */
 export const FALLBACK_SEVERITY: SeverityRule = {

@@ -72,7 +72,7 @@ export interface ForwardRule {
   pattern: (spoke: SpokeForwarding) => EventPattern | undefined;
 }
 
-/** The hub's settings for which findings reach Slack (stack config `findingFilters`; additive). */
+/** The hub's settings for which findings reach Slack (hub stack config `findings`; additive). */
 export interface NotifyFilters {
   /** GuardDuty severity 1.0-8.9 (low 1-3.9, medium 4-6.9, high 7-8.9); default 4 (medium and up). */
   guardDutyMinSeverity: number;
@@ -82,6 +82,16 @@ export interface NotifyFilters {
   securityHubWorkflowStatuses: string[];
   /** Security Hub RecordState values posted; default ACTIVE (archived findings are resolved). */
   securityHubRecordStates: string[];
+  /**
+   * Which Security Hub event formats are posted: ASFF ("Security Hub Findings - Imported", Security
+   * Hub CSPM) and OCSF ("Findings Imported V2", Security Hub with exposure findings). Default both;
+   * with both services enabled, CSPM control findings arrive in each format, so choose one.
+   */
+  securityHubFormats: Array<"ASFF" | "OCSF">;
+  /** Amazon Inspector severity: findings at or above it are posted; default HIGH (high and critical). */
+  inspectorMinSeverity: "INFORMATIONAL" | "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+  /** Post only Inspector findings with a known exploit (exploitAvailable YES); default true. */
+  inspectorExploitAvailableOnly: boolean;
 }
 
 /** One row of the README's detection table. */
