@@ -1,6 +1,7 @@
 // EventBridge event patterns, as plain objects so tests and the wiring checks can match real
 // events against exactly what we deploy. Pattern syntax and limits (2,048 characters):
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
+import { modelSources } from "../handlers/notifier/format/finding";
 import { REMEDIATION_EVENT_SOURCE } from "../handlers/shared/constants";
 
 export type EventPattern = Record<string, unknown>;
@@ -123,22 +124,29 @@ export function hubNotify(findings: FindingFilters = DEFAULT_FINDING_FILTERS): E
         "detail-type": ["GuardDuty Finding"],
         detail: { severity: [{ numeric: [">=", findings.guardDutyMinSeverity] }] },
       },
-      {
-        source: ["aws.securityhub"],
-        "detail-type": ["Security Hub Findings - Imported"],
-        detail: {
-          findings: {
-            Severity: { Label: labels },
-            Workflow: { Status: [...findings.securityHubWorkflowStatuses] },
-            RecordState: [...findings.securityHubRecordStates],
-          },
-        },
-      },
+      // Security Hub CSPM's ASFF findings, unless the hub posts the OCSF format only.
+      ...(findings.securityHubFormats.includes("ASFF")
+        ? [
+            {
+              source: ["aws.securityhub"],
+              "detail-type": ["Security Hub Findings - Imported"],
+              detail: {
+                findings: {
+                  Severity: { Label: labels },
+                  Workflow: { Status: [...findings.securityHubWorkflowStatuses] },
+                  RecordState: [...findings.securityHubRecordStates],
+                },
+              },
+            },
+          ]
+        : []),
       {
         source: ["aws.access-analyzer"],
         "detail-type": ["Access Analyzer Finding"],
         detail: { status: ["ACTIVE"] },
       },
+      // Sources mapped to the finding model declare their own branches (handlers/findings/sources).
+      ...modelSources().flatMap((s) => (s.notify ? s.notify(findings) : [])),
     ],
   };
 }
