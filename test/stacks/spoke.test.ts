@@ -78,9 +78,14 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       "cis-changes",
       "config-compliance",
       "guardduty-findings",
+      "inspector-findings",
+      "internal-access-findings",
+      "malware-s3-threats",
       "root-activity",
       "securityhub-findings",
+      "securityhub-ocsf-findings",
       "sg-changes",
+      "unused-access-findings",
     ];
     assert.deepEqual(
       byRegion("us-east-1"),
@@ -153,8 +158,8 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
 
   it("targets the hub bus ARN with the forwarder role from every rule", () => {
     const targets = ofType(resources, "aws:cloudwatch/eventTarget:EventTarget");
-    // Eight rules in each of the three regions, plus IAM, console sign-in and Organizations in us-east-1.
-    assert.equal(targets.length, 27);
+    // Thirteen rules in each of the three regions, plus IAM, console sign-in and Organizations in us-east-1.
+    assert.equal(targets.length, 42);
     const role = one(resources, "aws:iam/role:Role", "account-forwarder");
     for (const t of targets) {
       assert.equal(t.props.arn, HUB_BUS, t.name);

@@ -73,7 +73,7 @@ describe("wiring: EventBridge routes in moto", function () {
         "hub-notify 111111111111 us-east-1 security-guard-events",
         "hub-remediate 111111111111 us-east-1 security-guard-events",
         // Every region: security groups, Config verdicts, alarms, the CIS change controls, root
-        // activity and the three finding services; us-east-1 also: IAM, console sign-in, Organizations.
+        // activity and the finding services; us-east-1 also: IAM, console sign-in, Organizations.
         ...["ap-northeast-1", "ap-northeast-2", "us-east-1"].flatMap((region) =>
           [
             "access-analyzer-findings",
@@ -82,10 +82,16 @@ describe("wiring: EventBridge routes in moto", function () {
             "config-compliance",
             ...(region === "us-east-1" ? ["console-sign-in"] : []),
             "guardduty-findings",
-            ...(region === "us-east-1" ? ["iam-changes", "organizations-changes"] : []),
+            ...(region === "us-east-1" ? ["iam-changes"] : []),
+            "inspector-findings",
+            "internal-access-findings",
+            "malware-s3-threats",
+            ...(region === "us-east-1" ? ["organizations-changes"] : []),
             "root-activity",
             "securityhub-findings",
+            "securityhub-ocsf-findings",
             "sg-changes",
+            "unused-access-findings",
           ].map((kind) => `spoke-${region}-${kind} 222222222222 ${region} default`),
         ),
       ],
