@@ -161,12 +161,18 @@ export interface PermissionChange {
   toPort?: number;
   cidrs: string[];
   rule_uids: string[];
+  /** The report's entry could not be read. */
+  unreadable?: boolean;
 }
 
 /** A name/value pair the source recorded, for events shown by their fields (no dedicated layout). */
 export interface Observable {
   name: string;
   value: string;
+  /** The value is a list of scalars: each one as recorded. */
+  values?: string[];
+  /** The value is a count ("3 item(s)") standing for what was too deep to show. */
+  counted?: boolean;
 }
 
 /**
@@ -174,10 +180,8 @@ export interface Observable {
  * source adds optional members here.
  */
 export interface Evidence {
-  /** An API call's request parameters as scalar leaves (bounded; `more` counts the rest). */
+  /** An API call's request parameters as scalar leaves (bounded; `more` counts the rest); absent: none recorded. */
   parameters?: { items: Observable[]; more: number };
-  /** The call recorded no request parameters at all (as opposed to an empty set). */
-  no_parameters?: boolean;
   /** Security-group rules the call adds, removes or names. */
   rules?: RuleChange[];
   /** Rule ids the call names without their content. */

@@ -30,19 +30,29 @@ export function own<T>(table: Readonly<Record<string, T>>, key: string | undefin
 // Field builders: every field is optional in the schema (required ones are checked afterwards), and
 // each names what it expected, which the problem quotes.
 
+/** `schema`, with null read as absent (CloudTrail and Config write null for "not recorded"). */
+function orNull<S extends v.GenericSchema>(schema: S) {
+  return v.optional(
+    v.pipe(
+      v.nullable(schema),
+      v.transform((x) => (x === null ? undefined : x) as v.InferOutput<S> | undefined),
+    ),
+  );
+}
+
 /** A string; blank means absent (events write "" for "not recorded"). */
 export function text() {
   return v.optional(
     v.pipe(
-      v.string("a string"),
-      v.transform((s) => (s.trim() === "" ? undefined : s)),
+      v.nullable(v.string("a string")),
+      v.transform((s) => (s === null || s.trim() === "" ? undefined : s)),
     ),
   );
 }
 
 /** A number, or a string holding one (some sources quote numbers). */
 export function number() {
-  return v.optional(
+  return orNull(
     v.union(
       [
         v.pipe(v.number(), v.finite()),
@@ -58,21 +68,21 @@ export function number() {
 }
 
 export function bool() {
-  return v.optional(v.boolean("a boolean"));
+  return orNull(v.boolean("a boolean"));
 }
 
 /** An object with the given fields (others are dropped). */
 export function object<E extends v.ObjectEntries>(entries: E) {
-  return v.optional(v.object(entries, "an object"));
+  return orNull(v.object(entries, "an object"));
 }
 
 /** An object whose fields are kept as they are (request parameters, free-form details). */
 export function anyObject() {
-  return v.optional(v.record(v.string(), v.unknown(), "an object"));
+  return orNull(v.record(v.string(), v.unknown(), "an object"));
 }
 
 export function list<T extends v.GenericSchema>(item: T) {
-  return v.optional(v.array(item, "an array"));
+  return orNull(v.array(item, "an array"));
 }
 
 /** Any JSON value, unchecked (read with the guards above). */

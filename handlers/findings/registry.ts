@@ -16,22 +16,44 @@ import type {
   SeverityRule,
   SourceModule,
 } from "./source";
+import type { RawRecord } from "./envelopes";
+import { accessAnalyzer } from "./sources/accessAnalyzer";
 import { accessAnalyzerInternal } from "./sources/accessAnalyzerInternal";
 import { accessAnalyzerUnused } from "./sources/accessAnalyzerUnused";
+import { alarm } from "./sources/alarm";
+import { cloudTrail } from "./sources/cloudTrail";
+import { configCompliance } from "./sources/configCompliance";
+import { configNotices } from "./sources/configNotices";
+import { otherEventBridge, otherJson, textFinding, unreadableFinding } from "./sources/generic";
 import { guardDuty } from "./sources/guardDuty";
 import { guardDutyAttackSequence } from "./sources/guardDutyAttackSequence";
 import { inspector } from "./sources/inspector";
 import { malwareProtectionS3 } from "./sources/malwareProtectionS3";
+import { remediation } from "./sources/remediation";
+import { securityHub } from "./sources/securityHub";
 import { securityHubOcsf } from "./sources/securityHubOcsf";
+import { signIn } from "./sources/signIn";
 
 export const SOURCES: readonly SourceModule[] = [
+  remediation,
+  cloudTrail,
+  configCompliance,
+  configNotices,
+  alarm,
+  signIn,
+  // Attack sequences are GuardDuty findings: asked before the GuardDuty source.
   guardDutyAttackSequence,
   guardDuty,
   malwareProtectionS3,
+  securityHub,
   securityHubOcsf,
+  accessAnalyzer,
   accessAnalyzerUnused,
   accessAnalyzerInternal,
   inspector,
+  // Catch-alls: any other EventBridge event, then any other JSON.
+  otherEventBridge,
+  otherJson,
 ];
 
 /** The last row of every source's table. */
@@ -110,4 +132,55 @@ export function notifyPattern(
   const whole = [...sources.flatMap((s) => s.notifyAll ?? []), ...extraSources];
   const branches = sources.flatMap((s) => (s.notify ? s.notify(filters) : []));
   return { $or: [...(whole.length ? [{ source: whole }] : []), ...branches] };
+}
+
+/** Records without a payload a source could read: plain text, and unreadable records. */
+const NO_PAYLOAD: SourceModule = {
+  id: "unreadable",
+  name: "Records that could not be read",
+  kinds: ["other"],
+  detects: [],
+  recognise: () => false,
+  map: () => {
+    throw new Error("records without a payload are mapped by findingOfRecord");
+  },
+  severity: [{ severity: "medium", when: "the record could not be read", test: (f) => !!f.unreadable }],
+  fixtures: [],
+};
+
+/**
+ * The edge for one record: its finding (or why it is skipped), with the problems met on the way.
+ * Never throws for bad content: a source module that fails is reported and the record shown as
+ * unreadable, so the event is not lost.
+ */
+export function findingOfRecord(
+  record: RawRecord,
+  severity: SeverityContext,
+  sources: readonly SourceModule[] = SOURCES,
+): { finding?: Finding; skip?: Skip; problems: string[]; raw?: string } {
+  const problems: string[] = [];
+  if (record.error) {
+    problems.push(record.error);
+    return {
+      finding: rate(unreadableFinding(record.error, record, record.excerpt), NO_PAYLOAD, severity),
+      problems,
+      ...(record.raw !== undefined ? { raw: record.raw } : {}),
+    };
+  }
+  if (!record.payload)
+    return { finding: rate(textFinding(record.text ?? "", record), NO_PAYLOAD, severity), problems };
+  try {
+    const out = mapPayload(record.payload, { delivery: record, problems }, severity, sources);
+    if (!out) throw new Error("no source recognises the payload");
+    return "skip" in out ? { skip: out.skip, problems } : { finding: out.finding, problems };
+  } catch (err) {
+    // A source module's bug must not lose the event: show it as unreadable, and say why.
+    const why = `formatting failed (${err instanceof Error ? err.message : String(err)})`;
+    problems.push(why);
+    return {
+      finding: rate(unreadableFinding(why, record), NO_PAYLOAD, severity),
+      problems,
+      raw: JSON.stringify(record.payload),
+    };
+  }
 }
