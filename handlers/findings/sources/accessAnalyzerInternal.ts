@@ -7,6 +7,7 @@ import { accessAnalyzerFindingUrl, isRegionCode, parseArn } from "../links";
 import type { Observable } from "../model";
 import { FINDING_CLASSES } from "../model";
 import { anyObject, eventBridgeEvent, isEventBridge, list, object, parseLenient, text } from "../parse";
+import { textItems, analyzerNameOf } from "./fields";
 import type { Draft, SourceModule } from "../source";
 
 const DETAIL_TYPE = "Internal Access Finding";
@@ -39,9 +40,6 @@ function schema() {
     }),
   );
 }
-
-const strings = (xs: unknown[] | undefined): string[] =>
-  (xs ?? []).filter((x): x is string => typeof x === "string" && x.trim() !== "");
 
 /** A write-like action ("s3:PutObject", "kms:Decrypt" is read-like): reaching data to change or delete it. */
 const WRITE_ACTION = /:(Put|Delete|Create|Update|Write|Modify|Attach|Detach|Replicate|Restore|\*)/;
@@ -77,17 +75,12 @@ export const accessAnalyzerInternal: SourceModule = {
     );
     const who = principals[0]?.value;
     const whoName = parseArn(who)?.resource.split("/").pop() ?? who;
-    const actions = strings(d.action);
+    const actions = textItems(d.action);
     const conditions = Object.keys(d.condition ?? {});
     const sources = (d.sources ?? [])
       .map((s) => v.safeParse(v.object({ type: v.string() }), s))
       .flatMap((r) => (r.success ? [r.output.type] : []));
-    const analyzer = (e.resources ?? [])
-      .map((r) => (typeof r === "string" ? parseArn(r) : undefined))
-      .find((a) => a?.service === "access-analyzer");
-    const analyzerName = analyzer?.resource.startsWith("analyzer/")
-      ? analyzer.resource.slice("analyzer/".length)
-      : undefined;
+    const analyzerName = analyzerNameOf(e.resources);
     const scope =
       d.accessType === "INTRA_ORG"
         ? "from another account in the organization"

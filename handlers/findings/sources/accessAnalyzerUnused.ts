@@ -8,6 +8,7 @@ import { accessAnalyzerFindingUrl, consoleBase, isRegionCode, parseArn, partitio
 import type { Observable, Resource } from "../model";
 import { FINDING_CLASSES } from "../model";
 import { eventBridgeEvent, isEventBridge, list, object, parseLenient, text } from "../parse";
+import { analyzerNameOf } from "./fields";
 import type { Draft, SourceModule } from "../source";
 
 const DETAIL_TYPE = "Unused Access Finding for IAM entities";
@@ -116,12 +117,7 @@ export const accessAnalyzerUnused: SourceModule = {
       (d.findingType && Object.hasOwn(WHAT, d.findingType) ? WHAT[d.findingType] : undefined) ??
       d.findingType ??
       "unused access";
-    const analyzer = (e.resources ?? [])
-      .map((r) => (typeof r === "string" ? parseArn(r) : undefined))
-      .find((a) => a?.service === "access-analyzer");
-    const analyzerName = analyzer?.resource.startsWith("analyzer/")
-      ? analyzer.resource.slice("analyzer/".length)
-      : undefined;
+    const analyzerName = analyzerNameOf(e.resources);
 
     const details = d.findingDetails ?? [];
     const actions: string[] = [];

@@ -11,6 +11,7 @@ import { guardDutyFindingUrl, isRegionCode } from "../links";
 import type { Actor, Observable, Resource, Signal } from "../model";
 import { FINDING_CLASSES } from "../model";
 import { bool, eventBridgeEvent, isEventBridge, list, number, object, parseLenient, text } from "../parse";
+import { textItems } from "./fields";
 import type { Draft, SourceModule } from "../source";
 
 const DETAIL_TYPE = "GuardDuty Finding";
@@ -111,9 +112,6 @@ type Sequence = NonNullable<
   >["sequence"]
 >;
 
-const strings = (xs: unknown[] | undefined): string[] =>
-  (xs ?? []).filter((x): x is string => typeof x === "string" && x.trim() !== "");
-
 /** GuardDuty's names for sequence indicator keys (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Indicator.html). */
 const INDICATOR_NAMES: Readonly<Record<string, string>> = {
   ATTACK_TACTIC: "MITRE ATT&CK tactics",
@@ -154,7 +152,7 @@ function signalsOf(seq: Sequence): Signal[] {
 function indicatorsOf(seq: Sequence): Observable[] {
   const out: Observable[] = [];
   for (const i of seq.sequenceIndicators ?? []) {
-    const values = strings(i.values);
+    const values = textItems(i.values);
     if (!i.key || !values.length) continue;
     out.push({
       name: Object.hasOwn(INDICATOR_NAMES, i.key) ? INDICATOR_NAMES[i.key] : (i.title ?? i.key),

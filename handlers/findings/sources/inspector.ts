@@ -12,6 +12,7 @@ import { consoleUrl, isRegionCode } from "../links";
 import type { Resource, SeverityLevel, Vulnerability } from "../model";
 import { FINDING_CLASSES } from "../model";
 import { eventBridgeEvent, isEventBridge, list, number, object, parseLenient, text } from "../parse";
+import { textItems } from "./fields";
 import type { Draft, NotifyFilters, SourceModule } from "../source";
 
 const DETAIL_TYPE = "Inspector2 Finding";
@@ -99,15 +100,12 @@ function schema() {
 type Detail = NonNullable<v.InferOutput<ReturnType<typeof schema>>["detail"]>;
 type InspectorResource = NonNullable<Detail["resources"]>[number];
 
-const strings = (xs: unknown[] | undefined): string[] =>
-  (xs ?? []).filter((x): x is string => typeof x === "string" && x.trim() !== "");
-
 function resourceOf(r: InspectorResource): Resource {
   const tags: Record<string, string> = {};
   for (const [k, val] of Object.entries(r.tags ?? {})) if (typeof val === "string") tags[k] = val;
   const ecr = r.details?.awsEcrContainerImage;
   const lambda = r.details?.awsLambdaFunction;
-  const imageTag = strings(ecr?.imageTags)[0];
+  const imageTag = textItems(ecr?.imageTags)[0];
   const name =
     tags.Name ??
     (ecr?.repositoryName ? `${ecr.repositoryName}${imageTag ? `:${imageTag}` : ""}` : undefined) ??

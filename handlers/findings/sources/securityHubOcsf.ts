@@ -30,6 +30,7 @@ import {
   text,
   bool,
 } from "../parse";
+import { textItems } from "./fields";
 import type { Draft, MapContext, NotifyFilters, SourceModule } from "../source";
 
 const DETAIL_TYPE = "Findings Imported V2";
@@ -160,9 +161,6 @@ function findingSchema() {
 
 type OcsfFinding = v.InferOutput<ReturnType<typeof findingSchema>>;
 
-const strings = (xs: unknown[] | undefined): string[] =>
-  (xs ?? []).filter((x): x is string => typeof x === "string" && x.trim() !== "");
-
 /** "inspector" from "arn:aws:securityhub:us-west-2::productv2/aws/inspector". */
 function productOf(uid: string | undefined): string | undefined {
   return uid?.match(/productv2\/[^/]+\/([^/]+)$/)?.[1];
@@ -177,7 +175,7 @@ function signalsOf(f: OcsfFinding): Signal[] {
     ...((r.tags ?? []).length
       ? {
           detail: (r.tags ?? [])
-            .map((t) => `${t.name ?? "trait"}: ${strings(t.values).join(", ")}`)
+            .map((t) => `${t.name ?? "trait"}: ${textItems(t.values).join(", ")}`)
             .join("; "),
         }
       : {}),
@@ -209,7 +207,7 @@ function draftOf(
   e: { id?: string; account?: string; region?: string; time?: string },
 ): Draft {
   const info = f.finding_info ?? {};
-  const types = strings(info.types);
+  const types = textItems(info.types);
   const uid = f.metadata?.uid ?? info.uid;
   const region = f.cloud?.region ?? e.region;
   const accountId = f.cloud?.account?.uid ?? e.account;
@@ -232,11 +230,11 @@ function draftOf(
   const compliance: Compliance | undefined = f.compliance
     ? {
         ...(f.compliance.control ? { control: f.compliance.control } : {}),
-        ...(strings(f.compliance.standards)[0] ? { standard: strings(f.compliance.standards)[0] } : {}),
+        ...(textItems(f.compliance.standards)[0] ? { standard: textItems(f.compliance.standards)[0] } : {}),
         ...(f.compliance.status ? { status: f.compliance.status } : {}),
       }
     : undefined;
-  const references = strings(f.remediation?.references).filter((r) => AWS_DOCS.test(r));
+  const references = textItems(f.remediation?.references).filter((r) => AWS_DOCS.test(r));
   const signals = signalsOf(f);
   const vulnerabilities = vulnerabilitiesOf(f);
   const notes = f.compliance?.status_detail ? [f.compliance.status_detail] : [];
