@@ -11,13 +11,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { renderWindow } from "../handlers/notifier/incidents/window";
-import {
-  DIGEST_DEFAULTS,
-  NotifierSettings,
-  renderMessages,
-  validateNotifierSettings,
-} from "../handlers/notifier";
-import { renderDigestEmail, renderEmail } from "../handlers/notifier/email";
+import { NotifierSettings, validateNotifierSettings } from "../handlers/notifier";
+import { renderOutput } from "../verify/renderOutput";
 
 const USAGE =
   "usage: npm run render -- FILE [--settings SETTINGS.json] [--email]\n" +
@@ -123,33 +118,14 @@ async function main(argv: string[]): Promise<void> {
     return window(args, settings, json, webhook);
   }
   const event = readJson(args[0], "event file");
-  let rendered;
+  let out;
   try {
-    rendered = renderMessages(event, settings);
+    out = renderOutput(event, settings, email);
   } catch (err) {
     fail(`event file ${args[0]} cannot be rendered: ${(err as Error).message}`);
   }
-  for (const r of rendered) {
-    if (r.skipped) process.stderr.write(`render: record ${r.recordId} skipped: ${r.skipped}\n`);
-    if (r.problems.length)
-      process.stderr.write(`render: record ${r.recordId} is incomplete: ${r.problems.join("; ")}\n`);
-  }
-  const shown = rendered.filter((r) => r.message && r.skipped === undefined);
-  if (email) {
-    if (shown.length === 0) {
-      process.stdout.write("[]\n");
-      return;
-    }
-    // More records than the digest threshold are one digest email, as the notifier sends a burst.
-    const emails =
-      shown.length > (settings.digest?.threshold ?? DIGEST_DEFAULTS.threshold)
-        ? [renderDigestEmail(shown.map((r) => ({ severity: r.severity ?? "medium", message: r.message! })))]
-        : shown.map((r) => renderEmail(r.message!, r.severity ?? "medium"));
-    process.stdout.write(emails.map((e) => `Subject: ${e.subject}\n\n${e.body}`).join("\n"));
-    return;
-  }
-  const messages = shown.map((r) => r.message!);
-  process.stdout.write(JSON.stringify(messages.length === 1 ? messages[0] : messages, null, 2) + "\n");
+  process.stderr.write(out.stderr);
+  process.stdout.write(out.stdout);
 }
 
 main(process.argv.slice(2)).catch((err) => fail((err as Error).message));

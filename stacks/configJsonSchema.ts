@@ -9,7 +9,7 @@
 //   x-duplicate the reason shown for a repeated list item
 //   x-secret    set only with `pulumi config set --secret`; its value is never shown
 //   x-doc       a longer line for the docs only (how to set it, what it changes)
-import { DEFAULT_FINDING_FILTERS, SECURITY_HUB_SEVERITY_LABELS } from "./eventPatterns";
+import { DEFAULT_FINDING_FILTERS, SECURITY_HUB_FORMATS, SECURITY_HUB_SEVERITY_LABELS } from "./eventPatterns";
 import { EVENT_KINDS } from "../handlers/notifier/settings";
 import { SEVERITY_LEVELS } from "../handlers/notifier/severity";
 import {
@@ -401,7 +401,7 @@ const HUB: Record<string, SchemaNode> = {
   },
   findings: {
     description:
-      "which GuardDuty, Security Hub and Access Analyzer findings reach Slack (the hub's notify rule filters them)",
+      "which GuardDuty, Security Hub, Amazon Inspector and Access Analyzer findings reach Slack (the hub's notify rule filters them)",
     type: "object",
     properties: {
       guardDutyMinSeverity: {
@@ -441,6 +441,27 @@ const HUB: Record<string, SchemaNode> = {
         default: DEFAULT_FINDING_FILTERS.securityHubRecordStates,
         "x-invalid": "must be a non-empty list of ACTIVE, ARCHIVED",
       },
+      securityHubFormats: {
+        description:
+          "Security Hub event formats posted: ASFF (Security Hub CSPM) and OCSF (Security Hub, with exposure findings); with both services on, choose one or CSPM control findings post twice",
+        type: "array",
+        items: { type: "string", enum: [...SECURITY_HUB_FORMATS], "x-invalid": "is not ASFF or OCSF" },
+        minItems: 1,
+        uniqueItems: true,
+        default: DEFAULT_FINDING_FILTERS.securityHubFormats,
+        "x-invalid": "must be a non-empty list of ASFF, OCSF",
+      },
+      inspectorMinSeverity: {
+        description: `Amazon Inspector severity label: ${SECURITY_HUB_SEVERITY_LABELS.join(", ")}`,
+        type: "string",
+        enum: [...SECURITY_HUB_SEVERITY_LABELS],
+        default: DEFAULT_FINDING_FILTERS.inspectorMinSeverity,
+        "x-invalid": `must be one of ${SECURITY_HUB_SEVERITY_LABELS.join(", ")}`,
+      },
+      inspectorExploitAvailableOnly: bool(
+        "post only Amazon Inspector findings with a known exploit",
+        DEFAULT_FINDING_FILTERS.inspectorExploitAvailableOnly,
+      ),
     },
     additionalProperties: false,
     default: {},

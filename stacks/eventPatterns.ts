@@ -8,6 +8,7 @@ import {
   LIVENESS_EVENT_SOURCE,
   REMEDIATION_EVENT_SOURCE,
 } from "../handlers/shared/constants";
+import { modelSources } from "../handlers/notifier/format/finding";
 
 export type EventPattern = Record<string, unknown>;
 
@@ -92,7 +93,20 @@ export interface FindingFilters {
   securityHubWorkflowStatuses: string[];
   /** Security Hub RecordState values posted; default ACTIVE (archived findings are resolved). */
   securityHubRecordStates: string[];
+  /**
+   * Security Hub event formats posted: ASFF (Security Hub CSPM, "Security Hub Findings - Imported")
+   * and OCSF (Security Hub, "Findings Imported V2", with exposure findings); default both. With both
+   * services on, CSPM control findings arrive in each format: choose one.
+   */
+  securityHubFormats: SecurityHubFormat[];
+  /** Amazon Inspector severity label; default HIGH (high and critical). */
+  inspectorMinSeverity: SecurityHubSeverityLabel;
+  /** Post only Inspector findings with a known exploit (exploitAvailable YES); default true. */
+  inspectorExploitAvailableOnly: boolean;
 }
+
+export const SECURITY_HUB_FORMATS = ["ASFF", "OCSF"] as const;
+export type SecurityHubFormat = (typeof SECURITY_HUB_FORMATS)[number];
 
 /** ASFF severity labels, lowest first (https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html). */
 export const SECURITY_HUB_SEVERITY_LABELS = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
@@ -103,6 +117,9 @@ export const DEFAULT_FINDING_FILTERS: FindingFilters = {
   securityHubMinSeverity: "MEDIUM",
   securityHubWorkflowStatuses: ["NEW"],
   securityHubRecordStates: ["ACTIVE"],
+  securityHubFormats: ["ASFF", "OCSF"],
+  inspectorMinSeverity: "HIGH",
+  inspectorExploitAvailableOnly: true,
 };
 
 /**
@@ -140,22 +157,29 @@ export function hubNotify(findings: FindingFilters = DEFAULT_FINDING_FILTERS): E
         "detail-type": ["GuardDuty Finding"],
         detail: { severity: [{ numeric: [">=", findings.guardDutyMinSeverity] }] },
       },
-      {
-        source: ["aws.securityhub"],
-        "detail-type": ["Security Hub Findings - Imported"],
-        detail: {
-          findings: {
-            Severity: { Label: labels },
-            Workflow: { Status: [...findings.securityHubWorkflowStatuses] },
-            RecordState: [...findings.securityHubRecordStates],
-          },
-        },
-      },
+      // Security Hub CSPM's ASFF findings, unless the hub posts the OCSF format only.
+      ...(findings.securityHubFormats.includes("ASFF")
+        ? [
+            {
+              source: ["aws.securityhub"],
+              "detail-type": ["Security Hub Findings - Imported"],
+              detail: {
+                findings: {
+                  Severity: { Label: labels },
+                  Workflow: { Status: [...findings.securityHubWorkflowStatuses] },
+                  RecordState: [...findings.securityHubRecordStates],
+                },
+              },
+            },
+          ]
+        : []),
       {
         source: ["aws.access-analyzer"],
         "detail-type": ["Access Analyzer Finding"],
         detail: { status: ["ACTIVE"] },
       },
+      // Sources mapped to the finding model declare their own branches (handlers/findings/sources).
+      ...modelSources().flatMap((s) => (s.notify ? s.notify(findings) : [])),
     ],
   };
 }

@@ -9,11 +9,14 @@ import { cloudTrailKind } from "./format/cloudtrail";
 import { ipPermissionRules, modifiedRules } from "./sgRules";
 import { isConfigNotification } from "./format/config";
 import { isSnsAlarm } from "./format/alarm";
+import { modelFinding } from "./format/finding";
 import { guardDutySeverityName } from "./format/guardduty";
 import { SEVERITY_LEVELS, SeverityLevel } from "./severityLevels";
 
 export interface EventFacts {
   kind: EventKind;
+  /** Severity decided by the event's source module (sources mapped to the finding model). */
+  rated?: { severity: SeverityLevel; why: string };
   /**
    * What happened, by kind: the CloudTrail event name ("AuthorizeSecurityGroupIngress"), the Config
    * rule name of a compliance change, the new alarm state ("ALARM"), the remediation outcome
@@ -349,6 +352,19 @@ export function eventFacts(payload: Json | undefined): EventFacts {
   if (typeof payload["detail-type"] === "string" && typeof payload.source === "string") {
     const detailType = payload["detail-type"];
     const detail = isObject(payload.detail) ? payload.detail : {};
+    const finding = modelFinding(payload);
+    if (finding)
+      return {
+        kind: finding.kind as EventKind,
+        rated: { severity: finding.severity, why: finding.severity_why },
+        eventName: finding.event_name,
+        accountId: finding.cloud.account?.uid,
+        region: finding.cloud.region,
+        resourceId: finding.resources[0]?.uid,
+        actor: finding.actor?.uid,
+        status: finding.status,
+        time: finding.time,
+      };
     if (payload.source === REMEDIATION_EVENT_SOURCE && detailType === REMEDIATION_DETAIL_TYPE)
       return fromRemediation(payload);
     if (detailType === "AWS API Call via CloudTrail") return fromCloudTrail(payload);

@@ -36,7 +36,7 @@ import { Webhooks, webhookSource } from "./webhooks";
 import { DigestQueue, ReceivedMessage, sqsDigestQueue } from "./digestQueue";
 import { HeldWindow, isDigestRun } from "./grouping";
 import { holdForDigest, receivedBodies } from "./steps/hold";
-import { RawRecord } from "./envelopes";
+import { RawRecord } from "../findings/envelopes";
 import { DigestSettings } from "./settings";
 import { DigestRunResult, SqsBatchResponse } from "./result";
 import { IncidentGroup, correlate, deliverIncidents } from "./incidents/delivery";

@@ -16,6 +16,10 @@ export const EVENT_KINDS = [
   "network",
   "organizations",
   "unauthorized-call",
+  "malware-scan",
+  "unused-access",
+  "internal-access",
+  "inspector",
   "other",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

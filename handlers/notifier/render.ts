@@ -1,6 +1,6 @@
 // Pure rendering: event in, Slack messages (with their route) out. The handler's first three steps
 // (parse, classify, route) without logging or delivery; used by `npm run render` and the tests.
-import { RawRecord, unwrap } from "./envelopes";
+import { RawRecord, unwrap } from "../findings/envelopes";
 import { RenderedMessage } from "./pipeline";
 import { NotifierSettings } from "./settings";
 import { classifyRecord } from "./steps/classify";

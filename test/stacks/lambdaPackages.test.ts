@@ -28,7 +28,7 @@ function withDependencies(name: string, found = new Set<string>()): Set<string> 
 }
 
 describe("function packages", () => {
-  it("hold only what each function runs: the notifier axios and its dependencies, the others nothing, none Ajv", async function () {
+  it("hold only what each function runs: the notifier axios and valibot with their dependencies, the others nothing, none Ajv", async function () {
     this.timeout(300_000);
     const { manifest } = await buildDeployedPackages();
     const programOnly = new Set(PROGRAM_ONLY_PACKAGES.flatMap((p) => [...withDependencies(p)]));
@@ -41,7 +41,10 @@ describe("function packages", () => {
         [],
         `${fn.function} packages: ${fn.packages.join(", ")}`,
       );
-      const expected = fn.function === FUNCTION_NAMES.notifier ? [...withDependencies("axios")].sort() : [];
+      const expected =
+        fn.function === FUNCTION_NAMES.notifier
+          ? [...new Set([...withDependencies("axios"), ...withDependencies("valibot")])].sort()
+          : [];
       assert.deepEqual(fn.packages, expected, fn.function);
     }
   });

@@ -83,9 +83,14 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       "guardduty-findings",
       "heartbeat",
       "heartbeat-cloudtrail",
+      "inspector-findings",
+      "internal-access-findings",
+      "malware-s3-threats",
       "root-activity",
       "securityhub-findings",
+      "securityhub-ocsf-findings",
       "sg-changes",
+      "unused-access-findings",
     ];
     assert.deepEqual(byRegion("us-east-1"), [...everywhere, "iam-changes", "organizations-changes"].sort());
     for (const region of SIGN_IN_ONLY) assert.deepEqual(byRegion(region), ["console-sign-in"]);
@@ -156,9 +161,9 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
 
   it("targets the hub bus ARN with the forwarder role from every rule", () => {
     const targets = ofType(resources, "aws:cloudwatch/eventTarget:EventTarget");
-    // Eleven rules in each of the three regions, IAM and Organizations in us-east-1, and the sign-in
+    // Sixteen rules in each of the three regions, IAM and Organizations in us-east-1, and the sign-in
     // rule in each of the three sign-in regions the spoke does not cover.
-    assert.equal(targets.length, 38);
+    assert.equal(targets.length, 53);
     const role = one(resources, "aws:iam/role:Role", "account-forwarder");
     for (const t of targets) {
       assert.equal(t.props.arn, HUB_BUS, t.name);

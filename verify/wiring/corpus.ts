@@ -19,7 +19,12 @@ type SpokeKind =
   | "unauthorized-calls"
   | "guardduty-findings"
   | "securityhub-findings"
-  | "access-analyzer-findings";
+  | "access-analyzer-findings"
+  | "malware-s3-threats"
+  | "securityhub-ocsf-findings"
+  | "unused-access-findings"
+  | "internal-access-findings"
+  | "inspector-findings";
 type HubKind = "notify" | "remediate";
 
 export interface CorpusItem {
@@ -192,6 +197,31 @@ export const ROUTE_CORPUS: CorpusItem[] = [
     file: `${FINDINGS}/access-analyzer-role-cross-account.json`,
     enters: "spoke",
     intended: ["access-analyzer-findings", "notify"],
+  },
+  {
+    // An attack sequence is a GuardDuty finding: the GuardDuty rule forwards it.
+    name: "guardduty attack sequence Virginia",
+    file: `${FINDINGS}/guardduty-attack-sequence-iam-compromised-credentials.json`,
+    enters: "spoke",
+    intended: ["guardduty-findings", "notify"],
+  },
+  {
+    name: "access analyzer unused role Virginia",
+    file: `${FINDINGS}/access-analyzer-unused-iam-role.json`,
+    enters: "spoke",
+    intended: ["unused-access-findings", "notify"],
+  },
+  {
+    name: "access analyzer internal access Virginia",
+    file: `${FINDINGS}/access-analyzer-internal-access-s3.json`,
+    enters: "spoke",
+    intended: ["internal-access-findings", "notify"],
+  },
+  {
+    name: "inspector critical exploit Seoul",
+    file: `${FINDINGS}/inspector-ec2-package-critical-exploit.json`,
+    enters: "spoke",
+    intended: ["inspector-findings", "notify"],
   },
   // CIS monitoring controls.
   ...(

@@ -4,7 +4,7 @@
 // SNS, and then through the notifier's own decision (severity, route, mute rule, skipped why).
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { REMEDIATION_EVENT_SOURCE } from "../../handlers/shared/constants";
-import { unwrap } from "../../handlers/notifier/envelopes";
+import { unwrap } from "../../handlers/findings/envelopes";
 import { renderRecord } from "../../handlers/notifier/render";
 import { Decision, SignalSettings, decide } from "../../handlers/notifier/signal";
 import { NotifierSettings } from "../../handlers/notifier/settings";

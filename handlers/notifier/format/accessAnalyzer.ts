@@ -2,7 +2,7 @@
 // trust, https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-eventbridge.html).
 import type { KnownBlock } from "@slack/types";
 import { Json, at, isObject, obj, str } from "../read";
-import { accessAnalyzerFindingUrl, isRegionCode, parseArn } from "../links";
+import { accessAnalyzerFindingUrl, isRegionCode, parseArn } from "../../findings/links";
 import { Field, buttons, code, esc, fieldSections, header, message, section } from "../slack";
 import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
 

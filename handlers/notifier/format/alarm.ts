@@ -5,7 +5,7 @@
 // Both are normalised to AlarmInfo and rendered the same way.
 import type { KnownBlock } from "@slack/types";
 import { Json, arr, at, isObject, own, shown, str, num } from "../read";
-import { Partition, REGION_DISPLAY_NAMES, alarmUrl, isRegionCode, parseArn } from "../links";
+import { Partition, REGION_DISPLAY_NAMES, alarmUrl, isRegionCode, parseArn } from "../../findings/links";
 import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
 import {
   FormatContext,

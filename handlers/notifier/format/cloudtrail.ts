@@ -2,7 +2,7 @@
 // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
 import { Json, at, isObject, obj, str } from "../read";
 import { describeActor } from "../identity";
-import { cloudTrailEventUrl, isRegionCode } from "../links";
+import { cloudTrailEventUrl, isRegionCode } from "../../findings/links";
 import { RuleSummary, ipPermissionRules, modifiedRules, ruleIds } from "../sgRules";
 import {
   Field,

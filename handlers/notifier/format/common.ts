@@ -3,8 +3,8 @@ import type { KnownBlock } from "@slack/types";
 import { EventKind, NotifierSettings } from "../settings";
 import { Problems, own } from "../read";
 import { SlackMessage, code, context, esc } from "../slack";
-import { RawRecord } from "../envelopes";
-import { REGION_DISPLAY_NAMES } from "../links";
+import { RawRecord } from "../../findings/envelopes";
+import { REGION_DISPLAY_NAMES } from "../../findings/links";
 
 /** What a formatter produces for one record. */
 export interface Formatted {

@@ -4,7 +4,7 @@
 // (https://docs.aws.amazon.com/config/latest/developerguide/notifications-for-AWS-Config.html).
 import type { KnownBlock } from "@slack/types";
 import { Json, arr, at, obj, str } from "../read";
-import { configRuleUrl, isRegionCode, parseArn } from "../links";
+import { configRuleUrl, isRegionCode, parseArn } from "../../findings/links";
 import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
 import {
   FormatContext,
@@ -16,7 +16,7 @@ import {
   timeText,
   messageId,
 } from "./common";
-import { Partition } from "../links";
+import { Partition } from "../../findings/links";
 
 /** Config notification types that report routine delivery or evaluation progress, not changes. */
 export const SKIPPED_CONFIG_MESSAGE_TYPES = [

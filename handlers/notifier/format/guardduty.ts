@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html
 import type { KnownBlock } from "@slack/types";
 import { Json, at, isObject, num, obj, str } from "../read";
-import { guardDutyFindingUrl, isRegionCode } from "../links";
+import { guardDutyFindingUrl, isRegionCode } from "../../findings/links";
 import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
 import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
 

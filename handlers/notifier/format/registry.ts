@@ -22,6 +22,7 @@ import { formatGuardDuty } from "./guardduty";
 import { formatSecurityHub } from "./securityHub";
 import { formatAccessAnalyzer } from "./accessAnalyzer";
 import { formatSignIn } from "./signIn";
+import { formatFinding, modelSources } from "./finding";
 
 /** A record that is deliberately not posted, and why. */
 export interface Skipped {
@@ -105,6 +106,13 @@ interface MessageFormat {
 
 /** Every JSON payload, tried in order; the last row takes anything. */
 export const PAYLOAD_FORMATS: readonly MessageFormat[] = [
+  {
+    // Sources already mapped to the finding model (Security Hub OCSF, GuardDuty attack sequences and
+    // Malware Protection for S3, Access Analyzer unused and internal access, Amazon Inspector).
+    name: "finding of a model source",
+    matches: (p) => modelSources().some((s) => s.recognise(p, { recordId: "record", via: "direct" })),
+    format: formatFinding,
+  },
   {
     name: "EventBridge event",
     matches: isEventBridgeEvent,

@@ -3,7 +3,7 @@
 import type { KnownBlock } from "@slack/types";
 import type { RemediationOutcome } from "../../shared/remediationReport";
 import { Json, Problems, arr, isObject, num, obj, own, str } from "../read";
-import { cloudTrailEventUrl, configRuleUrl, isRegionCode, securityGroupUrl } from "../links";
+import { cloudTrailEventUrl, configRuleUrl, isRegionCode, securityGroupUrl } from "../../findings/links";
 import { describePorts } from "../sgRules";
 import {
   Field,

@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-cwe-event-formats.html).
 import type { KnownBlock } from "@slack/types";
 import { Json, at, isObject, obj, str } from "../read";
-import { isRegionCode, securityHubFindingUrl } from "../links";
+import { isRegionCode, securityHubFindingUrl } from "../../findings/links";
 import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
 import { FormatContext, Formatted, accountPlain, accountText, footer, regionText, timeText } from "./common";
 

@@ -5,7 +5,7 @@ import type { KnownBlock } from "@slack/types";
 import { CIS_ROOT_USAGE, CIS_SIGN_IN_FAILURES, CIS_SIGN_IN_WITHOUT_MFA } from "../../shared/cisControls";
 import { Json, obj, str } from "../read";
 import { describeActor } from "../identity";
-import { cloudTrailEventUrl, isRegionCode } from "../links";
+import { cloudTrailEventUrl, isRegionCode } from "../../findings/links";
 import {
   Field,
   Severity,

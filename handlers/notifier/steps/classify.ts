@@ -1,7 +1,7 @@
 // classify: one unwrapped record -> its kind, account and Slack message (or why it is skipped).
 // Never throws for bad content: bad content is a visible message plus a list of problems.
 import { errorText } from "../../shared/errors";
-import { RawRecord } from "../envelopes";
+import { RawRecord } from "../../findings/envelopes";
 import { newProblems } from "../read";
 import { EventKind, NotifierSettings } from "../settings";
 import { fitToSlack } from "../blockKit";

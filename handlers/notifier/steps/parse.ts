@@ -4,7 +4,7 @@
 import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
 import { isNamed } from "../../shared/namedError";
-import { RawRecord, notifierInputError, unwrap } from "../envelopes";
+import { RawRecord, notifierInputError, unwrap } from "../../findings/envelopes";
 
 /** An SQS event source mapping's event: every record comes from SQS. */
 export function isSqsEvent(event: unknown): boolean {

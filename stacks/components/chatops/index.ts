@@ -14,7 +14,7 @@ import {
   NAME_PREFIX,
 } from "../../names";
 import { assumeSpokeRoles } from "../../orgScope";
-import { GuardFunction } from "../guardFunction";
+import { GuardFunction, NOTIFIER_ONLY_PACKAGES } from "../guardFunction";
 import { subscribe } from "../subscribe";
 import { alertActionsRole } from "./alertActionsRole";
 import { slackCommandApi } from "./api";
@@ -125,7 +125,7 @@ export class Chatops extends pulumi.ComponentResource {
         timeoutSeconds: 5,
         memoryMb: 512,
         // The ack answers in-process: no HTTP client, no dependency at all (cold start).
-        excludePackages: ["axios"],
+        excludePackages: NOTIFIER_ONLY_PACKAGES,
         maximumRetryAttempts: 0,
       },
       { parent: this },
@@ -209,7 +209,7 @@ export class Chatops extends pulumi.ComponentResource {
           : {}),
         // Start/stop waits for the final state (bounded) before the last reply.
         timeoutSeconds: 300,
-        excludePackages: ["axios"],
+        excludePackages: NOTIFIER_ONLY_PACKAGES,
         // A retry would repeat start/stop; the worker reports failures to the user instead.
         maximumRetryAttempts: 0,
       },

@@ -19,7 +19,7 @@ import {
   section,
   truncate,
 } from "../../../handlers/notifier/slack";
-import { alarmUrl, cloudTrailEventUrl, configRuleUrl } from "../../../handlers/notifier/links";
+import { alarmUrl, cloudTrailEventUrl, configRuleUrl } from "../../../handlers/findings/links";
 import { parseWebhooks } from "../../../handlers/notifier/webhooks";
 import { blocksOf, fixture, headerOf, sectionTexts } from "./fixtures";
 

@@ -77,8 +77,8 @@ describe("wiring: EventBridge routes in moto", function () {
         "hub-org-findings-rule 111111111111 us-east-1 default",
         "hub-remediate 111111111111 us-east-1 security-guard-events",
         // Every region: security groups, Config verdicts, alarms, the CIS change controls, root
-        // activity, the three finding services and the two heartbeat paths; us-east-1 also: IAM,
-        // console sign-in, Organizations.
+        // activity, the finding services, console sign-in and the two heartbeat paths; us-east-1
+        // also: IAM, Organizations.
         ...["ap-northeast-1", "ap-northeast-2", "us-east-1"].flatMap((region) =>
           [
             "access-analyzer-findings",
@@ -89,10 +89,16 @@ describe("wiring: EventBridge routes in moto", function () {
             "guardduty-findings",
             "heartbeat",
             "heartbeat-cloudtrail",
-            ...(region === "us-east-1" ? ["iam-changes", "organizations-changes"] : []),
+            ...(region === "us-east-1" ? ["iam-changes"] : []),
+            "inspector-findings",
+            "internal-access-findings",
+            "malware-s3-threats",
+            ...(region === "us-east-1" ? ["organizations-changes"] : []),
             "root-activity",
             "securityhub-findings",
+            "securityhub-ocsf-findings",
             "sg-changes",
+            "unused-access-findings",
           ].map((kind) => `spoke-${region}-${kind} 222222222222 ${region} default`),
         ),
         // Where CloudTrail records IAM users' console sign-ins beyond the spoke's regions.

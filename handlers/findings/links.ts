@@ -33,13 +33,13 @@ export function parseArn(
   };
 }
 
-function consoleBase(region: string, partition: Partition): string {
+export function consoleBase(region: string, partition: Partition): string {
   if (partition === "aws-us-gov") return "https://console.amazonaws-us-gov.com";
   if (partition === "aws-cn") return "https://console.amazonaws.cn";
   return `https://${region}.console.aws.amazon.com`;
 }
 
-function consoleUrl(service: string, region: string, fragment: string, partition?: Partition): string {
+export function consoleUrl(service: string, region: string, fragment: string, partition?: Partition): string {
   const p = partition ?? partitionOfRegion(region);
   return `${consoleBase(region, p)}/${service}/home?region=${region}#${fragment}`;
 }

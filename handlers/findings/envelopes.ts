@@ -3,7 +3,7 @@
 // notification document, or a single payload (raw EventBridge event, bare Config/alarm message).
 // Event shapes: https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html and /with-sqs.html.
 import { namedError } from "../shared/namedError";
-import { Json, isObject } from "./read";
+import { Json, isObject } from "./parse";
 
 // Named plain Errors, not subclasses: see handlers/shared/namedError.ts.
 export function notifierInputError(message: string): Error {

@@ -1,0 +1,134 @@
+// The contract of a source module: one per signal source, in handlers/findings/sources/, listed in
+// registry.ts. A module recognises its events, parses them with a schema (parse.ts), maps them to a
+// Finding (model.ts), and declares everything else the guard needs to know about it: its severity
+// rules (the README's severity table), the EventBridge patterns a spoke forwards it with and the
+// hub's notify filter lets through (the stacks build their rules from these), and its fixtures
+// (test/fixtures/events/...; the tests render and route every one). Console links are built by the
+// module into `Finding.links` from validated parts. Adding a source is one module plus its fixtures
+// and its test; nothing else lists event strings.
+import type { EventKind, Finding, SeverityLevel, Skip } from "./model";
+
+/** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
+export type EventPattern = Record<string, unknown>;
+
+/** What the edge knows about the record a payload arrived in (not the payload: the module parses that). */
+export interface Delivery {
+  /** SNS MessageId, SQS messageId, EventBridge id, or a position ("Records[2]"). */
+  recordId: string;
+  via: "sns" | "sqs" | "direct";
+  /** Topic or queue ARN the record came through. */
+  origin?: string;
+  /** SNS Subject, when given. */
+  subject?: string;
+  /** The SNS MessageId of a notification that arrived inside an SQS message. */
+  snsMessageId?: string;
+}
+
+export interface MapContext {
+  delivery: Delivery;
+  /** Missing or mistyped fields, in reading order: shown on the message and logged. */
+  problems: string[];
+}
+
+/** A finding as a source maps it: everything but our severity, which the registry rates. */
+export interface Draft extends Omit<Finding, "severity" | "severity_why" | "related"> {
+  related?: Draft[];
+}
+
+/** Settings the severity rules may depend on. */
+export interface SeverityContext {
+  /** Config rules whose NON_COMPLIANT verdict means SSH is open to the world. */
+  sshConfigRules: readonly string[];
+}
+
+/** One row of the severity table: the first row (of the finding's source) whose test holds decides. */
+export interface SeverityRule {
+  severity: SeverityLevel;
+  /** The condition as the README's table states it. */
+  when: string;
+  test: (finding: Draft, ctx: SeverityContext) => boolean;
+}
+
+/** What a spoke's settings say about forwarding (additive: new sources add optional members). */
+export interface SpokeForwarding {
+  /** The spoke's region this rule would be created in. */
+  region: string;
+  /** Config rules whose compliance changes are forwarded (the guard's and the spoke's extra rules). */
+  configRuleNames: readonly string[];
+  /** Opt-in: denied API calls (CIS 4.1). */
+  forwardUnauthorizedCalls: boolean;
+}
+
+/** One EventBridge rule on every spoke's default bus, forwarding to the hub bus. */
+export interface ForwardRule {
+  /** Short name: the rule is `<prefix>-<name>`. Stable: renaming it replaces the deployed rule. */
+  name: string;
+  /**
+   * "every": each region the spoke covers. "global": only where global services (IAM, console
+   * sign-in, Organizations) record their events (us-east-1 in the aws partition).
+   */
+  regions: "every" | "global";
+  /** The pattern, or undefined when this spoke's settings leave the rule out (an opt-in). */
+  pattern: (spoke: SpokeForwarding) => EventPattern | undefined;
+}
+
+/** The hub's settings for which findings reach Slack (hub stack config `findings`; additive). */
+export interface NotifyFilters {
+  /** GuardDuty severity 1.0-8.9 (low 1-3.9, medium 4-6.9, high 7-8.9); default 4 (medium and up). */
+  guardDutyMinSeverity: number;
+  /** Security Hub severity label; default MEDIUM. */
+  securityHubMinSeverity: "INFORMATIONAL" | "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+  /** Security Hub Workflow.Status values posted; default NEW. */
+  securityHubWorkflowStatuses: string[];
+  /** Security Hub RecordState values posted; default ACTIVE (archived findings are resolved). */
+  securityHubRecordStates: string[];
+  /**
+   * Which Security Hub event formats are posted: ASFF ("Security Hub Findings - Imported", Security
+   * Hub CSPM) and OCSF ("Findings Imported V2", Security Hub with exposure findings). Default both;
+   * with both services enabled, CSPM control findings arrive in each format, so choose one.
+   */
+  securityHubFormats: Array<"ASFF" | "OCSF">;
+  /** Amazon Inspector severity: findings at or above it are posted; default HIGH (high and critical). */
+  inspectorMinSeverity: "INFORMATIONAL" | "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+  /** Post only Inspector findings with a known exploit (exploitAvailable YES); default true. */
+  inspectorExploitAvailableOnly: boolean;
+}
+
+/** One row of the README's detection table. */
+export interface Detection {
+  /** What is detected, for users: "Security-group changes (CIS 4.10)". */
+  what: string;
+  /** Where it comes from: "CloudTrail, every region". */
+  from: string;
+}
+
+export interface SourceModule {
+  /** Stable id ("cloudtrail", "guardduty"): Finding.metadata.source, logs, docs. */
+  id: string;
+  /** For users: "AWS CloudTrail management events". */
+  name: string;
+  /** Routing kinds this source's findings carry (routes' and mute rules' `kinds`). */
+  kinds: readonly EventKind[];
+  /** The README's detection table rows. */
+  detects: readonly Detection[];
+  /**
+   * Whether `payload` is this source's: a cheap look at detail-type, source or messageType, never
+   * a full parse. The registry asks sources in order; the first that says yes maps the payload.
+   */
+  recognise: (payload: Record<string, unknown>, delivery: Delivery) => boolean;
+  /** Parse (with a schema, leniently: parse.ts) and map. Never throws for bad content. */
+  map: (payload: Record<string, unknown>, ctx: MapContext) => Draft | Skip;
+  /** In order; the registry appends the table's last row ("anything else": medium). */
+  severity: readonly SeverityRule[];
+  /** Spoke forwarding rules (none: the source is not forwarded, e.g. the hub's own reports). */
+  forward?: readonly ForwardRule[];
+  /** The hub notify rule's `$or` branches for this source. */
+  notify?: (filters: NotifyFilters) => EventPattern[];
+  /**
+   * Event sources (EventBridge `source`) whose every event the hub notifies: merged into one branch
+   * of the notify pattern ("source": [...]) instead of a branch each.
+   */
+  notifyAll?: readonly string[];
+  /** Fixture files (relative to test/fixtures/events) of this source's events. */
+  fixtures: readonly string[];
+}
