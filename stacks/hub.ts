@@ -76,6 +76,7 @@ export class Hub extends pulumi.ComponentResource {
       notifier.queueDeadLetters,
       notifier.fn.deadLetterQueue,
       liveness.fn.deadLetterQueue,
+      ...(notifier.digestScheduleDeadLetters ? [notifier.digestScheduleDeadLetters] : []),
     ];
     let remediatorRoleArn: pulumi.Input<string> = "";
     if (config.remediation.enabled) {

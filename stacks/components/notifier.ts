@@ -77,6 +77,8 @@ export class Notifier extends pulumi.ComponentResource {
   readonly queueDeadLetters: aws.sqs.Queue;
   /** Grouping on: where events below the immediate severity wait for the next digest run. */
   readonly digestQueue?: aws.sqs.Queue;
+  /** Grouping on: digest runs EventBridge could not deliver (alarmed with the hub's other dead letters). */
+  readonly digestScheduleDeadLetters?: aws.sqs.Queue;
   /** App mode only: where alerts were posted (channel, ts). */
   readonly alertThreads?: aws.dynamodb.Table;
   /** Incidents on: one item per incident. */
@@ -364,7 +366,7 @@ export class Notifier extends pulumi.ComponentResource {
       );
       // A run EventBridge cannot deliver (throttled, function missing) is retried for one window, then
       // kept in a dead-letter queue instead of dropped; the held events wait for the next run anyway.
-      const digestDeadLetters = eventBridgeDeadLetterQueue(
+      const digestDeadLetters = (this.digestScheduleDeadLetters = eventBridgeDeadLetterQueue(
         `${name}-digest-dlq`,
         {
           queueName: `${NOTIFIER_DIGEST_SCHEDULE_NAME}-dlq`,
@@ -372,7 +374,7 @@ export class Notifier extends pulumi.ComponentResource {
           ruleArnPattern: `arn:${args.partition}:events:${config.regions[0]}:${config.accountId}:rule/${NOTIFIER_DIGEST_SCHEDULE_NAME}`,
         },
         child,
-      );
+      ));
       new aws.cloudwatch.EventTarget(
         `${name}-digest-target`,
         {

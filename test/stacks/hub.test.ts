@@ -808,6 +808,7 @@ describe("hub dead letters", function () {
       "security-guard-events-dlq",
       "security-guard-hub-forwarding-dlq",
       "security-guard-liveness-dlq",
+      "security-guard-notifier-digest-dlq",
       "security-guard-notifier-dlq",
       "security-guard-notifier-queue-dlq",
       "security-guard-remediator-dlq",

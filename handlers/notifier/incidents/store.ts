@@ -6,6 +6,7 @@
 // two batches cannot open two incidents for one key, and no signal's change is lost. Items expire
 // through the table's TTL attribute a day after the join window closes. The same logic runs over an
 // in-memory table for `npm run render` (memoryIncidentRecords).
+import { namedError } from "../../shared/namedError";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { RunCall } from "../../shared/deadline";
 import { errorCode } from "../../shared/errors";
@@ -59,11 +60,13 @@ export interface Delivered {
 const sameEntry = (a: TimelineEntry, b: TimelineEntry) =>
   a.at === b.at && a.source === b.source && a.title === b.title;
 
-export class IncidentConflictError extends Error {
-  constructor(key: string) {
-    super(`incident ${key}: ${MAX_WRITE_ATTEMPTS} conditional writes lost in a row; the signal is retried`);
-    this.name = "IncidentConflictError";
-  }
+/** Too many conditional writes lost in a row (a namedError: serialized classes lose their message). */
+export function incidentConflictError(key: string): Error {
+  return namedError(
+    "IncidentConflictError",
+    `incident ${key}: ${MAX_WRITE_ATTEMPTS} conditional writes lost in a row; the signal is retried`,
+    { key },
+  );
 }
 
 export interface IncidentStoreOptions {
@@ -120,7 +123,7 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
       // Lost to another writer: back off a little (jittered) so a crowd of writers spreads out.
       await new Promise<void>((r) => setTimeout(r, Math.random() * CONFLICT_BACKOFF_MS * (attempt + 1)));
     }
-    throw new IncidentConflictError(key);
+    throw incidentConflictError(key);
   }
 
   return {
