@@ -71,8 +71,10 @@ export function iamPrincipalUrl(arn: string): string | undefined {
   return `${consoleBase(region, partitionOfRegion(region))}/iam/home#/${m[1]}s/details/${encodeURIComponent(m[2])}`;
 }
 
+// Not named `describe`: the package is built in a mocha process, where a global `describe` exists and
+// the closure serializer would take this free variable for that global and leave it out.
 /** One sentence for users: what is unused, whose. */
-function describe(type: string | undefined, resourceType: string | undefined, who: string): string {
+function unusedAccessSummary(type: string | undefined, resourceType: string | undefined, who: string): string {
   const principal = `${resourceType === "AWS::IAM::User" ? "IAM user" : resourceType === "AWS::IAM::Role" ? "IAM role" : "principal"} ${who}`;
   const period = "for longer than the analyzer's tracking period";
   switch (type) {
@@ -180,7 +182,7 @@ export const accessAnalyzerUnused: SourceModule = {
       first_seen: d.createdAt,
       last_seen: d.analyzedAt,
       title: `Access Analyzer: ${what}${principal ? `: ${principal}` : ""}`,
-      desc: describe(d.findingType, d.resourceType, principal ?? d.resource ?? "(not recorded)"),
+      desc: unusedAccessSummary(d.findingType, d.resourceType, principal ?? d.resource ?? "(not recorded)"),
       cloud: { ...(arn ? { partition: arn.partition } : {}), account: { uid: accountId }, region },
       resources: [resource],
       types: d.findingType ? [d.findingType] : [],
