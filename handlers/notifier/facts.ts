@@ -74,11 +74,19 @@ const CONFIG_RESULT = "newEvaluationResult.evaluationResultIdentifier";
 
 /** Whether a protocol/port range (as EC2 reports them) includes TCP port 22. */
 export function includesSsh(protocol: unknown, from: unknown, to: unknown): boolean {
-  const p = typeof protocol === "string" ? protocol.toLowerCase() : String(protocol);
+  const p =
+    typeof protocol === "string"
+      ? protocol.toLowerCase()
+      : typeof protocol === "number"
+        ? String(protocol)
+        : "";
   if (p === "-1" || p === "all") return true;
   if (p !== "tcp" && p !== "6") return false;
-  const f = Number(from);
-  const t = Number(to ?? from);
+  // Only numbers and numeric strings are ports: Number() of an object an event crafted with
+  // non-callable valueOf/toString keys throws.
+  const port = (x: unknown) => (typeof x === "number" ? x : typeof x === "string" ? Number(x) : NaN);
+  const f = port(from);
+  const t = port(to ?? from);
   if (from === undefined || from === null || f === -1) return true;
   return Number.isFinite(f) && Number.isFinite(t) && f <= 22 && 22 <= t;
 }

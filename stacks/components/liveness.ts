@@ -25,7 +25,7 @@ import {
 import { assumeSpokeRoles } from "../orgScope";
 import { scheduleRate } from "../scheduleRate";
 import { CentralBus } from "./centralBus";
-import { GuardFunction } from "./guardFunction";
+import { GuardFunction, NOTIFIER_ONLY_PACKAGES } from "./guardFunction";
 
 /** The weekly coverage summary: Mondays 08:00 UTC. */
 export const COVERAGE_SUMMARY_SCHEDULE = "cron(0 8 ? * MON *)";
@@ -124,7 +124,7 @@ export class Liveness extends pulumi.ComponentResource {
         logRetentionDays: config.logRetentionDays,
         // The weekly summary reads every spoke region's detectors.
         timeoutSeconds: 300,
-        excludePackages: ["axios"],
+        excludePackages: NOTIFIER_ONLY_PACKAGES,
       },
       child,
     );

@@ -66,7 +66,7 @@ describe("function settings contract", () => {
 
     it("slackRoutes[].kinds: []", () => {
       assert.deepEqual(refusal(hubRaw({ slackRoutes: [{ webhook: "payments", kinds: [] }] })), [
-        "Pulumi.hub.yaml: security-guard:slackRoutes[0].kinds = []: must be a non-empty list of iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, other (leave it out to match every kind)",
+        "Pulumi.hub.yaml: security-guard:slackRoutes[0].kinds = []: must be a non-empty list of iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, malware-scan, unused-access, internal-access, inspector, other (leave it out to match every kind)",
       ]);
     });
 
@@ -98,7 +98,7 @@ describe("function settings contract", () => {
         ],
         [
           { slackRoutes: [{ webhook: "payments", kinds: [] }] },
-          "security-guard:slackRoutes[0].kinds = []: the notifier function would refuse this at every cold start: routes[0].kinds must be a non-empty array of iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, other when given",
+          "security-guard:slackRoutes[0].kinds = []: the notifier function would refuse this at every cold start: routes[0].kinds must be a non-empty array of iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, malware-scan, unused-access, internal-access, inspector, other when given",
         ],
         [
           { remediation: { ...hub.remediation, configRuleNames: [] } },

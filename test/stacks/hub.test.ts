@@ -150,7 +150,7 @@ describe("hub stack under Pulumi mocks", function () {
     });
     // Findings pass the configured filters (defaults: GuardDuty medium and up; Security Hub NEW,
     // ACTIVE, MEDIUM and up; Access Analyzer ACTIVE).
-    assert.deepEqual(branches.slice(3), [
+    assert.deepEqual(branches.slice(3, 6), [
       {
         source: ["aws.guardduty"],
         "detail-type": ["GuardDuty Finding"],
@@ -173,6 +173,20 @@ describe("hub stack under Pulumi mocks", function () {
         detail: { status: ["ACTIVE"] },
       },
     ]);
+    // Then the finding sources' own branches (their filters are tested with each source).
+    assert.deepEqual(
+      branches
+        .slice(6)
+        .map((b: { source: string[]; "detail-type": string[] }) => [b.source[0], b["detail-type"][0]]),
+      [
+        ["aws.guardduty", "GuardDuty Finding"], // attack sequences, whatever the GuardDuty minimum
+        ["aws.guardduty", "GuardDuty Malware Protection Object Scan Result"],
+        ["aws.securityhub", "Findings Imported V2"],
+        ["aws.access-analyzer", "Unused Access Finding for IAM entities"],
+        ["aws.access-analyzer", "Internal Access Finding"],
+        ["aws.inspector2", "Inspector2 Finding"],
+      ],
+    );
     const target = one(resources, "aws:cloudwatch/eventTarget:EventTarget", "hub-notify-target");
     assert.equal(target.props.arn, `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-events`);
     // Each flow's component owns its trigger: the notifier's target, like the remediator's. The

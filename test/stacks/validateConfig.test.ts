@@ -223,7 +223,7 @@ describe("stack config validation", () => {
   it("rejects routes to unknown webhooks and unknown event kinds", () => {
     assert.deepEqual(problems(hubRaw({ slackRoutes: [{ webhook: "ops", kinds: ["iam", "s3"] }] })), [
       'security-guard:slackRoutes[0].webhook = "ops": is not a webhook in slackWebhooks (default)',
-      'security-guard:slackRoutes[0].kinds[1] = "s3": is not an event kind (iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, other)',
+      'security-guard:slackRoutes[0].kinds[1] = "s3": is not an event kind (iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, malware-scan, unused-access, internal-access, inspector, other)',
     ]);
   });
 

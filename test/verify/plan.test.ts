@@ -30,14 +30,15 @@ describe("npm run plan (offline preview of every stack config)", function () {
       "ap-northeast-1": 1,
       "ap-northeast-2": 1,
     });
-    // Every region: security groups, Config verdicts, alarms, the CIS changes, root activity and the
-    // three finding services, and the two heartbeat paths; us-east-1 also IAM, console sign-in and
-    // Organizations.
-    // Console sign-ins everywhere, and in the Regions CloudTrail records IAM users' sign-ins in.
+    // Every region: security groups, Config verdicts, alarms, the CIS changes, root activity, console
+    // sign-ins, the three finding services and the five newer finding sources (Security Hub OCSF,
+    // Malware Protection for S3, unused and internal access, Inspector), and the two heartbeat paths;
+    // us-east-1 also IAM and Organizations. Sign-ins also in the Regions CloudTrail records IAM
+    // users' sign-ins in.
     assert.deepEqual(payments.resources["aws:cloudwatch/eventRule:EventRule"], {
-      "us-east-1": 13,
-      "ap-northeast-1": 11,
-      "ap-northeast-2": 11,
+      "us-east-1": 18,
+      "ap-northeast-1": 16,
+      "ap-northeast-2": 16,
       "us-east-2": 1,
       "eu-north-1": 1,
       "ap-southeast-2": 1,

@@ -182,6 +182,10 @@ describe("notifier settings and routing", () => {
         "network",
         "organizations",
         "unauthorized-call",
+        "malware-scan",
+        "unused-access",
+        "internal-access",
+        "inspector",
         "other",
       ],
     );
@@ -207,7 +211,7 @@ describe("notifier settings and routing", () => {
       [
         'accountNames: key "12" is not a 12-digit account id',
         "routes[0].webhook must be a non-empty webhook name",
-        'routes[0].kinds: "ssh" is not one of iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, other',
+        'routes[0].kinds: "ssh" is not one of iam, security-group, config-compliance, alarm, remediation, guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, network, organizations, unauthorized-call, malware-scan, unused-access, internal-access, inspector, other',
         'routes[1].accounts: "abc" is not a 12-digit account id',
         "delivery.maxAttempts must be a number >= 1, got 0",
       ],

@@ -91,7 +91,7 @@ describe("mute rules", () => {
       'mutes[0].accounts: "12" is not a 12-digit account id',
       'mutes[0].kinds: "dns" is not one of iam, security-group, config-compliance, alarm, remediation, ' +
         "guardduty, security-hub, access-analyzer, sign-in, root-usage, audit-logging, kms, s3-policy, " +
-        "network, organizations, unauthorized-call, other",
+        "network, organizations, unauthorized-call, malware-scan, unused-access, internal-access, inspector, other",
       "mutes[1] has no condition (accounts, regions, kinds, eventNames, resources, actors): it would mute everything",
       "mutes[2].resources must be a non-empty array of non-empty strings",
     ]);
