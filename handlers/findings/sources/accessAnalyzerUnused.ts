@@ -74,7 +74,11 @@ export function iamPrincipalUrl(arn: string): string | undefined {
 // Not named `describe`: the package is built in a mocha process, where a global `describe` exists and
 // the closure serializer would take this free variable for that global and leave it out.
 /** One sentence for users: what is unused, whose. */
-function unusedAccessSummary(type: string | undefined, resourceType: string | undefined, who: string): string {
+function unusedAccessSummary(
+  type: string | undefined,
+  resourceType: string | undefined,
+  who: string,
+): string {
   const principal = `${resourceType === "AWS::IAM::User" ? "IAM user" : resourceType === "AWS::IAM::Role" ? "IAM role" : "principal"} ${who}`;
   const period = "for longer than the analyzer's tracking period";
   switch (type) {
