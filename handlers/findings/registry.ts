@@ -28,6 +28,7 @@ import { otherEventBridge, otherJson, textFinding, unreadableFinding } from "./s
 import { guardDuty } from "./sources/guardDuty";
 import { guardDutyAttackSequence } from "./sources/guardDutyAttackSequence";
 import { inspector } from "./sources/inspector";
+import { liveness } from "./sources/liveness";
 import { malwareProtectionS3 } from "./sources/malwareProtectionS3";
 import { remediation } from "./sources/remediation";
 import { securityHub } from "./sources/securityHub";
@@ -51,6 +52,7 @@ export const SOURCES: readonly SourceModule[] = [
   accessAnalyzerUnused,
   accessAnalyzerInternal,
   inspector,
+  liveness,
   // Catch-alls: any other EventBridge event, then any other JSON.
   otherEventBridge,
   otherJson,

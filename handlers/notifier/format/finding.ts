@@ -2,6 +2,7 @@
 // by the model's own layout: their findings are shown here, from the model, in one layout (header,
 // severity line, fields, per-kind evidence, remediation, console links, footer). Severity comes from
 // the source module's rules (facts.ts carries it to the severity step).
+import { liveness } from "../../findings/sources/liveness";
 import type { KnownBlock } from "@slack/types";
 import type { Draft } from "../../findings/source";
 import type { Finding } from "../../findings/model";
@@ -26,6 +27,7 @@ export function modelSources() {
     accessAnalyzerUnused,
     accessAnalyzerInternal,
     inspector,
+    liveness,
   ];
 }
 

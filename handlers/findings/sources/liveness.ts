@@ -1,0 +1,163 @@
+// The guard's own signals about what it cannot see (handlers/liveness): a spoke region silent for
+// two heartbeat intervals, its recovery, an organization account without a spoke, and the weekly
+// coverage summary, put on the hub bus by the liveness function (source security-guard.liveness).
+import { isRegionCode } from "../links";
+import { FINDING_CLASSES } from "../model";
+import { eventBridgeEvent, list, number, object, parseLenient, text } from "../parse";
+import type { Draft, SourceModule } from "../source";
+import { LIVENESS_DETAIL_TYPES, LIVENESS_EVENT_SOURCE } from "../../shared/constants";
+
+/** How many gap lines a summary shows (the rest are counted). */
+const SUMMARY_LINES = 20;
+
+const TYPES = Object.values(LIVENESS_DETAIL_TYPES) as string[];
+
+function schema() {
+  return eventBridgeEvent(
+    object({
+      account: text(),
+      accountName: text(),
+      region: text(),
+      path: text(),
+      lastSeen: text(),
+      intervalMinutes: number(),
+      silentForMinutes: number(),
+      silentSinceAlert: text(),
+      diagnosis: text(),
+      command: text(),
+      reason: text(),
+      generatedAt: text(),
+      organizationAccounts: number(),
+      spokeAccounts: number(),
+      regions: number(),
+      gaps: list(object({ check: text(), account: text(), region: text(), what: text() })),
+    }),
+  );
+}
+
+export const liveness: SourceModule = {
+  id: "liveness",
+  name: "security-guard liveness and coverage",
+  kinds: ["liveness"],
+  detects: [
+    {
+      what: "A spoke region silent for two heartbeat intervals, and its recovery",
+      from: "the hub's liveness check",
+    },
+    {
+      what: "An organization account without a spoke",
+      from: "the hub's liveness check, and accounts joining",
+    },
+    {
+      what: "The weekly coverage summary (accounts covered, silent regions, detectors off)",
+      from: "the hub, Mondays",
+    },
+  ],
+  recognise: (p) => p.source === LIVENESS_EVENT_SOURCE && TYPES.includes(String(p["detail-type"])),
+
+  map(payload, ctx): Draft {
+    const e = parseLenient(schema(), payload, { problems: ctx.problems, required: ["detail"] });
+    const d = e.detail ?? {};
+    const type = e["detail-type"] ?? "";
+    const account = d.account;
+    const who = d.accountName && account ? `${d.accountName} (${account})` : (account ?? "unknown account");
+    const region = d.region && isRegionCode(d.region) ? d.region : undefined;
+    const base = {
+      ...FINDING_CLASSES.heartbeat,
+      class_name: "heartbeat" as const,
+      kind: "liveness",
+      uid: e.id,
+      event_name: type,
+      time: e.time,
+      cloud: { account: { uid: account, ...(d.accountName ? { name: d.accountName } : {}) }, region },
+      links: [],
+      dedupe_uid: e.id ? `liveness|${e.id}` : undefined,
+      metadata: { source: "liveness", event_uid: e.id, event_label: "liveness event", event_type: type },
+    };
+    if (type === LIVENESS_DETAIL_TYPES.silent || type === LIVENESS_DETAIL_TYPES.recovered) {
+      const silent = type === LIVENESS_DETAIL_TYPES.silent;
+      return {
+        ...base,
+        status: silent ? "SILENT" : "RECOVERED",
+        title: silent
+          ? `No heartbeat from ${who} ${d.region ?? ""} for ${d.silentForMinutes ?? "?"} min (${d.path ?? "?"} path): the guard may be blind there`
+          : `${who} ${d.region ?? ""} is heard again (${d.path ?? "?"} path)`,
+        desc: silent ? d.diagnosis : undefined,
+        first_seen: d.silentSinceAlert,
+        last_seen: d.lastSeen,
+        resources: [
+          {
+            type: "SpokeRegion",
+            uid: `${account ?? "?"}/${d.region ?? "?"}/${d.path ?? "?"}`,
+            region: d.region,
+            account_uid: account,
+          },
+        ],
+        evidence: {
+          notes: [
+            `last heartbeat: ${d.lastSeen ?? "unknown"}`,
+            `expected every ${d.intervalMinutes ?? "?"} min`,
+          ],
+        },
+      };
+    }
+    if (type === LIVENESS_DETAIL_TYPES.noSpoke) {
+      return {
+        ...base,
+        status: "NO_SPOKE",
+        title: `account ${d.accountName ?? "?"} (${account ?? "?"}) has no spoke`,
+        desc: `Nothing this account does reaches the guard (${d.reason ?? "scheduled check"}).`,
+        resources: [{ type: "AWS::Organizations::Account", uid: account, name: d.accountName }],
+        remediation: { desc: `${d.command ?? "npm run account:add"}, then pulumi up on the stack it writes` },
+        evidence: {},
+      };
+    }
+    const gaps = d.gaps ?? [];
+    return {
+      ...base,
+      status: gaps.length ? "GAPS" : "COVERED",
+      title: `Weekly coverage: ${d.spokeAccounts ?? "?"} spoke account(s)${d.organizationAccounts !== undefined ? ` of ${d.organizationAccounts}` : ""}, ${gaps.length} gap(s)`,
+      resources: [],
+      evidence: {
+        notes: [
+          ...gaps
+            .slice(0, SUMMARY_LINES)
+            .map((g) => `${g?.check ?? "?"} ${g?.account ?? "?"} ${g?.region ?? "?"}: ${g?.what ?? ""}`),
+          ...(gaps.length > SUMMARY_LINES
+            ? [`and ${gaps.length - SUMMARY_LINES} more: npm run coverage`]
+            : []),
+        ],
+      },
+    };
+  },
+
+  severity: [
+    {
+      severity: "critical",
+      when: "a spoke region silent for two heartbeat intervals",
+      test: (f) => f.status === "SILENT",
+    },
+    {
+      severity: "high",
+      when: "an organization account without a spoke",
+      test: (f) => f.status === "NO_SPOKE",
+    },
+    { severity: "info", when: "a silent spoke region heard again", test: (f) => f.status === "RECOVERED" },
+    {
+      severity: "low",
+      when: "the weekly coverage summary",
+      test: (f) => f.status === "GAPS" || f.status === "COVERED",
+    },
+  ],
+
+  // The heartbeat forwarding rules are still declared in stacks/eventPatterns.ts (`heartbeats`,
+  // `cloudTrailHeartbeats`), where the spoke builds every rule that has not moved to its module yet.
+  forward: [],
+  notifyAll: [LIVENESS_EVENT_SOURCE],
+  fixtures: [
+    "liveness/spoke-region-silent.json",
+    "liveness/spoke-region-recovered.json",
+    "liveness/account-without-spoke.json",
+    "liveness/coverage-summary.json",
+  ],
+};
