@@ -1,20 +1,24 @@
 // npm run config:docs [-- --check]
 // Writes what is generated from the configuration schema (stacks/configJsonSchema.ts): the schema
-// editors validate stack files with, and the key documentation in Pulumi.yaml. With --check,
+// editors validate stack files with, the key documentation in Pulumi.yaml, and the README's tables of
+// the finding sources (detections and severity, from the source modules). With --check,
 // writes nothing and exits 1 when either file is stale.
 import * as fs from "fs";
 import * as path from "path";
 import { withGeneratedSection } from "../stacks/configDocs";
 import { STACK_FILE_SCHEMA_PATH, stackFileSchemaText } from "../stacks/stackFileSchema";
+import { withGeneratedTables } from "../verify/readmeTables";
 
 /** Each generated file with its current and its generated text. */
 export function generatedFiles(root: string): Array<{ file: string; current: string; generated: string }> {
   const read = (file: string) =>
     fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), "utf8") : "";
   const pulumiYaml = read("Pulumi.yaml");
+  const readme = read("README.md");
   return [
     { file: STACK_FILE_SCHEMA_PATH, current: read(STACK_FILE_SCHEMA_PATH), generated: stackFileSchemaText() },
     { file: "Pulumi.yaml", current: pulumiYaml, generated: withGeneratedSection(pulumiYaml) },
+    { file: "README.md", current: readme, generated: withGeneratedTables(readme) },
   ];
 }
 

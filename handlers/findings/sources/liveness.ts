@@ -106,6 +106,8 @@ export const liveness: SourceModule = {
         ...base,
         status: "NO_SPOKE",
         title: `account ${d.accountName ?? "?"} (${account ?? "?"}) has no spoke`,
+        // The whole account is unwatched, not one region of it.
+        cloud: { ...base.cloud, region_label: "every region" },
         desc: `Nothing this account does reaches the guard (${d.reason ?? "scheduled check"}).`,
         resources: [{ type: "AWS::Organizations::Account", uid: account, name: d.accountName }],
         remediation: { desc: `${d.command ?? "npm run account:add"}, then pulumi up on the stack it writes` },
@@ -116,6 +118,11 @@ export const liveness: SourceModule = {
     return {
       ...base,
       status: gaps.length ? "GAPS" : "COVERED",
+      // The summary is the hub's, about the whole organization.
+      cloud: {
+        account: { uid: e.account },
+        region_label: "organization",
+      },
       title: `Weekly coverage: ${d.spokeAccounts ?? "?"} spoke account(s)${d.organizationAccounts !== undefined ? ` of ${d.organizationAccounts}` : ""}, ${gaps.length} gap(s)`,
       resources: [],
       evidence: {

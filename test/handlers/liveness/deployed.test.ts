@@ -290,7 +290,10 @@ describe("liveness as deployed: silence raised and cleared through the notifier 
     );
     const texts = slack.delivered().map((r) => (r.json as { text: string }).text);
     assert.equal(texts.length, 2);
-    assert.match(texts[0], /Spoke Region Silent/);
-    assert.match(texts[1], /Spoke Region Recovered/);
+    assert.match(
+      texts[0],
+      /^\[critical\] No heartbeat from \d{12} ap-northeast-2 for \d+ min \(forwarding path\)/,
+    );
+    assert.match(texts[1], /^\[info\] \d{12} ap-northeast-2 is heard again \(forwarding path\)/);
   });
 });
