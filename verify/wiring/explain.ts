@@ -7,6 +7,7 @@ import { REMEDIATION_EVENT_SOURCE } from "../../handlers/shared/constants";
 import { unwrap } from "../../handlers/findings/envelopes";
 import { renderRecord } from "../../handlers/notifier/render";
 import { Decision, SignalSettings, decide } from "../../handlers/notifier/signal";
+import { incidentKey } from "../../handlers/notifier/incidents/key";
 import { NotifierSettings } from "../../handlers/notifier/settings";
 import { isObject } from "../../handlers/notifier/read";
 import { RenderedMessage } from "../../handlers/notifier/pipeline";
@@ -66,6 +67,8 @@ export interface NotifierView {
   dedupeKey?: string;
   /** Grouping on: "at once (it is critical)", or "in the digest posted every 15 minutes". */
   when?: string;
+  /** The incident the event joins (the resource or AWS's own correlation), when it is about one. */
+  incidentKey?: string;
 }
 
 export interface Explanation {
@@ -127,6 +130,7 @@ function notifierView(
     const r = renderRecord(record, settings);
     const d: Decision = decide(record.payload, r.eventId, settings, now);
     const skipped = r.skipped ?? d.skipped;
+    const incident = settings.incidents && r.signal && incidentKey(r.signal);
     return {
       recordId: r.recordId,
       kind: d.facts.kind,
@@ -139,6 +143,7 @@ function notifierView(
       ...(skipped ? { skipped } : {}),
       ...(d.dedupeKey ? { dedupeKey: d.dedupeKey } : {}),
       ...(settings.grouping && !skipped ? { when: postingTime(r, settings.grouping, !!settings.app) } : {}),
+      ...(incident ? { incidentKey: incident } : {}),
     };
   });
 }
@@ -310,6 +315,10 @@ export function formatExplanation(file: string, x: Explanation): string {
     lines.push(
       `  notifier (record ${n.recordId}): ${n.kind}, severity ${n.severity} (${n.severityWhy}), route ${n.route}; ${what}`,
     );
+    if (n.incidentKey)
+      lines.push(
+        `    incident: ${n.incidentKey} (signals about it within the join window share one message)`,
+      );
   }
   for (const n of x.notes) lines.push(`  note: ${n}`);
   return lines.join("\n");

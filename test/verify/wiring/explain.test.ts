@@ -12,7 +12,7 @@ import { notifiedConfigRules } from "../../../stacks/configRules";
 import { notifierSettings } from "../../../stacks/functionSettings";
 import { evaluateStacks } from "../../../verify/evaluateStacks";
 import { listStackFiles, validConfigs } from "../../../verify/stackFiles";
-import { Explanation, StackRules, explainEvent } from "../../../verify/wiring/explain";
+import { Explanation, StackRules, explainEvent, formatExplanation } from "../../../verify/wiring/explain";
 import { collectRules, motoEmulator } from "../../../verify/wiring/routes";
 import { isRulerMatcher, loadRulerMatcher } from "../../../verify/wiring/ruler";
 import { stackWiringInfo } from "../../../verify/wiring/summary";
@@ -124,6 +124,12 @@ describe("npm run routes: why an event does (not) reach Slack (repo stacks, moto
     );
     assert.equal(own.notifier[0].severity, "critical");
     assert.equal(own.notifier[0].when, "at once (it is critical)");
+    // The verdict joins the group's incident: the key routes prints.
+    assert.equal(own.notifier[0].incidentKey, "resource#222222222222#ap-northeast-2#sg-0a1b2c3d4e5f60718");
+    assert.match(
+      formatExplanation("f", own),
+      /\n {4}incident: resource#222222222222#ap-northeast-2#sg-0a1b2c3d4e5f60718 \(/,
+    );
     // An IAM change is high: it waits for the digest (grouping is on in Pulumi.hub.yaml).
     const high = await explain(read("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json"));
     assert.equal(high.notifier[0].severity, "high");
