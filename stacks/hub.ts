@@ -5,6 +5,7 @@ import { HubConfig, HubSecrets, aggregatorMode } from "./configSchema";
 import { HubOutputs } from "./hubOutputs";
 import { createProviders } from "./providers";
 import { partitionOf } from "./regions";
+import { hubPlacement, orgScope } from "./hubPlacement";
 import { hubNotify, hubRemediate } from "./eventPatterns";
 import { ConfigAggregator } from "./components/aggregator";
 import { CentralBus } from "./components/centralBus";
@@ -38,9 +39,11 @@ export class Hub extends pulumi.ComponentResource {
     super("security-guard:hub:Hub", name, { aggregator: aggregatorMode(config) }, opts);
     const parent = { parent: this };
     const partition = partitionOf(config.regions[0]);
-    const { key } = new HubKey(`${name}-kms`, { config, partition }, parent);
-    const central = new CentralBus(`${name}-central`, { config, partition }, parent);
-    const topics = new HubTopics(`${name}-topics`, { config, partition, kmsKey: key }, parent);
+    const hub = hubPlacement(config);
+    const org = orgScope(config);
+    const { key } = new HubKey(`${name}-kms`, { hub, org }, parent);
+    const central = new CentralBus(`${name}-central`, { hub, org }, parent);
+    const topics = new HubTopics(`${name}-topics`, { hub, org, kmsKey: key }, parent);
 
     const notifier = new Notifier(
       `${name}-notifier`,
@@ -65,11 +68,7 @@ export class Hub extends pulumi.ComponentResource {
     );
 
     const liveness = new Liveness(`${name}-liveness`, { config, partition, kmsKey: key, central }, parent);
-    const orgFindings = new OrganizationFindings(
-      `${name}-org-findings`,
-      { config, partition, central },
-      parent,
-    );
+    const orgFindings = new OrganizationFindings(`${name}-org-findings`, { hub, central }, parent);
     const deadLetterQueues = [
       central.deadLetters,
       orgFindings.deadLetters,
@@ -128,8 +127,13 @@ export class Hub extends pulumi.ComponentResource {
       { queues: deadLetterQueues, alarmTopic: topics.alarms },
       parent,
     );
-    if (aggregatorMode(config) !== "none")
-      new ConfigAggregator(`${name}-aggregator`, { config, partition }, parent);
+    const aggregator = aggregatorMode(config);
+    if (aggregator !== "none")
+      new ConfigAggregator(
+        `${name}-aggregator`,
+        { hub, source: aggregator === "organization" ? "organization" : { accounts: config.memberAccounts } },
+        parent,
+      );
 
     this.result = {
       outputs: {

@@ -1,14 +1,14 @@
 // How hub resource policies name "any account of ours": one aws:PrincipalOrgID condition in
 // organization mode (constant size however many accounts join), or the explicit list of member
 // account roots in account-list mode.
-import { HubConfig } from "./configSchema";
+import type { OrgScope } from "./hubPlacement";
 import { Statement } from "./iam";
 
-export function orgCondition(config: HubConfig): Record<string, string> | undefined {
+export function orgCondition(config: OrgScope): Record<string, string> | undefined {
   return config.organizationId ? { "aws:PrincipalOrgID": config.organizationId } : undefined;
 }
 
-export function memberRoots(config: HubConfig, partition: string): string[] {
+export function memberRoots(config: OrgScope, partition: string): string[] {
   return [...new Set([config.accountId, ...config.memberAccounts])].map(
     (id) => `arn:${partition}:iam::${id}:root`,
   );
@@ -22,7 +22,7 @@ export function memberRoots(config: HubConfig, partition: string): string[] {
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
  */
 export function orgRolePrincipal(
-  config: HubConfig,
+  config: OrgScope,
   partition: string,
   roleName: string,
 ): Pick<Statement, "Principal" | "Condition"> {
@@ -40,21 +40,21 @@ export function orgRolePrincipal(
 }
 
 /** Condition for AWS service principals acting for one of our accounts (confused deputy). */
-export function serviceSourceCondition(config: HubConfig): Record<string, Record<string, string | string[]>> {
+export function serviceSourceCondition(config: OrgScope): Record<string, Record<string, string | string[]>> {
   return config.organizationId
     ? { StringEquals: { "aws:SourceOrgID": config.organizationId } }
     : { StringEquals: { "aws:SourceAccount": [...new Set([config.accountId, ...config.memberAccounts])] } };
 }
 
 /** Accounts whose CloudWatch alarms may publish to the hub's alarm topic (see hubTopics). */
-export function alarmAccounts(config: HubConfig): string[] {
+export function alarmAccounts(config: OrgScope): string[] {
   return config.organizationId
     ? [config.accountId]
     : [...new Set([config.accountId, ...config.memberAccounts])];
 }
 
 /** aws:SourceAccount and aws:SourceArn, the keys CloudWatch alarm actions carry. */
-export function alarmSourceCondition(config: HubConfig, partition: string) {
+export function alarmSourceCondition(config: OrgScope, partition: string) {
   const accounts = alarmAccounts(config);
   return {
     StringEquals: { "aws:SourceAccount": accounts.length === 1 ? accounts[0] : accounts },
@@ -64,7 +64,7 @@ export function alarmSourceCondition(config: HubConfig, partition: string) {
 
 /** Lets a hub function assume the named roles in every account of ours (and nowhere else). */
 export function assumeSpokeRoles(
-  config: HubConfig,
+  config: OrgScope,
   partition: string,
   roleNames: string[],
   actions: string[] = ["sts:AssumeRole"],

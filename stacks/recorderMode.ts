@@ -5,6 +5,9 @@
 import { SpokeConfig } from "./configSchema";
 
 /** True when the stack uses the account's existing recorder in this region (creates none). */
-export function usesExistingRecorder(config: SpokeConfig, region: string): boolean {
+export function usesExistingRecorder(
+  config: Pick<SpokeConfig, "createRecorder" | "existingRecorderRegions">,
+  region: string,
+): boolean {
   return !config.createRecorder || (config.existingRecorderRegions ?? []).includes(region);
 }

@@ -4,7 +4,7 @@
 // skips it, so the hub can deploy before delegation is done.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HubConfig, aggregatorMode } from "../configSchema";
+import { HubPlacement } from "../hubPlacement";
 import { serviceTrust } from "../iam";
 import { NAME_PREFIX } from "../names";
 
@@ -13,23 +13,27 @@ export class ConfigAggregator extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { config: HubConfig; partition: string },
+    args: {
+      hub: Pick<HubPlacement, "accountId" | "partition">;
+      /** "organization" (needs Config's delegated administrator) or the explicit member accounts. */
+      source: "organization" | { accounts: string[] };
+    },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("security-guard:hub:ConfigAggregator", name, {}, opts);
-    const { config, partition } = args;
+    const { accountId, partition } = args.hub;
     // The aggregator checks its role's access when created: wait for the policy attachment.
     const dependsOn: pulumi.Resource[] = [];
     let source: Pick<
       aws.cfg.ConfigurationAggregatorArgs,
       "organizationAggregationSource" | "accountAggregationSource"
     >;
-    if (aggregatorMode(config) === "organization") {
+    if (args.source === "organization") {
       const role = new aws.iam.Role(
         `${name}-role`,
         {
           name: `${NAME_PREFIX}-config-aggregator`,
-          assumeRolePolicy: serviceTrust("config.amazonaws.com", config.accountId),
+          assumeRolePolicy: serviceTrust("config.amazonaws.com", accountId),
         },
         { parent: this },
       );
@@ -44,7 +48,7 @@ export class ConfigAggregator extends pulumi.ComponentResource {
       dependsOn.push(attachment);
       source = { organizationAggregationSource: { allRegions: true, roleArn: role.arn } };
     } else {
-      source = { accountAggregationSource: { accountIds: config.memberAccounts, allRegions: true } };
+      source = { accountAggregationSource: { accountIds: args.source.accounts, allRegions: true } };
     }
     this.aggregator = new aws.cfg.ConfigurationAggregator(
       `${name}-aggregator`,

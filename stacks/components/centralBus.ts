@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HubConfig } from "../configSchema";
+import { HubPlacement, OrgScope } from "../hubPlacement";
 import { EventPattern } from "../eventPatterns";
 import { policyDocument } from "../iam";
 import { FORWARDER_ROLE_NAME, HUB_BUS_NAME } from "../names";
@@ -12,8 +12,8 @@ import { eventBridgeDeadLetterQueue } from "./deadLetters";
 import { orgRolePrincipal } from "../orgScope";
 
 export interface CentralBusArgs {
-  config: HubConfig;
-  partition: string;
+  hub: HubPlacement;
+  org: OrgScope;
 }
 
 export class CentralBus extends pulumi.ComponentResource {
@@ -34,7 +34,7 @@ export class CentralBus extends pulumi.ComponentResource {
             // Only the spokes' forwarder role: no other principal of ours may put (forged) events here.
             Sid: "SpokeForwardersPutEvents",
             Effect: "Allow",
-            ...orgRolePrincipal(args.config, args.partition, FORWARDER_ROLE_NAME),
+            ...orgRolePrincipal(args.org, args.hub.partition, FORWARDER_ROLE_NAME),
             Action: "events:PutEvents",
             Resource: this.bus.arn,
           },
@@ -47,7 +47,7 @@ export class CentralBus extends pulumi.ComponentResource {
       {
         queueName: `${HUB_BUS_NAME}-dlq`,
         sid: "BusRulesDeadLetter",
-        ruleArnPattern: `arn:${args.partition}:events:${args.config.regions[0]}:${args.config.accountId}:rule/${HUB_BUS_NAME}/*`,
+        ruleArnPattern: `arn:${args.hub.partition}:events:${args.hub.region}:${args.hub.accountId}:rule/${HUB_BUS_NAME}/*`,
       },
       { parent: this },
     );

@@ -3,14 +3,14 @@
 // services (EventBridge, CloudWatch) or are unencrypted (AWS Config's).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HubConfig } from "../configSchema";
+import { HubPlacement, OrgScope } from "../hubPlacement";
 import { Statement, policyDocument } from "../iam";
 import { NAME_PREFIX } from "../names";
 import { serviceSourceCondition } from "../orgScope";
 
 export interface HubKeyArgs {
-  config: HubConfig;
-  partition: string;
+  hub: HubPlacement;
+  org: OrgScope;
 }
 
 export class HubKey extends pulumi.ComponentResource {
@@ -18,13 +18,12 @@ export class HubKey extends pulumi.ComponentResource {
 
   constructor(name: string, args: HubKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:HubKey", name, {}, opts);
-    const { config, partition } = args;
-    const region = config.regions[0];
+    const { accountId, region, partition } = args.hub;
     const statements: Statement[] = [
       {
         Sid: "HubAccountAdministers",
         Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${config.accountId}:root` },
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
         Action: "kms:*",
         Resource: "*",
       },
@@ -42,10 +41,10 @@ export class HubKey extends pulumi.ComponentResource {
         Condition: {
           StringEquals: {
             "kms:EncryptionContext:aws:sns:topicArn": ["events", "alarms"].map(
-              (t) => `arn:${partition}:sns:${region}:${config.accountId}:${NAME_PREFIX}-${t}`,
+              (t) => `arn:${partition}:sns:${region}:${accountId}:${NAME_PREFIX}-${t}`,
             ),
           },
-          StringEqualsIfExists: serviceSourceCondition(config).StringEquals,
+          StringEqualsIfExists: serviceSourceCondition(args.org).StringEquals,
         },
       },
       {
@@ -57,8 +56,8 @@ export class HubKey extends pulumi.ComponentResource {
         Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
         Resource: "*",
         Condition: {
-          StringEquals: { "aws:SourceAccount": config.accountId },
-          ArnLike: { "aws:SourceArn": `arn:${partition}:sns:${region}:${config.accountId}:${NAME_PREFIX}-*` },
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:sns:${region}:${accountId}:${NAME_PREFIX}-*` },
         },
       },
     ];

@@ -2,14 +2,14 @@
 // that spokes publish to directly: AWS Config delivery channels and CloudWatch alarm actions.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HubConfig } from "../configSchema";
+import { HubPlacement, OrgScope } from "../hubPlacement";
 import { Statement, policyDocument } from "../iam";
 import { CONFIG_ROLE_NAME, NAME_PREFIX, SNS_ENCRYPTION_EXEMPT_TAG } from "../names";
 import { alarmSourceCondition, orgRolePrincipal, serviceSourceCondition } from "../orgScope";
 
 export interface HubTopicsArgs {
-  config: HubConfig;
-  partition: string;
+  hub: HubPlacement;
+  org: OrgScope;
   kmsKey: aws.kms.Key;
 }
 
@@ -45,19 +45,20 @@ export class HubTopics extends pulumi.ComponentResource {
       child,
     );
 
-    const { config, partition } = args;
+    const { org } = args;
+    const { accountId, partition } = args.hub;
     new aws.sns.TopicPolicy(
       `${name}-config-policy`,
       {
         arn: this.config.arn,
         policy: policyDocument([
-          ownerStatement(this.config.arn, config.accountId, partition),
+          ownerStatement(this.config.arn, accountId, partition),
           {
             // Spoke Config recorders publish with the guard's Config role (cross-account publish);
             // no other principal of ours may post to the notifier through this topic.
             Sid: "SpokeConfigPublishes",
             Effect: "Allow",
-            ...orgRolePrincipal(config, partition, CONFIG_ROLE_NAME),
+            ...orgRolePrincipal(org, partition, CONFIG_ROLE_NAME),
             Action: "sns:Publish",
             Resource: this.config.arn,
           },
@@ -68,7 +69,7 @@ export class HubTopics extends pulumi.ComponentResource {
             Principal: { Service: "config.amazonaws.com" },
             Action: "sns:Publish",
             Resource: this.config.arn,
-            Condition: serviceSourceCondition(config),
+            Condition: serviceSourceCondition(org),
           },
         ]),
       },
@@ -79,7 +80,7 @@ export class HubTopics extends pulumi.ComponentResource {
       {
         arn: this.alarms.arn,
         policy: policyDocument([
-          ownerStatement(this.alarms.arn, config.accountId, partition),
+          ownerStatement(this.alarms.arn, accountId, partition),
           {
             // The keys CloudWatch documents for alarm actions: aws:SourceAccount and aws:SourceArn
             // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html);
@@ -91,7 +92,7 @@ export class HubTopics extends pulumi.ComponentResource {
             Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: "sns:Publish",
             Resource: this.alarms.arn,
-            Condition: alarmSourceCondition(config, partition),
+            Condition: alarmSourceCondition(org, partition),
           },
         ]),
       },

@@ -8,7 +8,7 @@
 // (ownFindingsInHubAccount), so nothing is forwarded twice.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HubConfig } from "../configSchema";
+import { HubPlacement } from "../hubPlacement";
 import { EventPattern } from "../eventPatterns";
 import { accessAnalyzerFindings } from "../detectionPatterns";
 import { policyDocument, serviceTrust } from "../iam";
@@ -31,19 +31,19 @@ export class OrganizationFindings extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { config: HubConfig; partition: string; central: CentralBus },
+    args: { hub: HubPlacement; central: CentralBus },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("security-guard:hub:OrganizationFindings", name, {}, opts);
-    const { config, partition, central } = args;
-    const region = config.regions[0];
+    const { central } = args;
+    const { accountId, region, partition } = args.hub;
     const child = { parent: this };
     // Same account: the role's own policy is enough, the hub bus policy stays the spokes'.
     const role = new aws.iam.Role(
       `${name}-role`,
       {
         name: HUB_FORWARDER_ROLE_NAME,
-        assumeRolePolicy: serviceTrust("events.amazonaws.com", config.accountId),
+        assumeRolePolicy: serviceTrust("events.amazonaws.com", accountId),
       },
       child,
     );
@@ -62,7 +62,7 @@ export class OrganizationFindings extends pulumi.ComponentResource {
       {
         queueName: `${NAME_PREFIX}-hub-forwarding-dlq`,
         sid: "HubForwardingDeadLetter",
-        ruleArnPattern: `arn:${partition}:events:${region}:${config.accountId}:rule/${NAME_PREFIX}-organization-*`,
+        ruleArnPattern: `arn:${partition}:events:${region}:${accountId}:rule/${NAME_PREFIX}-organization-*`,
       },
       child,
     );
@@ -72,7 +72,7 @@ export class OrganizationFindings extends pulumi.ComponentResource {
         name: `${NAME_PREFIX}-organization-access-analyzer`,
         description:
           "Forward the organization analyzer's findings about member accounts to the security hub bus",
-        eventPattern: JSON.stringify(organizationAnalyzerFindings(config.accountId)),
+        eventPattern: JSON.stringify(organizationAnalyzerFindings(accountId)),
       },
       child,
     );

@@ -35,8 +35,21 @@ import {
   HEARTBEAT_SOURCE,
 } from "../../handlers/shared/constants";
 
+/** What one spoke region's parts read of the spoke's settings. */
+export type SpokeRegionSettings = Pick<
+  SpokeConfig,
+  | "accountId"
+  | "aggregation"
+  | "createRecorder"
+  | "existingRecorderRegions"
+  | "forwardUnauthorizedCalls"
+  | "extraConfigRules"
+  | "globalResourcesRegion"
+  | "restrictedSshTag"
+>;
+
 export interface SpokeRegionArgs {
-  config: SpokeConfig;
+  config: SpokeRegionSettings;
   region: string;
   hubAccountId: pulumi.Input<string>;
   hubBusArn: pulumi.Input<string>;

@@ -9,7 +9,7 @@ import { IAM_EVENTS_REGION, partitionOf } from "../regions";
 /** A multi-region management-event trail, for accounts without an organization trail. */
 export function createTrail(
   name: string,
-  config: SpokeConfig,
+  config: Pick<SpokeConfig, "accountId" | "regions">,
   bucket: aws.s3.Bucket,
   opts: pulumi.CustomResourceOptions,
 ) {
