@@ -14,7 +14,7 @@ import {
   isEventId,
   parseAlertRef,
 } from "../shared/alertActions";
-import type { EventFacts } from "./facts";
+import type { EventFacts } from "./findingFacts";
 import { Json, at, isObject, newProblems, items, num, str } from "./read";
 import { LIMITS, SlackMessage } from "./slack";
 

@@ -18,7 +18,8 @@ import type { Deadline } from "../shared/deadline";
 import type { EventKind } from "./settings";
 import type { SlackMessage } from "./slack";
 import type { EventSummary } from "./digest";
-import type { EventFacts } from "./facts";
+import type { Finding } from "../findings/model";
+import type { EventFacts } from "./findingFacts";
 import type { SeverityLevel } from "./severity";
 import type { ThreadFacts } from "./threads";
 import type { IncidentSignal } from "./incidents/signal";
@@ -49,6 +50,8 @@ export interface RenderedMessage {
   accountId?: string;
   /** Webhook name chosen by the routes. */
   webhook: string;
+  /** What the record says (absent when a source skips it): severity, mutes and buttons read it. */
+  finding?: Finding;
   /** The Slack message; absent when the record is skipped. */
   message?: SlackMessage;
   /** What a digest line shows for this event (severity, the message's title, region, console link). */

@@ -125,7 +125,9 @@ function notifierView(
 ): NotifierView[] {
   return unwrap(event).map((record) => {
     const r = renderRecord(record, settings);
-    const d: Decision = decide(record.payload, r.eventId, settings, now);
+    // The finding the notifier read (a record a source skips has none: its kind and account decide).
+    const subject = r.finding ?? { skipped: r.skipped ?? "", kind: r.kind, accountId: r.accountId };
+    const d: Decision = decide(subject, r.eventId, settings, now);
     const skipped = r.skipped ?? d.skipped;
     return {
       recordId: r.recordId,
