@@ -3,8 +3,21 @@
 // https://api.slack.com/reference/messaging/payload (top-level text). Slack answers 400
 // invalid_blocks for a payload over any of them, which no retry fixes: the alert would end in the
 // dead-letter queue. fitToSlack() applies them to the final message, whatever built it.
-import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
-import type { SlackMessage } from "./slack";
+import type {
+  ActionsBlock,
+  ContextBlock,
+  HeaderBlock,
+  KnownBlock,
+  MessageAttachment,
+  SectionBlock,
+} from "@slack/types";
+
+/** A message as the notifier posts it: blocks in one coloured attachment (slack.ts builds them). */
+export interface SlackMessage {
+  /** Notification/fallback text (mrkdwn, escaped), shown where blocks cannot be. */
+  text: string;
+  attachments: Array<MessageAttachment & { color: string; blocks: KnownBlock[] }>;
+}
 
 export const LIMITS = {
   /** Blocks per message (and per attachment). */

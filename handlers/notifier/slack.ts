@@ -1,15 +1,8 @@
 // Block Kit building blocks with Slack's limits applied. Colour needs the legacy attachment
 // wrapper (`attachments: [{ color, blocks }]`): blocks themselves carry no colour
 // (https://docs.slack.dev/messaging/formatting-message-text#when-to-use-attachments).
-import type {
-  ActionsBlock,
-  ContextBlock,
-  HeaderBlock,
-  KnownBlock,
-  MessageAttachment,
-  SectionBlock,
-} from "@slack/types";
-import { LIMITS, truncate } from "./blockKit";
+import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
+import { LIMITS, SlackMessage, truncate } from "./blockKit";
 
 /** Attachment bar colours: one constant per severity, asserted by the tests. */
 export const COLORS = {
@@ -21,12 +14,7 @@ export const COLORS = {
 export type Severity = keyof typeof COLORS;
 
 export { LIMITS, TRUNCATION_MARK, truncate } from "./blockKit";
-
-export interface SlackMessage {
-  /** Notification/fallback text (mrkdwn, escaped), shown where blocks cannot be. */
-  text: string;
-  attachments: Array<MessageAttachment & { color: string; blocks: KnownBlock[] }>;
-}
+export type { SlackMessage } from "./blockKit";
 
 /**
  * Escapes the three characters Slack treats as control characters in mrkdwn, so event content

@@ -8,20 +8,10 @@ import type { RemediationOutcome } from "../shared/remediationReport";
 import { LIMITS, truncate } from "./blockKit";
 import type { Finding } from "../findings/model";
 import type { Classified } from "./steps/classify";
+import type { ThreadFacts } from "./pipeline";
 import { COLORS, Severity, SlackMessage, context, esc, header } from "./slack";
 
-export interface ThreadFacts {
-  /** This record is an alert: remember where it is posted under this key. */
-  alertKey?: string;
-  /** This record follows an alert: reply in its thread, then set its header to `header`. */
-  follows?: {
-    alertKey: string;
-    header?: string;
-    severity?: Severity;
-    /** When the report was made (epoch ms): a fresh report may reach us before its alert is posted. */
-    reportedAt?: number;
-  };
-}
+export type { ThreadFacts };
 
 /** "12 s", "4 min 5 s", "2 h 3 min": the time between two instants, for a header. */
 export function durationText(ms: number): string {

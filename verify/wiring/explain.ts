@@ -8,7 +8,7 @@ import { unwrap } from "../../handlers/findings/envelopes";
 import { renderRecord } from "../../handlers/notifier/render";
 import { Decision, SignalSettings, decide } from "../../handlers/notifier/signal";
 import { NotifierSettings } from "../../handlers/notifier/settings";
-import { isObject } from "../../handlers/notifier/read";
+import { isObject } from "../../handlers/findings/parse";
 import { RenderedMessage } from "../../handlers/notifier/pipeline";
 import {
   GROUPING_DEFAULTS,

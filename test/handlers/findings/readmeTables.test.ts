@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { modelSources } from "../../../handlers/notifier/format/finding";
+import { modelSources } from "../../../handlers/findings/registry";
 
 const readme = fs.readFileSync(path.join(__dirname, "../../../README.md"), "utf8");
 const cells = (l: string) =>
