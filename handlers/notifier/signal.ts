@@ -38,7 +38,7 @@ export interface Decision extends Assessment {
 }
 
 /** A skipped record is never posted: its severity only places it in a route for the logs. */
-const SKIP_SEVERITY = { severity: "medium", why: "a record that is not posted" } as const;
+const SKIP_SEVERITY = { severity: "info", why: "a routine notice its source does not post" } as const;
 
 /** What the notifier makes of a finding (or a skipped record): severity, route, de-duplication key. */
 export function assess(
