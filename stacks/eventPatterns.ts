@@ -8,7 +8,7 @@ import {
   LIVENESS_EVENT_SOURCE,
   REMEDIATION_EVENT_SOURCE,
 } from "../handlers/shared/constants";
-import { modelSources } from "../handlers/notifier/format/finding";
+import { modelSources } from "../handlers/findings/registry";
 
 export type EventPattern = Record<string, unknown>;
 

@@ -54,8 +54,6 @@ export const ALERT_RECORDS_TABLE_NAME = `${NAME_PREFIX}-alert-records`;
 /** DynamoDB table of where alerts were posted in Slack app mode (channel, ts), for thread replies. */
 export const ALERT_THREADS_TABLE_NAME = `${NAME_PREFIX}-alert-threads`;
 
-export type FunctionKey = keyof typeof FUNCTION_NAMES;
-
 /** Role names of the hub's functions: spokes trust these exact ARNs. */
 export function functionRoleName(fn: string): string {
   return `${fn}-role`;

@@ -1,11 +1,12 @@
-// The README's tables of the sources mapped to the finding model, generated from the source modules'
-// own declarations (detections, spoke rules, severity rules), so adding a source changes one module
-// and `npm run config:docs` writes the README; a test fails while the README is stale.
-import { modelSources } from "../handlers/notifier/format/finding";
+// The README's tables of the finding sources, generated from the source modules' own declarations
+// (detections, spoke rules, severity rules), so adding a source changes one module and
+// `npm run config:docs` writes the README; a test fails while the README is stale.
+import { modelSources, severityTableRows } from "../handlers/findings/registry";
 
 /** The text after each marker, up to the end of the first table, is generated. */
 export const DETECTION_MARKER = "Sources mapped to the finding model";
 export const SEVERITY_MARKER = "### Severity of the sources mapped to the finding model";
+export const WIRED_SEVERITY_MARKER = "### Severity\n";
 
 /** A Markdown table laid out as Prettier lays it out (columns padded to their widest cell). */
 export function markdownTable(header: string[], rows: string[][]): string {
@@ -42,6 +43,11 @@ export function severityTable(): string {
   );
 }
 
+/** The severity of the sources the stacks wire by hand, records that cannot be read first. */
+export function wiredSeverityTable(): string {
+  return markdownTable(["source", "severity", "when"], severityTableRows());
+}
+
 /** Replaces the first table after `marker` with `table`; throws when the README lacks either. */
 function replaceTableAfter(text: string, marker: string, table: string): string {
   const at = text.indexOf(marker);
@@ -59,9 +65,10 @@ function replaceTableAfter(text: string, marker: string, table: string): string 
 
 /** The README with both generated tables brought up to date. */
 export function withGeneratedTables(readme: string): string {
-  return replaceTableAfter(
-    replaceTableAfter(readme, DETECTION_MARKER, detectionTable()),
-    SEVERITY_MARKER,
-    severityTable(),
-  );
+  const tables: Array<[string, string]> = [
+    [WIRED_SEVERITY_MARKER, wiredSeverityTable()],
+    [DETECTION_MARKER, detectionTable()],
+    [SEVERITY_MARKER, severityTable()],
+  ];
+  return tables.reduce((text, [marker, table]) => replaceTableAfter(text, marker, table), readme);
 }

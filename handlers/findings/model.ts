@@ -238,6 +238,8 @@ export interface Evidence {
 export interface Signal {
   /** The finding type or API call ("UnauthorizedAccess:IAMUser/TorIPCaller", "AttachRolePolicy"). */
   name: string;
+  /** The signal's own id at its source (a finding ARN), when given. */
+  uid?: string;
   /** What kind of signal: GuardDuty's FINDING or CLOUD_TRAIL, Security Hub's contributing "Finding". */
   type?: string;
   /** The source's rating of the signal alone, as text ("5", "High"). */

@@ -58,6 +58,22 @@ export const SOURCES: readonly SourceModule[] = [
   otherJson,
 ];
 
+/**
+ * The sources whose forwarding rules and notify branches the stacks take from here (the older
+ * sources' patterns are still written out in stacks/eventPatterns.ts and detectionPatterns.ts).
+ */
+export function modelSources(): SourceModule[] {
+  return [
+    guardDutyAttackSequence,
+    malwareProtectionS3,
+    securityHubOcsf,
+    accessAnalyzerUnused,
+    accessAnalyzerInternal,
+    inspector,
+    liveness,
+  ];
+}
+
 /** The last row of every source's table. */
 export const FALLBACK_SEVERITY: SeverityRule = {
   severity: "medium",
@@ -149,6 +165,22 @@ const NO_PAYLOAD: SourceModule = {
   severity: [{ severity: "medium", when: "the record could not be read", test: (f) => !!f.unreadable }],
   fixtures: [],
 };
+
+/**
+ * The README's severity table of the sources the stacks wire by hand (modelSources() have their
+ * own table): [source, severity, when] per row, records that could not be read first and the
+ * fallback last.
+ */
+export function severityTableRows(sources: readonly SourceModule[] = SOURCES): string[][] {
+  const model = modelSources().map((s) => s.id);
+  return [
+    ...NO_PAYLOAD.severity.map((r) => [NO_PAYLOAD.name, r.severity, r.when]),
+    ...sources
+      .filter((s) => !model.includes(s.id))
+      .flatMap((s) => s.severity.map((r) => [s.name, r.severity, r.when])),
+    ["Any source", FALLBACK_SEVERITY.severity, FALLBACK_SEVERITY.when],
+  ];
+}
 
 /**
  * The edge for one record: its finding (or why it is skipped), with the problems met on the way.

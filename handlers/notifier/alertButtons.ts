@@ -9,52 +9,12 @@ import {
   ALERT_ACTIONS,
   AlertRef,
   MAX_BUTTON_VALUE_CHARS,
-  WorldPermission,
   encodeAlertRef,
   isEventId,
   parseAlertRef,
 } from "../shared/alertActions";
-import type { EventFacts } from "./facts";
-import { Json, at, isObject, newProblems, items, num, str } from "./read";
+import type { EventFacts } from "./findingFacts";
 import { LIMITS, SlackMessage } from "./slack";
-
-const PROTOCOL_NAMES: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
-
-function protocolOf(v: unknown): string | undefined {
-  const p = typeof v === "number" ? String(v) : typeof v === "string" ? v.toLowerCase() : undefined;
-  if (p === undefined) return undefined;
-  if (Object.prototype.hasOwnProperty.call(PROTOCOL_NAMES, p)) return PROTOCOL_NAMES[p];
-  return p === "all" ? "-1" : p;
-}
-
-/**
- * The world-open ingress permissions an AuthorizeSecurityGroupIngress call added, one per world
- * CIDR, from CloudTrail's request parameters (the `ipPermissions.items` form, and the flat
- * cidrIp/ipProtocol/fromPort/toPort form). Other calls add none that Revert can take back.
- */
-export function worldPermissionsAdded(eventName: string, params: Json | undefined): WorldPermission[] {
-  if (eventName !== "AuthorizeSecurityGroupIngress" || !params) return [];
-  const problems = newProblems();
-  const out: WorldPermission[] = [];
-  const add = (perm: unknown, cidr: string | undefined) => {
-    if (cidr !== "0.0.0.0/0" && cidr !== "::/0") return;
-    const protocol = protocolOf(at(perm, "ipProtocol"));
-    if (!protocol) return;
-    out.push({
-      protocol,
-      fromPort: num(perm, "fromPort", problems),
-      toPort: num(perm, "toPort", problems),
-      cidr,
-    });
-  };
-  add(params, str(params, "cidrIp", problems));
-  for (const perm of items(params, "ipPermissions", problems)) {
-    if (!isObject(perm)) continue;
-    for (const r of items(perm, "ipRanges", problems)) add(perm, str(r, "cidrIp", problems));
-    for (const r of items(perm, "ipv6Ranges", problems)) add(perm, str(r, "cidrIpv6", problems));
-  }
-  return out;
-}
 
 function button(
   action: keyof typeof ALERT_ACTIONS,

@@ -12,7 +12,7 @@ import type {
   SectionBlock,
 } from "@slack/types";
 
-/** A message as the notifier posts it (colour needs the legacy attachment wrapper: slack.ts). */
+/** A message as the notifier posts it: blocks in one coloured attachment (slack.ts builds them). */
 export interface SlackMessage {
   /** Notification/fallback text (mrkdwn, escaped), shown where blocks cannot be. */
   text: string;

@@ -3,7 +3,7 @@
 // its SNS action and its EventBridge state change). An event's key names what it says (kind, rule
 // or event name, resource, verdict, and the time the event orders itself by), not the path it
 // took, so both copies have the same key; the first claim of a key within the window posts.
-import { EventFacts } from "./facts";
+import { EventFacts } from "./findingFacts";
 
 /** How long a key is remembered: both paths deliver within minutes of each other. */
 export const DEDUPE_WINDOW_SECONDS = 3600;

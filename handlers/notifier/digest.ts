@@ -4,22 +4,16 @@
 // is posted as digest messages instead: one compact line per event, most severe first, split over
 // as many messages as needed so that every event is listed in exactly one of them.
 import type { ActionsBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
+import type { EventSummary } from "./pipeline";
 import { NotifierSettings } from "./settings";
+
+export type { EventSummary };
 import { COLORS, LIMITS, Severity, SlackMessage, code, context, esc, header, link, truncate } from "./slack";
-import { accountPlain } from "./format/common";
+import { accountPlain } from "./layout/common";
 import { HeldWindow, postedAtOnceText, windowText } from "./grouping";
 import { SEVERITY_LEVELS, SeverityLevel, levelCounts } from "./severity";
 
 /** What a digest line shows of one event, taken from its single-event message. */
-export interface EventSummary {
-  severity: Severity;
-  /** The single-event message's header: the same title either way. */
-  title: string;
-  /** Region code (or the region as the event named it), when known. */
-  region?: string;
-  /** The single-event message's first console link, when it has one. */
-  link?: string;
-}
 
 export interface DigestEntry {
   recordId: string;

@@ -3,8 +3,9 @@
 // The stack wraps createNotifierHandler in a CallbackFunction's callbackFactory, so the factory runs
 // once per Lambda container: the webhook map is decrypted once and kept in its scope.
 //
-// This file only wires the steps; pipeline.ts describes them and their contracts. A new event
-// format goes in format/registry.ts; a new screening step (severity, muting, de-duplication) in
+// This file only wires the steps; pipeline.ts describes them and their contracts. A new source is
+// a module in handlers/findings/sources (its findings get the default layout, layout/finding.ts,
+// unless it adds one in layout/index.ts); a new screening step (severity, muting, de-duplication) in
 // SCREEN_STEPS below; another channel next to steps/email.ts.
 import { bindAlertActions } from "./actionRecords";
 import { createAlertRecords } from "../shared/alertRecords";

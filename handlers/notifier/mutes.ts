@@ -4,7 +4,7 @@
 // where `*` matches any run of characters (none included); a resource pattern is tried against the
 // resource id and its ARN. Muting acts only in the notifier: the remediation rule and function
 // never see mute rules, so a muted SSH-to-the-world change is still revoked.
-import { EventFacts } from "./facts";
+import { EventFacts } from "./findingFacts";
 import { EVENT_KINDS, EventKind } from "./kinds";
 
 export interface MuteRule {

@@ -1,7 +1,8 @@
 // The contracts between the notifier's steps. One invocation flows through them in this order:
 //
 //   parse     event -> RawRecord[]           (steps/parse.ts: unwrap SNS / SQS / EventBridge)
-//   classify  RawRecord -> Classified        (steps/classify.ts: the formatter table, format/registry.ts)
+//   classify  RawRecord -> Classified        (steps/classify.ts: the finding, findingOfRecord, and
+//                                             the layout its source chooses, layout/index.ts)
 //   route     Classified -> RenderedMessage  (steps/route.ts: severity, then the first route that
 //                                             takes it: webhook and email)
 //   screen    RenderedMessage[] -> same      (RecordStep list: log problems, mute, de-duplicate;
@@ -15,12 +16,11 @@
 //
 // parse, classify and route are pure (`renderMessages` runs just those, for `npm run render`).
 import type { Deadline } from "../shared/deadline";
-import type { EventKind } from "./settings";
-import type { SlackMessage } from "./slack";
-import type { EventSummary } from "./digest";
-import type { EventFacts } from "./facts";
+import type { EventKind } from "./kinds";
+import type { Severity, SlackMessage } from "./slack";
+import type { Finding } from "../findings/model";
+import type { EventFacts } from "./findingFacts";
 import type { SeverityLevel } from "./severity";
-import type { ThreadFacts } from "./threads";
 import type { IncidentSignal } from "./incidents/signal";
 
 /** What the handler uses of the Lambda context. */
@@ -39,6 +39,31 @@ export interface Invocation {
   deadline: Deadline;
 }
 
+/** Slack app mode's thread facts of a record (threads.ts). */
+export interface ThreadFacts {
+  /** This record is an alert: remember where it is posted under this key. */
+  alertKey?: string;
+  /** This record follows an alert: reply in its thread, then set its header to `header`. */
+  follows?: {
+    alertKey: string;
+    header?: string;
+    severity?: Severity;
+    /** When the report was made (epoch ms): a fresh report may reach us before its alert is posted. */
+    reportedAt?: number;
+  };
+}
+
+/** What a digest line shows of one event. */
+export interface EventSummary {
+  severity: Severity;
+  /** The single-event message's header: the same title either way. */
+  title: string;
+  /** Region code (or the region as the event named it), when known. */
+  region?: string;
+  /** The single-event message's first console link, when it has one. */
+  link?: string;
+}
+
 /** One record after classify and route: its message, kind, account and webhook. */
 export interface RenderedMessage {
   /** SNS/SQS message id, EventBridge id, or position in the batch. */
@@ -49,6 +74,8 @@ export interface RenderedMessage {
   accountId?: string;
   /** Webhook name chosen by the routes. */
   webhook: string;
+  /** What the record says (absent when a source skips it): severity, mutes and buttons read it. */
+  finding?: Finding;
   /** The Slack message; absent when the record is skipped. */
   message?: SlackMessage;
   /** What a digest line shows for this event (severity, the message's title, region, console link). */

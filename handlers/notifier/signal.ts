@@ -3,13 +3,12 @@
 // de-duplication key (dedupe.ts). One pure decision shared by the function, `npm run render`,
 // `npm run routes` and the noise benchmark, so all four say the same thing about an event.
 import type { KnownBlock } from "@slack/types";
-import { RESTRICTED_SSH_RULE_NAME } from "../shared/constants";
+import type { Finding, Skip } from "../findings/model";
 import { dedupeKey } from "./dedupe";
-import { EventFacts, eventFacts } from "./facts";
+import { EventFacts, factsOf } from "./findingFacts";
 import { MuteMatch, MuteRule, findMute } from "./mutes";
-import { Json } from "./read";
 import { DefaultRoute, RouteChoice, SignalRoute, chooseRoute } from "./routing";
-import { SEVERITY_LEVEL_EMOJI, SeverityLevel, severityOf } from "./severity";
+import { SEVERITY_LEVEL_EMOJI, SeverityLevel } from "./severity";
 import { LIMITS, SlackMessage, context, truncate } from "./slack";
 
 export interface SignalSettings {
@@ -38,15 +37,18 @@ export interface Decision extends Assessment {
   skipped?: string;
 }
 
+/** A skipped record is never posted: its severity only places it in a route for the logs. */
+const SKIP_SEVERITY = { severity: "info", why: "a routine notice its source does not post" } as const;
+
+/** What the notifier makes of a finding (or a skipped record): severity, route, de-duplication key. */
 export function assess(
-  payload: Json | undefined,
+  subject: Finding | Skip,
   eventId: string | undefined,
   settings: SignalSettings,
 ): Assessment {
-  const facts = eventFacts(payload);
-  const { severity, why } = severityOf(facts, {
-    sshRules: settings.sshConfigRules ?? [RESTRICTED_SSH_RULE_NAME],
-  });
+  const facts = factsOf(subject);
+  const { severity, why } =
+    "skipped" in subject ? SKIP_SEVERITY : { severity: subject.severity, why: subject.severity_why };
   const route = chooseRoute(settings.routes, settings.defaultRoute, facts.accountId, facts.kind, severity);
   const key = dedupeKey(facts, eventId);
   return {
@@ -67,12 +69,12 @@ export function muteReason(m: MuteMatch): string {
 }
 
 export function decide(
-  payload: Json | undefined,
+  subject: Finding | Skip,
   eventId: string | undefined,
   settings: SignalSettings,
   now: number,
 ): Decision {
-  const a = assess(payload, eventId, settings);
+  const a = assess(subject, eventId, settings);
   const muted = findMute(settings.mutes ?? [], a.facts, now);
   const skipped = muted ? muteReason(muted) : a.belowMinimum;
   return { ...a, ...(muted ? { muted } : {}), ...(skipped ? { skipped } : {}) };

@@ -6,21 +6,12 @@ import type { KnownBlock } from "@slack/types";
 import { alertKey } from "../shared/alertThreads";
 import type { RemediationOutcome } from "../shared/remediationReport";
 import { LIMITS, truncate } from "./blockKit";
+import type { Finding } from "../findings/model";
 import type { Classified } from "./steps/classify";
+import type { ThreadFacts } from "./pipeline";
 import { COLORS, Severity, SlackMessage, context, esc, header } from "./slack";
 
-export interface ThreadFacts {
-  /** This record is an alert: remember where it is posted under this key. */
-  alertKey?: string;
-  /** This record follows an alert: reply in its thread, then set its header to `header`. */
-  follows?: {
-    alertKey: string;
-    header?: string;
-    severity?: Severity;
-    /** When the report was made (epoch ms): a fresh report may reach us before its alert is posted. */
-    reportedAt?: number;
-  };
-}
+export type { ThreadFacts };
 
 /** "12 s", "4 min 5 s", "2 h 3 min": the time between two instants, for a header. */
 export function durationText(ms: number): string {
@@ -57,29 +48,19 @@ function remediationHeader(
     : undefined;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function obj(v: unknown): Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
 /** The facts of a remediation report: the alert it follows and its header (from the report alone). */
-function reportFacts(payload: Record<string, unknown>): ThreadFacts | undefined {
-  const detail = obj(payload.detail);
-  const trigger = obj(detail.trigger);
-  const account = str(detail.accountId) ?? str(payload.account);
-  const triggerId = str(trigger.eventId);
+function reportFacts(f: Finding): ThreadFacts | undefined {
+  const account = f.cloud.account?.uid;
+  const triggerId = f.evidence.trigger?.event_uid;
   if (!account || !triggerId) return undefined;
-  const opened = Date.parse(str(detail.openedAt) ?? "");
+  const opened = Date.parse(f.first_seen ?? "");
   // The report's EventBridge time is when the remediation function reported, i.e. acted.
-  const acted = Date.parse(str(payload.time) ?? "");
+  const acted = Date.parse(f.time ?? "");
   const after =
     Number.isFinite(opened) && Number.isFinite(acted) && acted >= opened
       ? durationText(acted - opened)
       : undefined;
-  const h = remediationHeader(str(detail.outcome), after);
+  const h = remediationHeader(f.event_name, after);
   return {
     follows: {
       alertKey: alertKey(account, triggerId),
@@ -92,7 +73,7 @@ function reportFacts(payload: Record<string, unknown>): ThreadFacts | undefined 
 /** The record's thread facts, or undefined when it neither is an alert nor follows one. */
 export function threadFacts(c: Classified): ThreadFacts | undefined {
   if (c.skipped !== undefined || !c.message) return undefined;
-  if (c.kind === "remediation") return c.record.payload ? reportFacts(c.record.payload) : undefined;
+  if (c.kind === "remediation") return c.finding ? reportFacts(c.finding) : undefined;
   if (!c.accountId || !c.eventId) return undefined;
   return { alertKey: alertKey(c.accountId, c.eventId) };
 }

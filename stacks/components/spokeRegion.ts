@@ -22,7 +22,7 @@ import {
   securityHubFindings,
   unauthorizedCalls,
 } from "../detectionPatterns";
-import { modelSources } from "../../handlers/notifier/format/finding";
+import { modelSources } from "../../handlers/findings/registry";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
 import { forwardedConfigRules } from "../configRules";

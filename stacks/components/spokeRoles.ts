@@ -44,11 +44,6 @@ export const REMEDIATION_CHANGE_ACTIONS = [
 ];
 /** Tag keys the remediation role may write on a group: the change record (see the remediator). */
 export const REMEDIATION_RECORD_TAG_KEYS = "security-guard:ssh-remediation*";
-export const REMEDIATION_ACTIONS = [
-  ...REMEDIATION_READ_ACTIONS,
-  ...REMEDIATION_CHANGE_ACTIONS,
-  "ec2:CreateTags",
-];
 export const CHATOPS_READONLY_ACTIONS = [
   "ec2:DescribeInstances",
   "ec2:GetConsoleOutput",
@@ -66,12 +61,6 @@ export const ALERT_ACTION_ACTIONS = [
 ];
 /** Tag keys Exempt may write on a group: the exemption tag, its reason and who gave it. */
 export const ALERT_EXEMPT_TAG_KEYS = "security-guard:*exempt*";
-export const CHATOPS_OPERATOR_ACTIONS = [
-  ...CHATOPS_READONLY_ACTIONS,
-  "ec2:StartInstances",
-  "ec2:StopInstances",
-  ...ALERT_ACTION_ACTIONS,
-];
 
 /**
  * What the hub's coverage checks read in a spoke (npm run coverage and the weekly summary): whether

@@ -9,7 +9,7 @@ import { renderRecord } from "../../handlers/notifier/render";
 import { Decision, SignalSettings, decide } from "../../handlers/notifier/signal";
 import { incidentKey } from "../../handlers/notifier/incidents/key";
 import { NotifierSettings } from "../../handlers/notifier/settings";
-import { isObject } from "../../handlers/notifier/read";
+import { isObject } from "../../handlers/findings/parse";
 import { RenderedMessage } from "../../handlers/notifier/pipeline";
 import {
   GROUPING_DEFAULTS,
@@ -128,7 +128,9 @@ function notifierView(
 ): NotifierView[] {
   return unwrap(event).map((record) => {
     const r = renderRecord(record, settings);
-    const d: Decision = decide(record.payload, r.eventId, settings, now);
+    // The finding the notifier read (a record a source skips has none: its kind and account decide).
+    const subject = r.finding ?? { skipped: r.skipped ?? "", kind: r.kind, accountId: r.accountId };
+    const d: Decision = decide(subject, r.eventId, settings, now);
     const skipped = r.skipped ?? d.skipped;
     const incident = settings.incidents && r.signal && incidentKey(r.signal);
     return {

@@ -137,6 +137,7 @@ function signalsOf(seq: Sequence): Signal[] {
   );
   const out: Signal[] = all.slice(0, MAX_SIGNALS).map((s) => ({
     name: s.name ?? s.uid ?? "signal",
+    ...(s.uid ? { uid: s.uid } : {}),
     ...(s.type ? { type: s.type } : {}),
     // GuardDuty rates finding signals; API-activity signals carry 0.
     ...(s.severity ? { severity: String(s.severity) } : {}),

@@ -1,43 +1,32 @@
-// classify: one unwrapped record -> its kind, account and Slack message (or why it is skipped).
-// Never throws for bad content: bad content is a visible message plus a list of problems.
-import { errorText } from "../../shared/errors";
+// classify: one unwrapped record -> its finding (the edge, handlers/findings) and Slack message (the
+// layout its source chooses), or why it is skipped. Never throws for bad content: bad content is a
+// visible message plus a list of problems.
+import { RESTRICTED_SSH_RULE_NAME } from "../../shared/constants";
 import { RawRecord } from "../../findings/envelopes";
-import { newProblems } from "../read";
+import type { Finding, Skip } from "../../findings/model";
+import { findingOfRecord } from "../../findings/registry";
 import { EventKind, NotifierSettings } from "../settings";
 import { fitToSlack } from "../blockKit";
 import { LIMITS, SlackMessage } from "../slack";
-import { FormatContext, Formatted } from "../format/common";
-import { Skipped, formatPayload } from "../format/registry";
-import { formatText, formatUnreadable, problemsBlock } from "../format/generic";
+import { layout } from "../layout";
+import { problemsBlock } from "../layout/generic";
 
-/** A record's classification: a message to post, or a reason to skip it. */
+/** A record's classification: its finding and message to post, or a reason to skip it. */
 export interface Classified {
   record: RawRecord;
   kind: EventKind;
   accountId?: string;
   eventId?: string;
   region?: string;
+  /** What the record says, as every step after this one reads it. */
+  finding?: Finding;
+  /** The record a source skips, and why. */
+  skip?: Skip;
   message?: SlackMessage;
   skipped?: string;
   problems: string[];
   /** The record as received, when it is shown as unreadable. */
   raw?: string;
-}
-
-function format(record: RawRecord, ctx: FormatContext): (Formatted | Skipped) & { raw?: string } {
-  if (record.error) {
-    ctx.problems.list.push(record.error);
-    return { ...formatUnreadable(record.error, ctx), raw: record.raw };
-  }
-  if (!record.payload) return formatText(record.text ?? "", ctx);
-  try {
-    return formatPayload(record.payload, ctx);
-  } catch (err) {
-    // A formatter bug must not lose the event: fall back to the unreadable form, and say why.
-    const why = `formatting failed (${errorText(err)})`;
-    ctx.problems.list.push(why);
-    return { ...formatUnreadable(why, ctx), raw: JSON.stringify(record.payload) };
-  }
 }
 
 /** Puts the visible "incomplete event" note just before the footer (the last block). */
@@ -48,17 +37,32 @@ function withProblemsNote(message: SlackMessage, problems: string[]): void {
 }
 
 export function classifyRecord(record: RawRecord, settings: NotifierSettings): Classified {
-  const problems = newProblems();
-  const out = format(record, { record, settings, problems });
-  const base = { record, kind: out.kind, accountId: out.accountId, problems: problems.list };
-  if ("skipped" in out) return { ...base, skipped: out.skipped };
-  if (problems.list.length && !record.error) withProblemsNote(out.message, problems.list);
+  const out = findingOfRecord(record, {
+    sshConfigRules: settings.sshConfigRules ?? [RESTRICTED_SSH_RULE_NAME],
+  });
+  const problems = out.problems;
+  if (out.skip)
+    return {
+      record,
+      kind: out.skip.kind as EventKind,
+      accountId: out.skip.accountId,
+      skip: out.skip,
+      skipped: out.skip.skipped,
+      problems,
+    };
+  const f = out.finding!;
+  const message = layout(f, { delivery: record, settings, problems });
+  if (problems.length && !record.error) withProblemsNote(message, problems);
   return {
-    ...base,
+    record,
+    kind: f.kind as EventKind,
+    accountId: f.cloud.account?.uid,
     // Config and alarm notifications carry no id of their own: their SNS MessageId identifies them.
-    eventId: out.eventId ?? record.snsMessageId,
-    region: out.region,
-    message: fitToSlack(out.message),
+    eventId: f.metadata.event_uid ?? record.snsMessageId,
+    region: f.cloud.region ?? f.cloud.region_label,
+    finding: f,
+    message: fitToSlack(message),
+    problems,
     ...(out.raw !== undefined ? { raw: out.raw } : {}),
   };
 }

@@ -4,7 +4,7 @@
 // lost between the two queues.
 import { log } from "../../shared/log";
 import { DigestQueue } from "../digestQueue";
-import { isObject } from "../read";
+import { isObject } from "../../findings/parse";
 import { GroupingSettings, postNowBecause, postedAtOnceText, windowText } from "../grouping";
 import { Invocation, RenderedMessage } from "../pipeline";
 import { Outcomes } from "./report";

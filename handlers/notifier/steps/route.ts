@@ -14,7 +14,7 @@ import { Classified } from "./classify";
 import { incidentSignal } from "../incidents/adapt";
 
 export function routeRecord(c: Classified, settings: NotifierSettings): RenderedMessage {
-  const a = assess(c.record.error ? undefined : c.record.payload, c.eventId, settings);
+  const a = assess(c.finding ?? c.skip!, c.eventId, settings);
   const base = {
     recordId: c.record.recordId,
     kind: c.kind,
@@ -26,23 +26,19 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     facts: a.facts,
     ...(a.dedupeKey ? { dedupeKey: a.dedupeKey } : {}),
   };
-  if (c.skipped !== undefined || !c.message) return { ...base, skipped: c.skipped, problems: c.problems };
+  if (c.skipped !== undefined || !c.message || !c.finding)
+    return { ...base, skipped: c.skipped, problems: c.problems };
   // Chat-ops on: every single-event alert can be muted or acknowledged from Slack.
   const rated = withSeverity(c.message, a.severity);
   const message = settings.alertActions ? withMuteAck(rated, a.facts, c.eventId) : rated;
   const summary = summarize(message, c.region);
   // Thread facts matter only when messages have a ts (app mode): webhook mode's output is unchanged.
   const thread = settings.app ? threadFacts(c) : undefined;
-  const signal = incidentSignal(
-    c.record.error ? undefined : c.record.payload,
-    a.facts,
-    a.severity,
-    summary.title,
-    c.eventId,
-  );
+  const signal = incidentSignal(c.finding, a.severity, summary.title, c.eventId);
   return {
     ...base,
     eventId: c.eventId,
+    finding: c.finding,
     message,
     // A digest line shows the severity in front of the title.
     summary: { ...summary, title: `[${a.severity}] ${summary.title}` },

@@ -1,16 +1,18 @@
 // De-duplication keys: one compliance verdict by its two paths (SNS notification, EventBridge
 // event) and one alarm state change by its two paths share a key; different verdicts do not.
 import { strict as assert } from "assert";
-import { eventFacts } from "../../../handlers/notifier/facts";
 import { dedupeKey } from "../../../handlers/notifier/dedupe";
-import { Json } from "../../../handlers/notifier/read";
-import { fixture } from "./fixtures";
+import { factsOfPayload, fixture } from "./fixtures";
+
+type Json = Record<string, unknown>;
 
 describe("de-duplication key", () => {
   it("a compliance change has the same key by the Config topic and by EventBridge", () => {
-    const sns = dedupeKey(eventFacts(fixture("messages/config-compliance-change-notification.json") as Json));
+    const sns = dedupeKey(
+      factsOfPayload(fixture("messages/config-compliance-change-notification.json") as Json),
+    );
     const eb = dedupeKey(
-      eventFacts(fixture("eventbridge/config-compliance-change-noncompliant.json") as Json),
+      factsOfPayload(fixture("eventbridge/config-compliance-change-noncompliant.json") as Json),
     );
     assert.equal(
       sns,
@@ -23,7 +25,7 @@ describe("de-duplication key", () => {
     const e = fixture("eventbridge/config-compliance-change-noncompliant.json") as Json;
     const d = e.detail as Json;
     const nr = d.newEvaluationResult as Json;
-    const base = dedupeKey(eventFacts(e));
+    const base = dedupeKey(factsOfPayload(e));
     const variants = [
       { ...d, newEvaluationResult: { ...nr, complianceType: "COMPLIANT" } },
       { ...d, resourceId: "sg-other" },
@@ -38,7 +40,7 @@ describe("de-duplication key", () => {
         },
       },
     ];
-    for (const v of variants) assert.notEqual(dedupeKey(eventFacts({ ...e, detail: v })), base);
+    for (const v of variants) assert.notEqual(dedupeKey(factsOfPayload({ ...e, detail: v })), base);
   });
 
   it("an alarm's SNS action and its EventBridge state change share a key (+0000 and Z times agree)", () => {
@@ -52,9 +54,9 @@ describe("de-duplication key", () => {
       Region: "Asia Pacific (Tokyo)",
       AlarmArn: "arn:aws:cloudwatch:ap-northeast-1:333333333333:alarm:root-account-usage",
     };
-    assert.equal(dedupeKey(eventFacts(sns)), dedupeKey(eventFacts(eb)));
+    assert.equal(dedupeKey(factsOfPayload(sns)), dedupeKey(factsOfPayload(eb)));
     assert.match(
-      dedupeKey(eventFacts(sns))!,
+      dedupeKey(factsOfPayload(sns))!,
       /^alarm\|333333333333\|ap-northeast-1\|ALARM\|root-account-usage\|\|2026-11-20T08:00:00.123Z$/,
     );
   });
@@ -62,7 +64,7 @@ describe("de-duplication key", () => {
   it("CloudTrail events are keyed by eventID; unreadable records have no key", () => {
     const e = fixture("eventbridge/cloudtrail-iam-createuser-root.json") as Json;
     const id = (e.detail as Json).eventID as string;
-    assert.equal(dedupeKey(eventFacts(e), id), `cloudtrail|${id}`);
-    assert.equal(dedupeKey(eventFacts(undefined)), undefined);
+    assert.equal(dedupeKey(factsOfPayload(e), id), `cloudtrail|${id}`);
+    assert.equal(dedupeKey(factsOfPayload(undefined)), undefined);
   });
 });

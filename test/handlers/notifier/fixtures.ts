@@ -2,6 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { SlackMessage } from "../../../handlers/notifier";
+import { findingOfRecord } from "../../../handlers/findings/registry";
+import { EventFacts, factsOf } from "../../../handlers/notifier/findingFacts";
 
 export const FIXTURES = path.resolve(__dirname, "..", "..", "fixtures", "events");
 
@@ -70,4 +72,19 @@ export function allStrings(v: unknown): string[] {
   if (Array.isArray(v)) return v.flatMap(allStrings);
   if (v && typeof v === "object") return Object.values(v).flatMap(allStrings);
   return [];
+}
+
+/** The finding the notifier makes of `payload` (undefined: a record that could not be read). */
+export function findingOfPayload(payload: unknown, sshConfigRules: readonly string[] = ["restricted-ssh"]) {
+  const record =
+    payload === undefined
+      ? { recordId: "r", via: "direct" as const, error: "not JSON" }
+      : { recordId: "r", via: "direct" as const, payload: payload as Record<string, unknown> };
+  const out = findingOfRecord(record, { sshConfigRules });
+  return out.finding ?? out.skip!;
+}
+
+/** What mute rules and de-duplication see of `payload`. */
+export function factsOfPayload(payload: unknown): EventFacts {
+  return factsOf(findingOfPayload(payload));
 }

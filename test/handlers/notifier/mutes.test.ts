@@ -1,7 +1,6 @@
 // Mute rules: every condition, patterns over id, ARN and actor, expiry, validation and the report
 // of rules that expired or can never match.
 import { strict as assert } from "assert";
-import { eventFacts } from "../../../handlers/notifier/facts";
 import {
   MuteRule,
   expiryTime,
@@ -10,11 +9,12 @@ import {
   patternMatches,
   validateMutes,
 } from "../../../handlers/notifier/mutes";
-import { Json } from "../../../handlers/notifier/read";
-import { fixture } from "./fixtures";
+import { factsOfPayload, fixture } from "./fixtures";
+
+type Json = Record<string, unknown>;
 
 const NOW = Date.parse("2026-11-29T12:00:00Z");
-const sg = eventFacts(
+const sg = factsOfPayload(
   fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json") as Json,
 );
 const base = { reason: "bastion rebuild", expires: "2026-12-31" };
@@ -58,7 +58,7 @@ describe("mute rules", () => {
         `${key} ${JSON.stringify(value)} must not match`,
       );
     }
-    const byArn = eventFacts(fixture("eventbridge/cloudwatch-alarm-state-change-alarm.json") as Json);
+    const byArn = factsOfPayload(fixture("eventbridge/cloudwatch-alarm-state-change-alarm.json") as Json);
     assert.equal(
       findMute([{ ...base, resources: ["arn:aws:cloudwatch:*:alarm:root-*"] }], byArn, NOW)?.index,
       0,

@@ -30,6 +30,28 @@ function one(rel: string) {
 }
 
 describe("notifier rendering", () => {
+  it("a Security Hub event with several findings leads with its most severe (header, colour, severity, finding)", () => {
+    const e = fixture("findings/securityhub-imported-ec2-19-critical.json") as {
+      detail: { findings: Array<Record<string, unknown>> };
+    };
+    const critical = e.detail.findings[0];
+    const low = {
+      ...critical,
+      Id: `${String(critical.Id)}-low`,
+      Title: "A low finding",
+      Severity: { Label: "LOW" },
+    };
+    const [r] = renderMessages({ ...e, detail: { findings: [low, critical] } }, settings);
+    assert.equal(headerOf(r.message!), `Security Hub: ${String(critical.Title)} (+1 more)`);
+    assert.equal(r.message!.attachments[0].color, COLORS.danger);
+    assert.equal(r.severity, "critical");
+    assert.equal(r.finding?.uid, critical.Id);
+    assert.deepEqual(
+      r.finding?.related?.map((f) => f.title),
+      ["A low finding"],
+    );
+  });
+
   describe("CloudTrail security-group events", () => {
     it("AuthorizeSecurityGroupIngress to 0.0.0.0/0 and ::/0 port 22 by an IAM user (Seoul) is red with rules, actor and link", () => {
       const r = one("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json");

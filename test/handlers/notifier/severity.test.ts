@@ -1,15 +1,20 @@
 // The severity table, on real-shaped fixtures: each row of the README's table by an event that
 // takes it, and the order of the rows (a failed call that would open SSH is low, not critical).
 import { strict as assert } from "assert";
-import { eventFacts } from "../../../handlers/notifier/facts";
-import { SEVERITY_LEVELS, atLeast, severityOf, severityTable } from "../../../handlers/notifier/severity";
-import { Json } from "../../../handlers/notifier/read";
-import { fixture } from "./fixtures";
+import type { Finding } from "../../../handlers/findings/model";
+import { SOURCES, severityRules, severityTableRows } from "../../../handlers/findings/registry";
+import { SEVERITY_LEVELS, atLeast } from "../../../handlers/notifier/severity";
+import { factsOfPayload, findingOfPayload, fixture } from "./fixtures";
 import * as fs from "fs";
 import * as path from "path";
 
-const ctx = { sshRules: ["restricted-ssh", "security-guard-restricted-ssh"] };
-const sev = (payload: unknown) => severityOf(eventFacts(payload as Json), ctx).severity;
+type Json = Record<string, unknown>;
+const SSH_RULES = ["restricted-ssh", "security-guard-restricted-ssh"];
+/** The finding's severity; a record a source skips is never posted and has none. */
+const sev = (payload: unknown) => {
+  const f = findingOfPayload(payload, SSH_RULES);
+  return "skipped" in f ? "skipped" : f.severity;
+};
 const snsMessage = (rel: string) =>
   JSON.parse(
     (fixture(rel) as { Records: Array<{ Sns: { Message: string } }> }).Records[0].Sns.Message,
@@ -21,11 +26,9 @@ describe("severity table", () => {
       sev(fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json")),
       "critical",
     );
-    const f = eventFacts(
-      fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json") as Json,
-    );
-    assert.equal(f.worldSsh, true);
-    assert.equal(f.resourceId, "sg-0a1b2c3d4e5f60718");
+    const e = fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json");
+    assert.equal((findingOfPayload(e) as Finding).evidence.world_ssh, true);
+    assert.equal(factsOfPayload(e).resourceId, "sg-0a1b2c3d4e5f60718");
   });
 
   it("the same call that failed (AccessDenied) is low: nothing changed", () => {
@@ -156,32 +159,34 @@ describe("severity table", () => {
     assert.equal(sev(fixture("eventbridge/remediation-already-compliant-config-trigger.json")), "info");
   });
 
-  it("a configuration-item change is info; an unknown event type medium; an unreadable record medium", () => {
-    assert.equal(sev(snsMessage("sns/lambda-sns-config-item-change.json")), "info");
+  it("a configuration-item change is skipped; an unknown event type medium; an unreadable record medium", () => {
+    assert.equal(sev(snsMessage("sns/lambda-sns-config-item-change.json")), "skipped");
     assert.equal(sev(fixture("eventbridge/unknown-macie-finding.json")), "medium");
-    assert.equal(severityOf(eventFacts(undefined), ctx).severity, "medium");
+    assert.equal(sev(undefined), "medium");
   });
 
-  it("every row names its condition; the last row matches anything; atLeast orders the levels", () => {
-    const table = severityTable(ctx);
-    assert.ok(table.every((r) => r.when.length > 10 && SEVERITY_LEVELS.includes(r.severity)));
-    assert.equal(table[table.length - 1].test({ kind: "other" }), true);
+  it("every row names its condition; every source's table ends in the fallback; atLeast orders the levels", () => {
+    for (const source of SOURCES) {
+      const table = severityRules(source);
+      assert.ok(
+        table.every((r) => r.when.length > 10 && SEVERITY_LEVELS.includes(r.severity)),
+        source.id,
+      );
+      assert.equal(table[table.length - 1].test({} as never, { sshConfigRules: [] }), true, source.id);
+    }
     assert.ok(atLeast("critical", "high") && atLeast("high", "high") && !atLeast("medium", "high"));
     assert.ok(atLeast("info", "info") && !atLeast("info", "low"));
   });
 
-  it("the README's severity table is this table, row for row", () => {
+  it("the README's severity table is the sources' rules, row for row", () => {
     const readme = fs.readFileSync(path.join(__dirname, "../../../README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Severity"));
+    const section = readme.slice(readme.indexOf("### Severity\n"));
     const rows = section
       .slice(0, section.indexOf("\n### ", 4))
       .split("\n")
-      .filter((l) => /^\| (critical|high|medium|low|info) /.test(l))
-      .map((l) => l.split("|").map((c) => c.trim().replace(/`/g, "")))
-      .map((c) => [c[1], c[2]]);
-    assert.deepEqual(
-      rows,
-      severityTable(ctx).map((r) => [r.severity, r.when]),
-    );
+      .filter((l) => /^\| .* \| (critical|high|medium|low|info) /.test(l))
+      .map((l) => l.split("|").map((c) => c.trim()))
+      .map((c) => [c[1], c[2], c[3]]);
+    assert.deepEqual(rows, severityTableRows());
   });
 });

@@ -1,46 +1,11 @@
-// The sources that are mapped to the finding model (handlers/findings/sources) and not yet rendered
-// by the model's own layout: their findings are shown here, from the model, in one layout (header,
-// severity line, fields, per-kind evidence, remediation, console links, footer). Severity comes from
-// the source module's rules (facts.ts carries it to the severity step).
-import { liveness } from "../../findings/sources/liveness";
+// The default layout: any finding, from the model alone (header, severity line, fields, the
+// per-class detail sections, remediation, console links, footer). A new source needs no layout of
+// its own; the sources shown here (Security Hub OCSF, attack sequences, Malware Protection for S3,
+// Access Analyzer unused and internal access, Inspector) have none.
 import type { KnownBlock } from "@slack/types";
-import type { Draft } from "../../findings/source";
 import type { Finding } from "../../findings/model";
-import { mapPayload } from "../../findings/registry";
-import { accessAnalyzerInternal } from "../../findings/sources/accessAnalyzerInternal";
-import { accessAnalyzerUnused } from "../../findings/sources/accessAnalyzerUnused";
-import { guardDutyAttackSequence } from "../../findings/sources/guardDutyAttackSequence";
-import { inspector } from "../../findings/sources/inspector";
-import { malwareProtectionS3 } from "../../findings/sources/malwareProtectionS3";
-import { securityHubOcsf } from "../../findings/sources/securityHubOcsf";
-import { Json } from "../read";
-import { EventKind } from "../settings";
 import { Field, Severity, buttons, code, esc, fieldSections, header, message, section } from "../slack";
-import { FormatContext, Formatted, accountPlain, accountText, footer, regionText } from "./common";
-
-/** Sources shown by this layout, in the order they are asked (attack sequences before GuardDuty). */
-export function modelSources() {
-  return [
-    guardDutyAttackSequence,
-    malwareProtectionS3,
-    securityHubOcsf,
-    accessAnalyzerUnused,
-    accessAnalyzerInternal,
-    inspector,
-    liveness,
-  ];
-}
-
-/** The finding one of those sources makes of `payload`, or undefined when none recognises it. */
-export function modelFinding(payload: Json, problems: string[] = []): Finding | undefined {
-  const out = mapPayload(
-    payload,
-    { delivery: { recordId: "record", via: "direct" }, problems },
-    { sshConfigRules: [] },
-    modelSources(),
-  );
-  return out && "finding" in out ? out.finding : undefined;
-}
+import { FormatContext, accountPlain, accountText, footer, regionText } from "./common";
 
 const COLOR: Record<Finding["severity"], Severity> = {
   critical: "danger",
@@ -52,7 +17,7 @@ const COLOR: Record<Finding["severity"], Severity> = {
 
 const MAX_LINES = 10;
 
-function resourceText(f: Draft): string {
+function resourceText(f: Finding): string {
   if (!f.resources.length) return "not recorded";
   const shown = f.resources.slice(0, 3).map((r) => {
     const id = r.uid ?? "(no id)";
@@ -63,7 +28,7 @@ function resourceText(f: Draft): string {
   return shown.join("\n") + more;
 }
 
-function actorText(f: Draft): string | undefined {
+function actorText(f: Finding): string | undefined {
   const a = f.actor;
   if (!a) return undefined;
   const who = a.name ?? a.uid;
@@ -74,7 +39,7 @@ function actorText(f: Draft): string | undefined {
 }
 
 /** The per-kind sections: signals, threats, vulnerabilities, access, indicators, notes. */
-function evidenceBlocks(f: Draft): KnownBlock[] {
+function evidenceBlocks(f: Finding): KnownBlock[] {
   const e = f.evidence;
   const out: KnownBlock[] = [];
   if (e.signals?.length) {
@@ -131,12 +96,9 @@ function evidenceBlocks(f: Draft): KnownBlock[] {
   return out;
 }
 
-/** The Slack message for a finding of a model source. */
-export function formatFinding(payload: Json, ctx: FormatContext): Formatted {
-  const { settings, record, problems } = ctx;
-  const found = modelFinding(payload, problems.list);
-  // Only reached for payloads a model source recognised (the format table asks it first).
-  const f = found!;
+/** A finding's message, for any source without a layout of its own. */
+export function formatFinding(f: Finding, ctx: FormatContext): ReturnType<typeof message> {
+  const { settings, delivery } = ctx;
   const accountId = f.cloud.account?.uid;
   const region = f.cloud.region;
   const fields: Field[] = [
@@ -175,13 +137,7 @@ export function formatFinding(payload: Json, ctx: FormatContext): Formatted {
   blocks.push(...evidenceBlocks(f));
   if (f.remediation?.desc) blocks.push(section(`*Remediation* ${esc(f.remediation.desc)}`));
   if (f.links.length) blocks.push(...buttons(f.links.map((l) => ({ text: l.text, url: l.url }))));
-  blocks.push(footer(record, f.metadata.event_label, f.metadata.event_uid));
+  blocks.push(footer(f, delivery));
   const fallback = `${esc(f.title)} in ${esc(accountPlain(accountId, settings))}${region ? ` ${esc(region)}` : ""}`;
-  return {
-    kind: f.kind as EventKind,
-    accountId,
-    eventId: f.metadata.event_uid,
-    region,
-    message: message(COLOR[f.severity], fallback, blocks),
-  };
+  return message(COLOR[f.severity], fallback, blocks);
 }
