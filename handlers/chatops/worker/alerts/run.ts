@@ -23,6 +23,7 @@ import { ThreadReplier, ThreadReplyOutcome } from "./thread";
 import { resolveAlert } from "./resolve";
 import { AlertRecords } from "../../../shared/alertRecords";
 import { ephemeralNote, updatedAlert } from "./update";
+import { Confirmations, secondPerson } from "./confirm";
 
 export interface AlertRunDeps {
   settings: WorkerSettings;
@@ -36,6 +37,8 @@ export interface AlertRunDeps {
   records?: AlertRecords;
   /** Slack app mode: replies the outcome in the alert's thread. */
   threads?: ThreadReplier;
+  /** Pending requests for a second person (production accounts). */
+  confirmations?: Confirmations;
 }
 
 export interface AlertRunResult {
@@ -48,6 +51,7 @@ const EMOJI: Record<string, string> = {
   "dry-run": ":test_tube:",
   "not-applicable": ":information_source:",
   "not-found": ":information_source:",
+  pending: ":hourglass_flowing_sand:",
 };
 
 function utc(ms: number): string {
@@ -154,8 +158,15 @@ export async function runAlertAction(
   const resolved = await resolveAlert(deps.records, msg, call, fields);
   const authorized = resolved.ok ? authorizeClick(deps.settings, msg, resolved.value, fields) : resolved;
   let result: ActionResult;
+  // Production: the first authorised click only records the request; a second person's runs it.
+  const gate =
+    authorized.ok && authorized.value.needsSecondPerson
+      ? await secondPerson(deps.confirmations, msg, authorized.value.ref, deps.now, call, fields)
+      : undefined;
   if (!authorized.ok) {
     result = authorized.result;
+  } else if (gate && !gate.proceed) {
+    result = gate.result;
   } else {
     const { ref, user, roleArn, accountLabel } = authorized.value;
     result = await act(
@@ -170,17 +181,19 @@ export async function runAlertAction(
         accountLabel,
         settings: deps.settings.alertActions!,
         now: deps.now,
-        reason: msg.reason,
+        // A confirmed Exempt applies the reason its requester gave.
+        reason: gate?.proceed ? (gate.request.reason ?? msg.reason) : msg.reason,
         modalSkipped: msg.modalSkipped,
       },
       roleArn,
       call,
       fields,
     );
+    if (gate?.proceed) result = { ...result, text: `${result.text}${gate.note}` };
   }
 
   // The alert shows what happened to everyone in the channel; refusals and failures only the user sees.
-  const shared = authorized.ok && !["aws-error", "unanswered"].includes(result.outcome);
+  const shared = authorized.ok && !["aws-error", "unanswered", "denied"].includes(result.outcome);
   const by =
     msg.action === "acknowledge" ? "" : ` (${ACTION_LABELS[msg.action]} by <@${escapeSlack(msg.userId)}>)`;
   const line = `${EMOJI[result.outcome] ?? ":warning:"} ${result.text}${result.outcome === "ok" ? by : ""}`;
