@@ -63,6 +63,8 @@ export interface EventFacts {
    * eventID, a finding's id at its update time (a finding updated later is news; the same update is not).
    */
   sourceId?: string;
+  /** A Security Hub finding's identity (Acknowledge and Mute update its workflow status there). */
+  securityHubFinding?: { id: string; productArn: string };
 }
 
 const s = (o: unknown, path: string): string | undefined => {
@@ -254,6 +256,9 @@ function fromSecurityHub(e: Json): EventFacts {
     resourceId: resources.length ? s(resources[0], "Id") : undefined,
     time: (worst && s(worst, "UpdatedAt")) ?? s(e, "time"),
     ...(worstLevel ? { findingSeverity: worstLevel } : {}),
+    ...(worst && s(worst, "Id") && s(worst, "ProductArn")
+      ? { securityHubFinding: { id: s(worst, "Id")!, productArn: s(worst, "ProductArn")! } }
+      : {}),
     status: worst ? s(worst, "Workflow.Status") : undefined,
     // Security Hub re-imports a finding on every update: the same id at the same UpdatedAt is one post.
     sourceId: findings.length && !ids.includes("?@") ? `securityhub|${ids.sort().join(",")}` : undefined,
@@ -372,6 +377,9 @@ export function eventFacts(payload: Json | undefined): EventFacts {
         actor: finding.actor?.uid,
         status: finding.status,
         time: finding.time,
+        ...(finding.metadata.source === "securityhub" && finding.uid && finding.metadata.product_uid
+          ? { securityHubFinding: { id: finding.uid, productArn: finding.metadata.product_uid } }
+          : {}),
       };
     if (payload.source === REMEDIATION_EVENT_SOURCE && detailType === REMEDIATION_DETAIL_TYPE)
       return fromRemediation(payload);

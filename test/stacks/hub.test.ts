@@ -753,7 +753,7 @@ describe("hub stack under Pulumi mocks", function () {
     assert.deepEqual(naming, ["hub-chatops-worker-policy"]);
   });
 
-  it("Mute and Acknowledge run as the Slack user through the hub's alert-actions role, which may only add mutes", () => {
+  it("Mute and Acknowledge run as the Slack user through the hub's alert-actions role, which may only add mutes and set findings' workflow status", () => {
     const role = one(resources, "aws:iam/role:Role", "chatops-alert-actions");
     assert.equal(role.props.name, "security-guard-alert-actions");
     assert.equal(role.props.maxSessionDuration, 3600);
@@ -790,6 +790,15 @@ describe("hub stack under Pulumi mocks", function () {
         Effect: "Allow",
         Action: "dynamodb:PutItem",
         Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-mutes`,
+      },
+      {
+        Sid: "UpdateFindingWorkflow",
+        Effect: "Allow",
+        Action: "securityhub:BatchUpdateFindings",
+        Resource: `arn:aws:securityhub:*:${HUB_ACCOUNT}:hub/default`,
+        Condition: {
+          StringEquals: { "securityhub:ASFFSyntaxPath/Workflow.Status": ["NOTIFIED", "SUPPRESSED"] },
+        },
       },
       {
         Sid: "WriteToEncryptedTable",

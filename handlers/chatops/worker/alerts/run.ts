@@ -16,7 +16,8 @@ import { ACTION_LABELS, authorizeClick } from "./authorize";
 import { ActionContext, ActionResult } from "./context";
 import { exemptGroup } from "./exempt";
 import { assumeForAlert } from "./hubSession";
-import { muteSimilar } from "./mute";
+import { MUTE_HOURS, muteSimilar } from "./mute";
+import { writeBackToSecurityHub } from "./securityHub";
 import { reportAction } from "./report";
 import { revertChange } from "./revert";
 import { ThreadReplier, ThreadReplyOutcome } from "./thread";
@@ -111,14 +112,29 @@ async function act(
       fields,
     );
     if (!session.ok) return session.result;
+    // A Security Hub finding's workflow status follows the decision (the record names the finding).
+    const writeBack = (why: string) =>
+      writeBackToSecurityHub({
+        action: msg.action as "acknowledge" | "mute",
+        ref: ctx.ref,
+        credentials: session.credentials,
+        userId: msg.userId,
+        userName: msg.userName,
+        why,
+        call,
+        logFields: fields,
+      });
     if (msg.action === "acknowledge")
       return {
         outcome: "ok",
-        text: `Acknowledged by <@${escapeSlack(msg.userId)}> at ${utc(deps.now())}.`,
+        text: `Acknowledged by <@${escapeSlack(msg.userId)}> at ${utc(deps.now())}.${await writeBack("acknowledged")}`,
         done: true,
       };
     try {
-      return await muteSimilar({ ...ctx, credentials: session.credentials });
+      const muted = await muteSimilar({ ...ctx, credentials: session.credentials });
+      if (muted.outcome !== "ok") return muted;
+      const why = msg.reason?.trim() || `muted for ${MUTE_HOURS} h`;
+      return { ...muted, text: `${muted.text}${await writeBack(why)}` };
     } catch (err) {
       return failed(err, label, where, fields);
     }
