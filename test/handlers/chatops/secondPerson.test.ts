@@ -26,6 +26,7 @@ import { alertRecordId, parseAlertPointer } from "../../../handlers/shared/alert
 import { createRecordsTable, recordedValue } from "./alertRecord";
 import { blockActionsPayload, signedInteraction, snsEvent } from "./events";
 import * as w from "./world";
+import { DEFAULT_EXEMPT_TAG_KEY } from "../../../handlers/shared/constants";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 const ACK = "security-guard-chatops-ack";
@@ -39,6 +40,8 @@ const CONFIRMATIONS = "security-guard-alert-confirmations";
 const LEAD = "U2CERLKJA"; // operator, every account
 const RESPONDER = "U0RESPOND"; // operator, payments and data
 const READER = "U0READONLY"; // read-only
+
+const NAMES: Record<string, string> = { [LEAD]: "lead", [RESPONDER]: "responder", [READER]: "reader" };
 
 const CHATOPS_PATCH = {
   users: {
@@ -149,14 +152,19 @@ describe("second person in production, through the deployed ack and worker", fun
     ],
   });
 
-  /** One click on Revert by `userId`, through the deployed ack and then the deployed worker. */
-  async function click(userId: string, value: string): Promise<{ outcome: string; posts: Post[] }> {
+  /** One click on Revert (or Exempt) by `userId`, through the deployed ack and then the deployed worker. */
+  async function click(
+    userId: string,
+    value: string,
+    action: "revert" | "exempt" = "revert",
+  ): Promise<{ outcome: string; posts: Post[] }> {
     const at = `/second/${++n}`;
     const payload = blockActionsPayload({
-      actionId: ALERT_ACTIONS.revert,
+      actionId: ALERT_ACTIONS[action],
       value,
       responseUrl: slack.url(at),
       userId,
+      userName: NAMES[userId],
       message: alertMessage(value),
     });
     const acked = await invokeDeployed(
@@ -273,6 +281,38 @@ describe("second person in production, through the deployed ack and worker", fun
     const confirm = await click(LEAD, value);
     assert.equal(confirm.outcome, "ok");
     assert.deepEqual(await ingress(PAYMENTS, groupId), ["tcp 22-22 10.0.0.0/8"]);
+  });
+
+  it("holds Exempt the same way: tagged only when a second operator confirms", async () => {
+    const { groupId, value } = await openGroup(PAYMENTS);
+    const tags = async () =>
+      Object.fromEntries(
+        (
+          (
+            await w
+              .ec2In(await w.credsFor(PAYMENTS), REGION)
+              .send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))
+          ).SecurityGroups![0].Tags ?? []
+        ).map((t) => [t.Key!, t.Value!]),
+      );
+    const first = await click(LEAD, value, "exempt");
+    assert.equal(first.outcome, "pending");
+    assert.match(
+      shownOnAlert(first.posts[0]),
+      /Exempt is waiting for a second authorised person \(requested by <@U2CERLKJA>/,
+    );
+    assert.deepEqual(await tags(), {}, "not tagged on the first click");
+    const second = await click(RESPONDER, value, "exempt");
+    assert.equal(second.outcome, "ok", JSON.stringify(second.posts));
+    const t = await tags();
+    assert.equal(t[DEFAULT_EXEMPT_TAG_KEY], "true");
+    assert.equal(t["security-guard:exempted-by"], "slack-U0RESPOND");
+    // No reason dialog here (no bot token): the reason names both people.
+    assert.equal(
+      t["security-guard:exempt-reason"],
+      "exempted from Slack by lead (U2CERLKJA), confirmed by responder (U0RESPOND)",
+    );
+    assert.match(shownOnAlert(second.posts[0]), /Requested by <@U2CERLKJA>, confirmed by <@U0RESPOND>/);
   });
 
   it("reverts at once in an account not marked production", async () => {

@@ -188,6 +188,17 @@ export type SecondPersonGate =
 const minutesLeft = (expiresAt: number, now: number): number =>
   Math.max(1, Math.ceil((expiresAt - now) / 60_000));
 
+const named = (id: string, name?: string): string => (name ? `${name} (${id})` : id);
+
+/** A confirmed Exempt's reason: the requester's, else the confirmer's, else one naming both. */
+export function confirmedReason(request: PendingRequest, msg: AlertActionMessage): string {
+  return (
+    request.reason ??
+    (msg.reason?.trim() ||
+      `exempted from Slack by ${named(request.requestedBy, request.requestedByName)}, confirmed by ${named(msg.userId, msg.userName)}`)
+  );
+}
+
 /** The second-person step of a production Revert or Exempt click. */
 export async function secondPerson(
   confirmations: Confirmations | undefined,

@@ -24,7 +24,7 @@ import { ThreadReplier, ThreadReplyOutcome } from "./thread";
 import { resolveAlert } from "./resolve";
 import { AlertRecords } from "../../../shared/alertRecords";
 import { ephemeralNote, updatedAlert } from "./update";
-import { Confirmations, secondPerson } from "./confirm";
+import { Confirmations, confirmedReason, secondPerson } from "./confirm";
 
 export interface AlertRunDeps {
   settings: WorkerSettings;
@@ -198,7 +198,7 @@ export async function runAlertAction(
         settings: deps.settings.alertActions!,
         now: deps.now,
         // A confirmed Exempt applies the reason its requester gave.
-        reason: gate?.proceed ? (gate.request.reason ?? msg.reason) : msg.reason,
+        reason: gate?.proceed ? confirmedReason(gate.request, msg) : msg.reason,
         modalSkipped: msg.modalSkipped,
       },
       roleArn,
