@@ -612,6 +612,15 @@ const HUB: Record<string, SchemaNode> = {
         "x-invalid": "must list revert and/or exempt",
         "x-duplicate": "is listed twice",
       },
+      confirmMinutes: {
+        description:
+          "how long a production Revert or Exempt waits for a second authorised person, in minutes (1-1440)",
+        type: "integer",
+        minimum: 1,
+        maximum: 1440,
+        default: 15,
+        "x-invalid": "must be a whole number of minutes from 1 to 1440",
+      },
     },
     additionalProperties: false,
     // With the bot on, someone must be allowed to use it, somewhere.

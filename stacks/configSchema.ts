@@ -93,6 +93,8 @@ export interface ChatopsConfig {
   /** Production account ids. */
   productionAccounts: string[];
   confirmInProduction: ConfirmableAction[];
+  /** How long a request waits for the second person, in minutes. */
+  confirmMinutes: number;
 }
 
 export interface GuardrailConfig {

@@ -51,6 +51,11 @@ export const ALERT_ACTIONS_ROLE_NAME = `${NAME_PREFIX}-alert-actions`;
  * reads): an alert's buttons carry only a pointer to their record.
  */
 export const ALERT_RECORDS_TABLE_NAME = `${NAME_PREFIX}-alert-records`;
+/**
+ * DynamoDB table of production Revert/Exempt requests waiting for a second authorised person
+ * (the chat-ops worker alone reads and writes it; items expire by TTL).
+ */
+export const ALERT_CONFIRMATIONS_TABLE_NAME = `${NAME_PREFIX}-alert-confirmations`;
 /** DynamoDB table of where alerts were posted in Slack app mode (channel, ts), for thread replies. */
 export const ALERT_THREADS_TABLE_NAME = `${NAME_PREFIX}-alert-threads`;
 

@@ -74,6 +74,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
       "revert",
       "exempt",
     ],
+    confirmMinutes: (c.confirmMinutes as number | undefined) ?? 15,
   };
   return {
     ...common,

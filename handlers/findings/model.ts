@@ -296,6 +296,8 @@ export interface Metadata {
   event_type?: string;
   /** The product that reported it, when not the source itself (Security Hub's product name). */
   product?: string;
+  /** The reporting product's id (Security Hub's ProductArn): with `uid`, what identifies the finding there. */
+  product_uid?: string;
 }
 
 /** One finding. Built by a source module's `map`; `severity` is ours, from the source's rules. */

@@ -90,6 +90,7 @@ export function muteAckButtons(facts: EventFacts, eventId: string | undefined): 
     ...(resource ? (facts.kind === "security-group" ? { groupId: resource } : { resource }) : {}),
     ...(eventId && isEventId(eventId) ? { eventId } : {}),
     permissions: [],
+    ...(facts.securityHubFinding ? { securityHubFinding: facts.securityHubFinding } : {}),
   };
   // No permissions, so no Revert or Exempt: Mute 24 h and Acknowledge, or nothing when refused.
   return alertButtons(ref);

@@ -37,6 +37,8 @@ export interface EventFacts {
   sourceId?: string;
   /** Our severity of the finding (absent for skipped records). */
   severity?: SeverityLevel;
+  /** A Security Hub finding's identity (Acknowledge and Mute update its workflow status there). */
+  securityHubFinding?: { id: string; productArn: string };
 }
 
 const isArn = (s: string | undefined): s is string => !!s && s.startsWith("arn:");
@@ -68,6 +70,9 @@ export function factsOf(f: Finding | Skip): EventFacts {
     status: f.status,
     sourceId: f.dedupe_uid,
     ...(f.unreadable ? { unreadable: true } : {}),
+    ...(f.metadata.source === "securityhub" && f.uid && f.metadata.product_uid
+      ? { securityHubFinding: { id: f.uid, productArn: f.metadata.product_uid } }
+      : {}),
   };
   // Absent facts stay absent, so a view prints as before.
   return Object.fromEntries(

@@ -61,6 +61,11 @@ export interface AlertRef {
   eventId?: string;
   /** World-open ingress the event added (Revert revokes exactly these, when still present). */
   permissions: WorldPermission[];
+  /**
+   * The Security Hub finding the alert came from: Acknowledge and Mute set its workflow status
+   * (BatchUpdateFindings identifies a finding by its Id and ProductArn).
+   */
+  securityHubFinding?: { id: string; productArn: string };
 }
 
 export const WORLD_CIDRS = ["0.0.0.0/0", "::/0"] as const;
@@ -81,6 +86,10 @@ const EVENT_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
 /** An event id a button may carry (CloudTrail's and EventBridge's UUIDs, GuardDuty's hex ids). */
 export const isEventId = (id: string): boolean => EVENT_ID_RE.test(id);
 const PROTOCOL_RE = /^(-1|tcp|udp|icmp|icmpv6|\d{1,3})$/;
+// ASFF Id: at most 512 characters (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFindingIdentifier.html);
+// ProductArn: a Security Hub product ARN.
+const FINDING_ID_RE = /^[^\u0000-\u001f\u007f]{1,512}$/u;
+const PRODUCT_ARN_RE = /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:(\d{12})?:product\/[A-Za-z0-9._/-]{1,200}$/;
 
 /** Compact JSON (short keys): the value shows in no UI, and Slack caps it at 2,000 characters. */
 export function encodeAlertRef(ref: AlertRef): string {
@@ -94,6 +103,7 @@ export function encodeAlertRef(ref: AlertRef): string {
     ...(ref.resource ? { x: ref.resource } : {}),
     ...(ref.eventId ? { i: ref.eventId } : {}),
     p: ref.permissions.map((p) => [p.protocol, p.fromPort ?? null, p.toPort ?? null, p.cidr]),
+    ...(ref.securityHubFinding ? { h: [ref.securityHubFinding.id, ref.securityHubFinding.productArn] } : {}),
   });
 }
 
@@ -159,6 +169,15 @@ export function parseAlertRef(value: unknown): RefResult {
     permissions.push({ protocol, fromPort: f, toPort: t, cidr });
   }
   if (permissions.length && !groupId) return fail("permissions without a security group");
+  let securityHubFinding: AlertRef["securityHubFinding"];
+  if (o.h !== undefined) {
+    const [id, productArn] = Array.isArray(o.h) && o.h.length === 2 ? (o.h as unknown[]) : [];
+    if (typeof id !== "string" || !FINDING_ID_RE.test(id))
+      return fail("Security Hub finding id is malformed");
+    if (typeof productArn !== "string" || !PRODUCT_ARN_RE.test(productArn))
+      return fail("Security Hub product ARN is malformed");
+    securityHubFinding = { id, productArn };
+  }
   return {
     ok: true,
     ref: {
@@ -170,6 +189,7 @@ export function parseAlertRef(value: unknown): RefResult {
       ...(resource ? { resource } : {}),
       eventId,
       permissions,
+      ...(securityHubFinding ? { securityHubFinding } : {}),
     },
   };
 }

@@ -682,8 +682,10 @@ describe("hub stack under Pulumi mocks", function () {
         { Sid: "ReportActions", Effect: "Allow", Action: "events:PutEvents", Resource: outputs.busArn },
       ],
     );
+    const confirmations = one(resources, "aws:dynamodb/table:Table", "chatops-alert-confirmations");
     // Mutes are written only through the alert-actions role (as the Slack user), never as the worker:
-    // its own role only reads the alert records the notifier writes (what each alert may act on).
+    // its own role only reads the alert records the notifier writes (what each alert may act on),
+    // and holds production Revert/Exempt requests for a second person in a table of its own.
     assert.deepEqual(
       worker.filter((s) => JSON.stringify(s).includes("dynamodb")),
       [
@@ -700,8 +702,21 @@ describe("hub stack under Pulumi mocks", function () {
           Resource: key.state.arn,
           Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
         },
+        {
+          Sid: "HoldForSecondPerson",
+          Effect: "Allow",
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+          Resource: confirmations.state.arn,
+        },
+        {
+          Sid: "WriteEncryptedConfirmations",
+          Effect: "Allow",
+          Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+          Resource: key.state.arn,
+          Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
+        },
       ],
-      "the worker's own role reads the alert records, nothing else in DynamoDB (no thread table in webhook mode)",
+      "the worker's own role reads the alert records and holds confirmations, nothing else in DynamoDB (no thread table in webhook mode)",
     );
     assert.deepEqual(
       worker.filter((s) => [s.Action].flat().some((a) => String(a).startsWith("sts:"))).map((s) => s.Sid),
@@ -709,7 +724,36 @@ describe("hub stack under Pulumi mocks", function () {
     );
   });
 
-  it("Mute and Acknowledge run as the Slack user through the hub's alert-actions role, which may only add mutes", () => {
+  it("holds production Revert and Exempt for a second person in a KMS-encrypted table with TTL", () => {
+    const table = one(resources, "aws:dynamodb/table:Table", "chatops-alert-confirmations");
+    const key = one(resources, "aws:kms/key:Key", "kms-key");
+    assert.deepEqual(
+      {
+        name: table.props.name,
+        billingMode: table.props.billingMode,
+        hashKey: table.props.hashKey,
+        attributes: table.props.attributes,
+        ttl: table.props.ttl,
+        serverSideEncryption: table.props.serverSideEncryption,
+      },
+      {
+        name: "security-guard-alert-confirmations",
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "id",
+        attributes: [{ name: "id", type: "S" }],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.state.arn },
+      },
+    );
+    // Only the worker's role names the table: the alert-actions role and the ack never do.
+    const naming = resources
+      .filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")
+      .filter((r) => JSON.stringify(r.props).includes(String(table.state.arn)))
+      .map((r) => r.name);
+    assert.deepEqual(naming, ["hub-chatops-worker-policy"]);
+  });
+
+  it("Mute and Acknowledge run as the Slack user through the hub's alert-actions role, which may only add mutes and set findings' workflow status", () => {
     const role = one(resources, "aws:iam/role:Role", "chatops-alert-actions");
     assert.equal(role.props.name, "security-guard-alert-actions");
     assert.equal(role.props.maxSessionDuration, 3600);
@@ -746,6 +790,15 @@ describe("hub stack under Pulumi mocks", function () {
         Effect: "Allow",
         Action: "dynamodb:PutItem",
         Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-mutes`,
+      },
+      {
+        Sid: "UpdateFindingWorkflow",
+        Effect: "Allow",
+        Action: "securityhub:BatchUpdateFindings",
+        Resource: `arn:aws:securityhub:*:${HUB_ACCOUNT}:hub/default`,
+        Condition: {
+          StringEquals: { "securityhub:ASFFSyntaxPath/Workflow.Status": ["NOTIFIED", "SUPPRESSED"] },
+        },
       },
       {
         Sid: "WriteToEncryptedTable",

@@ -179,6 +179,43 @@ describe("stack config validation", () => {
     ]);
   });
 
+  it("checks how long a production Revert or Exempt waits for a second person", () => {
+    for (const [minutes, ok] of [
+      [0, false],
+      [1.5, false],
+      [1441, false],
+      [1, true],
+      [1440, true],
+    ] as const) {
+      const p = problems(
+        hubRaw(
+          {
+            accountNames: { "222222222222": "payments" },
+            chatops: {
+              enabled: true,
+              teamId: "T0001",
+              defaultAccount: "payments",
+              users: { U2CERLKJA: { access: "operator", accounts: ["*"] } },
+              productionAccounts: ["payments"],
+              confirmMinutes: minutes,
+            },
+            slackSigningSecret: "0123456789abcdef0123456789abcdef",
+          },
+          ["slackWebhooks", "slackSigningSecret"],
+        ),
+      );
+      assert.deepEqual(
+        p,
+        ok
+          ? []
+          : [
+              `security-guard:chatops.confirmMinutes = ${JSON.stringify(minutes)}: must be a whole number of minutes from 1 to 1440`,
+            ],
+        String(minutes),
+      );
+    }
+  });
+
   it("refuses chat-ops in the hub account, which has no chat-ops roles, and a bad command name", () => {
     assert.deepEqual(
       problems(

@@ -583,6 +583,33 @@ export function accessCases(
       resource: table,
       resourceAccount: hubAcct,
     }));
+    // Acknowledge and Mute on a Security Hub finding: that session sets its workflow status, to
+    // NOTIFIED or SUPPRESSED only; the worker's own role cannot.
+    const securityHub = `arn:${p}:securityhub:ap-northeast-1:${hubAcct}:hub/default`;
+    const workflow = (status: string) => ({
+      "securityhub:ASFFSyntaxPath/Workflow.Status": status,
+    });
+    add("hub alert-actions role sets a finding's workflow status to NOTIFIED", "Allowed", () => ({
+      caller: actionsSession(),
+      action: "securityhub:BatchUpdateFindings",
+      resource: securityHub,
+      resourceAccount: hubAcct,
+      context: workflow("NOTIFIED"),
+    }));
+    add("hub alert-actions role sets a finding's workflow status to RESOLVED", "ImplicitlyDenied", () => ({
+      caller: actionsSession(),
+      action: "securityhub:BatchUpdateFindings",
+      resource: securityHub,
+      resourceAccount: hubAcct,
+      context: workflow("RESOLVED"),
+    }));
+    add(`${FUNCTION_NAMES.chatopsWorker} role securityhub:BatchUpdateFindings`, "ImplicitlyDenied", () => ({
+      caller: fnSession(FUNCTION_NAMES.chatopsWorker),
+      action: "securityhub:BatchUpdateFindings",
+      resource: securityHub,
+      resourceAccount: hubAcct,
+      context: workflow("SUPPRESSED"),
+    }));
     add(
       `${FUNCTION_NAMES.chatopsWorker} role dynamodb:PutItem on the mutes table`,
       "ImplicitlyDenied",

@@ -20,6 +20,7 @@ import { isAlertActionBody, parseAlertActionMessage } from "../shared/interactio
 import { AlertRunDeps, runAlertAction } from "./alerts/run";
 import { createThreadReplier } from "./alerts/thread";
 import { createAlertRecords } from "../../shared/alertRecords";
+import { createConfirmations, DEFAULT_CONFIRM_MINUTES } from "./alerts/confirm";
 
 export type { WorkerSettings } from "./settings";
 
@@ -50,7 +51,7 @@ export const AWS_CALL_CAP_MS = 20_000;
 export interface WorkerRecordResult {
   messageId: string;
   command?: string;
-  outcome: Outcome | "dry-run" | "rejected-message" | "expired";
+  outcome: Outcome | "dry-run" | "pending" | "rejected-message" | "expired";
   delivered: boolean;
 }
 
@@ -104,6 +105,15 @@ export function createWorkerHandler(
       : {}),
     ...(settings.alertActions?.threadTable
       ? { threads: createThreadReplier(settings.alertActions.threadTable, env) }
+      : {}),
+    ...(settings.alertActions?.confirmationsTable
+      ? {
+          confirmations: createConfirmations({
+            tableName: settings.alertActions.confirmationsTable,
+            minutes: settings.alertActions.confirmMinutes ?? DEFAULT_CONFIRM_MINUTES,
+            now,
+          }),
+        }
       : {}),
   };
 

@@ -62,6 +62,10 @@ export interface AlertActionSettings {
   recordsTable: string;
   /** Slack app mode: the table where the notifier records alerts' threads (outcomes are replied there). */
   threadTable?: string;
+  /** Pending Revert/Exempt requests waiting for a second person (production accounts). */
+  confirmationsTable?: string;
+  /** How long such a request waits, in minutes (default 15). */
+  confirmMinutes?: number;
 }
 
 /** Throws one error naming every problem, so a bad config is found at the first cold start. */
@@ -128,6 +132,16 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
       problems.push(`alertActions.actionsRoleArn ${JSON.stringify(a.actionsRoleArn)} is not an IAM role ARN`);
     if (a?.threadTable !== undefined && (typeof a.threadTable !== "string" || a.threadTable === ""))
       problems.push("alertActions.threadTable must be a table name when given");
+    if (
+      a?.confirmationsTable !== undefined &&
+      (typeof a.confirmationsTable !== "string" || a.confirmationsTable === "")
+    )
+      problems.push("alertActions.confirmationsTable must be a table name when given");
+    if (
+      a?.confirmMinutes !== undefined &&
+      !(Number.isInteger(a.confirmMinutes) && a.confirmMinutes >= 1 && a.confirmMinutes <= 1440)
+    )
+      problems.push("alertActions.confirmMinutes must be a whole number of minutes from 1 to 1440");
     if (typeof a?.dryRun !== "boolean") problems.push("alertActions.dryRun must be true or false");
     if (!Array.isArray(a?.dryRunAccounts) || a.dryRunAccounts.some((x) => !isAccountId(x)))
       problems.push("alertActions.dryRunAccounts must be a list of 12-digit account ids");

@@ -145,6 +145,7 @@ function mapFinding(
       event_label: "EventBridge event",
       event_type: DETAIL_TYPE,
       ...(product ? { product } : {}),
+      ...(f.ProductArn ? { product_uid: f.ProductArn } : {}),
     },
   };
 }

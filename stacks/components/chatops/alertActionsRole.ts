@@ -4,7 +4,7 @@
 // AssumeRole record says who did what to which alert
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html,
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html). Once assumed it may only
-// add items to the mutes table.
+// add items to the mutes table and set Security Hub findings' workflow status.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALERT_SESSION_TAG_KEYS } from "../../../handlers/chatops/worker/alerts/hubSession";
@@ -71,6 +71,18 @@ export function alertActionsRole(
       policy: policyDocument([
         // Mute 24 h: one new item per click (never a read, update or delete).
         { Sid: "WriteMutes", Effect: "Allow", Action: "dynamodb:PutItem", Resource: args.mutesTableArn },
+        // Acknowledge and Mute on a Security Hub finding set its workflow status (and a note) in
+        // the hub's Security Hub, in the finding's Region; nothing else in Security Hub.
+        {
+          Sid: "UpdateFindingWorkflow",
+          Effect: "Allow",
+          Action: "securityhub:BatchUpdateFindings",
+          Resource: `arn:${partition}:securityhub:*:${accountId}:hub/default`,
+          // Only to the two statuses the buttons set (https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchupdatefindings.html).
+          Condition: {
+            StringEquals: { "securityhub:ASFFSyntaxPath/Workflow.Status": ["NOTIFIED", "SUPPRESSED"] },
+          },
+        },
         {
           // DynamoDB uses the table's customer managed key on the caller's behalf
           // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html).

@@ -18,7 +18,7 @@ import { GuardFunction, NOTIFIER_ONLY_PACKAGES } from "../guardFunction";
 import { subscribe } from "../subscribe";
 import { alertActionsRole } from "./alertActionsRole";
 import { slackCommandApi } from "./api";
-import { alertRecordsTable, mutesTable, requestsTable } from "./requestsTable";
+import { alertRecordsTable, confirmationsTable, mutesTable, requestsTable } from "./requestsTable";
 import { ackSettingsFor, workerSettingsFor } from "./settings";
 
 export interface ChatopsArgs {
@@ -48,6 +48,8 @@ export class Chatops extends pulumi.ComponentResource {
   /** Mutes written from Slack; the notifier reads them. */
   readonly mutes: aws.dynamodb.Table;
   readonly alertRecords: aws.dynamodb.Table;
+  /** Production Revert/Exempt requests waiting for a second person (the worker's alone). */
+  readonly confirmations: aws.dynamodb.Table;
   /** The hub role Mute and Acknowledge run as (the Slack user as source identity). */
   readonly alertActionsRole: aws.iam.Role;
   /** The ack's record of requests already received (replay refusal). */
@@ -133,6 +135,7 @@ export class Chatops extends pulumi.ComponentResource {
 
     this.mutes = mutesTable(name, kmsKey, this);
     this.alertRecords = alertRecordsTable(name, kmsKey, this);
+    this.confirmations = confirmationsTable(name, kmsKey, this);
     const workerSettings = workerSettingsFor(config, partition);
     const alertActions = workerSettings.alertActions!;
     this.worker = new GuardFunction(
@@ -176,6 +179,23 @@ export class Chatops extends pulumi.ComponentResource {
             Sid: "ReadEncryptedAlertRecords",
             Effect: "Allow",
             Action: "kms:Decrypt",
+            Resource: kmsKey.arn,
+            Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+          },
+          // Production accounts: record, read and claim (delete) requests for a second person;
+          // the conditions in the requests make each click either first or the confirmer.
+          {
+            Sid: "HoldForSecondPerson",
+            Effect: "Allow",
+            Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            Resource: this.confirmations.arn,
+          },
+          {
+            // DynamoDB uses the table's customer managed key on the caller's behalf
+            // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html).
+            Sid: "WriteEncryptedConfirmations",
+            Effect: "Allow",
+            Action: ["kms:Encrypt", "kms:GenerateDataKey"],
             Resource: kmsKey.arn,
             Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
           },

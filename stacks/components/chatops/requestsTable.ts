@@ -6,7 +6,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SEEN_KEY_ATTRIBUTE, SEEN_TTL_ATTRIBUTE } from "../../../handlers/shared/seenStore";
 import { MUTE_KEY_ATTRIBUTE, MUTE_TTL_ATTRIBUTE } from "../../../handlers/shared/runtimeMutes";
-import { ALERT_MUTES_TABLE_NAME, ALERT_RECORDS_TABLE_NAME, CHATOPS_REQUESTS_TABLE_NAME } from "../../names";
+import {
+  ALERT_CONFIRMATIONS_TABLE_NAME,
+  ALERT_MUTES_TABLE_NAME,
+  ALERT_RECORDS_TABLE_NAME,
+  CHATOPS_REQUESTS_TABLE_NAME,
+} from "../../names";
+import {
+  CONFIRM_KEY_ATTRIBUTE,
+  CONFIRM_TTL_ATTRIBUTE,
+} from "../../../handlers/chatops/worker/alerts/confirm";
 import {
   ALERT_RECORD_KEY_ATTRIBUTE,
   ALERT_RECORD_TTL_ATTRIBUTE,
@@ -72,6 +81,30 @@ export function mutesTable(name: string, kmsKey: aws.kms.Key, parent: pulumi.Res
       serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
       // A mute in force is a decision someone made: keep a restorable history of the table.
       pointInTimeRecovery: { enabled: true },
+    },
+    { parent },
+  );
+}
+
+/**
+ * Production Revert/Exempt requests waiting for a second authorised person: one item per alert
+ * record and action, written and claimed with conditional writes by the worker, expired by TTL
+ * (handlers/chatops/worker/alerts/confirm.ts).
+ */
+export function confirmationsTable(
+  name: string,
+  kmsKey: aws.kms.Key,
+  parent: pulumi.Resource,
+): aws.dynamodb.Table {
+  return new aws.dynamodb.Table(
+    `${name}-alert-confirmations`,
+    {
+      name: ALERT_CONFIRMATIONS_TABLE_NAME,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: CONFIRM_KEY_ATTRIBUTE,
+      attributes: [{ name: CONFIRM_KEY_ATTRIBUTE, type: "S" }],
+      ttl: { attributeName: CONFIRM_TTL_ATTRIBUTE, enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
     },
     { parent },
   );

@@ -5,6 +5,7 @@ import { WorkerSettings } from "../../../handlers/chatops/worker";
 import { GuardrailConfig, HubConfig } from "../../configSchema";
 import { GuardedAction, Guardrails } from "../../../handlers/chatops/shared/guardrails";
 import {
+  ALERT_CONFIRMATIONS_TABLE_NAME,
   ALERT_MUTES_TABLE_NAME,
   ALERT_RECORDS_TABLE_NAME,
   CHATOPS_OPERATOR_ROLE_NAME,
@@ -76,6 +77,9 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
       recordsTable: ALERT_RECORDS_TABLE_NAME,
       actionsRoleArn: alertActionsRoleArn(partition, config.accountId),
       reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
+      // Production accounts: Revert/Exempt wait here for a second authorised person.
+      confirmationsTable: ALERT_CONFIRMATIONS_TABLE_NAME,
+      confirmMinutes: config.chatops.confirmMinutes,
       // Slack app mode: outcomes are also replied in the alert's thread.
       ...(config.slackChannels ? { threadTable: ALERT_THREADS_TABLE_NAME } : {}),
     },

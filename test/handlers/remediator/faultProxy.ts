@@ -94,6 +94,13 @@ function actionOf(req: http.IncomingMessage, body: string): string {
   const rpc = /^\/service\/[^/]+\/operation\/([^/?]+)/.exec(req.url ?? "");
   if (rpc) return rpc[1];
   if (serviceOf(req) === "s3") return s3ActionOf(req.method ?? "GET", req.url ?? "/");
+  // Security Hub's REST API: the operation is the method and path (moto has no BatchUpdateFindings).
+  if (
+    serviceOf(req) === "securityhub" &&
+    req.method === "PATCH" &&
+    /^\/findings\/batchupdate/.test(req.url ?? "")
+  )
+    return "BatchUpdateFindings";
   return new URLSearchParams(body).get("Action") ?? "";
 }
 

@@ -43,7 +43,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 56);
+    assert.equal(results.length, 59);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -221,6 +221,16 @@ describe("wiring: access paths (iam-simulate)", function () {
       byName(results, "security-guard-chatops-worker role dynamodb:PutItem on the mutes table").actual,
       "ImplicitlyDenied",
     );
+    const notified = byName(results, "hub alert-actions role sets a finding's workflow status to NOTIFIED");
+    assert.deepEqual(
+      [notified.actual, notified.decisive],
+      ["Allowed", ["allowed by identity hub-chatops-alert-actions-policy #UpdateFindingWorkflow"]],
+    );
+    for (const name of [
+      "hub alert-actions role sets a finding's workflow status to RESOLVED",
+      "security-guard-chatops-worker role securityhub:BatchUpdateFindings",
+    ])
+      assert.equal(byName(results, name).actual, "ImplicitlyDenied", name);
   });
 
   it("chat-ops read-only role cannot stop instances; the operator role can", () => {
@@ -271,7 +281,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /55 of 56 access paths as intended/);
+      assert.match(text, /58 of 59 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {

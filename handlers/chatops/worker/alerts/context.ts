@@ -23,7 +23,8 @@ export interface ActionContext {
 }
 
 export interface ActionResult {
-  outcome: Outcome | "dry-run";
+  /** "pending": held for a second authorised person (production account); nothing changed yet. */
+  outcome: Outcome | "dry-run" | "pending";
   /** What the alert shows (a context line under it). */
   text: string;
   /** The action did what was asked: its button is taken off the alert. */

@@ -16,13 +16,15 @@ import { ACTION_LABELS, authorizeClick } from "./authorize";
 import { ActionContext, ActionResult } from "./context";
 import { exemptGroup } from "./exempt";
 import { assumeForAlert } from "./hubSession";
-import { muteSimilar } from "./mute";
+import { MUTE_HOURS, muteSimilar } from "./mute";
+import { writeBackToSecurityHub } from "./securityHub";
 import { reportAction } from "./report";
 import { revertChange } from "./revert";
 import { ThreadReplier, ThreadReplyOutcome } from "./thread";
 import { resolveAlert } from "./resolve";
 import { AlertRecords } from "../../../shared/alertRecords";
 import { ephemeralNote, updatedAlert } from "./update";
+import { Confirmations, confirmedReason, secondPerson } from "./confirm";
 
 export interface AlertRunDeps {
   settings: WorkerSettings;
@@ -36,6 +38,8 @@ export interface AlertRunDeps {
   records?: AlertRecords;
   /** Slack app mode: replies the outcome in the alert's thread. */
   threads?: ThreadReplier;
+  /** Pending requests for a second person (production accounts). */
+  confirmations?: Confirmations;
 }
 
 export interface AlertRunResult {
@@ -48,6 +52,7 @@ const EMOJI: Record<string, string> = {
   "dry-run": ":test_tube:",
   "not-applicable": ":information_source:",
   "not-found": ":information_source:",
+  pending: ":hourglass_flowing_sand:",
 };
 
 function utc(ms: number): string {
@@ -107,14 +112,29 @@ async function act(
       fields,
     );
     if (!session.ok) return session.result;
+    // A Security Hub finding's workflow status follows the decision (the record names the finding).
+    const writeBack = (why: string) =>
+      writeBackToSecurityHub({
+        action: msg.action as "acknowledge" | "mute",
+        ref: ctx.ref,
+        credentials: session.credentials,
+        userId: msg.userId,
+        userName: msg.userName,
+        why,
+        call,
+        logFields: fields,
+      });
     if (msg.action === "acknowledge")
       return {
         outcome: "ok",
-        text: `Acknowledged by <@${escapeSlack(msg.userId)}> at ${utc(deps.now())}.`,
+        text: `Acknowledged by <@${escapeSlack(msg.userId)}> at ${utc(deps.now())}.${await writeBack("acknowledged")}`,
         done: true,
       };
     try {
-      return await muteSimilar({ ...ctx, credentials: session.credentials });
+      const muted = await muteSimilar({ ...ctx, credentials: session.credentials });
+      if (muted.outcome !== "ok") return muted;
+      const why = msg.reason?.trim() || `muted for ${MUTE_HOURS} h`;
+      return { ...muted, text: `${muted.text}${await writeBack(why)}` };
     } catch (err) {
       return failed(err, label, where, fields);
     }
@@ -154,8 +174,15 @@ export async function runAlertAction(
   const resolved = await resolveAlert(deps.records, msg, call, fields);
   const authorized = resolved.ok ? authorizeClick(deps.settings, msg, resolved.value, fields) : resolved;
   let result: ActionResult;
+  // Production: the first authorised click only records the request; a second person's runs it.
+  const gate =
+    authorized.ok && authorized.value.needsSecondPerson
+      ? await secondPerson(deps.confirmations, msg, authorized.value.ref, deps.now, call, fields)
+      : undefined;
   if (!authorized.ok) {
     result = authorized.result;
+  } else if (gate && !gate.proceed) {
+    result = gate.result;
   } else {
     const { ref, user, roleArn, accountLabel } = authorized.value;
     result = await act(
@@ -170,17 +197,19 @@ export async function runAlertAction(
         accountLabel,
         settings: deps.settings.alertActions!,
         now: deps.now,
-        reason: msg.reason,
+        // A confirmed Exempt applies the reason its requester gave.
+        reason: gate?.proceed ? confirmedReason(gate.request, msg) : msg.reason,
         modalSkipped: msg.modalSkipped,
       },
       roleArn,
       call,
       fields,
     );
+    if (gate?.proceed) result = { ...result, text: `${result.text}${gate.note}` };
   }
 
   // The alert shows what happened to everyone in the channel; refusals and failures only the user sees.
-  const shared = authorized.ok && !["aws-error", "unanswered"].includes(result.outcome);
+  const shared = authorized.ok && !["aws-error", "unanswered", "denied"].includes(result.outcome);
   const by =
     msg.action === "acknowledge" ? "" : ` (${ACTION_LABELS[msg.action]} by <@${escapeSlack(msg.userId)}>)`;
   const line = `${EMOJI[result.outcome] ?? ":warning:"} ${result.text}${result.outcome === "ok" ? by : ""}`;

@@ -1,0 +1,80 @@
+// Write-back to Security Hub: when an alert came from a Security Hub finding, Acknowledge sets the
+// finding's workflow status to NOTIFIED and Mute to SUPPRESSED, with a note naming who and why, so
+// the console agrees with Slack. The finding's Id and ProductArn come from the alert's record (never
+// from the click), and the call runs with the alert-actions role's session assumed as the Slack user
+// (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html). The note
+// holds at most 512 characters.
+import { BatchUpdateFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { AlertRef } from "../../../shared/alertActions";
+import { isDeadlineExceeded, RunCall } from "../../../shared/deadline";
+import { errorCode, errorText } from "../../../shared/errors";
+import { TempCredentials } from "../aws";
+import { escapeSlack } from "../format";
+
+export const WORKFLOW_STATUS = { acknowledge: "NOTIFIED", mute: "SUPPRESSED" } as const;
+const MAX_NOTE_CHARS = 512;
+
+const cut = (s: string, max: number): string => Array.from(s).slice(0, max).join("");
+
+/** The note on the finding: who decided, and why. */
+export function findingNote(
+  action: keyof typeof WORKFLOW_STATUS,
+  who: { userId: string; userName?: string },
+  why: string,
+): string {
+  const name = who.userName ? `${who.userName} (${who.userId})` : who.userId;
+  const verb = action === "acknowledge" ? "Acknowledged" : "Suppressed";
+  return cut(`${verb} in Slack by ${name}: ${why}`, MAX_NOTE_CHARS);
+}
+
+/** Sets the finding's workflow status; returns the sentence the user sees (success or failure). */
+export async function writeBackToSecurityHub(args: {
+  action: keyof typeof WORKFLOW_STATUS;
+  ref: AlertRef;
+  credentials: TempCredentials;
+  userId: string;
+  userName?: string;
+  why: string;
+  call: RunCall;
+  logFields: Record<string, unknown>;
+}): Promise<string> {
+  const finding = args.ref.securityHubFinding;
+  if (!finding) return "";
+  const status = WORKFLOW_STATUS[args.action];
+  const hub = new SecurityHubClient({
+    region: args.ref.region,
+    credentials: args.credentials,
+    maxAttempts: 2,
+  });
+  try {
+    const out = await args.call("Security Hub BatchUpdateFindings", (abortSignal) =>
+      hub.send(
+        new BatchUpdateFindingsCommand({
+          FindingIdentifiers: [{ Id: finding.id, ProductArn: finding.productArn }],
+          Workflow: { Status: status },
+          Note: {
+            Text: findingNote(args.action, args, args.why),
+            UpdatedBy: `slack-${args.userId}`,
+          },
+        }),
+        { abortSignal },
+      ),
+    );
+    const failed = out.UnprocessedFindings?.[0];
+    if (failed) {
+      args.logFields.securityHub = `unprocessed: ${failed.ErrorCode ?? "?"}`;
+      return ` Security Hub was not updated (${escapeSlack(failed.ErrorCode ?? "Error")}: ${escapeSlack(
+        cut(failed.ErrorMessage ?? "unprocessed", 200),
+      )}).`;
+    }
+    args.logFields.securityHub = status;
+    return ` Security Hub: the finding's workflow status is now ${status}.`;
+  } catch (err) {
+    args.logFields.securityHub = `failed: ${errorText(err)}`;
+    return isDeadlineExceeded(err)
+      ? ` Security Hub was not updated: ${escapeSlack((err as Error).message)}.`
+      : ` Security Hub was not updated (${escapeSlack(errorCode(err) ?? "Error")}).`;
+  } finally {
+    hub.destroy();
+  }
+}
