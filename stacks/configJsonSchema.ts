@@ -389,6 +389,30 @@ const HUB: Record<string, SchemaNode> = {
         default: [RESTRICTED_SSH_RULE_NAME],
         "x-invalid": "must be a non-empty list of Config rule names",
       },
+      exemptionDays: {
+        description:
+          "Exempt's expiry in days: default is offered in the dialog, max is the longest allowed; tags from before expiries get default",
+        type: "object",
+        properties: {
+          default: {
+            type: "integer",
+            minimum: 1,
+            maximum: 365,
+            default: 30,
+            "x-invalid": "must be a whole number of days from 1 to 365",
+          },
+          max: {
+            type: "integer",
+            minimum: 1,
+            maximum: 365,
+            default: 90,
+            "x-invalid": "must be a whole number of days from 1 to 365",
+          },
+        },
+        additionalProperties: false,
+        default: {},
+        "x-invalid": "must be an object {default, max} of days",
+      },
       configTopicTrigger: bool("also run on the Config topic's SNS notifications", false),
       revokeWholeRule: bool(
         "revoke a world-open rule whole; by default a rule wider than SSH is re-authorized without TCP port 22",

@@ -67,6 +67,8 @@ export interface RemediationConfig {
    * re-authorized without TCP port 22, so only SSH closes.
    */
   revokeWholeRule: boolean;
+  /** Exempt's expiry in days: offered by default, and the longest allowed. */
+  exemptionDays: { default: number; max: number };
 }
 
 export type ChatopsAccess = "read-only" | "operator";

@@ -7,6 +7,7 @@ import { RemediatorSettings, remediatorSettingsProblems } from "../handlers/reme
 import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops/worker/settings";
 import { HubConfig } from "./configSchema";
 import { workerSettingsFor } from "./components/chatops/settings";
+import { chatopsAccounts } from "./chatopsAccounts";
 import {
   ALERT_MUTES_TABLE_NAME,
   ALERT_RECORDS_TABLE_NAME,
@@ -107,6 +108,15 @@ export function remediatorSettings(config: HubConfig): RemediatorSettings {
     configRuleNames: config.remediation.configRuleNames,
     revokeWholeRule: config.remediation.revokeWholeRule,
     reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
+    // Exempt is pressed only where chat-ops acts: those accounts and regions are checked.
+    exemptions: {
+      defaultDays: config.remediation.exemptionDays.default,
+      targets: config.chatops.enabled
+        ? [...chatopsAccounts(config.accountId, config.memberAccounts, config.accountNames)]
+            .sort()
+            .map((accountId) => ({ accountId, regions: [...config.chatops.regions] }))
+        : [],
+    },
   };
 }
 
@@ -148,6 +158,7 @@ const CONTRACTS: FunctionContract[] = [
       dryRun: "remediation.dryRun",
       dryRunAccounts: "remediation.dryRunAccounts",
       exemptTagKey: "remediation.exemptTagKey",
+      exemptions: "remediation.exemptionDays",
       configRuleNames: "remediation.configRuleNames",
       "": "remediation",
     },

@@ -19,6 +19,19 @@ export const EXEMPT_MODAL_CALLBACK_ID = "guard_exempt_reason";
 /** block_id and action_id of the modal's reason input. */
 export const EXEMPT_REASON_BLOCK = "reason";
 export const EXEMPT_REASON_ACTION = "reason_input";
+/** block_id and action_id of the modal's expiry input (days). */
+export const EXEMPT_DAYS_BLOCK = "days";
+export const EXEMPT_DAYS_ACTION = "days_input";
+/**
+ * Exempt's expiry in days: offered in the dialog, and the longest allowed. (Not "default": Pulumi's
+ * closure serializer reads an object with a `default` key as a module namespace and fails.)
+ */
+export interface ExemptionDays {
+  defaultDays: number;
+  maxDays: number;
+}
+/** When the hub config sets none. */
+export const DEFAULT_EXEMPTION_DAYS: ExemptionDays = { defaultDays: 30, maxDays: 90 };
 /**
  * Longest exemption reason: it is written as-is (no prefix) as an EC2 tag value, and EC2 tag values
  * hold at most 256 Unicode characters

@@ -48,6 +48,7 @@ export const REMEDIATION_ACTIONS = [
   ...REMEDIATION_READ_ACTIONS,
   ...REMEDIATION_CHANGE_ACTIONS,
   "ec2:CreateTags",
+  "ec2:DeleteTags",
 ];
 export const CHATOPS_READONLY_ACTIONS = [
   "ec2:DescribeInstances",
@@ -282,6 +283,14 @@ export class SpokeRoles extends pulumi.ComponentResource {
           Action: "ec2:CreateTags",
           Resource: inAccount("security-group"),
           Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [REMEDIATION_RECORD_TAG_KEYS] } },
+        },
+        {
+          // The exemption check: remove an expired exemption, give an old one its expiry.
+          Sid: "ExpireExemptions",
+          Effect: "Allow",
+          Action: ["ec2:DeleteTags", "ec2:CreateTags"],
+          Resource: inAccount("security-group"),
+          Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [ALERT_EXEMPT_TAG_KEYS] } },
         },
       ],
     );

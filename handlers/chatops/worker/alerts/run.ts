@@ -171,6 +171,7 @@ export async function runAlertAction(
         settings: deps.settings.alertActions!,
         now: deps.now,
         reason: msg.reason,
+        ...(msg.expiryDays !== undefined ? { expiryDays: msg.expiryDays } : {}),
         modalSkipped: msg.modalSkipped,
       },
       roleArn,

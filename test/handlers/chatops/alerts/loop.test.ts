@@ -319,8 +319,17 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
     assert.match(
       JSON.stringify(exempt.responses[0]),
-      /is exempt \(tag `security-guard:ssh-exempt=true`\); left open: tcp 8080 from 0.0.0.0\/0/,
+      /is exempt \(tag `security-guard:ssh-exempt`\); left open: tcp 8080 from 0.0.0.0\/0/,
     );
+    // An expired exemption no longer holds Revert back.
+    await ec2().send(
+      new CreateTagsCommand({
+        Resources: [id],
+        Tags: [{ Key: EXEMPT_TAG, Value: "expires=2020-01-01T00:00:00Z by=slack-U1 why=over" }],
+      }),
+    );
+    await click(alert, "revert");
+    assert.deepEqual(await ingress(id), []);
   });
 
   it("Acknowledge updates the alert with who and when; a read-only user may acknowledge", async () => {
@@ -347,15 +356,26 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
   it("Exempt tags the group with the exemption tag and a reason naming the user", async () => {
     const id = await group([]);
     const alert = await postAlert(openedEvent(id));
+    const before = Date.now();
     const { responses } = await click(alert, "exempt");
-    assert.deepEqual(await tags(id), {
-      [EXEMPT_TAG]: "true",
+    const after = Date.now();
+    const got = await tags(id);
+    // The default 30 days from the click, to the second.
+    const m = /^expires=(\S+) by=slack-U0OPERATOR why=exempted from Slack by alice \(U0OPERATOR\)$/.exec(
+      got[EXEMPT_TAG],
+    );
+    assert.ok(m, got[EXEMPT_TAG]);
+    const expires = Date.parse(m![1]);
+    assert.ok(expires >= Math.floor(before / 1000) * 1000 + 30 * 86_400_000, m![1]);
+    assert.ok(expires <= after + 30 * 86_400_000, m![1]);
+    assert.deepEqual(got, {
+      [EXEMPT_TAG]: got[EXEMPT_TAG],
       "security-guard:exempt-reason": "exempted from Slack by alice (U0OPERATOR)",
       "security-guard:exempted-by": "slack-U0OPERATOR",
     });
     assert.match(
       JSON.stringify(responses[0]),
-      /Exempted `sg-[0-9a-f]+` in prod \(222222222222\) ap-northeast-2/,
+      new RegExp(`Exempted \`sg-[0-9a-f]+\` in prod \\(222222222222\\) ap-northeast-2 until ${m![1]} `),
     );
   });
 
