@@ -496,6 +496,14 @@ const HUB: Record<string, SchemaNode> = {
     type: "object",
     properties: {
       enabled: bool("turn the bot on (needs slackSigningSecret)", false),
+      criticalMuteHours: {
+        description: "how long Mute lasts on a critical alert, in hours (other alerts: 24)",
+        type: "integer",
+        minimum: 1,
+        maximum: 24,
+        default: 1,
+        "x-invalid": "must be a whole number of hours from 1 to 24",
+      },
       commandName: {
         description: "the Slack app's slash command; the bot refuses any other",
         type: "string",

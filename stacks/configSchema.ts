@@ -95,6 +95,8 @@ export interface ChatopsConfig {
   /** Production account ids. */
   productionAccounts: string[];
   confirmInProduction: ConfirmableAction[];
+  /** How long Mute lasts on a critical alert, in hours. */
+  criticalMuteHours: number;
 }
 
 export interface GuardrailConfig {

@@ -70,6 +70,7 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
     dedupe: { tableName: NOTIFIER_SEEN_TABLE_NAME },
     // Buttons need the interactivity endpoint, which chat-ops serves.
     alertActions: config.chatops.enabled,
+    ...(config.chatops.enabled ? { criticalMuteHours: config.chatops.criticalMuteHours } : {}),
     // The Mute button's mutes (the chat-ops worker writes them).
     ...(config.chatops.enabled
       ? { runtimeMutesTable: ALERT_MUTES_TABLE_NAME, alertRecordsTable: ALERT_RECORDS_TABLE_NAME }

@@ -74,7 +74,12 @@ export interface AlertRef {
   eventId?: string;
   /** World-open ingress the event added (Revert revokes exactly these, when still present). */
   permissions: WorldPermission[];
+  /** How long Mute lasts for this alert, in hours (critical alerts: shorter); absent: 24. */
+  muteHours?: number;
 }
+
+/** Mute's length unless the alert sets a shorter one (critical alerts), and the longest a ref may set. */
+export const MUTE_HOURS = 24;
 
 export const WORLD_CIDRS = ["0.0.0.0/0", "::/0"] as const;
 
@@ -107,6 +112,7 @@ export function encodeAlertRef(ref: AlertRef): string {
     ...(ref.resource ? { x: ref.resource } : {}),
     ...(ref.eventId ? { i: ref.eventId } : {}),
     p: ref.permissions.map((p) => [p.protocol, p.fromPort ?? null, p.toPort ?? null, p.cidr]),
+    ...(ref.muteHours ? { m: ref.muteHours } : {}),
   });
 }
 
@@ -172,6 +178,17 @@ export function parseAlertRef(value: unknown): RefResult {
     permissions.push({ protocol, fromPort: f, toPort: t, cidr });
   }
   if (permissions.length && !groupId) return fail("permissions without a security group");
+  const muteHours = o.m;
+  if (
+    muteHours !== undefined &&
+    !(
+      typeof muteHours === "number" &&
+      Number.isInteger(muteHours) &&
+      muteHours >= 1 &&
+      muteHours <= MUTE_HOURS
+    )
+  )
+    return fail(`mute hours must be a whole number from 1 to ${MUTE_HOURS}`);
   return {
     ok: true,
     ref: {
@@ -183,6 +200,7 @@ export function parseAlertRef(value: unknown): RefResult {
       ...(resource ? { resource } : {}),
       eventId,
       permissions,
+      ...(typeof muteHours === "number" ? { muteHours } : {}),
     },
   };
 }

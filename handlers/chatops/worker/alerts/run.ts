@@ -182,8 +182,9 @@ export async function runAlertAction(
 
   // The alert shows what happened to everyone in the channel; refusals and failures only the user sees.
   const shared = authorized.ok && !["aws-error", "unanswered"].includes(result.outcome);
-  const by =
-    msg.action === "acknowledge" ? "" : ` (${ACTION_LABELS[msg.action]} by <@${escapeSlack(msg.userId)}>)`;
+  const muteHours = authorized.ok ? authorized.value.ref.muteHours : undefined;
+  const label = msg.action === "mute" && muteHours ? `Mute ${muteHours} h` : ACTION_LABELS[msg.action];
+  const by = msg.action === "acknowledge" ? "" : ` (${label} by <@${escapeSlack(msg.userId)}>)`;
   const line = `${EMOJI[result.outcome] ?? ":warning:"} ${result.text}${result.outcome === "ok" ? by : ""}`;
   const replacement = shared
     ? updatedAlert(msg.message, line, result.done ? msg.action : undefined)
