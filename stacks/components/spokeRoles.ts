@@ -76,7 +76,8 @@ export const CHATOPS_OPERATOR_ACTIONS = [
 
 /**
  * What the hub's coverage checks read in a spoke (npm run coverage and the weekly summary): whether
- * the detectors are on, which recorders record what, and which trails feed EventBridge. Read only.
+ * the detectors are on, which recorders record what, which trails feed EventBridge, and which
+ * security groups are exempt from remediation. Read only.
  */
 export const COVERAGE_READ_ACTIONS = [
   "guardduty:ListDetectors",
@@ -91,6 +92,8 @@ export const COVERAGE_READ_ACTIONS = [
   "cloudtrail:DescribeTrails",
   "cloudtrail:GetTrailStatus",
   "cloudtrail:GetEventSelectors",
+  // npm run mutes and the weekly summary list the exemption tags on security groups.
+  "ec2:DescribeSecurityGroups",
 ];
 
 export class SpokeRoles extends pulumi.ComponentResource {
