@@ -43,7 +43,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 56);
+    assert.equal(results.length, 59);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -140,10 +140,16 @@ describe("wiring: access paths (iam-simulate)", function () {
       "remediation role reads managed prefix list entries",
       "remediation role reads the Config rules' scope",
       "remediation role records its change in a tag",
+      "remediation role stamps an exemption's expiry",
+      "remediation role removes an expired exemption",
     ]) {
       assert.equal(byName(results, name).actual, "Allowed", name);
     }
-    for (const name of ["remediation role writes another tag", "remediation role deletes a security group"]) {
+    for (const name of [
+      "remediation role writes another tag",
+      "remediation role deletes another tag",
+      "remediation role deletes a security group",
+    ]) {
       assert.equal(byName(results, name).actual, "ImplicitlyDenied", name);
     }
     assert.deepEqual(byName(results, "remediation role deletes a security group").decisive, [
@@ -271,7 +277,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /55 of 56 access paths as intended/);
+      assert.match(text, /58 of 59 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {
