@@ -389,6 +389,30 @@ const HUB: Record<string, SchemaNode> = {
         default: [RESTRICTED_SSH_RULE_NAME],
         "x-invalid": "must be a non-empty list of Config rule names",
       },
+      exemptionDays: {
+        description:
+          "Exempt's expiry in days: default is offered in the dialog, max is the longest allowed; tags from before expiries get default",
+        type: "object",
+        properties: {
+          default: {
+            type: "integer",
+            minimum: 1,
+            maximum: 365,
+            default: 30,
+            "x-invalid": "must be a whole number of days from 1 to 365",
+          },
+          max: {
+            type: "integer",
+            minimum: 1,
+            maximum: 365,
+            default: 90,
+            "x-invalid": "must be a whole number of days from 1 to 365",
+          },
+        },
+        additionalProperties: false,
+        default: {},
+        "x-invalid": "must be an object {default, max} of days",
+      },
       configTopicTrigger: bool("also run on the Config topic's SNS notifications", false),
       revokeWholeRule: bool(
         "revoke a world-open rule whole; by default a rule wider than SSH is re-authorized without TCP port 22",
@@ -472,6 +496,14 @@ const HUB: Record<string, SchemaNode> = {
     type: "object",
     properties: {
       enabled: bool("turn the bot on (needs slackSigningSecret)", false),
+      criticalMuteHours: {
+        description: "how long Mute lasts on a critical alert, in hours (other alerts: 24)",
+        type: "integer",
+        minimum: 1,
+        maximum: 24,
+        default: 1,
+        "x-invalid": "must be a whole number of hours from 1 to 24",
+      },
       commandName: {
         description: "the Slack app's slash command; the bot refuses any other",
         type: "string",

@@ -67,6 +67,8 @@ export interface RemediationConfig {
    * re-authorized without TCP port 22, so only SSH closes.
    */
   revokeWholeRule: boolean;
+  /** Exempt's expiry in days: offered by default, and the longest allowed. */
+  exemptionDays: { default: number; max: number };
 }
 
 export type ChatopsAccess = "read-only" | "operator";
@@ -95,6 +97,8 @@ export interface ChatopsConfig {
   confirmInProduction: ConfirmableAction[];
   /** How long a request waits for the second person, in minutes. */
   confirmMinutes: number;
+  /** How long Mute lasts on a critical alert, in hours. */
+  criticalMuteHours: number;
 }
 
 export interface GuardrailConfig {

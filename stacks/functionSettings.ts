@@ -7,6 +7,7 @@ import { RemediatorSettings, remediatorSettingsProblems } from "../handlers/reme
 import { WorkerSettings, workerSettingsProblems } from "../handlers/chatops/worker/settings";
 import { HubConfig } from "./configSchema";
 import { workerSettingsFor } from "./components/chatops/settings";
+import { chatopsAccounts } from "./chatopsAccounts";
 import {
   ALERT_MUTES_TABLE_NAME,
   ALERT_RECORDS_TABLE_NAME,
@@ -69,6 +70,7 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
     dedupe: { tableName: NOTIFIER_SEEN_TABLE_NAME },
     // Buttons need the interactivity endpoint, which chat-ops serves.
     alertActions: config.chatops.enabled,
+    ...(config.chatops.enabled ? { criticalMuteHours: config.chatops.criticalMuteHours } : {}),
     // The Mute button's mutes (the chat-ops worker writes them).
     ...(config.chatops.enabled
       ? { runtimeMutesTable: ALERT_MUTES_TABLE_NAME, alertRecordsTable: ALERT_RECORDS_TABLE_NAME }
@@ -107,6 +109,15 @@ export function remediatorSettings(config: HubConfig): RemediatorSettings {
     configRuleNames: config.remediation.configRuleNames,
     revokeWholeRule: config.remediation.revokeWholeRule,
     reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
+    // Exempt is pressed only where chat-ops acts: those accounts and regions are checked.
+    exemptions: {
+      defaultDays: config.remediation.exemptionDays.default,
+      targets: config.chatops.enabled
+        ? [...chatopsAccounts(config.accountId, config.memberAccounts, config.accountNames)]
+            .sort()
+            .map((accountId) => ({ accountId, regions: [...config.chatops.regions] }))
+        : [],
+    },
   };
 }
 
@@ -148,6 +159,7 @@ const CONTRACTS: FunctionContract[] = [
       dryRun: "remediation.dryRun",
       dryRunAccounts: "remediation.dryRunAccounts",
       exemptTagKey: "remediation.exemptTagKey",
+      exemptions: "remediation.exemptionDays",
       configRuleNames: "remediation.configRuleNames",
       "": "remediation",
     },

@@ -70,6 +70,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
       ),
     ),
     productionAccounts: accountIds((c.productionAccounts as string[] | undefined) ?? [], accountNames),
+    criticalMuteHours: (c.criticalMuteHours as number | undefined) ?? 1,
     confirmInProduction: (c.confirmInProduction as ChatopsConfig["confirmInProduction"] | undefined) ?? [
       "revert",
       "exempt",

@@ -216,6 +216,21 @@ const chatopsDefaultRegionEnabled: CrossCheck = (v) => {
       ];
 };
 
+const exemptionDefaultWithinMax: CrossCheck = (v) => {
+  const days = obj(obj(v.remediation).exemptionDays);
+  const def = typeof days.default === "number" ? days.default : 30;
+  const max = typeof days.max === "number" ? days.max : 90;
+  return def <= max
+    ? []
+    : [
+        {
+          key: "remediation.exemptionDays.default",
+          value: def,
+          why: `is more than remediation.exemptionDays.max (${max})`,
+        },
+      ];
+};
+
 const globalResourcesRegionDeployed: CrossCheck = (v) => {
   const regions = strings(v.regions);
   const region = v.globalResourcesRegion;
@@ -271,6 +286,7 @@ const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
     chatopsAccountsExist,
     chatopsGuardrailUsersKnown,
     chatopsDefaultRegionEnabled,
+    exemptionDefaultWithinMax,
     aggregatorHasSource,
     notifiedRulesFitFilter,
   ],

@@ -9,11 +9,13 @@ import {
   ALERT_ACTIONS,
   AlertRef,
   MAX_BUTTON_VALUE_CHARS,
+  MUTE_HOURS,
   encodeAlertRef,
   isEventId,
   parseAlertRef,
 } from "../shared/alertActions";
 import type { EventFacts } from "./findingFacts";
+import type { SeverityLevel } from "./severityLevels";
 import { LIMITS, SlackMessage } from "./slack";
 
 function button(
@@ -63,8 +65,74 @@ export function alertButtons(ref: AlertRef): ActionsBlock | undefined {
       button("exempt", "Exempt group", value),
     );
   }
-  elements.push(button("mute", "Mute 24 h", value), button("acknowledge", "Acknowledge", value));
+  elements.push(muteButton(ref, value, MUTE_HOURS), button("acknowledge", "Acknowledge", value));
   return { type: "actions", block_id: ALERT_ACTIONS_BLOCK_ID, elements };
+}
+
+/** Slack's limit for a confirm dialog's text (https://api.slack.com/reference/block-kit/composition-objects#confirm). */
+const MAX_CONFIRM_TEXT = 300;
+
+/** What a mute from this alert silences: the fields the mute rule will match on. */
+export function muteScope(ref: AlertRef): string {
+  const resource = ref.groupId ?? ref.resource;
+  return [
+    ref.eventName ? `${ref.eventName} alerts` : `${ref.kind} alerts`,
+    ...(resource ? [`on ${resource}`] : []),
+    `in account ${ref.accountId} ${ref.region}`,
+  ].join(" ");
+}
+
+/**
+ * Mute always asks first, showing what it silences and for how long, so no click mutes more than
+ * the user read. The length comes from the alert's record (the worker uses ref.muteHours).
+ */
+function muteButton(ref: AlertRef, value: string, hours: number, critical = false): Button {
+  const text =
+    `${critical ? `Critical alert: muted for at most ${hours} h. ` : ""}` +
+    `Silences ${muteScope(ref)} for ${hours} h from now. Other alerts still post.`;
+  return button("mute", `Mute ${hours} h`, value, {
+    confirm: {
+      title: { type: "plain_text", text: "Mute alerts like this?" },
+      text: { type: "plain_text", text: Array.from(text).slice(0, MAX_CONFIRM_TEXT).join("") },
+      confirm: { type: "plain_text", text: `Mute ${hours} h` },
+      deny: { type: "plain_text", text: "Cancel" },
+    },
+  });
+}
+
+/**
+ * Critical alerts get no 24-hour mute: one click on, say, a root console sign-in would hide every
+ * such sign-in of the account and Region for a day. Their Mute lasts `hours` (config
+ * chatops.criticalMuteHours), says so in its confirmation, and the length is written into the
+ * alert's record (the button's reference), so the worker applies it whatever the click carries.
+ * A reason dialog was not chosen: it needs the app's bot token, which webhook installs lack, and
+ * a short, confirmed mute bounds the harm of a hasty click on its own.
+ */
+export function withCriticalMute(
+  message: SlackMessage,
+  severity: SeverityLevel,
+  hours: number,
+): SlackMessage {
+  if (severity !== "critical") return message;
+  let changed = false;
+  const attachments = message.attachments.map((a) => ({
+    ...a,
+    blocks: a.blocks.map((b): KnownBlock => {
+      if (b.type !== "actions" || b.block_id !== ALERT_ACTIONS_BLOCK_ID) return b as KnownBlock;
+      return {
+        ...(b as ActionsBlock),
+        elements: (b as ActionsBlock).elements.map((e) => {
+          if (e.type !== "button" || e.action_id !== ALERT_ACTIONS.mute) return e;
+          const parsed = parseAlertRef(e.value);
+          if (!parsed.ok) return e;
+          const ref = { ...parsed.ref, muteHours: hours };
+          changed = true;
+          return muteButton(ref, encodeAlertRef(ref), hours, true);
+        }),
+      };
+    }),
+  }));
+  return changed ? { ...message, attachments } : message;
 }
 
 /** block_id of the actions block (the worker finds the buttons by it when it updates the alert). */

@@ -8,6 +8,9 @@ import { EVENT_KINDS, EventKind } from "./kinds";
 import { MuteRule, validateMutes } from "./mutes";
 import { SEVERITY_LEVELS, SeverityLevel, isSeverityLevel } from "./severity";
 
+/** Mute on a critical alert: 1 h unless chatops.criticalMuteHours says otherwise. */
+export const DEFAULT_CRITICAL_MUTE_HOURS = 1;
+
 export { EVENT_KINDS };
 export type { EventKind };
 
@@ -71,6 +74,8 @@ export interface NotifierSettings {
    * serves Slack interactions (chat-ops enabled), whose Slack app must own the webhooks.
    */
   alertActions?: boolean;
+  /** How long Mute lasts on a critical alert, in hours (1-24; default 1). */
+  criticalMuteHours?: number;
   /** DynamoDB table of mutes written from Slack (the Mute button), applied besides `mutes`. */
   runtimeMutesTable?: string;
   /** DynamoDB table where each posted alert's buttons are bound to what it may act on. */
@@ -176,6 +181,18 @@ export function validateNotifierSettings(settings: unknown): string[] {
     problems.push(`runtimeMutesTable must be a table name, got ${JSON.stringify(s.runtimeMutesTable)}`);
   if (s.alertRecordsTable !== undefined && (typeof s.alertRecordsTable !== "string" || !s.alertRecordsTable))
     problems.push(`alertRecordsTable must be a table name, got ${JSON.stringify(s.alertRecordsTable)}`);
+  if (
+    s.criticalMuteHours !== undefined &&
+    !(
+      typeof s.criticalMuteHours === "number" &&
+      Number.isInteger(s.criticalMuteHours) &&
+      s.criticalMuteHours >= 1 &&
+      s.criticalMuteHours <= 24
+    )
+  )
+    problems.push(
+      `criticalMuteHours must be a whole number from 1 to 24, got ${JSON.stringify(s.criticalMuteHours)}`,
+    );
   if (s.alertActions !== undefined && typeof s.alertActions !== "boolean")
     problems.push(`alertActions must be true or false, got ${JSON.stringify(s.alertActions)}`);
   if (s.delivery !== undefined) {

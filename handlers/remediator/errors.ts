@@ -12,7 +12,8 @@ export type RemediationStep =
   | "revoke"
   | "record"
   | "verify"
-  | "report";
+  | "report"
+  | "exemption-check";
 
 export interface StepTarget {
   accountId: string;

@@ -7,6 +7,7 @@ import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
 import type { RemediationReport } from "../shared/remediationReport";
 import { batchError } from "./errors";
+import { checkExemptions, isExemptionCheck } from "./exemptions";
 import { remediateGroup } from "./remediate";
 import { publishReport } from "./report";
 import { RemediatorSettings, ResolvedSettings, resolveSettings } from "./settings";
@@ -40,12 +41,15 @@ const FALLBACK_BUDGET_MS = 110_000;
 export function createRemediatorHandler(
   settings: RemediatorSettings,
   env: NodeJS.ProcessEnv = process.env,
+  /** The clock exemptions expire by (tests move it forward). */
+  now: () => number = Date.now,
 ): RemediatorHandler {
   const s = resolveSettings(settings, env);
 
   return async (event: unknown, context?: RemediatorContext): Promise<RemediationReport[]> => {
     const requestId = context?.awsRequestId;
     const deadline = deadlineFrom(context, LOG_RESERVE_MS, FALLBACK_BUDGET_MS);
+    if (isExemptionCheck(event)) return exemptionCheck(s, { requestId, deadline, now });
     let items: ParsedItem[];
     try {
       items = parseEvent(event, s.configRuleNames);
@@ -75,6 +79,7 @@ export function createRemediatorHandler(
           eventId: item.eventId,
           requestId,
           deadline,
+          now,
         });
         if (done.ok && done.report) reports.push(done.report);
         if (!done.ok) failures.push(done.error);
@@ -86,6 +91,41 @@ export function createRemediatorHandler(
   };
 }
 
+/** The scheduled check: expired exemptions removed, then those groups remediated like any other. */
+async function exemptionCheck(
+  s: ResolvedSettings,
+  run: { requestId?: string; deadline: Deadline; now: () => number },
+): Promise<RemediationReport[]> {
+  const checked = await checkExemptions({
+    partition: s.partition,
+    roleName: s.roleName,
+    exemptTagKey: s.exemptTagKey,
+    defaultDays: s.exemptions.defaultDays,
+    targets: s.exemptions.targets,
+    retry: s.retry,
+    requestTimeoutMs: s.requestTimeoutMs,
+    deadline: run.deadline,
+    now: run.now,
+    requestId: run.requestId,
+  });
+  const reports: RemediationReport[] = [];
+  const failures = [...checked.failures];
+  for (const req of checked.expired) {
+    const done = await remediateAndReport(s, req, { ...run, eventId: req.trigger.eventId });
+    if (done.ok && done.report) reports.push(done.report);
+    if (!done.ok) failures.push(done.error);
+  }
+  log("info", "exemption check done", {
+    requestId: run.requestId,
+    expired: checked.expired.length,
+    stamped: checked.stamped.length,
+    failed: failures.length,
+  });
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw batchError(failures);
+  return reports;
+}
+
 /** Why a group is only reported on: "settings.dryRun", its account listed, or "" (act). */
 export function dryRunReason(s: ResolvedSettings, accountId: string): string {
   if (s.dryRun) return "settings.dryRun";
@@ -95,9 +135,9 @@ export function dryRunReason(s: ResolvedSettings, accountId: string): string {
 async function remediateAndReport(
   s: ResolvedSettings,
   req: RemediationRequest,
-  run: { eventId?: string; requestId?: string; deadline: Deadline },
+  run: { eventId?: string; requestId?: string; deadline: Deadline; now: () => number },
 ): Promise<{ ok: true; report?: RemediationReport } | { ok: false; error: unknown }> {
-  const { eventId, requestId, deadline } = run;
+  const { eventId, requestId, deadline, now } = run;
   const fields = { eventId, requestId, accountId: req.accountId, region: req.region, groupId: req.groupId };
   const why = dryRunReason(s, req.accountId);
   const left = deadline.remainingMs();
@@ -113,6 +153,7 @@ async function remediateAndReport(
       roleName: s.roleName,
       dryRun: { enabled: why !== "", why },
       exemptTagKey: s.exemptTagKey,
+      now,
       retry: s.retry,
       requestTimeoutMs: s.requestTimeoutMs,
       deadline: work,

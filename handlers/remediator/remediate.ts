@@ -73,7 +73,8 @@ async function decideAndAct(
     const reason = `security group ${groupWhere(req)} does not exist (deleted?)`;
     return { report: { ...base, outcome: "group-not-found", permissions: [], reason } };
   }
-  if (req.trigger.kind === "cloudtrail") {
+  // No Config verdict behind it: the rule's scope decides whether the group may be touched.
+  if (req.trigger.kind !== "config-compliance") {
     const rule = await readRuleScope(ctx, credentials, opts.configRuleNames);
     const outside = rule && outsideScope(group, rule.ruleName, rule.scope);
     if (outside) return { skipped: `${req.groupId} is outside the restricted-ssh scope: ${outside}` };

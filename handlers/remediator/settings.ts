@@ -27,6 +27,12 @@ export interface RemediatorSettings {
   retry?: { maxAttempts?: number; baseDelayMs?: number };
   /** Per-request limit for AWS calls (a hung connection is retried like throttling); default 10000. */
   requestTimeoutMs?: number;
+  /**
+   * The scheduled exemption check: where Exempt can be pressed (accounts and their regions), and
+   * the expiry, in days, given to exemption tags written before exemptions expired. Absent: the
+   * check does nothing.
+   */
+  exemptions?: { defaultDays: number; targets: Array<{ accountId: string; regions: string[] }> };
 }
 
 /** Settings after defaults are applied. */
@@ -41,6 +47,7 @@ export interface ResolvedSettings {
   reportBus: string;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   requestTimeoutMs: number;
+  exemptions: { defaultDays: number; targets: Array<{ accountId: string; regions: string[] }> };
 }
 
 export function settingsError(message: string): Error {
@@ -129,6 +136,25 @@ function checkSettings(
     problems.push(`requestTimeoutMs must be an integer 1-60000, got ${show(s.requestTimeoutMs)}`);
   }
 
+  const exemptions = s.exemptions ?? { defaultDays: 30, targets: [] };
+  if (!Number.isInteger(exemptions.defaultDays) || exemptions.defaultDays < 1)
+    problems.push(
+      `exemptions.defaultDays must be a whole number of days >= 1, got ${show(exemptions.defaultDays)}`,
+    );
+  if (
+    !Array.isArray(exemptions.targets) ||
+    exemptions.targets.some(
+      (t) =>
+        typeof t?.accountId !== "string" ||
+        !/^\d{12}$/.test(t.accountId) ||
+        !Array.isArray(t.regions) ||
+        t.regions.some((r) => typeof r !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)),
+    )
+  )
+    problems.push(
+      `exemptions.targets must list {accountId: 12 digits, regions: region codes}, got ${show(exemptions.targets)}`,
+    );
+
   const resolved = {
     partition,
     roleName: s.roleName as string,
@@ -140,6 +166,7 @@ function checkSettings(
     reportBus,
     retry: { maxAttempts, baseDelayMs, maxDelayMs: MAX_DELAY_MS },
     requestTimeoutMs,
+    exemptions,
   };
   return { problems, resolved };
 }

@@ -19,6 +19,19 @@ export const EXEMPT_MODAL_CALLBACK_ID = "guard_exempt_reason";
 /** block_id and action_id of the modal's reason input. */
 export const EXEMPT_REASON_BLOCK = "reason";
 export const EXEMPT_REASON_ACTION = "reason_input";
+/** block_id and action_id of the modal's expiry input (days). */
+export const EXEMPT_DAYS_BLOCK = "days";
+export const EXEMPT_DAYS_ACTION = "days_input";
+/**
+ * Exempt's expiry in days: offered in the dialog, and the longest allowed. (Not "default": Pulumi's
+ * closure serializer reads an object with a `default` key as a module namespace and fails.)
+ */
+export interface ExemptionDays {
+  defaultDays: number;
+  maxDays: number;
+}
+/** When the hub config sets none. */
+export const DEFAULT_EXEMPTION_DAYS: ExemptionDays = { defaultDays: 30, maxDays: 90 };
 /**
  * Longest exemption reason: it is written as-is (no prefix) as an EC2 tag value, and EC2 tag values
  * hold at most 256 Unicode characters
@@ -66,7 +79,12 @@ export interface AlertRef {
    * (BatchUpdateFindings identifies a finding by its Id and ProductArn).
    */
   securityHubFinding?: { id: string; productArn: string };
+  /** How long Mute lasts for this alert, in hours (critical alerts: shorter); absent: 24. */
+  muteHours?: number;
 }
+
+/** Mute's length unless the alert sets a shorter one (critical alerts), and the longest a ref may set. */
+export const MUTE_HOURS = 24;
 
 export const WORLD_CIDRS = ["0.0.0.0/0", "::/0"] as const;
 
@@ -104,6 +122,7 @@ export function encodeAlertRef(ref: AlertRef): string {
     ...(ref.eventId ? { i: ref.eventId } : {}),
     p: ref.permissions.map((p) => [p.protocol, p.fromPort ?? null, p.toPort ?? null, p.cidr]),
     ...(ref.securityHubFinding ? { h: [ref.securityHubFinding.id, ref.securityHubFinding.productArn] } : {}),
+    ...(ref.muteHours ? { m: ref.muteHours } : {}),
   });
 }
 
@@ -178,6 +197,17 @@ export function parseAlertRef(value: unknown): RefResult {
       return fail("Security Hub product ARN is malformed");
     securityHubFinding = { id, productArn };
   }
+  const muteHours = o.m;
+  if (
+    muteHours !== undefined &&
+    !(
+      typeof muteHours === "number" &&
+      Number.isInteger(muteHours) &&
+      muteHours >= 1 &&
+      muteHours <= MUTE_HOURS
+    )
+  )
+    return fail(`mute hours must be a whole number from 1 to ${MUTE_HOURS}`);
   return {
     ok: true,
     ref: {
@@ -190,6 +220,7 @@ export function parseAlertRef(value: unknown): RefResult {
       eventId,
       permissions,
       ...(securityHubFinding ? { securityHubFinding } : {}),
+      ...(typeof muteHours === "number" ? { muteHours } : {}),
     },
   };
 }

@@ -43,7 +43,8 @@ export interface RemediationReport {
   added?: RevokedPermission[];
   /** Why this run happened: the triggering event. */
   trigger: {
-    kind: "config-compliance" | "cloudtrail";
+    /** exemption-expired: the scheduled check removed the group's expired exemption. */
+    kind: "config-compliance" | "cloudtrail" | "exemption-expired";
     /** EventBridge event id, SNS message id, or CloudTrail eventID. */
     eventId?: string;
     eventName?: string;

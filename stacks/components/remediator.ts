@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createRemediatorHandler } from "../../handlers/remediator";
+import { EXEMPTION_CHECK_EVENT } from "../../handlers/remediator/exemptions";
 import { ENV } from "../../handlers/shared/constants";
 import { HubConfig } from "../configSchema";
 import { remediatorSettings } from "../functionSettings";
@@ -12,6 +13,9 @@ import { assumeSpokeRoles } from "../orgScope";
 import { FUNCTION_NAMES, REMEDIATION_ROLE_NAME } from "../names";
 import { GuardFunction, NOTIFIER_ONLY_PACKAGES } from "./guardFunction";
 import { subscribe } from "./subscribe";
+
+/** The exemption check: daily, so an exemption outlives its expiry by at most a day. */
+export const EXEMPTION_CHECK_SCHEDULE = "cron(0 6 * * ? *)";
 
 export interface RemediatorArgs {
   config: HubConfig;
@@ -75,6 +79,30 @@ export class Remediator extends pulumi.ComponentResource {
         deadLetterConfig: { arn: args.deadLetterArn },
       },
       { parent: this, dependsOn: [permission] },
+    );
+    const check = new aws.cloudwatch.EventRule(
+      `${name}-exemption-check`,
+      {
+        name: `${FUNCTION_NAMES.remediator}-exemption-check`,
+        description: "security-guard: removes expired exemptions, then remediates those groups",
+        scheduleExpression: EXEMPTION_CHECK_SCHEDULE,
+      },
+      { parent: this },
+    );
+    const checkPermission = new aws.lambda.Permission(
+      `${name}-exemption-check-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: this.fn.function.name,
+        principal: "events.amazonaws.com",
+        sourceArn: check.arn,
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-exemption-check-target`,
+      { rule: check.name, arn: this.fn.function.arn, input: JSON.stringify(EXEMPTION_CHECK_EVENT) },
+      { parent: this, dependsOn: [checkPermission] },
     );
     if (config.remediation.configTopicTrigger) {
       subscribe(`${name}-config-sub`, args.configTopic, this.fn.function, this, {

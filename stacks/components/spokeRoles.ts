@@ -64,7 +64,8 @@ export const ALERT_EXEMPT_TAG_KEYS = "security-guard:*exempt*";
 
 /**
  * What the hub's coverage checks read in a spoke (npm run coverage and the weekly summary): whether
- * the detectors are on, which recorders record what, and which trails feed EventBridge. Read only.
+ * the detectors are on, which recorders record what, which trails feed EventBridge, and which
+ * security groups are exempt from remediation. Read only.
  */
 export const COVERAGE_READ_ACTIONS = [
   "guardduty:ListDetectors",
@@ -79,6 +80,8 @@ export const COVERAGE_READ_ACTIONS = [
   "cloudtrail:DescribeTrails",
   "cloudtrail:GetTrailStatus",
   "cloudtrail:GetEventSelectors",
+  // npm run mutes and the weekly summary list the exemption tags on security groups.
+  "ec2:DescribeSecurityGroups",
 ];
 
 export class SpokeRoles extends pulumi.ComponentResource {
@@ -271,6 +274,14 @@ export class SpokeRoles extends pulumi.ComponentResource {
           Action: "ec2:CreateTags",
           Resource: inAccount("security-group"),
           Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [REMEDIATION_RECORD_TAG_KEYS] } },
+        },
+        {
+          // The exemption check: remove an expired exemption, give an old one its expiry.
+          Sid: "ExpireExemptions",
+          Effect: "Allow",
+          Action: ["ec2:DeleteTags", "ec2:CreateTags"],
+          Resource: inAccount("security-group"),
+          Condition: { "ForAllValues:StringLike": { "aws:TagKeys": [ALERT_EXEMPT_TAG_KEYS] } },
         },
       ],
     );

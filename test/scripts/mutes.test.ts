@@ -4,6 +4,9 @@ import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import * as path from "path";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { CreateSecurityGroupCommand } from "@aws-sdk/client-ec2";
+import { formatExemption } from "../../handlers/shared/exemption";
+import { spokeEc2 } from "../handlers/remediator/support";
 import { muteFor } from "../../handlers/chatops/worker/alerts/mute";
 import { muteItem } from "../../handlers/shared/runtimeMutes";
 import { useMoto } from "../helpers/moto";
@@ -72,6 +75,80 @@ describe("npm run mutes (moto)", function () {
       "    accounts=222222222222 regions=ap-northeast-2 kinds=security-group eventNames=AuthorizeSecurityGroupIngress resources=sg-0a1b2c3d4e5f60718",
     );
     assert.equal(lines[4], "    reason: muted for 24 h from Slack by alice (U0OPERATOR)");
+  });
+
+  it("lists the exemptions in force in the stack files' spokes (who, why, expiry); not expired or unreadable ones", async () => {
+    await createSeenTable(TABLE);
+    // Pulumi.spoke-payments.yaml: account 222222222222, regions include ap-northeast-2.
+    const ec2 = await spokeEc2("222222222222", "ap-northeast-2");
+    const group = async (name: string, value: string, extra: Record<string, string> = {}) =>
+      (
+        await ec2.send(
+          new CreateSecurityGroupCommand({
+            GroupName: name,
+            Description: name,
+            TagSpecifications: [
+              {
+                ResourceType: "security-group",
+                Tags: Object.entries({ "security-guard:ssh-exempt": value, ...extra }).map(
+                  ([Key, Value]) => ({
+                    Key,
+                    Value,
+                  }),
+                ),
+              },
+            ],
+          }),
+        )
+      ).GroupId!;
+    const far = new Date(Date.now() + 10 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const live = await group(
+      "bastion",
+      formatExemption({ expiresAt: far, by: "slack-U0OPERATOR", why: "CHG-1234" }),
+    );
+    const legacy = await group("vendor", "true", {
+      "security-guard:exempt-reason": "vendor appliance",
+      "security-guard:exempted-by": "slack-U0OLD",
+    });
+    await group("over", formatExemption({ expiresAt: "2020-01-01T00:00:00Z", by: "slack-U1", why: "old" }));
+    await group("typo", "yes");
+
+    const json = await mutes(moto().env, "--json");
+    assert.equal(json.code, 0, json.stderr);
+    const listing = JSON.parse(json.stdout);
+    assert.deepEqual(listing.exemptionProblems, []);
+    assert.deepEqual(listing.exemptions, [
+      {
+        accountId: "222222222222",
+        region: "ap-northeast-2",
+        groupId: live,
+        groupName: "bastion",
+        by: "slack-U0OPERATOR",
+        why: "CHG-1234",
+        expiresAt: far,
+      },
+      {
+        accountId: "222222222222",
+        region: "ap-northeast-2",
+        groupId: legacy,
+        groupName: "vendor",
+        by: "slack-U0OLD",
+        why: "vendor appliance",
+      },
+    ]);
+    const text = await mutes(moto().env);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.trimEnd().split("\n");
+    const at = lines.indexOf("2 exemption(s) from SSH remediation in force:");
+    assert.ok(at > 0, text.stdout);
+    assert.deepEqual(lines.slice(at + 1), [
+      `  ${live} (bastion) in 222222222222 ap-northeast-2`,
+      `    until ${far.replace("T", " ").replace("Z", " UTC")}, by slack-U0OPERATOR`,
+      "    reason: CHG-1234",
+      `  ${legacy} (vendor) in 222222222222 ap-northeast-2`,
+      "    no expiry yet (the daily check gives it the default), by slack-U0OLD",
+      "    reason: vendor appliance",
+    ]);
   });
 
   it("names an unreadable item and exits 1; a missing table is a clear error", async () => {

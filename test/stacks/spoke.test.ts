@@ -386,6 +386,13 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
           Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
           Condition: { "ForAllValues:StringLike": { "aws:TagKeys": ["security-guard:ssh-remediation*"] } },
         },
+        {
+          Sid: "ExpireExemptions",
+          Effect: "Allow",
+          Action: ["ec2:DeleteTags", "ec2:CreateTags"],
+          Resource: `arn:aws:ec2:*:${SPOKE_ACCOUNT}:security-group/*`,
+          Condition: { "ForAllValues:StringLike": { "aws:TagKeys": ["security-guard:*exempt*"] } },
+        },
       ],
     );
     const ro = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-chatops-ro-policy")).Statement;

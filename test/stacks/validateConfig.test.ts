@@ -63,6 +63,7 @@ describe("stack config validation", () => {
       configRuleNames: ["security-guard-restricted-ssh"],
       configTopicTrigger: false,
       revokeWholeRule: false,
+      exemptionDays: { default: 30, max: 90 },
     });
     assert.equal(c.chatops.enabled, false);
   });
@@ -301,6 +302,21 @@ describe("stack config validation", () => {
     );
     assert.deepEqual(problems(hubRaw({ extraConfigRules: names(room + 1) })), [
       `security-guard:extraConfigRules = "${room + 1} names": with the guard's rule and remediation.configRuleNames makes 151 rule names; the Config topic's SNS filter policy allows at most 150`,
+    ]);
+  });
+
+  it("checks remediation.exemptionDays: whole days 1-365, default within max, each problem naming the key", () => {
+    assert.deepEqual(
+      (validateStackConfig(hubRaw({ remediation: { exemptionDays: { default: 7, max: 14 } } })) as HubConfig)
+        .remediation.exemptionDays,
+      { default: 7, max: 14 },
+    );
+    assert.deepEqual(problems(hubRaw({ remediation: { exemptionDays: { default: 0, max: 1.5 } } })), [
+      "security-guard:remediation.exemptionDays.default = 0: must be a whole number of days from 1 to 365",
+      "security-guard:remediation.exemptionDays.max = 1.5: must be a whole number of days from 1 to 365",
+    ]);
+    assert.deepEqual(problems(hubRaw({ remediation: { exemptionDays: { default: 60, max: 30 } } })), [
+      "security-guard:remediation.exemptionDays.default = 60: is more than remediation.exemptionDays.max (30)",
     ]);
   });
 

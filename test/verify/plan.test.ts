@@ -57,7 +57,7 @@ describe("npm run plan (offline preview of every stack config)", function () {
     // The Mute button's mutes are not in stack config: the plan says where they are and how to list them.
     assert.match(
       formatStack(hub, true),
-      /\n {5}mute report: mutes written from Slack \(Mute 24 h\) live in the DynamoDB table security-guard-alert-mutes \(hub account, us-east-1\), not in stack config: list them with `npm run mutes -- --region us-east-1`/,
+      /\n {5}mute report: mutes written from Slack \(Mute\) live in the DynamoDB table security-guard-alert-mutes \(hub account, us-east-1\), not in stack config: list them with `npm run mutes -- --region us-east-1`/,
     );
     assert.equal(payments.runtimeMutes, undefined);
   });

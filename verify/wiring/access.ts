@@ -452,16 +452,25 @@ export function accessCases(
     "Allowed",
   );
   // The change record: only the remediator's own tag keys.
-  const tagging = (name: string, key: string, expected: Decision) =>
+  const tagging = (name: string, key: string, expected: Decision, action = "ec2:CreateTags") =>
     add(name, expected, () => ({
       caller: inSpoke(spoke, REMEDIATION_ROLE_NAME, org),
-      action: "ec2:CreateTags",
+      action,
       resource: sg(spokeAcct),
       resourceAccount: spokeAcct,
       context: { "aws:TagKeys": [key] },
     }));
   tagging("remediation role records its change in a tag", "security-guard:ssh-remediation-2", "Allowed");
-  tagging("remediation role writes another tag", "security-guard:ssh-exempt", "ImplicitlyDenied");
+  // The exemption check gives an old exemption its expiry and removes an expired one.
+  tagging("remediation role stamps an exemption's expiry", "security-guard:ssh-exempt", "Allowed");
+  tagging(
+    "remediation role removes an expired exemption",
+    "security-guard:ssh-exempt",
+    "Allowed",
+    "ec2:DeleteTags",
+  );
+  tagging("remediation role writes another tag", "Owner", "ImplicitlyDenied");
+  tagging("remediation role deletes another tag", "Owner", "ImplicitlyDenied", "ec2:DeleteTags");
   inAccount(
     "remediation role deletes a security group",
     REMEDIATION_ROLE_NAME,

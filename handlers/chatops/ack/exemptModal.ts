@@ -5,10 +5,14 @@
 // dialog whose metadata would still be longer is not opened (Exempt then uses the default reason).
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import {
+  DEFAULT_EXEMPTION_DAYS,
+  EXEMPT_DAYS_ACTION,
+  EXEMPT_DAYS_BLOCK,
   EXEMPT_MODAL_CALLBACK_ID,
   EXEMPT_REASON_ACTION,
   EXEMPT_REASON_BLOCK,
   MAX_EXEMPT_REASON_CHARS,
+  ExemptionDays,
 } from "../../shared/alertActions";
 
 /** Slack's limit for a view's private_metadata (https://api.slack.com/reference/surfaces/views). */
@@ -111,7 +115,10 @@ const plain = (text: string) => ({ type: "plain_text", text });
  * The dialog. Title, submit and close hold at most 24 characters; the input's max_length makes
  * Slack refuse a longer reason in the dialog itself (the submission is checked again).
  */
-export function exemptModalView(privateMetadata: string): Record<string, unknown> {
+export function exemptModalView(
+  privateMetadata: string,
+  days: ExemptionDays = DEFAULT_EXEMPTION_DAYS,
+): Record<string, unknown> {
   return {
     type: "modal",
     callback_id: EXEMPT_MODAL_CALLBACK_ID,
@@ -126,7 +133,8 @@ export function exemptModalView(privateMetadata: string): Record<string, unknown
           type: "mrkdwn",
           text:
             "Exempt this alert's security group: the automatic SSH remediation and Revert will leave " +
-            "it open. The reason is written to the group's tags.",
+            "it open until the exemption expires; then it is removed and SSH open to the world is " +
+            "closed. The reason, who gave it and the expiry are written to the group's tags.",
         },
       },
       {
@@ -141,6 +149,20 @@ export function exemptModalView(privateMetadata: string): Record<string, unknown
           placeholder: plain("e.g. public web server, reviewed in CHG-1234"),
         },
         hint: plain(`At most ${MAX_EXEMPT_REASON_CHARS} characters (an EC2 tag value).`),
+      },
+      {
+        type: "input",
+        block_id: EXEMPT_DAYS_BLOCK,
+        label: plain("Expires after (days)"),
+        element: {
+          type: "number_input",
+          action_id: EXEMPT_DAYS_ACTION,
+          is_decimal_allowed: false,
+          min_value: "1",
+          max_value: String(days.maxDays),
+          initial_value: String(days.defaultDays),
+        },
+        hint: plain(`1 to ${days.maxDays} days.`),
       },
     ],
   };

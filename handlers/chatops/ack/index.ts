@@ -10,6 +10,7 @@
 // Steps: verify -> parse -> authorize -> queue (refuse a replay, then publish), each answering
 // Slack itself when it ends the request. Every AWS call runs under one deadline that ends well
 // inside Slack's 3 s, so the ack always answers, and says so when nothing ran.
+import type { ExemptionDays } from "../../shared/alertActions";
 import { ENV } from "../../shared/constants";
 import { deadlineFrom, LambdaClock, withReserve } from "../../shared/deadline";
 import { secretCache } from "../../shared/secrets";
@@ -42,6 +43,8 @@ export interface AckSettings {
    * dialog, and only their submissions of it are queued (the worker checks every action again).
    */
   operators?: string[];
+  /** Exempt's expiry in days: offered in the dialog, and the longest accepted. */
+  exemptionDays?: ExemptionDays;
   now?: never;
 }
 
@@ -81,7 +84,7 @@ export function createAckHandler(
   const clients: SnsClients = {};
   const replayTable = env[ENV.replayTableName];
   const operators = settings.operators ?? [];
-  const modal = modalOpener(operators, env);
+  const modal = modalOpener(operators, env, settings.exemptionDays);
   const seen: SeenStore | undefined = replayTable
     ? createSeenStore({ tableName: replayTable, windowSeconds: 2 * tolerance + 1, now })
     : undefined;
@@ -114,7 +117,14 @@ export function createAckHandler(
       const click =
         interaction.value.kind === "click"
           ? { ok: true as const, value: interaction.value.click }
-          : parseSubmission(interaction.value.payload, req.eventId, now(), localRun, operators);
+          : parseSubmission(
+              interaction.value.payload,
+              req.eventId,
+              now(),
+              localRun,
+              operators,
+              settings.exemptionDays,
+            );
       if (!click.ok) return click.answer;
       return queueClick({
         req,

@@ -3,6 +3,7 @@
 // views.open needs the bot token and no scope (https://api.slack.com/methods/views.open). When
 // there is no token (webhook-only installs) or Slack does not open the dialog, the click goes on
 // to the worker as before, with the default reason and the reason the dialog was not shown.
+import type { ExemptionDays } from "../../shared/alertActions";
 import { ENV } from "../../shared/constants";
 import { Deadline, deadlineFrom } from "../../shared/deadline";
 import { errorText } from "../../shared/errors";
@@ -19,12 +20,18 @@ export const FALLBACK_RESERVE_MS = 700;
 export interface ModalOpener {
   /** Slack user ids with operator access: only they get the dialog (others are refused by the worker). */
   operators: readonly string[];
+  /** Exempt's expiry in days: offered, and the longest allowed. */
+  days?: ExemptionDays;
   env: NodeJS.ProcessEnv;
   token: { load(deadline: Deadline): Promise<string> };
 }
 
-export function modalOpener(operators: readonly string[] | undefined, env: NodeJS.ProcessEnv): ModalOpener {
-  return { operators: operators ?? [], env, token: botTokenSource(env) };
+export function modalOpener(
+  operators: readonly string[] | undefined,
+  env: NodeJS.ProcessEnv,
+  days?: ExemptionDays,
+): ModalOpener {
+  return { operators: operators ?? [], ...(days ? { days } : {}), env, token: botTokenSource(env) };
 }
 
 /**
@@ -68,7 +75,7 @@ export async function openExemptModal(
       callSlackApi(
         "views.open",
         token,
-        { trigger_id: click.triggerId, view: JSON.stringify(exemptModalView(encoded.metadata)) },
+        { trigger_id: click.triggerId, view: JSON.stringify(exemptModalView(encoded.metadata, opener.days)) },
         // One attempt: the trigger expires 3 s after the click, and a retry could open it twice.
         {
           baseUrl,

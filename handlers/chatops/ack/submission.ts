@@ -6,10 +6,14 @@
 // checked by the worker exactly like a click's button value.
 import { log } from "../../shared/log";
 import {
+  DEFAULT_EXEMPTION_DAYS,
+  EXEMPT_DAYS_ACTION,
+  EXEMPT_DAYS_BLOCK,
   EXEMPT_MODAL_CALLBACK_ID,
   EXEMPT_REASON_ACTION,
   EXEMPT_REASON_BLOCK,
   MAX_EXEMPT_REASON_CHARS,
+  ExemptionDays,
 } from "../../shared/alertActions";
 import { responseUrlProblem } from "../shared/command";
 import { ALERT_ACTION_MESSAGE_TYPE } from "../shared/interaction";
@@ -28,6 +32,7 @@ export function parseSubmission(
   nowMs: number,
   localRun: boolean,
   operators: readonly string[],
+  days: ExemptionDays = DEFAULT_EXEMPTION_DAYS,
 ): Step<ClickForm> {
   const view = isObj(payload.view) ? payload.view : {};
   const user = isObj(payload.user) ? payload.user : {};
@@ -43,9 +48,14 @@ export function parseSubmission(
     log("warn", "chatops ack: interaction refused", { ...logFields, problem });
     return { ok: false, answer: plainText(400, problem) };
   }
-  const keepOpen = (outcome: string, problem: string, shown: string): Step<ClickForm> => {
+  const keepOpen = (
+    outcome: string,
+    problem: string,
+    shown: string,
+    block = EXEMPT_REASON_BLOCK,
+  ): Step<ClickForm> => {
     log("warn", "chatops ack: exempt dialog refused", { ...logFields, outcome, problem });
-    return { ok: false, answer: dialogError(EXEMPT_REASON_BLOCK, shown) };
+    return { ok: false, answer: dialogError(block, shown) };
   };
   const state = decodeDialogState(view.private_metadata);
   if (!state.ok)
@@ -80,6 +90,23 @@ export function parseSubmission(
       `reason of ${length} characters`,
       `The reason is ${length} characters; at most ${MAX_EXEMPT_REASON_CHARS} fit in the group's tag.`,
     );
+  // Absent (an older dialog): the configured default; otherwise 1 to max whole days.
+  const daysBlock = isObj(values[EXEMPT_DAYS_BLOCK]) ? values[EXEMPT_DAYS_BLOCK] : {};
+  const daysInput = isObj(daysBlock[EXEMPT_DAYS_ACTION]) ? daysBlock[EXEMPT_DAYS_ACTION] : undefined;
+  const typedDays = typeof daysInput?.value === "string" ? daysInput.value.trim() : "";
+  const expiryDays = typedDays === "" ? days.defaultDays : Number(typedDays);
+  if (
+    !/^\d*$/.test(typedDays) ||
+    !Number.isInteger(expiryDays) ||
+    expiryDays < 1 ||
+    expiryDays > days.maxDays
+  )
+    return keepOpen(
+      "invalid",
+      `expiry of ${JSON.stringify(typedDays)} days`,
+      `An exemption lasts 1 to ${days.maxDays} whole days.`,
+      EXEMPT_DAYS_BLOCK,
+    );
   const userName = text(user.username) ?? text(user.name);
   const { value, responseUrl, channelId, messageTs, message } = state.state;
   return {
@@ -96,6 +123,7 @@ export function parseSubmission(
         action: "exempt",
         value,
         reason,
+        expiryDays,
         responseUrl,
         ...(message ? { message } : {}),
       },

@@ -21,6 +21,8 @@ export interface AlertActionMessage {
   value: string;
   /** The exemption reason typed in the modal, when there was one. */
   reason?: string;
+  /** The exemption's expiry in days chosen in the dialog (absent: the configured default). */
+  expiryDays?: number;
   /** Exempt without the reason dialog: why it was not shown (the outcome says so). */
   modalSkipped?: string;
   responseUrl: string;
@@ -67,6 +69,8 @@ export function parseAlertActionMessage(body: string): AlertActionMessage {
     problems.push(`action must be one of ${Object.keys(ALERT_ACTIONS).join(", ")}`);
   for (const key of ["userName", "channelId", "reason", "modalSkipped"])
     if (m[key] !== undefined && typeof m[key] !== "string") problems.push(`${key} must be a string`);
+  if (m.expiryDays !== undefined && !(Number.isInteger(m.expiryDays) && (m.expiryDays as number) >= 1))
+    problems.push("expiryDays must be a whole number of days >= 1");
   if (
     m.message !== undefined &&
     (typeof m.message !== "object" || m.message === null || Array.isArray(m.message))

@@ -1,5 +1,6 @@
 // The worker's settings (plain JSON from the hub stack config, captured into the Lambda's code)
 // and the access decisions they drive: which Slack user may use which account, region and role.
+import type { ExemptionDays } from "../../shared/alertActions";
 import { isAccountId, isRegionName } from "../shared/command";
 import { shown } from "../shared/text";
 import { CONFIRMABLE_ACTIONS, GUARDED_ACTIONS, Guardrails } from "../shared/guardrails";
@@ -46,6 +47,8 @@ export interface WorkerSettings {
 export interface AlertActionSettings {
   /** The remediation's exemption tag (value "true"): Exempt writes it, Revert leaves such groups open. */
   exemptTagKey: string;
+  /** Exempt's expiry in days: used when the dialog gave none, and the longest accepted. */
+  exemptionDays?: ExemptionDays;
   /** The remediation's dry-run rules apply to Revert too: it only says what it would revoke. */
   dryRun: boolean;
   dryRunAccounts: string[];
@@ -130,6 +133,19 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
       !/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(a.actionsRoleArn)
     )
       problems.push(`alertActions.actionsRoleArn ${JSON.stringify(a.actionsRoleArn)} is not an IAM role ARN`);
+    const d = a?.exemptionDays;
+    if (
+      d !== undefined &&
+      !(
+        Number.isInteger(d?.defaultDays) &&
+        Number.isInteger(d?.maxDays) &&
+        d.defaultDays >= 1 &&
+        d.defaultDays <= d.maxDays
+      )
+    )
+      problems.push(
+        "alertActions.exemptionDays must be {defaultDays, maxDays} whole days with 1 <= defaultDays <= maxDays",
+      );
     if (a?.threadTable !== undefined && (typeof a.threadTable !== "string" || a.threadTable === ""))
       problems.push("alertActions.threadTable must be a table name when given");
     if (

@@ -2,10 +2,10 @@
 // fallback to `default`, with a visible note, when that webhook is not in the decrypted map.
 import type { KnownBlock } from "@slack/types";
 import { ENV } from "../../shared/constants";
-import { withMuteAck } from "../alertButtons";
+import { withCriticalMute, withMuteAck } from "../alertButtons";
 import { summarize } from "../digest";
 import { RenderedMessage } from "../pipeline";
-import { DEFAULT_WEBHOOK, NotifierSettings } from "../settings";
+import { DEFAULT_CRITICAL_MUTE_HOURS, DEFAULT_WEBHOOK, NotifierSettings } from "../settings";
 import { assess, withSeverity } from "../signal";
 import { LIMITS, SlackMessage, context as contextBlock, esc } from "../slack";
 import { threadFacts } from "../threads";
@@ -30,7 +30,13 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     return { ...base, skipped: c.skipped, problems: c.problems };
   // Chat-ops on: every single-event alert can be muted or acknowledged from Slack.
   const rated = withSeverity(c.message, a.severity);
-  const message = settings.alertActions ? withMuteAck(rated, a.facts, c.eventId) : rated;
+  const message = settings.alertActions
+    ? withCriticalMute(
+        withMuteAck(rated, a.facts, c.eventId),
+        a.severity,
+        settings.criticalMuteHours ?? DEFAULT_CRITICAL_MUTE_HOURS,
+      )
+    : rated;
   const summary = summarize(message, c.region);
   // Thread facts matter only when messages have a ts (app mode): webhook mode's output is unchanged.
   const thread = settings.app ? threadFacts(c) : undefined;

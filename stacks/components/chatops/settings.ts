@@ -23,6 +23,10 @@ export function ackSettingsFor(config: HubConfig): AckSettings {
     operators: Object.keys(config.chatops.users)
       .filter((id) => config.chatops.users[id].access === "operator")
       .sort(),
+    exemptionDays: {
+      defaultDays: config.remediation.exemptionDays.default,
+      maxDays: config.remediation.exemptionDays.max,
+    },
   };
 }
 
@@ -71,6 +75,10 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
     // The buttons on alerts follow the remediation's exemption and dry-run rules.
     alertActions: {
       exemptTagKey: config.remediation.exemptTagKey,
+      exemptionDays: {
+        defaultDays: config.remediation.exemptionDays.default,
+        maxDays: config.remediation.exemptionDays.max,
+      },
       dryRun: config.remediation.dryRun,
       dryRunAccounts: config.remediation.dryRunAccounts,
       mutesTable: ALERT_MUTES_TABLE_NAME,

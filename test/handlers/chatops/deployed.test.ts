@@ -544,7 +544,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       timestamp: Math.floor(Date.now() / 1000),
       payload: viewSubmissionPayload({
         view,
-        values: { reason: { reason_input: "deployed reason: CDN origin" } },
+        values: { reason: { reason_input: "deployed reason: CDN origin" }, days: { days_input: "7" } },
         userId: OPERATOR,
       }),
     });
@@ -578,6 +578,8 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     assert.equal(published.length, 1);
     assert.equal((published[0] as { reason: string }).reason, "deployed reason: CDN origin");
 
+    assert.equal((published[0] as { expiryDays: number }).expiryDays, 7);
+    const before = Date.now();
     const done = await invokeDeployed(
       dirs[WORKER],
       [snsEvent([{ id: "exempt-1", message: JSON.stringify(published[0]) }])],
@@ -587,8 +589,16 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
       .SecurityGroups![0];
     const exemptTag = hub["security-guard:remediation"]?.exemptTagKey ?? DEFAULT_EXEMPT_TAG_KEY;
-    assert.deepEqual(Object.fromEntries(group.Tags!.map((t) => [t.Key, t.Value])), {
-      [exemptTag]: "true",
+    const tagsNow = Object.fromEntries(group.Tags!.map((t) => [t.Key, t.Value]));
+    const m = /^expires=(\S+) by=slack-(\S+) why=deployed reason: CDN origin$/.exec(tagsNow[exemptTag] ?? "");
+    assert.ok(m, tagsNow[exemptTag]);
+    assert.equal(m![2], OPERATOR);
+    const expires = Date.parse(m![1]);
+    assert.ok(
+      expires >= Math.floor(before / 1000) * 1000 + 7 * 86_400_000 && expires <= Date.now() + 7 * 86_400_000,
+    );
+    assert.deepEqual(tagsNow, {
+      [exemptTag]: tagsNow[exemptTag],
       "security-guard:exempt-reason": "deployed reason: CDN origin",
       "security-guard:exempted-by": `slack-${OPERATOR}`,
     });
@@ -604,7 +614,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
           type: "mrkdwn",
           text:
             `:white_check_mark: Exempted \`${groupId}\` in ${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${region} ` +
-            `(tag \`${exemptTag}=true\`): deployed reason: CDN origin. (Exempt by <@${OPERATOR}>)`,
+            `until ${m![1]} (tag \`${exemptTag}\`): deployed reason: CDN origin. (Exempt by <@${OPERATOR}>)`,
         },
       ],
     });

@@ -5,6 +5,7 @@
 // An unauthorised case must end in one ephemeral note at its response_url saying why, and change
 // nothing; an authorised one must be done. The expected decision comes from the table below,
 // written out by hand, not from the code under test.
+import { exemptionActive, parseExemption } from "../../../handlers/shared/exemption";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -339,7 +340,9 @@ describe("authorisation matrix through the deployed ack and worker (guardrails)"
         const open = (g.IpPermissions ?? []).some((p) =>
           (p.IpRanges ?? []).some((x) => x.CidrIp === "0.0.0.0/0"),
         );
-        const exempt = (g.Tags ?? []).some((t) => t.Key === DEFAULT_EXEMPT_TAG_KEY && t.Value === "true");
+        const exempt = (g.Tags ?? []).some(
+          (t) => t.Key === DEFAULT_EXEMPT_TAG_KEY && exemptionActive(parseExemption(t.Value), Date.now()),
+        );
         const muted = mutes.some((m) => m.rule.resources?.includes(c.groupId!));
         const want = {
           open: !(c.action === "revert" && !c.refusal),

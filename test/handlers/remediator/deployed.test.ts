@@ -6,6 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { configEvent, createGroup, credentialsIn, ingress, reportSink, spokeEc2, tcp } from "./support";
@@ -136,5 +137,57 @@ describe("remediator as deployed (npm run lambdas package, separate process, mot
     );
     assert.ok(lines.some((l) => l.message === "no remediation needed" && l.eventId === "evt-3"));
     assert.ok(lines.some((l) => l.level === "error" && l.message === "malformed event record: nothing done"));
+  });
+
+  it("the scheduled exemption check removes expired exemptions in the stack's chat-ops accounts and remediates them", async () => {
+    const hubCreds = await credentialsIn(HUB_ACCOUNT, `${FUNCTION}-role`);
+    const sink = await reportSink({ busName: HUB_BUS, credentials: hubCreds });
+    const active = await spokeEc2(ACTIVE_ACCOUNT, REGION);
+    const dry = await spokeEc2(DRY_RUN_ACCOUNT, REGION);
+    const tag = hubConfig["security-guard:remediation"].exemptTagKey ?? "security-guard:ssh-exempt";
+    const expired = "expires=2020-01-01T00:00:00Z by=slack-U0OPS why=migration";
+    const current = "expires=2099-01-01T00:00:00Z by=slack-U0OPS why=vendor appliance";
+    const g1 = await createGroup(
+      active,
+      "old-bastion",
+      [tcp(22, 22, ["0.0.0.0/0"]), tcp(80, 80, ["0.0.0.0/0"])],
+      {
+        [tag]: expired,
+      },
+    );
+    const g2 = await createGroup(active, "vendor", [tcp(22, 22, ["0.0.0.0/0"])], { [tag]: current });
+    const g3 = await createGroup(dry, "dry-bastion", [tcp(22, 22, ["0.0.0.0/0"])], { [tag]: expired });
+
+    const { results, stderr } = await invokeDeployed(fnDir, [{ "security-guard": "exemption-check" }], {
+      AWS_ENDPOINT_URL: moto().endpoint,
+      AWS_ACCESS_KEY_ID: hubCreds.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: hubCreds.secretAccessKey,
+      AWS_SESSION_TOKEN: hubCreds.sessionToken,
+      REPORT_EVENT_BUS: sink.busArn,
+    });
+    assert.ok(results[0].ok, `${results[0].error}\n${stderr}`);
+    const reports = results[0].value as Array<{
+      outcome: string;
+      groupId: string;
+      trigger: { kind: string };
+    }>;
+    assert.deepStrictEqual(
+      reports.map((r) => [r.outcome, r.groupId, r.trigger.kind]).sort(),
+      [
+        ["dry-run", g3, "exemption-expired"],
+        ["revoked", g1, "exemption-expired"],
+      ].sort(),
+    );
+    assert.deepStrictEqual(await ingress(active, g1), ["tcp 80-80 0.0.0.0/0"]);
+    assert.deepStrictEqual(await ingress(active, g2), ["tcp 22-22 0.0.0.0/0"]);
+    assert.deepStrictEqual(await ingress(dry, g3), ["tcp 22-22 0.0.0.0/0"]);
+    const tagOf = async (ec2: typeof active, id: string) =>
+      (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }))).SecurityGroups![0].Tags?.find(
+        (t) => t.Key === tag,
+      )?.Value;
+    assert.equal(await tagOf(active, g1), undefined);
+    assert.equal(await tagOf(active, g2), current);
+    assert.equal(await tagOf(dry, g3), undefined);
+    assert.equal((await sink.drain()).length, 2);
   });
 });

@@ -390,7 +390,9 @@ describe("remediator handler (moto)", function () {
             ruleIds: [ids["tcp 22-22 0.0.0.0/0"]],
           },
         ],
-        reason: "exempt by tag security-guard:ssh-exempt=true; left open: TCP port 22 from 0.0.0.0/0",
+        reason:
+          "exempt by tag security-guard:ssh-exempt (no expiry yet: the exemption check gives it the default one); " +
+          "left open: TCP port 22 from 0.0.0.0/0",
       }),
       after: ["tcp 22-22 0.0.0.0/0"],
     },

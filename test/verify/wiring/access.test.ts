@@ -140,10 +140,16 @@ describe("wiring: access paths (iam-simulate)", function () {
       "remediation role reads managed prefix list entries",
       "remediation role reads the Config rules' scope",
       "remediation role records its change in a tag",
+      "remediation role stamps an exemption's expiry",
+      "remediation role removes an expired exemption",
     ]) {
       assert.equal(byName(results, name).actual, "Allowed", name);
     }
-    for (const name of ["remediation role writes another tag", "remediation role deletes a security group"]) {
+    for (const name of [
+      "remediation role writes another tag",
+      "remediation role deletes another tag",
+      "remediation role deletes a security group",
+    ]) {
       assert.equal(byName(results, name).actual, "ImplicitlyDenied", name);
     }
     assert.deepEqual(byName(results, "remediation role deletes a security group").decisive, [

@@ -18,6 +18,8 @@ export interface ActionContext {
   now: () => number;
   /** The exemption reason typed in the modal. */
   reason?: string;
+  /** The exemption's expiry in days chosen in the dialog. */
+  expiryDays?: number;
   /** Why Exempt ran without the reason dialog (shown with the outcome). */
   modalSkipped?: string;
 }

@@ -1,19 +1,23 @@
 // Exempt: tags the security group with the remediation's exemption tag (so neither the automatic
-// SSH remediation nor Revert closes it), with the reason and who gave it. EC2 tag values hold at
-// most 256 characters (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions).
+// SSH remediation nor Revert closes it until it expires), its value recording the expiry, who
+// gave it and why (../../../shared/exemption.ts); the whole reason and who gave it also go in tags
+// of their own. EC2 tag values hold at most 256 characters
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions).
 import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { MAX_EXEMPT_REASON_CHARS } from "../../../shared/alertActions";
+import { DEFAULT_EXEMPTION_DAYS } from "../../../shared/alertActions";
 import { errorCode } from "../../../shared/errors";
+import {
+  EXEMPTED_BY_TAG,
+  EXEMPT_REASON_TAG,
+  cutTagValue as tagValue,
+  expiryAfter,
+  formatExemption,
+} from "../../../shared/exemption";
 import { escapeSlack } from "../format";
 import { ActionContext, ActionResult } from "./context";
 
 /** Tags written next to the exemption tag (the spoke's operator role may write only these keys). */
-export const EXEMPT_REASON_TAG = "security-guard:exempt-reason";
-export const EXEMPTED_BY_TAG = "security-guard:exempted-by";
-const MAX_TAG_VALUE = MAX_EXEMPT_REASON_CHARS;
-
-/** At most `max` characters, counted as EC2 counts them (code points: no half of an emoji). */
-const tagValue = (v: string, max = MAX_TAG_VALUE): string => Array.from(v).slice(0, max).join("");
+export { EXEMPTED_BY_TAG, EXEMPT_REASON_TAG };
 
 /** The reason typed in the modal, or one naming the user. */
 export function exemptReason(ctx: Pick<ActionContext, "reason" | "userId" | "userName">): string {
@@ -28,6 +32,16 @@ export async function exemptGroup(ctx: ActionContext): Promise<ActionResult> {
   if (!groupId) return { outcome: "not-applicable", text: "Exempt applies to security-group alerts only." };
   const where = `\`${groupId}\` in ${ctx.accountLabel} ${ref.region}`;
   const reason = exemptReason(ctx);
+  const days = settings.exemptionDays ?? DEFAULT_EXEMPTION_DAYS;
+  const expiryDays = ctx.expiryDays ?? days.defaultDays;
+  // The ack checks the dialog too; this covers a message that did not come through it.
+  if (!Number.isInteger(expiryDays) || expiryDays < 1 || expiryDays > days.maxDays)
+    return {
+      outcome: "invalid",
+      text: `Not exempted: an exemption lasts 1 to ${days.maxDays} days (asked: ${expiryDays}).`,
+    };
+  const expiresAt = expiryAfter(ctx.now(), expiryDays);
+  const by = `slack-${ctx.userId}`;
   const ec2 = new EC2Client({ region: ref.region, credentials: ctx.credentials });
   try {
     await ctx.call("EC2 CreateTags", (abortSignal) =>
@@ -35,9 +49,9 @@ export async function exemptGroup(ctx: ActionContext): Promise<ActionResult> {
         new CreateTagsCommand({
           Resources: [groupId],
           Tags: [
-            { Key: settings.exemptTagKey, Value: "true" },
+            { Key: settings.exemptTagKey, Value: formatExemption({ expiresAt, by, why: reason }) },
             { Key: EXEMPT_REASON_TAG, Value: tagValue(reason) },
-            { Key: EXEMPTED_BY_TAG, Value: tagValue(`slack-${ctx.userId}`) },
+            { Key: EXEMPTED_BY_TAG, Value: tagValue(by) },
           ],
         }),
         { abortSignal },
@@ -54,7 +68,7 @@ export async function exemptGroup(ctx: ActionContext): Promise<ActionResult> {
   const skipped = ctx.modalSkipped ? ` (No reason dialog: ${escapeSlack(ctx.modalSkipped)}.)` : "";
   return {
     outcome: "ok",
-    text: `Exempted ${where} (tag \`${settings.exemptTagKey}=true\`): ${escapeSlack(tagValue(reason))}.${skipped}`,
+    text: `Exempted ${where} until ${expiresAt} (tag \`${settings.exemptTagKey}\`): ${escapeSlack(tagValue(reason))}.${skipped}`,
     done: true,
   };
 }

@@ -1,4 +1,4 @@
-// Mute 24 h: writes a mute rule for alerts like this one to the hub's mutes table, with the user,
+// Mute (24 h; critical alerts: the shorter time their record sets): writes a mute rule for alerts like this one to the hub's mutes table, with the user,
 // the reason and the expiry: the same account, region and kind, and the event name and resource
 // (security group, or the resource id or ARN the alert names) when the alert has them - the
 // fields the notifier's mute rules match on. The notifier reads the table (besides the stack's
@@ -7,17 +7,20 @@
 // assumed as the Slack user (the worker's own role may not write the table), so CloudTrail names
 // the user.
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { MUTE_HOURS } from "../../../shared/alertActions";
 import { RuntimeMute, muteItem } from "../../../shared/runtimeMutes";
 import { escapeSlack } from "../format";
 import { ActionContext, ActionResult } from "./context";
 
-export const MUTE_HOURS = 24;
+export { MUTE_HOURS };
 
 export function muteFor(ctx: Pick<ActionContext, "ref" | "userId" | "userName" | "now">): RuntimeMute {
   const { ref } = ctx;
   const who = ctx.userName ? `${ctx.userName} (${ctx.userId})` : ctx.userId;
   const at = ctx.now();
   const resource = ref.groupId ?? ref.resource;
+  // From the alert's server-side record, never the button: a crafted click cannot lengthen it.
+  const hours = ref.muteHours ?? MUTE_HOURS;
   return {
     id: `slack:${ref.accountId}:${ref.region}:${ref.kind}:${ref.eventName ?? "-"}:${resource ?? "-"}:${at}`,
     createdBy: `slack-${ctx.userId}`,
@@ -29,8 +32,8 @@ export function muteFor(ctx: Pick<ActionContext, "ref" | "userId" | "userName" |
       kinds: [ref.kind],
       ...(ref.eventName ? { eventNames: [ref.eventName] } : {}),
       ...(resource ? { resources: [resource] } : {}),
-      reason: `muted for ${MUTE_HOURS} h from Slack by ${who}`,
-      expires: new Date(at + MUTE_HOURS * 3_600_000).toISOString(),
+      reason: `muted for ${hours} h from Slack by ${who}`,
+      expires: new Date(at + hours * 3_600_000).toISOString(),
     },
   };
 }

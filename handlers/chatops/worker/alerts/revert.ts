@@ -13,12 +13,14 @@ import {
   SecurityGroup,
 } from "@aws-sdk/client-ec2";
 import { errorCode } from "../../../shared/errors";
+import { exemptionActive, parseExemption } from "../../../shared/exemption";
 import { describeWorldPermission, WorldPermission } from "../../../shared/alertActions";
 import { ActionContext, ActionResult } from "./context";
 
-export function isExemptGroup(group: SecurityGroup, tagKey: string): boolean {
+/** The remediator's rule: an unexpired exemption (see shared/exemption.ts). */
+export function isExemptGroup(group: SecurityGroup, tagKey: string, nowMs = Date.now()): boolean {
   const tag = (group.Tags ?? []).find((t) => t.Key === tagKey);
-  return (tag?.Value ?? "").trim().toLowerCase() === "true";
+  return tag !== undefined && exemptionActive(parseExemption(tag.Value), nowMs);
 }
 
 const norm = (p: string | undefined): string => {
@@ -83,10 +85,10 @@ export async function revertChange(ctx: ActionContext): Promise<ActionResult> {
         outcome: "not-applicable",
         text: `Nothing to revert on ${where}: ${list(gone)} is already gone.`,
       };
-    if (isExemptGroup(group, settings.exemptTagKey)) {
+    if (isExemptGroup(group, settings.exemptTagKey, ctx.now())) {
       return {
         outcome: "not-applicable",
-        text: `Not reverted: ${where} is exempt (tag \`${settings.exemptTagKey}=true\`); left open: ${list(present)}.`,
+        text: `Not reverted: ${where} is exempt (tag \`${settings.exemptTagKey}\`); left open: ${list(present)}.`,
       };
     }
     const dryRun = settings.dryRun

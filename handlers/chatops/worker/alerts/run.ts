@@ -199,6 +199,7 @@ export async function runAlertAction(
         now: deps.now,
         // A confirmed Exempt applies the reason its requester gave.
         reason: gate?.proceed ? confirmedReason(gate.request, msg) : msg.reason,
+        ...(msg.expiryDays !== undefined ? { expiryDays: msg.expiryDays } : {}),
         modalSkipped: msg.modalSkipped,
       },
       roleArn,
@@ -210,8 +211,9 @@ export async function runAlertAction(
 
   // The alert shows what happened to everyone in the channel; refusals and failures only the user sees.
   const shared = authorized.ok && !["aws-error", "unanswered", "denied"].includes(result.outcome);
-  const by =
-    msg.action === "acknowledge" ? "" : ` (${ACTION_LABELS[msg.action]} by <@${escapeSlack(msg.userId)}>)`;
+  const muteHours = authorized.ok ? authorized.value.ref.muteHours : undefined;
+  const label = msg.action === "mute" && muteHours ? `Mute ${muteHours} h` : ACTION_LABELS[msg.action];
+  const by = msg.action === "acknowledge" ? "" : ` (${label} by <@${escapeSlack(msg.userId)}>)`;
   const line = `${EMOJI[result.outcome] ?? ":warning:"} ${result.text}${result.outcome === "ok" ? by : ""}`;
   const replacement = shared
     ? updatedAlert(msg.message, line, result.done ? msg.action : undefined)

@@ -30,6 +30,11 @@ const EXEMPT_TAG = "security-guard:ssh-exempt";
 const ACTIONS_ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/security-guard-alert-actions`;
 const REASON_TAG = "security-guard:exempt-reason";
 const BY_TAG = "security-guard:exempted-by";
+/** The worker's clock, pinned so the exemption's expiry is exact (whole seconds, as the tag has it). */
+const WORKER_NOW = Math.floor(Date.now() / 1000) * 1000;
+const DAY_MS = 86_400_000;
+const expiresAfter = (days: number) =>
+  new Date(WORKER_NOW + days * DAY_MS).toISOString().replace(".000Z", "Z");
 
 const SETTINGS: WorkerSettings = {
   ...w.SETTINGS,
@@ -138,7 +143,10 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
       },
     );
   const worker = (settings: WorkerSettings = SETTINGS) =>
-    createWorkerHandler(settings, { env: { ...process.env, LOCAL_RUN: "1", ...appEnv() } });
+    createWorkerHandler(settings, {
+      env: { ...process.env, LOCAL_RUN: "1", ...appEnv() },
+      now: () => WORKER_NOW,
+    });
 
   /** Runs the worker on everything the ack published. */
   async function work(published: unknown[], settings?: WorkerSettings) {
@@ -174,14 +182,17 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
   async function submit(
     view: Record<string, unknown>,
     reason: string | null,
-    opts: { user?: string; secret?: string; timestamp?: number } = {},
+    opts: { user?: string; secret?: string; timestamp?: number; days?: string | null } = {},
   ) {
     const request = signedInteraction({
       secret: opts.secret ?? SECRET,
       timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000),
       payload: viewSubmissionPayload({
         view,
-        values: { reason: { reason_input: reason } },
+        values: {
+          reason: { reason_input: reason },
+          ...(opts.days !== undefined ? { days: { days_input: opts.days } } : {}),
+        },
         userId: opts.user,
       }),
     });
@@ -226,7 +237,8 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
             type: "mrkdwn",
             text:
               "Exempt this alert's security group: the automatic SSH remediation and Revert will leave " +
-              "it open. The reason is written to the group's tags.",
+              "it open until the exemption expires; then it is removed and SSH open to the world is " +
+              "closed. The reason, who gave it and the expiry are written to the group's tags.",
           },
         },
         {
@@ -241,6 +253,20 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
             placeholder: { type: "plain_text", text: "e.g. public web server, reviewed in CHG-1234" },
           },
           hint: { type: "plain_text", text: "At most 256 characters (an EC2 tag value)." },
+        },
+        {
+          type: "input",
+          block_id: "days",
+          label: { type: "plain_text", text: "Expires after (days)" },
+          element: {
+            type: "number_input",
+            action_id: "days_input",
+            is_decimal_allowed: false,
+            min_value: "1",
+            max_value: "90",
+            initial_value: "30",
+          },
+          hint: { type: "plain_text", text: "1 to 90 days." },
         },
       ],
     });
@@ -267,7 +293,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
     assert.deepEqual(await tags(id), {}, "opening the dialog changes nothing");
 
     const typed = "  public web server <!channel>, reviewed in CHG-1234 ";
-    const submitted = await submit(view, typed);
+    const submitted = await submit(view, typed, { days: "14" });
     assert.deepEqual(submitted.answer, EMPTY_200, "an empty 200 closes the dialog");
     assert.equal(submitted.published.length, 1);
     assert.deepEqual(
@@ -283,6 +309,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
         action: "exempt",
         value: exemptValueOf(alert),
         reason: "public web server <!channel>, reviewed in CHG-1234",
+        expiryDays: 14,
         responseUrl: slack.url(responsePath),
         message: { text: alert.text, attachments: alert.attachments },
       },
@@ -290,7 +317,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
 
     const run = await work(submitted.published);
     assert.deepEqual(await tags(id), {
-      [EXEMPT_TAG]: "true",
+      [EXEMPT_TAG]: `expires=${expiresAfter(14)} by=slack-U0OPERATOR why=public web server <!channel>, reviewed in CHG-1234`,
       [REASON_TAG]: "public web server <!channel>, reviewed in CHG-1234",
       [BY_TAG]: "slack-U0OPERATOR",
     });
@@ -308,7 +335,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
         {
           type: "mrkdwn",
           text:
-            `:white_check_mark: Exempted \`${id}\` in prod (222222222222) ap-northeast-2 (tag \`${EXEMPT_TAG}=true\`): ` +
+            `:white_check_mark: Exempted \`${id}\` in prod (222222222222) ap-northeast-2 until ${expiresAfter(14)} (tag \`${EXEMPT_TAG}\`): ` +
             "public web server &lt;!channel&gt;, reviewed in CHG-1234. (Exempt by <@U0OPERATOR>)",
         },
       ],
@@ -344,11 +371,34 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
     assert.deepEqual(
       slack.threadReplies("C0ALERTS", posted.ts).map((m) => m.text),
       [
-        `:white_check_mark: Exempted \`${id}\` in prod (222222222222) ap-northeast-2 (tag \`${EXEMPT_TAG}=true\`): ` +
+        `:white_check_mark: Exempted \`${id}\` in prod (222222222222) ap-northeast-2 until ${expiresAfter(30)} (tag \`${EXEMPT_TAG}\`): ` +
           "load balancer health checks. (Exempt by <@U0OPERATOR>)",
       ],
     );
     assert.equal(run.logs.find((l) => l.message === "chatops alert action")!.threadReply, "posted");
+  });
+
+  it("an expiry outside 1 to 90 whole days keeps the dialog open with the error under it, and changes nothing", async () => {
+    const id = await group();
+    const alert = await postAlert(openedEvent(id));
+    const { view } = await openDialog(alert);
+    for (const days of ["0", "91", "1.5", "-3", "ten"]) {
+      const r = await submit(view, "reviewed", { days });
+      assert.deepEqual(
+        r.answer,
+        {
+          statusCode: 200,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            response_action: "errors",
+            errors: { days: "An exemption lasts 1 to 90 whole days." },
+          }),
+        },
+        days,
+      );
+      assert.deepEqual(r.published, [], days);
+    }
+    assert.deepEqual(await tags(id), {});
   });
 
   it("an empty, blank or too long reason keeps the dialog open with the error under the input, and changes nothing", async () => {
@@ -499,7 +549,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
       assert.equal(click.published.length, 1);
       await work(click.published);
       assert.deepEqual(await tags(id), {
-        [EXEMPT_TAG]: "true",
+        [EXEMPT_TAG]: `expires=${expiresAfter(30)} by=slack-U0OPERATOR why=exempted from Slack by alice (U0OPERATOR)`,
         [REASON_TAG]: "exempted from Slack by alice (U0OPERATOR)",
         [BY_TAG]: "slack-U0OPERATOR",
       });
@@ -508,7 +558,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
       return { id, click, line: outcomeLine(response).elements[0].text };
     }
     const exempted = (id: string) =>
-      `:white_check_mark: Exempted \`${id}\` in prod (222222222222) ap-northeast-2 (tag \`${EXEMPT_TAG}=true\`): ` +
+      `:white_check_mark: Exempted \`${id}\` in prod (222222222222) ap-northeast-2 until ${expiresAfter(30)} (tag \`${EXEMPT_TAG}\`): ` +
       "exempted from Slack by alice (U0OPERATOR).";
 
     it("no bot token (webhook-only setup)", async () => {

@@ -319,8 +319,17 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
     assert.match(
       JSON.stringify(exempt.responses[0]),
-      /is exempt \(tag `security-guard:ssh-exempt=true`\); left open: tcp 8080 from 0.0.0.0\/0/,
+      /is exempt \(tag `security-guard:ssh-exempt`\); left open: tcp 8080 from 0.0.0.0\/0/,
     );
+    // An expired exemption no longer holds Revert back.
+    await ec2().send(
+      new CreateTagsCommand({
+        Resources: [id],
+        Tags: [{ Key: EXEMPT_TAG, Value: "expires=2020-01-01T00:00:00Z by=slack-U1 why=over" }],
+      }),
+    );
+    await click(alert, "revert");
+    assert.deepEqual(await ingress(id), []);
   });
 
   it("Acknowledge updates the alert with who and when; a read-only user may acknowledge", async () => {
@@ -347,15 +356,26 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
   it("Exempt tags the group with the exemption tag and a reason naming the user", async () => {
     const id = await group([]);
     const alert = await postAlert(openedEvent(id));
+    const before = Date.now();
     const { responses } = await click(alert, "exempt");
-    assert.deepEqual(await tags(id), {
-      [EXEMPT_TAG]: "true",
+    const after = Date.now();
+    const got = await tags(id);
+    // The default 30 days from the click, to the second.
+    const m = /^expires=(\S+) by=slack-U0OPERATOR why=exempted from Slack by alice \(U0OPERATOR\)$/.exec(
+      got[EXEMPT_TAG],
+    );
+    assert.ok(m, got[EXEMPT_TAG]);
+    const expires = Date.parse(m![1]);
+    assert.ok(expires >= Math.floor(before / 1000) * 1000 + 30 * 86_400_000, m![1]);
+    assert.ok(expires <= after + 30 * 86_400_000, m![1]);
+    assert.deepEqual(got, {
+      [EXEMPT_TAG]: got[EXEMPT_TAG],
       "security-guard:exempt-reason": "exempted from Slack by alice (U0OPERATOR)",
       "security-guard:exempted-by": "slack-U0OPERATOR",
     });
     assert.match(
       JSON.stringify(responses[0]),
-      /Exempted `sg-[0-9a-f]+` in prod \(222222222222\) ap-northeast-2/,
+      new RegExp(`Exempted \`sg-[0-9a-f]+\` in prod \\(222222222222\\) ap-northeast-2 until ${m![1]} `),
     );
   });
 
@@ -555,20 +575,35 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
   describe("Mute 24 h and Acknowledge on every other single-event alert", () => {
     const IAM_EVENT = "eventbridge/cloudtrail-iam-createuser-root.json";
     const GUARDDUTY = "findings/guardduty-ec2-ssh-bruteforce-seoul.json";
-    const muteAck = (value: string) => [
-      {
-        type: "button",
-        action_id: "guard_mute",
-        text: { type: "plain_text", text: "Mute 24 h", emoji: false },
-        value,
-      },
-      {
-        type: "button",
-        action_id: "guard_ack",
-        text: { type: "plain_text", text: "Acknowledge", emoji: false },
-        value,
-      },
-    ];
+    /** Mute always confirms, naming what it silences and for how long; critical alerts: 1 h. */
+    const muteAck = (value: string, o: { scope: string; critical?: boolean; ackValue?: string }) => {
+      const hours = o.critical ? 1 : 24;
+      return [
+        {
+          type: "button",
+          action_id: "guard_mute",
+          text: { type: "plain_text", text: `Mute ${hours} h`, emoji: false },
+          value,
+          confirm: {
+            title: { type: "plain_text", text: "Mute alerts like this?" },
+            text: {
+              type: "plain_text",
+              text:
+                `${o.critical ? "Critical alert: muted for at most 1 h. " : ""}` +
+                `Silences ${o.scope} for ${hours} h from now. Other alerts still post.`,
+            },
+            confirm: { type: "plain_text", text: `Mute ${hours} h` },
+            deny: { type: "plain_text", text: "Cancel" },
+          },
+        },
+        {
+          type: "button",
+          action_id: "guard_ack",
+          text: { type: "plain_text", text: "Acknowledge", emoji: false },
+          value: o.ackValue ?? value,
+        },
+      ];
+    };
     const blocksOf = (m: SlackMessage) => m.attachments[0].blocks as Block[];
     /** The IAM fixture as another CreateUser (another user name and event id). */
     function otherUser(): Record<string, unknown> {
@@ -582,24 +617,29 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
 
     it("an IAM change and a GuardDuty finding carry exactly Mute 24 h and Acknowledge, above the footer", async () => {
       const iam = await postAlert(fixture(IAM_EVENT));
+      // A root CreateUser is critical: its Mute lasts 1 h, and that length is in its own record.
       const iamValue = String(actionsOf(iam as never)!.elements![0].value);
+      const iamAckValue = String(actionsOf(iam as never)!.elements![1].value);
       assert.deepEqual(actionsOf(iam as never), {
         type: "actions",
         block_id: "guard_alert_actions",
-        elements: muteAck(iamValue),
+        elements: muteAck(iamValue, {
+          scope: "CreateUser alerts on deploy-bot in account 222222222222 us-east-1",
+          critical: true,
+          ackValue: iamAckValue,
+        }),
       });
-      assert.deepEqual(await recordOf(iamValue), {
-        ok: true,
-        ref: {
-          accountId: w.PROD,
-          region: "us-east-1",
-          kind: "iam",
-          eventName: "CreateUser",
-          resource: "deploy-bot",
-          eventId: "e0d4b3f5-6a7c-4b8d-0e9f-1a2b3c4d5e6f",
-          permissions: [],
-        },
-      });
+      const iamRef = {
+        accountId: w.PROD,
+        region: "us-east-1",
+        kind: "iam",
+        eventName: "CreateUser",
+        resource: "deploy-bot",
+        eventId: "e0d4b3f5-6a7c-4b8d-0e9f-1a2b3c4d5e6f",
+        permissions: [],
+      };
+      assert.deepEqual(await recordOf(iamValue), { ok: true, ref: { ...iamRef, muteHours: 1 } });
+      assert.deepEqual(await recordOf(iamAckValue), { ok: true, ref: iamRef });
       assert.equal(blocksOf(iam).at(-2)!.block_id, "guard_alert_actions");
       slack.reset();
       const finding = await postAlert(fixture(GUARDDUTY));
@@ -615,7 +655,12 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
         eventId: recorded.ref.eventId,
         permissions: [],
       });
-      assert.deepEqual(actionsOf(finding as never)!.elements, muteAck(value));
+      assert.deepEqual(
+        actionsOf(finding as never)!.elements,
+        muteAck(value, {
+          scope: `UnauthorizedAccess:EC2/SSHBruteForce alerts on i-0a1b2c3d4e5f67890 in account ${w.PROD} ${w.SEOUL}`,
+        }),
+      );
       // A remediation report gets no buttons.
       slack.reset();
       const report = await postAlert(fixture("eventbridge/remediation-revoked.json"));
@@ -624,6 +669,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
 
     it("Mute from an IAM alert writes a rule for that event and user; the notifier holds back the next such alert, not another", async () => {
       const alert = await postAlert(fixture(IAM_EVENT));
+      const before = Date.now();
       const { responses } = await click(alert, "mute");
       const [mute] = await listRuntimeMutes(
         new DynamoDBClient({ region: "us-east-1" }),
@@ -640,13 +686,16 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
           kinds: ["iam"],
           eventNames: ["CreateUser"],
           resources: ["deploy-bot"],
-          reason: "muted for 24 h from Slack by alice (U0OPERATOR)",
+          // Critical (root CreateUser): 1 h, from the alert's record.
+          reason: "muted for 1 h from Slack by alice (U0OPERATOR)",
           expires: undefined,
         },
       );
+      const expires = Date.parse(mute.rule.expires!);
+      assert.ok(expires >= before + 3_600_000 && expires <= Date.now() + 3_600_000, mute.rule.expires);
       assert.match(
         JSON.stringify(responses[0]),
-        /Muted until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: `CreateUser` on `deploy-bot` in prod \(222222222222\) us-east-1/,
+        /Muted until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: `CreateUser` on `deploy-bot` in prod \(222222222222\) us-east-1 .*\(Mute 1 h by <@U0OPERATOR>\)/,
       );
       const notifier = createNotifierHandler(
         { ...NOTIFIER, runtimeMutesTable: MUTES_TABLE },
