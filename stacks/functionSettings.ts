@@ -106,6 +106,7 @@ export function remediatorSettings(config: HubConfig): RemediatorSettings {
     exemptTagKey: config.remediation.exemptTagKey,
     configRuleNames: config.remediation.configRuleNames,
     revokeWholeRule: config.remediation.revokeWholeRule,
+    worldPrefixes: config.worldPrefixes,
     reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
   };
 }
@@ -149,6 +150,7 @@ const CONTRACTS: FunctionContract[] = [
       dryRunAccounts: "remediation.dryRunAccounts",
       exemptTagKey: "remediation.exemptTagKey",
       configRuleNames: "remediation.configRuleNames",
+      worldPrefixes: "worldPrefixes",
       "": "remediation",
     },
   },

@@ -82,7 +82,7 @@ export function severityTable(ctx: SeverityContext): SeverityRow[] {
     },
     {
       severity: "critical",
-      when: "a security-group change that opens SSH (port 22) to 0.0.0.0/0 or ::/0",
+      when: "a security-group change that opens SSH (port 22) to the world (see worldPrefixes)",
       test: (f) => f.kind === "security-group" && !!f.worldSsh,
     },
     {
@@ -97,7 +97,7 @@ export function severityTable(ctx: SeverityContext): SeverityRow[] {
     },
     {
       severity: "high",
-      when: "a security-group change that opens any other port to 0.0.0.0/0 or ::/0",
+      when: "a security-group change that opens any other port to the world",
       test: (f) => f.kind === "security-group" && !!f.worldIngress,
     },
     { severity: "high", when: "any IAM change", test: (f) => f.kind === "iam" },

@@ -3,16 +3,17 @@
 // prefixListIds.items[].prefixListId, groups.items[].groupId); ModifySecurityGroupRules uses the
 // API's PascalCase request shape (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySecurityGroupRules.html).
 import { Json, Problems, at, isObject, items, num, own, str } from "./read";
-
-export const WORLD_CIDRS = ["0.0.0.0/0", "::/0"];
+import { isWorldCidr } from "../shared/world";
 
 export interface RuleSummary {
   /** "tcp 22", "all traffic", "udp 1000-2000", "icmp type 8". */
   what: string;
   /** CIDRs, prefix lists and groups the rule names. */
   peers: string[];
-  /** True when a peer is 0.0.0.0/0 or ::/0. */
+  /** True when a peer is the world (0.0.0.0/0, 0.0.0.0/1, 2000::/3: ../shared/world). */
   world: boolean;
+  /** The rule lets TCP port 22 through. */
+  ssh: boolean;
   ruleId?: string;
   description?: string;
 }
@@ -37,6 +38,27 @@ export function describePorts(
   if (from === undefined) return `${proto} port ${to}`;
   if (to === undefined || from === to) return `${proto} ${from}`;
   return `${proto} ${from}-${to}`;
+}
+
+/** Whether a protocol/port range (as EC2 reports them) includes TCP port 22. */
+function includesSsh(
+  protocol: string | undefined,
+  from: number | undefined,
+  to: number | undefined,
+): boolean {
+  const p = (protocol ?? "").toLowerCase();
+  if (p === "-1" || p === "all") return true;
+  if (p !== "tcp" && p !== "6") return false;
+  if (from === undefined || from === -1) return true;
+  const t = to ?? from;
+  return from <= 22 && 22 <= t;
+}
+
+/** "This opens SSH to the whole internet (2000::/3)." naming the world ranges a change opens. */
+export function worldNotice(rules: ReadonlyArray<{ world: boolean; peers: string[] }>, ssh: boolean): string {
+  const ranges = new Set(rules.flatMap((r) => (r.world ? r.peers.filter((p) => isWorldCidr(p)) : [])));
+  const list = ranges.size ? ` (${[...ranges].join(", ")})` : "";
+  return `This opens ${ssh ? "SSH" : "ingress"} to the whole internet${list}.`;
 }
 
 /** Rules from `ipPermissions` (Authorize/Revoke SecurityGroup Ingress/Egress). */
@@ -66,14 +88,16 @@ export function ipPermissionRules(requestParameters: unknown, problems: Problems
       const owner = str(r, "userId", problems);
       if (g) peers.push(owner ? `${g} (account ${owner})` : g);
     }
+    const [protocol, from, to] = [
+      str(perm, "ipProtocol", problems),
+      num(perm, "fromPort", problems),
+      num(perm, "toPort", problems),
+    ];
     rules.push({
-      what: describePorts(
-        str(perm, "ipProtocol", problems),
-        num(perm, "fromPort", problems),
-        num(perm, "toPort", problems),
-      ),
+      what: describePorts(protocol, from, to),
       peers,
-      world: peers.some((p) => WORLD_CIDRS.includes(p)),
+      world: peers.some((p) => isWorldCidr(p)),
+      ssh: includesSsh(protocol, from, to),
     });
   });
   return rules;
@@ -94,14 +118,16 @@ export function modifiedRules(requestParameters: unknown, problems: Problems): R
       str(rule, "PrefixListId", problems),
       str(rule, "ReferencedGroupId", problems),
     ].filter((p): p is string => p !== undefined);
+    const [protocol, from, to] = [
+      str(rule, "IpProtocol", problems),
+      num(rule, "FromPort", problems),
+      num(rule, "ToPort", problems),
+    ];
     return {
-      what: describePorts(
-        str(rule, "IpProtocol", problems),
-        num(rule, "FromPort", problems),
-        num(rule, "ToPort", problems),
-      ),
+      what: describePorts(protocol, from, to),
       peers,
-      world: peers.some((p) => WORLD_CIDRS.includes(p)),
+      world: peers.some((p) => isWorldCidr(p)),
+      ssh: includesSsh(protocol, from, to),
       ruleId: str(entry, "SecurityGroupRuleId", problems),
       description: str(rule, "Description", problems),
     };

@@ -3,7 +3,7 @@
 import { Json, at, isObject, obj, str } from "../read";
 import { describeActor } from "../identity";
 import { cloudTrailEventUrl, isRegionCode } from "../../findings/links";
-import { RuleSummary, ipPermissionRules, modifiedRules, ruleIds } from "../sgRules";
+import { RuleSummary, ipPermissionRules, modifiedRules, ruleIds, worldNotice } from "../sgRules";
 import {
   Field,
   Severity,
@@ -149,6 +149,8 @@ interface Changes {
   lines: string[];
   target?: string;
   worldIngress: boolean;
+  /** The world-open rules the change adds, for the notice. */
+  worldRules: RuleSummary[];
 }
 
 function securityGroupChanges(eventName: string, params: Json | undefined, ctx: FormatContext): Changes {
@@ -160,11 +162,13 @@ function securityGroupChanges(eventName: string, params: Json | undefined, ctx: 
   const direction = /Egress$/.test(eventName) ? "egress" : "ingress";
   const lines: string[] = [];
   let worldIngress = false;
+  const worldRules: RuleSummary[] = [];
   if (eventName === "ModifySecurityGroupRules") {
     // The request names rules by id only, so the direction is not known here: a world CIDR counts as ingress.
     for (const r of modifiedRules(params, p)) {
       lines.push(ruleLine("rule", r));
       worldIngress ||= r.world;
+      if (r.world) worldRules.push(r);
     }
   } else if (eventName === "CreateSecurityGroup") {
     const name = str(params, "groupName", p);
@@ -176,12 +180,15 @@ function securityGroupChanges(eventName: string, params: Json | undefined, ctx: 
   } else {
     for (const r of ipPermissionRules(params, p)) {
       lines.push(ruleLine(direction, r));
-      if (direction === "ingress" && eventName.startsWith("Authorize")) worldIngress ||= r.world;
+      if (direction === "ingress" && eventName.startsWith("Authorize") && r.world) {
+        worldIngress = true;
+        worldRules.push(r);
+      }
     }
     for (const id of ruleIds(params, p)) lines.push(`• ${direction} rule ${code(id)}`);
   }
   if (!lines.length && params) lines.push(...paramLines(params));
-  return { lines, target: groupId, worldIngress };
+  return { lines, target: groupId, worldIngress, worldRules };
 }
 
 const IAM_TARGET_KEYS = [
@@ -261,6 +268,7 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
           lines: params ? paramLines(params) : [],
           target: targetOf(params, kind === "iam" ? IAM_TARGET_KEYS : CHANGE_TARGET_KEYS),
           worldIngress: false,
+          worldRules: [],
         };
 
   const severity: Severity =
@@ -274,7 +282,12 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
     `*${esc(actor.summary)}* called ${code(eventName)}${changes.target ? ` on ${code(changes.target)}` : ""} ` +
     `in ${esc(accountPlain(accountId, settings))}` +
     (changes.worldIngress
-      ? "\n:rotating_light: *This opens ingress to the whole internet (0.0.0.0/0 or ::/0).*"
+      ? `\n:rotating_light: *${esc(
+          worldNotice(
+            changes.worldRules,
+            changes.worldRules.some((r) => r.ssh),
+          ),
+        )}*`
       : "") +
     (root ? "\n:rotating_light: *Made with the root user's credentials.*" : "");
 

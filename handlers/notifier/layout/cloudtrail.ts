@@ -16,6 +16,7 @@ import {
   section,
 } from "../slack";
 import { alertButtons } from "../alertButtons";
+import { worldNotice } from "../sgRules";
 import { FormatContext, accountOf, accountPlain, accountText, footer, regionText, timeText } from "./common";
 
 /** "CIS 4.2 (Security Hub CloudWatch.3): Console sign-in without MFA". */
@@ -80,7 +81,9 @@ export function formatCloudTrail(f: Finding, ctx: FormatContext): ReturnType<typ
   const summary =
     `*${esc(who)}* called ${code(eventName)}${target ? ` on ${code(target)}` : ""} ` +
     `in ${esc(accountPlain(accountId, settings))}` +
-    (world ? "\n:rotating_light: *This opens ingress to the whole internet (0.0.0.0/0 or ::/0).*" : "") +
+    (world
+      ? `\n:rotating_light: *${esc(worldNotice(f.evidence.rules ?? [], !!f.evidence.world_ssh))}*`
+      : "") +
     (root ? "\n:rotating_light: *Made with the root user's credentials.*" : "");
   const fields: Field[] = [
     { label: "Account", value: accountText(accountId, settings) },

@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import type { Evidence, RuleChange, WorldPermission } from "../../model";
 import { Json, number, object, own, parseLenient, text } from "../../parse";
+import { isWorldCidr } from "../../../shared/world";
 
 /** EC2 API calls that change security groups. */
 export const SECURITY_GROUP_EVENTS = [
@@ -19,8 +20,6 @@ export const SECURITY_GROUP_EVENTS = [
   "UpdateSecurityGroupRuleDescriptionsIngress",
   "UpdateSecurityGroupRuleDescriptionsEgress",
 ];
-
-const WORLD = ["0.0.0.0/0", "::/0"];
 
 /** CloudTrail's `{ items: [...] }` list, or a bare array (some SDK-shaped events). */
 function items<T extends v.GenericSchema>(item: T) {
@@ -151,7 +150,7 @@ export function securityGroupChange(
       const peers = [r?.CidrIpv4, r?.CidrIpv6, r?.PrefixListId, r?.ReferencedGroupId].filter(
         (x): x is string => x !== undefined,
       );
-      const world = peers.some((x) => WORLD.includes(x));
+      const world = peers.some((x) => isWorldCidr(x));
       const protocol = protocolText(r?.IpProtocol);
       rules.push({
         direction: "rule",
@@ -175,7 +174,7 @@ export function securityGroupChange(
     if (flatCidr) {
       // The API's flat form: one rule at the top level.
       const protocol = protocolText(p.ipProtocol);
-      const world = WORLD.includes(flatCidr);
+      const world = isWorldCidr(flatCidr);
       rules.push({
         direction,
         what: describePorts(protocol, p.fromPort, p.toPort),
@@ -192,7 +191,7 @@ export function securityGroupChange(
           protocol: proto,
           fromPort: p.fromPort,
           toPort: p.toPort,
-          cidr: flatCidr as WorldPermission["cidr"],
+          cidr: flatCidr,
         });
     }
     for (const perm of listOf(p.ipPermissions)) {
@@ -204,7 +203,7 @@ export function securityGroupChange(
         const g = r.groupId ?? r.groupName;
         if (g) peers.push(r.userId ? `${g} (account ${r.userId})` : g);
       }
-      const world = peers.some((x) => WORLD.includes(x));
+      const world = peers.some((x) => isWorldCidr(x));
       const protocol = protocolText(perm.ipProtocol);
       rules.push({ direction, what: describePorts(protocol, perm.fromPort, perm.toPort), peers, world });
       if (world && direction === "ingress" && eventName.startsWith("Authorize")) {
@@ -213,12 +212,12 @@ export function securityGroupChange(
       }
       const proto = revertProtocol(protocol);
       if (adds && proto)
-        for (const cidr of peers.filter((x) => WORLD.includes(x)))
+        for (const cidr of peers.filter((x) => isWorldCidr(x)))
           added.push({
             protocol: proto,
             fromPort: perm.fromPort,
             toPort: perm.toPort,
-            cidr: cidr as WorldPermission["cidr"],
+            cidr,
           });
     }
     for (const r of listOf(p.securityGroupRuleIds))
