@@ -10,6 +10,7 @@ import {
   ChatUser,
   ownValue,
   resolveAccount,
+  resolveRegion,
   roleArn,
   WorkerSettings,
 } from "../settings";
@@ -67,6 +68,9 @@ export function authorizeClick(
   }
   const account = resolveAccount(settings, user, ref.accountId);
   if (!account.ok) return stop("denied", `Sorry, ${label} was not run: ${account.error}`);
+  // As for slash commands: nothing runs in a Region chat-ops does not enable.
+  const region = resolveRegion(settings, ref.region);
+  if (!region.ok) return stop("denied", `Sorry, ${label} was not run: ${region.error} Nothing was changed.`);
   const access = ACTION_ACCESS[msg.action];
   if (access === "operator" && user.access !== "operator") {
     return stop(

@@ -794,6 +794,40 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       assert.deepEqual(mutes.mutes, []);
     });
 
+    it("every button refuses, with the reason, an alert in a Region chat-ops does not enable (like slash commands)", async () => {
+      const id = await group(world);
+      const alert = await postAlert(openedEvent(id));
+      const tokyoOnly: WorkerSettings = { ...SETTINGS, regions: [w.TOKYO], defaultRegion: w.TOKYO };
+      for (const [action, label] of [
+        ["revert", "Revert"],
+        ["exempt", "Exempt"],
+        ["mute", "Mute 24 h"],
+        ["acknowledge", "Acknowledge"],
+      ] as const) {
+        const r = await click(alert, action, { settings: tokyoOnly });
+        assert.deepEqual(
+          r.responses,
+          [
+            {
+              response_type: "ephemeral",
+              replace_original: false,
+              text: `Sorry, ${label} was not run: region \`${w.SEOUL}\` is not enabled. Regions: \`${w.TOKYO}\`. Nothing was changed.`,
+            },
+          ],
+          action,
+        );
+      }
+      assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
+      assert.deepEqual(await tags(id), {});
+      const mutes = await listRuntimeMutes(
+        new DynamoDBClient({ region: "us-east-1" }),
+        MUTES_TABLE,
+        Date.now(),
+        (_w, f) => f(new AbortController().signal),
+      );
+      assert.deepEqual(mutes.mutes, []);
+    });
+
     it("a crafted button value revokes nothing the alert did not add (public HTTPS stays open)", async () => {
       // The group already serves HTTPS to the world; the alert's event added tcp 8080 to the world.
       const https = { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] };
