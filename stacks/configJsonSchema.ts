@@ -402,7 +402,7 @@ const HUB: Record<string, SchemaNode> = {
   },
   worldPrefixes: {
     description:
-      "a source range counts as the world (SSH from it is revoked) when its prefix is at most this long and it is not private address space; a range covering 2000::/3 always does",
+      "a source range counts as the world (the remediator revokes SSH from it, alerts say it opens to the internet) when its prefix is at most this long and it is not private address space; a range covering 2000::/3 always does",
     "x-doc":
       "the policy pack's no-public-ssh-ingress property worldPrefixes has the same defaults; keep them equal",
     type: "object",

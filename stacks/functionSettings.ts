@@ -61,6 +61,7 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
       : {}),
     ...(config.mutes.length ? { mutes: config.mutes } : {}),
     sshConfigRules: config.remediation.configRuleNames,
+    ...(config.worldPrefixes ? { worldPrefixes: config.worldPrefixes } : {}),
     ...(hasEmail(config)
       ? {
           emailTopicArn: `arn:${partitionOf(region)}:sns:${region}:${config.accountId}:${NOTIFIER_EMAIL_TOPIC_NAME}`,
@@ -136,6 +137,7 @@ const CONTRACTS: FunctionContract[] = [
       mutes: "mutes",
       defaultRoute: "defaultRoute",
       sshConfigRules: "remediation.configRuleNames",
+      worldPrefixes: "worldPrefixes",
       app: "slackChannels",
       "": "slackRoutes",
     },

@@ -7,6 +7,7 @@ import { Json, at, isObject, newProblems } from "./read";
 import { EventKind } from "./kinds";
 import { cloudTrailKind } from "./format/cloudtrail";
 import { ipPermissionRules, modifiedRules } from "./sgRules";
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, isWorldCidr } from "../shared/world";
 import { isConfigNotification } from "./format/config";
 import { isSnsAlarm } from "./format/alarm";
 import { modelFinding } from "./format/finding";
@@ -37,7 +38,7 @@ export interface EventFacts {
   configRule?: string;
   /** When the event happened, as the event orders it (Config orderingTimestamp, alarm state time, ...). */
   time?: string;
-  /** A security-group change that adds ingress from 0.0.0.0/0 or ::/0. */
+  /** A security-group change that adds ingress from the world (../shared/world: 0.0.0.0/1, 2000::/3, ...). */
   worldIngress?: boolean;
   /** ... and that ingress includes port 22. */
   worldSsh?: boolean;
@@ -91,14 +92,18 @@ export function includesSsh(protocol: unknown, from: unknown, to: unknown): bool
   return Number.isFinite(f) && Number.isFinite(t) && f <= 22 && 22 <= t;
 }
 
-function securityGroupWorld(eventName: string, params: unknown): { world: boolean; ssh: boolean } {
+function securityGroupWorld(
+  eventName: string,
+  params: unknown,
+  limits: WorldPrefixes,
+): { world: boolean; ssh: boolean } {
   const problems = newProblems();
   if (eventName === "ModifySecurityGroupRules") {
     let world = false;
     let ssh = false;
     const raw = at(params, "ModifySecurityGroupRulesRequest.SecurityGroupRule");
     const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-    const rules = modifiedRules(params, problems);
+    const rules = modifiedRules(params, problems, limits);
     rules.forEach((r, i) => {
       if (!r.world) return;
       world = true;
@@ -110,7 +115,7 @@ function securityGroupWorld(eventName: string, params: unknown): { world: boolea
   if (eventName !== "AuthorizeSecurityGroupIngress") return { world: false, ssh: false };
   // The API's flat form (CidrIp, IpProtocol, FromPort, ToPort) is recorded at the top level.
   const flatCidr = s(params, "cidrIp") ?? s(params, "cidrIpv6");
-  if (flatCidr === "0.0.0.0/0" || flatCidr === "::/0") {
+  if (isWorldCidr(flatCidr, limits)) {
     return {
       world: true,
       ssh: includesSsh(at(params, "ipProtocol"), at(params, "fromPort"), at(params, "toPort")),
@@ -120,7 +125,7 @@ function securityGroupWorld(eventName: string, params: unknown): { world: boolea
   let ssh = false;
   const perms = at(params, "ipPermissions.items") ?? at(params, "ipPermissions");
   const list = Array.isArray(perms) ? perms : [];
-  ipPermissionRules(params, problems).forEach((r, i) => {
+  ipPermissionRules(params, problems, limits).forEach((r, i) => {
     if (!r.world) return;
     world = true;
     ssh ||= includesSsh(at(list[i], "ipProtocol"), at(list[i], "fromPort"), at(list[i], "toPort"));
@@ -128,7 +133,7 @@ function securityGroupWorld(eventName: string, params: unknown): { world: boolea
   return { world, ssh };
 }
 
-function fromCloudTrail(e: Json): EventFacts {
+function fromCloudTrail(e: Json, limits: WorldPrefixes): EventFacts {
   const d = isObject(e.detail) ? e.detail : {};
   const eventName = s(d, "eventName");
   const identityType = s(d, "userIdentity.type");
@@ -140,7 +145,7 @@ function fromCloudTrail(e: Json): EventFacts {
   const params = at(d, "requestParameters");
   const world =
     kind === "security-group" && eventName
-      ? securityGroupWorld(eventName, params)
+      ? securityGroupWorld(eventName, params, limits)
       : { world: false, ssh: false };
   const resourceId =
     kind === "security-group"
@@ -355,7 +360,10 @@ function fromRemediation(e: Json): EventFacts {
 }
 
 /** The facts of one record's payload; `undefined` payload means the record was unreadable. */
-export function eventFacts(payload: Json | undefined): EventFacts {
+export function eventFacts(
+  payload: Json | undefined,
+  limits: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
+): EventFacts {
   if (!payload) return { kind: "other", unreadable: true };
   if (typeof payload["detail-type"] === "string" && typeof payload.source === "string") {
     const detailType = payload["detail-type"];
@@ -375,7 +383,7 @@ export function eventFacts(payload: Json | undefined): EventFacts {
       };
     if (payload.source === REMEDIATION_EVENT_SOURCE && detailType === REMEDIATION_DETAIL_TYPE)
       return fromRemediation(payload);
-    if (detailType === "AWS API Call via CloudTrail") return fromCloudTrail(payload);
+    if (detailType === "AWS API Call via CloudTrail") return fromCloudTrail(payload, limits);
     if (detailType === "Config Rules Compliance Change") return fromCompliance(detail, payload);
     if (detailType === "Config Configuration Item Change") return fromConfigItem(detail, payload);
     if (detailType === "CloudWatch Alarm State Change") return fromEventBridgeAlarm(payload);

@@ -3,7 +3,7 @@
 // prefixListIds.items[].prefixListId, groups.items[].groupId); ModifySecurityGroupRules uses the
 // API's PascalCase request shape (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySecurityGroupRules.html).
 import { Json, Problems, at, isObject, items, num, own, str } from "./read";
-import { isWorldCidr } from "../shared/world";
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, isWorldCidr } from "../shared/world";
 
 export interface RuleSummary {
   /** "tcp 22", "all traffic", "udp 1000-2000", "icmp type 8". */
@@ -55,14 +55,24 @@ function includesSsh(
 }
 
 /** "This opens SSH to the whole internet (2000::/3)." naming the world ranges a change opens. */
-export function worldNotice(rules: ReadonlyArray<{ world: boolean; peers: string[] }>, ssh: boolean): string {
-  const ranges = new Set(rules.flatMap((r) => (r.world ? r.peers.filter((p) => isWorldCidr(p)) : [])));
+export function worldNotice(
+  rules: ReadonlyArray<{ world: boolean; peers: string[] }>,
+  ssh: boolean,
+  limits: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
+): string {
+  const ranges = new Set(
+    rules.flatMap((r) => (r.world ? r.peers.filter((p) => isWorldCidr(p, limits)) : [])),
+  );
   const list = ranges.size ? ` (${[...ranges].join(", ")})` : "";
   return `This opens ${ssh ? "SSH" : "ingress"} to the whole internet${list}.`;
 }
 
 /** Rules from `ipPermissions` (Authorize/Revoke SecurityGroup Ingress/Egress). */
-export function ipPermissionRules(requestParameters: unknown, problems: Problems): RuleSummary[] {
+export function ipPermissionRules(
+  requestParameters: unknown,
+  problems: Problems,
+  limits: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
+): RuleSummary[] {
   const rules: RuleSummary[] = [];
   const perms = items(requestParameters, "ipPermissions", problems, "detail.requestParameters.ipPermissions");
   perms.forEach((perm, i) => {
@@ -96,7 +106,7 @@ export function ipPermissionRules(requestParameters: unknown, problems: Problems
     rules.push({
       what: describePorts(protocol, from, to),
       peers,
-      world: peers.some((p) => isWorldCidr(p)),
+      world: peers.some((p) => isWorldCidr(p, limits)),
       ssh: includesSsh(protocol, from, to),
     });
   });
@@ -104,7 +114,11 @@ export function ipPermissionRules(requestParameters: unknown, problems: Problems
 }
 
 /** Rules from ModifySecurityGroupRules' `ModifySecurityGroupRulesRequest`. */
-export function modifiedRules(requestParameters: unknown, problems: Problems): RuleSummary[] {
+export function modifiedRules(
+  requestParameters: unknown,
+  problems: Problems,
+  limits: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
+): RuleSummary[] {
   const req = at(requestParameters, "ModifySecurityGroupRulesRequest");
   const raw = at(req, "SecurityGroupRule");
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
@@ -126,7 +140,7 @@ export function modifiedRules(requestParameters: unknown, problems: Problems): R
     return {
       what: describePorts(protocol, from, to),
       peers,
-      world: peers.some((p) => isWorldCidr(p)),
+      world: peers.some((p) => isWorldCidr(p, limits)),
       ssh: includesSsh(protocol, from, to),
       ruleId: str(entry, "SecurityGroupRuleId", problems),
       description: str(rule, "Description", problems),

@@ -165,7 +165,7 @@ function securityGroupChanges(eventName: string, params: Json | undefined, ctx: 
   const worldRules: RuleSummary[] = [];
   if (eventName === "ModifySecurityGroupRules") {
     // The request names rules by id only, so the direction is not known here: a world CIDR counts as ingress.
-    for (const r of modifiedRules(params, p)) {
+    for (const r of modifiedRules(params, p, ctx.settings.worldPrefixes)) {
       lines.push(ruleLine("rule", r));
       worldIngress ||= r.world;
       if (r.world) worldRules.push(r);
@@ -178,7 +178,7 @@ function securityGroupChanges(eventName: string, params: Json | undefined, ctx: 
       `• new group ${name ? code(name) : "(no name)"}${vpc ? ` in ${code(vpc)}` : ""}${desc ? `: "${esc(desc)}"` : ""}`,
     );
   } else {
-    for (const r of ipPermissionRules(params, p)) {
+    for (const r of ipPermissionRules(params, p, ctx.settings.worldPrefixes)) {
       lines.push(ruleLine(direction, r));
       if (direction === "ingress" && eventName.startsWith("Authorize") && r.world) {
         worldIngress = true;
@@ -286,6 +286,7 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
           worldNotice(
             changes.worldRules,
             changes.worldRules.some((r) => r.ssh),
+            settings.worldPrefixes,
           ),
         )}*`
       : "") +

@@ -34,10 +34,10 @@ function authorize(port: number, v4: string[], v6: string[]): Json {
 }
 
 /** The CloudTrail source module's finding (the finding model's edge). */
-function modelFinding(payload: Json): Finding | undefined {
+function modelFinding(payload: Json, world?: { ipv4: number; ipv6: number }): Finding | undefined {
   const out = mapPayload(
     payload,
-    { delivery: { recordId: "record", via: "direct" }, problems: [] },
+    { delivery: { recordId: "record", via: "direct" }, problems: [], ...(world ? { world } : {}) },
     { sshConfigRules: [] },
   );
   return out && "finding" in out ? out.finding : undefined;
@@ -92,5 +92,25 @@ describe("world-wide ranges in the notifier", () => {
     const narrow = authorize(22, ["203.0.113.0/24", "10.0.0.0/8"], ["2001:db8::/32"]);
     assert.equal(eventFacts(narrow).worldIngress, false);
     assert.equal(modelFinding(narrow)!.evidence.world_ingress, false);
+  });
+
+  it("follows the hub's worldPrefixes: with /0, SSH from 0.0.0.0/1 is not the world, 2000::/3 still is", () => {
+    const narrow = { ipv4: 0, ipv6: 0 };
+    const half = authorize(22, ["0.0.0.0/1"], []);
+    assert.equal(eventFacts(half, narrow).worldIngress, false);
+    assert.equal(eventFacts(half).worldSsh, true);
+    assert.equal(modelFinding(half, narrow)!.evidence.world_ingress, false);
+    const both = authorize(22, ["0.0.0.0/1"], ["2000::/3"]);
+    const [out] = renderMessages(both, { ...settings, worldPrefixes: narrow });
+    assert.equal(out.severity, "critical");
+    assert.ok(
+      sectionTexts(out.message!).some((t) =>
+        t.endsWith("\n:rotating_light: *This opens SSH to the whole internet (2000::/3).*"),
+      ),
+      JSON.stringify(sectionTexts(out.message!)),
+    );
+    const [halfOut] = renderMessages(half, { ...settings, worldPrefixes: narrow });
+    assert.notEqual(halfOut.severity, "critical");
+    assert.ok(!sectionTexts(halfOut.message!).some((t) => t.includes("whole internet")));
   });
 });

@@ -263,7 +263,7 @@ export const cloudTrail: SourceModule = {
     let target: string | undefined;
     let groupAdded: ReturnType<typeof securityGroupChange>["added"] = [];
     if (kind === "security-group") {
-      const change = securityGroupChange(eventName, params, problems);
+      const change = securityGroupChange(eventName, params, problems, ctx.world);
       target = change.groupId;
       groupAdded = change.added;
       evidence = change.evidence;

@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import type { Evidence, RuleChange, WorldPermission } from "../../model";
 import { Json, number, object, own, parseLenient, text } from "../../parse";
-import { isWorldCidr } from "../../../shared/world";
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, isWorldCidr } from "../../../shared/world";
 
 /** EC2 API calls that change security groups. */
 export const SECURITY_GROUP_EVENTS = [
@@ -132,6 +132,7 @@ export function securityGroupChange(
   eventName: string,
   params: Json | undefined,
   problems: string[],
+  limits: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
 ): SecurityGroupChange {
   const p = parseLenient(schema(), params ?? {}, { problems, prefix: "detail.requestParameters" });
   const groupId = p.groupId ?? p.ModifySecurityGroupRulesRequest?.GroupId ?? p.groupName;
@@ -150,7 +151,7 @@ export function securityGroupChange(
       const peers = [r?.CidrIpv4, r?.CidrIpv6, r?.PrefixListId, r?.ReferencedGroupId].filter(
         (x): x is string => x !== undefined,
       );
-      const world = peers.some((x) => isWorldCidr(x));
+      const world = peers.some((x) => isWorldCidr(x, limits));
       const protocol = protocolText(r?.IpProtocol);
       rules.push({
         direction: "rule",
@@ -174,7 +175,7 @@ export function securityGroupChange(
     if (flatCidr) {
       // The API's flat form: one rule at the top level.
       const protocol = protocolText(p.ipProtocol);
-      const world = isWorldCidr(flatCidr);
+      const world = isWorldCidr(flatCidr, limits);
       rules.push({
         direction,
         what: describePorts(protocol, p.fromPort, p.toPort),
@@ -203,7 +204,7 @@ export function securityGroupChange(
         const g = r.groupId ?? r.groupName;
         if (g) peers.push(r.userId ? `${g} (account ${r.userId})` : g);
       }
-      const world = peers.some((x) => isWorldCidr(x));
+      const world = peers.some((x) => isWorldCidr(x, limits));
       const protocol = protocolText(perm.ipProtocol);
       rules.push({ direction, what: describePorts(protocol, perm.fromPort, perm.toPort), peers, world });
       if (world && direction === "ingress" && eventName.startsWith("Authorize")) {
@@ -212,7 +213,7 @@ export function securityGroupChange(
       }
       const proto = revertProtocol(protocol);
       if (adds && proto)
-        for (const cidr of peers.filter((x) => isWorldCidr(x)))
+        for (const cidr of peers.filter((x) => isWorldCidr(x, limits)))
           added.push({
             protocol: proto,
             fromPort: perm.fromPort,
