@@ -4,6 +4,7 @@
 // the facts the mute rules match on). Remediation reports and digests get none. Each button's
 // value is the alert's reference (handlers/shared/alertActions.ts); the chat-ops functions act on
 // a click.
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, isWorldCidr } from "../shared/world";
 import type { ActionsBlock, Button, KnownBlock } from "@slack/types";
 import {
   ALERT_ACTIONS,
@@ -32,12 +33,16 @@ function protocolOf(v: unknown): string | undefined {
  * CIDR, from CloudTrail's request parameters (the `ipPermissions.items` form, and the flat
  * cidrIp/ipProtocol/fromPort/toPort form). Other calls add none that Revert can take back.
  */
-export function worldPermissionsAdded(eventName: string, params: Json | undefined): WorldPermission[] {
+export function worldPermissionsAdded(
+  eventName: string,
+  params: Json | undefined,
+  limits: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
+): WorldPermission[] {
   if (eventName !== "AuthorizeSecurityGroupIngress" || !params) return [];
   const problems = newProblems();
   const out: WorldPermission[] = [];
   const add = (perm: unknown, cidr: string | undefined) => {
-    if (cidr !== "0.0.0.0/0" && cidr !== "::/0") return;
+    if (cidr === undefined || !isWorldCidr(cidr, limits)) return;
     const protocol = protocolOf(at(perm, "ipProtocol"));
     if (!protocol) return;
     out.push({

@@ -324,7 +324,7 @@ export function formatCloudTrail(event: Json, ctx: FormatContext): Formatted {
       eventName,
       groupId,
       eventId,
-      permissions: worldPermissionsAdded(eventName, params),
+      permissions: worldPermissionsAdded(eventName, params, settings.worldPrefixes),
     });
     if (actions) blocks.push(actions);
   }
