@@ -6,6 +6,10 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { T } from "./lib/types";
 import { validateTypes } from "./lib/validate";
 import { isUnknown, list } from "./lib/values";
+import { configWithDefaults } from "./lib/config";
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, isWorldCidr, worldPrefixesProblems } from "./world";
+
+export { isWorldCidr };
 
 export const SSH_PORT = 22;
 
@@ -15,13 +19,6 @@ interface Permission {
   fromPort: unknown;
   toPort: unknown;
   cidrs: unknown[];
-}
-
-/** True for an IPv4 or IPv6 CIDR with prefix length 0 (0.0.0.0/0, ::/0 and spellings of them). */
-export function isWorldCidr(cidr: unknown): boolean {
-  if (typeof cidr !== "string") return false;
-  const [addr, len] = cidr.trim().split("/");
-  return len !== undefined && Number(len) === 0 && addr.length > 0;
 }
 
 /** Does the rule allow TCP/22? Unknown parts count as "cannot judge" (false). */
@@ -86,17 +83,40 @@ function permissions(type: string, props: Record<string, unknown>): Permission[]
 
 export const noPublicSshIngress: ResourceValidationPolicy = {
   name: "no-public-ssh-ingress",
-  description: "Security groups must not allow SSH (TCP 22, or all traffic) from 0.0.0.0/0 or ::/0.",
+  description:
+    "Security groups must not allow SSH (TCP 22, or all traffic) from the world: a public range at most worldPrefixes wide, or one covering 2000::/3.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
     "Restrict the source to known CIDR ranges or a security group, or use SSM Session Manager.",
+  configSchema: {
+    properties: {
+      worldPrefixes: {
+        type: "object",
+        properties: {
+          ipv4: { type: "integer", minimum: 0, maximum: 32 },
+          ipv6: { type: "integer", minimum: 0, maximum: 128 },
+        },
+        additionalProperties: false,
+        default: { ...DEFAULT_WORLD_PREFIXES },
+        description:
+          "Longest prefix, per family, of a source that counts as the world (the hub stack's worldPrefixes; keep them equal).",
+      },
+    },
+  },
   validateResource: validateTypes(
     [T.securityGroup, T.securityGroupRule, T.vpcIngressRule],
     (props, args, report) => {
+      const config = configWithDefaults<{ worldPrefixes: Partial<WorldPrefixes> }>(
+        noPublicSshIngress.configSchema,
+        args.getConfig(),
+      );
+      const problems = worldPrefixesProblems(config.worldPrefixes);
+      if (problems.length) throw new Error(`no-public-ssh-ingress config: ${problems.join("; ")}`);
+      const limits = { ...DEFAULT_WORLD_PREFIXES, ...config.worldPrefixes };
       for (const perm of permissions(args.type, props)) {
         if (!coversSsh(perm.protocol, perm.fromPort, perm.toPort)) continue;
-        const world = perm.cidrs.filter(isWorldCidr);
+        const world = perm.cidrs.filter((c) => isWorldCidr(c, limits));
         if (world.length === 0) continue;
         const ports =
           String(perm.protocol) === "-1" || String(perm.protocol).toLowerCase() === "all"

@@ -20,6 +20,7 @@ import {
 } from "../handlers/notifier/grouping";
 import { DEFAULT_JOIN_WINDOW_SECONDS } from "../handlers/notifier/incidents/settings";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../handlers/shared/constants";
+import { DEFAULT_WORLD_PREFIXES } from "../handlers/shared/world";
 import { CONFIRMABLE_ACTIONS, GUARDED_ACTIONS } from "../handlers/chatops/shared/guardrails";
 import { RESTRICTED_SSH_RULE_NAME } from "./names";
 import { HUB_REGION, IAM_EVENTS_REGION, KNOWN_REGIONS } from "./regions";
@@ -422,6 +423,35 @@ const HUB: Record<string, SchemaNode> = {
     additionalProperties: false,
     default: {},
     "x-invalid": "must be an object",
+  },
+  worldPrefixes: {
+    description:
+      "a source range counts as the world (the remediator revokes SSH from it, alerts say it opens to the internet) when its prefix is at most this long and it is not private address space; a range covering 2000::/3 always does",
+    "x-doc":
+      "the policy pack's no-public-ssh-ingress property worldPrefixes has the same defaults; keep them equal",
+    type: "object",
+    properties: {
+      ipv4: {
+        description:
+          "IPv4 prefix length from 0 to 32 (8: 0.0.0.0/1 and 11.0.0.0/8 count, 11.0.0.0/9 does not)",
+        type: "integer",
+        minimum: 0,
+        maximum: 32,
+        default: DEFAULT_WORLD_PREFIXES.ipv4,
+        "x-invalid": "must be a prefix length from 0 to 32",
+      },
+      ipv6: {
+        description: "IPv6 prefix length from 0 to 128 (16: 2600::/16 counts, 2600::/17 does not)",
+        type: "integer",
+        minimum: 0,
+        maximum: 128,
+        default: DEFAULT_WORLD_PREFIXES.ipv6,
+        "x-invalid": "must be a prefix length from 0 to 128",
+      },
+    },
+    additionalProperties: false,
+    default: {},
+    "x-invalid": "must be an object { ipv4?, ipv6? }",
   },
   findings: {
     description:

@@ -4,6 +4,7 @@ import type { FindingFilters } from "./eventPatterns";
 import type { EventKind } from "../handlers/notifier/settings";
 import type { MuteRule } from "../handlers/notifier/mutes";
 import type { SeverityLevel } from "../handlers/notifier/severity";
+import type { WorldPrefixes } from "../handlers/shared/world";
 import type { ConfirmableAction, GuardedAction } from "../handlers/chatops/shared/guardrails";
 
 export const CONFIG_NAMESPACE = "security-guard";
@@ -140,6 +141,8 @@ export interface HubConfig extends CommonConfig {
    */
   slackChannels?: Record<string, string>;
   remediation: RemediationConfig;
+  /** The longest prefix, per family, of a source range that counts as the world. */
+  worldPrefixes: WorldPrefixes;
   chatops: ChatopsConfig;
   /**
    * Config rule names, besides the guard's own, whose compliance changes the Config topic passes

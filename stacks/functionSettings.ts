@@ -62,6 +62,7 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
       : {}),
     ...(config.mutes.length ? { mutes: config.mutes } : {}),
     sshConfigRules: config.remediation.configRuleNames,
+    ...(config.worldPrefixes ? { worldPrefixes: config.worldPrefixes } : {}),
     ...(hasEmail(config)
       ? {
           emailTopicArn: `arn:${partitionOf(region)}:sns:${region}:${config.accountId}:${NOTIFIER_EMAIL_TOPIC_NAME}`,
@@ -108,6 +109,7 @@ export function remediatorSettings(config: HubConfig): RemediatorSettings {
     exemptTagKey: config.remediation.exemptTagKey,
     configRuleNames: config.remediation.configRuleNames,
     revokeWholeRule: config.remediation.revokeWholeRule,
+    worldPrefixes: config.worldPrefixes,
     reportBus: `arn:${partition}:events:${config.regions[0]}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
     // Exempt is pressed only where chat-ops acts: those accounts and regions are checked.
     exemptions: {
@@ -146,6 +148,7 @@ const CONTRACTS: FunctionContract[] = [
       mutes: "mutes",
       defaultRoute: "defaultRoute",
       sshConfigRules: "remediation.configRuleNames",
+      worldPrefixes: "worldPrefixes",
       app: "slackChannels",
       "": "slackRoutes",
     },
@@ -161,6 +164,7 @@ const CONTRACTS: FunctionContract[] = [
       exemptTagKey: "remediation.exemptTagKey",
       exemptions: "remediation.exemptionDays",
       configRuleNames: "remediation.configRuleNames",
+      worldPrefixes: "worldPrefixes",
       "": "remediation",
     },
   },

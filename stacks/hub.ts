@@ -82,7 +82,7 @@ export class Hub extends pulumi.ComponentResource {
       const remediateRule = central.rule(
         `${name}-remediate`,
         "SSH opened to the world: restricted-ssh NON_COMPLIANT or ingress from 0.0.0.0/0 or ::/0",
-        hubRemediate(config.remediation.configRuleNames),
+        hubRemediate(config.remediation.configRuleNames, config.worldPrefixes),
       );
       const remediator = new Remediator(
         `${name}-remediator`,

@@ -97,6 +97,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
       ? { slackChannels: v.slackChannels as Record<string, string> }
       : {}),
     remediation: v.remediation as HubConfig["remediation"],
+    worldPrefixes: v.worldPrefixes as HubConfig["worldPrefixes"],
     chatops,
     findings: v.findings as HubConfig["findings"],
   };

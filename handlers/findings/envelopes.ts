@@ -43,6 +43,16 @@ function keepRaw(r: RawRecord, received: unknown): RawRecord {
 
 const EXCERPT_CHARS = 300;
 
+/**
+ * The first `max` code points of `text`: a cut never splits a surrogate pair, and a lone surrogate
+ * already in the text becomes U+FFFD (Slack and JSON encoders reject or mangle lone surrogates).
+ */
+export function excerptOf(text: string, max = EXCERPT_CHARS): string {
+  const points = Array.from(text);
+  const cut = points.length > max ? points.slice(0, max).join("") : text;
+  return cut.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}
+
 // Not named `describe`: built inside the test runner (which has a global `describe`), the deployed
 // package left a function of that name out and failed with "describe is not defined".
 function describeValue(v: unknown): string {
@@ -69,14 +79,14 @@ function fromBody(base: Omit<RawRecord, "payload" | "text" | "error">, body: str
     return {
       ...base,
       error: `the message body is not valid JSON (${(err as Error).message})`,
-      excerpt: trimmed.slice(0, EXCERPT_CHARS),
+      excerpt: excerptOf(trimmed),
     };
   }
   if (!isObject(parsed)) {
     return {
       ...base,
       error: `the message body is ${describeValue(parsed)}, expected a JSON object`,
-      excerpt: trimmed.slice(0, EXCERPT_CHARS),
+      excerpt: excerptOf(trimmed),
     };
   }
   if (isSnsNotification(parsed) && depth === 0) {

@@ -151,7 +151,8 @@ export interface WorldPermission {
   protocol: string;
   fromPort?: number;
   toPort?: number;
-  cidr: "0.0.0.0/0" | "::/0";
+  /** A range that is the world by handlers/shared/world (0.0.0.0/0, 0.0.0.0/1, 2000::/3, ...). */
+  cidr: string;
 }
 
 /** One permission a remediation revoked (or would revoke). */

@@ -204,7 +204,12 @@ export function findingOfRecord(
   if (!record.payload)
     return { finding: rate(textFinding(record.text ?? "", record), NO_PAYLOAD, severity), problems };
   try {
-    const out = mapPayload(record.payload, { delivery: record, problems }, severity, sources);
+    const out = mapPayload(
+      record.payload,
+      { delivery: record, problems, ...(severity.world ? { world: severity.world } : {}) },
+      severity,
+      sources,
+    );
     if (!out) throw new Error("no source recognises the payload");
     return "skip" in out ? { skip: out.skip, problems } : { finding: out.finding, problems };
   } catch (err) {

@@ -7,6 +7,7 @@
 // module into `Finding.links` from validated parts. Adding a source is one module plus its fixtures
 // and its test; nothing else lists event strings.
 import type { EventKind, Finding, SeverityLevel, Skip } from "./model";
+import type { WorldPrefixes } from "../shared/world";
 
 /** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
 export type EventPattern = Record<string, unknown>;
@@ -28,6 +29,8 @@ export interface MapContext {
   delivery: Delivery;
   /** Missing or mistyped fields, in reading order: shown on the message and logged. */
   problems: string[];
+  /** What counts as the world (hub key worldPrefixes); default IPv4 /8, IPv6 /16, 2000::/3 always. */
+  world?: WorldPrefixes;
 }
 
 /** A finding as a source maps it: everything but our severity, which the registry rates. */
@@ -39,6 +42,8 @@ export interface Draft extends Omit<Finding, "severity" | "severity_why" | "rela
 export interface SeverityContext {
   /** Config rules whose NON_COMPLIANT verdict means SSH is open to the world. */
   sshConfigRules: readonly string[];
+  /** What counts as the world (hub key worldPrefixes): handed to the sources through MapContext. */
+  world?: WorldPrefixes;
 }
 
 /** One row of the severity table: the first row (of the finding's source) whose test holds decides. */

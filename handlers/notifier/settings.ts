@@ -1,5 +1,6 @@
 // The notifier's non-secret settings: a plain JSON object from stack config, captured by value
 // into the Lambda's code by the stack's callbackFactory.
+import { WorldPrefixes, worldPrefixesProblems } from "../shared/world";
 import { AppModeSettings, validateAppSettings } from "./appMode";
 import { IncidentSettings, validateIncidentSettings } from "./incidents/settings";
 
@@ -85,6 +86,8 @@ export interface NotifierSettings {
   mutes?: MuteRule[];
   /** Config rules whose NON_COMPLIANT verdict means SSH open to the world (critical); default the guard's. */
   sshConfigRules?: string[];
+  /** Longest prefix, per family, of a source that counts as the world (hub key worldPrefixes); default IPv4 /8, IPv6 /16. */
+  worldPrefixes?: WorldPrefixes;
   /** SNS topic the email versions are published to (required when a route has email). */
   emailTopicArn?: string;
   /** Remember posted events across invocations, so the second path's copy is not posted again. */
@@ -263,6 +266,7 @@ function signalProblems(s: Record<string, unknown>): string[] {
     (!Array.isArray(s.sshConfigRules) || !s.sshConfigRules.every((x) => typeof x === "string" && x !== ""))
   )
     problems.push("sshConfigRules must be an array of Config rule names when given");
+  problems.push(...worldPrefixesProblems(s.worldPrefixes));
   const routes = Array.isArray(s.routes) ? (s.routes as Array<Record<string, unknown> | null>) : [];
   const emails =
     routes.some((r) => typeof r === "object" && r !== null && r.email === true) ||

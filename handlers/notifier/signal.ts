@@ -2,6 +2,7 @@
 // route that takes it (routing.ts), the mute rule that silences it (mutes.ts) and its
 // de-duplication key (dedupe.ts). One pure decision shared by the function, `npm run render`,
 // `npm run routes` and the noise benchmark, so all four say the same thing about an event.
+import type { WorldPrefixes } from "../shared/world";
 import type { KnownBlock } from "@slack/types";
 import type { Finding, Skip } from "../findings/model";
 import { dedupeKey } from "./dedupe";
@@ -17,6 +18,8 @@ export interface SignalSettings {
   mutes?: MuteRule[];
   /** Config rules whose NON_COMPLIANT verdict means SSH is open to the world (default: the guard's). */
   sshConfigRules?: string[];
+  /** What counts as the world (default IPv4 /8, IPv6 /16; 2000::/3 always). */
+  worldPrefixes?: WorldPrefixes;
 }
 
 /** What the notifier makes of an event before any clock or store: pure, shared by render and routes. */

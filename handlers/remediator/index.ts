@@ -158,6 +158,7 @@ async function remediateAndReport(
       requestTimeoutMs: s.requestTimeoutMs,
       deadline: work,
       revokeWholeRule: s.revokeWholeRule,
+      world: s.worldPrefixes,
       configRuleNames: s.configRuleNames,
       requestId,
       publish: (made) => {

@@ -1,22 +1,18 @@
 // Which ingress permissions open SSH to the world, decided from EC2's own description of the
 // group (never from the triggering event). SSH is TCP port 22; protocol -1 means every protocol
 // and port (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html).
-// A source opens SSH to the world when it is 0.0.0.0/0 or ::/0 (in any spelling), a managed
-// prefix list holding one of those, or one of several sources whose union is a whole address family
-// (0.0.0.0/1 + 128.0.0.0/1): then every public source of that family on a permission covering port
-// 22 is part of the grant, since none of them can be told apart as the legitimate one.
+// A source opens SSH to the world when it is the world by ../shared/world (0.0.0.0/1, 2000::/3,
+// anything at most the configured prefix that is not private space), a managed prefix list holding
+// such a range, or one of several sources whose union is a whole address family (0.0.0.0/2 + ...):
+// then every public source of that family on a permission covering port 22 is part of the grant,
+// since none of them can be told apart as the legitimate one.
 import type { IpPermission, SecurityGroupRule } from "@aws-sdk/client-ec2";
 import type { RevokedPermission } from "../shared/remediationReport";
-import { Family, Range, coversFamily, isPrivate, isWholeFamily, parseCidr } from "./cidr";
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, isWorldRange } from "../shared/world";
+import { Family, Range, coversFamily, isPrivate, parseCidr } from "./cidr";
 
 export const SSH_PORT = 22;
-export const WORLD_IPV4 = "0.0.0.0/0";
-export const WORLD_IPV6 = "::/0";
-
-/** 0.0.0.0/0 or ::/0, however the address is spelled. */
-export function isWorldCidr(cidr: unknown): boolean {
-  return isWholeFamily(cidr);
-}
+export { isWorldCidr } from "../shared/world";
 
 /** One source of an ingress permission, with the description EC2 keeps for it. */
 export type Source =
@@ -85,15 +81,19 @@ export function prefixListsToResolve(permissions: IpPermission[] | undefined): s
 }
 
 /** The offending part of each permission: its world-open sources only, other sources left out. */
-export function findOffending(permissions: IpPermission[] | undefined, lists: PrefixLists): Offending[] {
+export function findOffending(
+  permissions: IpPermission[] | undefined,
+  lists: PrefixLists,
+  world: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
+): Offending[] {
   const ssh = (permissions ?? []).filter((p) => coversSsh(p.IpProtocol, p.FromPort, p.ToPort));
-  // Ranges of every source that is not by itself the whole family: do they add up to it?
+  // Ranges of every source that is not by itself the world: do they add up to a whole family?
   const partial = ssh
     .flatMap((p) => sourcesOf(p).flatMap((s) => rangesOf(s, lists)))
-    .filter((r) => r.prefix > 0);
+    .filter((r) => !isWorldRange(r, world));
   const covered = { ipv4: coversFamily(partial, "ipv4"), ipv6: coversFamily(partial, "ipv6") };
   const offends = (s: Source) =>
-    rangesOf(s, lists).some((r) => r.prefix === 0 || (covered[r.family] && !isPrivate(r)));
+    rangesOf(s, lists).some((r) => isWorldRange(r, world) || (covered[r.family] && !isPrivate(r)));
   const found: Offending[] = [];
   for (const p of ssh) {
     const sources = sourcesOf(p).filter(offends);
@@ -128,8 +128,9 @@ export function reported(o: {
 export function findOffendingPermissions(
   permissions: IpPermission[] | undefined,
   lists: PrefixLists = new Map(),
+  world: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
 ): RevokedPermission[] {
-  return findOffending(permissions, lists).map(reported);
+  return findOffending(permissions, lists, world).map(reported);
 }
 
 /** The exact IpPermission naming one source of a protocol and port range, and nothing else. */

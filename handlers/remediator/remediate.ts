@@ -19,6 +19,7 @@ import { outsideScope, readRuleScope } from "./scope";
 import { groupWhere, namedBase, reportBase, revokedReason } from "./target";
 import type { RemediationRequest } from "./triggers";
 import { verifyClosed } from "./verify";
+import type { WorldPrefixes } from "../shared/world";
 
 export { roleArn, roleSessionName } from "./target";
 
@@ -30,6 +31,8 @@ export interface RemediateOptions extends HoldBackOptions {
   deadline: Deadline;
   /** Revoke a world-open rule whole instead of re-authorizing it without TCP port 22. */
   revokeWholeRule: boolean;
+  /** The longest prefixes that count as the world (a source at most this wide is revoked). */
+  world: WorldPrefixes;
   /** The restricted-ssh rule names: their scope decides which groups a CloudTrail trigger may touch. */
   configRuleNames: string[];
   /** For log lines. */
@@ -81,7 +84,7 @@ async function decideAndAct(
   }
   const named = namedBase(base, group);
   const lists = await readPrefixLists(ec2, ctx, group);
-  const offending = findOffending(group.IpPermissions, lists);
+  const offending = findOffending(group.IpPermissions, lists, opts.world);
   if (offending.length === 0) {
     // A retry of an event whose change was made but not announced: announce the recorded change.
     const record = readRecord(group, eventId);
@@ -101,7 +104,7 @@ async function decideAndAct(
     const reason = `security group ${groupWhere(req)} was deleted while being remediated`;
     return { report: { ...named, outcome: "group-not-found", permissions: [], reason } };
   }
-  await verifyClosed(ec2, ctx, lists);
+  await verifyClosed(ec2, ctx, lists, opts.world);
   if (closed.revoked.length === 0) {
     const reason = `the world-open SSH permissions were removed by someone else before revoke (${describePermissions(perms)})`;
     return { report: { ...named, outcome: "already-compliant", permissions: [], reason } };

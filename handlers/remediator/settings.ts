@@ -3,6 +3,7 @@
 // wiring mistake fails loudly at cold start instead of silently skipping remediation.
 import { DEFAULT_EXEMPT_TAG_KEY, ENV } from "../shared/constants";
 import { namedError } from "../shared/namedError";
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, worldPrefixesProblems } from "../shared/world";
 
 export interface RemediatorSettings {
   /** AWS partition for role ARNs; default "aws". */
@@ -22,6 +23,11 @@ export interface RemediatorSettings {
    * false: a rule wider than SSH is re-authorized without TCP port 22.
    */
   revokeWholeRule?: boolean;
+  /**
+   * The longest prefix, per family, of a source that counts as the world (2000::/3 always does);
+   * default DEFAULT_WORLD_PREFIXES (IPv4 /8, IPv6 /16).
+   */
+  worldPrefixes?: Partial<WorldPrefixes>;
   /** Hub bus name or ARN for reports; REPORT_EVENT_BUS in the environment is used when this is empty. */
   reportBus: string;
   retry?: { maxAttempts?: number; baseDelayMs?: number };
@@ -44,6 +50,7 @@ export interface ResolvedSettings {
   exemptTagKey: string;
   configRuleNames: string[];
   revokeWholeRule: boolean;
+  worldPrefixes: WorldPrefixes;
   reportBus: string;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   requestTimeoutMs: number;
@@ -118,6 +125,9 @@ function checkSettings(
   if (typeof revokeWholeRule !== "boolean")
     problems.push(`revokeWholeRule must be true or false, got ${show(s.revokeWholeRule)}`);
 
+  problems.push(...worldPrefixesProblems(s.worldPrefixes));
+  const worldPrefixes = { ...DEFAULT_WORLD_PREFIXES, ...(s.worldPrefixes ?? {}) };
+
   const reportBus = (typeof s.reportBus === "string" && s.reportBus) || env[ENV.reportBus] || "";
   if (!reportBus)
     problems.push(`reportBus is empty and ${ENV.reportBus} is not set: reports would have nowhere to go`);
@@ -163,6 +173,7 @@ function checkSettings(
     exemptTagKey,
     configRuleNames: [...(rules as string[])],
     revokeWholeRule,
+    worldPrefixes,
     reportBus,
     retry: { maxAttempts, baseDelayMs, maxDelayMs: MAX_DELAY_MS },
     requestTimeoutMs,

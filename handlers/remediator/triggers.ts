@@ -312,9 +312,13 @@ function parseCloudTrail(event: Json, where: string, envelopeId: string | undefi
 
 type Opens = "world" | "suspect" | "no";
 
-/** What one source does for SSH: 0.0.0.0/0 or ::/0 "world"; a public CIDR or a prefix list "suspect". */
+// The world whatever the configured prefixes: /0 or a range covering 2000::/3. Wider-than-configured
+// public ranges are "suspect": the group is re-read and judged with the configured prefixes.
+const ALWAYS_WORLD = { ipv4: 0, ipv6: 0 };
+
+/** What one source does for SSH: /0 or 2000::/3 "world"; another public CIDR or a prefix list "suspect". */
 function sourceOpens(cidr: unknown, prefixList: unknown): Opens {
-  if (isWorldCidr(cidr)) return "world";
+  if (isWorldCidr(cidr, ALWAYS_WORLD)) return "world";
   if (typeof prefixList === "string" && prefixList !== "") return "suspect";
   const range = parseCidr(cidr);
   return range && !isPrivate(range) ? "suspect" : "no";

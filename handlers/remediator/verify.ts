@@ -5,10 +5,16 @@ import type { StepContext } from "./context";
 import { remediationError } from "./errors";
 import { PrefixLists, describePermissions, findOffendingPermissions } from "./permissions";
 import { readGroup } from "./readGroup";
+import type { WorldPrefixes } from "../shared/world";
 
-export async function verifyClosed(ec2: EC2Client, ctx: StepContext, lists: PrefixLists): Promise<void> {
+export async function verifyClosed(
+  ec2: EC2Client,
+  ctx: StepContext,
+  lists: PrefixLists,
+  world: WorldPrefixes,
+): Promise<void> {
   const after = await readGroup(ec2, ctx, "verify");
-  const still = findOffendingPermissions(after?.IpPermissions, lists);
+  const still = findOffendingPermissions(after?.IpPermissions, lists, world);
   if (still.length > 0) {
     throw remediationError("verify", ctx.target, `still open after revoke: ${describePermissions(still)}`);
   }

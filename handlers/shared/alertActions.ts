@@ -2,8 +2,9 @@
 // builds them) and the chat-ops functions (which receive the clicks). A value is only a pointer:
 // whoever can post to a webhook of the Slack app can craft a message with any value, so the
 // worker validates it here, checks the user against the chat-ops configuration, and re-reads the
-// security group from AWS before it changes anything. Keep this file free of imports: it is on
-// the ack's cold-start path.
+// security group from AWS before it changes anything. Keep this file's imports to ./world (Node
+// builtins only): it is on the ack's cold-start path.
+import { isWorldCidr } from "./world";
 
 /** action_id of each button (Slack: at most 255 characters, unique within the message). */
 export const ALERT_ACTIONS = {
@@ -48,7 +49,8 @@ export interface WorldPermission {
   protocol: string;
   fromPort?: number;
   toPort?: number;
-  cidr: "0.0.0.0/0" | "::/0";
+  /** A range that is the world by ./world (0.0.0.0/0, 0.0.0.0/1, 2000::/3, ...). */
+  cidr: string;
 }
 
 /**
@@ -85,8 +87,6 @@ export interface AlertRef {
 
 /** Mute's length unless the alert sets a shorter one (critical alerts), and the longest a ref may set. */
 export const MUTE_HOURS = 24;
-
-export const WORLD_CIDRS = ["0.0.0.0/0", "::/0"] as const;
 
 const ACCOUNT_RE = /^\d{12}$/;
 const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
@@ -183,8 +183,8 @@ export function parseAlertRef(value: unknown): RefResult {
     const f = port(from);
     const t = port(to);
     if (f === "bad" || t === "bad") return fail(`permission ${i}: ports must be integers from -1 to 65535`);
-    if (cidr !== "0.0.0.0/0" && cidr !== "::/0")
-      return fail(`permission ${i}: ${JSON.stringify(cidr)} is not 0.0.0.0/0 or ::/0`);
+    if (typeof cidr !== "string" || cidr.length > 64 || !isWorldCidr(cidr))
+      return fail(`permission ${i}: ${JSON.stringify(cidr)} is not a range open to the world`);
     permissions.push({ protocol, fromPort: f, toPort: t, cidr });
   }
   if (permissions.length && !groupId) return fail("permissions without a security group");

@@ -18,6 +18,8 @@ const EXPECTED_MESSAGE: Record<string, string> = {
     "aws:ec2/securityGroup:SecurityGroup ingress[0] opens SSH (TCP 22-22) to 0.0.0.0/0.",
   "no-public-ssh-ingress-vpc-rule-all-traffic":
     "SecurityGroupIngressRule rule opens SSH (all traffic) to ::/0.",
+  "no-public-ssh-ingress-global-unicast-ipv6":
+    "aws:ec2/securityGroup:SecurityGroup ingress[1] opens SSH (TCP 22-22) to 2000::/3.",
   "no-public-ssh-ingress-sg-rule-all-ports": "SecurityGroupRule rule opens SSH (TCP 0-65535) to 0.0.0.0/0.",
   "no-plaintext-secrets-in-lambda-env": "Environment variable SLACK_URL holds a Slack webhook URL.",
   "no-plaintext-secrets-in-lambda-env-pulumi-secret":

@@ -121,10 +121,57 @@ describe("policy no-public-ssh-ingress", () => {
     ]);
   });
 
+  it("flags SSH from ranges as wide as the world (2000::/3, 0.0.0.0/1), not a /24 or private space", () => {
+    const v = violationsOf(POLICY, [
+      res(SG, "v6", {
+        ingress: [
+          { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["203.0.113.0/24", "10.0.0.0/8"] },
+          { protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["2000::/3", "2001:db8::/32"] },
+        ],
+      }),
+      res(VPC_RULE, "half", {
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: "0.0.0.0/1",
+        securityGroupId: "sg",
+      }),
+      res(SG, "https", {
+        ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, ipv6CidrBlocks: ["2000::/3"] }],
+      }),
+    ]);
+    assert.deepEqual(
+      v.map((x) => [x.name, x.message.split("\n")[1]]),
+      [
+        ["v6", `${SG} ingress[1] opens SSH (TCP 22-22) to 2000::/3.`],
+        ["half", `${VPC_RULE} rule opens SSH (TCP 22-22) to 0.0.0.0/1.`],
+      ],
+    );
+  });
+
+  it("takes the world's prefixes from its config (2000::/3 stays the world)", () => {
+    const resources = [
+      res(SG, "wide", {
+        ingress: [
+          { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["11.0.0.0/8"] },
+          { protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["2000::/3"] },
+        ],
+      }),
+    ];
+    const narrow = { config: { [POLICY]: { worldPrefixes: { ipv4: 0, ipv6: 0 } } } };
+    assert.deepEqual(
+      violationsOf(POLICY, resources, narrow).map((x) => x.message.split("\n")[1]),
+      [`${SG} ingress[1] opens SSH (TCP 22-22) to 2000::/3.`],
+    );
+    assert.equal(violationsOf(POLICY, resources).length, 2);
+  });
+
   it("recognizes world CIDRs and SSH coverage exactly", () => {
     assert.deepEqual(
-      ["0.0.0.0/0", "::/0", "0::/0", "10.0.0.0/0", "0.0.0.0/1", "::/1", "0.0.0.0"].map(isWorldCidr),
-      [true, true, true, true, false, false, false],
+      ["0.0.0.0/0", "::/0", "0::/0", "10.0.0.0/0", "0.0.0.0/1", "::/1", "0.0.0.0", "10.0.0.0/8"].map((c) =>
+        isWorldCidr(c),
+      ),
+      [true, true, true, true, true, true, false, false],
     );
     assert.equal(coversSsh("tcp", 22, 22), true);
     assert.equal(coversSsh("tcp", 23, 100), false);

@@ -129,6 +129,24 @@ describe("function settings contract", () => {
     });
   });
 
+  it("worldPrefixes: defaults IPv4 /8 and IPv6 /16, passed to the remediator; out of range refused", () => {
+    const defaults = validateStackConfig(hubRaw({})) as HubConfig;
+    assert.deepEqual(defaults.worldPrefixes, { ipv4: 8, ipv6: 16 });
+    assert.deepEqual(remediatorSettings(defaults).worldPrefixes, { ipv4: 8, ipv6: 16 });
+    const set = validateStackConfig(hubRaw({ worldPrefixes: { ipv4: 4, ipv6: 12 } })) as HubConfig;
+    assert.deepEqual(remediatorSettings(set).worldPrefixes, { ipv4: 4, ipv6: 12 });
+    assert.deepEqual(notifierSettings(set).worldPrefixes, { ipv4: 4, ipv6: 12 });
+    assert.deepEqual(refusal(hubRaw({ worldPrefixes: { ipv4: 33 } })), [
+      "Pulumi.hub.yaml: security-guard:worldPrefixes.ipv4 = 33: must be a prefix length from 0 to 32",
+    ]);
+    // The function's own validator names the same key when given a bad value directly.
+    const bad = { ...defaults, worldPrefixes: { ipv4: 8, ipv6: 129 } };
+    assert.deepEqual(functionSettingsProblems(bad, { ...bad }).map(formatProblem), [
+      "security-guard:worldPrefixes.ipv6 = 129: the notifier function would refuse this at every cold start: worldPrefixes.ipv6 must be a prefix length from 0 to 128, got 129",
+      "security-guard:worldPrefixes.ipv6 = 129: the remediator function would refuse this at every cold start: worldPrefixes.ipv6 must be a prefix length from 0 to 128, got 129",
+    ]);
+  });
+
   it("any hub configuration the stack accepts, every deployed function accepts (seeded property)", () => {
     // Mostly valid pieces, some invalid ones and many near-collisions (case, duplicates, empties).
     const rare = <T>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<T>) =>

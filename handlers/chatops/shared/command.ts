@@ -47,10 +47,27 @@ const ACCOUNT_NAME_RE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
 // EC2 instance ids: "i-" and 8 (older) or 17 hex characters
 // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
 const INSTANCE_ID_RE = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
-// General purpose bucket names: 3-63 characters, lowercase letters, digits, dots and hyphens,
-// starting and ending with a letter or digit
-// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
-const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// S3 "General purpose bucket naming rules"
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): checked before
+// any AWS call, so a name S3 forbids gets a reply saying which rule it breaks.
+const BUCKET_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+const BUCKET_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/** Which S3 bucket naming rule a name breaks, or undefined when it follows them all. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63)
+    return `is ${name.length} characters long; bucket names have 3 to 63`;
+  if (!/^[a-z0-9.-]+$/.test(name))
+    return "has characters other than lowercase letters, digits, dots (.) and hyphens (-)";
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return "must begin and end with a letter or digit";
+  if (name.includes("..")) return "has two adjacent dots";
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "is formatted as an IP address";
+  const prefix = BUCKET_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix) return `starts with \`${prefix}\`, a prefix S3 reserves`;
+  const suffix = BUCKET_SUFFIXES.find((s) => name.endsWith(s));
+  if (suffix) return `ends with \`${suffix}\`, a suffix S3 reserves`;
+  return undefined;
+}
 
 export function isRegionName(s: string): boolean {
   return REGION_RE.test(s);
@@ -176,8 +193,11 @@ export function parseCommandText(text: string): ParseResult {
           const usage = "s3 usage <bucket> [account]";
           const [bucket, ...more] = rest;
           if (!bucket) return fail(`missing bucket name. Usage: \`${usage}\``);
-          if (!BUCKET_RE.test(bucket))
-            return fail(`\`${shown(bucket)}\` is not a valid bucket name. Usage: \`${usage}\``);
+          const problem = bucketNameProblem(bucket);
+          if (problem)
+            return fail(
+              `\`${shown(bucket)}\` is not a valid S3 bucket name: it ${problem}. Usage: \`${usage}\``,
+            );
           const target = parseTarget(more, false, usage);
           if (typeof target === "string") return fail(target);
           return { ok: true, command: { kind: "s3-usage", bucket, ...target } };

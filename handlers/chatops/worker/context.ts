@@ -32,6 +32,8 @@ export interface CommandContext {
   /** "prod (222222222222)". */
   accountLabel: string;
   region: string;
+  /** The Regions chat-ops enables: a command reads nothing elsewhere (s3 usage checks the bucket's). */
+  regions: readonly string[];
   responder: Responder;
   sleep: (ms: number) => Promise<void>;
   now: () => number;

@@ -48,6 +48,7 @@ export async function runCommand(
       account: target.value.account,
       accountLabel: accountLabel(deps.settings, target.value.account),
       region: target.value.region,
+      regions: deps.settings.regions,
       responder,
       sleep: deps.sleep,
       now: deps.now,

@@ -78,6 +78,14 @@ export async function s3Usage(ctx: CommandContext, bucket: string): Promise<Comm
   } finally {
     s3.destroy();
   }
+  if (!ctx.regions.includes(region)) {
+    return {
+      outcome: "denied",
+      text:
+        `Sorry, \`s3 usage ${bucket}\` was not run: the bucket is in region \`${region}\`, which chat-ops does not enable. ` +
+        `Regions: ${ctx.regions.map((r) => `\`${r}\``).join(", ")}.`,
+    };
+  }
   const cw = new CloudWatchClient({ region, credentials: ctx.credentials });
   try {
     const end = new Date(ctx.now());

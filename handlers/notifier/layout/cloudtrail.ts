@@ -16,7 +16,21 @@ import {
   section,
 } from "../slack";
 import { alertButtons } from "../alertButtons";
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, isWorldCidr } from "../../shared/world";
 import { FormatContext, accountOf, accountPlain, accountText, footer, regionText, timeText } from "./common";
+
+/** "This opens SSH to the whole internet (0.0.0.0/1, 2000::/3).": the world ranges the change adds. */
+function worldNotice(
+  rules: ReadonlyArray<{ world: boolean; peers: string[] }>,
+  ssh: boolean,
+  limits: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
+): string {
+  const ranges = new Set(
+    rules.flatMap((r) => (r.world ? r.peers.filter((p) => isWorldCidr(p, limits)) : [])),
+  );
+  const list = ranges.size ? ` (${[...ranges].join(", ")})` : "";
+  return `This opens ${ssh ? "SSH" : "ingress"} to the whole internet${list}.`;
+}
 
 /** "CIS 4.2 (Security Hub CloudWatch.3): Console sign-in without MFA". */
 export function cisLine(controls: readonly ControlRef[]): string {
@@ -80,7 +94,9 @@ export function formatCloudTrail(f: Finding, ctx: FormatContext): ReturnType<typ
   const summary =
     `*${esc(who)}* called ${code(eventName)}${target ? ` on ${code(target)}` : ""} ` +
     `in ${esc(accountPlain(accountId, settings))}` +
-    (world ? "\n:rotating_light: *This opens ingress to the whole internet (0.0.0.0/0 or ::/0).*" : "") +
+    (world
+      ? `\n:rotating_light: *${esc(worldNotice(f.evidence.rules ?? [], !!f.evidence.world_ssh, settings.worldPrefixes))}*`
+      : "") +
     (root ? "\n:rotating_light: *Made with the root user's credentials.*" : "");
   const fields: Field[] = [
     { label: "Account", value: accountText(accountId, settings) },

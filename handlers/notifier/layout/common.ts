@@ -10,7 +10,7 @@ import { REGION_DISPLAY_NAMES } from "../../findings/links";
 /** Inputs every layout receives: the record's delivery (for the footer), settings, and problems to add to. */
 export interface FormatContext {
   delivery: Delivery;
-  settings: Pick<NotifierSettings, "accountNames" | "alertActions">;
+  settings: Pick<NotifierSettings, "accountNames" | "alertActions" | "worldPrefixes">;
   problems: string[];
 }
 

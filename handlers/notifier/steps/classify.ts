@@ -39,6 +39,7 @@ function withProblemsNote(message: SlackMessage, problems: string[]): void {
 export function classifyRecord(record: RawRecord, settings: NotifierSettings): Classified {
   const out = findingOfRecord(record, {
     sshConfigRules: settings.sshConfigRules ?? [RESTRICTED_SSH_RULE_NAME],
+    ...(settings.worldPrefixes ? { world: settings.worldPrefixes } : {}),
   });
   const problems = out.problems;
   if (out.skip)

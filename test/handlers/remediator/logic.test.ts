@@ -53,13 +53,16 @@ describe("remediator logic", () => {
           IpProtocol: "tcp",
           FromPort: 22,
           ToPort: 22,
-          IpRanges: [{ CidrIp: "0.0.0.0/1" }],
+          IpRanges: [{ CidrIp: "0.0.0.0/9" }],
           PrefixListIds: [{ PrefixListId: "pl-1" }],
         },
+        { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/1" }] },
       ]),
       [
         { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrs: ["0.0.0.0/0", "::/0"] },
         { ipProtocol: "-1", cidrs: ["0.0.0.0/0"] },
+        // Half of IPv4 is the world too (at most /8 by default); a /9 is not.
+        { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrs: ["0.0.0.0/1"] },
       ],
     );
   });

@@ -291,6 +291,55 @@ describe("remediator handler (moto)", function () {
       after: ["tcp 22-22 10.0.0.0/8"],
     },
     {
+      title:
+        "revokes SSH from ranges as wide as the world (0.0.0.0/1, 2000::/3), keeping a /24, private space and other ports exactly",
+      name: "wide-ranges",
+      permissions: [
+        tcp(22, 22, ["0.0.0.0/1", "203.0.113.0/24", "10.0.0.0/8"], ["2000::/3", "2001:db8::/32"]),
+        tcp(443, 443, ["0.0.0.0/1"], ["2000::/3"]),
+      ],
+      expect: (ids) => ({
+        outcome: "revoked",
+        permissions: [
+          {
+            ipProtocol: "tcp",
+            fromPort: 22,
+            toPort: 22,
+            cidrs: ["0.0.0.0/1", "2000::/3"],
+            ruleIds: [ids["tcp 22-22 0.0.0.0/1"], ids["tcp 22-22 2000::/3"]].sort(),
+          },
+        ],
+        reason: "revoked TCP port 22 from 0.0.0.0/1, 2000::/3",
+      }),
+      after: [
+        "tcp 22-22 10.0.0.0/8",
+        "tcp 22-22 2001:db8::/32",
+        "tcp 22-22 203.0.113.0/24",
+        "tcp 443-443 0.0.0.0/1",
+        "tcp 443-443 2000::/3",
+      ],
+    },
+    {
+      title: "worldPrefixes /0: 0.0.0.0/1 and 11.0.0.0/8 stay, 2000::/3 (all routable IPv6) is still revoked",
+      name: "narrow-world",
+      settings: { worldPrefixes: { ipv4: 0, ipv6: 0 } },
+      permissions: [tcp(22, 22, ["0.0.0.0/1", "11.0.0.0/8"], ["2000::/3"])],
+      expect: (ids) => ({
+        outcome: "revoked",
+        permissions: [
+          {
+            ipProtocol: "tcp",
+            fromPort: 22,
+            toPort: 22,
+            cidrs: ["2000::/3"],
+            ruleIds: [ids["tcp 22-22 2000::/3"]],
+          },
+        ],
+        reason: "revoked TCP port 22 from 2000::/3",
+      }),
+      after: ["tcp 22-22 0.0.0.0/1", "tcp 22-22 11.0.0.0/8"],
+    },
+    {
       title: "revokes SSH from non-canonical spellings of ::/0 (0::0/0, 0:0:0:0:0:0:0:0/0)",
       name: "v6-spelled",
       permissions: [tcp(22, 22, [], ["0::0/0", "2001:db8::/32"]), tcp(22, 22, [], ["0:0:0:0:0:0:0:0/0"])],

@@ -229,11 +229,12 @@ describe("wiring: EventBridge routes in moto", function () {
       assert.deepEqual(cmp.decidedBySecond, [
         `sg world ssh Seoul x hub:hub-remediate: intended reached, ${cmp.second} reached (moto not reached: ${MOTO_ARRAY_LIMITATION})`,
         `sg world ssh ipv6 Tokyo x hub:hub-remediate: intended reached, ${cmp.second} reached (moto not reached: ${MOTO_ARRAY_LIMITATION})`,
+        `sg private https Virginia x hub:hub-remediate: intended reached, ${cmp.second} reached (moto not reached: ${MOTO_ARRAY_LIMITATION})`,
         `securityhub critical new Tokyo x hub:hub-notify: intended reached, ${cmp.second} reached (moto not reached: ${SECURITY_HUB_ARRAY_LIMITATION})`,
       ]);
       // The cross-check: both engines route every other cell the same way.
       assert.deepEqual(cmp.disagreements, []);
-      assert.equal(cmp.crossChecked, matrix.rows.length * matrix.rules.length - 3);
+      assert.equal(cmp.crossChecked, matrix.rows.length * matrix.rules.length - 4);
       assert.deepEqual(matrix.second!.errors, []);
       const text = formatRouteMatrix(matrix, expectation);
       const remediate = matrix.rules.findIndex((r) => r.resourceName === "hub-remediate");
@@ -263,7 +264,7 @@ describe("wiring: EventBridge routes in moto", function () {
       ]);
     });
 
-    it("without event-ruler (no Java), those three cells stay not provable and the matrix says so", () => {
+    it("without event-ruler (no Java), those four cells stay not provable and the matrix says so", () => {
       const withoutSecond: RouteMatrix = {
         ...matrix,
         second: undefined,
@@ -276,6 +277,7 @@ describe("wiring: EventBridge routes in moto", function () {
       assert.deepEqual(cmp.unproven, [
         `sg world ssh Seoul x hub:hub-remediate: intended reached, emulator not reached (${MOTO_ARRAY_LIMITATION})`,
         `sg world ssh ipv6 Tokyo x hub:hub-remediate: intended reached, emulator not reached (${MOTO_ARRAY_LIMITATION})`,
+        `sg private https Virginia x hub:hub-remediate: intended reached, emulator not reached (${MOTO_ARRAY_LIMITATION})`,
         `securityhub critical new Tokyo x hub:hub-notify: intended reached, emulator not reached (${SECURITY_HUB_ARRAY_LIMITATION})`,
       ]);
       const text = formatRouteMatrix(withoutSecond, expectation);
@@ -368,20 +370,20 @@ describe("wiring: EventBridge routes in moto", function () {
       ctx,
       ROUTE_CORPUS.filter((c) => ["sg world ssh Seoul", "sg world ssh ipv6 Tokyo"].includes(c.name)),
     );
-    /** The Seoul world-SSH event, opened to 10.0.0.0/8 only (the fixture also carries ::/0: dropped). */
+    /** The Seoul world-SSH event, opened to a VPC's 10.0.0.0/16 only (the fixture also carries ::/0: dropped). */
     const privateSsh = (): RouteEvent => {
       const event = JSON.parse(JSON.stringify(seoul.event));
       const permission = event.detail.requestParameters.ipPermissions.items[0];
-      permission.ipRanges = { items: [{ cidrIp: "10.0.0.0/8", description: "vpc ssh" }] };
+      permission.ipRanges = { items: [{ cidrIp: "10.0.0.0/16", description: "vpc ssh" }] };
       permission.ipv6Ranges = {};
       event.detail.responseElements.securityGroupRuleSet.items = [
-        { ...event.detail.responseElements.securityGroupRuleSet.items[0], cidrIpv4: "10.0.0.0/8" },
+        { ...event.detail.responseElements.securityGroupRuleSet.items[0], cidrIpv4: "10.0.0.0/16" },
       ];
       return { name: "sg private ssh Seoul", event, entry: seoul.entry };
     };
     const remediate = () => topology.rules.find((r) => r.resourceName === "hub-remediate")!;
 
-    it("world-open SSH (0.0.0.0/0, ::/0) matches the remediation pattern; 10.0.0.0/8 does not (negative control)", async () => {
+    it("world-open SSH (0.0.0.0/0, ::/0) matches the remediation pattern; 10.0.0.0/16 does not (negative control)", async () => {
       assert.match(JSON.stringify(seoul.event), /"cidrIp":"0\.0\.0\.0\/0"/);
       const answers = await requireRuler().match([
         { id: "seoul", pattern: remediate().pattern, event: seoul.event },

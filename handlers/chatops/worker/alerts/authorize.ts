@@ -10,6 +10,7 @@ import {
   ChatUser,
   ownValue,
   resolveAccount,
+  resolveRegion,
   roleArn,
   WorkerSettings,
 } from "../settings";
@@ -67,6 +68,11 @@ export function authorizeClick(
   }
   const account = resolveAccount(settings, user, ref.accountId);
   if (!account.ok) return stop("denied", `Sorry, ${label} was not run: ${account.error}`);
+  // As for slash commands: nothing is done to a security group in a Region chat-ops does not enable.
+  // Alerts without a group (IAM, sign-in: global services recorded in us-east-1) are not regional.
+  const region = ref.groupId ? resolveRegion(settings, ref.region) : undefined;
+  if (region && !region.ok)
+    return stop("denied", `Sorry, ${label} was not run: ${region.error} Nothing was changed.`);
   const access = ACTION_ACCESS[msg.action];
   if (access === "operator" && user.access !== "operator") {
     return stop(

@@ -37,7 +37,7 @@ export function findPermission(group: SecurityGroup, want: WorldPermission): IpP
       const to = want.toPort ?? from;
       if ((p.FromPort ?? -1) !== from || (p.ToPort ?? -1) !== to) return false;
     }
-    return want.cidr === "::/0"
+    return want.cidr.includes(":")
       ? (p.Ipv6Ranges ?? []).some((r) => r.CidrIpv6 === want.cidr)
       : (p.IpRanges ?? []).some((r) => r.CidrIp === want.cidr);
   });
@@ -48,7 +48,7 @@ function revokeRequest(found: IpPermission, want: WorldPermission): IpPermission
     IpProtocol: found.IpProtocol,
     ...(found.FromPort !== undefined ? { FromPort: found.FromPort } : {}),
     ...(found.ToPort !== undefined ? { ToPort: found.ToPort } : {}),
-    ...(want.cidr === "::/0"
+    ...(want.cidr.includes(":")
       ? { Ipv6Ranges: [{ CidrIpv6: want.cidr }] }
       : { IpRanges: [{ CidrIp: want.cidr }] }),
   };

@@ -263,7 +263,7 @@ export const cloudTrail: SourceModule = {
     let target: string | undefined;
     let groupAdded: ReturnType<typeof securityGroupChange>["added"] = [];
     if (kind === "security-group") {
-      const change = securityGroupChange(eventName, params, problems);
+      const change = securityGroupChange(eventName, params, problems, ctx.world);
       target = change.groupId;
       groupAdded = change.added;
       evidence = change.evidence;
@@ -332,12 +332,12 @@ export const cloudTrail: SourceModule = {
     },
     {
       severity: "critical",
-      when: "a security-group change that opens SSH (port 22) to 0.0.0.0/0 or ::/0",
+      when: "a security-group change that opens SSH (port 22) to the world (see worldPrefixes)",
       test: (f) => f.kind === "security-group" && !!f.evidence.world_ssh,
     },
     {
       severity: "high",
-      when: "a security-group change that opens any other port to 0.0.0.0/0 or ::/0",
+      when: "a security-group change that opens any other port to the world",
       test: (f) => f.kind === "security-group" && !!f.evidence.world_ingress,
     },
     { severity: "high", when: "any IAM change", test: (f) => f.kind === "iam" },

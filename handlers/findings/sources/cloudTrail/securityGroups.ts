@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import type { Evidence, RuleChange, WorldPermission } from "../../model";
 import { Json, number, object, own, parseLenient, text } from "../../parse";
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, isWorldCidr } from "../../../shared/world";
 
 /** EC2 API calls that change security groups. */
 export const SECURITY_GROUP_EVENTS = [
@@ -19,8 +20,6 @@ export const SECURITY_GROUP_EVENTS = [
   "UpdateSecurityGroupRuleDescriptionsIngress",
   "UpdateSecurityGroupRuleDescriptionsEgress",
 ];
-
-const WORLD = ["0.0.0.0/0", "::/0"];
 
 /** CloudTrail's `{ items: [...] }` list, or a bare array (some SDK-shaped events). */
 function items<T extends v.GenericSchema>(item: T) {
@@ -133,6 +132,7 @@ export function securityGroupChange(
   eventName: string,
   params: Json | undefined,
   problems: string[],
+  limits: WorldPrefixes = DEFAULT_WORLD_PREFIXES,
 ): SecurityGroupChange {
   const p = parseLenient(schema(), params ?? {}, { problems, prefix: "detail.requestParameters" });
   const groupId = p.groupId ?? p.ModifySecurityGroupRulesRequest?.GroupId ?? p.groupName;
@@ -151,7 +151,7 @@ export function securityGroupChange(
       const peers = [r?.CidrIpv4, r?.CidrIpv6, r?.PrefixListId, r?.ReferencedGroupId].filter(
         (x): x is string => x !== undefined,
       );
-      const world = peers.some((x) => WORLD.includes(x));
+      const world = peers.some((x) => isWorldCidr(x, limits));
       const protocol = protocolText(r?.IpProtocol);
       rules.push({
         direction: "rule",
@@ -175,7 +175,7 @@ export function securityGroupChange(
     if (flatCidr) {
       // The API's flat form: one rule at the top level.
       const protocol = protocolText(p.ipProtocol);
-      const world = WORLD.includes(flatCidr);
+      const world = isWorldCidr(flatCidr, limits);
       rules.push({
         direction,
         what: describePorts(protocol, p.fromPort, p.toPort),
@@ -192,7 +192,7 @@ export function securityGroupChange(
           protocol: proto,
           fromPort: p.fromPort,
           toPort: p.toPort,
-          cidr: flatCidr as WorldPermission["cidr"],
+          cidr: flatCidr,
         });
     }
     for (const perm of listOf(p.ipPermissions)) {
@@ -204,7 +204,7 @@ export function securityGroupChange(
         const g = r.groupId ?? r.groupName;
         if (g) peers.push(r.userId ? `${g} (account ${r.userId})` : g);
       }
-      const world = peers.some((x) => WORLD.includes(x));
+      const world = peers.some((x) => isWorldCidr(x, limits));
       const protocol = protocolText(perm.ipProtocol);
       rules.push({ direction, what: describePorts(protocol, perm.fromPort, perm.toPort), peers, world });
       if (world && direction === "ingress" && eventName.startsWith("Authorize")) {
@@ -213,12 +213,12 @@ export function securityGroupChange(
       }
       const proto = revertProtocol(protocol);
       if (adds && proto)
-        for (const cidr of peers.filter((x) => WORLD.includes(x)))
+        for (const cidr of peers.filter((x) => isWorldCidr(x, limits)))
           added.push({
             protocol: proto,
             fromPort: perm.fromPort,
             toPort: perm.toPort,
-            cidr: cidr as WorldPermission["cidr"],
+            cidr,
           });
     }
     for (const r of listOf(p.securityGroupRuleIds))

@@ -299,6 +299,38 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     );
   });
 
+  it("Revert revokes ranges as wide as the world the event added (0.0.0.0/1, 2000::/3), keeping a /24", async () => {
+    const wide: IpPermission = {
+      IpProtocol: "tcp",
+      FromPort: 8080,
+      ToPort: 8080,
+      IpRanges: [{ CidrIp: "0.0.0.0/1" }, { CidrIp: "203.0.113.0/24" }],
+      Ipv6Ranges: [{ CidrIpv6: "2000::/3" }],
+    };
+    const id = await group([wide]);
+    const event = openedEvent(id) as { detail: { requestParameters: Record<string, unknown> } };
+    event.detail.requestParameters.ipPermissions = {
+      items: [
+        {
+          ipProtocol: "tcp",
+          fromPort: 8080,
+          toPort: 8080,
+          ipRanges: { items: [{ cidrIp: "0.0.0.0/1" }, { cidrIp: "203.0.113.0/24" }] },
+          ipv6Ranges: { items: [{ cidrIpv6: "2000::/3" }] },
+        },
+      ],
+    };
+    const alert = await postAlert(event);
+    const { responses } = await click(alert, "revert");
+    assert.deepEqual(await ingress(id), ["tcp 8080-8080 203.0.113.0/24"]);
+    const blocks = (responses[0] as { attachments: Array<{ blocks: Block[] }> }).attachments[0].blocks;
+    const outcome = blocks[blocks.findIndex((b) => b.block_id === "guard_alert_actions") + 1];
+    assert.match(
+      JSON.stringify(outcome),
+      /Reverted: revoked tcp 8080 from 0\.0\.0\.0\/1, tcp 8080 from 2000::\/3 on/,
+    );
+  });
+
   it("Revert in dry-run and on an exempt group changes nothing and says why", async () => {
     const perms = [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }];
     const id = await group(perms);
@@ -831,6 +863,40 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
         assert.equal(reader.responses.length, 1);
         assert.equal(reader.responses[0].replace_original, false);
         assert.match(String(reader.responses[0].text), /(needs operator access|may not use account prod)/);
+      }
+      assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
+      assert.deepEqual(await tags(id), {});
+      const mutes = await listRuntimeMutes(
+        new DynamoDBClient({ region: "us-east-1" }),
+        MUTES_TABLE,
+        Date.now(),
+        (_w, f) => f(new AbortController().signal),
+      );
+      assert.deepEqual(mutes.mutes, []);
+    });
+
+    it("every button refuses, with the reason, an alert in a Region chat-ops does not enable (like slash commands)", async () => {
+      const id = await group(world);
+      const alert = await postAlert(openedEvent(id));
+      const tokyoOnly: WorkerSettings = { ...SETTINGS, regions: [w.TOKYO], defaultRegion: w.TOKYO };
+      for (const [action, label] of [
+        ["revert", "Revert"],
+        ["exempt", "Exempt"],
+        ["mute", "Mute 24 h"],
+        ["acknowledge", "Acknowledge"],
+      ] as const) {
+        const r = await click(alert, action, { settings: tokyoOnly });
+        assert.deepEqual(
+          r.responses,
+          [
+            {
+              response_type: "ephemeral",
+              replace_original: false,
+              text: `Sorry, ${label} was not run: region \`${w.SEOUL}\` is not enabled. Regions: \`${w.TOKYO}\`. Nothing was changed.`,
+            },
+          ],
+          action,
+        );
       }
       assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
       assert.deepEqual(await tags(id), {});

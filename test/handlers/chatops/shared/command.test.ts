@@ -30,6 +30,8 @@ describe("chatops command parser", () => {
     ["s3", { kind: "s3-list" }],
     ["s3 list prod", { kind: "s3-list", account: "prod" }],
     ["s3 usage logs.example-1", { kind: "s3-usage", bucket: "logs.example-1" }],
+    ["s3 usage xn-logs-s3", { kind: "s3-usage", bucket: "xn-logs-s3" }],
+    ["s3 usage 192.168.5.4.logs", { kind: "s3-usage", bucket: "192.168.5.4.logs" }],
     ["s3 usage logs 222222222222", { kind: "s3-usage", bucket: "logs", account: "222222222222" }],
   ];
   for (const [text, command] of ok) {
@@ -61,7 +63,29 @@ describe("chatops command parser", () => {
       "`$(rm)` is neither an account (12-digit id or name) nor a region. Usage: `ec2 list [account] [region]`",
     ],
     ["s3 usage", "missing bucket name. Usage: `s3 usage <bucket> [account]`"],
-    ["s3 usage Bad_Bucket", "`Bad_Bucket` is not a valid bucket name. Usage: `s3 usage <bucket> [account]`"],
+    // S3's "General purpose bucket naming rules", each named before any AWS call.
+    ...(
+      [
+        ["Bad_Bucket", "has characters other than lowercase letters, digits, dots (.) and hyphens (-)"],
+        ["ab", "is 2 characters long; bucket names have 3 to 63"],
+        ["a".repeat(64), "is 64 characters long; bucket names have 3 to 63"],
+        ["-logs", "must begin and end with a letter or digit"],
+        ["logs.", "must begin and end with a letter or digit"],
+        ["my..logs", "has two adjacent dots"],
+        ["192.168.5.4", "is formatted as an IP address"],
+        ["xn--logs", "starts with `xn--`, a prefix S3 reserves"],
+        ["sthree-logs", "starts with `sthree-`, a prefix S3 reserves"],
+        ["amzn-s3-demo-bucket", "starts with `amzn-s3-demo-`, a prefix S3 reserves"],
+        ["logs-s3alias", "ends with `-s3alias`, a suffix S3 reserves"],
+        ["logs--ol-s3", "ends with `--ol-s3`, a suffix S3 reserves"],
+        ["logs.mrap", "ends with `.mrap`, a suffix S3 reserves"],
+        ["logs--x-s3", "ends with `--x-s3`, a suffix S3 reserves"],
+        ["logs--table-s3", "ends with `--table-s3`, a suffix S3 reserves"],
+      ] as const
+    ).map(([name, why]): [string, string] => [
+      `s3 usage ${name}`,
+      `\`${name}\` is not a valid S3 bucket name: it ${why}. Usage: \`s3 usage <bucket> [account]\``,
+    ]),
     [
       "s3 list us-east-1",
       "`us-east-1` is a region, and s3 commands take none (each bucket's own region is used). Usage: `s3 list [account]`",

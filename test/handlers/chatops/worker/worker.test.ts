@@ -369,7 +369,10 @@ describe("chatops worker (moto, cross-account)", function () {
       const now = Date.now() + 3 * 86_400_000;
       const handler = worker({}, { now: () => now });
       await w.bucket(prod, "prod-data", w.TOKYO);
-      await w.bucket(prod, "prod-empty", "us-east-1");
+      await w.bucket(prod, "prod-empty", w.SEOUL);
+      // us-east-1 is not one of chat-ops' Regions (Seoul, Tokyo): its bucket's size is not read.
+      await w.bucket(prod, "prod-virginia", "us-east-1");
+      await w.bucketSize(prod, "us-east-1", "prod-virginia", 11, new Date(now - 16 * 3_600_000));
       await w.bucketSize(prod, w.TOKYO, "prod-data", 1024 ** 3, new Date(now - 40 * 3_600_000));
       const latest = new Date(now - 16 * 3_600_000);
       await w.bucketSize(prod, w.TOKYO, "prod-data", 5 * 1024 ** 3, latest);
@@ -377,7 +380,7 @@ describe("chatops worker (moto, cross-account)", function () {
       await w.bucketSize(staging, w.TOKYO, "prod-data", 7, latest);
       await w.bucketSize(prod, w.SEOUL, "prod-data", 9, latest);
       // Too old (3 days before the pinned clock).
-      await w.bucketSize(prod, "us-east-1", "prod-empty", 5, new Date(now - 72 * 3_600_000));
+      await w.bucketSize(prod, w.SEOUL, "prod-empty", 5, new Date(now - 72 * 3_600_000));
       const at = (text: string) => commandMessage(text, "", { receivedAt: new Date(now).toISOString() });
       const ask = async (text: string) => {
         const path = `/commands/T0001/${++n}/usage`;
@@ -393,8 +396,14 @@ describe("chatops worker (moto, cross-account)", function () {
       ]);
       assert.deepEqual(await ask("s3 usage prod-empty"), [
         ephemeral(
-          "No BucketSizeBytes datapoint for `prod-empty` (us-east-1, prod (222222222222)) in the last 2 days. " +
+          "No BucketSizeBytes datapoint for `prod-empty` (ap-northeast-2, prod (222222222222)) in the last 2 days. " +
             "S3 reports storage metrics once a day; a new or empty bucket may have none yet.",
+        ),
+      ]);
+      assert.deepEqual(await ask("s3 usage prod-virginia"), [
+        ephemeral(
+          "Sorry, `s3 usage prod-virginia` was not run: the bucket is in region `us-east-1`, which chat-ops does not enable. " +
+            "Regions: `ap-northeast-2`, `ap-northeast-1`.",
         ),
       ]);
       assert.deepEqual(await ask("s3 usage no-such-bucket"), [
