@@ -23,7 +23,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE } from "../handlers/shared/constants";
+import {
+  REMEDIATION_DETAIL_TYPE,
+  REMEDIATION_EVENT_SOURCE,
+  RESTRICTED_SSH_RULE_NAME,
+} from "../handlers/shared/constants";
+import { parseEvent as remediationTriggers } from "../handlers/remediator/triggers";
 import { evaluateStacks } from "../verify/evaluateStacks";
 import { startMoto, stopMoto } from "../verify/moto";
 import { topicProbe } from "../verify/topicProbe";
@@ -323,7 +328,11 @@ export async function runNoise(
     return events.map((e, i) => ({ e, notify: hit(i, "hub-notify"), remediate: hit(i, "hub-remediate") }));
   };
   const stage2 = await hubMatch(forwarded);
-  const reports = stage2.filter((x) => x.remediate).map((x, n) => remediationReport(x.e, n));
+  // The remediate rule also passes ranges it cannot tell from the world (a private /8, say): the
+  // remediator reports only what its own trigger parser says it acts on.
+  const acts = (e: RawEvent) =>
+    remediationTriggers(e.payload, [RESTRICTED_SSH_RULE_NAME]).some((i) => i.kind === "remediate");
+  const reports = stage2.filter((x) => x.remediate && acts(x.e)).map((x, n) => remediationReport(x.e, n));
   const stage3 = await hubMatch(reports);
   const notify = [...stage2, ...stage3].filter((x) => x.notify).map((x) => x.e);
 

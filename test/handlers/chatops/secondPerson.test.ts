@@ -305,7 +305,14 @@ describe("second person in production, through the deployed ack and worker", fun
     const second = await click(RESPONDER, value, "exempt");
     assert.equal(second.outcome, "ok", JSON.stringify(second.posts));
     const t = await tags();
-    assert.equal(t[DEFAULT_EXEMPT_TAG_KEY], "true");
+    // The exemption expires after the default number of days (remediation.exemptionDays).
+    const m =
+      /^expires=(\S+) by=slack-U0RESPOND why=exempted from Slack by lead \(U2CERLKJA\), confirmed by responder \(U0RESPOND\)$/.exec(
+        t[DEFAULT_EXEMPT_TAG_KEY],
+      );
+    assert.ok(m, t[DEFAULT_EXEMPT_TAG_KEY]);
+    const days = (Date.parse(m[1]) - Date.now()) / 86_400_000;
+    assert.ok(days > 29.9 && days <= 30, `expires in ${days} days`);
     assert.equal(t["security-guard:exempted-by"], "slack-U0RESPOND");
     // No reason dialog here (no bot token): the reason names both people.
     assert.equal(
