@@ -43,7 +43,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 59);
+    assert.equal(results.length, 62);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -287,7 +287,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /58 of 59 access paths as intended/);
+      assert.match(text, /61 of 62 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {
