@@ -178,6 +178,7 @@ const CONTRACTS: FunctionContract[] = [
       defaultAccount: "chatops.defaultAccount",
       defaultRegion: "chatops.defaultRegion",
       regions: "chatops.regions",
+      worldPrefixes: "worldPrefixes",
       "": "chatops",
     },
   },

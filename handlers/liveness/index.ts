@@ -5,7 +5,9 @@
 //   region silent for two intervals raises a critical alert once, its next heartbeat posts the
 //   recovery; an organization account without a spoke is posted with its account:add command
 //   (again after a day while it stays so);
-// - the weekly schedule: a coverage summary (handlers/coverage, the same checks as npm run coverage).
+// - the weekly schedule: a coverage summary (handlers/coverage, the same checks as npm run coverage)
+//   and a list of the mutes written from Slack and the exemptions from remediation in force (as
+//   npm run mutes lists them), so nobody forgets one.
 // Alerts go onto the hub bus as events (source security-guard.liveness), so the notifier formats,
 // routes, mutes and posts them like any other signal.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -13,6 +15,7 @@ import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry } from "@aws
 import { assumeReadRole } from "../coverage/assume";
 import { SpokeRegions, coverageReport, silenceCauses } from "../coverage/coverage";
 import { ReadSession, regionChecks } from "../coverage/detectors";
+import { ExemptionEntry, byExpiry, listExemptions } from "../coverage/exemptions";
 import { RegionCoverage } from "../coverage/gaps";
 import {
   LastSeen,
@@ -36,6 +39,7 @@ import {
 } from "../shared/constants";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
+import { RuntimeMute, listRuntimeMutes, muteScope } from "../shared/runtimeMutes";
 
 export interface LivenessSettings {
   tableName: string;
@@ -49,6 +53,10 @@ export interface LivenessSettings {
   ignoreAccounts: string[];
   /** Hours before an account still without a spoke is posted again. */
   noSpokeRepeatHours: number;
+  /** The mutes table the Slack Mute button writes (with chat-ops): listed weekly. */
+  mutesTable?: string;
+  /** The remediation's exemption tag key (with remediation): exempt groups are listed weekly. */
+  exemptTagKey?: string;
 }
 
 export interface LivenessResult {
@@ -64,6 +72,57 @@ const JOIN_EVENTS = ["AcceptHandshake", "CreateAccount", "CreateAccountResult"];
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Entries of each list the weekly mutes event carries (the counts say how many there are). */
+const MUTES_EVENT_ENTRIES = 50;
+/** Free text (reasons, scopes) is cut so the event stays far below EventBridge's 256 KB. */
+const cut = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** The weekly mutes-and-exemptions event's detail. */
+export function mutesSummaryDetail(
+  generatedAt: string,
+  mutes: RuntimeMute[] | undefined,
+  exemptions: ExemptionEntry[] | undefined,
+  problems: string[],
+): Json {
+  const sorted = (exemptions ?? []).slice().sort(byExpiry);
+  return {
+    generatedAt,
+    ...(mutes
+      ? {
+          muteCount: mutes.length,
+          // Soonest to end first.
+          mutes: mutes
+            .slice()
+            .sort((a, b) => a.rule.expires.localeCompare(b.rule.expires))
+            .slice(0, MUTES_EVENT_ENTRIES)
+            .map((m) => ({
+              id: m.id,
+              by: m.createdBy,
+              since: m.createdAt,
+              until: m.rule.expires,
+              scope: cut(muteScope(m.rule)),
+              reason: cut(m.rule.reason),
+            })),
+        }
+      : {}),
+    ...(exemptions
+      ? {
+          exemptionCount: sorted.length,
+          exemptions: sorted.slice(0, MUTES_EVENT_ENTRIES).map((e) => ({
+            account: e.accountId,
+            region: e.region,
+            groupId: e.groupId,
+            ...(e.groupName ? { groupName: cut(e.groupName, 100) } : {}),
+            by: e.by,
+            why: cut(e.why),
+            ...(e.expiresAt ? { until: e.expiresAt } : {}),
+          })),
+        }
+      : {}),
+    problems: problems.slice(0, 20).map((p) => cut(p)),
+  };
+}
 
 /** The heartbeat schedule's TagResource call as CloudTrail recorded it (the "cloudtrail" path). */
 function isCloudTrailHeartbeat(event: Json, detail: Json): boolean {
@@ -245,6 +304,9 @@ export function createLivenessHandler(settings: LivenessSettings) {
     const { rows } = await readLastSeen(db(), settings.tableName);
     const spokes = spokesOf(rows);
     const regions: RegionCoverage[] = [];
+    const tagKey = settings.exemptTagKey;
+    const exemptions: ExemptionEntry[] = [];
+    const problems: string[] = [];
     for (const spoke of spokes) {
       const role = `arn:${settings.partition}:iam::${spoke.account}:role/${COVERAGE_READER_ROLE_NAME}`;
       let reader: ReadSession | undefined;
@@ -253,8 +315,15 @@ export function createLivenessHandler(settings: LivenessSettings) {
         reader = await assumeReadRole(role, "security-guard-liveness");
       } catch (err) {
         why = errorText(err);
+        if (tagKey) problems.push(`exemptions in ${spoke.account} not read: ${role} (${why})`);
       }
-      for (const region of spoke.regions)
+      for (const region of spoke.regions) {
+        if (reader && tagKey)
+          try {
+            exemptions.push(...(await listExemptions(reader, spoke.account, region, tagKey, now * 1000)));
+          } catch (err) {
+            problems.push(`exemptions in ${spoke.account} ${region} not read: ${errorText(err)}`);
+          }
         regions.push({
           account: spoke.account,
           region,
@@ -262,6 +331,20 @@ export function createLivenessHandler(settings: LivenessSettings) {
             ? await regionChecks(reader, spoke.account, region)
             : [{ check: "reader", state: "unknown", detail: `${role} could not be assumed (${why})` }],
         });
+      }
+    }
+    let mutes: RuntimeMute[] | undefined;
+    if (settings.mutesTable) {
+      try {
+        const read = await listRuntimeMutes(db(), settings.mutesTable, now * 1000, (_what, call) =>
+          call(AbortSignal.timeout(30_000)),
+        );
+        mutes = read.mutes;
+        problems.push(...read.problems);
+      } catch (err) {
+        problems.push(`mutes table ${settings.mutesTable} not read: ${errorText(err)}`);
+        mutes = [];
+      }
     }
     const report = coverageReport({
       nowSeconds: now,
@@ -272,6 +355,7 @@ export function createLivenessHandler(settings: LivenessSettings) {
       regions,
       ignoreAccounts: settings.ignoreAccounts,
     });
+    const listMutes = settings.mutesTable !== undefined || tagKey !== undefined;
     await emit([
       {
         detailType: LIVENESS_DETAIL_TYPES.summary,
@@ -290,8 +374,21 @@ export function createLivenessHandler(settings: LivenessSettings) {
           })),
         },
       },
+      ...(listMutes
+        ? [
+            {
+              detailType: LIVENESS_DETAIL_TYPES.mutes,
+              detail: mutesSummaryDetail(
+                report.generatedAt,
+                mutes,
+                tagKey ? exemptions : undefined,
+                problems,
+              ),
+            },
+          ]
+        : []),
     ]);
-    return { action: "summary", alerts: 1 };
+    return { action: "summary", alerts: listMutes ? 2 : 1 };
   }
 
   return async function liveness(

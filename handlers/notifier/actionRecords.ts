@@ -9,6 +9,7 @@ import { AlertRecords, encodeAlertPointer } from "../shared/alertRecords";
 import { RunCall } from "../shared/deadline";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
+import type { WorldPrefixes } from "../shared/world";
 import { ALERT_ACTIONS_BLOCK_ID } from "./alertButtons";
 import type { Invocation, RenderedMessage } from "./pipeline";
 import type { SlackMessage } from "./slack";
@@ -35,6 +36,8 @@ export async function bindAlertActions(
   records: AlertRecords,
   inv: Invocation,
   capMs: number,
+  /** The hub's worldPrefixes, as the alert's layout used them. */
+  world?: WorldPrefixes,
 ): Promise<void> {
   const run: RunCall = (what, call) => inv.deadline.run(what, call, capMs);
   for (const r of rendered) {
@@ -45,7 +48,7 @@ export async function bindAlertActions(
         if (isActions(b))
           for (const e of b.elements)
             if (e.type === "button" && e.value && !refs.has(e.value))
-              refs.set(e.value, parseAlertRef(e.value));
+              refs.set(e.value, parseAlertRef(e.value, world));
     if (refs.size === 0) continue;
     const ids = new Map<string, string>();
     try {

@@ -15,6 +15,7 @@ import {
   parseAlertRef,
 } from "../shared/alertActions";
 import type { EventFacts } from "./findingFacts";
+import type { WorldPrefixes } from "../shared/world";
 import type { SeverityLevel } from "./severityLevels";
 import { LIMITS, SlackMessage } from "./slack";
 
@@ -38,7 +39,7 @@ function button(
  * security-group alert. A value over Slack's 2,000 characters (an event adding very many rules)
  * drops the permissions and Revert with them: the other actions need only the group.
  */
-export function alertButtons(ref: AlertRef): ActionsBlock | undefined {
+export function alertButtons(ref: AlertRef, world?: WorldPrefixes): ActionsBlock | undefined {
   let value = encodeAlertRef(ref);
   let revertable = ref.permissions.length > 0;
   if (value.length > MAX_BUTTON_VALUE_CHARS) {
@@ -46,7 +47,7 @@ export function alertButtons(ref: AlertRef): ActionsBlock | undefined {
     revertable = false;
   }
   // What the worker would refuse (a group named by name, an odd event id) gets no buttons.
-  if (!parseAlertRef(value).ok) return undefined;
+  if (!parseAlertRef(value, world).ok) return undefined;
   const elements: Button[] = [];
   if (revertable) {
     elements.push(
@@ -112,6 +113,7 @@ export function withCriticalMute(
   message: SlackMessage,
   severity: SeverityLevel,
   hours: number,
+  world?: WorldPrefixes,
 ): SlackMessage {
   if (severity !== "critical") return message;
   let changed = false;
@@ -123,7 +125,7 @@ export function withCriticalMute(
         ...(b as ActionsBlock),
         elements: (b as ActionsBlock).elements.map((e) => {
           if (e.type !== "button" || e.action_id !== ALERT_ACTIONS.mute) return e;
-          const parsed = parseAlertRef(e.value);
+          const parsed = parseAlertRef(e.value, world);
           if (!parsed.ok) return e;
           const ref = { ...parsed.ref, muteHours: hours };
           changed = true;

@@ -114,7 +114,7 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
   // After the webhooks are loaded (the seen store's calls must not eat the decrypt's time).
   const holdBackDuplicates = dedupeRecords(store, STORE_CALL_CAP_MS);
   const alertRecords = settings.alertRecordsTable
-    ? createAlertRecords({ tableName: settings.alertRecordsTable })
+    ? createAlertRecords({ tableName: settings.alertRecordsTable, worldPrefixes: settings.worldPrefixes })
     : undefined;
   const app = settings.app ? appMode(settings.app, env) : undefined;
   const grouping = settings.grouping;
@@ -204,7 +204,8 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
     }
     if (!toPost.length) return;
     const fresh = outcomes.skipUnpostable(await holdBackDuplicates(toPost, inv));
-    if (alertRecords) await bindAlertActions(fresh, alertRecords, inv, STORE_CALL_CAP_MS);
+    if (alertRecords)
+      await bindAlertActions(fresh, alertRecords, inv, STORE_CALL_CAP_MS, settings.worldPrefixes);
     const clock = inv.context?.getRemainingTimeInMillis;
     const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
     const toSlack = await sendEmails(fresh, publisher, digest.threshold, inv, outcomes);

@@ -4,7 +4,7 @@
 // worker validates it here, checks the user against the chat-ops configuration, and re-reads the
 // security group from AWS before it changes anything. Keep this file's imports to ./world (Node
 // builtins only): it is on the ack's cold-start path.
-import { isWorldCidr } from "./world";
+import { DEFAULT_WORLD_PREFIXES, WorldPrefixes, isWorldCidr } from "./world";
 
 /** action_id of each button (Slack: at most 255 characters, unique within the message). */
 export const ALERT_ACTIONS = {
@@ -133,8 +133,11 @@ function port(v: unknown): number | undefined | "bad" {
   return typeof v === "number" && Number.isInteger(v) && v >= -1 && v <= 65535 ? v : "bad";
 }
 
-/** Parses and validates a button value, naming the first thing that is wrong. */
-export function parseAlertRef(value: unknown): RefResult {
+/**
+ * Parses and validates a button value, naming the first thing that is wrong. `world`: the hub's
+ * worldPrefixes, so a range the notifier recorded as the world is read back as one.
+ */
+export function parseAlertRef(value: unknown, world: WorldPrefixes = DEFAULT_WORLD_PREFIXES): RefResult {
   const fail = (error: string): RefResult => ({ ok: false, error: `button value: ${error}` });
   if (typeof value !== "string" || value.length === 0) return fail("missing");
   if (value.length > MAX_BUTTON_VALUE_CHARS) return fail(`longer than ${MAX_BUTTON_VALUE_CHARS} characters`);
@@ -183,7 +186,7 @@ export function parseAlertRef(value: unknown): RefResult {
     const f = port(from);
     const t = port(to);
     if (f === "bad" || t === "bad") return fail(`permission ${i}: ports must be integers from -1 to 65535`);
-    if (typeof cidr !== "string" || cidr.length > 64 || !isWorldCidr(cidr))
+    if (typeof cidr !== "string" || cidr.length > 64 || !isWorldCidr(cidr, world))
       return fail(`permission ${i}: ${JSON.stringify(cidr)} is not a range open to the world`);
     permissions.push({ protocol, fromPort: f, toPort: t, cidr });
   }

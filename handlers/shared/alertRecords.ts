@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { AlertRef, encodeAlertRef, parseAlertRef } from "./alertActions";
+import type { WorldPrefixes } from "./world";
 import { RunCall } from "./deadline";
 
 export const ALERT_RECORD_KEY_ATTRIBUTE = "id";
@@ -65,6 +66,8 @@ export function createAlertRecords(options: {
   client?: DynamoDBClient;
   now?: () => number;
   ttlDays?: number;
+  /** The hub's worldPrefixes: what a recorded permission's range may be. */
+  worldPrefixes?: WorldPrefixes;
 }): AlertRecords {
   const now = options.now ?? (() => Date.now());
   const state: { client?: DynamoDBClient } = { client: options.client };
@@ -103,7 +106,7 @@ export function createAlertRecords(options: {
       const expires = Number(item?.[ALERT_RECORD_TTL_ATTRIBUTE]?.N);
       // TTL deletes lazily: an expired item may still be there.
       if (!item || !(expires > Math.floor(now() / 1000))) return undefined;
-      const parsed = parseAlertRef(item[REF_ATTRIBUTE]?.S);
+      const parsed = parseAlertRef(item[REF_ATTRIBUTE]?.S, options.worldPrefixes);
       // The record is the notifier's own writing: a bad one is a fault, not a refusal.
       if (!parsed.ok) throw new Error(`alert record ${id} is unreadable: ${parsed.error}`);
       // The record must be the one the id names (a record written under another id is not trusted).

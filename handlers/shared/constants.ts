@@ -67,12 +67,13 @@ export const HEARTBEAT_PATHS = ["forwarding", "cloudtrail"] as const;
 export const HEARTBEAT_INTERVAL_MINUTES = 15;
 /** The liveness function's alerts on the hub bus (silence, recovery, accounts without a spoke, summary). */
 export const LIVENESS_EVENT_SOURCE = `${NAME_PREFIX}.liveness`;
-/** detail-type of each liveness alert. */
+/** detail-type of each liveness alert (mutes: the weekly list of Slack mutes and exemptions in force). */
 export const LIVENESS_DETAIL_TYPES = {
   silent: "Spoke Region Silent",
   recovered: "Spoke Region Recovered",
   noSpoke: "Account Without Spoke",
   summary: "Coverage Summary",
+  mutes: "Mutes And Exemptions Summary",
 } as const;
 /** The schedules' constant inputs to the liveness function. */
 export const LIVENESS_CHECK_EVENT = { "security-guard": "liveness-check" } as const;

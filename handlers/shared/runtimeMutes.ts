@@ -45,6 +45,13 @@ export function muteItem(m: RuntimeMute): Record<string, AttributeValue> {
 
 const LIST_KEYS = ["accounts", "regions", "kinds", "eventNames", "resources", "actors"] as const;
 
+/** What a mute holds back: "accounts=111111111111 eventNames=ConsoleLogin". */
+export function muteScope(rule: RuntimeMuteRule): string {
+  return LIST_KEYS.filter((k) => rule[k] !== undefined)
+    .map((k) => `${k}=${rule[k]!.join(",")}`)
+    .join(" ");
+}
+
 /** The mute an item holds, or a problem naming what is wrong with it. */
 export function readMuteItem(item: Record<string, AttributeValue>): RuntimeMute | { problem: string } {
   const id = item[MUTE_KEY_ATTRIBUTE]?.S ?? "(no id)";

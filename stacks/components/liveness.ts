@@ -16,6 +16,7 @@ import { HubConfig } from "../configSchema";
 import { EventPattern, cloudTrailHeartbeats, heartbeats } from "../eventPatterns";
 import { Statement, policyDocument } from "../iam";
 import {
+  ALERT_MUTES_TABLE_NAME,
   COVERAGE_READER_ROLE_NAME,
   COVERAGE_ROLE_NAME,
   FUNCTION_NAMES,
@@ -98,7 +99,22 @@ export class Liveness extends pulumi.ComponentResource {
       organization: !!config.organizationId,
       ignoreAccounts: config.accountsWithoutSpoke,
       noSpokeRepeatHours: 24,
+      // The weekly list of mutes and exemptions in force, where they exist.
+      ...(config.chatops.enabled ? { mutesTable: ALERT_MUTES_TABLE_NAME } : {}),
+      ...(config.remediation.enabled ? { exemptTagKey: config.remediation.exemptTagKey } : {}),
     });
+    // Read only: the worker writes mutes. The table is encrypted with the same hub key, whose
+    // Decrypt through DynamoDB UseEncryptedTable already grants.
+    const readMutes: Statement[] = config.chatops.enabled
+      ? [
+          {
+            Sid: "ReadSlackMutes",
+            Effect: "Allow",
+            Action: ["dynamodb:Scan", "dynamodb:Query"],
+            Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${ALERT_MUTES_TABLE_NAME}`,
+          },
+        ]
+      : [];
     this.fn = new GuardFunction(
       name,
       {
@@ -116,6 +132,7 @@ export class Liveness extends pulumi.ComponentResource {
           { Sid: "PostAlerts", Effect: "Allow", Action: "events:PutEvents", Resource: central.bus.arn },
           ...listAccounts,
           readSpokes,
+          ...readMutes,
         ],
         kmsKey,
         accountId: config.accountId,

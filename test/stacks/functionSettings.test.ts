@@ -147,6 +147,25 @@ describe("function settings contract", () => {
     ]);
   });
 
+  it("worldPrefixes reach the chat-ops worker, whose validator names the key too", () => {
+    const set = validateStackConfig(
+      hubRaw({
+        accountNames: { "222222222222": "payments" },
+        ...CHATOPS_ON,
+        worldPrefixes: { ipv4: 12, ipv6: 16 },
+      }),
+    ) as HubConfig;
+    assert.deepEqual(workerSettings(set).worldPrefixes, { ipv4: 12, ipv6: 16 });
+    const bad = { ...set, worldPrefixes: { ipv4: 40, ipv6: 16 } };
+    assert.ok(
+      functionSettingsProblems(bad, { ...bad })
+        .map(formatProblem)
+        .includes(
+          "security-guard:worldPrefixes.ipv4 = 40: the chat-ops worker function would refuse this at every cold start: worldPrefixes.ipv4 must be a prefix length from 0 to 32, got 40",
+        ),
+    );
+  });
+
   it("any hub configuration the stack accepts, every deployed function accepts (seeded property)", () => {
     // Mostly valid pieces, some invalid ones and many near-collisions (case, duplicates, empties).
     const rare = <T>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<T>) =>

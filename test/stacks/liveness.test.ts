@@ -2,7 +2,17 @@
 // its role and the coverage role may do, and that heartbeats never reach the notify rule.
 import { strict as assert } from "assert";
 import { MockedResource } from "../../verify/mockRuntime";
-import { HUB_ACCOUNT, ORG_ID, defaultHub, doc, ofType, one } from "../helpers/stacks";
+import {
+  HUB_ACCOUNT,
+  HUB_CONFIG,
+  HUB_SECRET_KEYS,
+  ORG_ID,
+  defaultHub,
+  doc,
+  evaluateStack,
+  ofType,
+  one,
+} from "../helpers/stacks";
 import { hubNotify } from "../../stacks/eventPatterns";
 import { isRulerMatcher, loadRulerMatcher } from "../../verify/wiring/ruler";
 
@@ -82,6 +92,50 @@ describe("hub liveness (heartbeats, silence, coverage) under Pulumi mocks", func
       Resource: ["arn:aws:iam::*:role/security-guard-coverage-reader"],
       Condition: { StringEquals: { "aws:ResourceOrgID": ORG_ID } },
     });
+  });
+
+  it("lets the function read the Slack mutes table for the weekly list, and nothing more", () => {
+    const statements = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "liveness-policy")).Statement;
+    assert.deepEqual(
+      statements.find((s) => s.Sid === "ReadSlackMutes"),
+      {
+        Sid: "ReadSlackMutes",
+        Effect: "Allow",
+        Action: ["dynamodb:Scan", "dynamodb:Query"],
+        Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-alert-mutes`,
+      },
+    );
+    // The only statements naming the mutes table, and the hub key is decrypted only through DynamoDB.
+    const onMutes = statements.filter((s) => JSON.stringify(s.Resource).includes("alert-mutes"));
+    assert.deepEqual(
+      onMutes.map((s) => s.Sid),
+      ["ReadSlackMutes"],
+    );
+    // The table shares the hub key: Decrypt through DynamoDB in the hub Region, as for the liveness table.
+    const keyUse = statements.find((s) => s.Sid === "UseEncryptedTable")!;
+    assert.deepEqual(keyUse.Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
+    assert.deepEqual(keyUse.Condition, {
+      StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" },
+    });
+    // Any other use of the key is bound to another service or to the function's own secrets.
+    for (const s of statements.filter((x) => JSON.stringify(x.Action).includes("kms:") && x !== keyUse))
+      assert.ok(
+        !JSON.stringify(s.Condition ?? {}).includes("dynamodb"),
+        `${String(s.Sid)} is not another way into DynamoDB's data`,
+      );
+  });
+
+  it("without chat-ops there is no mutes table, and the function gets no access to one", async () => {
+    const { resources: noChatops } = await evaluateStack(
+      "hub",
+      { ...HUB_CONFIG, chatops: { enabled: false } },
+      { secretKeys: HUB_SECRET_KEYS },
+    );
+    const statements = doc(one(noChatops, "aws:iam/rolePolicy:RolePolicy", "liveness-policy")).Statement;
+    assert.equal(
+      statements.find((s) => s.Sid === "ReadSlackMutes"),
+      undefined,
+    );
   });
 
   it("gives npm run coverage a read-only hub role: scan the table, list the organization, read the spokes", () => {

@@ -101,7 +101,13 @@ export function createWorkerHandler(
     maxPosts,
     postTimeoutMs,
     ...(settings.alertActions?.recordsTable
-      ? { records: createAlertRecords({ tableName: settings.alertActions.recordsTable, now }) }
+      ? {
+          records: createAlertRecords({
+            tableName: settings.alertActions.recordsTable,
+            now,
+            ...(settings.worldPrefixes ? { worldPrefixes: settings.worldPrefixes } : {}),
+          }),
+        }
       : {}),
     ...(settings.alertActions?.threadTable
       ? { threads: createThreadReplier(settings.alertActions.threadTable, env) }

@@ -1,6 +1,7 @@
 // The worker's settings (plain JSON from the hub stack config, captured into the Lambda's code)
 // and the access decisions they drive: which Slack user may use which account, region and role.
 import type { ExemptionDays } from "../../shared/alertActions";
+import { WorldPrefixes, worldPrefixesProblems } from "../../shared/world";
 import { isAccountId, isRegionName } from "../shared/command";
 import { shown } from "../shared/text";
 import { CONFIRMABLE_ACTIONS, GUARDED_ACTIONS, Guardrails } from "../shared/guardrails";
@@ -42,6 +43,8 @@ export interface WorkerSettings {
   guardrails?: Guardrails;
   /** What the buttons on alerts need (absent: clicks are answered as not enabled). */
   alertActions?: AlertActionSettings;
+  /** The hub's worldPrefixes (absent: IPv4 /8, IPv6 /16): what Revert may take back as the world. */
+  worldPrefixes?: WorldPrefixes;
 }
 
 export interface AlertActionSettings {
@@ -123,6 +126,7 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
     problems.push("stateWait.timeoutMs and stateWait.pollMs must be positive");
   }
   problems.push(...guardrailProblems(s?.guardrails));
+  problems.push(...worldPrefixesProblems(s?.worldPrefixes));
   const a = s?.alertActions;
   if (a !== undefined) {
     for (const key of ["exemptTagKey", "mutesTable", "recordsTable", "reportBus", "actionsRoleArn"] as const)

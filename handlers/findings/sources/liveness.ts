@@ -1,6 +1,7 @@
 // The guard's own signals about what it cannot see (handlers/liveness): a spoke region silent for
 // two heartbeat intervals, its recovery, an organization account without a spoke, and the weekly
-// coverage summary, put on the hub bus by the liveness function (source security-guard.liveness).
+// coverage summary with its list of mutes and exemptions in force, put on the hub bus by the
+// liveness function (source security-guard.liveness).
 import { isRegionCode } from "../links";
 import { FINDING_CLASSES } from "../model";
 import { eventBridgeEvent, list, number, object, parseLenient, text } from "../parse";
@@ -11,6 +12,19 @@ import { LIVENESS_DETAIL_TYPES, LIVENESS_EVENT_SOURCE } from "../../shared/const
 const SUMMARY_LINES = 20;
 
 const TYPES = Object.values(LIVENESS_DETAIL_TYPES) as string[];
+/** Exemptions ending within this many days are called out first. */
+const EXPIRING_DAYS = 7;
+
+/** "2026-12-09 08:00 UTC" (the text as given when it is not a date). */
+function utc(iso: string | undefined): string {
+  const t = Date.parse(iso ?? "");
+  return Number.isNaN(t)
+    ? (iso ?? "?")
+    : new Date(t)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/:\d{2}\.\d{3}Z$/, " UTC");
+}
 
 function schema() {
   return eventBridgeEvent(
@@ -31,6 +45,30 @@ function schema() {
       spokeAccounts: number(),
       regions: number(),
       gaps: list(object({ check: text(), account: text(), region: text(), what: text() })),
+      muteCount: number(),
+      mutes: list(
+        object({
+          id: text(),
+          by: text(),
+          since: text(),
+          until: text(),
+          scope: text(),
+          reason: text(),
+        }),
+      ),
+      exemptionCount: number(),
+      exemptions: list(
+        object({
+          account: text(),
+          region: text(),
+          groupId: text(),
+          groupName: text(),
+          by: text(),
+          why: text(),
+          until: text(),
+        }),
+      ),
+      problems: list(text()),
     }),
   );
 }
@@ -50,6 +88,10 @@ export const liveness: SourceModule = {
     },
     {
       what: "The weekly coverage summary (accounts covered, silent regions, detectors off)",
+      from: "the hub, Mondays",
+    },
+    {
+      what: "The weekly list of mutes from Slack and exemptions from remediation in force (expiring ones first)",
       from: "the hub, Mondays",
     },
   ],
@@ -114,6 +156,7 @@ export const liveness: SourceModule = {
         evidence: {},
       };
     }
+    if (type === LIVENESS_DETAIL_TYPES.mutes) return mutesSummary(base, e.account, d);
     const gaps = d.gaps ?? [];
     return {
       ...base,
@@ -152,6 +195,11 @@ export const liveness: SourceModule = {
     { severity: "info", when: "a silent spoke region heard again", test: (f) => f.status === "RECOVERED" },
     {
       severity: "low",
+      when: "the weekly list of mutes and exemptions",
+      test: (f) => f.status === "LISTED",
+    },
+    {
+      severity: "low",
       when: "the weekly coverage summary",
       test: (f) => f.status === "GAPS" || f.status === "COVERED",
     },
@@ -166,5 +214,61 @@ export const liveness: SourceModule = {
     "liveness/spoke-region-recovered.json",
     "liveness/account-without-spoke.json",
     "liveness/coverage-summary.json",
+    "liveness/mutes-summary.json",
   ],
 };
+
+type Detail = NonNullable<ReturnType<typeof parseLenient<ReturnType<typeof schema>>>["detail"]>;
+
+/** The weekly list: exemptions expiring within a week, then mutes, then the other exemptions. */
+function mutesSummary(
+  base: Omit<Draft, "title" | "resources" | "evidence">,
+  hub: string | undefined,
+  d: Detail,
+): Draft {
+  const at = Date.parse(d.generatedAt ?? "");
+  const soon = (until: string | undefined) => {
+    const t = Date.parse(until ?? "");
+    return !Number.isNaN(t) && !Number.isNaN(at) && t - at <= EXPIRING_DAYS * 86_400_000;
+  };
+  const mutes = (d.mutes ?? []).filter((m) => m !== undefined);
+  const exemptions = (d.exemptions ?? []).filter((x) => x !== undefined);
+  const muteCount = d.muteCount ?? mutes.length;
+  const exemptionCount = d.exemptionCount ?? exemptions.length;
+  const expiring = exemptions.filter((x) => soon(x.until));
+  const group = (x: (typeof exemptions)[number]) =>
+    `${x.groupId ?? "?"}${x.groupName ? ` (${x.groupName})` : ""} in ${x.account ?? "?"} ${x.region ?? "?"}, by ${x.by ?? "unknown"}: ${x.why ?? "no reason given"}`;
+  const lines = [
+    ...expiring.map((x) => `exemption EXPIRES ${utc(x.until)}: ${group(x)}`),
+    ...mutes.map(
+      (m) =>
+        `mute until ${utc(m.until)} by ${m.by ?? "unknown"}: ${m.scope ?? "?"}; ${m.reason ?? "no reason given"}`,
+    ),
+    ...exemptions
+      .filter((x) => !soon(x.until))
+      .map((x) => `exemption ${x.until ? `until ${utc(x.until)}` : "without expiry yet"}: ${group(x)}`),
+  ];
+  const shown = lines.slice(0, SUMMARY_LINES);
+  const more = muteCount + exemptionCount - shown.length;
+  const problems = (d.problems ?? []).filter((p): p is string => !!p);
+  return {
+    ...base,
+    status: "LISTED",
+    cloud: { account: { uid: hub }, region_label: "organization" },
+    title:
+      `Weekly mutes and exemptions: ${muteCount} mute(s) from Slack, ${exemptionCount} exemption(s) from remediation` +
+      (expiring.length ? `, ${expiring.length} expiring within ${EXPIRING_DAYS} days` : ""),
+    desc: expiring.length
+      ? `Exemptions expiring within ${EXPIRING_DAYS} days: ${expiring.map((x) => x.groupId ?? "?").join(", ")}. When one expires, the daily check removes it and SSH open to the world is revoked again.`
+      : undefined,
+    resources: [],
+    evidence: {
+      notes: [
+        ...(lines.length ? shown : ["nothing is muted or exempt"]),
+        ...(more > 0 ? [`and ${more} more: npm run mutes`] : []),
+        ...problems.slice(0, 5).map((p) => `not read: ${p}`),
+        ...(problems.length ? ["the full list: npm run mutes"] : []),
+      ],
+    },
+  };
+}

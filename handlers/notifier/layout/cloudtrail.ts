@@ -117,15 +117,18 @@ export function formatCloudTrail(f: Finding, ctx: FormatContext): ReturnType<typ
   blocks.push(...buttons(f.links));
   const group = f.actions?.security_group;
   if (settings.alertActions && group && accountId && region) {
-    const actions = alertButtons({
-      accountId,
-      region,
-      kind: f.kind,
-      eventName,
-      groupId: group.uid,
-      eventId: f.uid,
-      permissions: group.added,
-    });
+    const actions = alertButtons(
+      {
+        accountId,
+        region,
+        kind: f.kind,
+        eventName,
+        groupId: group.uid,
+        eventId: f.uid,
+        permissions: group.added,
+      },
+      settings.worldPrefixes,
+    );
     if (actions) blocks.push(actions);
   }
   blocks.push(footer(f, delivery));

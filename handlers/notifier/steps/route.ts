@@ -35,6 +35,7 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
         withMuteAck(rated, a.facts, c.eventId),
         a.severity,
         settings.criticalMuteHours ?? DEFAULT_CRITICAL_MUTE_HOURS,
+        settings.worldPrefixes,
       )
     : rated;
   const summary = summarize(message, c.region);

@@ -72,6 +72,8 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
     guardrails: guardrailsFor(config.chatops),
     readOnlyRoleName: CHATOPS_READONLY_ROLE_NAME,
     operatorRoleName: CHATOPS_OPERATOR_ROLE_NAME,
+    // The same world as the notifier's, which records what Revert may take back.
+    ...(config.worldPrefixes ? { worldPrefixes: config.worldPrefixes } : {}),
     // The buttons on alerts follow the remediation's exemption and dry-run rules.
     alertActions: {
       exemptTagKey: config.remediation.exemptTagKey,

@@ -130,12 +130,12 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
   }
 
   /** The alert as posted to the Slack stand-in by the notifier. */
-  async function postAlert(event: unknown): Promise<SlackMessage> {
+  async function postAlert(event: unknown, settings: NotifierSettings = NOTIFIER): Promise<SlackMessage> {
     const env = {
       LOCAL_RUN: "1",
       SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/alerts") }),
     };
-    await withCapturedLogs(() => createNotifierHandler(NOTIFIER, env)(event, { awsRequestId: "req-notify" }));
+    await withCapturedLogs(() => createNotifierHandler(settings, env)(event, { awsRequestId: "req-notify" }));
     const posts = slack.posts("/services/alerts") as SlackMessage[];
     assert.equal(posts.length, 1);
     return posts[0];
@@ -329,6 +329,59 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       JSON.stringify(outcome),
       /Reverted: revoked tcp 8080 from 0\.0\.0\.0\/1, tcp 8080 from 2000::\/3 on/,
     );
+  });
+
+  describe("the hub's worldPrefixes (ipv4 /12): 64.0.0.0/10 counts as the world", () => {
+    const world = { ipv4: 12, ipv6: 16 };
+    /** A group the event opened tcp 8080 to 64.0.0.0/10 on, and the alert the notifier posts for it. */
+    async function opened(notifier: NotifierSettings): Promise<{ id: string; alert: SlackMessage }> {
+      const id = await group([
+        { IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "64.0.0.0/10" }] },
+      ]);
+      const event = openedEvent(id) as { detail: { requestParameters: Record<string, unknown> } };
+      event.detail.requestParameters.ipPermissions = {
+        items: [
+          {
+            ipProtocol: "tcp",
+            fromPort: 8080,
+            toPort: 8080,
+            ipRanges: { items: [{ cidrIp: "64.0.0.0/10" }] },
+          },
+        ],
+      };
+      return { id, alert: await postAlert({ ...event, id: `wide-${n}` }, notifier) };
+    }
+    const revertOf = (alert: SlackMessage) =>
+      actionsOf(alert as never)?.elements?.find((e) => e.action_id === ALERT_ACTIONS.revert);
+
+    it("the alert offers Revert, the worker reads its record and revokes the range", async () => {
+      const { id, alert } = await opened({ ...NOTIFIER, worldPrefixes: world });
+      const value = revertOf(alert)?.value;
+      assert.ok(value, "Revert is offered");
+      // Read with the default world, the record is refused: the worker needs the hub's.
+      await assert.rejects(recordOf(value), /"64\.0\.0\.0\/10" is not a range open to the world/);
+      const { responses } = await click(alert, "revert", { settings: { ...SETTINGS, worldPrefixes: world } });
+      assert.deepEqual(await ingress(id), []);
+      assert.match(JSON.stringify(responses), /Reverted: revoked tcp 8080 from 64\.0\.0\.0\/10 on/);
+    });
+
+    it("a worker left at the default world refuses it and revokes nothing", async () => {
+      const { id, alert } = await opened({ ...NOTIFIER, worldPrefixes: world });
+      const { responses } = await click(alert, "revert");
+      assert.deepEqual(await ingress(id), ["tcp 8080-8080 64.0.0.0/10"]);
+      assert.deepEqual(responses, [
+        {
+          response_type: "ephemeral",
+          replace_original: false,
+          text: "Sorry, Revert could not read the alert's record (Error). Nothing was changed; please try again later.",
+        },
+      ]);
+    });
+
+    it("with the default world the notifier offers no Revert for it (a /10 is not the world)", async () => {
+      const { alert } = await opened(NOTIFIER);
+      assert.equal(revertOf(alert), undefined);
+    });
   });
 
   it("Revert in dry-run and on an exempt group changes nothing and says why", async () => {
