@@ -1,4 +1,4 @@
-// The alert after an action: the message Slack sent with the click, with the outcome as a context
+// The alert after an action: the alert as the notifier posted it (its record's copy), with the outcome as a context
 // line under its buttons (and the button of an action that is done taken off), posted to the
 // click's response_url with replace_original (https://api.slack.com/interactivity/handling#updating_message_response).
 // Refusals go to the user alone (ephemeral, replace_original false): the alert stays as it was.
@@ -64,4 +64,9 @@ export function updatedAlert(
 /** A note only the clicking user sees. */
 export function ephemeralNote(text: string): Record<string, unknown> {
   return { response_type: "ephemeral", replace_original: false, text };
+}
+
+/** The outcome for everyone in the channel, posted below an alert that has no copy to update. */
+export function outcomeBelow(text: string): Record<string, unknown> {
+  return { response_type: "in_channel", replace_original: false, text };
 }
