@@ -216,9 +216,10 @@ export async function runAlertAction(
   const by = msg.action === "acknowledge" ? "" : ` (${label} by <@${escapeSlack(msg.userId)}>)`;
   const line = `${EMOJI[result.outcome] ?? ":warning:"} ${result.text}${result.outcome === "ok" ? by : ""}`;
   // The alert is rebuilt from the notifier's copy in its record, never from Slack's copy of the click
-  // (which a crafted message could change and which made the SNS message as large as the alert).
-  // Without a copy (too large to keep, or recorded before copies were kept) the outcome is still
-  // shown to the channel, below the alert, which stays as it was.
+  // (which a crafted message could change and which made the SNS message as large as the alert):
+  // updated in place, the alert stays one message whose buttons say what is still to do. Without a
+  // copy (too large to keep, or recorded before copies were kept) the outcome is still shown to the
+  // channel, below the alert, which stays as it was (its done button too).
   const copy = resolved.ok ? resolved.value.message : undefined;
   const replacement = shared ? updatedAlert(copy, line, result.done ? msg.action : undefined) : undefined;
   const body = replacement ?? (shared ? outcomeBelow(line) : ephemeralNote(result.text));

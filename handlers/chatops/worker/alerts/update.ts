@@ -29,10 +29,14 @@ function updateBlocks(blocks: Block[], text: string, remove: string | undefined)
   );
   const kept: Block[] = elements.length ? [{ ...actions, elements }] : [];
   const out = [...blocks.slice(0, at), ...kept, outcomeBlock(text), ...blocks.slice(at + 1)];
-  // Over the limit (many outcomes on one alert): the oldest outcome lines go first.
+  let fresh = at + kept.length;
+  // Over the limit (many outcomes, or an alert posted with 50 blocks): an older line under the new
+  // outcome goes first, else a block above the buttons; never the new outcome itself.
   while (out.length > MAX_BLOCKS) {
-    const old = out.findIndex((b, i) => i > at && b.type === "context");
-    out.splice(old > 0 ? old : out.length - 1, 1);
+    const old = out.findIndex((b, i) => i > fresh && b.type === "context");
+    if (old > 0) out.splice(old, 1);
+    else if (fresh > kept.length) out.splice(--fresh - kept.length, 1);
+    else out.splice(out.length - 1, 1);
   }
   return out;
 }
