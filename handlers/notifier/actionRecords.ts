@@ -77,10 +77,14 @@ export async function bindAlertActions(
         : b,
     );
     if (alertCopy(bound) === undefined)
-      log("warn", "alert record keeps no copy of the alert: too large; a click's outcome is posted below it", {
-        requestId: inv.requestId,
-        eventId: r.eventId ?? r.recordId,
-      });
+      log(
+        "warn",
+        "alert record keeps no copy of the alert: too large; a click's outcome is posted below it",
+        {
+          requestId: inv.requestId,
+          eventId: r.eventId ?? r.recordId,
+        },
+      );
     try {
       for (const parsed of refs.values()) if (parsed.ok) await records.put(parsed.ref, run, bound);
     } catch (err) {

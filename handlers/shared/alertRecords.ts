@@ -147,7 +147,9 @@ function readCopy(json: string | undefined): Record<string, unknown> | undefined
   if (json === undefined) return undefined;
   try {
     const v: unknown = JSON.parse(json);
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return typeof v === "object" && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

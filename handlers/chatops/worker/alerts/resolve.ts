@@ -2,7 +2,12 @@
 // by the notifier when it posted the alert (handlers/shared/alertRecords.ts). The click acts on the
 // record alone: a crafted value points at no record, and a real one can act only on what that
 // alert's event did. The record's copy of the alert, not Slack's, is what the outcome updates.
-import { AlertRecord, AlertRecords, ALERT_RECORD_DAYS, parseAlertPointer } from "../../../shared/alertRecords";
+import {
+  AlertRecord,
+  AlertRecords,
+  ALERT_RECORD_DAYS,
+  parseAlertPointer,
+} from "../../../shared/alertRecords";
 import { isDeadlineExceeded, RunCall } from "../../../shared/deadline";
 import { errorCode, errorText } from "../../../shared/errors";
 import { AlertActionMessage } from "../../shared/interaction";
