@@ -1,8 +1,9 @@
 // Binds each alert's buttons to a server-side record of what the alert may act on, just before it
 // is posted: the buttons are built with the whole reference (alertButtons.ts); here each distinct
 // reference is written to the alert records table and every button's value becomes a pointer to
-// its record (handlers/shared/alertRecords.ts), which also keeps the alert as posted. An alert whose record cannot be written is posted
-// without its buttons (a click on them would be refused) and the failure is logged.
+// its record (handlers/shared/alertRecords.ts), which also keeps the alert as posted. An alert
+// whose record cannot be written is posted without its buttons (a click on them would be refused)
+// and the failure is logged.
 import type { ActionsBlock, KnownBlock } from "@slack/types";
 import { parseAlertRef } from "../shared/alertActions";
 import { alertCopy, alertRecordId, AlertRecords, encodeAlertPointer } from "../shared/alertRecords";
