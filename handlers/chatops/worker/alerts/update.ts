@@ -1,6 +1,7 @@
 // The alert after an action: the alert as the notifier posted it (its record's copy), with the
 // outcome as a context line under its buttons (and the button of an action that is done taken
-// off), posted to the click's response_url with replace_original (https://api.slack.com/interactivity/handling#updating_message_response).
+// off), posted to the click's response_url with replace_original
+// (https://api.slack.com/interactivity/handling#updating_message_response).
 // Refusals go to the user alone (ephemeral, replace_original false): the alert stays as it was.
 // Block Kit limits: 50 blocks per message or attachment, 3,000 characters per context element
 // (https://api.slack.com/reference/block-kit/blocks).
