@@ -1,11 +1,12 @@
 // Binds each alert's buttons to a server-side record of what the alert may act on, just before it
 // is posted: the buttons are built with the whole reference (alertButtons.ts); here each distinct
 // reference is written to the alert records table and every button's value becomes a pointer to
-// its record (handlers/shared/alertRecords.ts). An alert whose record cannot be written is posted
-// without its buttons (a click on them would be refused) and the failure is logged.
+// its record (handlers/shared/alertRecords.ts), which also keeps the alert as posted. An alert
+// whose record cannot be written is posted without its buttons (a click on them would be refused)
+// and the failure is logged.
 import type { ActionsBlock, KnownBlock } from "@slack/types";
 import { parseAlertRef } from "../shared/alertActions";
-import { AlertRecords, encodeAlertPointer } from "../shared/alertRecords";
+import { alertCopy, alertRecordId, AlertRecords, encodeAlertPointer } from "../shared/alertRecords";
 import { RunCall } from "../shared/deadline";
 import { errorText } from "../shared/errors";
 import { log } from "../shared/log";
@@ -30,6 +31,15 @@ function mapBlocks(message: SlackMessage, f: (b: KnownBlock) => KnownBlock | und
   };
 }
 
+function dropButtons(r: RenderedMessage, inv: Invocation, error: string): void {
+  log("error", "alert posted without its buttons: its record was not written", {
+    requestId: inv.requestId,
+    eventId: r.eventId ?? r.recordId,
+    error,
+  });
+  r.message = mapBlocks(r.message!, (b) => (isActions(b) ? undefined : b));
+}
+
 /** Records every alert's reference and points its buttons at the record; in place. */
 export async function bindAlertActions(
   rendered: RenderedMessage[],
@@ -51,21 +61,14 @@ export async function bindAlertActions(
               refs.set(e.value, parseAlertRef(e.value, world));
     if (refs.size === 0) continue;
     const ids = new Map<string, string>();
-    try {
-      for (const [value, parsed] of refs) {
-        if (!parsed.ok) throw new Error(parsed.error);
-        ids.set(value, await records.put(parsed.ref, run));
-      }
-    } catch (err) {
-      log("error", "alert posted without its buttons: its record was not written", {
-        requestId: inv.requestId,
-        eventId: r.eventId ?? r.recordId,
-        error: errorText(err),
-      });
-      r.message = mapBlocks(r.message, (b) => (isActions(b) ? undefined : b));
+    const problem = [...refs.values()].find((p) => !p.ok);
+    if (problem && !problem.ok) {
+      dropButtons(r, inv, problem.error);
       continue;
     }
-    r.message = mapBlocks(r.message, (b) =>
+    for (const [value, parsed] of refs) if (parsed.ok) ids.set(value, alertRecordId(parsed.ref));
+    // Pointers first, so the record keeps the alert exactly as it is posted (the worker rebuilds it).
+    const bound = mapBlocks(r.message, (b) =>
       isActions(b)
         ? {
             ...b,
@@ -77,5 +80,21 @@ export async function bindAlertActions(
           }
         : b,
     );
+    if (alertCopy(bound) === undefined)
+      log(
+        "warn",
+        "alert record keeps no copy of the alert: too large; a click's outcome is posted below it",
+        {
+          requestId: inv.requestId,
+          eventId: r.eventId ?? r.recordId,
+        },
+      );
+    try {
+      for (const parsed of refs.values()) if (parsed.ok) await records.put(parsed.ref, run, bound);
+    } catch (err) {
+      dropButtons(r, inv, errorText(err));
+      continue;
+    }
+    r.message = bound;
   }
 }

@@ -5,6 +5,9 @@
 // the worker acts only on what a record says: a crafted id finds no record, and a real one can
 // revoke only what that alert's event added. Records expire (DynamoDB TTL) after
 // ALERT_RECORD_DAYS; a button older than that is refused, saying so.
+// The record also keeps the alert as posted (its text and attachments), which the worker rebuilds
+// the alert from after a click: the click's own copy comes from Slack, could be crafted and can be
+// large, so it is not used. An alert too large for a DynamoDB item keeps no copy.
 import { createHash } from "node:crypto";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { AlertRef, encodeAlertRef, parseAlertRef } from "./alertActions";
@@ -14,6 +17,13 @@ import { RunCall } from "./deadline";
 export const ALERT_RECORD_KEY_ATTRIBUTE = "id";
 export const ALERT_RECORD_TTL_ATTRIBUTE = "expiresAt";
 const REF_ATTRIBUTE = "ref";
+const MESSAGE_ATTRIBUTE = "message";
+/**
+ * The largest copy of the posted alert a record keeps, in UTF-8 bytes of its JSON: DynamoDB's item
+ * limit is 400 KB, names and values together; the rest holds the key, the reference and the expiry.
+ * Slack's own limits (50 blocks of at most 3,000 characters each) keep a normal alert far below it.
+ */
+export const MAX_ALERT_COPY_BYTES = 350_000;
 /** How long an alert's buttons keep working. */
 export const ALERT_RECORD_DAYS = 30;
 
@@ -54,11 +64,27 @@ export function parseAlertPointer(value: unknown): PointerResult {
   return { ok: true, id };
 }
 
+export interface AlertRecord {
+  ref: AlertRef;
+  /** The alert as posted (text, attachments), when it was small enough to keep. */
+  message?: Record<string, unknown>;
+}
+
 export interface AlertRecords {
-  /** Records each reference (idempotent: the id is the reference's digest). */
-  put(ref: AlertRef, run: RunCall): Promise<string>;
-  /** The recorded reference, or undefined when there is none (never recorded, or expired). */
-  get(id: string, run: RunCall): Promise<AlertRef | undefined>;
+  /**
+   * Records each reference (idempotent: the id is the reference's digest) with the alert as
+   * posted; a copy over MAX_ALERT_COPY_BYTES is left out. The same alert posted again replaces it.
+   */
+  put(ref: AlertRef, run: RunCall, message?: object): Promise<string>;
+  /** The record, or undefined when there is none (never recorded, or expired). */
+  get(id: string, run: RunCall): Promise<AlertRecord | undefined>;
+}
+
+/** The alert's copy as stored, or undefined when there is none or it is too large to keep. */
+export function alertCopy(message: object | undefined): string | undefined {
+  if (message === undefined) return undefined;
+  const json = JSON.stringify(message);
+  return Buffer.byteLength(json, "utf8") <= MAX_ALERT_COPY_BYTES ? json : undefined;
 }
 
 export function createAlertRecords(options: {
@@ -74,8 +100,9 @@ export function createAlertRecords(options: {
   const client = (): DynamoDBClient => (state.client ??= new DynamoDBClient({ maxAttempts: 2 }));
   const ttlSeconds = (options.ttlDays ?? ALERT_RECORD_DAYS) * 86_400;
   return {
-    async put(ref, run) {
+    async put(ref, run, message) {
       const id = alertRecordId(ref);
+      const copy = alertCopy(message);
       await run("DynamoDB PutItem", (abortSignal) =>
         client().send(
           new PutItemCommand({
@@ -83,6 +110,7 @@ export function createAlertRecords(options: {
             Item: {
               [ALERT_RECORD_KEY_ATTRIBUTE]: { S: `alert:${id}` },
               [REF_ATTRIBUTE]: { S: encodeAlertRef(ref) },
+              ...(copy ? { [MESSAGE_ATTRIBUTE]: { S: copy } } : {}),
               [ALERT_RECORD_TTL_ATTRIBUTE]: { N: String(Math.floor(now() / 1000) + ttlSeconds) },
             },
           }),
@@ -111,7 +139,21 @@ export function createAlertRecords(options: {
       if (!parsed.ok) throw new Error(`alert record ${id} is unreadable: ${parsed.error}`);
       // The record must be the one the id names (a record written under another id is not trusted).
       if (alertRecordId(parsed.ref) !== id) throw new Error(`alert record ${id} does not match its id`);
-      return parsed.ref;
+      const message = readCopy(item[MESSAGE_ATTRIBUTE]?.S);
+      return message ? { ref: parsed.ref, message } : { ref: parsed.ref };
     },
   };
+}
+
+/** A stored copy, or undefined when there is none; an unreadable one counts as none (it only shows). */
+function readCopy(json: string | undefined): Record<string, unknown> | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const v: unknown = JSON.parse(json);
+    return typeof v === "object" && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,8 @@
 // The Exempt dialog: a modal asking for the reason (https://api.slack.com/reference/surfaces/views),
-// and what it carries through Slack to its submission in `private_metadata` (the alert reference,
-// the click's response_url, where the alert is, and the alert itself so the worker can update it
-// in place). Slack keeps private_metadata to 3,000 characters; the alert is deflated to fit, and a
-// dialog whose metadata would still be longer is not opened (Exempt then uses the default reason).
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+// and what it carries through Slack to its submission in `private_metadata` (the pointer to the
+// alert's record, the click's response_url and where the alert is; the worker rebuilds the alert
+// from its record). Slack keeps private_metadata to 3,000 characters; a dialog whose metadata would
+// be longer is not opened (Exempt then uses the default reason).
 import {
   DEFAULT_EXEMPTION_DAYS,
   EXEMPT_DAYS_ACTION,
@@ -26,20 +25,10 @@ export interface ExemptDialogState {
   responseUrl: string;
   channelId?: string;
   messageTs?: string;
-  /** The alert as Slack sent it with the click (text, blocks, attachments). */
-  message?: Record<string, unknown>;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** Only what the worker rebuilds the alert from: Slack adds ids, bot and user fields to `message`. */
-function alertContent(message: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of ["text", "blocks", "attachments"])
-    if (message[key] !== undefined) out[key] = message[key];
-  return out;
-}
 
 export type Encoded = { ok: true; metadata: string } | { ok: false; error: string };
 
@@ -47,14 +36,12 @@ export function encodeDialogState(state: ExemptDialogState): Encoded {
   const compact: Record<string, unknown> = { v: 1, r: state.value, u: state.responseUrl };
   if (state.channelId) compact.c = state.channelId;
   if (state.messageTs) compact.t = state.messageTs;
-  if (state.message)
-    compact.m = deflateRawSync(Buffer.from(JSON.stringify(alertContent(state.message)))).toString("base64");
   const metadata = JSON.stringify(compact);
   if (metadata.length > MAX_PRIVATE_METADATA_CHARS)
     return {
       ok: false,
       error:
-        `the alert is too large to carry through the reason dialog (${metadata.length} characters of ` +
+        `the click is too large to carry through the reason dialog (${metadata.length} characters of ` +
         `private_metadata; Slack allows ${MAX_PRIVATE_METADATA_CHARS})`,
     };
   return { ok: true, metadata };
@@ -82,21 +69,7 @@ export function decodeDialogState(metadata: unknown): Decoded {
   if (!responseUrl) return fail("no response_url");
   for (const key of ["c", "t", "m"])
     if (raw[key] !== undefined && !str(raw[key])) return fail(`${key} is not a non-empty string`);
-  let message: Record<string, unknown> | undefined;
-  if (raw.m !== undefined) {
-    try {
-      const parsed: unknown = JSON.parse(
-        inflateRawSync(Buffer.from(raw.m as string, "base64"), {
-          // The inflated alert stays small: a message holds at most 50 blocks of 3,000 characters.
-          maxOutputLength: 1_000_000,
-        }).toString("utf8"),
-      );
-      if (!isObj(parsed)) return fail("the alert is not an object");
-      message = parsed;
-    } catch (err) {
-      return fail(`the alert does not inflate: ${(err as Error).message}`);
-    }
-  }
+  // `m`, the alert itself in dialogs opened by an earlier ack, is not used.
   return {
     ok: true,
     state: {
@@ -104,7 +77,6 @@ export function decodeDialogState(metadata: unknown): Decoded {
       responseUrl,
       ...(str(raw.c) ? { channelId: raw.c as string } : {}),
       ...(str(raw.t) ? { messageTs: raw.t as string } : {}),
-      ...(message ? { message } : {}),
     },
   };
 }

@@ -105,7 +105,6 @@ export function parseClick(
         action,
         value,
         responseUrl: responseUrl!,
-        ...(isObj(payload.message) ? { message: payload.message } : {}),
       },
       logFields: { ...logFields, action },
     },

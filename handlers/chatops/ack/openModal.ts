@@ -63,7 +63,6 @@ export async function openExemptModal(
     responseUrl: msg.responseUrl,
     ...(msg.channelId ? { channelId: msg.channelId } : {}),
     ...(click.messageTs ? { messageTs: click.messageTs } : {}),
-    ...(msg.message ? { message: msg.message } : {}),
   });
   if (!encoded.ok) return { kind: "skipped", why: encoded.error };
   // The dialog's own budget ends early enough for the fallback to still be queued in time.

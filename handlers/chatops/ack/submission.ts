@@ -108,7 +108,7 @@ export function parseSubmission(
       EXEMPT_DAYS_BLOCK,
     );
   const userName = text(user.username) ?? text(user.name);
-  const { value, responseUrl, channelId, messageTs, message } = state.state;
+  const { value, responseUrl, channelId, messageTs } = state.state;
   return {
     ok: true,
     value: {
@@ -125,7 +125,6 @@ export function parseSubmission(
         reason,
         expiryDays,
         responseUrl,
-        ...(message ? { message } : {}),
       },
       ...(messageTs ? { messageTs } : {}),
       logFields,

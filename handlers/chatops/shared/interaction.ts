@@ -26,8 +26,8 @@ export interface AlertActionMessage {
   /** Exempt without the reason dialog: why it was not shown (the outcome says so). */
   modalSkipped?: string;
   responseUrl: string;
-  /** The alert as Slack showed it (text, blocks, attachments): the worker updates it in place. */
-  message?: Record<string, unknown>;
+  // No copy of the alert: the worker rebuilds it from the alert's record (Slack's copy could be
+  // crafted and could take the message past SNS's 256 KB).
 }
 
 /** The action named by a button's action_id, or undefined for a button that is not ours. */
@@ -71,11 +71,8 @@ export function parseAlertActionMessage(body: string): AlertActionMessage {
     if (m[key] !== undefined && typeof m[key] !== "string") problems.push(`${key} must be a string`);
   if (m.expiryDays !== undefined && !(Number.isInteger(m.expiryDays) && (m.expiryDays as number) >= 1))
     problems.push("expiryDays must be a whole number of days >= 1");
-  if (
-    m.message !== undefined &&
-    (typeof m.message !== "object" || m.message === null || Array.isArray(m.message))
-  )
-    problems.push("message must be an object");
   if (problems.length) throw new Error(`invalid alert action message: ${problems.join("; ")}`);
+  // Clicks queued by an earlier ack carry Slack's copy of the alert: it is not used.
+  delete m.message;
   return m as unknown as AlertActionMessage;
 }

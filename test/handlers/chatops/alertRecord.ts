@@ -16,12 +16,21 @@ export const RECORDS_TABLE = "security-guard-alert-records";
 /** Creates the records table (same key and TTL attributes as the seen store's). */
 export const createRecordsTable = (): Promise<void> => createSeenTable(RECORDS_TABLE);
 
-/** Records `ref` as the notifier would and returns the button value pointing at it. */
-export async function recordedValue(ref: AlertRef, credentials?: AwsCredentialIdentity): Promise<string> {
+/**
+ * Records `ref` as the notifier would (with `message`, the alert as posted, when given) and returns
+ * the button value pointing at it.
+ */
+export async function recordedValue(
+  ref: AlertRef,
+  credentials?: AwsCredentialIdentity,
+  message?: object,
+): Promise<string> {
   const client = new DynamoDBClient({ region: "us-east-1", credentials });
   try {
-    const id = await createAlertRecords({ tableName: RECORDS_TABLE, client }).put(ref, (_what, call) =>
-      call(new AbortController().signal),
+    const id = await createAlertRecords({ tableName: RECORDS_TABLE, client }).put(
+      ref,
+      (_what, call) => call(new AbortController().signal),
+      message,
     );
     return encodeAlertPointer(id);
   } finally {
@@ -33,15 +42,23 @@ export async function recordedValue(ref: AlertRef, credentials?: AwsCredentialId
 export async function recordOf(
   value: unknown,
 ): Promise<{ ok: true; ref: AlertRef } | { ok: false; error: string }> {
+  const record = await recordWithCopy(value);
+  return record.ok ? { ok: true, ref: record.ref } : record;
+}
+
+/** The record a button value points at, with the alert's copy when it keeps one. */
+export async function recordWithCopy(
+  value: unknown,
+): Promise<{ ok: true; ref: AlertRef; message?: Record<string, unknown> } | { ok: false; error: string }> {
   const pointer = parseAlertPointer(value);
   if (!pointer.ok) return pointer;
   const client = new DynamoDBClient({ region: "us-east-1" });
   try {
-    const ref = await createAlertRecords({ tableName: RECORDS_TABLE, client }).get(
+    const record = await createAlertRecords({ tableName: RECORDS_TABLE, client }).get(
       pointer.id,
       (_what, call) => call(new AbortController().signal),
     );
-    return ref ? { ok: true, ref } : { ok: false, error: "no record" };
+    return record ? { ok: true, ...record } : { ok: false, error: "no record" };
   } finally {
     client.destroy();
   }

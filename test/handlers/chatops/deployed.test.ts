@@ -19,8 +19,8 @@ import {
   DescribeSecurityGroupsCommand,
 } from "@aws-sdk/client-ec2";
 import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { ALERT_ACTIONS } from "../../../handlers/shared/alertActions";
-import { createRecordsTable, recordedValue } from "./alertRecord";
+import { ALERT_ACTIONS, AlertRef } from "../../../handlers/shared/alertActions";
+import { createRecordsTable, recordedValue, recordWithCopy } from "./alertRecord";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../../../handlers/shared/constants";
 import { listRuntimeMutes } from "../../../handlers/shared/runtimeMutes";
 import {
@@ -270,14 +270,15 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       }),
     );
     await createRecordsTable();
-    const value = await recordedValue({
+    const ref: AlertRef = {
       accountId: DEFAULT_ACCOUNT,
       region,
       kind: "security-group",
       eventName: "AuthorizeSecurityGroupIngress",
       groupId,
       permissions: [{ protocol: "tcp", fromPort: 3389, toPort: 3389, cidr: "0.0.0.0/0" }],
-    });
+    };
+    const value = await recordedValue(ref);
     const alert = {
       text: "alert",
       attachments: [
@@ -301,6 +302,12 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         },
       ],
     };
+    // As the notifier does: the record keeps the alert as posted (same id: the reference's digest).
+    await recordedValue(ref, undefined, alert);
+    // What Slack sends back with the click could be crafted: it must change nothing the alert shows.
+    const crafted = structuredClone(alert);
+    crafted.text = "all clear, nothing to see";
+    crafted.attachments[0].blocks[0] = { type: "section", text: { type: "mrkdwn", text: "crafted" } };
     const responsePath = "/actions/T0001/9/deployed";
     const click = signedInteraction({
       secret,
@@ -309,7 +316,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         actionId: ALERT_ACTIONS.revert,
         value,
         responseUrl: slack.url(responsePath),
-        message: alert,
+        message: crafted,
         userId: OPERATOR,
       }),
     });
@@ -325,6 +332,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     ]);
     const published = await commands.published();
     assert.equal(published.length, 1);
+    assert.equal("message" in (published[0] as object), false, "the click carries no copy of the alert");
     const done = await invokeDeployed(
       dirs[WORKER],
       [snsEvent([{ id: "click-1", message: JSON.stringify(published[0]) }])],
@@ -339,9 +347,14 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     );
     const [updated] = slack.posts(responsePath) as Array<{
       replace_original: boolean;
+      text: string;
       attachments: Array<{ blocks: Array<{ type: string; elements?: Array<{ text: string }> }> }>;
     }>;
     assert.equal(updated.replace_original, true);
+    // Rebuilt from the record's copy: the crafted text is nowhere.
+    assert.equal(updated.text, "alert");
+    assert.deepEqual(updated.attachments[0].blocks[0], alert.attachments[0].blocks[0]);
+    assert.equal(JSON.stringify(updated).includes("crafted"), false);
     assert.deepEqual(updated.attachments[0].blocks.at(-1), {
       type: "context",
       elements: [
@@ -368,7 +381,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     const commands = await topicProbe("security-guard-chatops-commands");
     const region = chatops.defaultRegion;
     await createRecordsTable();
-    const value = await recordedValue({
+    const ref: AlertRef = {
       accountId: DEFAULT_ACCOUNT,
       region,
       kind: "security-group",
@@ -376,7 +389,30 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       groupId: "sg-0123456789abcdef0",
       eventId: "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
       permissions: [],
-    });
+    };
+    const value = await recordedValue(ref);
+    const alert = {
+      text: "alert",
+      attachments: [
+        {
+          blocks: [
+            {
+              type: "actions",
+              block_id: "guard_alert_actions",
+              elements: [
+                {
+                  type: "button",
+                  action_id: ALERT_ACTIONS.mute,
+                  value,
+                  text: { type: "plain_text", text: "Mute 24 h" },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    await recordedValue(ref, undefined, alert);
     const responsePath = "/actions/T0001/11/deployed-mute";
     const click = signedInteraction({
       secret,
@@ -385,27 +421,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         actionId: ALERT_ACTIONS.mute,
         value,
         responseUrl: slack.url(responsePath),
-        message: {
-          text: "alert",
-          attachments: [
-            {
-              blocks: [
-                {
-                  type: "actions",
-                  block_id: "guard_alert_actions",
-                  elements: [
-                    {
-                      type: "button",
-                      action_id: ALERT_ACTIONS.mute,
-                      value,
-                      text: { type: "plain_text", text: "Mute 24 h" },
-                    },
-                  ],
-                },
-              ],
-            },
-          ],
-        },
+        message: alert,
         userId: OPERATOR,
       }),
     });
@@ -475,14 +491,15 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       await ec2.send(new CreateSecurityGroupCommand({ GroupName: "deployed-exempt", Description: "web" }))
     ).GroupId!;
     await createRecordsTable();
-    const value = await recordedValue({
+    const ref: AlertRef = {
       accountId: DEFAULT_ACCOUNT,
       region,
       kind: "security-group",
       eventName: "AuthorizeSecurityGroupIngress",
       groupId,
       permissions: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "0.0.0.0/0" }],
-    });
+    };
+    const value = await recordedValue(ref);
     const alert = {
       text: "alert",
       attachments: [
@@ -506,6 +523,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         },
       ],
     };
+    await recordedValue(ref, undefined, alert);
     // Both secrets as the stack stores them: KMS ciphertext bound to the ack's name.
     const env = {
       ...moto().env,
@@ -604,9 +622,13 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     });
     const [updated] = slack.posts(responsePath) as Array<{
       replace_original: boolean;
+      text: string;
       attachments: Array<{ blocks: Array<{ type: string; elements?: Array<{ text: string }> }> }>;
     }>;
     assert.equal(updated.replace_original, true);
+    // Rebuilt from the record's copy (the submission carried none).
+    assert.equal(updated.text, "alert");
+    assert.deepEqual(updated.attachments[0].blocks[0], alert.attachments[0].blocks[0]);
     assert.deepEqual(updated.attachments[0].blocks.at(-1), {
       type: "context",
       elements: [
@@ -617,6 +639,159 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
             `until ${m![1]} (tag \`${exemptTag}\`): deployed reason: CDN origin. (Exempt by <@${OPERATOR}>)`,
         },
       ],
+    });
+  });
+
+  describe("a click carries the alert's reference, not Slack's copy of the alert", () => {
+    const secret = "deployed-signing-secret-0123456789";
+    let n = 0;
+
+    /** An alert with Revert and Acknowledge on `ref`'s record, the record keeping `copy(alert)`. */
+    async function recorded(
+      body: Array<Record<string, unknown>>,
+      keep: (alert: object) => object | undefined,
+    ) {
+      await createSeenTable("security-guard-chatops-requests");
+      await new EventBridgeClient({ region: "us-east-1" }).send(
+        new CreateEventBusCommand({ Name: "security-guard-events" }),
+      );
+      await createRecordsTable();
+      const ref: AlertRef = {
+        accountId: DEFAULT_ACCOUNT,
+        region: chatops.defaultRegion,
+        kind: "security-group",
+        eventName: "AuthorizeSecurityGroupIngress",
+        groupId: `sg-0123456789abcde${++n}0`.slice(0, 20),
+        eventId: `0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5${n}`,
+        permissions: [],
+      };
+      const value = await recordedValue(ref);
+      const button = (action: keyof typeof ALERT_ACTIONS) => ({
+        type: "button",
+        action_id: ALERT_ACTIONS[action],
+        value,
+        text: { type: "plain_text", text: action },
+      });
+      const alert = {
+        text: "SSH opened to the internet",
+        attachments: [
+          {
+            color: "#D00000",
+            blocks: [
+              ...body,
+              {
+                type: "actions",
+                block_id: "guard_alert_actions",
+                elements: [button("revert"), button("acknowledge")],
+              },
+              { type: "context", elements: [{ type: "mrkdwn", text: "CloudTrail event `e-1`" }] },
+            ],
+          },
+        ],
+      };
+      await recordedValue(ref, undefined, keep(alert));
+      return { value, alert };
+    }
+
+    /** Acknowledge through the deployed ack (Slack sending `slackCopy`), then the deployed worker. */
+    async function acknowledge(
+      value: string,
+      slackCopy: object,
+      queued: (m: Record<string, unknown>) => Record<string, unknown> = (m) => m,
+    ) {
+      const commands = await topicProbe("security-guard-chatops-commands");
+      const responsePath = `/actions/T0001/ref-${n}`;
+      const click = signedInteraction({
+        secret,
+        timestamp: Math.floor(Date.now() / 1000),
+        payload: blockActionsPayload({
+          actionId: ALERT_ACTIONS.acknowledge,
+          value,
+          responseUrl: slack.url(responsePath),
+          message: slackCopy,
+          userId: OPERATOR,
+        }),
+      });
+      const acked = await invokeDeployed(dirs[ACK], [click], {
+        ...moto().env,
+        LOCAL_RUN: "1",
+        SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(secret),
+        COMMAND_TOPIC_ARN: commands.topicArn,
+        REPLAY_TABLE_NAME: "security-guard-chatops-requests",
+      });
+      assert.ok(acked.results[0].ok, acked.stderr);
+      const published = (await commands.published()) as Array<Record<string, unknown>>;
+      assert.equal(published.length, 1);
+      const done = await invokeDeployed(
+        dirs[WORKER],
+        [snsEvent([{ id: `ref-${n}`, message: JSON.stringify(queued(published[0])) }])],
+        { ...moto().env, LOCAL_RUN: "1" },
+      );
+      assert.ok(done.results[0].ok, `${done.results[0].error}\n${done.stdout}\n${done.stderr}`);
+      return { published, responses: slack.posts(responsePath) as Array<Record<string, unknown>> };
+    }
+
+    const acknowledged = new RegExp(
+      `^:white_check_mark: Acknowledged by <@${OPERATOR}> at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\.$`,
+    );
+
+    it("a maximal alert (50 blocks of 3,000 characters): the SNS message stays small, and the alert is updated in place from its record", async () => {
+      // 48 sections, the buttons and a context line: Slack's cap of 50 blocks.
+      const body = Array.from({ length: 48 }, (_, i) => ({
+        type: "section",
+        text: { type: "mrkdwn", text: `${i}:`.padEnd(3000, "x") },
+      }));
+      const { value, alert } = await recorded(body, (a) => a);
+      assert.equal(alert.attachments[0].blocks.length, 50);
+      const stored = await recordWithCopy(value);
+      assert.ok(stored.ok && stored.message);
+      assert.deepEqual(stored.message, alert);
+
+      const { published, responses } = await acknowledge(value, alert);
+      assert.equal("message" in published[0], false);
+      const size = Buffer.byteLength(JSON.stringify(published[0]));
+      assert.ok(size < 1024, `the SNS message is ${size} bytes`);
+
+      assert.equal(responses.length, 1);
+      const updated = responses[0] as {
+        replace_original: boolean;
+        text: string;
+        attachments: Array<{ color: string; blocks: Array<Record<string, unknown>> }>;
+      };
+      assert.equal(updated.replace_original, true);
+      assert.equal(updated.text, alert.text);
+      assert.equal(updated.attachments[0].color, "#D00000");
+      const blocks = updated.attachments[0].blocks;
+      // Still 50 blocks: the line under the buttons made room for the outcome line.
+      assert.equal(blocks.length, 50);
+      assert.deepEqual(blocks.slice(0, 48), alert.attachments[0].blocks.slice(0, 48));
+      assert.deepEqual(
+        (blocks[48].elements as Array<{ action_id: string }>).map((e) => e.action_id),
+        [ALERT_ACTIONS.revert],
+      );
+      const line = (blocks[49].elements as Array<{ text: string }>)[0].text;
+      assert.match(line, acknowledged);
+    });
+
+    it("no copy in the record (too large to keep): the outcome is posted for the channel below the alert; a copy queued by an earlier ack is ignored", async () => {
+      // 400 KB of text: more than a DynamoDB item holds, so the record keeps no copy.
+      const huge = [{ type: "section", text: { type: "mrkdwn", text: "y".repeat(400_000) } }];
+      const { value, alert } = await recorded(huge, (a) => a);
+      const stored = await recordWithCopy(value);
+      assert.ok(stored.ok);
+      assert.equal(stored.message, undefined);
+
+      const crafted = { text: "crafted", attachments: [{ blocks: [alert.attachments[0].blocks[1]] }] };
+      const { responses } = await acknowledge(value, { text: "from Slack" }, (m) => ({
+        ...m,
+        message: crafted,
+      }));
+      assert.equal(responses.length, 1);
+      const [posted] = responses as Array<{ response_type: string; replace_original: boolean; text: string }>;
+      assert.deepEqual(Object.keys(posted).sort(), ["replace_original", "response_type", "text"]);
+      assert.equal(posted.response_type, "in_channel");
+      assert.equal(posted.replace_original, false);
+      assert.match(posted.text, acknowledged);
     });
   });
 

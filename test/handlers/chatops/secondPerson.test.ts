@@ -107,7 +107,10 @@ describe("second person in production, through the deployed ack and worker", fun
       groupId,
       permissions: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidr: "0.0.0.0/0" }],
     };
-    return { groupId, value: await recordedValue(ref), ref };
+    const value = await recordedValue(ref);
+    // As the notifier does: the record keeps the alert as posted, which the worker updates.
+    await recordedValue(ref, undefined, alertMessage(value));
+    return { groupId, value, ref };
   }
 
   async function ingress(account: string, groupId: string): Promise<string[]> {
@@ -121,7 +124,7 @@ describe("second person in production, through the deployed ack and worker", fun
       .sort();
   }
 
-  /** The alert as Slack sends it with the click: its buttons in an actions block. */
+  /** The alert as posted (and as Slack sends it with the click): its buttons in an actions block. */
   const alertMessage = (value: string) => ({
     text: "Security group opened to the world",
     attachments: [

@@ -1,9 +1,13 @@
 // The first step of a click: the button's value is only a pointer to the alert's record, written
 // by the notifier when it posted the alert (handlers/shared/alertRecords.ts). The click acts on the
 // record alone: a crafted value points at no record, and a real one can act only on what that
-// alert's event did.
-import { AlertRef } from "../../../shared/alertActions";
-import { AlertRecords, ALERT_RECORD_DAYS, parseAlertPointer } from "../../../shared/alertRecords";
+// alert's event did. The record's copy of the alert, not Slack's, is what the outcome updates.
+import {
+  AlertRecord,
+  AlertRecords,
+  ALERT_RECORD_DAYS,
+  parseAlertPointer,
+} from "../../../shared/alertRecords";
 import { isDeadlineExceeded, RunCall } from "../../../shared/deadline";
 import { errorCode, errorText } from "../../../shared/errors";
 import { AlertActionMessage } from "../../shared/interaction";
@@ -15,7 +19,7 @@ export async function resolveAlert(
   msg: AlertActionMessage,
   call: RunCall,
   logFields: Record<string, unknown>,
-): Promise<Step<AlertRef>> {
+): Promise<Step<AlertRecord>> {
   const label = ACTION_LABELS[msg.action];
   const pointer = parseAlertPointer(msg.value);
   if (!pointer.ok)
@@ -26,9 +30,9 @@ export async function resolveAlert(
       "denied",
       `Sorry, ${label} is not enabled: the hub's chat-ops settings have no alert actions.`,
     );
-  let ref: AlertRef | undefined;
+  let record: AlertRecord | undefined;
   try {
-    ref = await records.get(pointer.id, call);
+    record = await records.get(pointer.id, call);
   } catch (err) {
     logFields.error = errorText(err);
     return isDeadlineExceeded(err)
@@ -38,11 +42,11 @@ export async function resolveAlert(
           `Sorry, ${label} could not read the alert's record (${errorCode(err) ?? "Error"}). Nothing was changed; please try again later.`,
         );
   }
-  if (!ref)
+  if (!record)
     return stop(
       "invalid",
       `Sorry, ${label} was not run: this alert has no record of what it may act on (it was not posted by the guard, ` +
         `or it is older than ${ALERT_RECORD_DAYS} days). Nothing was changed.`,
     );
-  return { ok: true, value: ref };
+  return { ok: true, value: record };
 }

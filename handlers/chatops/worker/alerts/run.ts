@@ -23,7 +23,7 @@ import { revertChange } from "./revert";
 import { ThreadReplier, ThreadReplyOutcome } from "./thread";
 import { resolveAlert } from "./resolve";
 import { AlertRecords } from "../../../shared/alertRecords";
-import { ephemeralNote, updatedAlert } from "./update";
+import { ephemeralNote, outcomeBelow, updatedAlert } from "./update";
 import { Confirmations, confirmedReason, secondPerson } from "./confirm";
 
 export interface AlertRunDeps {
@@ -172,7 +172,7 @@ export async function runAlertAction(
   const started = deps.now();
   const fields: Record<string, unknown> = { ...logBase, action: msg.action };
   const resolved = await resolveAlert(deps.records, msg, call, fields);
-  const authorized = resolved.ok ? authorizeClick(deps.settings, msg, resolved.value, fields) : resolved;
+  const authorized = resolved.ok ? authorizeClick(deps.settings, msg, resolved.value.ref, fields) : resolved;
   let result: ActionResult;
   // Production: the first authorised click only records the request; a second person's runs it.
   const gate =
@@ -215,10 +215,15 @@ export async function runAlertAction(
   const label = msg.action === "mute" && muteHours ? `Mute ${muteHours} h` : ACTION_LABELS[msg.action];
   const by = msg.action === "acknowledge" ? "" : ` (${label} by <@${escapeSlack(msg.userId)}>)`;
   const line = `${EMOJI[result.outcome] ?? ":warning:"} ${result.text}${result.outcome === "ok" ? by : ""}`;
-  const replacement = shared
-    ? updatedAlert(msg.message, line, result.done ? msg.action : undefined)
-    : undefined;
-  const problem = await post(deps, msg.responseUrl, replacement ?? ephemeralNote(result.text));
+  // The alert is rebuilt from the notifier's copy in its record, never from Slack's copy of the click
+  // (which a crafted message could change and which made the SNS message as large as the alert):
+  // updated in place, the alert stays one message whose buttons say what is still to do. Without a
+  // copy (too large to keep, or recorded before copies were kept) the outcome is still shown to the
+  // channel, below the alert, which stays as it was (its done button too).
+  const copy = resolved.ok ? resolved.value.message : undefined;
+  const replacement = shared ? updatedAlert(copy, line, result.done ? msg.action : undefined) : undefined;
+  const body = replacement ?? (shared ? outcomeBelow(line) : ephemeralNote(result.text));
+  const problem = await post(deps, msg.responseUrl, body);
 
   // App mode: the outcome also in the alert's thread, for the channel's record (refusals stay private).
   let threadReply: ThreadReplyOutcome | undefined;

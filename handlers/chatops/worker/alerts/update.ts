@@ -1,6 +1,7 @@
-// The alert after an action: the message Slack sent with the click, with the outcome as a context
-// line under its buttons (and the button of an action that is done taken off), posted to the
-// click's response_url with replace_original (https://api.slack.com/interactivity/handling#updating_message_response).
+// The alert after an action: the alert as the notifier posted it (its record's copy), with the
+// outcome as a context line under its buttons (and the button of an action that is done taken
+// off), posted to the click's response_url with replace_original
+// (https://api.slack.com/interactivity/handling#updating_message_response).
 // Refusals go to the user alone (ephemeral, replace_original false): the alert stays as it was.
 // Block Kit limits: 50 blocks per message or attachment, 3,000 characters per context element
 // (https://api.slack.com/reference/block-kit/blocks).
@@ -29,10 +30,14 @@ function updateBlocks(blocks: Block[], text: string, remove: string | undefined)
   );
   const kept: Block[] = elements.length ? [{ ...actions, elements }] : [];
   const out = [...blocks.slice(0, at), ...kept, outcomeBlock(text), ...blocks.slice(at + 1)];
-  // Over the limit (many outcomes on one alert): the oldest outcome lines go first.
+  let fresh = at + kept.length;
+  // Over the limit (many outcomes, or an alert posted with 50 blocks): an older line under the new
+  // outcome goes first, else a block above the buttons; never the new outcome itself.
   while (out.length > MAX_BLOCKS) {
-    const old = out.findIndex((b, i) => i > at && b.type === "context");
-    out.splice(old > 0 ? old : out.length - 1, 1);
+    const old = out.findIndex((b, i) => i > fresh && b.type === "context");
+    if (old > 0) out.splice(old, 1);
+    else if (fresh > kept.length) out.splice(--fresh - kept.length, 1);
+    else out.splice(out.length - 1, 1);
   }
   return out;
 }
@@ -64,4 +69,9 @@ export function updatedAlert(
 /** A note only the clicking user sees. */
 export function ephemeralNote(text: string): Record<string, unknown> {
   return { response_type: "ephemeral", replace_original: false, text };
+}
+
+/** The outcome for everyone in the channel, posted below an alert that has no copy to update. */
+export function outcomeBelow(text: string): Record<string, unknown> {
+  return { response_type: "in_channel", replace_original: false, text };
 }

@@ -283,7 +283,6 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
         responseUrl: slack.url(responsePath),
         channelId: "C0ALERTS",
         messageTs: "1764380000.000100",
-        message: { text: alert.text, attachments: alert.attachments },
       },
     });
     assert.deepEqual(
@@ -311,7 +310,6 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
         reason: "public web server <!channel>, reviewed in CHG-1234",
         expiryDays: 14,
         responseUrl: slack.url(responsePath),
-        message: { text: alert.text, attachments: alert.attachments },
       },
     );
 
@@ -597,22 +595,21 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
         /No reason dialog: Slack did not open the reason dialog \((DeadlineExceeded: Slack views\.open did not answer within \d+ ms|SlackApiError: views\.open: gave up after 1 attempt\(s\): timed out after \d+ ms)\)/,
       );
     });
+  });
 
-    it("an alert too large for private_metadata", async () => {
-      const id = await group();
-      const posted = await postAlert(openedEvent(id));
-      const big = structuredClone(posted) as unknown as { attachments: Array<{ blocks: Block[] }> };
-      // Random text does not deflate: 3 KB of it cannot fit in 3,000 characters of base64.
-      big.attachments[0].blocks.unshift({
-        type: "section",
-        text: { type: "mrkdwn", text: randomBytes(1500).toString("hex") },
-      } as never);
-      const { line } = await fallback({ id, alert: big as unknown as SlackMessage });
-      assert.deepEqual(slack.apiCalls("views.open"), []);
-      assert.match(
-        line,
-        /\(No reason dialog: the alert is too large to carry through the reason dialog \(\d+ characters of private_metadata; Slack allows 3000\)\.\)/,
-      );
-    });
+  it("a large alert still opens the dialog: it carries the record's pointer, not the alert", async () => {
+    const id = await group();
+    const posted = await postAlert(openedEvent(id));
+    const big = structuredClone(posted) as unknown as { attachments: Array<{ blocks: Block[] }> };
+    // Random text does not deflate: Slack's copy of this alert would not fit in 3,000 characters.
+    big.attachments[0].blocks.unshift({
+      type: "section",
+      text: { type: "mrkdwn", text: randomBytes(1500).toString("hex") },
+    } as never);
+    const { view } = await openDialog(big as unknown as SlackMessage);
+    assert.ok((view.private_metadata as string).length < 300);
+    const submitted = await submit(view, "reviewed");
+    assert.equal(submitted.published.length, 1);
+    assert.equal("message" in (submitted.published[0] as object), false);
   });
 });

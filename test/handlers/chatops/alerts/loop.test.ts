@@ -30,7 +30,7 @@ import * as w from "../world";
 const SECRET = "0123456789abcdef0123456789abcdef";
 const REPLAY_TABLE = "security-guard-chatops-requests";
 const MUTES_TABLE = "security-guard-alert-mutes";
-import { RECORDS_TABLE, createRecordsTable, recordOf, recordedValue } from "../alertRecord";
+import { RECORDS_TABLE, createRecordsTable, recordOf, recordWithCopy, recordedValue } from "../alertRecord";
 const THREADS_TABLE = "security-guard-alert-threads";
 const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
 const EXEMPT_TAG = "security-guard:ssh-exempt";
@@ -229,6 +229,9 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       },
     });
     for (const e of actions.elements!) assert.ok((e.value as string).length <= 2000);
+    // The record keeps the alert exactly as posted: a click's outcome is shown on this copy.
+    const kept = await recordWithCopy(actions.elements![0].value);
+    assert.deepEqual(kept.ok && kept.message, alert);
   });
 
   it("Revert revokes exactly what the event added in the spoke and updates the alert", async () => {
