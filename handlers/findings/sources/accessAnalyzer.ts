@@ -35,11 +35,20 @@ function schema() {
   );
 }
 
-/** The principal map as name/value pairs ("AWS": "*" is anyone). */
-function principals(principal: Record<string, unknown> | undefined): Observable[] {
+/**
+ * The principal map as name/value pairs ("AWS": "*" is anyone). A value that is not a string or a
+ * number is a named problem, not "[object Object]" on the alert.
+ */
+function principals(principal: Record<string, unknown> | undefined, problems: string[]): Observable[] {
   const out: Observable[] = [];
   for (const [name, value] of Object.entries(principal ?? {}))
-    for (const x of Array.isArray(value) ? value : [value]) out.push({ name, value: String(x) });
+    for (const x of Array.isArray(value) ? value : [value]) {
+      if (typeof x === "string" || typeof x === "number") out.push({ name, value: String(x) });
+      else
+        problems.push(
+          `detail.principal.${name} holds a ${x === null ? "null" : typeof x}, not an account or ARN`,
+        );
+    }
   return out;
 }
 
@@ -88,7 +97,7 @@ export const accessAnalyzer: SourceModule = {
           ]
         : [],
       evidence: {
-        principals: principals(d.principal),
+        principals: principals(d.principal, ctx.problems),
         actions: (d.action ?? []).filter((a): a is string => typeof a === "string"),
         conditions: Object.keys(d.condition ?? {}),
         public: isPublic,
