@@ -293,7 +293,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /61 of 62 access paths as intended/);
+      assert.match(text, /63 of 64 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {
