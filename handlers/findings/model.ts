@@ -299,6 +299,8 @@ export interface Metadata {
   product?: string;
   /** The reporting product's id (Security Hub's ProductArn): with `uid`, what identifies the finding there. */
   product_uid?: string;
+  /** OCSF metadata.uid: a Security Hub OCSF finding's global id (what BatchUpdateFindingsV2 takes). */
+  uid?: string;
 }
 
 /** One finding. Built by a source module's `map`; `severity` is ours, from the source's rules. */

@@ -161,6 +161,7 @@ export function muteAckButtons(facts: EventFacts, eventId: string | undefined): 
     ...(eventId && isEventId(eventId) ? { eventId } : {}),
     permissions: [],
     ...(facts.securityHubFinding ? { securityHubFinding: facts.securityHubFinding } : {}),
+    ...(facts.securityHubOcsfUid ? { securityHubOcsfUid: facts.securityHubOcsfUid } : {}),
   };
   // No permissions, so no Revert or Exempt: Mute 24 h and Acknowledge, or nothing when refused.
   return alertButtons(ref);

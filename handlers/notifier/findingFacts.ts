@@ -39,6 +39,8 @@ export interface EventFacts {
   severity?: SeverityLevel;
   /** A Security Hub finding's identity (Acknowledge and Mute update its workflow status there). */
   securityHubFinding?: { id: string; productArn: string };
+  /** A Security Hub OCSF finding's metadata.uid (Acknowledge and Mute update its status there). */
+  securityHubOcsfUid?: string;
 }
 
 const isArn = (s: string | undefined): s is string => !!s && s.startsWith("arn:");
@@ -72,6 +74,9 @@ export function factsOf(f: Finding | Skip): EventFacts {
     ...(f.unreadable ? { unreadable: true } : {}),
     ...(f.metadata.source === "securityhub" && f.uid && f.metadata.product_uid
       ? { securityHubFinding: { id: f.uid, productArn: f.metadata.product_uid } }
+      : {}),
+    ...(f.metadata.source === "security-hub-ocsf" && f.metadata.uid
+      ? { securityHubOcsfUid: f.metadata.uid }
       : {}),
   };
   // Absent facts stay absent, so a view prints as before.

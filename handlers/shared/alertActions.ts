@@ -81,6 +81,12 @@ export interface AlertRef {
    * (BatchUpdateFindings identifies a finding by its Id and ProductArn).
    */
   securityHubFinding?: { id: string; productArn: string };
+  /**
+   * The Security Hub OCSF finding the alert came from, by its metadata.uid (globally unique; the
+   * finding's account and Region are the ref's): Acknowledge and Mute set its status through
+   * BatchUpdateFindingsV2.
+   */
+  securityHubOcsfUid?: string;
   /** How long Mute lasts for this alert, in hours (critical alerts: shorter); absent: 24. */
   muteHours?: number;
 }
@@ -122,6 +128,7 @@ export function encodeAlertRef(ref: AlertRef): string {
     ...(ref.eventId ? { i: ref.eventId } : {}),
     p: ref.permissions.map((p) => [p.protocol, p.fromPort ?? null, p.toPort ?? null, p.cidr]),
     ...(ref.securityHubFinding ? { h: [ref.securityHubFinding.id, ref.securityHubFinding.productArn] } : {}),
+    ...(ref.securityHubOcsfUid ? { o: ref.securityHubOcsfUid } : {}),
     ...(ref.muteHours ? { m: ref.muteHours } : {}),
   });
 }
@@ -200,6 +207,10 @@ export function parseAlertRef(value: unknown, world: WorldPrefixes = DEFAULT_WOR
       return fail("Security Hub product ARN is malformed");
     securityHubFinding = { id, productArn };
   }
+  // OCSF metadata.uid: at least one non-space character (the API's pattern), bounded like an ASFF Id.
+  const securityHubOcsfUid = optional("o", FINDING_ID_RE);
+  if (securityHubOcsfUid === false || (securityHubOcsfUid !== undefined && !/\S/.test(securityHubOcsfUid)))
+    return fail("Security Hub OCSF finding uid is malformed");
   const muteHours = o.m;
   if (
     muteHours !== undefined &&
@@ -223,6 +234,7 @@ export function parseAlertRef(value: unknown, world: WorldPrefixes = DEFAULT_WOR
       eventId,
       permissions,
       ...(securityHubFinding ? { securityHubFinding } : {}),
+      ...(securityHubOcsfUid ? { securityHubOcsfUid } : {}),
       ...(typeof muteHours === "number" ? { muteHours } : {}),
     },
   };

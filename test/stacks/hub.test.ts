@@ -801,6 +801,13 @@ describe("hub stack under Pulumi mocks", function () {
         },
       },
       {
+        Sid: "UpdateOcsfFindingStatus",
+        Effect: "Allow",
+        Action: "securityhub:BatchUpdateFindings",
+        Resource: `arn:aws:securityhub:*:${HUB_ACCOUNT}:hubv2/*`,
+        Condition: { StringEquals: { "securityhub:OCSFSyntaxPath/StatusId": ["2", "3"] } },
+      },
+      {
         Sid: "WriteToEncryptedTable",
         Effect: "Allow",
         Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],

@@ -612,6 +612,24 @@ export function accessCases(
       resourceAccount: hubAcct,
       context: workflow("RESOLVED"),
     }));
+    // An OCSF finding (BatchUpdateFindingsV2, authorized as BatchUpdateFindings on the hubv2
+    // resource): status In Progress (2) or Suppressed (3) only.
+    const hubV2 = `arn:${p}:securityhub:ap-northeast-1:${hubAcct}:hubv2/example`;
+    const ocsfStatus = (id: string) => ({ "securityhub:OCSFSyntaxPath/StatusId": id });
+    add("hub alert-actions role sets an OCSF finding's status to Suppressed", "Allowed", () => ({
+      caller: actionsSession(),
+      action: "securityhub:BatchUpdateFindings",
+      resource: hubV2,
+      resourceAccount: hubAcct,
+      context: ocsfStatus("3"),
+    }));
+    add("hub alert-actions role sets an OCSF finding's status to Resolved", "ImplicitlyDenied", () => ({
+      caller: actionsSession(),
+      action: "securityhub:BatchUpdateFindings",
+      resource: hubV2,
+      resourceAccount: hubAcct,
+      context: ocsfStatus("4"),
+    }));
     add(`${FUNCTION_NAMES.chatopsWorker} role securityhub:BatchUpdateFindings`, "ImplicitlyDenied", () => ({
       caller: fnSession(FUNCTION_NAMES.chatopsWorker),
       action: "securityhub:BatchUpdateFindings",

@@ -302,6 +302,7 @@ function draftOf(
       event_label: "Security Hub finding",
       event_type: DETAIL_TYPE,
       ...(product ? { product } : {}),
+      ...(f.metadata?.uid ? { uid: f.metadata.uid } : {}),
     },
   };
 }

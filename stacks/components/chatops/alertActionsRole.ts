@@ -4,7 +4,7 @@
 // AssumeRole record says who did what to which alert
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html,
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html). Once assumed it may only
-// add items to the mutes table and set Security Hub findings' workflow status.
+// add items to the mutes table and set Security Hub findings' workflow status (ASFF and OCSF).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALERT_SESSION_TAG_KEYS } from "../../../handlers/chatops/worker/alerts/hubSession";
@@ -82,6 +82,16 @@ export function alertActionsRole(
           Condition: {
             StringEquals: { "securityhub:ASFFSyntaxPath/Workflow.Status": ["NOTIFIED", "SUPPRESSED"] },
           },
+        },
+        // The same for a finding of the new Security Hub (OCSF): BatchUpdateFindingsV2 is authorized
+        // as securityhub:BatchUpdateFindings on the hubv2 resource, to status In Progress (2) or
+        // Suppressed (3) only (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindingsV2.html).
+        {
+          Sid: "UpdateOcsfFindingStatus",
+          Effect: "Allow",
+          Action: "securityhub:BatchUpdateFindings",
+          Resource: `arn:${partition}:securityhub:*:${accountId}:hubv2/*`,
+          Condition: { StringEquals: { "securityhub:OCSFSyntaxPath/StatusId": ["2", "3"] } },
         },
         {
           // DynamoDB uses the table's customer managed key on the caller's behalf

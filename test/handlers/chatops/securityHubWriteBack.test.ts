@@ -2,7 +2,9 @@
 // the alert it posts; Acknowledge and Mute clicked through the deployed ack and worker set the
 // finding's workflow status (NOTIFIED, SUPPRESSED) with a note naming who and why, as the Slack
 // user through the hub's alert-actions role. moto has no BatchUpdateFindings, so a recording proxy
-// in front of moto answers it and keeps the exact request; everything else goes to moto.
+// in front of moto answers it and keeps the exact request; everything else goes to moto. An OCSF
+// finding of the new Security Hub is updated the same way through BatchUpdateFindingsV2 (by its
+// metadata uid, to status In Progress or Suppressed), which the proxy answers too.
 import { strict as assert } from "assert";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -31,8 +33,12 @@ const FINDING_ID =
   "arn:aws:securityhub:ap-northeast-1:444444444444:security-control/EC2.19/finding/5f0c0a2e-3b1d-4e7a-9c21-6d8e2f4a1b3c";
 const PRODUCT_ARN = "arn:aws:securityhub:ap-northeast-1::product/aws/securityhub";
 
+const OCSF_FIXTURE = "findings/securityhub-v2-ocsf-compliance-s3-public-write-high.json";
+const OCSF_UID =
+  "arn:aws:securityhub:eu-west-1:333333333333:security-control/S3.3/finding/0f7d2c1e-4a5b-4c6d-8e9f-a0b1c2d3e4f5";
+
 const NOTIFIER: NotifierSettings = {
-  accountNames: { "444444444444": "web" },
+  accountNames: { "444444444444": "web", "333333333333": "data" },
   routes: [],
   alertActions: true,
   alertRecordsTable: RECORDS_TABLE,
@@ -87,7 +93,12 @@ describe("Acknowledge and Mute write back to Security Hub (deployed ack and work
   };
 
   /** One click through the deployed ack and worker; the worker's AWS calls go through the proxy. */
-  async function click(alert: SlackMessage, action: "acknowledge" | "mute", answer: Partial<Fault>) {
+  async function click(
+    alert: SlackMessage,
+    action: "acknowledge" | "mute",
+    answer: Partial<Fault>,
+    api: "BatchUpdateFindings" | "BatchUpdateFindingsV2" = "BatchUpdateFindings",
+  ) {
     const at = `/write-back/${++n}`;
     const payload = blockActionsPayload({
       actionId: ALERT_ACTIONS[action],
@@ -114,7 +125,7 @@ describe("Acknowledge and Mute write back to Security Hub (deployed ack and work
     );
     assert.ok(message);
     const proxy = await startFaultProxy(moto().endpoint, [
-      { action: "BatchUpdateFindings", times: 1, contentType: "application/json", ...answer },
+      { action: api, times: 1, contentType: "application/json", ...answer },
     ]);
     const done = await invokeDeployed(
       dirs[WORKER],
@@ -125,7 +136,9 @@ describe("Acknowledge and Mute write back to Security Hub (deployed ack and work
     const assumed = (proxy.bodies.AssumeRole ?? []).map((b) => Object.fromEntries(new URLSearchParams(b)));
     return {
       outcome: (done.results[0].value as { results: Array<{ outcome: string }> }).results[0].outcome,
-      requests: (proxy.bodies.BatchUpdateFindings ?? []).map((b) => JSON.parse(b)),
+      requests: (proxy.bodies[api] ?? []).map((b) => JSON.parse(b)),
+      other:
+        proxy.counts[api === "BatchUpdateFindings" ? "BatchUpdateFindingsV2" : "BatchUpdateFindings"] ?? 0,
       assumed,
       posts: slack.posts(at) as Array<Record<string, unknown>>,
     };
@@ -231,6 +244,109 @@ describe("Acknowledge and Mute write back to Security Hub (deployed ack and work
     const r = await click(alert, "acknowledge", processed);
     assert.equal(r.outcome, "ok");
     assert.deepEqual(r.requests, []);
+    assert.equal(r.other, 0);
     assert.doesNotMatch(JSON.stringify(r.posts[0]), /workflow status|Security Hub was not updated/);
+  });
+
+  describe("an OCSF finding of the new Security Hub (BatchUpdateFindingsV2)", () => {
+    const v2Processed = {
+      status: 200,
+      body: JSON.stringify({ ProcessedFindings: [{ MetadataUid: OCSF_UID }], UnprocessedFindings: [] }),
+    };
+
+    it("the notifier records the finding's metadata uid with its account and Region", async () => {
+      const alert = await postFinding(fixture(OCSF_FIXTURE));
+      const recorded = await recordOf(buttonValue(alert, "acknowledge"));
+      assert.ok(recorded.ok);
+      assert.equal(recorded.ref.securityHubOcsfUid, OCSF_UID);
+      assert.equal(recorded.ref.securityHubFinding, undefined);
+      assert.deepEqual([recorded.ref.accountId, recorded.ref.region], ["333333333333", "eu-west-1"]);
+    });
+
+    it("Acknowledge sets its status to In Progress (2) with a comment naming the user, and says so", async () => {
+      const alert = await postFinding(fixture(OCSF_FIXTURE));
+      const r = await click(alert, "acknowledge", v2Processed, "BatchUpdateFindingsV2");
+      assert.equal(r.outcome, "ok");
+      assert.deepEqual(r.requests, [
+        {
+          MetadataUids: [OCSF_UID],
+          StatusId: 2,
+          Comment: `Acknowledged in Slack by alice (${LEAD}): acknowledged`,
+        },
+      ]);
+      assert.equal(r.other, 0);
+      assert.deepEqual(
+        r.assumed.map((a) => [a.RoleArn, a.SourceIdentity]),
+        [[`arn:aws:iam::${HUB}:role/security-guard-alert-actions`, `slack-${LEAD}`]],
+      );
+      assert.equal(r.posts.length, 1);
+      assert.match(
+        JSON.stringify(r.posts[0]),
+        /Acknowledged by <@U2CERLKJA> at [^"]+ UTC\. Security Hub: the finding's status is now In Progress\./,
+      );
+    });
+
+    it("Mute sets it to Suppressed (3) with who and why, after writing the mute", async () => {
+      const alert = await postFinding(fixture(OCSF_FIXTURE));
+      const r = await click(alert, "mute", v2Processed, "BatchUpdateFindingsV2");
+      assert.equal(r.outcome, "ok");
+      assert.deepEqual(r.requests, [
+        {
+          MetadataUids: [OCSF_UID],
+          StatusId: 3,
+          Comment: `Suppressed in Slack by alice (${LEAD}): muted for 24 h`,
+        },
+      ]);
+      assert.match(
+        JSON.stringify(r.posts[0]),
+        /Muted until .*Security Hub: the finding's status is now Suppressed\./,
+      );
+    });
+
+    it("a refused or unprocessed update is shown in the reply; the Slack action itself stands", async () => {
+      const alert = await postFinding(fixture(OCSF_FIXTURE));
+      const denied = await click(
+        alert,
+        "acknowledge",
+        {
+          status: 403,
+          body: JSON.stringify({
+            __type: "AccessDeniedException",
+            Message: "not the delegated administrator",
+          }),
+        },
+        "BatchUpdateFindingsV2",
+      );
+      assert.equal(denied.outcome, "ok");
+      assert.equal(denied.requests.length, 1);
+      assert.match(
+        JSON.stringify(denied.posts[0]),
+        /Security Hub was not updated \(AccessDeniedException\)\./,
+      );
+
+      const unprocessed = await click(
+        alert,
+        "mute",
+        {
+          status: 200,
+          body: JSON.stringify({
+            ProcessedFindings: [],
+            UnprocessedFindings: [
+              {
+                MetadataUid: OCSF_UID,
+                ErrorCode: "ResourceNotFoundException",
+                ErrorMessage: "Finding not found",
+              },
+            ],
+          }),
+        },
+        "BatchUpdateFindingsV2",
+      );
+      assert.equal(unprocessed.outcome, "ok");
+      assert.match(
+        JSON.stringify(unprocessed.posts[0]),
+        /Security Hub was not updated \(ResourceNotFoundException: Finding not found\)\./,
+      );
+    });
   });
 });

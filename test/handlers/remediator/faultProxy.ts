@@ -101,6 +101,13 @@ function actionOf(req: http.IncomingMessage, body: string): string {
     /^\/findings\/batchupdate/.test(req.url ?? "")
   )
     return "BatchUpdateFindings";
+  // Its OCSF counterpart (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindingsV2.html).
+  if (
+    serviceOf(req) === "securityhub" &&
+    req.method === "PATCH" &&
+    /^\/findingsv2\/batchupdatev2/.test(req.url ?? "")
+  )
+    return "BatchUpdateFindingsV2";
   return new URLSearchParams(body).get("Action") ?? "";
 }
 

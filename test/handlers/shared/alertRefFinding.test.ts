@@ -47,3 +47,29 @@ describe("alert reference: Security Hub finding", () => {
       assert.match((parsed as { error: string }).error, error);
     });
 });
+
+describe("alert reference: Security Hub OCSF finding", () => {
+  const { securityHubFinding: _asff, ...base } = REF;
+  const OCSF: AlertRef = { ...base, region: "eu-west-1", securityHubOcsfUid: `${ID}-ocsf` };
+
+  it("round-trips the finding's metadata uid", () => {
+    const parsed = parseAlertRef(encodeAlertRef(OCSF));
+    assert.ok(parsed.ok);
+    assert.equal(parsed.ref.securityHubOcsfUid, `${ID}-ocsf`);
+    assert.equal("securityHubFinding" in parsed.ref, false);
+  });
+
+  for (const [what, o] of [
+    ["blank", "   "],
+    ["empty", ""],
+    ["a control character", `${ID}\u0000`],
+    ["over 512 characters", "x".repeat(513)],
+    ["a number", 7],
+  ] as const)
+    it(`refuses a uid that is ${what}`, () => {
+      const value = JSON.stringify({ ...JSON.parse(encodeAlertRef(OCSF)), o });
+      const parsed = parseAlertRef(value);
+      assert.equal(parsed.ok, false);
+      assert.match((parsed as { error: string }).error, /OCSF finding uid is malformed/);
+    });
+});

@@ -43,7 +43,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 62);
+    assert.equal(results.length, 64);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -232,8 +232,14 @@ describe("wiring: access paths (iam-simulate)", function () {
       [notified.actual, notified.decisive],
       ["Allowed", ["allowed by identity hub-chatops-alert-actions-policy #UpdateFindingWorkflow"]],
     );
+    const suppressed = byName(results, "hub alert-actions role sets an OCSF finding's status to Suppressed");
+    assert.deepEqual(
+      [suppressed.actual, suppressed.decisive],
+      ["Allowed", ["allowed by identity hub-chatops-alert-actions-policy #UpdateOcsfFindingStatus"]],
+    );
     for (const name of [
       "hub alert-actions role sets a finding's workflow status to RESOLVED",
+      "hub alert-actions role sets an OCSF finding's status to Resolved",
       "security-guard-chatops-worker role securityhub:BatchUpdateFindings",
     ])
       assert.equal(byName(results, name).actual, "ImplicitlyDenied", name);
@@ -287,7 +293,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /61 of 62 access paths as intended/);
+      assert.match(text, /63 of 64 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {

@@ -4,7 +4,15 @@
 // from the click), and the call runs with the alert-actions role's session assumed as the Slack user
 // (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html). The note
 // holds at most 512 characters.
-import { BatchUpdateFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
+// A finding of the new Security Hub, in OCSF, is updated the same way through BatchUpdateFindingsV2,
+// by its metadata.uid (globally unique), with OCSF status ids and the note as its comment
+// (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindingsV2.html). Both
+// calls are authorized as the IAM action securityhub:BatchUpdateFindings.
+import {
+  BatchUpdateFindingsCommand,
+  BatchUpdateFindingsV2Command,
+  SecurityHubClient,
+} from "@aws-sdk/client-securityhub";
 import { AlertRef } from "../../../shared/alertActions";
 import { isDeadlineExceeded, RunCall } from "../../../shared/deadline";
 import { errorCode, errorText } from "../../../shared/errors";
@@ -12,6 +20,11 @@ import { TempCredentials } from "../aws";
 import { escapeSlack } from "../format";
 
 export const WORKFLOW_STATUS = { acknowledge: "NOTIFIED", mute: "SUPPRESSED" } as const;
+/** OCSF status_id and its name (https://schema.ocsf.io/1.6.0/classes/detection_finding): In Progress, Suppressed. */
+export const OCSF_STATUS = {
+  acknowledge: { id: 2, name: "In Progress" },
+  mute: { id: 3, name: "Suppressed" },
+} as const;
 const MAX_NOTE_CHARS = 512;
 
 const cut = (s: string, max: number): string => Array.from(s).slice(0, max).join("");
@@ -39,7 +52,7 @@ export async function writeBackToSecurityHub(args: {
   logFields: Record<string, unknown>;
 }): Promise<string> {
   const finding = args.ref.securityHubFinding;
-  if (!finding) return "";
+  if (!finding) return args.ref.securityHubOcsfUid ? writeBackOcsf(args, args.ref.securityHubOcsfUid) : "";
   const status = WORKFLOW_STATUS[args.action];
   const hub = new SecurityHubClient({
     region: args.ref.region,
@@ -69,6 +82,47 @@ export async function writeBackToSecurityHub(args: {
     }
     args.logFields.securityHub = status;
     return ` Security Hub: the finding's workflow status is now ${status}.`;
+  } catch (err) {
+    args.logFields.securityHub = `failed: ${errorText(err)}`;
+    return isDeadlineExceeded(err)
+      ? ` Security Hub was not updated: ${escapeSlack((err as Error).message)}.`
+      : ` Security Hub was not updated (${escapeSlack(errorCode(err) ?? "Error")}).`;
+  } finally {
+    hub.destroy();
+  }
+}
+
+/** The OCSF finding's status (BatchUpdateFindingsV2, in the finding's Region); the sentence the user sees. */
+async function writeBackOcsf(
+  args: Parameters<typeof writeBackToSecurityHub>[0],
+  uid: string,
+): Promise<string> {
+  const status = OCSF_STATUS[args.action];
+  const hub = new SecurityHubClient({
+    region: args.ref.region,
+    credentials: args.credentials,
+    maxAttempts: 2,
+  });
+  try {
+    const out = await args.call("Security Hub BatchUpdateFindingsV2", (abortSignal) =>
+      hub.send(
+        new BatchUpdateFindingsV2Command({
+          MetadataUids: [uid],
+          StatusId: status.id,
+          Comment: findingNote(args.action, args, args.why),
+        }),
+        { abortSignal },
+      ),
+    );
+    const failed = out.UnprocessedFindings?.[0];
+    if (failed) {
+      args.logFields.securityHub = `unprocessed: ${failed.ErrorCode ?? "?"}`;
+      return ` Security Hub was not updated (${escapeSlack(failed.ErrorCode ?? "Error")}: ${escapeSlack(
+        cut(failed.ErrorMessage ?? "unprocessed", 200),
+      )}).`;
+    }
+    args.logFields.securityHub = status.name;
+    return ` Security Hub: the finding's status is now ${status.name}.`;
   } catch (err) {
     args.logFields.securityHub = `failed: ${errorText(err)}`;
     return isDeadlineExceeded(err)
