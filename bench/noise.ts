@@ -17,7 +17,8 @@
 // Slack (target 100%), duplicates posted (target 0), Lambda invocations (and what they would be if
 // configuration-item changes still reached the queue).
 //
-// Run: npm run bench:noise [-- --smoke] [--no-write]. Writes its figures into bench/RESULTS.md
+// Run: npm run bench:noise [-- --smoke] [--no-write] [--incidents] (--incidents: with the incidents
+// table, as deployed). Writes its figures into bench/RESULTS.md
 // (between the noise markers) unless --no-write or --smoke.
 import * as fs from "fs";
 import * as path from "path";
@@ -44,9 +45,11 @@ import {
 import { buildDeployedPackages, invokeDeployed } from "../test/helpers/deployed";
 import { startSlackServer } from "../test/helpers/slackServer";
 import { createSeenTable } from "../test/helpers/seenTable";
+import { createIncidentTable } from "../test/helpers/incidentTable";
 import {
   NOTIFIER_DIGEST_QUEUE_NAME,
   NOTIFIER_DIGEST_SCHEDULE_NAME,
+  NOTIFIER_INCIDENTS_TABLE_NAME,
   NOTIFIER_SEEN_TABLE_NAME,
 } from "../stacks/functionSettings";
 import { DIGEST_RUN_EVENT } from "../handlers/notifier/grouping";
@@ -79,6 +82,14 @@ export interface NoiseResult {
   securityRepresented: number;
   duplicatesPosted: number;
   noisePosted: number;
+  /** With --incidents: distinct incidents named in posts, and the posts naming one. */
+  incidentsPosted?: number;
+  incidentPosts?: number;
+  /** With --incidents: security events represented only by joining an incident (no post of their own). */
+  joinedWithoutPost?: number;
+  /** Critical signals: the time the hub adds before Slack, seconds (see runNoise). */
+  criticalMainQueue: { p50: number; p99: number; n: number };
+  criticalLane: { p50: number; p99: number; n: number };
   engine: string;
   seconds: number;
 }
@@ -281,6 +292,7 @@ async function matchInChunks(
 export async function runNoise(
   shape: DayShape,
   log: (s: string) => void = console.log,
+  options: { incidents?: boolean } = {},
 ): Promise<NoiseResult> {
   const started = Date.now();
   const day = generateDay(shape);
@@ -368,14 +380,26 @@ export async function runNoise(
     // 4. The deployed notifier, one process (one container), every batch in order, with its
     // de-duplication table as the hub stack creates it.
     await createSeenTable(NOTIFIER_SEEN_TABLE_NAME);
+    // --incidents: the incidents table as the hub stack creates it (incidents are on by default);
+    // without it the notifier logs that its store did not answer and posts each signal on its own.
+    if (options.incidents) await createIncidentTable(NOTIFIER_INCIDENTS_TABLE_NAME);
     await new SQSClient({}).send(new CreateQueueCommand({ QueueName: NOTIFIER_DIGEST_QUEUE_NAME }));
     const { dir } = await buildDeployedPackages();
     let rec = 0;
     // The queue's batches in time order, with the schedule's digest runs between them (one more
     // after the day, for what the last window held).
-    const timeline: Array<{ at: number; event: unknown }> = batches.map((b) => ({
+    // Each arrival's SQS message id (the notifier logs it as recordId).
+    const messageIds = new Map<Arrival, string>();
+    const timeline: Array<{ at: number; event: unknown; batch?: Arrival[] }> = batches.map((b) => ({
       at: b[0].at,
-      event: { Records: b.map((a) => sqsRecord(a, rec++)) },
+      batch: b,
+      event: {
+        Records: b.map((a) => {
+          const r = sqsRecord(a, rec++);
+          messageIds.set(a, r.messageId);
+          return r;
+        }),
+      },
     }));
     const every = rules.digestEverySeconds;
     const lastAt = Math.max(...arrivals.map((a) => a.at));
@@ -387,7 +411,7 @@ export async function runNoise(
       }
     timeline.sort((a, b) => a.at - b.at);
     const events = timeline.map((x) => x.event);
-    const { results } = await invokeDeployed(
+    const { results, durations, stdout } = await invokeDeployed(
       path.join(dir, "security-guard-notifier"),
       events,
       {
@@ -417,7 +441,51 @@ export async function runNoise(
     let represented = 0;
     let duplicates = 0;
     let noisePosted = 0;
+    let joinedOnly = 0;
+    // Signals that joined an incident without a post of their own (listed in its next update, or
+    // a repeat of a finding it already shows) are represented by that incident.
+    const joined = new Set<string>();
+    for (const line of stdout.split("\n")) {
+      if (!line.includes("record skipped") || !line.includes("incident")) continue;
+      try {
+        const l = JSON.parse(line) as { message?: string; recordId?: string; reason?: string };
+        if (l.message === "record skipped" && l.recordId && /incident/.test(l.reason ?? ""))
+          joined.add(l.recordId);
+      } catch {
+        // not a log line
+      }
+    }
+    // Critical signals and alerts with buttons (world-open changes, the SSH rule's verdict, the
+    // remediator's report): the time the hub adds before Slack. Main queue: waiting for the batch
+    // to close (20 s after its first record, or at its 100th) plus the invocation; the critical
+    // lane has no window, so only the invocation (this batch's, an upper bound for one record).
+    const CRITICAL = ["security-group change", "compliance change (guard's rule)", "remediation report"];
+    const mainQueue: number[] = [];
+    const lane: number[] = [];
+    for (const [i, t] of timeline.entries()) {
+      if (!t.batch) continue;
+      const b = t.batch;
+      const invokedAt = b.length >= BATCH_SIZE ? b[b.length - 1].at : b[0].at + BATCH_WINDOW_SECONDS;
+      for (const a of b)
+        if (CRITICAL.includes(a.raw.what)) {
+          mainQueue.push(invokedAt - a.at + durations[i] / 1000);
+          lane.push(durations[i] / 1000);
+        }
+    }
+    const pct = (xs: number[], p: number) => {
+      const sorted = [...xs].sort((x, y) => x - y);
+      return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
+    };
     for (const members of groups.values()) {
+      if (
+        members[0].class === "security" &&
+        arrivals.some((a) => members.includes(a.raw) && joined.has(messageIds.get(a) ?? ""))
+      ) {
+        securityGroups++;
+        represented++;
+        joinedOnly++;
+        continue;
+      }
       const ids = members
         .map((m) => m.id)
         .concat(arrivals.filter((a) => members.includes(a.raw)).map((a) => a.snsMessageId));
@@ -428,6 +496,11 @@ export async function runNoise(
         if (postsWith > 1) duplicates++;
       } else if (postsWith > 0) noisePosted++;
     }
+    // Webhook mode names the incident in its opening post ("Incident `ID`: ...") and follow-ups.
+    const incidentIds = slack
+      .delivered()
+      .map((r) => /Incident `?([0-9A-Z]{7})`?/.exec(JSON.stringify(r.json))?.[1])
+      .filter((id): id is string => id !== undefined);
     const raw = day.length + reports.length;
     const byWhat: Record<string, number> = {};
     for (const e of [...day, ...reports]) byWhat[e.what] = (byWhat[e.what] ?? 0) + 1;
@@ -449,6 +522,15 @@ export async function runNoise(
       securityRepresented: represented,
       duplicatesPosted: duplicates,
       noisePosted,
+      ...(options.incidents
+        ? {
+            incidentsPosted: new Set(incidentIds).size,
+            incidentPosts: incidentIds.length,
+            joinedWithoutPost: joinedOnly,
+          }
+        : {}),
+      criticalMainQueue: { p50: pct(mainQueue, 50), p99: pct(mainQueue, 99), n: mainQueue.length },
+      criticalLane: { p50: pct(lane, 50), p99: pct(lane, 99), n: lane.length },
       engine: ruler.engine,
       seconds: (Date.now() - started) / 1000,
     };
@@ -482,6 +564,18 @@ export function formatNoise(r: NoiseResult, commit: string): string {
     r.digestEverySeconds
       ? `| events held for the digest (posted every ${r.digestEverySeconds / 60} min, one digest per channel) | ${r.heldForDigest} | | info |`
       : "| events held for the digest | grouping is off in Pulumi.hub.yaml | | info |",
+    ...(r.incidentsPosted !== undefined
+      ? [
+          `| incidents named in posts (webhook mode) / posts naming one | ${r.incidentsPosted} / ${r.incidentPosts} (${(r.incidentPosts! / Math.max(1, r.incidentsPosted)).toFixed(2)} per incident) | | info |`,
+        ]
+      : []),
+    ...(r.joinedWithoutPost !== undefined
+      ? [
+          `| security events represented only by joining an incident (no post of their own) | ${r.joinedWithoutPost} | | info |`,
+        ]
+      : []),
+    `| critical time to Slack added by the hub, main queue (${BATCH_WINDOW_SECONDS} s window) p50 / p99 (${r.criticalMainQueue.n} critical events) | ${r.criticalMainQueue.p50.toFixed(2)} s / ${r.criticalMainQueue.p99.toFixed(2)} s | | info |`,
+    `| critical time to Slack added by the hub, critical lane (no window: the invocation alone) p50 / p99 | ${r.criticalLane.p50.toFixed(2)} s / ${r.criticalLane.p99.toFixed(2)} s | <= 3 s | ${pass(r.criticalLane.p99 <= 3)} |`,
     `| queue messages / raw events | ${r.reachedQueue} / ${r.rawEvents} (spokes forwarded ${r.forwardedBySpokes}; the Config topic filter dropped ${r.droppedBySnsFilter}) | | info |`,
   ];
   return lines.join("\n");
@@ -504,7 +598,7 @@ export function writeResults(text: string): void {
 if (require.main === module) {
   const argv = process.argv.slice(2);
   const smoke = argv.includes("--smoke");
-  runNoise(smoke ? SMOKE_DAY : FULL_DAY).then(
+  runNoise(smoke ? SMOKE_DAY : FULL_DAY, console.log, { incidents: argv.includes("--incidents") }).then(
     (r) => {
       const commit = require("child_process")
         .execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO })

@@ -13,6 +13,7 @@ import {
   ALERT_RECORDS_TABLE_NAME,
   ALERT_THREADS_TABLE_NAME,
   HUB_BUS_NAME,
+  INCIDENTS_TABLE_NAME,
   NAME_PREFIX,
   REMEDIATION_ROLE_NAME,
 } from "./names";
@@ -25,7 +26,7 @@ export const NOTIFIER_EMAIL_TOPIC_NAME = `${NAME_PREFIX}-email`;
 export const NOTIFIER_EMAIL_DISPLAY_NAME = "AWS Security Guard alerts";
 export const NOTIFIER_SEEN_TABLE_NAME = `${NAME_PREFIX}-notifier-seen`;
 /** The notifier's incidents (one item per incident key). */
-export const NOTIFIER_INCIDENTS_TABLE_NAME = `${NAME_PREFIX}-incidents`;
+export const NOTIFIER_INCIDENTS_TABLE_NAME = INCIDENTS_TABLE_NAME;
 /** Where events below the immediate severity wait for the next digest run. */
 export const NOTIFIER_DIGEST_QUEUE_NAME = `${NAME_PREFIX}-notifier-digest`;
 /** The schedule rule whose runs post the digest. */

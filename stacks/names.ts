@@ -51,6 +51,8 @@ export const ALERT_ACTIONS_ROLE_NAME = `${NAME_PREFIX}-alert-actions`;
  * reads): an alert's buttons carry only a pointer to their record.
  */
 export const ALERT_RECORDS_TABLE_NAME = `${NAME_PREFIX}-alert-records`;
+/** The notifier's incidents (the notifier writes; the chat-ops worker sets muted/acknowledged). */
+export const INCIDENTS_TABLE_NAME = `${NAME_PREFIX}-incidents`;
 /**
  * DynamoDB table of production Revert/Exempt requests waiting for a second authorised person
  * (the chat-ops worker alone reads and writes it; items expire by TTL).

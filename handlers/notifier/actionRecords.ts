@@ -40,7 +40,10 @@ function dropButtons(r: RenderedMessage, inv: Invocation, error: string): void {
   r.message = mapBlocks(r.message!, (b) => (isActions(b) ? undefined : b));
 }
 
-/** Records every alert's reference and points its buttons at the record; in place. */
+/**
+ * Records every alert's reference and points its buttons at the record; in place. `incidentKey`:
+ * the incident the alerts are posted in (Mute and Acknowledge set its state).
+ */
 export async function bindAlertActions(
   rendered: RenderedMessage[],
   records: AlertRecords,
@@ -48,6 +51,7 @@ export async function bindAlertActions(
   capMs: number,
   /** The hub's worldPrefixes, as the alert's layout used them. */
   world?: WorldPrefixes,
+  incidentKey?: string,
 ): Promise<void> {
   const run: RunCall = (what, call) => inv.deadline.run(what, call, capMs);
   for (const r of rendered) {
@@ -90,7 +94,8 @@ export async function bindAlertActions(
         },
       );
     try {
-      for (const parsed of refs.values()) if (parsed.ok) await records.put(parsed.ref, run, bound);
+      for (const parsed of refs.values())
+        if (parsed.ok) await records.put(parsed.ref, run, bound, incidentKey);
     } catch (err) {
       dropButtons(r, inv, errorText(err));
       continue;

@@ -200,6 +200,17 @@ export function createNotifierHandler(input: NotifierSettings, env: NodeJS.Proce
         .filter((g) => g.items.length);
       const ids = { requestId: inv.requestId };
       const sink = "hooks" in dest ? webhookSink(dest.hooks, opts, ids) : appSink(dest.transport, opts, ids);
+      // Buttons in an incident act on their record, which names the incident (Mute, Acknowledge).
+      if (alertRecords)
+        for (const g of kept)
+          await bindAlertActions(
+            g.items.map((i) => i.record),
+            alertRecords,
+            inv,
+            STORE_CALL_CAP_MS,
+            settings.worldPrefixes,
+            g.key,
+          );
       await deliverIncidents(kept, sink, incidents, inv, outcomes, settings.accountNames);
     }
     if (!toPost.length) return;

@@ -18,6 +18,8 @@ export const ALERT_RECORD_KEY_ATTRIBUTE = "id";
 export const ALERT_RECORD_TTL_ATTRIBUTE = "expiresAt";
 const REF_ATTRIBUTE = "ref";
 const MESSAGE_ATTRIBUTE = "message";
+/** The incident the alert belongs to (its key in the incidents table), when it belongs to one. */
+const INCIDENT_ATTRIBUTE = "incident";
 /**
  * The largest copy of the posted alert a record keeps, in UTF-8 bytes of its JSON: DynamoDB's item
  * limit is 400 KB, names and values together; the rest holds the key, the reference and the expiry.
@@ -68,14 +70,17 @@ export interface AlertRecord {
   ref: AlertRef;
   /** The alert as posted (text, attachments), when it was small enough to keep. */
   message?: Record<string, unknown>;
+  /** The incident the alert was posted in: Mute and Acknowledge set its state. */
+  incidentKey?: string;
 }
 
 export interface AlertRecords {
   /**
    * Records each reference (idempotent: the id is the reference's digest) with the alert as
    * posted; a copy over MAX_ALERT_COPY_BYTES is left out. The same alert posted again replaces it.
+   * `incidentKey`: the incident the alert is posted in.
    */
-  put(ref: AlertRef, run: RunCall, message?: object): Promise<string>;
+  put(ref: AlertRef, run: RunCall, message?: object, incidentKey?: string): Promise<string>;
   /** The record, or undefined when there is none (never recorded, or expired). */
   get(id: string, run: RunCall): Promise<AlertRecord | undefined>;
 }
@@ -100,7 +105,7 @@ export function createAlertRecords(options: {
   const client = (): DynamoDBClient => (state.client ??= new DynamoDBClient({ maxAttempts: 2 }));
   const ttlSeconds = (options.ttlDays ?? ALERT_RECORD_DAYS) * 86_400;
   return {
-    async put(ref, run, message) {
+    async put(ref, run, message, incidentKey) {
       const id = alertRecordId(ref);
       const copy = alertCopy(message);
       await run("DynamoDB PutItem", (abortSignal) =>
@@ -111,6 +116,7 @@ export function createAlertRecords(options: {
               [ALERT_RECORD_KEY_ATTRIBUTE]: { S: `alert:${id}` },
               [REF_ATTRIBUTE]: { S: encodeAlertRef(ref) },
               ...(copy ? { [MESSAGE_ATTRIBUTE]: { S: copy } } : {}),
+              ...(incidentKey ? { [INCIDENT_ATTRIBUTE]: { S: incidentKey } } : {}),
               [ALERT_RECORD_TTL_ATTRIBUTE]: { N: String(Math.floor(now() / 1000) + ttlSeconds) },
             },
           }),
@@ -140,7 +146,12 @@ export function createAlertRecords(options: {
       // The record must be the one the id names (a record written under another id is not trusted).
       if (alertRecordId(parsed.ref) !== id) throw new Error(`alert record ${id} does not match its id`);
       const message = readCopy(item[MESSAGE_ATTRIBUTE]?.S);
-      return message ? { ref: parsed.ref, message } : { ref: parsed.ref };
+      const incidentKey = item[INCIDENT_ATTRIBUTE]?.S;
+      return {
+        ref: parsed.ref,
+        ...(message ? { message } : {}),
+        ...(incidentKey ? { incidentKey } : {}),
+      };
     },
   };
 }

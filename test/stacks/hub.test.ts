@@ -715,8 +715,23 @@ describe("hub stack under Pulumi mocks", function () {
           Resource: key.state.arn,
           Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
         },
+        // Mute and Acknowledge set the alert's incident's state: read and change in place, on the
+        // incidents table only (no PutItem: the worker cannot create incidents or aliases).
+        {
+          Sid: "SetIncidentState",
+          Effect: "Allow",
+          Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+          Resource: `arn:aws:dynamodb:us-east-1:${HUB_ACCOUNT}:table/security-guard-incidents`,
+        },
+        {
+          Sid: "UseEncryptedIncidents",
+          Effect: "Allow",
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: key.state.arn,
+          Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
+        },
       ],
-      "the worker's own role reads the alert records and holds confirmations, nothing else in DynamoDB (no thread table in webhook mode)",
+      "the worker's own role reads the alert records, holds confirmations and sets incidents' state, nothing else in DynamoDB (no thread table in webhook mode)",
     );
     assert.deepEqual(
       worker.filter((s) => [s.Action].flat().some((a) => String(a).startsWith("sts:"))).map((s) => s.Sid),

@@ -20,6 +20,7 @@ import { isAlertActionBody, parseAlertActionMessage } from "../shared/interactio
 import { AlertRunDeps, runAlertAction } from "./alerts/run";
 import { createThreadReplier } from "./alerts/thread";
 import { createAlertRecords } from "../../shared/alertRecords";
+import { createIncidentMarker } from "./alerts/incident";
 import { createConfirmations, DEFAULT_CONFIRM_MINUTES } from "./alerts/confirm";
 
 export type { WorkerSettings } from "./settings";
@@ -111,6 +112,19 @@ export function createWorkerHandler(
       : {}),
     ...(settings.alertActions?.threadTable
       ? { threads: createThreadReplier(settings.alertActions.threadTable, env) }
+      : {}),
+    ...(settings.alertActions?.incidents
+      ? {
+          incidents: createIncidentMarker({
+            ...settings.alertActions.incidents,
+            // The names the notifier shows (accounts without one are listed under their id).
+            accountNames: Object.fromEntries(Object.entries(settings.accounts).filter(([id, n]) => n !== id)),
+            // App mode: the alert threads table exists only with Slack channels (a bot token).
+            app: !!settings.alertActions.threadTable,
+            env,
+            now,
+          }),
+        }
       : {}),
     ...(settings.alertActions?.confirmationsTable
       ? {

@@ -58,6 +58,11 @@ export interface AlertActionSettings {
   /** DynamoDB table of mutes written from Slack, which the notifier reads. */
   mutesTable: string;
   /**
+   * The notifier's incidents: Mute and Acknowledge set the state of the incident the alert was
+   * posted in (its key is in the alert's record), and its card shows it (app mode).
+   */
+  incidents?: { tableName: string; windowSeconds: number };
+  /**
    * The hub role Mute and Acknowledge assume as the Slack user (source identity slack-<user id>,
    * session tags naming the action and the alert), so the hub's CloudTrail names who did what.
    */
@@ -150,6 +155,14 @@ export function workerSettingsProblems(s: WorkerSettings): string[] {
       problems.push(
         "alertActions.exemptionDays must be {defaultDays, maxDays} whole days with 1 <= defaultDays <= maxDays",
       );
+    const inc = a?.incidents;
+    if (
+      inc !== undefined &&
+      (typeof inc?.tableName !== "string" ||
+        inc.tableName === "" ||
+        !(Number.isInteger(inc.windowSeconds) && inc.windowSeconds > 0))
+    )
+      problems.push("alertActions.incidents must be {tableName, windowSeconds} with a positive whole window");
     if (a?.threadTable !== undefined && (typeof a.threadTable !== "string" || a.threadTable === ""))
       problems.push("alertActions.threadTable must be a table name when given");
     if (

@@ -7,7 +7,7 @@
 // through the table's TTL attribute a day after the join window closes. The same logic runs over an
 // in-memory table for `npm run render` (memoryIncidentRecords).
 import { namedError } from "../../shared/namedError";
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { RunCall } from "../../shared/deadline";
 import { errorCode } from "../../shared/errors";
 import { storedKey } from "../../shared/seenStore";
@@ -177,6 +177,11 @@ export interface DynamoIncidentRecordsOptions {
   tableName: string;
   region?: string;
   client?: DynamoDBClient;
+  /**
+   * Change existing incidents only, with UpdateItem (the chat-ops worker: Mute and Acknowledge set
+   * the state of an incident the notifier opened, and may not create items).
+   */
+  updateOnly?: boolean;
 }
 
 export function dynamoIncidentRecords(options: DynamoIncidentRecordsOptions): IncidentRecords {
@@ -206,6 +211,33 @@ export function dynamoIncidentRecords(options: DynamoIncidentRecordsOptions): In
       return { version, ...(text ? { incident: JSON.parse(text) as Incident } : {}) };
     },
     async put(incident, version, expiresAt, run) {
+      if (options.updateOnly) {
+        if (version === 0) throw new Error(`incident ${incident.key}: no stored incident to change`);
+        try {
+          await run("DynamoDB UpdateItem", (abortSignal) =>
+            client().send(
+              new UpdateItemCommand({
+                TableName: options.tableName,
+                Key: { [INCIDENT_KEY_ATTRIBUTE]: id(incident.key) },
+                UpdateExpression: "SET #v = :next, #i = :incident, #t = :expires",
+                ConditionExpression: "#v = :v",
+                ExpressionAttributeNames: { "#v": "version", "#i": "incident", "#t": INCIDENT_TTL_ATTRIBUTE },
+                ExpressionAttributeValues: {
+                  ":v": { N: String(version) },
+                  ":next": { N: String(version + 1) },
+                  ":incident": { S: JSON.stringify(incident) },
+                  ":expires": { N: String(expiresAt) },
+                },
+              }),
+              { abortSignal },
+            ),
+          );
+          return true;
+        } catch (err) {
+          if (errorCode(err) === "ConditionalCheckFailedException") return false;
+          throw err;
+        }
+      }
       try {
         await run("DynamoDB PutItem", (abortSignal) =>
           client().send(

@@ -199,6 +199,27 @@ export class Chatops extends pulumi.ComponentResource {
             Resource: kmsKey.arn,
             Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
           },
+          // Mute and Acknowledge set the state of the alert's incident: read it and change it in
+          // place (conditional UpdateItem); no item is created, scanned or deleted.
+          ...(alertActions.incidents
+            ? [
+                {
+                  Sid: "SetIncidentState",
+                  Effect: "Allow" as const,
+                  Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+                  Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${alertActions.incidents.tableName}`,
+                },
+                {
+                  // DynamoDB uses the table's customer managed key on the caller's behalf
+                  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html).
+                  Sid: "UseEncryptedIncidents",
+                  Effect: "Allow" as const,
+                  Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+                  Resource: kmsKey.arn,
+                  Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+                },
+              ]
+            : []),
           // App mode: where the notifier posted the alert, to reply in its thread (read only).
           ...(alertActions.threadTable
             ? [

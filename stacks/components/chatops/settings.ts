@@ -12,6 +12,7 @@ import {
   CHATOPS_READONLY_ROLE_NAME,
   ALERT_THREADS_TABLE_NAME,
   HUB_BUS_NAME,
+  INCIDENTS_TABLE_NAME,
 } from "../../names";
 import { chatopsAccounts } from "../../chatopsAccounts";
 import { alertActionsRoleArn } from "./alertActionsRole";
@@ -92,6 +93,15 @@ export function workerSettingsFor(config: HubConfig, partition: string): WorkerS
       confirmMinutes: config.chatops.confirmMinutes,
       // Slack app mode: outcomes are also replied in the alert's thread.
       ...(config.slackChannels ? { threadTable: ALERT_THREADS_TABLE_NAME } : {}),
+      // Mute and Acknowledge set the state of the alert's incident (the notifier's table).
+      ...(config.incidents.enabled
+        ? {
+            incidents: {
+              tableName: INCIDENTS_TABLE_NAME,
+              windowSeconds: config.incidents.joinWindowHours * 3600,
+            },
+          }
+        : {}),
     },
   };
 }

@@ -48,5 +48,6 @@ export async function resolveAlert(
       `Sorry, ${label} was not run: this alert has no record of what it may act on (it was not posted by the guard, ` +
         `or it is older than ${ALERT_RECORD_DAYS} days). Nothing was changed.`,
     );
+  if (record.incidentKey) logFields.incident = record.incidentKey;
   return { ok: true, value: record };
 }

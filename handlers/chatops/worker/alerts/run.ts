@@ -25,6 +25,7 @@ import { resolveAlert } from "./resolve";
 import { AlertRecords } from "../../../shared/alertRecords";
 import { ephemeralNote, outcomeBelow, updatedAlert } from "./update";
 import { Confirmations, confirmedReason, secondPerson } from "./confirm";
+import { IncidentMarker, IncidentMarkOutcome } from "./incident";
 
 export interface AlertRunDeps {
   settings: WorkerSettings;
@@ -40,6 +41,8 @@ export interface AlertRunDeps {
   threads?: ThreadReplier;
   /** Pending requests for a second person (production accounts). */
   confirmations?: Confirmations;
+  /** The notifier's incidents: Mute and Acknowledge set the alert's incident's state. */
+  incidents?: IncidentMarker;
 }
 
 export interface AlertRunResult {
@@ -209,6 +212,28 @@ export async function runAlertAction(
     if (gate?.proceed) result = { ...result, text: `${result.text}${gate.note}` };
   }
 
+  // The alert's incident (named by its record) is muted or acknowledged too; its card says so.
+  let incident: IncidentMarkOutcome | undefined;
+  const incidentKey = resolved.ok ? resolved.value.incidentKey : undefined;
+  if (
+    deps.incidents &&
+    incidentKey &&
+    result.outcome === "ok" &&
+    (msg.action === "mute" || msg.action === "acknowledge")
+  ) {
+    const who = msg.userName ? `${msg.userName} (${msg.userId})` : msg.userId;
+    incident = await deps.incidents.mark(
+      incidentKey,
+      msg.action === "mute" ? "muted" : "acknowledged",
+      who,
+      deadline,
+      call,
+      fields,
+    );
+    if (incident.startsWith("failed") || incident.startsWith("set, card not updated"))
+      log("error", "chatops alert action: incident state not fully shown", { ...fields, problem: incident });
+  }
+
   // The alert shows what happened to everyone in the channel; refusals and failures only the user sees.
   const shared = authorized.ok && !["aws-error", "unanswered", "denied"].includes(result.outcome);
   const muteHours = authorized.ok ? authorized.value.ref.muteHours : undefined;
@@ -273,6 +298,7 @@ export async function runAlertAction(
     reported,
     updated: replacement !== undefined,
     ...(threadReply ? { threadReply } : {}),
+    ...(incident ? { incidentState: incident } : {}),
     durationMs: deps.now() - started,
     ...(result.outcome === "ok" ? {} : { reply: result.text }),
   });
