@@ -1,0 +1,201 @@
+// One invocation from SQS or SNS (the notifier queue, the critical lane, a topic): every record
+// through classify, route, screen, hold and delivery (pipeline.ts), then the answer to Lambda. The
+// digest run (digestRun.ts) sends what it reads back from the digest queue through runRecords too.
+import { deadlineFrom } from "../../shared/deadline";
+import { errorText } from "../../shared/errors";
+import { log } from "../../shared/log";
+import { RawRecord } from "../../findings/envelopes";
+import { bindAlertActions } from "../actionRecords";
+import { DeliveryOptions } from "../deliver";
+import { HeldWindow } from "../grouping";
+import { IncidentGroup, correlate, deliverIncidents } from "../incidents/delivery";
+import { emailable } from "../incidents/email";
+import { appSink, webhookSink } from "../incidents/sinks";
+import { NotifierParts, STORE_CALL_CAP_MS } from "../parts";
+import { Invocation, InvocationContext, RenderedMessage } from "../pipeline";
+import { NotifierResponse } from "../result";
+import { DigestSettings } from "../settings";
+import { Webhooks } from "../webhooks";
+import { classifyRecord } from "./classify";
+import { sendEmails } from "./email";
+import { holdForDigest, receivedBodies } from "./hold";
+import { isSqsEvent, parseEvent } from "./parse";
+import { planPosts } from "./plan";
+import { postUnits } from "./post";
+import { AppTransport, postUnitsApp } from "./postApp";
+import { Outcomes, newOutcomes, report } from "./report";
+import { routeRecord } from "./route";
+import { releaseUnposted } from "./screen";
+
+/** Time kept back from the Lambda's timeout to log and answer after an AWS call gave up. */
+export const REPORT_RESERVE_MS = 1000;
+/** The AWS call budget when there is no Lambda context (local runs). */
+export const LOCAL_BUDGET_MS = 60_000;
+
+/** One SQS or SNS invocation: its records posted, held or skipped, and the answer for Lambda. */
+export async function notifyRun(
+  parts: NotifierParts,
+  event: unknown,
+  context: InvocationContext | undefined,
+): Promise<NotifierResponse> {
+  const requestId = context?.awsRequestId ?? "local";
+  const deadline = deadlineFrom(context, REPORT_RESERVE_MS, LOCAL_BUDGET_MS);
+  const inv: Invocation = { requestId, sqs: isSqsEvent(event), context, deadline };
+  const raw = parseEvent(event, requestId);
+  // Only grouping holds records back, and only it needs them as received.
+  const bodies = parts.grouping ? receivedBodies(event) : undefined;
+  const outcomes = await runRecords(parts, inv, raw, bodies, parts.settings.digest);
+  return report(outcomes, inv);
+}
+
+/**
+ * Every record through classify, route, screen and delivery. `bodies` (the messages as received)
+ * lets records that can wait go to the digest queue; a digest run passes none and posts them all.
+ */
+export async function runRecords(
+  parts: NotifierParts,
+  inv: Invocation,
+  raw: RawRecord[],
+  bodies: Map<string, string> | undefined,
+  digest: Required<DigestSettings>,
+  window?: HeldWindow,
+): Promise<Outcomes> {
+  const { settings, incidents, grouping, digestQueue } = parts;
+  let records = raw.map((r) => routeRecord(classifyRecord(r, settings), settings));
+  for (const step of parts.screenSteps) records = await step(records, inv);
+  const outcomes = newOutcomes(records, inv.requestId);
+  let toPost = outcomes.skipUnpostable(records);
+  // Signals about a resource join its incident first: an incident's update is never held back.
+  let groups: IncidentGroup[] = [];
+  if (incidents && toPost.length)
+    ({ rest: toPost, groups } = await correlate(toPost, incidents, inv, outcomes));
+  if (grouping && digestQueue && bodies && toPost.length)
+    toPost = await holdForDigest(toPost, bodies, grouping, digestQueue, !!parts.app, inv, outcomes);
+  if (toPost.length || groups.length)
+    await deliverRecords(parts, inv, toPost, outcomes, digest, window, groups);
+  return outcomes;
+}
+
+/** Where Slack messages go: the webhook map, or (app mode) the bot token and channel ids. */
+type Destination = { hooks: Webhooks } | { transport: AppTransport };
+
+async function deliverRecords(
+  parts: NotifierParts,
+  inv: Invocation,
+  toPost: RenderedMessage[],
+  outcomes: Outcomes,
+  digest: Required<DigestSettings>,
+  window: HeldWindow | undefined,
+  groups: IncidentGroup[],
+): Promise<void> {
+  const { settings, incidents, publisher, alertRecords } = parts;
+  const inGroups = groups.flatMap((g) => g.items.map((i) => i.record));
+  const dest = await loadDestination(parts, inv, [...toPost, ...inGroups], outcomes);
+  if (!dest) return;
+  if (groups.length && incidents) {
+    const clock = inv.context?.getRemainingTimeInMillis;
+    const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
+    // Email follows the incidents: their openings and changes of state, not every signal.
+    const mailed = new Set(await sendEmails(emailable(groups), publisher, digest.threshold, inv, outcomes));
+    const kept = groups
+      .map((g) => ({
+        ...g,
+        items: g.items.filter((i) => mailed.has(i.record) || !emailable([g]).includes(i.record)),
+      }))
+      .filter((g) => g.items.length);
+    const ids = { requestId: inv.requestId };
+    const sink = "hooks" in dest ? webhookSink(dest.hooks, opts, ids) : appSink(dest.transport, opts, ids);
+    // Buttons in an incident act on their record, which names the incident (Mute, Acknowledge).
+    if (alertRecords)
+      for (const g of kept)
+        await bindAlertActions(
+          g.items.map((i) => i.record),
+          alertRecords,
+          inv,
+          STORE_CALL_CAP_MS,
+          settings.worldPrefixes,
+          g.key,
+        );
+    await deliverIncidents(kept, sink, incidents, inv, outcomes, settings.accountNames);
+  }
+  if (!toPost.length) return;
+  const fresh = outcomes.skipUnpostable(await parts.holdBackDuplicates(toPost, inv));
+  if (alertRecords)
+    await bindAlertActions(fresh, alertRecords, inv, STORE_CALL_CAP_MS, settings.worldPrefixes);
+  const clock = inv.context?.getRemainingTimeInMillis;
+  const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
+  const toSlack = await sendEmails(fresh, publisher, digest.threshold, inv, outcomes);
+  if ("hooks" in dest) {
+    await postUnits(
+      planPosts(toSlack, dest.hooks, settings, digest, window),
+      dest.hooks,
+      opts,
+      inv,
+      outcomes,
+    );
+  } else {
+    // planPosts only asks whether a route's destination is configured: the channel map answers that.
+    const units = planPosts(toSlack, dest.transport.channels, settings, digest, window);
+    await postUnitsApp(units, dest.transport, opts, inv, outcomes);
+  }
+  const posted = outcomes.result.outcomes.filter((o) => o.status === "posted").map((o) => o.recordId);
+  await releaseUnposted(
+    toSlack.filter((r) => !posted.includes(r.recordId)),
+    parts.store,
+    inv,
+    STORE_CALL_CAP_MS,
+  );
+}
+
+async function loadDestination(
+  parts: NotifierParts,
+  inv: Invocation,
+  toPost: RenderedMessage[],
+  outcomes: Outcomes,
+): Promise<Destination | undefined> {
+  const { app, webhooks } = parts;
+  if (!app) {
+    const hooks = await loadOrFail(
+      "Slack webhooks",
+      () => webhooks.load(inv.deadline),
+      toPost,
+      inv,
+      outcomes,
+    );
+    return hooks ? { hooks } : undefined;
+  }
+  const transport = await loadOrFail(
+    "the Slack bot token or API URL",
+    () => app.transport(inv),
+    toPost,
+    inv,
+    outcomes,
+  );
+  return transport ? { transport } : undefined;
+}
+
+/**
+ * The secret a delivery needs (webhook map or bot token), or undefined after logging why not.
+ * SNS: rethrown, so Lambda's async retry and the DLQ keep the event. SQS: every record goes back.
+ */
+async function loadOrFail<T>(
+  what: string,
+  load: () => Promise<T>,
+  toPost: RenderedMessage[],
+  inv: Invocation,
+  outcomes: Outcomes,
+): Promise<T | undefined> {
+  try {
+    return await load();
+  } catch (err) {
+    log("error", `cannot load ${what}; no record was posted`, {
+      requestId: inv.requestId,
+      eventId: inv.requestId,
+      records: toPost.map((r) => r.recordId),
+      error: errorText(err),
+    });
+    if (!inv.sqs) throw err;
+    for (const r of toPost) outcomes.fail(r, errorText(err));
+    return undefined;
+  }
+}
