@@ -7,6 +7,7 @@ import { createProviders } from "./providers";
 import { partitionOf } from "./regions";
 import { hubPlacement, orgScope } from "./hubPlacement";
 import { hubNotify, hubRemediate } from "./eventPatterns";
+import { remediatorSettings } from "./functionSettings";
 import { ConfigAggregator } from "./components/aggregator";
 import { CentralBus } from "./components/centralBus";
 import { DeadLetterAlarms } from "./components/deadLetterAlarms";
@@ -67,7 +68,20 @@ export class Hub extends pulumi.ComponentResource {
       parent,
     );
 
-    const liveness = new Liveness(`${name}-liveness`, { config, partition, kmsKey: key, central }, parent);
+    const liveness = new Liveness(
+      `${name}-liveness`,
+      {
+        hub,
+        org,
+        logRetentionDays: config.logRetentionDays,
+        accountsWithoutSpoke: config.accountsWithoutSpoke,
+        listMutes: config.chatops.enabled,
+        ...(config.remediation.enabled ? { exemptTagKey: config.remediation.exemptTagKey } : {}),
+        kmsKey: key,
+        central,
+      },
+      parent,
+    );
     const orgFindings = new OrganizationFindings(`${name}-org-findings`, { hub, central }, parent);
     const deadLetterQueues = [
       central.deadLetters,
@@ -87,8 +101,11 @@ export class Hub extends pulumi.ComponentResource {
       const remediator = new Remediator(
         `${name}-remediator`,
         {
-          config,
-          partition,
+          hub,
+          org,
+          settings: remediatorSettings(config),
+          logRetentionDays: config.logRetentionDays,
+          configTopicTrigger: config.remediation.configTopicTrigger,
           kmsKey: key,
           bus: central.bus,
           rule: remediateRule,
