@@ -7,7 +7,8 @@ import { createProviders } from "./providers";
 import { partitionOf } from "./regions";
 import { hubPlacement, orgScope } from "./hubPlacement";
 import { hubNotify, hubRemediate } from "./eventPatterns";
-import { remediatorSettings } from "./functionSettings";
+import { notifiedConfigRules } from "./configRules";
+import { notifierSettings, remediatorSettings } from "./functionSettings";
 import { ConfigAggregator } from "./components/aggregator";
 import { CentralBus } from "./components/centralBus";
 import { DeadLetterAlarms } from "./components/deadLetterAlarms";
@@ -15,6 +16,7 @@ import { Chatops } from "./components/chatops";
 import { HubKey } from "./components/hubKey";
 import { HubTopics } from "./components/hubTopics";
 import { Notifier } from "./components/notifier";
+import { emailRecipients } from "./components/notifierSignal";
 import { Remediator } from "./components/remediator";
 import { Liveness } from "./components/liveness";
 import { OrganizationFindings } from "./components/organizationFindings";
@@ -49,8 +51,13 @@ export class Hub extends pulumi.ComponentResource {
     const notifier = new Notifier(
       `${name}-notifier`,
       {
-        config,
-        partition,
+        hub,
+        settings: notifierSettings(config),
+        logRetentionDays: config.logRetentionDays,
+        appMode: !!config.slackChannels,
+        notifiedConfigRules: notifiedConfigRules(config),
+        sshConfigRules: config.remediation.configRuleNames,
+        emailRecipients: emailRecipients(config),
         kmsKey: key,
         slackWebhooks: secrets.slackWebhooks,
         slackBotToken: secrets.slackBotToken,
