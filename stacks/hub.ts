@@ -4,7 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { HubConfig, HubSecrets, aggregatorMode } from "./configSchema";
 import { HubOutputs } from "./hubOutputs";
 import { createProviders } from "./providers";
-import { partitionOf } from "./regions";
 import { hubPlacement, orgScope } from "./hubPlacement";
 import { hubNotify, hubRemediate } from "./eventPatterns";
 import { notifiedConfigRules } from "./configRules";
@@ -13,6 +12,7 @@ import { ConfigAggregator } from "./components/aggregator";
 import { CentralBus } from "./components/centralBus";
 import { DeadLetterAlarms } from "./components/deadLetterAlarms";
 import { Chatops } from "./components/chatops";
+import { ackSettingsFor, workerSettingsFor } from "./components/chatops/settings";
 import { HubKey } from "./components/hubKey";
 import { HubTopics } from "./components/hubTopics";
 import { Notifier } from "./components/notifier";
@@ -41,7 +41,6 @@ export class Hub extends pulumi.ComponentResource {
     // The input tells the policy pack (hub-stack-shape) when the aggregator is off on purpose.
     super("security-guard:hub:Hub", name, { aggregator: aggregatorMode(config) }, opts);
     const parent = { parent: this };
-    const partition = partitionOf(config.regions[0]);
     const hub = hubPlacement(config);
     const org = orgScope(config);
     const { key } = new HubKey(`${name}-kms`, { hub, org }, parent);
@@ -132,8 +131,12 @@ export class Hub extends pulumi.ComponentResource {
       const chatops = new Chatops(
         `${name}-chatops`,
         {
-          config,
-          partition,
+          hub,
+          org,
+          ackSettings: ackSettingsFor(config),
+          workerSettings: workerSettingsFor(config, hub.partition),
+          logRetentionDays: config.logRetentionDays,
+          stackFile: config.stackFile,
           kmsKey: key,
           signingSecret: secrets.slackSigningSecret,
           slackBotToken: secrets.slackBotToken,
