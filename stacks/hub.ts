@@ -4,16 +4,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { HubConfig, HubSecrets, aggregatorMode } from "./configSchema";
 import { HubOutputs } from "./hubOutputs";
 import { createProviders } from "./providers";
-import { partitionOf } from "./regions";
 import { hubPlacement, orgScope } from "./hubPlacement";
 import { hubNotify, hubRemediate } from "./eventPatterns";
+import { notifiedConfigRules } from "./configRules";
+import { notifierSettings, remediatorSettings } from "./functionSettings";
 import { ConfigAggregator } from "./components/aggregator";
 import { CentralBus } from "./components/centralBus";
 import { DeadLetterAlarms } from "./components/deadLetterAlarms";
 import { Chatops } from "./components/chatops";
+import { ackSettingsFor, workerSettingsFor } from "./components/chatops/settings";
 import { HubKey } from "./components/hubKey";
 import { HubTopics } from "./components/hubTopics";
 import { Notifier } from "./components/notifier";
+import { emailRecipients } from "./components/notifierSignal";
 import { Remediator } from "./components/remediator";
 import { Liveness } from "./components/liveness";
 import { OrganizationFindings } from "./components/organizationFindings";
@@ -38,7 +41,6 @@ export class Hub extends pulumi.ComponentResource {
     // The input tells the policy pack (hub-stack-shape) when the aggregator is off on purpose.
     super("security-guard:hub:Hub", name, { aggregator: aggregatorMode(config) }, opts);
     const parent = { parent: this };
-    const partition = partitionOf(config.regions[0]);
     const hub = hubPlacement(config);
     const org = orgScope(config);
     const { key } = new HubKey(`${name}-kms`, { hub, org }, parent);
@@ -48,8 +50,13 @@ export class Hub extends pulumi.ComponentResource {
     const notifier = new Notifier(
       `${name}-notifier`,
       {
-        config,
-        partition,
+        hub,
+        settings: notifierSettings(config),
+        logRetentionDays: config.logRetentionDays,
+        appMode: !!config.slackChannels,
+        notifiedConfigRules: notifiedConfigRules(config),
+        sshConfigRules: config.remediation.configRuleNames,
+        emailRecipients: emailRecipients(config),
         kmsKey: key,
         slackWebhooks: secrets.slackWebhooks,
         slackBotToken: secrets.slackBotToken,
@@ -67,7 +74,20 @@ export class Hub extends pulumi.ComponentResource {
       parent,
     );
 
-    const liveness = new Liveness(`${name}-liveness`, { config, partition, kmsKey: key, central }, parent);
+    const liveness = new Liveness(
+      `${name}-liveness`,
+      {
+        hub,
+        org,
+        logRetentionDays: config.logRetentionDays,
+        accountsWithoutSpoke: config.accountsWithoutSpoke,
+        listMutes: config.chatops.enabled,
+        ...(config.remediation.enabled ? { exemptTagKey: config.remediation.exemptTagKey } : {}),
+        kmsKey: key,
+        central,
+      },
+      parent,
+    );
     const orgFindings = new OrganizationFindings(`${name}-org-findings`, { hub, central }, parent);
     const deadLetterQueues = [
       central.deadLetters,
@@ -87,8 +107,11 @@ export class Hub extends pulumi.ComponentResource {
       const remediator = new Remediator(
         `${name}-remediator`,
         {
-          config,
-          partition,
+          hub,
+          org,
+          settings: remediatorSettings(config),
+          logRetentionDays: config.logRetentionDays,
+          configTopicTrigger: config.remediation.configTopicTrigger,
           kmsKey: key,
           bus: central.bus,
           rule: remediateRule,
@@ -108,8 +131,12 @@ export class Hub extends pulumi.ComponentResource {
       const chatops = new Chatops(
         `${name}-chatops`,
         {
-          config,
-          partition,
+          hub,
+          org,
+          ackSettings: ackSettingsFor(config),
+          workerSettings: workerSettingsFor(config, hub.partition),
+          logRetentionDays: config.logRetentionDays,
+          stackFile: config.stackFile,
           kmsKey: key,
           signingSecret: secrets.slackSigningSecret,
           slackBotToken: secrets.slackBotToken,

@@ -12,8 +12,8 @@ import {
   HEARTBEAT_INTERVAL_MINUTES,
   LIVENESS_CHECK_EVENT,
 } from "../../handlers/shared/constants";
-import { HubConfig } from "../configSchema";
 import { EventPattern, cloudTrailHeartbeats, heartbeats } from "../eventPatterns";
+import { HubPlacement, OrgScope } from "../hubPlacement";
 import { Statement, policyDocument } from "../iam";
 import {
   ALERT_MUTES_TABLE_NAME,
@@ -42,8 +42,16 @@ export const hubAccountJoins: EventPattern = {
 };
 
 export interface LivenessArgs {
-  config: HubConfig;
-  partition: string;
+  hub: HubPlacement;
+  /** Whose spokes it reads, and whether the organization lists the accounts to cover. */
+  org: OrgScope;
+  logRetentionDays: number;
+  /** Accounts without a spoke on purpose: never reported as uncovered. */
+  accountsWithoutSpoke: string[];
+  /** Chat-ops is on: the weekly summary lists the Slack mutes in force. */
+  listMutes: boolean;
+  /** Remediation's exemption tag, when remediation is on: the weekly summary lists exemptions. */
+  exemptTagKey?: string;
   kmsKey: aws.kms.Key;
   central: CentralBus;
 }
@@ -55,8 +63,8 @@ export class Liveness extends pulumi.ComponentResource {
 
   constructor(name: string, args: LivenessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Liveness", name, {}, opts);
-    const { config, partition, kmsKey, central } = args;
-    const region = config.regions[0];
+    const { hub, org, kmsKey, central } = args;
+    const { accountId, region, partition } = hub;
     const child = { parent: this };
 
     this.table = new aws.dynamodb.Table(
@@ -83,35 +91,35 @@ export class Liveness extends pulumi.ComponentResource {
       Resource: kmsKey.arn,
       Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
     };
-    const listAccounts: Statement[] = config.organizationId
+    const listAccounts: Statement[] = org.organizationId
       ? [{ Sid: "ListOrganization", Effect: "Allow", Action: "organizations:ListAccounts", Resource: "*" }]
       : [];
     const readSpokes = {
-      ...assumeSpokeRoles(config, partition, [COVERAGE_READER_ROLE_NAME]),
+      ...assumeSpokeRoles(org, partition, [COVERAGE_READER_ROLE_NAME]),
       Sid: "ReadSpokes",
     };
 
     const settingsJson = JSON.stringify({
       tableName: LIVENESS_TABLE_NAME,
-      busArn: `arn:${partition}:events:${region}:${config.accountId}:event-bus/${HUB_BUS_NAME}`,
-      hubAccountId: config.accountId,
+      busArn: `arn:${partition}:events:${region}:${accountId}:event-bus/${HUB_BUS_NAME}`,
+      hubAccountId: accountId,
       partition,
-      organization: !!config.organizationId,
-      ignoreAccounts: config.accountsWithoutSpoke,
+      organization: !!org.organizationId,
+      ignoreAccounts: args.accountsWithoutSpoke,
       noSpokeRepeatHours: 24,
       // The weekly list of mutes and exemptions in force, where they exist.
-      ...(config.chatops.enabled ? { mutesTable: ALERT_MUTES_TABLE_NAME } : {}),
-      ...(config.remediation.enabled ? { exemptTagKey: config.remediation.exemptTagKey } : {}),
+      ...(args.listMutes ? { mutesTable: ALERT_MUTES_TABLE_NAME } : {}),
+      ...(args.exemptTagKey !== undefined ? { exemptTagKey: args.exemptTagKey } : {}),
     });
     // Read only: the worker writes mutes. The table is encrypted with the same hub key, whose
     // Decrypt through DynamoDB UseEncryptedTable already grants.
-    const readMutes: Statement[] = config.chatops.enabled
+    const readMutes: Statement[] = args.listMutes
       ? [
           {
             Sid: "ReadSlackMutes",
             Effect: "Allow",
             Action: ["dynamodb:Scan", "dynamodb:Query"],
-            Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${ALERT_MUTES_TABLE_NAME}`,
+            Resource: `arn:${partition}:dynamodb:${region}:${accountId}:table/${ALERT_MUTES_TABLE_NAME}`,
           },
         ]
       : [];
@@ -135,10 +143,10 @@ export class Liveness extends pulumi.ComponentResource {
           ...readMutes,
         ],
         kmsKey,
-        accountId: config.accountId,
+        accountId,
         region,
         partition,
-        logRetentionDays: config.logRetentionDays,
+        logRetentionDays: args.logRetentionDays,
         // The weekly summary reads every spoke region's detectors.
         timeoutSeconds: 300,
         excludePackages: NOTIFIER_ONLY_PACKAGES,
@@ -215,7 +223,7 @@ export class Liveness extends pulumi.ComponentResource {
         assumeRolePolicy: policyDocument([
           {
             Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${config.accountId}:root` },
+            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
             Action: "sts:AssumeRole",
           },
         ]),

@@ -8,12 +8,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createNotifierHandler } from "../../handlers/notifier";
 import { ENV } from "../../handlers/shared/constants";
-import { HubConfig } from "../configSchema";
-import {
-  NOTIFIER_DIGEST_QUEUE_NAME,
-  NOTIFIER_DIGEST_SCHEDULE_NAME,
-  notifierSettings,
-} from "../functionSettings";
+import type { NotifierSettings } from "../../handlers/notifier/settings";
+import { NOTIFIER_DIGEST_QUEUE_NAME, NOTIFIER_DIGEST_SCHEDULE_NAME } from "../functionSettings";
+import { HubPlacement } from "../hubPlacement";
 import { DIGEST_RUN_EVENT } from "../../handlers/notifier/grouping";
 import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
@@ -27,17 +24,26 @@ import { scheduleRate } from "../scheduleRate";
 
 export { scheduleRate };
 import { configTopicFilterPolicy } from "../configTopicFilter";
-import { notifiedConfigRules } from "../configRules";
 import { CriticalLane, criticalLaneStatements, criticalQueueArn } from "./criticalLane";
 import { incidentsStatements, incidentsTable } from "./incidentsTable";
 
 export interface NotifierArgs {
-  config: HubConfig;
-  partition: string;
+  hub: HubPlacement;
+  /** The function's settings (notifierSettings in functionSettings.ts). */
+  settings: NotifierSettings;
+  logRetentionDays: number;
+  /** App mode (Slack channels through the bot token) rather than webhooks only. */
+  appMode: boolean;
+  /** Config rules whose compliance changes the config topic passes to the notifier. */
+  notifiedConfigRules: string[];
+  /** Config rule names that mean restricted-ssh (the critical lane takes them). */
+  sshConfigRules: string[];
+  /** Email address -> the route ids it receives (emailRecipients); empty: no email. */
+  emailRecipients: Record<string, string[]>;
   kmsKey: aws.kms.Key;
   /** Secret JSON: webhook name -> URL. */
   slackWebhooks: pulumi.Input<string>;
-  /** Secret: the Slack app's bot token (app mode, with config.slackChannels). */
+  /** Secret: the Slack app's bot token (app mode). */
   slackBotToken?: pulumi.Input<string>;
   /** The hub's topics: the events topic takes the bus rule's events; the queue subscribes to all. */
   topics: HubTopics;
@@ -88,10 +94,9 @@ export class Notifier extends pulumi.ComponentResource {
 
   constructor(name: string, args: NotifierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Notifier", name, {}, opts);
-    const { config, kmsKey } = args;
-    const region = config.regions[0];
+    const { hub, settings, kmsKey } = args;
+    const { accountId, region, partition } = hub;
     const child = { parent: this };
-    const settings = notifierSettings(config);
     const settingsJson = JSON.stringify(settings);
     const topics = [args.topics.events, args.topics.config, args.topics.alarms];
     const { bus, rule, hubName } = args.trigger;
@@ -99,12 +104,7 @@ export class Notifier extends pulumi.ComponentResource {
     // The bus rule -> the events topic, which only that rule may publish to. The policy stays the
     // topic's child and the target keeps its first parent's URN (alias): moving the code that
     // builds them changes nothing deployed.
-    const rulePublishes = args.topics.allowRule(
-      `${hubName}-events-policy`,
-      rule.arn,
-      config.accountId,
-      args.partition,
-    );
+    const rulePublishes = args.topics.allowRule(`${hubName}-events-policy`, rule.arn, accountId, partition);
     new aws.cloudwatch.EventTarget(
       `${hubName}-notify-target`,
       {
@@ -145,7 +145,7 @@ export class Notifier extends pulumi.ComponentResource {
         child,
       );
     this.queue = redrivenQueue(`${name}-queue`, NOTIFIER_QUEUE_NAME);
-    const criticalArn = criticalQueueArn(args.partition, region, config.accountId);
+    const criticalArn = criticalQueueArn(partition, region, accountId);
     if (settings.grouping) this.digestQueue = redrivenQueue(`${name}-digest`, NOTIFIER_DIGEST_QUEUE_NAME);
     // Only the notifier's queues may move their failures into this dead-letter queue.
     new aws.sqs.RedriveAllowPolicy(
@@ -201,11 +201,15 @@ export class Notifier extends pulumi.ComponentResource {
         Action: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
         Resource: this.digestQueue.arn,
       });
-    const signal = new NotifierSignal(`${name}-signal`, { config, kmsKey }, child);
+    const signal = new NotifierSignal(
+      `${name}-signal`,
+      { region, emailRecipients: args.emailRecipients, kmsKey },
+      child,
+    );
     const secrets: Record<string, pulumi.Input<string>> = {
       [ENV.slackWebhooksCiphertext]: args.slackWebhooks,
     };
-    if (config.slackChannels) {
+    if (args.appMode) {
       if (!args.slackBotToken) throw new Error("slackChannels (app mode) needs the slackBotToken secret");
       secrets[ENV.slackBotTokenCiphertext] = args.slackBotToken;
       this.alertThreads = alertThreadsTable(name, kmsKey, this);
@@ -236,7 +240,7 @@ export class Notifier extends pulumi.ComponentResource {
           Sid: "RecordAlertActions",
           Effect: "Allow",
           Action: "dynamodb:PutItem",
-          Resource: `arn:${args.partition}:dynamodb:${region}:${config.accountId}:table/${settings.alertRecordsTable}`,
+          Resource: `arn:${partition}:dynamodb:${region}:${accountId}:table/${settings.alertRecordsTable}`,
         },
         {
           Sid: "WriteEncryptedAlertRecords",
@@ -262,7 +266,7 @@ export class Notifier extends pulumi.ComponentResource {
           Sid: "ReadSlackMutes",
           Effect: "Allow",
           Action: "dynamodb:Scan",
-          Resource: `arn:${args.partition}:dynamodb:${region}:${config.accountId}:table/${settings.runtimeMutesTable}`,
+          Resource: `arn:${partition}:dynamodb:${region}:${accountId}:table/${settings.runtimeMutesTable}`,
         },
         {
           Sid: "ReadSlackMutesKey",
@@ -285,10 +289,10 @@ export class Notifier extends pulumi.ComponentResource {
         statements: [...statements, ...signal.statements],
         secrets,
         kmsKey,
-        accountId: config.accountId,
+        accountId,
         region,
-        partition: args.partition,
-        logRetentionDays: config.logRetentionDays,
+        partition,
+        logRetentionDays: args.logRetentionDays,
         timeoutSeconds: NOTIFIER_TIMEOUT_SECONDS,
       },
       child,
@@ -308,7 +312,7 @@ export class Notifier extends pulumi.ComponentResource {
             rawMessageDelivery: false,
             ...(topic === args.topics.config
               ? {
-                  filterPolicy: JSON.stringify(configTopicFilterPolicy(notifiedConfigRules(config))),
+                  filterPolicy: JSON.stringify(configTopicFilterPolicy(args.notifiedConfigRules)),
                   filterPolicyScope: "MessageBody",
                 }
               : {}),
@@ -336,7 +340,7 @@ export class Notifier extends pulumi.ComponentResource {
         deadLetters: this.queueDeadLetters,
         eventsTopic: args.topics.events,
         fn: this.fn.function,
-        sshConfigRules: config.remediation.configRuleNames,
+        sshConfigRules: args.sshConfigRules,
         visibilityTimeoutSeconds: NOTIFIER_QUEUE_VISIBILITY_SECONDS,
         maxReceives: NOTIFIER_QUEUE_MAX_RECEIVES,
         maxConcurrency: NOTIFIER_MAX_CONCURRENCY,
@@ -371,7 +375,7 @@ export class Notifier extends pulumi.ComponentResource {
         {
           queueName: `${NOTIFIER_DIGEST_SCHEDULE_NAME}-dlq`,
           sid: "DigestScheduleDeadLetter",
-          ruleArnPattern: `arn:${args.partition}:events:${config.regions[0]}:${config.accountId}:rule/${NOTIFIER_DIGEST_SCHEDULE_NAME}`,
+          ruleArnPattern: `arn:${partition}:events:${region}:${accountId}:rule/${NOTIFIER_DIGEST_SCHEDULE_NAME}`,
         },
         child,
       ));

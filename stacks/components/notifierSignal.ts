@@ -12,7 +12,6 @@ import {
   NOTIFIER_EMAIL_DISPLAY_NAME,
   NOTIFIER_EMAIL_TOPIC_NAME,
   NOTIFIER_SEEN_TABLE_NAME,
-  hasEmail,
 } from "../functionSettings";
 import { Statement } from "../iam";
 
@@ -26,7 +25,10 @@ export function emailRecipients(config: HubConfig): Record<string, string[]> {
 }
 
 export interface NotifierSignalArgs {
-  config: HubConfig;
+  /** The hub's Region, where DynamoDB and SNS use the key. */
+  region: string;
+  /** Address -> route ids (emailRecipients); empty: no email topic. */
+  emailRecipients: Record<string, string[]>;
   kmsKey: aws.kms.Key;
 }
 
@@ -38,7 +40,7 @@ export class NotifierSignal extends pulumi.ComponentResource {
 
   constructor(name: string, args: NotifierSignalArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:NotifierSignal", name, {}, opts);
-    const { config, kmsKey } = args;
+    const { region, kmsKey } = args;
     const child = { parent: this };
     this.seenTable = new aws.dynamodb.Table(
       `${name}-seen`,
@@ -66,10 +68,10 @@ export class NotifierSignal extends pulumi.ComponentResource {
         Effect: "Allow",
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: kmsKey.arn,
-        Condition: { StringEquals: { "kms:ViaService": `dynamodb.${config.regions[0]}.amazonaws.com` } },
+        Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
       },
     ];
-    if (hasEmail(config)) {
+    if (Object.keys(args.emailRecipients).length > 0) {
       const topic = new aws.sns.Topic(
         `${name}-email`,
         // The display name is the sender name of every email, the confirmation mail included
@@ -82,7 +84,7 @@ export class NotifierSignal extends pulumi.ComponentResource {
         child,
       );
       this.emailTopic = topic;
-      for (const [address, routes] of Object.entries(emailRecipients(config))) {
+      for (const [address, routes] of Object.entries(args.emailRecipients)) {
         new aws.sns.TopicSubscription(
           `${name}-email-${address.replace(/[^A-Za-z0-9]/g, "-")}`,
           {
@@ -103,7 +105,7 @@ export class NotifierSignal extends pulumi.ComponentResource {
           Effect: "Allow",
           Action: ["kms:Decrypt", "kms:GenerateDataKey"],
           Resource: kmsKey.arn,
-          Condition: { StringEquals: { "kms:ViaService": `sns.${config.regions[0]}.amazonaws.com` } },
+          Condition: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
         },
       );
     }

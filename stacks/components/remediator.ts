@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createRemediatorHandler } from "../../handlers/remediator";
 import { EXEMPTION_CHECK_EVENT } from "../../handlers/remediator/exemptions";
 import { ENV } from "../../handlers/shared/constants";
-import { HubConfig } from "../configSchema";
-import { remediatorSettings } from "../functionSettings";
+import type { RemediatorSettings } from "../../handlers/remediator";
+import { HubPlacement, OrgScope } from "../hubPlacement";
 import { Statement } from "../iam";
 import { assumeSpokeRoles } from "../orgScope";
 import { FUNCTION_NAMES, REMEDIATION_ROLE_NAME } from "../names";
@@ -18,8 +18,14 @@ import { subscribe } from "./subscribe";
 export const EXEMPTION_CHECK_SCHEDULE = "cron(0 6 * * ? *)";
 
 export interface RemediatorArgs {
-  config: HubConfig;
-  partition: string;
+  hub: HubPlacement;
+  /** The accounts whose remediation role it may assume. */
+  org: OrgScope;
+  /** The function's settings (remediatorSettings in functionSettings.ts). */
+  settings: RemediatorSettings;
+  logRetentionDays: number;
+  /** Also act on Config notifications from the config topic. */
+  configTopicTrigger: boolean;
   kmsKey: aws.kms.Key;
   bus: aws.cloudwatch.EventBus;
   rule: aws.cloudwatch.EventRule;
@@ -33,8 +39,7 @@ export class Remediator extends pulumi.ComponentResource {
 
   constructor(name: string, args: RemediatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Remediator", name, {}, opts);
-    const { config, partition } = args;
-    const settings = remediatorSettings(config);
+    const { hub, org, settings } = args;
     this.fn = new GuardFunction(
       name,
       {
@@ -45,15 +50,15 @@ export class Remediator extends pulumi.ComponentResource {
         statements: pulumi
           .output(args.bus.arn)
           .apply((busArn): Statement[] => [
-            assumeSpokeRoles(config, partition, [REMEDIATION_ROLE_NAME]),
+            assumeSpokeRoles(org, hub.partition, [REMEDIATION_ROLE_NAME]),
             { Sid: "ReportToBus", Effect: "Allow", Action: "events:PutEvents", Resource: busArn },
           ]),
         environment: { [ENV.reportBus]: args.bus.arn },
         kmsKey: args.kmsKey,
-        accountId: config.accountId,
-        region: config.regions[0],
-        partition,
-        logRetentionDays: config.logRetentionDays,
+        accountId: hub.accountId,
+        region: hub.region,
+        partition: hub.partition,
+        logRetentionDays: args.logRetentionDays,
         timeoutSeconds: 120,
         excludePackages: NOTIFIER_ONLY_PACKAGES,
       },
@@ -104,7 +109,7 @@ export class Remediator extends pulumi.ComponentResource {
       { rule: check.name, arn: this.fn.function.arn, input: JSON.stringify(EXEMPTION_CHECK_EVENT) },
       { parent: this, dependsOn: [checkPermission] },
     );
-    if (config.remediation.configTopicTrigger) {
+    if (args.configTopicTrigger) {
       subscribe(`${name}-config-sub`, args.configTopic, this.fn.function, this, {
         messageType: ["ComplianceChangeNotification"],
       });

@@ -3,10 +3,10 @@
 // chat-ops roles (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createAckHandler } from "../../../handlers/chatops/ack";
-import { createWorkerHandler } from "../../../handlers/chatops/worker";
+import { AckSettings, createAckHandler } from "../../../handlers/chatops/ack";
+import { WorkerSettings, createWorkerHandler } from "../../../handlers/chatops/worker";
 import { ENV } from "../../../handlers/shared/constants";
-import { HubConfig } from "../../configSchema";
+import { HubPlacement, OrgScope } from "../../hubPlacement";
 import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
@@ -19,11 +19,17 @@ import { subscribe } from "../subscribe";
 import { alertActionsRole } from "./alertActionsRole";
 import { slackCommandApi } from "./api";
 import { alertRecordsTable, confirmationsTable, mutesTable, requestsTable } from "./requestsTable";
-import { ackSettingsFor, workerSettingsFor } from "./settings";
 
 export interface ChatopsArgs {
-  config: HubConfig;
-  partition: string;
+  hub: HubPlacement;
+  /** The accounts whose chat-ops roles the worker may assume. */
+  org: OrgScope;
+  /** The functions' settings (ackSettingsFor and workerSettingsFor in ./settings). */
+  ackSettings: AckSettings;
+  workerSettings: WorkerSettings;
+  logRetentionDays: number;
+  /** The hub's stack file, named in configuration errors. */
+  stackFile: string;
   kmsKey: aws.kms.Key;
   /** Required when chat-ops is enabled (the ack verifies every request with it). */
   signingSecret: pulumi.Input<string> | undefined;
@@ -59,17 +65,11 @@ export class Chatops extends pulumi.ComponentResource {
 
   constructor(name: string, args: ChatopsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("security-guard:hub:Chatops", name, {}, opts);
-    const { config, partition, kmsKey, signingSecret } = args;
+    const { hub, org, ackSettings, workerSettings, kmsKey, signingSecret } = args;
     if (!signingSecret)
-      throw new Error(`${config.stackFile}: chat-ops is enabled but slackSigningSecret is not set`);
-    const region = config.regions[0];
-    const common = {
-      kmsKey,
-      accountId: config.accountId,
-      region,
-      partition,
-      logRetentionDays: config.logRetentionDays,
-    };
+      throw new Error(`${args.stackFile}: chat-ops is enabled but slackSigningSecret is not set`);
+    const { accountId, region, partition } = hub;
+    const common = { kmsKey, accountId, region, partition, logRetentionDays: args.logRetentionDays };
 
     const topic = new aws.sns.Topic(
       `${name}-commands`,
@@ -78,7 +78,6 @@ export class Chatops extends pulumi.ComponentResource {
     );
 
     this.requests = requestsTable(name, kmsKey, this);
-    const ackSettings = ackSettingsFor(config);
     this.ack = new GuardFunction(
       `${name}-ack`,
       {
@@ -136,7 +135,6 @@ export class Chatops extends pulumi.ComponentResource {
     this.mutes = mutesTable(name, kmsKey, this);
     this.alertRecords = alertRecordsTable(name, kmsKey, this);
     this.confirmations = confirmationsTable(name, kmsKey, this);
-    const workerSettings = workerSettingsFor(config, partition);
     const alertActions = workerSettings.alertActions!;
     this.worker = new GuardFunction(
       `${name}-worker`,
@@ -148,7 +146,7 @@ export class Chatops extends pulumi.ComponentResource {
         statements: [
           // The Slack user travels as the session's source identity (the spoke roles require it).
           assumeSpokeRoles(
-            config,
+            org,
             partition,
             [CHATOPS_READONLY_ROLE_NAME, CHATOPS_OPERATOR_ROLE_NAME],
             ["sts:AssumeRole", "sts:SetSourceIdentity"],
@@ -173,7 +171,7 @@ export class Chatops extends pulumi.ComponentResource {
             Sid: "ReadAlertRecords",
             Effect: "Allow",
             Action: "dynamodb:GetItem",
-            Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${alertActions.recordsTable}`,
+            Resource: `arn:${partition}:dynamodb:${region}:${accountId}:table/${alertActions.recordsTable}`,
           },
           {
             Sid: "ReadEncryptedAlertRecords",
@@ -207,7 +205,7 @@ export class Chatops extends pulumi.ComponentResource {
                   Sid: "SetIncidentState",
                   Effect: "Allow" as const,
                   Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-                  Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${alertActions.incidents.tableName}`,
+                  Resource: `arn:${partition}:dynamodb:${region}:${accountId}:table/${alertActions.incidents.tableName}`,
                 },
                 {
                   // DynamoDB uses the table's customer managed key on the caller's behalf
@@ -227,7 +225,7 @@ export class Chatops extends pulumi.ComponentResource {
                   Sid: "FindAlertThreads",
                   Effect: "Allow" as const,
                   Action: "dynamodb:GetItem",
-                  Resource: `arn:${partition}:dynamodb:${region}:${config.accountId}:table/${alertActions.threadTable}`,
+                  Resource: `arn:${partition}:dynamodb:${region}:${accountId}:table/${alertActions.threadTable}`,
                 },
                 {
                   // DynamoDB uses the table's customer managed key on the caller's behalf
@@ -244,7 +242,7 @@ export class Chatops extends pulumi.ComponentResource {
         ...(alertActions.threadTable
           ? {
               secrets: {
-                [ENV.slackBotTokenCiphertext]: args.slackBotToken ?? missingBotToken(config.stackFile),
+                [ENV.slackBotTokenCiphertext]: args.slackBotToken ?? missingBotToken(args.stackFile),
               },
             }
           : {}),
@@ -260,7 +258,7 @@ export class Chatops extends pulumi.ComponentResource {
       `${name}-alert-actions`,
       {
         partition,
-        accountId: config.accountId,
+        accountId,
         region,
         mutesTableArn: this.mutes.arn,
         kmsKeyArn: kmsKey.arn,
