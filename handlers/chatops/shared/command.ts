@@ -210,32 +210,6 @@ export function parseCommandText(text: string): ParseResult {
   }
 }
 
-/** Checks an SNS message body against SlashCommandMessage, naming every bad field. */
-export function parseCommandMessage(body: string): SlashCommandMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (err) {
-    throw new Error(`command message is not JSON: ${(err as Error).message}`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new Error("command message is not a JSON object");
-  }
-  const m = value as Record<string, unknown>;
-  const problems: string[] = [];
-  if (m.version !== 1) problems.push(`version must be 1 (got ${JSON.stringify(m.version)})`);
-  for (const key of ["receivedAt", "userId", "teamId", "channelId", "command", "responseUrl"]) {
-    if (typeof m[key] !== "string" || m[key] === "") problems.push(`${key} must be a non-empty string`);
-  }
-  if (m.userName !== undefined && typeof m.userName !== "string") problems.push("userName must be a string");
-  if (typeof m.text !== "string") problems.push("text must be a string");
-  if (typeof m.receivedAt === "string" && Number.isNaN(Date.parse(m.receivedAt))) {
-    problems.push(`receivedAt is not a date: ${JSON.stringify(m.receivedAt)}`);
-  }
-  if (problems.length) throw new Error(`invalid command message: ${problems.join("; ")}`);
-  return m as unknown as SlashCommandMessage;
-}
-
 /**
  * response_url must be https (Slack's hooks.slack.com); plain http is accepted only for local runs
  * (LOCAL_RUN=1), where tests stand in for Slack on 127.0.0.1. Returns a problem, or undefined.

@@ -2,9 +2,9 @@
 // assumes the matching chat-ops role in the target account, runs the command and replies through
 // response_url. Every command is logged with user, account, region, command and outcome.
 import { Deadline, deadlineFrom, LambdaClock, RunCall } from "../../shared/deadline";
-import { errorText } from "../../shared/errors";
 import { log } from "../../shared/log";
-import { parseCommandMessage, responseUrlProblem, SlashCommandMessage } from "../shared/command";
+import { AlertActionMessage } from "../shared/interaction";
+import { acceptMessage, CommandMessage } from "./accept";
 import { ActionLedger, Outcome } from "./context";
 import {
   createPostLedger,
@@ -16,7 +16,6 @@ import {
 } from "./responder";
 import { runCommand, RunDeps } from "./run";
 import { validateWorkerSettings, WorkerSettings } from "./settings";
-import { isAlertActionBody, parseAlertActionMessage } from "../shared/interaction";
 import { AlertRunDeps, runAlertAction } from "./alerts/run";
 import { createThreadReplier } from "./alerts/thread";
 import { createAlertRecords } from "../../shared/alertRecords";
@@ -139,20 +138,11 @@ export function createWorkerHandler(
 
   /** A click on an alert's button (the ack publishes those to the same topic). */
   const handleClick = async (
-    body: string,
+    msg: AlertActionMessage,
     messageId: string,
     call: RunCall,
     deadline: Deadline,
   ): Promise<WorkerRecordResult> => {
-    let msg;
-    try {
-      msg = parseAlertActionMessage(body);
-      const problem = responseUrlProblem(msg.responseUrl, env.LOCAL_RUN === "1");
-      if (problem) throw new Error(problem);
-    } catch (err) {
-      log("error", "chatops worker: rejected message", { eventId: messageId, error: errorText(err) });
-      throw new Error(`message ${messageId}: ${(err as Error).message ?? String(err)}`);
-    }
     const logBase = { eventId: messageId, userId: msg.userId, userName: msg.userName };
     const age = now() - Date.parse(msg.receivedAt);
     if (age > RESPONSE_URL_LIFETIME_MS) {
@@ -169,26 +159,11 @@ export function createWorkerHandler(
     return { messageId, command: msg.action, outcome: r.outcome, delivered: r.delivered };
   };
 
-  const handleRecord = async (
-    record: SnsRecord,
-    index: number,
+  const handleCommand = async (
+    msg: CommandMessage,
+    messageId: string,
     call: RunCall,
-    deadline: Deadline,
   ): Promise<WorkerRecordResult> => {
-    const messageId = record?.Sns?.MessageId ?? `record-${index}`;
-    if (typeof record?.Sns?.Message === "string" && isAlertActionBody(record.Sns.Message))
-      return handleClick(record.Sns.Message, messageId, call, deadline);
-    let msg: SlashCommandMessage;
-    try {
-      if (typeof record?.Sns?.Message !== "string") throw new Error("record has no Sns.Message");
-      msg = parseCommandMessage(record.Sns.Message);
-      const problem = responseUrlProblem(msg.responseUrl, env.LOCAL_RUN === "1");
-      if (problem) throw new Error(problem);
-    } catch (err) {
-      // No trustworthy response_url to tell the user: throw, so the message lands in the DLQ.
-      log("error", "chatops worker: rejected message", { eventId: messageId, error: errorText(err) });
-      throw new Error(`message ${messageId}: ${(err as Error).message ?? String(err)}`);
-    }
     const logBase = { eventId: messageId, userId: msg.userId, userName: msg.userName, text: msg.text };
     const age = now() - Date.parse(msg.receivedAt);
     if (age > RESPONSE_URL_LIFETIME_MS) {
@@ -217,6 +192,28 @@ export function createWorkerHandler(
       outcome: outcome.outcome,
       delivered: responder.failures.length === 0,
     };
+  };
+
+  const handleRecord = async (
+    record: SnsRecord,
+    index: number,
+    call: RunCall,
+    deadline: Deadline,
+  ): Promise<WorkerRecordResult> => {
+    const messageId = record?.Sns?.MessageId ?? `record-${index}`;
+    const accepted = acceptMessage(record?.Sns?.Message, { localRun: env.LOCAL_RUN === "1" });
+    if (!accepted.ok) {
+      // No trustworthy response_url to tell the user: throw, so the message lands in the DLQ.
+      log("error", "chatops worker: rejected message", { eventId: messageId, error: accepted.error });
+      throw new Error(`message ${messageId}: ${accepted.error}`);
+    }
+    const msg = accepted.message;
+    switch (msg.type) {
+      case "alert-action":
+        return handleClick(msg, messageId, call, deadline);
+      case "command":
+        return handleCommand(msg, messageId, call);
+    }
   };
 
   return async (event: unknown, context?: LambdaClock) => {

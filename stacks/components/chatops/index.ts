@@ -248,7 +248,8 @@ export class Chatops extends pulumi.ComponentResource {
           : {}),
         // Start/stop waits for the final state (bounded) before the last reply.
         timeoutSeconds: 300,
-        excludePackages: NOTIFIER_ONLY_PACKAGES,
+        // The worker validates each message it accepts with valibot; it posts with fetch (no axios).
+        excludePackages: NOTIFIER_ONLY_PACKAGES.filter((p) => p !== "valibot"),
         // A retry would repeat start/stop; the worker reports failures to the user instead.
         maximumRetryAttempts: 0,
       },

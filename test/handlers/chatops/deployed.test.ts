@@ -219,7 +219,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     assert.match(stop[1].text, /is now \*stopped\*/);
     assert.equal(await w.stateOf(prod, chatops.defaultRegion, i.InstanceId!), "stopped");
     assert.equal(results[3].ok, false);
-    assert.match(results[3].error!, /message d-4: command message is not JSON/);
+    assert.match(results[3].error!, /message d-4: message is not JSON/);
     // Every command logged with user, account, region, command and outcome.
     const logged = stdout
       .split("\n")
