@@ -436,7 +436,7 @@ describe("chatops worker (moto, cross-account)", function () {
       const { error } = await withCapturedLogs(() =>
         handler(snsEvent([{ id: "m-bad", message: "{not json" }])),
       );
-      assert.match(error!.message, /message m-bad: command message is not JSON/);
+      assert.match(error!.message, /message m-bad: message is not JSON/);
       const local = await withCapturedLogs(() =>
         handler(snsEvent([{ id: "m-http", message: commandMessage("help", slack.url("/h")) }])),
       );
@@ -446,7 +446,10 @@ describe("chatops worker (moto, cross-account)", function () {
       const r = await withCapturedLogs(() =>
         deployed(snsEvent([{ id: "m-http", message: commandMessage("help", slack.url("/h")) }])),
       );
-      assert.match(r.error!.message, /message m-http: response_url must use https \(got http:\)/);
+      assert.match(
+        r.error!.message,
+        /message m-http: invalid command message: response_url must use https \(got http:\)/,
+      );
       assert.equal(slack.requests.length, 1, "nothing posted to a non-https response_url outside local runs");
       const notSns = await withCapturedLogs(() => handler({ hello: "world" }));
       assert.match(notSns.error!.message, /event has no Records/);
