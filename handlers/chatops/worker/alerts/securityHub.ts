@@ -40,8 +40,7 @@ export function findingNote(
   return cut(`${verb} in Slack by ${name}: ${why}`, MAX_NOTE_CHARS);
 }
 
-/** Sets the finding's workflow status; returns the sentence the user sees (success or failure). */
-export async function writeBackToSecurityHub(args: {
+type WriteBackArgs = {
   action: keyof typeof WORKFLOW_STATUS;
   ref: AlertRef;
   credentials: TempCredentials;
@@ -50,61 +49,39 @@ export async function writeBackToSecurityHub(args: {
   why: string;
   call: RunCall;
   logFields: Record<string, unknown>;
-}): Promise<string> {
-  const finding = args.ref.securityHubFinding;
-  if (!finding) return args.ref.securityHubOcsfUid ? writeBackOcsf(args, args.ref.securityHubOcsfUid) : "";
-  const status = WORKFLOW_STATUS[args.action];
-  const hub = new SecurityHubClient({
-    region: args.ref.region,
-    credentials: args.credentials,
-    maxAttempts: 2,
-  });
-  try {
-    const out = await args.call("Security Hub BatchUpdateFindings", (abortSignal) =>
-      hub.send(
-        new BatchUpdateFindingsCommand({
-          FindingIdentifiers: [{ Id: finding.id, ProductArn: finding.productArn }],
-          Workflow: { Status: status },
-          Note: {
-            Text: findingNote(args.action, args, args.why),
-            UpdatedBy: `slack-${args.userId}`,
-          },
-        }),
-        { abortSignal },
-      ),
-    );
-    const failed = out.UnprocessedFindings?.[0];
-    if (failed) {
-      args.logFields.securityHub = `unprocessed: ${failed.ErrorCode ?? "?"}`;
-      return ` Security Hub was not updated (${escapeSlack(failed.ErrorCode ?? "Error")}: ${escapeSlack(
-        cut(failed.ErrorMessage ?? "unprocessed", 200),
-      )}).`;
-    }
-    args.logFields.securityHub = status;
-    return ` Security Hub: the finding's workflow status is now ${status}.`;
-  } catch (err) {
-    args.logFields.securityHub = `failed: ${errorText(err)}`;
-    return isDeadlineExceeded(err)
-      ? ` Security Hub was not updated: ${escapeSlack((err as Error).message)}.`
-      : ` Security Hub was not updated (${escapeSlack(errorCode(err) ?? "Error")}).`;
-  } finally {
-    hub.destroy();
-  }
-}
+};
 
-/** The OCSF finding's status (BatchUpdateFindingsV2, in the finding's Region); the sentence the user sees. */
-async function writeBackOcsf(
-  args: Parameters<typeof writeBackToSecurityHub>[0],
-  uid: string,
-): Promise<string> {
+/** Sets the finding's workflow status; returns the sentence the user sees (success or failure). */
+export async function writeBackToSecurityHub(args: WriteBackArgs): Promise<string> {
+  const finding = args.ref.securityHubFinding;
+  if (finding) {
+    const status = WORKFLOW_STATUS[args.action];
+    return update(
+      args,
+      "BatchUpdateFindings",
+      status,
+      `the finding's workflow status is now ${status}`,
+      (hub, abortSignal) =>
+        hub.send(
+          new BatchUpdateFindingsCommand({
+            FindingIdentifiers: [{ Id: finding.id, ProductArn: finding.productArn }],
+            Workflow: { Status: status },
+            Note: { Text: findingNote(args.action, args, args.why), UpdatedBy: `slack-${args.userId}` },
+          }),
+          { abortSignal },
+        ),
+    );
+  }
+  const uid = args.ref.securityHubOcsfUid;
+  if (!uid) return "";
+  // The OCSF finding's status, through BatchUpdateFindingsV2 in the finding's Region.
   const status = OCSF_STATUS[args.action];
-  const hub = new SecurityHubClient({
-    region: args.ref.region,
-    credentials: args.credentials,
-    maxAttempts: 2,
-  });
-  try {
-    const out = await args.call("Security Hub BatchUpdateFindingsV2", (abortSignal) =>
+  return update(
+    args,
+    "BatchUpdateFindingsV2",
+    status.name,
+    `the finding's status is now ${status.name}`,
+    (hub, abortSignal) =>
       hub.send(
         new BatchUpdateFindingsV2Command({
           MetadataUids: [uid],
@@ -113,7 +90,27 @@ async function writeBackOcsf(
         }),
         { abortSignal },
       ),
-    );
+  );
+}
+
+/** One update call in the finding's Region, its outcome logged and told in one sentence. */
+async function update(
+  args: WriteBackArgs,
+  operation: string,
+  logged: string,
+  done: string,
+  send: (
+    hub: SecurityHubClient,
+    abortSignal: AbortSignal,
+  ) => Promise<{ UnprocessedFindings?: Array<{ ErrorCode?: string; ErrorMessage?: string }> }>,
+): Promise<string> {
+  const hub = new SecurityHubClient({
+    region: args.ref.region,
+    credentials: args.credentials,
+    maxAttempts: 2,
+  });
+  try {
+    const out = await args.call(`Security Hub ${operation}`, (abortSignal) => send(hub, abortSignal));
     const failed = out.UnprocessedFindings?.[0];
     if (failed) {
       args.logFields.securityHub = `unprocessed: ${failed.ErrorCode ?? "?"}`;
@@ -121,8 +118,8 @@ async function writeBackOcsf(
         cut(failed.ErrorMessage ?? "unprocessed", 200),
       )}).`;
     }
-    args.logFields.securityHub = status.name;
-    return ` Security Hub: the finding's status is now ${status.name}.`;
+    args.logFields.securityHub = logged;
+    return ` Security Hub: ${done}.`;
   } catch (err) {
     args.logFields.securityHub = `failed: ${errorText(err)}`;
     return isDeadlineExceeded(err)
