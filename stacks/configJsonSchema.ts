@@ -9,7 +9,11 @@
 //   x-duplicate the reason shown for a repeated list item
 //   x-secret    set only with `pulumi config set --secret`; its value is never shown
 //   x-doc       a longer line for the docs only (how to set it, what it changes)
-import { DEFAULT_FINDING_FILTERS, SECURITY_HUB_FORMATS, SECURITY_HUB_SEVERITY_LABELS } from "./eventPatterns";
+import {
+  DEFAULT_NOTIFY_FILTERS,
+  SECURITY_HUB_FORMATS,
+  SECURITY_HUB_SEVERITY_LABELS,
+} from "../handlers/findings/notifyFilters";
 import { EVENT_KINDS } from "../handlers/notifier/settings";
 import { SEVERITY_LEVELS } from "../handlers/notifier/severity";
 import {
@@ -463,14 +467,14 @@ const HUB: Record<string, SchemaNode> = {
         type: "number",
         minimum: 1,
         maximum: 10,
-        default: DEFAULT_FINDING_FILTERS.guardDutyMinSeverity,
+        default: DEFAULT_NOTIFY_FILTERS.guardDutyMinSeverity,
         "x-invalid": "must be a GuardDuty severity from 1 to 10 (4 = medium)",
       },
       securityHubMinSeverity: {
         description: `Security Hub severity label: ${SECURITY_HUB_SEVERITY_LABELS.join(", ")}`,
         type: "string",
         enum: [...SECURITY_HUB_SEVERITY_LABELS],
-        default: DEFAULT_FINDING_FILTERS.securityHubMinSeverity,
+        default: DEFAULT_NOTIFY_FILTERS.securityHubMinSeverity,
         "x-invalid": `must be one of ${SECURITY_HUB_SEVERITY_LABELS.join(", ")}`,
       },
       securityHubWorkflowStatuses: {
@@ -483,7 +487,7 @@ const HUB: Record<string, SchemaNode> = {
         },
         minItems: 1,
         uniqueItems: true,
-        default: DEFAULT_FINDING_FILTERS.securityHubWorkflowStatuses,
+        default: DEFAULT_NOTIFY_FILTERS.securityHubWorkflowStatuses,
         "x-invalid": "must be a non-empty list of NEW, NOTIFIED, RESOLVED, SUPPRESSED",
       },
       securityHubRecordStates: {
@@ -492,7 +496,7 @@ const HUB: Record<string, SchemaNode> = {
         items: { type: "string", enum: ["ACTIVE", "ARCHIVED"], "x-invalid": "is not a record state" },
         minItems: 1,
         uniqueItems: true,
-        default: DEFAULT_FINDING_FILTERS.securityHubRecordStates,
+        default: DEFAULT_NOTIFY_FILTERS.securityHubRecordStates,
         "x-invalid": "must be a non-empty list of ACTIVE, ARCHIVED",
       },
       securityHubFormats: {
@@ -502,19 +506,19 @@ const HUB: Record<string, SchemaNode> = {
         items: { type: "string", enum: [...SECURITY_HUB_FORMATS], "x-invalid": "is not ASFF or OCSF" },
         minItems: 1,
         uniqueItems: true,
-        default: DEFAULT_FINDING_FILTERS.securityHubFormats,
+        default: DEFAULT_NOTIFY_FILTERS.securityHubFormats,
         "x-invalid": "must be a non-empty list of ASFF, OCSF",
       },
       inspectorMinSeverity: {
         description: `Amazon Inspector severity label: ${SECURITY_HUB_SEVERITY_LABELS.join(", ")}`,
         type: "string",
         enum: [...SECURITY_HUB_SEVERITY_LABELS],
-        default: DEFAULT_FINDING_FILTERS.inspectorMinSeverity,
+        default: DEFAULT_NOTIFY_FILTERS.inspectorMinSeverity,
         "x-invalid": `must be one of ${SECURITY_HUB_SEVERITY_LABELS.join(", ")}`,
       },
       inspectorExploitAvailableOnly: bool(
         "post only Amazon Inspector findings with a known exploit",
-        DEFAULT_FINDING_FILTERS.inspectorExploitAvailableOnly,
+        DEFAULT_NOTIFY_FILTERS.inspectorExploitAvailableOnly,
       ),
     },
     additionalProperties: false,

@@ -1,4 +1,4 @@
-import type { FindingFilters } from "./eventPatterns";
+import type { NotifyFilters } from "../handlers/findings/notifyFilters";
 // The typed shape of a stack's configuration, after validation. Raw values come from Pulumi
 // config (namespace CONFIG_NAMESPACE); see Pulumi.yaml for the documentation of every key.
 import type { EventKind } from "../handlers/notifier/settings";
@@ -150,7 +150,7 @@ export interface HubConfig extends CommonConfig {
    */
   extraConfigRules?: string[];
   /** Which GuardDuty, Security Hub and Access Analyzer findings reach Slack. */
-  findings: FindingFilters;
+  findings: NotifyFilters;
 }
 
 export interface SpokeConfig extends CommonConfig {

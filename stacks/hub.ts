@@ -5,7 +5,8 @@ import { HubConfig, HubSecrets, aggregatorMode } from "./configSchema";
 import { HubOutputs } from "./hubOutputs";
 import { createProviders } from "./providers";
 import { hubPlacement, orgScope } from "./hubPlacement";
-import { hubNotify, hubRemediate } from "./eventPatterns";
+import { hubRemediate } from "./remediatePattern";
+import { notifyPattern } from "../handlers/findings/registry";
 import { notifiedConfigRules } from "./configRules";
 import { notifierSettings, remediatorSettings } from "./functionSettings";
 import { ConfigAggregator } from "./components/aggregator";
@@ -66,7 +67,7 @@ export class Hub extends pulumi.ComponentResource {
           rule: central.rule(
             `${name}-notify`,
             "Everything the hub reports to Slack",
-            hubNotify(config.findings),
+            notifyPattern(config.findings),
           ),
           hubName: name,
         },

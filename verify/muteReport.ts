@@ -5,7 +5,7 @@ import { MuteRuleReport, muteRuleReport } from "../handlers/notifier/mutes";
 import { EventKind } from "../handlers/notifier/settings";
 import { HubConfig, SpokeConfig, StackConfig } from "../stacks/configSchema";
 import { forwardedConfigRules, notifiedConfigRules } from "../stacks/configRules";
-import { SECURITY_GROUP_EVENT_NAMES } from "../stacks/eventPatterns";
+import { FORWARDED_SECURITY_GROUP_EVENTS } from "../handlers/findings/sources/cloudTrail";
 
 export interface MuteReportLine extends MuteRuleReport {
   stackFile: string;
@@ -25,7 +25,7 @@ export function muteReport(configs: StackConfig[], now: number): MuteReportLine[
     const regions = [...new Set([...spokes.flatMap((s) => s.regions), ...hub.regions])];
     const rules = [...new Set([...notifiedConfigRules(hub), ...spokes.flatMap(forwardedConfigRules)])];
     const eventNames: Partial<Record<EventKind, string[]>> = {
-      "security-group": SECURITY_GROUP_EVENT_NAMES,
+      "security-group": FORWARDED_SECURITY_GROUP_EVENTS,
       "config-compliance": rules,
       alarm: ["ALARM", "OK", "INSUFFICIENT_DATA"],
       remediation: ["revoked", "dry-run", "exempt", "already-compliant", "group-not-found"],

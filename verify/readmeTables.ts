@@ -1,12 +1,11 @@
 // The README's tables of the finding sources, generated from the source modules' own declarations
-// (detections, spoke rules, severity rules), so adding a source changes one module and
-// `npm run config:docs` writes the README; a test fails while the README is stale.
-import { modelSources, severityTableRows } from "../handlers/findings/registry";
+// (detections, spoke rules, severity rules), so adding a source changes its module and its line in
+// the registry, and `npm run config:docs` writes the README; a test fails while the README is stale.
+import { SOURCES, forwardRules, severityTableRows } from "../handlers/findings/registry";
 
 /** The text after each marker, up to the end of the first table, is generated. */
-export const DETECTION_MARKER = "Sources mapped to the finding model";
-export const SEVERITY_MARKER = "### Severity of the sources mapped to the finding model";
-export const WIRED_SEVERITY_MARKER = "### Severity\n";
+export const DETECTION_MARKER = "### What each source detects";
+export const SEVERITY_MARKER = "### Severity\n";
 
 /** A Markdown table laid out as Prettier lays it out (columns padded to their widest cell). */
 export function markdownTable(header: string[], rows: string[][]): string {
@@ -22,29 +21,29 @@ export function markdownTable(header: string[], rows: string[][]): string {
   ].join("\n");
 }
 
+/** The spoke rules a detection row names: its own list, else every rule of its source. */
+function rulesCell(rules: readonly string[]): string {
+  return rules.length ? rules.map((r) => `\`${r}\``).join(", ") : "none (the hub's own)";
+}
+
+/** One row per detection of every source: the source, its spoke rules, what, from where. */
 export function detectionTable(): string {
+  const known = forwardRules().map((r) => r.name);
   return markdownTable(
-    ["source", "forwarded by the spoke rule", "what", "from"],
-    modelSources().flatMap((s) =>
-      s.detects.map((d) => [
-        s.name,
-        (s.forward ?? []).map((r) => `\`${r.name}\``).join(", ") || "`guardduty-findings`",
-        d.what,
-        d.from,
-      ]),
+    ["source", "spoke rule(s)", "what", "from"],
+    SOURCES.flatMap((s) =>
+      s.detects.map((d) => {
+        const rules = d.rules ?? (s.forward ?? []).map((r) => r.name);
+        const unknown = rules.filter((r) => !known.includes(r));
+        if (unknown.length) throw new Error(`source ${s.id} names no such spoke rule: ${unknown.join(", ")}`);
+        return [s.name, rulesCell(rules), d.what, d.from];
+      }),
     ),
   );
 }
 
+/** Every source's severity rows, records that cannot be read first and the fallback last. */
 export function severityTable(): string {
-  return markdownTable(
-    ["source", "severity", "when"],
-    modelSources().flatMap((s) => s.severity.map((r) => [s.name, r.severity, r.when])),
-  );
-}
-
-/** The severity of the sources the stacks wire by hand, records that cannot be read first. */
-export function wiredSeverityTable(): string {
   return markdownTable(["source", "severity", "when"], severityTableRows());
 }
 
@@ -66,7 +65,6 @@ function replaceTableAfter(text: string, marker: string, table: string): string 
 /** The README with both generated tables brought up to date. */
 export function withGeneratedTables(readme: string): string {
   const tables: Array<[string, string]> = [
-    [WIRED_SEVERITY_MARKER, wiredSeverityTable()],
     [DETECTION_MARKER, detectionTable()],
     [SEVERITY_MARKER, severityTable()],
   ];

@@ -11,11 +11,11 @@ import type {
   EventPattern,
   ForwardRule,
   MapContext,
-  NotifyFilters,
   SeverityContext,
   SeverityRule,
   SourceModule,
 } from "./source";
+import type { NotifyFilters } from "./notifyFilters";
 import type { RawRecord } from "./envelopes";
 import { accessAnalyzer } from "./sources/accessAnalyzer";
 import { accessAnalyzerInternal } from "./sources/accessAnalyzerInternal";
@@ -57,22 +57,6 @@ export const SOURCES: readonly SourceModule[] = [
   otherEventBridge,
   otherJson,
 ];
-
-/**
- * The sources whose forwarding rules and notify branches the stacks take from here (the older
- * sources' patterns are still written out in stacks/eventPatterns.ts and detectionPatterns.ts).
- */
-export function modelSources(): SourceModule[] {
-  return [
-    guardDutyAttackSequence,
-    malwareProtectionS3,
-    securityHubOcsf,
-    accessAnalyzerUnused,
-    accessAnalyzerInternal,
-    inspector,
-    liveness,
-  ];
-}
 
 /** The last row of every source's table. */
 export const FALLBACK_SEVERITY: SeverityRule = {
@@ -141,13 +125,16 @@ export function forwardRules(sources: readonly SourceModule[] = SOURCES): Source
   return sources.flatMap((s) => (s.forward ?? []).map((r) => ({ ...r, source: s.id })));
 }
 
-/** The hub's notify pattern: one branch for sources notified whole, then each source's branches. */
+/**
+ * The hub's notify pattern: one branch for the event sources notified whole (each once, though
+ * several modules may name one: CloudTrail's CIS 4.9 calls and Config's verdicts are both
+ * aws.config), then each source's branches.
+ */
 export function notifyPattern(
   filters: NotifyFilters,
-  extraSources: readonly string[] = [],
   sources: readonly SourceModule[] = SOURCES,
 ): EventPattern {
-  const whole = [...sources.flatMap((s) => s.notifyAll ?? []), ...extraSources];
+  const whole = [...new Set(sources.flatMap((s) => s.notifyAll ?? []))];
   const branches = sources.flatMap((s) => (s.notify ? s.notify(filters) : []));
   return { $or: [...(whole.length ? [{ source: whole }] : []), ...branches] };
 }
@@ -167,17 +154,13 @@ const NO_PAYLOAD: SourceModule = {
 };
 
 /**
- * The README's severity table of the sources the stacks wire by hand (modelSources() have their
- * own table): [source, severity, when] per row, records that could not be read first and the
- * fallback last.
+ * The README's severity table: [source, severity, when] per row, records that could not be read
+ * first and the fallback last.
  */
 export function severityTableRows(sources: readonly SourceModule[] = SOURCES): string[][] {
-  const model = modelSources().map((s) => s.id);
   return [
     ...NO_PAYLOAD.severity.map((r) => [NO_PAYLOAD.name, r.severity, r.when]),
-    ...sources
-      .filter((s) => !model.includes(s.id))
-      .flatMap((s) => s.severity.map((r) => [s.name, r.severity, r.when])),
+    ...sources.flatMap((s) => s.severity.map((r) => [s.name, r.severity, r.when])),
     ["Any source", FALLBACK_SEVERITY.severity, FALLBACK_SEVERITY.when],
   ];
 }

@@ -8,6 +8,7 @@
 // and its test; nothing else lists event strings.
 import type { EventKind, Finding, SeverityLevel, Skip } from "./model";
 import type { WorldPrefixes } from "../shared/world";
+import type { NotifyFilters } from "./notifyFilters";
 
 /** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
 export type EventPattern = Record<string, unknown>;
@@ -69,34 +70,14 @@ export interface ForwardRule {
   /** Short name: the rule is `<prefix>-<name>`. Stable: renaming it replaces the deployed rule. */
   name: string;
   /**
-   * "every": each region the spoke covers. "global": only where global services (IAM, console
-   * sign-in, Organizations) record their events (us-east-1 in the aws partition).
+   * "every": each region the spoke covers. "global": only where global services (IAM,
+   * Organizations) record their events (us-east-1 in the aws partition). "sign-in": each region the
+   * spoke covers, and the regions it does not cover where CloudTrail still records console sign-ins
+   * (stacks/regions.ts SIGN_IN_RECORD_REGIONS: there the spoke creates this rule alone).
    */
-  regions: "every" | "global";
+  regions: "every" | "global" | "sign-in";
   /** The pattern, or undefined when this spoke's settings leave the rule out (an opt-in). */
   pattern: (spoke: SpokeForwarding) => EventPattern | undefined;
-}
-
-/** The hub's settings for which findings reach Slack (hub stack config `findings`; additive). */
-export interface NotifyFilters {
-  /** GuardDuty severity 1.0-8.9 (low 1-3.9, medium 4-6.9, high 7-8.9); default 4 (medium and up). */
-  guardDutyMinSeverity: number;
-  /** Security Hub severity label; default MEDIUM. */
-  securityHubMinSeverity: "INFORMATIONAL" | "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
-  /** Security Hub Workflow.Status values posted; default NEW. */
-  securityHubWorkflowStatuses: string[];
-  /** Security Hub RecordState values posted; default ACTIVE (archived findings are resolved). */
-  securityHubRecordStates: string[];
-  /**
-   * Which Security Hub event formats are posted: ASFF ("Security Hub Findings - Imported", Security
-   * Hub CSPM) and OCSF ("Findings Imported V2", Security Hub with exposure findings). Default both;
-   * with both services enabled, CSPM control findings arrive in each format, so choose one.
-   */
-  securityHubFormats: Array<"ASFF" | "OCSF">;
-  /** Amazon Inspector severity: findings at or above it are posted; default HIGH (high and critical). */
-  inspectorMinSeverity: "INFORMATIONAL" | "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
-  /** Post only Inspector findings with a known exploit (exploitAvailable YES); default true. */
-  inspectorExploitAvailableOnly: boolean;
 }
 
 /** One row of the README's detection table. */
@@ -105,6 +86,11 @@ export interface Detection {
   what: string;
   /** Where it comes from: "CloudTrail, every region". */
   from: string;
+  /**
+   * The spoke rules that forward it, when not every rule of this source: another source's rule
+   * (attack sequences come with the GuardDuty findings), or none for what the hub finds itself.
+   */
+  rules?: readonly string[];
 }
 
 export interface SourceModule {

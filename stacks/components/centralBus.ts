@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HubPlacement, OrgScope } from "../hubPlacement";
-import { EventPattern } from "../eventPatterns";
+import type { EventPattern } from "../../handlers/findings/source";
 import { policyDocument } from "../iam";
 import { FORWARDER_ROLE_NAME, HUB_BUS_NAME } from "../names";
 import { eventBridgeDeadLetterQueue } from "./deadLetters";

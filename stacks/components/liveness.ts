@@ -12,7 +12,8 @@ import {
   HEARTBEAT_INTERVAL_MINUTES,
   LIVENESS_CHECK_EVENT,
 } from "../../handlers/shared/constants";
-import { EventPattern, cloudTrailHeartbeats, heartbeats } from "../eventPatterns";
+import type { EventPattern } from "../../handlers/findings/source";
+import { CLOUDTRAIL_HEARTBEAT_PATTERN, HEARTBEAT_PATTERN } from "../../handlers/findings/sources/liveness";
 import { HubPlacement, OrgScope } from "../hubPlacement";
 import { Statement, policyDocument } from "../iam";
 import {
@@ -34,7 +35,7 @@ export const COVERAGE_SUMMARY_SCHEDULE = "cron(0 8 ? * MON *)";
 export const ACCOUNT_JOIN_EVENTS = ["AcceptHandshake", "CreateAccount"];
 
 /** Hub bus: heartbeats of both paths, which go to the liveness function only (never to Slack). */
-export const hubHeartbeats: EventPattern = { $or: [heartbeats, cloudTrailHeartbeats] };
+export const hubHeartbeats: EventPattern = { $or: [HEARTBEAT_PATTERN, CLOUDTRAIL_HEARTBEAT_PATTERN] };
 /** Hub bus: an account joining the organization. */
 export const hubAccountJoins: EventPattern = {
   source: ["aws.organizations"],

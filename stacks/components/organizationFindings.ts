@@ -9,8 +9,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HubPlacement } from "../hubPlacement";
-import { EventPattern } from "../eventPatterns";
-import { accessAnalyzerFindings } from "../detectionPatterns";
+import type { EventPattern } from "../../handlers/findings/source";
+import { ACCESS_ANALYZER_FINDINGS } from "../../handlers/findings/sources/accessAnalyzer";
 import { policyDocument, serviceTrust } from "../iam";
 import { NAME_PREFIX } from "../names";
 import { eventBridgeDeadLetterQueue } from "./deadLetters";
@@ -19,7 +19,7 @@ import { CentralBus } from "./centralBus";
 /** The hub account's default bus: organization analyzer findings about other accounts' resources. */
 export function organizationAnalyzerFindings(hubAccountId: string): EventPattern {
   return {
-    ...accessAnalyzerFindings,
+    ...ACCESS_ANALYZER_FINDINGS,
     detail: { resourceOwnerAccount: [{ "anything-but": hubAccountId }] },
   };
 }

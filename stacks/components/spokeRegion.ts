@@ -3,26 +3,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SpokeConfig } from "../configSchema";
-import {
-  EventPattern,
-  alarmStateChanges,
-  cloudTrailHeartbeats,
-  configComplianceChanges,
-  heartbeats,
-  iamChanges,
-  securityGroupChanges,
-} from "../eventPatterns";
-import {
-  accessAnalyzerFindings,
-  cisChanges,
-  consoleSignIns,
-  guardDutyFindings,
-  organizationsChanges,
-  rootUsage,
-  securityHubFindings,
-  unauthorizedCalls,
-} from "../detectionPatterns";
-import { modelSources } from "../../handlers/findings/registry";
+import type { EventPattern, ForwardRule } from "../../handlers/findings/source";
+import { forwardRules } from "../../handlers/findings/registry";
+import { ACCESS_ANALYZER_RULE } from "../../handlers/findings/sources/accessAnalyzer";
 import { HUB_REGION, IAM_EVENTS_REGION, partitionOf } from "../regions";
 import { NAME_PREFIX, RESTRICTED_SSH_RULE_NAME } from "../names";
 import { forwardedConfigRules } from "../configRules";
@@ -64,47 +47,52 @@ export interface SpokeRegionArgs {
   heartbeatRole: aws.iam.Role;
 }
 
+/** The rules' patterns under one spoke's settings, by short name (opt-ins left out are absent). */
+function patternsOf(
+  rules: readonly ForwardRule[],
+  region: string,
+  config: Partial<Pick<SpokeConfig, "forwardUnauthorizedCalls" | "extraConfigRules">>,
+): Record<string, EventPattern> {
+  const spoke = {
+    region,
+    configRuleNames: forwardedConfigRules(config),
+    forwardUnauthorizedCalls: !!config.forwardUnauthorizedCalls,
+  };
+  return Object.fromEntries(
+    rules.flatMap((r) => {
+      const pattern = r.pattern(spoke);
+      return pattern ? [[r.name, pattern]] : [];
+    }),
+  );
+}
+
 /**
- * The forwarding rules of one region, by short name. Global services (IAM, Organizations) record
- * their calls in us-east-1 only, so their rules exist there only; console sign-ins are recorded in
- * the sign-in endpoint's Region, so that rule is everywhere (and see SignInRegion).
+ * The forwarding rules of one region the spoke covers, by short name: every source module's
+ * (handlers/findings/registry.ts forwardRules). Global services (IAM, Organizations) record their
+ * calls in us-east-1 only, so their rules exist there only.
  */
 export function forwardingPatterns(
   region: string,
   config: Partial<Pick<SpokeConfig, "forwardUnauthorizedCalls" | "extraConfigRules">> = {},
 ): Record<string, EventPattern> {
   const global = region === IAM_EVENTS_REGION;
-  return {
-    "sg-changes": securityGroupChanges,
-    "config-compliance": configComplianceChanges(forwardedConfigRules(config)),
-    alarms: alarmStateChanges,
-    ...(global ? { "iam-changes": iamChanges } : {}),
-    "cis-changes": cisChanges,
-    "root-activity": rootUsage,
-    // Console sign-ins are recorded in the Region of the sign-in endpoint: every region has the rule.
-    "console-sign-in": consoleSignIns,
-    ...(global ? { "organizations-changes": organizationsChanges } : {}),
-    ...(config.forwardUnauthorizedCalls ? { "unauthorized-calls": unauthorizedCalls } : {}),
-    "guardduty-findings": guardDutyFindings,
-    "securityhub-findings": securityHubFindings,
-    "access-analyzer-findings": accessAnalyzerFindings,
-    heartbeat: heartbeats,
-    "heartbeat-cloudtrail": cloudTrailHeartbeats,
-    // Sources mapped to the finding model declare their own rules (handlers/findings/sources).
-    ...Object.fromEntries(
-      modelSources().flatMap((s) =>
-        (s.forward ?? []).flatMap((r) => {
-          if (r.regions === "global" && !global) return [];
-          const pattern = r.pattern({
-            region,
-            configRuleNames: forwardedConfigRules(config),
-            forwardUnauthorizedCalls: !!config.forwardUnauthorizedCalls,
-          });
-          return pattern ? [[r.name, pattern]] : [];
-        }),
-      ),
-    ),
-  };
+  return patternsOf(
+    forwardRules().filter((r) => r.regions !== "global" || global),
+    region,
+    config,
+  );
+}
+
+/**
+ * The forwarding rules of a region the spoke does not cover where CloudTrail still records console
+ * sign-ins (SignInRegion): the rules declared for the sign-in Regions only.
+ */
+export function signInRegionPatterns(region: string): Record<string, EventPattern> {
+  return patternsOf(
+    forwardRules().filter((r) => r.regions === "sign-in"),
+    region,
+    {},
+  );
 }
 
 /**
@@ -162,7 +150,7 @@ export function forwardToHub(
         name: `${NAME_PREFIX}-${short}`,
         description: `Forward ${short} to the security hub bus`,
         eventPattern:
-          short === "access-analyzer-findings" && hubAccountId !== undefined
+          short === ACCESS_ANALYZER_RULE && hubAccountId !== undefined
             ? pulumi
                 .output(hubAccountId)
                 .apply((hub) => JSON.stringify(ownFindingsInHubAccount(pattern, config.accountId, hub)))
@@ -186,7 +174,7 @@ export function forwardToHub(
 
 /**
  * A region the spoke does not cover where CloudTrail still records its console sign-ins (see
- * SIGN_IN_RECORD_REGIONS): only the sign-in rule and its dead-letter queue.
+ * SIGN_IN_RECORD_REGIONS): only the sign-in rules and their dead-letter queue.
  */
 export class SignInRegion extends pulumi.ComponentResource {
   constructor(
@@ -195,7 +183,7 @@ export class SignInRegion extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("security-guard:spoke:SignInRegion", name, { region: args.region }, opts);
-    forwardToHub(name, args.region, { "console-sign-in": consoleSignIns }, args, { parent: this });
+    forwardToHub(name, args.region, signInRegionPatterns(args.region), args, { parent: this });
     this.registerOutputs({ region: args.region });
   }
 }
@@ -268,7 +256,8 @@ export class SpokeRegion extends pulumi.ComponentResource {
     // The heartbeats: EventBridge Scheduler's templated PutEvents target puts one event on this
     // region's default bus every interval
     // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html); the
-    // heartbeat rule above forwards it like any security event, so its arrival at the hub proves
+    // `heartbeat` rule above (the liveness source declares it) forwards it like any security
+    // event, so its arrival at the hub proves
     // the rule, the target, the forwarder role, the hub bus policy and the region itself. A second
     // schedule calls TagResource on the schedules' own group through the universal target
     // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html): the

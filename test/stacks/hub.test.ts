@@ -133,60 +133,65 @@ describe("hub stack under Pulumi mocks", function () {
     const notify = one(resources, "aws:cloudwatch/eventRule:EventRule", "hub-notify");
     assert.equal(notify.props.eventBusName, "security-guard-events");
     const branches = JSON.parse(String(notify.props.eventPattern)).$or;
+    // One branch for the event sources notified whole, each once, in registry order (every
+    // source module declares its own: handlers/findings/registry.ts notifyPattern).
     assert.deepEqual(branches[0], {
       source: [
+        "security-guard.remediation",
         "aws.ec2",
         "aws.iam",
-        "aws.config",
-        "aws.cloudwatch",
-        "aws.signin",
         "aws.cloudtrail",
         "aws.kms",
         "aws.s3",
+        "aws.config",
         "aws.organizations",
-        "security-guard.remediation",
+        "aws.cloudwatch",
+        "aws.signin",
         "security-guard.liveness",
       ],
     });
-    // Findings pass the configured filters (defaults: GuardDuty medium and up; Security Hub NEW,
-    // ACTIVE, MEDIUM and up; Access Analyzer ACTIVE).
-    assert.deepEqual(branches.slice(3, 6), [
-      {
-        source: ["aws.guardduty"],
-        "detail-type": ["GuardDuty Finding"],
-        detail: { severity: [{ numeric: [">=", 4] }] },
-      },
-      {
-        source: ["aws.securityhub"],
-        "detail-type": ["Security Hub Findings - Imported"],
-        detail: {
-          findings: {
-            Severity: { Label: ["MEDIUM", "HIGH", "CRITICAL"] },
-            Workflow: { Status: ["NEW"] },
-            RecordState: ["ACTIVE"],
-          },
-        },
-      },
-      {
-        source: ["aws.access-analyzer"],
-        "detail-type": ["Access Analyzer Finding"],
-        detail: { status: ["ACTIVE"] },
-      },
-    ]);
-    // Then the finding sources' own branches (their filters are tested with each source).
+    // Then each source's own branches, in registry order (their filters are tested with each source).
     assert.deepEqual(
       branches
-        .slice(6)
-        .map((b: { source: string[]; "detail-type": string[] }) => [b.source[0], b["detail-type"][0]]),
+        .slice(1)
+        .map((b: { source?: string[]; "detail-type": string[] }) => [b.source?.[0], b["detail-type"][0]]),
       [
+        [undefined, "AWS API Call via CloudTrail"], // root activity, from any service
+        [undefined, "AWS API Call via CloudTrail"], // denied calls, from any service
         ["aws.guardduty", "GuardDuty Finding"], // attack sequences, whatever the GuardDuty minimum
+        ["aws.guardduty", "GuardDuty Finding"],
         ["aws.guardduty", "GuardDuty Malware Protection Object Scan Result"],
+        ["aws.securityhub", "Security Hub Findings - Imported"],
         ["aws.securityhub", "Findings Imported V2"],
+        ["aws.access-analyzer", "Access Analyzer Finding"],
         ["aws.access-analyzer", "Unused Access Finding for IAM entities"],
         ["aws.access-analyzer", "Internal Access Finding"],
         ["aws.inspector2", "Inspector2 Finding"],
       ],
     );
+    // Findings pass the configured filters (defaults: GuardDuty medium and up; Security Hub NEW,
+    // ACTIVE, MEDIUM and up; Access Analyzer ACTIVE).
+    assert.deepEqual(branches[4], {
+      source: ["aws.guardduty"],
+      "detail-type": ["GuardDuty Finding"],
+      detail: { severity: [{ numeric: [">=", 4] }] },
+    });
+    assert.deepEqual(branches[6], {
+      source: ["aws.securityhub"],
+      "detail-type": ["Security Hub Findings - Imported"],
+      detail: {
+        findings: {
+          Severity: { Label: ["MEDIUM", "HIGH", "CRITICAL"] },
+          Workflow: { Status: ["NEW"] },
+          RecordState: ["ACTIVE"],
+        },
+      },
+    });
+    assert.deepEqual(branches[8], {
+      source: ["aws.access-analyzer"],
+      "detail-type": ["Access Analyzer Finding"],
+      detail: { status: ["ACTIVE"] },
+    });
     const target = one(resources, "aws:cloudwatch/eventTarget:EventTarget", "hub-notify-target");
     assert.equal(target.props.arn, `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-events`);
     // Each flow's component owns its trigger: the notifier's target, like the remediator's. The

@@ -13,7 +13,8 @@ import {
   ofType,
   one,
 } from "../helpers/stacks";
-import { hubNotify } from "../../stacks/eventPatterns";
+import { DEFAULT_NOTIFY_FILTERS } from "../../handlers/findings/notifyFilters";
+import { notifyPattern } from "../../handlers/findings/registry";
 import { isRulerMatcher, loadRulerMatcher } from "../../verify/wiring/ruler";
 
 const BUS = `arn:aws:events:us-east-1:${HUB_ACCOUNT}:event-bus/security-guard-events`;
@@ -153,7 +154,7 @@ describe("hub liveness (heartbeats, silence, coverage) under Pulumi mocks", func
   });
 
   it("posts the liveness alerts through the notify rule; heartbeats never reach Slack", async () => {
-    const notify = hubNotify();
+    const notify = notifyPattern(DEFAULT_NOTIFY_FILTERS);
     const event = (source: string, detailType: string) => ({
       version: "0",
       id: "1",

@@ -7,10 +7,10 @@
 // then `npx prettier --write test/fixtures/patterns/snapshot.json`.
 import * as fs from "fs";
 import * as path from "path";
-import type { FindingFilters } from "../../stacks/eventPatterns";
-import { DEFAULT_FINDING_FILTERS, hubNotify } from "../../stacks/eventPatterns";
-import { consoleSignIns } from "../../stacks/detectionPatterns";
-import { forwardingPatterns } from "../../stacks/components/spokeRegion";
+import type { NotifyFilters } from "../../handlers/findings/notifyFilters";
+import { DEFAULT_NOTIFY_FILTERS } from "../../handlers/findings/notifyFilters";
+import { notifyPattern } from "../../handlers/findings/registry";
+import { forwardingPatterns, signInRegionPatterns } from "../../stacks/components/spokeRegion";
 import { extraSignInRegions } from "../../stacks/regions";
 import { listStackFiles, validConfigs } from "../../verify/stackFiles";
 
@@ -34,7 +34,7 @@ const SPOKE_VARIANTS: Array<{
   },
 ];
 
-const FILTER_VARIANTS: Record<string, Partial<FindingFilters>> = {
+const FILTER_VARIANTS: Record<string, Partial<NotifyFilters>> = {
   "asff-only-high": { securityHubFormats: ["ASFF"], securityHubMinSeverity: "HIGH", guardDutyMinSeverity: 7 },
   "ocsf-only-critical-inspector-any-exploit": {
     securityHubFormats: ["OCSF"],
@@ -54,13 +54,12 @@ export function patternSnapshot(): Record<string, unknown> {
   const hubs: Record<string, Patterns> = {};
   for (const c of validConfigs(listStackFiles(ROOT))) {
     if (c.role === "hub") {
-      hubs[c.stackFile] = hubNotify(c.findings);
+      hubs[c.stackFile] = notifyPattern(c.findings);
       continue;
     }
     const regions: Record<string, Patterns> = {};
     for (const r of c.regions) regions[r] = forwardingPatterns(r, c);
-    for (const r of extraSignInRegions(c.regions))
-      regions[`${r} (sign-in only)`] = { "console-sign-in": consoleSignIns };
+    for (const r of extraSignInRegions(c.regions)) regions[`${r} (sign-in only)`] = signInRegionPatterns(r);
     spokes[c.stackFile] = regions;
   }
   for (const v of SPOKE_VARIANTS) {
@@ -68,9 +67,9 @@ export function patternSnapshot(): Record<string, unknown> {
     for (const r of v.regions) regions[r] = forwardingPatterns(r, v);
     spokes[v.name] = regions;
   }
-  const notify: Record<string, Patterns> = { defaults: hubNotify(DEFAULT_FINDING_FILTERS), ...hubs };
+  const notify: Record<string, Patterns> = { defaults: notifyPattern(DEFAULT_NOTIFY_FILTERS), ...hubs };
   for (const [name, f] of Object.entries(FILTER_VARIANTS))
-    notify[name] = hubNotify({ ...DEFAULT_FINDING_FILTERS, ...f });
+    notify[name] = notifyPattern({ ...DEFAULT_NOTIFY_FILTERS, ...f });
   return { forwarding: spokes, notify };
 }
 

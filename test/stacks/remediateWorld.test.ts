@@ -2,7 +2,7 @@
 // as the world (worldPrefixes; 2000::/3 always), not only 0.0.0.0/0 and ::/0, so the remediator is
 // invoked for them (AWS's restricted-ssh rule does not flag them). Judged by AWS's event-ruler.
 import { strict as assert } from "assert";
-import { hubRemediate } from "../../stacks/eventPatterns";
+import { hubRemediate } from "../../stacks/remediatePattern";
 import { isRulerMatcher, loadRulerMatcher } from "../../verify/wiring/ruler";
 import { fixture } from "../handlers/notifier/fixtures";
 

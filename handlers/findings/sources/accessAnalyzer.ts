@@ -5,11 +5,16 @@ import { accessAnalyzerFindingUrl, isRegionCode, parseArn } from "../links";
 import type { Observable } from "../model";
 import { FINDING_CLASSES } from "../model";
 import { anyObject, bool, eventBridgeEvent, isEventBridge, list, parseLenient, text } from "../parse";
-import type { Draft, SourceModule } from "../source";
+import type { Draft, EventPattern, SourceModule } from "../source";
 import { archivedOrResolved } from "./severityRules";
 
 const DETAIL_TYPE = "Access Analyzer Finding";
 const SOURCE = "aws.access-analyzer";
+
+/** Every spoke region: the findings of the region's analyzers (the hub's organization analyzer's too). */
+export const ACCESS_ANALYZER_FINDINGS: EventPattern = { source: [SOURCE], "detail-type": [DETAIL_TYPE] };
+/** The spoke rule's short name: in the hub's own account the stack narrows its pattern (OrganizationFindings). */
+export const ACCESS_ANALYZER_RULE = "access-analyzer-findings";
 
 function schema() {
   return eventBridgeEvent(
@@ -129,13 +134,7 @@ export const accessAnalyzer: SourceModule = {
       test: () => true,
     },
   ],
-  forward: [
-    {
-      name: "access-analyzer-findings",
-      regions: "every",
-      pattern: () => ({ source: [SOURCE], "detail-type": [DETAIL_TYPE] }),
-    },
-  ],
+  forward: [{ name: ACCESS_ANALYZER_RULE, regions: "every", pattern: () => ACCESS_ANALYZER_FINDINGS }],
   notify: () => [{ source: [SOURCE], "detail-type": [DETAIL_TYPE], detail: { status: ["ACTIVE"] } }],
   fixtures: ["findings/access-analyzer-role-cross-account.json", "findings/access-analyzer-s3-public.json"],
 };

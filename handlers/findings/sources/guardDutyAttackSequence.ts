@@ -217,6 +217,7 @@ export const guardDutyAttackSequence: SourceModule = {
     {
       what: "GuardDuty attack sequences: several signals of one actor correlated into one attack, on one card",
       from: "GuardDuty, every region (with the GuardDuty findings)",
+      rules: ["guardduty-findings"],
     },
   ],
   recognise: (p) =>

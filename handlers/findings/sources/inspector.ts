@@ -13,7 +13,8 @@ import type { Resource, SeverityLevel, Vulnerability } from "../model";
 import { FINDING_CLASSES } from "../model";
 import { eventBridgeEvent, isEventBridge, list, number, object, parseLenient, text } from "../parse";
 import { textItems } from "./fields";
-import type { Draft, NotifyFilters, SourceModule } from "../source";
+import type { NotifyFilters } from "../notifyFilters";
+import type { Draft, SourceModule } from "../source";
 
 const DETAIL_TYPE = "Inspector2 Finding";
 const SOURCE = "aws.inspector2";

@@ -1,12 +1,45 @@
 // The guard's own signals about what it cannot see (handlers/liveness): a spoke region silent for
 // two heartbeat intervals, its recovery, an organization account without a spoke, and the weekly
 // coverage summary with its list of mutes and exemptions in force, put on the hub bus by the
-// liveness function (source security-guard.liveness).
+// liveness function (source security-guard.liveness). The heartbeats it judges silence by are
+// forwarded by every spoke region's heartbeat rules, declared here; they go to the liveness
+// function, never to Slack (no notify branch takes them).
 import { isRegionCode } from "../links";
 import { FINDING_CLASSES } from "../model";
 import { eventBridgeEvent, list, number, object, parseLenient, text } from "../parse";
-import type { Draft, SourceModule } from "../source";
-import { LIVENESS_DETAIL_TYPES, LIVENESS_EVENT_SOURCE } from "../../shared/constants";
+import type { Draft, EventPattern, SourceModule } from "../source";
+import {
+  HEARTBEAT_DETAIL_TYPE,
+  HEARTBEAT_ROLE_NAME,
+  HEARTBEAT_SOURCE,
+  LIVENESS_DETAIL_TYPES,
+  LIVENESS_EVENT_SOURCE,
+} from "../../shared/constants";
+
+/**
+ * Every spoke region: the region's own heartbeat (its schedule puts it on the default bus), carried
+ * to the hub bus by the same kind of rule, target, role and bus policy as every security event.
+ */
+export const HEARTBEAT_PATTERN: EventPattern = {
+  source: [HEARTBEAT_SOURCE],
+  "detail-type": [HEARTBEAT_DETAIL_TYPE],
+};
+
+/**
+ * Every spoke region: the heartbeat schedule's TagResource call on its own schedule group, as
+ * CloudTrail records it. It reaches EventBridge only through a logging trail with management write
+ * events, so its arrival proves the CloudTrail path; matched by the heartbeat role's name, so no
+ * other scheduler call is forwarded.
+ */
+export const CLOUDTRAIL_HEARTBEAT_PATTERN: EventPattern = {
+  source: ["aws.scheduler"],
+  "detail-type": ["AWS API Call via CloudTrail"],
+  detail: {
+    eventSource: ["scheduler.amazonaws.com"],
+    eventName: ["TagResource"],
+    userIdentity: { sessionContext: { sessionIssuer: { userName: [HEARTBEAT_ROLE_NAME] } } },
+  },
+};
 
 /** How many gap lines a summary shows (the rest are counted). */
 const SUMMARY_LINES = 20;
@@ -80,19 +113,22 @@ export const liveness: SourceModule = {
   detects: [
     {
       what: "A spoke region silent for two heartbeat intervals, and its recovery",
-      from: "the hub's liveness check",
+      from: "the hub's liveness check, from every spoke region's heartbeats",
     },
     {
       what: "An organization account without a spoke",
       from: "the hub's liveness check, and accounts joining",
+      rules: [],
     },
     {
       what: "The weekly coverage summary (accounts covered, silent regions, detectors off)",
       from: "the hub, Mondays",
+      rules: [],
     },
     {
       what: "The weekly list of mutes from Slack and exemptions from remediation in force (expiring ones first)",
       from: "the hub, Mondays",
+      rules: [],
     },
   ],
   recognise: (p) => p.source === LIVENESS_EVENT_SOURCE && TYPES.includes(String(p["detail-type"])),
@@ -205,9 +241,10 @@ export const liveness: SourceModule = {
     },
   ],
 
-  // The heartbeat forwarding rules are still declared in stacks/eventPatterns.ts (`heartbeats`,
-  // `cloudTrailHeartbeats`), where the spoke builds every rule that has not moved to its module yet.
-  forward: [],
+  forward: [
+    { name: "heartbeat", regions: "every", pattern: () => HEARTBEAT_PATTERN },
+    { name: "heartbeat-cloudtrail", regions: "every", pattern: () => CLOUDTRAIL_HEARTBEAT_PATTERN },
+  ],
   notifyAll: [LIVENESS_EVENT_SOURCE],
   fixtures: [
     "liveness/spoke-region-silent.json",

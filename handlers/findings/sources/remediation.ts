@@ -53,7 +53,13 @@ export const remediation: SourceModule = {
   id: "remediation",
   name: "The guard's SSH remediation reports",
   kinds: ["remediation"],
-  detects: [],
+  detects: [
+    {
+      what: "SSH opened to the world, revoked by the guard (or left: dry run, exempt group), with why",
+      from: "the hub's remediation function, on Config verdicts and CloudTrail calls",
+      rules: [],
+    },
+  ],
   recognise: (p) => isEventBridge(p, REMEDIATION_DETAIL_TYPE, REMEDIATION_EVENT_SOURCE),
 
   map(payload, ctx): Draft {

@@ -18,14 +18,12 @@ import {
   parseLenient,
   text,
 } from "../parse";
+import { SECURITY_HUB_SEVERITY_LABELS } from "../notifyFilters";
 import type { Draft, SourceModule } from "../source";
 import { archivedOrResolved, ratedBySource } from "./severityRules";
 
 const DETAIL_TYPE = "Security Hub Findings - Imported";
 const SOURCE = "aws.securityhub";
-
-/** ASFF severity labels, lowest first (https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html). */
-export const SECURITY_HUB_SEVERITY_LABELS = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 
 const LEVELS: Readonly<Record<string, SeverityLevel>> = {
   CRITICAL: "critical",

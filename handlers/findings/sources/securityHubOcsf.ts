@@ -31,7 +31,8 @@ import {
   bool,
 } from "../parse";
 import { textItems } from "./fields";
-import type { Draft, MapContext, NotifyFilters, SourceModule } from "../source";
+import type { NotifyFilters } from "../notifyFilters";
+import type { Draft, MapContext, SourceModule } from "../source";
 
 const DETAIL_TYPE = "Findings Imported V2";
 const SOURCE = "aws.securityhub";

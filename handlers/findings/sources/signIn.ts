@@ -36,7 +36,7 @@ export const signIn: SourceModule = {
   detects: [
     {
       what: "Console sign-ins: root (CIS 4.3), IAM users without MFA (CIS 4.2), failures (CIS 4.6)",
-      from: "CloudTrail, us-east-1",
+      from: "CloudTrail, every region and the sign-in Regions (see below)",
     },
   ],
   recognise: (p) => isEventBridge(p, DETAIL_TYPE),
@@ -116,12 +116,14 @@ export const signIn: SourceModule = {
 
   forward: [
     {
-      // Console sign-in events of IAM users and the root user are recorded in us-east-1: sign-in
-      // without MFA (CIS 4.2, CloudWatch.3: IAM users only, as the control is written, so
+      // Sign-in without MFA (CIS 4.2, CloudWatch.3: IAM users only, as the control is written, so
       // federated/SSO sign-ins that carry MFA elsewhere are not reported), console authentication
-      // failures (4.6, CloudWatch.6) and every root sign-in (4.3, CloudWatch.1).
+      // failures (4.6, CloudWatch.6) and every root sign-in (4.3, CloudWatch.1). CloudTrail records
+      // a root sign-in in us-east-1 but an IAM user's in the Region of the sign-in endpoint used
+      // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html):
+      // every region the spoke covers, and the sign-in Regions it does not.
       name: "console-sign-in",
-      regions: "global",
+      regions: "sign-in",
       pattern: () => ({
         source: ["aws.signin"],
         "detail-type": [DETAIL_TYPE],

@@ -19,6 +19,21 @@ describe("source registry", () => {
     assert.deepEqual(names, [...new Set(names)]);
   });
 
+  it("every spoke rule is named by a detection (the README's table), and every named rule exists", () => {
+    const rules = forwardRules().map((r) => r.name);
+    const named = SOURCES.flatMap((s) =>
+      s.detects.flatMap((d) => d.rules ?? (s.forward ?? []).map((r) => r.name)),
+    );
+    assert.deepEqual(
+      rules.filter((r) => !named.includes(r)),
+      [],
+    );
+    assert.deepEqual(
+      named.filter((r) => !rules.includes(r)),
+      [],
+    );
+  });
+
   for (const source of SOURCES) {
     describe(source.id, () => {
       it("declares kinds, detections and at least one fixture", () => {

@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Finding } from "../../../handlers/findings/model";
 import { forwardRules, mapPayload, SOURCES } from "../../../handlers/findings/registry";
-import type { EventPattern, NotifyFilters } from "../../../handlers/findings/source";
-import { DEFAULT_FINDING_FILTERS } from "../../../stacks/eventPatterns";
+import type { EventPattern } from "../../../handlers/findings/source";
+import { DEFAULT_NOTIFY_FILTERS, type NotifyFilters } from "../../../handlers/findings/notifyFilters";
 import { RulerMatcher, isRulerMatcher, loadRulerMatcher } from "../../../verify/wiring/ruler";
 
 const FIXTURES = path.resolve(__dirname, "..", "..", "fixtures", "events");
@@ -16,7 +16,7 @@ export type Json = Record<string, any>; // eslint-disable-line @typescript-eslin
 
 export const load = (rel: string): Json => JSON.parse(fs.readFileSync(path.join(FIXTURES, rel), "utf8"));
 
-export const DEFAULT_FILTERS: NotifyFilters = { ...DEFAULT_FINDING_FILTERS };
+export const DEFAULT_FILTERS: NotifyFilters = { ...DEFAULT_NOTIFY_FILTERS };
 
 /** The finding the edge makes of `payload`, and the problems it reported. */
 export function mapped(payload: Json): { finding: Finding; problems: string[]; source: string } {

@@ -220,17 +220,27 @@ export const cloudTrail: SourceModule = {
     "root-usage",
   ],
   detects: [
-    { what: "Security-group changes (CIS 4.10)", from: "CloudTrail, every region" },
-    { what: "IAM changes (CIS 4.4 names the policy calls)", from: "CloudTrail, us-east-1" },
+    { what: "Security-group changes (CIS 4.10)", from: "CloudTrail, every region", rules: ["sg-changes"] },
+    {
+      what: "IAM changes (CIS 4.4 names the policy calls)",
+      from: "CloudTrail, us-east-1",
+      rules: ["iam-changes"],
+    },
     {
       what: "CloudTrail, Config, KMS, S3 bucket policy and network changes (CIS 4.5, 4.7-4.9, 4.11-4.14)",
       from: "CloudTrail, every region",
+      rules: ["cis-changes"],
     },
-    { what: "AWS Organizations changes (CIS 4.15)", from: "CloudTrail, us-east-1" },
-    { what: "Root user activity (CIS 4.3)", from: "CloudTrail, every region" },
+    {
+      what: "AWS Organizations changes (CIS 4.15)",
+      from: "CloudTrail, us-east-1",
+      rules: ["organizations-changes"],
+    },
+    { what: "Root user activity (CIS 4.3)", from: "CloudTrail, every region", rules: ["root-activity"] },
     {
       what: "Denied API calls (CIS 4.1; opt-in `forwardUnauthorizedCalls`)",
       from: "CloudTrail, every region",
+      rules: ["unauthorized-calls"],
     },
   ],
   recognise: (p) => isEventBridge(p, DETAIL_TYPE),
@@ -409,7 +419,15 @@ export const cloudTrail: SourceModule = {
       pattern: (spoke) => (spoke.forwardUnauthorizedCalls ? unauthorizedCalls() : undefined),
     },
   ],
-  notifyAll: ["aws.ec2", "aws.iam", "aws.cloudtrail", "aws.kms", "aws.s3", "aws.organizations"],
+  // Every service the rules above forward changes of is notified whole (the spokes chose the calls).
+  notifyAll: [
+    ...new Set([
+      "aws.ec2",
+      "aws.iam",
+      ...CIS_CHANGE_CONTROLS.map((c) => c.source),
+      CIS_ORGANIZATIONS_CONTROL.source,
+    ]),
+  ],
   // Root activity and denied calls arrive from any service (the spokes' rules choose them).
   notify: () => [
     { "detail-type": [DETAIL_TYPE], detail: { userIdentity: { type: ["Root"] } } },
