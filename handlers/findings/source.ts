@@ -4,8 +4,9 @@
 // rules (the README's severity table), the EventBridge patterns a spoke forwards it with and the
 // hub's notify filter lets through (the stacks build their rules from these), and its fixtures
 // (test/fixtures/events/...; the tests render and route every one). Console links are built by the
-// module into `Finding.links` from validated parts. Adding a source is one module plus its fixtures
-// and its test; nothing else lists event strings.
+// module into `Finding.links` from validated parts. Adding a source is one module, its line in
+// registry.ts, its fixtures and its test: the stacks' rules and the README's tables (`npm run
+// config:docs`) are built from them.
 import type { EventKind, Finding, SeverityLevel, Skip } from "./model";
 import type { WorldPrefixes } from "../shared/world";
 import type { NotifyFilters } from "./notifyFilters";

@@ -11,6 +11,7 @@ import {
   one,
   spokeWith,
 } from "../helpers/stacks";
+import { forwardingPatterns, signInRegionPatterns } from "../../stacks/components/spokeRegion";
 
 const REGIONS = ["us-east-1", "ap-northeast-1", "ap-northeast-2"];
 /** Where CloudTrail records IAM users' console sign-ins besides the spoke's own regions. */
@@ -74,26 +75,20 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
         .filter((r) => r.region === region)
         .map((r) => r.name.replace(`spoke-${region}-`, ""))
         .sort();
-    const everywhere = [
-      "access-analyzer-findings",
-      "alarms",
-      "cis-changes",
-      "config-compliance",
-      "console-sign-in",
-      "guardduty-findings",
-      "heartbeat",
-      "heartbeat-cloudtrail",
-      "inspector-findings",
-      "internal-access-findings",
-      "malware-s3-threats",
-      "root-activity",
-      "securityhub-findings",
-      "securityhub-ocsf-findings",
-      "sg-changes",
-      "unused-access-findings",
-    ];
+    // The rules are every source module's (handlers/findings/registry.ts forwardRules; the pattern
+    // snapshot test pins each rule's pattern): the stack creates exactly those, per region.
+    const declared = (region: string) => Object.keys(forwardingPatterns(region, {})).sort();
+    const everywhere = declared("ap-northeast-1");
+    for (const name of ["sg-changes", "config-compliance", "alarms", "cis-changes", "root-activity"])
+      assert.ok(everywhere.includes(name), name);
+    for (const name of ["console-sign-in", "guardduty-findings", "heartbeat", "heartbeat-cloudtrail"])
+      assert.ok(everywhere.includes(name), name);
+    assert.ok(!everywhere.includes("unauthorized-calls"), "denied calls are opt-in");
     assert.deepEqual(byRegion("us-east-1"), [...everywhere, "iam-changes", "organizations-changes"].sort());
+    assert.deepEqual(byRegion("us-east-1"), declared("us-east-1"));
     for (const region of SIGN_IN_ONLY) assert.deepEqual(byRegion(region), ["console-sign-in"]);
+    for (const region of SIGN_IN_ONLY)
+      assert.deepEqual(Object.keys(signInRegionPatterns(region)), ["console-sign-in"]);
     assert.deepEqual(byRegion("ap-northeast-1"), everywhere);
     assert.deepEqual(byRegion("ap-northeast-2"), everywhere);
     const iam = one(resources, "aws:cloudwatch/eventRule:EventRule", "us-east-1-iam-changes");

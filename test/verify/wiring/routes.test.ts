@@ -23,6 +23,7 @@ import {
   rulerRoutes,
 } from "../../../verify/wiring/routes";
 import { RulerMatcher, isRulerMatcher, loadRulerMatcher } from "../../../verify/wiring/ruler";
+import { forwardingPatterns } from "../../../stacks/components/spokeRegion";
 import { useMoto } from "../../helpers/moto";
 import { HUB_ACCOUNT, SPOKE_ACCOUNT, SPOKE_CONFIG, defaultHub, spokeWith } from "../../helpers/stacks";
 
@@ -76,30 +77,13 @@ describe("wiring: EventBridge routes in moto", function () {
         // The organization analyzer's findings about member accounts, on the hub account's default bus.
         "hub-org-findings-rule 111111111111 us-east-1 default",
         "hub-remediate 111111111111 us-east-1 security-guard-events",
-        // Every region: security groups, Config verdicts, alarms, the CIS change controls, root
-        // activity, the finding services, console sign-in and the two heartbeat paths; us-east-1
-        // also: IAM, Organizations.
+        // Every region: every source module's rules (security groups, Config verdicts, alarms, the
+        // CIS change controls, root activity, the finding services, console sign-in, the two
+        // heartbeat paths; the pattern snapshot test pins them); us-east-1 also IAM, Organizations.
         ...["ap-northeast-1", "ap-northeast-2", "us-east-1"].flatMap((region) =>
-          [
-            "access-analyzer-findings",
-            "alarms",
-            "cis-changes",
-            "config-compliance",
-            "console-sign-in",
-            "guardduty-findings",
-            "heartbeat",
-            "heartbeat-cloudtrail",
-            ...(region === "us-east-1" ? ["iam-changes"] : []),
-            "inspector-findings",
-            "internal-access-findings",
-            "malware-s3-threats",
-            ...(region === "us-east-1" ? ["organizations-changes"] : []),
-            "root-activity",
-            "securityhub-findings",
-            "securityhub-ocsf-findings",
-            "sg-changes",
-            "unused-access-findings",
-          ].map((kind) => `spoke-${region}-${kind} 222222222222 ${region} default`),
+          Object.keys(forwardingPatterns(region, {})).map(
+            (kind) => `spoke-${region}-${kind} 222222222222 ${region} default`,
+          ),
         ),
         // Where CloudTrail records IAM users' console sign-ins beyond the spoke's regions.
         ...["us-east-2", "eu-north-1", "ap-southeast-2"].map(
