@@ -54,7 +54,7 @@ function line(e: DigestEntry, settings: NotifierSettings): string {
 
 /**
  * The digest messages for `entries` (all bound for one webhook): header and fallback text
- * "N security events (C critical)", one section per event (block_id "event:<record id>"), at most
+ * "N security events (1 critical, 3 medium)", one section per event (block_id "event:<record id>"), at most
  * `maxPerMessage` events per message. `note` (a routing warning) is appended to every message.
  * `window`: the events were held for a digest run of that window (said in the context line).
  */

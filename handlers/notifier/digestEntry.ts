@@ -8,7 +8,7 @@ import type { NotifierSettings } from "./settings";
 import type { SeverityLevel } from "./severity";
 import { LIMITS, truncate } from "./slack";
 
-/** Longest resource and actor shown on a line: a line is one glance, the single message has the rest. */
+/** Longest resource, actor and region label shown on a line: a line is one glance, the single message has the rest. */
 const NAME_MAX = 100;
 /** Longest event id shown (ids are short; a hostile one must not crowd out the rest of the line). */
 const EVENT_ID_MAX = 200;
@@ -63,7 +63,7 @@ export function digestEntry(r: RenderedMessage): DigestEntry {
     ...(resource ? { resource: truncate(resource, NAME_MAX) } : {}),
     ...(actor ? { actor: truncate(actor, NAME_MAX) } : {}),
     ...(f.cloud.account?.uid ? { accountId: f.cloud.account.uid } : {}),
-    ...(region ? { region } : {}),
+    ...(region ? { region: truncate(region, NAME_MAX) } : {}),
     incomplete: r.problems.length > 0,
   };
 }

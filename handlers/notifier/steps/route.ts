@@ -6,7 +6,7 @@ import { withCriticalMute, withMuteAck } from "../alertButtons";
 import { RenderedMessage } from "../pipeline";
 import { DEFAULT_CRITICAL_MUTE_HOURS, DEFAULT_WEBHOOK, NotifierSettings } from "../settings";
 import { assess, withSeverity } from "../signal";
-import { LIMITS, SlackMessage, context as contextBlock, esc } from "../slack";
+import { LIMITS, SlackMessage, context as contextBlock, esc, truncate } from "../slack";
 import { threadFacts } from "../threads";
 import { Webhooks, webhookUrl } from "../webhooks";
 import { Classified } from "./classify";
@@ -39,7 +39,7 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
     : rated;
   // Thread facts matter only when messages have a ts (app mode): webhook mode's output is unchanged.
   const thread = settings.app ? threadFacts(c) : undefined;
-  const signal = incidentSignal(c.finding, a.severity, c.finding.title, c.eventId);
+  const signal = incidentSignal(c.finding, a.severity, truncate(c.finding.title, LIMITS.header), c.eventId);
   return {
     ...base,
     eventId: c.eventId,
