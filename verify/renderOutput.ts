@@ -3,6 +3,7 @@
 // by the command and the golden corpus (test/golden), so both say the same thing.
 import { DIGEST_DEFAULTS, NotifierSettings, renderMessages } from "../handlers/notifier";
 import { renderDigestEmail, renderEmail } from "../handlers/notifier/email";
+import { digestEntry } from "../handlers/notifier/digestEntry";
 
 export interface RenderOutput {
   stdout: string;
@@ -23,7 +24,12 @@ export function renderOutput(event: unknown, settings: NotifierSettings, email: 
     // More records than the digest threshold are one digest email, as the notifier sends a burst.
     const emails =
       shown.length > (settings.digest?.threshold ?? DIGEST_DEFAULTS.threshold)
-        ? [renderDigestEmail(shown.map((r) => ({ severity: r.severity ?? "medium", message: r.message! })))]
+        ? [
+            renderDigestEmail(
+              shown.map((r) => ({ entry: digestEntry(r), message: r.message! })),
+              settings,
+            ),
+          ]
         : shown.map((r) => renderEmail(r.message!, r.severity ?? "medium"));
     return { stdout: emails.map((e) => `Subject: ${e.subject}\n\n${e.body}`).join("\n"), stderr };
   }

@@ -6,6 +6,8 @@
 import type { HeaderBlock, KnownBlock } from "@slack/types";
 import { SlackMessage } from "./slack";
 import { SEVERITY_LEVELS, SeverityLevel, levelCounts } from "./severity";
+import { DigestEntry, entryDetails } from "./digestEntry";
+import type { NotifierSettings } from "./settings";
 
 /** SNS: "must be less than 100 characters long". */
 export const MAX_SUBJECT_CHARS = 99;
@@ -102,23 +104,42 @@ export function renderEmail(msg: SlackMessage, severity: SeverityLevel): Email {
 }
 
 export interface DigestEmailEntry {
-  severity: SeverityLevel;
+  /** What the digest lists of the event, from its finding. */
+  entry: DigestEntry;
+  /** Its single-event message: the details that follow the list. */
   message: SlackMessage;
 }
 
-/** Many events for one route in one email: a count subject, then each event's email body in turn. */
-export function renderDigestEmail(entries: DigestEmailEntry[]): Email {
+/** One listed event: "1. [HIGH] title", then its details and event id, then its console link. */
+function listed(e: DigestEntry, n: number, settings: Pick<NotifierSettings, "accountNames">): string {
+  const details = [...entryDetails(e, settings), `event ${e.eventId}`];
+  if (e.incomplete) details.push("incomplete event");
+  const lines = [`${n}. [${e.level.toUpperCase()}] ${e.title}`, `   ${details.join(" · ")}`];
+  if (e.link) lines.push(`   ${e.link.text}: ${e.link.url}`);
+  return lines.join("\n");
+}
+
+/**
+ * Many events for one route in one email: a count subject, the list of every event (the digest
+ * line's fields, from the finding), then each event's email body in turn. The list comes first,
+ * so a body bounded by the size limit still names every event.
+ */
+export function renderDigestEmail(
+  entries: DigestEmailEntry[],
+  settings: Pick<NotifierSettings, "accountNames">,
+): Email {
   const sorted = [...entries].sort(
-    (a, b) => SEVERITY_LEVELS.indexOf(a.severity) - SEVERITY_LEVELS.indexOf(b.severity),
+    (a, b) => SEVERITY_LEVELS.indexOf(a.entry.level) - SEVERITY_LEVELS.indexOf(b.entry.level),
   );
-  const worst = sorted[0]?.severity ?? "info";
-  const counts = levelCounts(sorted.map((e) => e.severity));
+  const worst = sorted[0]?.entry.level ?? "info";
+  const counts = levelCounts(sorted.map((e) => e.entry.level));
   const head = `${entries.length} security events (${counts})`;
+  const list = sorted.map((e, i) => listed(e.entry, i + 1, settings));
   const parts = sorted.map(
-    (e, i) => `--- ${i + 1} of ${entries.length} ---\n${renderEmail(e.message, e.severity).body}`,
+    (e, i) => `--- ${i + 1} of ${entries.length} ---\n${renderEmail(e.message, e.entry.level).body}`,
   );
   return {
     subject: emailSubject(`[${worst.toUpperCase()}] ${head}`),
-    body: bound(`${head}, most severe first.\n\n${parts.join("\n")}`),
+    body: bound(`${head}, most severe first.\n\n${list.join("\n\n")}\n\n${parts.join("\n")}`),
   };
 }

@@ -33,7 +33,7 @@ export type {
 } from "./settings";
 export { DIGEST_DEFAULTS } from "./settings";
 export type { AppModeSettings } from "./appMode";
-export { digestMessages, DIGEST_BLOCK_PREFIX, SEVERITY_EMOJI } from "./digest";
+export { digestMessages, DIGEST_BLOCK_PREFIX } from "./digest";
 export { renderMessages } from "./render";
 export type { InvocationContext, RenderedMessage } from "./pipeline";
 export type {

@@ -53,17 +53,6 @@ export interface ThreadFacts {
   };
 }
 
-/** What a digest line shows of one event. */
-export interface EventSummary {
-  severity: Severity;
-  /** The single-event message's header: the same title either way. */
-  title: string;
-  /** Region code (or the region as the event named it), when known. */
-  region?: string;
-  /** The single-event message's first console link, when it has one. */
-  link?: string;
-}
-
 /** One record after classify and route: its message, kind, account and webhook. */
 export interface RenderedMessage {
   /** SNS/SQS message id, EventBridge id, or position in the batch. */
@@ -78,8 +67,6 @@ export interface RenderedMessage {
   finding?: Finding;
   /** The Slack message; absent when the record is skipped. */
   message?: SlackMessage;
-  /** What a digest line shows for this event (severity, the message's title, region, console link). */
-  summary?: EventSummary;
   /** Why the record is not posted (routine Config delivery notices, or a screening step's reason). */
   skipped?: string;
   /** Missing or mistyped fields, and unreadable records: logged as errors by the handler. */

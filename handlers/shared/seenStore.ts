@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { RunCall } from "./deadline";
-import { errorCode } from "./errors";
+import { conditionalWrite } from "./conditionalWrite";
 
 /** The table's partition key (string) and TTL attribute (number, epoch seconds). */
 export const SEEN_KEY_ATTRIBUTE = "id";
@@ -80,8 +80,8 @@ export function createSeenStore(options: SeenStoreOptions): SeenStore {
   ): Promise<boolean> {
     if (!(windowSeconds > 0)) throw new Error("seen-store: windowSeconds must be positive");
     const at = nowSeconds();
-    try {
-      await run("DynamoDB PutItem", (abortSignal) =>
+    return conditionalWrite(() =>
+      run("DynamoDB PutItem", (abortSignal) =>
         client().send(
           new PutItemCommand({
             TableName: options.tableName,
@@ -109,12 +109,8 @@ export function createSeenStore(options: SeenStoreOptions): SeenStore {
           }),
           { abortSignal },
         ),
-      );
-      return true;
-    } catch (err) {
-      if (errorCode(err) === "ConditionalCheckFailedException") return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   return {
@@ -122,8 +118,9 @@ export function createSeenStore(options: SeenStoreOptions): SeenStore {
     claim: (key, owner, run, windowSeconds = options.windowSeconds) =>
       putUnlessLive(key, run, windowSeconds, owner),
     async release(key, owner, run) {
-      try {
-        await run("DynamoDB DeleteItem", (abortSignal) =>
+      // Another owner's record stays: a refusal is not an error.
+      await conditionalWrite(() =>
+        run("DynamoDB DeleteItem", (abortSignal) =>
           client().send(
             new DeleteItemCommand({
               TableName: options.tableName,
@@ -135,10 +132,8 @@ export function createSeenStore(options: SeenStoreOptions): SeenStore {
             }),
             { abortSignal },
           ),
-        );
-      } catch (err) {
-        if (errorCode(err) !== "ConditionalCheckFailedException") throw err;
-      }
+        ),
+      );
     },
     async seen(key, run) {
       const out = await run("DynamoDB GetItem", (abortSignal) =>

@@ -5,23 +5,22 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { THREAD_KEY_ATTRIBUTE, THREAD_TTL_ATTRIBUTE } from "../../handlers/shared/alertThreads";
 import { ALERT_THREADS_TABLE_NAME } from "../names";
+import { ttlTable } from "./ttlTable";
 
 export function alertThreadsTable(
   name: string,
   kmsKey: aws.kms.Key,
   parent: pulumi.Resource,
 ): aws.dynamodb.Table {
-  return new aws.dynamodb.Table(
+  // One write per alert posted, bounded by Slack's ~1 message/s per channel.
+  return ttlTable(
     `${name}-alert-threads`,
     {
-      name: ALERT_THREADS_TABLE_NAME,
-      // On demand: one write per alert posted, bounded by Slack's ~1 message/s per channel.
-      billingMode: "PAY_PER_REQUEST",
+      tableName: ALERT_THREADS_TABLE_NAME,
       hashKey: THREAD_KEY_ATTRIBUTE,
-      attributes: [{ name: THREAD_KEY_ATTRIBUTE, type: "S" }],
-      ttl: { attributeName: THREAD_TTL_ATTRIBUTE, enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+      ttlAttribute: THREAD_TTL_ATTRIBUTE,
+      kmsKey,
     },
-    { parent },
+    parent,
   );
 }

@@ -5,24 +5,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { INCIDENT_KEY_ATTRIBUTE, INCIDENT_TTL_ATTRIBUTE } from "../../handlers/notifier/incidents/store";
 import { NOTIFIER_INCIDENTS_TABLE_NAME } from "../functionSettings";
 import { Statement } from "../iam";
+import { ttlTable } from "./ttlTable";
 
 export function incidentsTable(
   name: string,
   kmsKey: aws.kms.Key,
   parent: pulumi.Resource,
 ): aws.dynamodb.Table {
-  return new aws.dynamodb.Table(
+  // A few reads and conditional writes per signal.
+  return ttlTable(
     `${name}-incidents`,
     {
-      name: NOTIFIER_INCIDENTS_TABLE_NAME,
-      // On demand: a few reads and conditional writes per signal.
-      billingMode: "PAY_PER_REQUEST",
+      tableName: NOTIFIER_INCIDENTS_TABLE_NAME,
       hashKey: INCIDENT_KEY_ATTRIBUTE,
-      attributes: [{ name: INCIDENT_KEY_ATTRIBUTE, type: "S" }],
-      ttl: { attributeName: INCIDENT_TTL_ATTRIBUTE, enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+      ttlAttribute: INCIDENT_TTL_ATTRIBUTE,
+      kmsKey,
     },
-    { parent },
+    parent,
   );
 }
 

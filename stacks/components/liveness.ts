@@ -28,6 +28,7 @@ import { assumeSpokeRoles } from "../orgScope";
 import { scheduleRate } from "../scheduleRate";
 import { CentralBus } from "./centralBus";
 import { GuardFunction, NOTIFIER_ONLY_PACKAGES } from "./guardFunction";
+import { ttlTable } from "./ttlTable";
 
 /** The weekly coverage summary: Mondays 08:00 UTC. */
 export const COVERAGE_SUMMARY_SCHEDULE = "cron(0 8 ? * MON *)";
@@ -68,22 +69,17 @@ export class Liveness extends pulumi.ComponentResource {
     const { accountId, region, partition } = hub;
     const child = { parent: this };
 
-    this.table = new aws.dynamodb.Table(
+    // One write per spoke region and interval, one scan per check.
+    this.table = ttlTable(
       `${name}-table`,
       {
-        name: LIVENESS_TABLE_NAME,
-        // On demand: one write per spoke region and interval, one scan per check.
-        billingMode: "PAY_PER_REQUEST",
+        tableName: LIVENESS_TABLE_NAME,
         hashKey: LAST_SEEN_KEY,
         rangeKey: LAST_SEEN_SORT_KEY,
-        attributes: [
-          { name: LAST_SEEN_KEY, type: "S" },
-          { name: LAST_SEEN_SORT_KEY, type: "S" },
-        ],
-        ttl: { attributeName: LAST_SEEN_TTL_ATTRIBUTE, enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+        ttlAttribute: LAST_SEEN_TTL_ATTRIBUTE,
+        kmsKey,
       },
-      child,
+      this,
     );
     const tableKey: Statement = {
       Sid: "UseEncryptedTable",

@@ -14,6 +14,7 @@ import {
   NOTIFIER_SEEN_TABLE_NAME,
 } from "../functionSettings";
 import { Statement } from "../iam";
+import { ttlTable } from "./ttlTable";
 
 /** Address -> the route ids ("0", "1", ... "default") whose events it receives. */
 export function emailRecipients(config: HubConfig): Record<string, string[]> {
@@ -42,17 +43,15 @@ export class NotifierSignal extends pulumi.ComponentResource {
     super("security-guard:hub:NotifierSignal", name, {}, opts);
     const { region, kmsKey } = args;
     const child = { parent: this };
-    this.seenTable = new aws.dynamodb.Table(
+    this.seenTable = ttlTable(
       `${name}-seen`,
       {
-        name: NOTIFIER_SEEN_TABLE_NAME,
-        billingMode: "PAY_PER_REQUEST",
+        tableName: NOTIFIER_SEEN_TABLE_NAME,
         hashKey: SEEN_KEY_ATTRIBUTE,
-        attributes: [{ name: SEEN_KEY_ATTRIBUTE, type: "S" }],
-        ttl: { attributeName: SEEN_TTL_ATTRIBUTE, enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+        ttlAttribute: SEEN_TTL_ATTRIBUTE,
+        kmsKey,
       },
-      child,
+      this,
     );
     this.statements = [
       {

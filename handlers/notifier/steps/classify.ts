@@ -17,7 +17,6 @@ export interface Classified {
   kind: EventKind;
   accountId?: string;
   eventId?: string;
-  region?: string;
   /** What the record says, as every step after this one reads it. */
   finding?: Finding;
   /** The record a source skips, and why. */
@@ -60,7 +59,6 @@ export function classifyRecord(record: RawRecord, settings: NotifierSettings): C
     accountId: f.cloud.account?.uid,
     // Config and alarm notifications carry no id of their own: their SNS MessageId identifies them.
     eventId: f.metadata.event_uid ?? record.snsMessageId,
-    region: f.cloud.region ?? f.cloud.region_label,
     finding: f,
     message: fitToSlack(message),
     problems,

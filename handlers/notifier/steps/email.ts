@@ -8,6 +8,8 @@ import { log } from "../../shared/log";
 import { Email, renderDigestEmail, renderEmail } from "../email";
 import { EmailPublisher } from "../emailPublish";
 import { Invocation, RenderedMessage } from "../pipeline";
+import { digestEntry } from "../digestEntry";
+import type { NotifierSettings } from "../settings";
 import { Outcomes } from "./report";
 
 /** Publishes the emails of `toPost`; returns the records still to post to Slack (the failed ones are reported). */
@@ -17,6 +19,8 @@ export async function sendEmails(
   threshold: number,
   inv: Invocation,
   outcomes: Outcomes,
+  /** Account names for the digest email's list. */
+  settings: Pick<NotifierSettings, "accountNames">,
 ): Promise<RenderedMessage[]> {
   const byRoute: Record<string, RenderedMessage[]> = Object.create(null);
   for (const r of toPost) if (r.email && r.route !== undefined) (byRoute[r.route] ??= []).push(r);
@@ -30,7 +34,8 @@ export async function sendEmails(
         ? [
             {
               email: renderDigestEmail(
-                group.map((r) => ({ severity: r.severity ?? "medium", message: r.message! })),
+                group.map((r) => ({ entry: digestEntry(r), message: r.message! })),
+                settings,
               ),
               records: group,
             },

@@ -1,23 +1,13 @@
 // plan: the Slack posts for the records to post, in record order: one message per event, except
 // that the events of a webhook holding more than `digest.threshold` of them go out as digest parts,
 // placed where that webhook's first record stood.
-import { DigestEntry, digestMessages, summarize } from "../digest";
+import { digestMessages } from "../digest";
+import { digestEntry } from "../digestEntry";
 import { PostUnit, RenderedMessage } from "../pipeline";
 import { DigestSettings, NotifierSettings } from "../settings";
 import { Webhooks, webhookUrl } from "../webhooks";
 import { routingNote } from "./route";
 import { HeldWindow } from "../grouping";
-
-function digestEntry(r: RenderedMessage): DigestEntry {
-  return {
-    recordId: r.recordId,
-    eventId: r.eventId ?? r.recordId,
-    accountId: r.accountId,
-    summary: r.summary ?? summarize(r.message!),
-    incomplete: r.problems.length > 0,
-    level: r.severity,
-  };
-}
 
 function digestUnits(
   webhook: string,

@@ -3,11 +3,10 @@
 import type { KnownBlock } from "@slack/types";
 import { ENV } from "../../shared/constants";
 import { withCriticalMute, withMuteAck } from "../alertButtons";
-import { summarize } from "../digest";
 import { RenderedMessage } from "../pipeline";
 import { DEFAULT_CRITICAL_MUTE_HOURS, DEFAULT_WEBHOOK, NotifierSettings } from "../settings";
 import { assess, withSeverity } from "../signal";
-import { LIMITS, SlackMessage, context as contextBlock, esc } from "../slack";
+import { LIMITS, SlackMessage, context as contextBlock, esc, truncate } from "../slack";
 import { threadFacts } from "../threads";
 import { Webhooks, webhookUrl } from "../webhooks";
 import { Classified } from "./classify";
@@ -38,17 +37,14 @@ export function routeRecord(c: Classified, settings: NotifierSettings): Rendered
         settings.worldPrefixes,
       )
     : rated;
-  const summary = summarize(message, c.region);
   // Thread facts matter only when messages have a ts (app mode): webhook mode's output is unchanged.
   const thread = settings.app ? threadFacts(c) : undefined;
-  const signal = incidentSignal(c.finding, a.severity, summary.title, c.eventId);
+  const signal = incidentSignal(c.finding, a.severity, truncate(c.finding.title, LIMITS.header), c.eventId);
   return {
     ...base,
     eventId: c.eventId,
     finding: c.finding,
     message,
-    // A digest line shows the severity in front of the title.
-    summary: { ...summary, title: `[${a.severity}] ${summary.title}` },
     ...(a.belowMinimum ? { skipped: a.belowMinimum } : {}),
     problems: c.problems,
     ...(c.raw !== undefined ? { raw: c.raw } : {}),

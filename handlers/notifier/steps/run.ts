@@ -96,7 +96,9 @@ async function deliverRecords(
     const clock = inv.context?.getRemainingTimeInMillis;
     const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
     // Email follows the incidents: their openings and changes of state, not every signal.
-    const mailed = new Set(await sendEmails(emailable(groups), publisher, digest.threshold, inv, outcomes));
+    const mailed = new Set(
+      await sendEmails(emailable(groups), publisher, digest.threshold, inv, outcomes, settings),
+    );
     const kept = groups
       .map((g) => ({
         ...g,
@@ -124,7 +126,7 @@ async function deliverRecords(
     await bindAlertActions(fresh, alertRecords, inv, STORE_CALL_CAP_MS, settings.worldPrefixes);
   const clock = inv.context?.getRemainingTimeInMillis;
   const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
-  const toSlack = await sendEmails(fresh, publisher, digest.threshold, inv, outcomes);
+  const toSlack = await sendEmails(fresh, publisher, digest.threshold, inv, outcomes, settings);
   if ("hooks" in dest) {
     await postUnits(
       planPosts(toSlack, dest.hooks, settings, digest, window),

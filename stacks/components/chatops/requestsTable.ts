@@ -20,24 +20,23 @@ import {
   ALERT_RECORD_KEY_ATTRIBUTE,
   ALERT_RECORD_TTL_ATTRIBUTE,
 } from "../../../handlers/shared/alertRecords";
+import { ttlTable } from "../ttlTable";
 
 export function requestsTable(
   name: string,
   kmsKey: aws.kms.Key,
   parent: pulumi.Resource,
 ): aws.dynamodb.Table {
-  return new aws.dynamodb.Table(
+  // A few requests a minute.
+  return ttlTable(
     `${name}-requests`,
     {
-      name: CHATOPS_REQUESTS_TABLE_NAME,
-      // On demand: a few requests a minute, no capacity to plan or throttle on.
-      billingMode: "PAY_PER_REQUEST",
+      tableName: CHATOPS_REQUESTS_TABLE_NAME,
       hashKey: SEEN_KEY_ATTRIBUTE,
-      attributes: [{ name: SEEN_KEY_ATTRIBUTE, type: "S" }],
-      ttl: { attributeName: SEEN_TTL_ATTRIBUTE, enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+      ttlAttribute: SEEN_TTL_ATTRIBUTE,
+      kmsKey,
     },
-    { parent },
+    parent,
   );
 }
 
@@ -50,18 +49,16 @@ export function alertRecordsTable(
   kmsKey: aws.kms.Key,
   parent: pulumi.Resource,
 ): aws.dynamodb.Table {
-  return new aws.dynamodb.Table(
+  // One write per alert posted, one read per click.
+  return ttlTable(
     `${name}-alert-records`,
     {
-      name: ALERT_RECORDS_TABLE_NAME,
-      // On demand: one write per alert posted, one read per click.
-      billingMode: "PAY_PER_REQUEST",
+      tableName: ALERT_RECORDS_TABLE_NAME,
       hashKey: ALERT_RECORD_KEY_ATTRIBUTE,
-      attributes: [{ name: ALERT_RECORD_KEY_ATTRIBUTE, type: "S" }],
-      ttl: { attributeName: ALERT_RECORD_TTL_ATTRIBUTE, enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+      ttlAttribute: ALERT_RECORD_TTL_ATTRIBUTE,
+      kmsKey,
     },
-    { parent },
+    parent,
   );
 }
 
@@ -70,19 +67,17 @@ export function alertRecordsTable(
  * own expiry. The worker writes, the notifier and `npm run mutes` read.
  */
 export function mutesTable(name: string, kmsKey: aws.kms.Key, parent: pulumi.Resource): aws.dynamodb.Table {
-  return new aws.dynamodb.Table(
+  return ttlTable(
     `${name}-mutes`,
     {
-      name: ALERT_MUTES_TABLE_NAME,
-      billingMode: "PAY_PER_REQUEST",
+      tableName: ALERT_MUTES_TABLE_NAME,
       hashKey: MUTE_KEY_ATTRIBUTE,
-      attributes: [{ name: MUTE_KEY_ATTRIBUTE, type: "S" }],
-      ttl: { attributeName: MUTE_TTL_ATTRIBUTE, enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+      ttlAttribute: MUTE_TTL_ATTRIBUTE,
+      kmsKey,
       // A mute in force is a decision someone made: keep a restorable history of the table.
-      pointInTimeRecovery: { enabled: true },
+      pointInTimeRecovery: true,
     },
-    { parent },
+    parent,
   );
 }
 
@@ -96,16 +91,14 @@ export function confirmationsTable(
   kmsKey: aws.kms.Key,
   parent: pulumi.Resource,
 ): aws.dynamodb.Table {
-  return new aws.dynamodb.Table(
+  return ttlTable(
     `${name}-alert-confirmations`,
     {
-      name: ALERT_CONFIRMATIONS_TABLE_NAME,
-      billingMode: "PAY_PER_REQUEST",
+      tableName: ALERT_CONFIRMATIONS_TABLE_NAME,
       hashKey: CONFIRM_KEY_ATTRIBUTE,
-      attributes: [{ name: CONFIRM_KEY_ATTRIBUTE, type: "S" }],
-      ttl: { attributeName: CONFIRM_TTL_ATTRIBUTE, enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: kmsKey.arn },
+      ttlAttribute: CONFIRM_TTL_ATTRIBUTE,
+      kmsKey,
     },
-    { parent },
+    parent,
   );
 }

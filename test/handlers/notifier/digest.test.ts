@@ -91,31 +91,29 @@ describe("notifier digests for bursts", () => {
       text: {
         type: "mrkdwn",
         text:
-          ":red_circle: *<https://ap-northeast-2.console.aws.amazon.com/cloudtrail/home?region=ap-northeast-2#/events/b0250000-0000-4000-8000-000000000000|[critical] EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718>*" +
-          " · payments (222222222222) · ap-northeast-2 · `b0250000-0000-4000-8000-000000000000`",
+          ":rotating_light: *<https://ap-northeast-2.console.aws.amazon.com/cloudtrail/home?region=ap-northeast-2#/events/b0250000-0000-4000-8000-000000000000|[critical] EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718>*" +
+          " · `sg-0a1b2c3d4e5f60718` · by IAM user alice · payments (222222222222) · ap-northeast-2 · `b0250000-0000-4000-8000-000000000000`",
       },
     });
-    // Every line: the emoji of its severity, and the title the single-event message has.
-    const singles = renderMessages(sqsBatch(events), settings);
-    const bySqsId = new Map(singles.map((r) => [r.recordId, r]));
-    const emoji: Record<string, string> = {
-      [COLORS.danger]: ":red_circle:",
-      [COLORS.warning]: ":large_yellow_circle:",
-      [COLORS.neutral]: ":white_circle:",
-      [COLORS.good]: ":large_green_circle:",
-    };
-    const levels = listed(msg).map((id, i) => {
-      const single = bySqsId.get(id)!.message!;
-      const text = b[2 + i].text!.text;
-      assert.ok(text.startsWith(`${emoji[single.attachments[0].color]} *`), text);
-      assert.ok(text.includes(headerOf(single)), `${text} has the title "${headerOf(single)}"`);
-      assert.ok(text.includes(`\`${bySqsId.get(id)!.eventId}\``), `${text} shows the event id`);
-      return bySqsId.get(id)!.severity;
-    });
+    // Every line, from its finding: the emoji of its severity, "[severity] title" linked to the
+    // first console link, the resource, the actor (when there is one), account, region, event id;
+    // most severe first, record order within a severity.
     assert.deepEqual(
-      levels,
-      [...Array(4).fill("critical"), ...Array(5).fill("high"), "medium", "info", "info"],
-      "most severe first",
+      b.slice(2).map((x) => x.text!.text),
+      [
+        ":rotating_light: *<https://ap-northeast-2.console.aws.amazon.com/cloudtrail/home?region=ap-northeast-2#/events/b0250000-0000-4000-8000-000000000000|[critical] EC2 AuthorizeSecurityGroupIngress on sg-0a1b2c3d4e5f60718>* · `sg-0a1b2c3d4e5f60718` · by IAM user alice · payments (222222222222) · ap-northeast-2 · `b0250000-0000-4000-8000-000000000000`",
+        ":rotating_light: *<https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/b0250000-0000-4000-8000-000000000006|[critical] IAM CreateUser on deploy-bot>* · `deploy-bot` · by root user of account 222222222222 · payments (222222222222) · us-east-1 · `b0250000-0000-4000-8000-000000000006`",
+        ":rotating_light: *<https://ap-northeast-2.console.aws.amazon.com/cloudtrail/home?region=ap-northeast-2#/events/b0250000-0000-4000-8000-000000000007|[critical] EC2 ModifySecurityGroupRules on sg-0d4e5f60718293a4b>* · `sg-0d4e5f60718293a4b` · by role Developer (session carol) · web (444444444444) · ap-northeast-2 · `b0250000-0000-4000-8000-000000000007`",
+        ":rotating_light: *<https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0a1b2c3d4e5f60718|[critical] Dry run: would revoke SSH open to the internet on sg-0a1b2c3d4e5f60718>* · `bastion` · by user/alice · payments (222222222222) · ap-northeast-2 · `b0150000-0000-4000-8000-000000000009`",
+        ":red_circle: *<https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/b0250000-0000-4000-8000-000000000001|[high] IAM AttachRolePolicy on app-runtime>* · `app-runtime` · by federated user dave (via IAM user ci-broker) · web (444444444444) · us-east-1 · `b0250000-0000-4000-8000-000000000001`",
+        ":red_circle: *<https://ap-northeast-2.console.aws.amazon.com/config/home?region=ap-northeast-2#/rules/details?configRuleName=restricted-ssh|[high] sg-0a1b2c3d4e5f60718 is NON_COMPLIANT with restricted-ssh>* · `sg-0a1b2c3d4e5f60718` · payments (222222222222) · ap-northeast-2 · `b0150000-0000-4000-8000-000000000003`",
+        ":red_circle: *<https://ap-northeast-1.console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1#alarmsV2:alarm/root-account-usage|[high] ALARM: root-account-usage>* · `root-account-usage` · data (333333333333) · ap-northeast-1 · `b0150000-0000-4000-8000-000000000004`",
+        ":red_circle: *<https://ap-northeast-2.console.aws.amazon.com/ec2/home?region=ap-northeast-2#SecurityGroup:groupId=sg-0a1b2c3d4e5f60718|[high] Revoked SSH open to the internet on sg-0a1b2c3d4e5f60718>* · `bastion` · by user/alice · payments (222222222222) · ap-northeast-2 · `b0150000-0000-4000-8000-000000000005`",
+        ":red_circle: *<https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/b0250000-0000-4000-8000-00000000000b|[high] IAM DetachUserPolicy on legacy-app>* · `legacy-app` · by IAM user erin · payments (222222222222) · us-east-1 · `b0250000-0000-4000-8000-00000000000b`",
+        ":large_orange_circle: *<https://ap-northeast-1.console.aws.amazon.com/cloudtrail/home?region=ap-northeast-1#/events/b0250000-0000-4000-8000-000000000002|[medium] EC2 RevokeSecurityGroupIngress on sg-0b2c3d4e5f6071829>* · `sg-0b2c3d4e5f6071829` · by role OpsAdmin (session bob@example.com) · data (333333333333) · ap-northeast-1 · `b0250000-0000-4000-8000-000000000002`",
+        ":white_circle: *<https://ap-northeast-2.console.aws.amazon.com/config/home?region=ap-northeast-2#/rules/details?configRuleName=restricted-ssh|[info] sg-0a1b2c3d4e5f60718 is COMPLIANT with restricted-ssh>* · `sg-0a1b2c3d4e5f60718` · payments (222222222222) · ap-northeast-2 · `b0150000-0000-4000-8000-000000000008`",
+        ":white_circle: *<https://ap-northeast-1.console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1#alarmsV2:alarm/root-account-usage|[info] OK: root-account-usage>* · `root-account-usage` · data (333333333333) · ap-northeast-1 · `b0150000-0000-4000-8000-00000000000a`",
+      ],
     );
     assert.deepEqual(
       [...listed(msg)].sort(),

@@ -9,6 +9,9 @@ import {
   renderMessages,
 } from "../../../handlers/notifier";
 import { fitToSlack } from "../../../handlers/notifier/blockKit";
+import { digestMessages } from "../../../handlers/notifier/digest";
+import { digestEntry } from "../../../handlers/notifier/digestEntry";
+import { SEVERITY_LEVEL_EMOJI } from "../../../handlers/notifier/severity";
 import {
   TRUNCATION_MARK,
   buttons,
@@ -151,9 +154,23 @@ describe("notifier: over-long alarm names and event ids never make an invalid bu
     );
     assert.deepEqual(buttonUrls(longAlarm.message!), []);
     assert.deepEqual(buttonUrls(longTrail.message!), []);
-    assert.equal(longAlarm.summary!.link, undefined);
     assert.equal(buttonUrls(fits.message!).length, 1);
     assert.ok(buttonUrls(fits.message!)[0].length <= 3000);
+    // A digest line leaves out a link it cannot hold whole (Slack's 3,000-character text), never cuts it.
+    const line = (r: typeof fits) => {
+      const [part] = digestMessages([digestEntry(r)], settings, 40);
+      return (part.message.attachments[0].blocks[2] as { text: { text: string } }).text.text;
+    };
+    const long = line(longAlarm);
+    assert.ok(long.length <= 3000, String(long.length));
+    assert.ok(
+      long.startsWith(`${SEVERITY_LEVEL_EMOJI[longAlarm.severity!]} *[${longAlarm.severity}] ALARM: aaa`),
+      long,
+    );
+    assert.doesNotMatch(long, /<https:/);
+    const fitting = line(fits);
+    assert.ok(fitting.length <= 3000, String(fitting.length));
+    assert.ok(fitting.includes(`*<${buttonUrls(fits.message!)[0]}|[${fits.severity}] ALARM: aaa`), fitting);
     for (const r of [longAlarm, longTrail, fits]) assert.deepEqual(slackLimitViolations(r.message), []);
   });
 });

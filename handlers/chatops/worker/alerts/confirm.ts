@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { AlertRef } from "../../../shared/alertActions";
 import { alertRecordId } from "../../../shared/alertRecords";
+import { conditionalWrite } from "../../../shared/conditionalWrite";
 import { isDeadlineExceeded, RunCall } from "../../../shared/deadline";
 import { errorCode, errorText } from "../../../shared/errors";
 import { AlertActionMessage } from "../../shared/interaction";
@@ -108,8 +109,8 @@ export function createConfirmations(options: {
       ["reason", str(req.reason)],
     ] as const)
       if (v) item[k] = v;
-    try {
-      await call("DynamoDB PutItem", (abortSignal) =>
+    return conditionalWrite(() =>
+      call("DynamoDB PutItem", (abortSignal) =>
         client().send(
           new PutItemCommand({
             TableName,
@@ -120,18 +121,14 @@ export function createConfirmations(options: {
           }),
           { abortSignal },
         ),
-      );
-      return true;
-    } catch (err) {
-      if (errorCode(err) === "ConditionalCheckFailedException") return false;
-      throw err;
-    }
+      ),
+    );
   };
 
   /** Deletes the request if it is still `req` and live; false when someone else claimed it. */
-  const claim = async (key: string, req: PendingRequest, now: number, call: RunCall): Promise<boolean> => {
-    try {
-      await call("DynamoDB DeleteItem", (abortSignal) =>
+  const claim = (key: string, req: PendingRequest, now: number, call: RunCall): Promise<boolean> =>
+    conditionalWrite(() =>
+      call("DynamoDB DeleteItem", (abortSignal) =>
         client().send(
           new DeleteItemCommand({
             TableName,
@@ -146,13 +143,8 @@ export function createConfirmations(options: {
           }),
           { abortSignal },
         ),
-      );
-      return true;
-    } catch (err) {
-      if (errorCode(err) === "ConditionalCheckFailedException") return false;
-      throw err;
-    }
-  };
+      ),
+    );
 
   return {
     async step(key, who, call) {
