@@ -51,6 +51,7 @@ export class Hub extends pulumi.ComponentResource {
       `${name}-notifier`,
       {
         hub,
+        org,
         settings: notifierSettings(config),
         logRetentionDays: config.logRetentionDays,
         appMode: !!config.slackChannels,
