@@ -99,7 +99,7 @@ export function createPlaceResolver(o: PlaceResolverOptions): PlaceResolver {
                   else place.notes.push(`${resourceId} has no owner tag (${o.ownerTagKeys.join(", ")})`);
                 },
                 (err) => {
-                  place.problems.push(`owner could not be looked up: ${errorText(err)}`);
+                  place.problems.push(`the owner of ${resourceId} could not be looked up: ${errorText(err)}`);
                 },
               ),
           );
@@ -121,7 +121,9 @@ export function createPlaceResolver(o: PlaceResolverOptions): PlaceResolver {
                 place.organizationalUnits = path;
               },
               (err) => {
-                place.problems.push(`organizational unit could not be looked up: ${errorText(err)}`);
+                place.problems.push(
+                  `the organizational unit of account ${accountId} could not be looked up: ${errorText(err)}`,
+                );
               },
             ),
         );

@@ -243,8 +243,8 @@ describe("routes by owner and organizational unit", () => {
       const place = await failing.resolve(findingOf(fixture(SG_EVENT)), deadline());
       assert.deepEqual(place, {
         problems: [
-          "owner could not be looked up: Error: cannot assume arn:aws:iam::222222222222:role/security-guard-coverage-reader: AccessDenied",
-          "organizational unit could not be looked up: DeadlineExceeded: Organizations ListParents of 222222222222 did not answer within 50 ms",
+          "the owner of sg-0a1b2c3d4e5f60718 could not be looked up: Error: cannot assume arn:aws:iam::222222222222:role/security-guard-coverage-reader: AccessDenied",
+          "the organizational unit of account 222222222222 could not be looked up: DeadlineExceeded: Organizations ListParents of 222222222222 did not answer within 50 ms",
         ],
         notes: [],
       });
