@@ -66,9 +66,7 @@ export function routeRecord(c: Classified, settings: NotifierSettings, place: Pl
  */
 function withPlace(msg: SlackMessage, place: Place): SlackMessage {
   const lines: KnownBlock[] = [
-    ...(place.owner !== undefined
-      ? [contextBlock(`:busts_in_silhouette: owner: *${esc(place.owner)}*`)]
-      : []),
+    ...(place.owner !== undefined ? [contextBlock(`owner: *${esc(place.owner)}*`)] : []),
     ...place.problems.map((p) => contextBlock(`:warning: Routed without it: ${esc(p)}`)),
   ];
   if (!lines.length) return msg;

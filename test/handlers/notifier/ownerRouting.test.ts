@@ -276,7 +276,7 @@ describe("routes by owner and organizational unit", () => {
       assert.deepEqual(texts.slice(0, 3), [
         "header",
         ":rotating_light: Severity: *critical*",
-        ":busts_in_silhouette: owner: *payments*",
+        "owner: *payments*",
       ]);
     });
 

@@ -135,7 +135,7 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
     assert.equal(slack.posts("/services/payments").length, 1);
     assert.deepEqual(contextLines(payments).slice(0, 2), [
       ":rotating_light: Severity: *critical*",
-      ":busts_in_silhouette: owner: *payments*",
+      "owner: *payments*",
     ]);
     assert.ok(JSON.stringify(payments).includes(group));
 

@@ -274,7 +274,7 @@ describe("wiring: access paths (iam-simulate)", function () {
     assert.equal(allowed.actual, "Allowed");
     assert.deepEqual(allowed.decisive, [
       "allowed by identity hub-notifier-policy #ReadOwnerTags",
-      "allowed by resource #0",
+      "allowed by resource #1",
     ]);
     assert.equal(byName(out, "spoke read role reads an EC2 resource's tags").actual, "Allowed");
     assert.equal(byName(out, "spoke read role tags a security group").actual, "ImplicitlyDenied");

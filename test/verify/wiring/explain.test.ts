@@ -171,11 +171,13 @@ describe("npm run routes: why an event does (not) reach Slack (repo stacks, moto
     const x = await explainEvent(event, {
       stacks,
       notifier: routed,
+      stackName: "spoke-payments",
       emulator: motoEmulator(),
       ruler,
       now: Date.parse("2026-11-29T00:00:00Z"),
       place: { organizationalUnits: ["ou-a1b2-11111111", "ou-a1b2-22222222", "r-a1b2"] },
     });
+    assert.equal(x.reachesNotifier, true, x.notes.join("; "));
     assert.deepEqual(
       x.notifier.map((n) => [n.route, n.owner, n.organizationalUnits, n.matchedOu]),
       [
