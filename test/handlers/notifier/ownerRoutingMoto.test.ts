@@ -23,6 +23,7 @@ const REGION = "ap-northeast-2";
 const OUTSIDE = "222222222222";
 const ctx = { awsRequestId: "req-owner", getRemainingTimeInMillis: () => 300_000 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are edited field by field
 type Json = Record<string, any>;
 
 /** The world-open SSH fixture, about `groupId` in `account`, with its own event id. */
