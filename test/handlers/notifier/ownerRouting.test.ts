@@ -13,7 +13,10 @@ import { unwrap } from "../../../handlers/findings/envelopes";
 import { findingOfRecord } from "../../../handlers/findings/registry";
 import type { Finding } from "../../../handlers/findings/model";
 import { deadlineFrom } from "../../../handlers/shared/deadline";
-import { blocksOf, fixture } from "./fixtures";
+import { incidentCard } from "../../../handlers/notifier/incidents/card";
+import type { Incident } from "../../../handlers/notifier/incidents/state";
+import { incidentSignal } from "../../../handlers/notifier/incidents/adapt";
+import { blocksOf, fieldsOf, fixture } from "./fixtures";
 
 const OU_PAYMENTS = "ou-a1b2-11111111";
 const OU_PROD = "ou-a1b2-22222222";
@@ -284,6 +287,40 @@ describe("routes by owner and organizational unit", () => {
       const [r] = renderMessages(fixture(SG_EVENT), { accountNames: {}, routes: ROUTES });
       assert.equal(r.webhook, "default");
       assert.ok(!JSON.stringify(r.message).includes("owner:"));
+    });
+  });
+
+  describe("the incident card", () => {
+    it("the signal carries the owner and the card shows it with the resource", () => {
+      const signal = incidentSignal(findingOf(fixture(SG_EVENT)), "critical", "SSH open", "ev-1", "payments");
+      assert.deepEqual(signal?.resource, {
+        uid: "sg-0a1b2c3d4e5f60718",
+        account: "222222222222",
+        region: "ap-northeast-2",
+        owner: "payments",
+      });
+      const inc = {
+        key: "k",
+        id: "INC-1",
+        state: "open",
+        severity: "critical",
+        title: "SSH open",
+        resource: signal!.resource,
+        openedAt: "2026-11-20T01:02:03Z",
+        lastSignalAtMs: 0,
+        stateSince: "2026-11-20T01:02:03Z",
+        signals: 1,
+        repeats: 0,
+        timeline: [],
+        omitted: 0,
+        seen: {},
+        posted: false,
+        unposted: [],
+      } as unknown as Incident;
+      assert.equal(
+        fieldsOf(incidentCard(inc, { "222222222222": "payments" })).Resource,
+        "`sg-0a1b2c3d4e5f60718` · payments (222222222222) · ap-northeast-2 · owner: payments",
+      );
     });
   });
 });
