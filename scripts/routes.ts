@@ -1,8 +1,11 @@
-// `npm run routes -- EVENT_FILE [--stack NAME] [--json]`: which spoke rules forward an event (stack,
-// region, rule) and which hub rules then match it (rule, target), by the engines the wiring checks
-// use (moto's EventBridge, and event-ruler where provisioned); for an SNS-delivered message, whether
-// the hub's subscription filter passes it; then what the notifier would do with it (route,
-// severity, mute rule, skipped why). `--json` prints the matches as an array of objects.
+// `npm run routes -- EVENT_FILE [--stack NAME] [--owner VALUE] [--ou OU[,OU...]] [--json]`: which
+// spoke rules forward an event (stack, region, rule) and which hub rules then match it (rule,
+// target), by the engines the wiring checks use (moto's EventBridge, and event-ruler where
+// provisioned); for an SNS-delivered message, whether the hub's subscription filter passes it; then
+// what the notifier would do with it (route, severity, mute rule, skipped why, and the owner and
+// organizational units the route choice used where a route names them). Nothing is read from AWS:
+// `--owner` and `--ou` say what the notifier's lookups would find. `--json` prints the matches as
+// an array of objects.
 import * as fs from "fs";
 import * as path from "path";
 import { HubConfig } from "../stacks/configSchema";
@@ -16,7 +19,17 @@ import { collectRules } from "../verify/wiring/routes";
 import { loadRulerMatcher } from "../verify/wiring/ruler";
 import { stackWiringInfo, withMoto } from "../verify/wiring/summary";
 
-const USAGE = "usage: npm run routes -- EVENT_FILE [--stack NAME] [--json]";
+const USAGE = "usage: npm run routes -- EVENT_FILE [--stack NAME] [--owner VALUE] [--ou OU[,OU...]] [--json]";
+
+/** Takes `--name VALUE` out of `args`, or undefined when absent. */
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (!value || value.startsWith("-")) fail(`${name} needs a value\n${USAGE}`);
+  args.splice(i, 2);
+  return value;
+}
 
 function fail(message: string): never {
   process.stderr.write(`routes: ${message}\n`);
@@ -27,13 +40,11 @@ async function main(argv: string[]): Promise<void> {
   const args = [...argv];
   const json = args.includes("--json");
   if (json) args.splice(args.indexOf("--json"), 1);
-  let stackName: string | undefined;
-  const i = args.indexOf("--stack");
-  if (i >= 0) {
-    stackName = args[i + 1];
-    if (!stackName) fail(`--stack needs a stack name\n${USAGE}`);
-    args.splice(i, 2);
-  }
+  const stackName = option(args, "--stack");
+  const owner = option(args, "--owner");
+  const ous = option(args, "--ou")?.split(",");
+  const badOu = ous?.find((o) => !/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(o));
+  if (badOu !== undefined) fail(`--ou: ${JSON.stringify(badOu)} is not an organizational unit or root id`);
   if (args.length !== 1 || args[0].startsWith("-")) fail(USAGE);
   const file = args[0];
   let event: unknown;
@@ -70,6 +81,10 @@ async function main(argv: string[]): Promise<void> {
         emulator: em,
         ruler,
         now: Date.now(),
+        place: {
+          ...(owner !== undefined ? { owner } : {}),
+          ...(ous ? { organizationalUnits: ous } : {}),
+        },
       }),
     ),
   );

@@ -14,7 +14,7 @@ import {
   SECURITY_HUB_FORMATS,
   SECURITY_HUB_SEVERITY_LABELS,
 } from "../handlers/findings/notifyFilters";
-import { EVENT_KINDS } from "../handlers/notifier/settings";
+import { DEFAULT_OWNER_TAG_KEYS, EVENT_KINDS } from "../handlers/notifier/settings";
 import { SEVERITY_LEVELS } from "../handlers/notifier/severity";
 import {
   DEFAULT_WINDOW_MINUTES,
@@ -227,7 +227,8 @@ const HUB: Record<string, SchemaNode> = {
     "x-required": "secret is not set: pulumi config set --secret --path 'slackWebhooks.default' <value>",
   },
   slackRoutes: {
-    description: 'list of {webhook, accounts?, kinds?}: first match wins, else "default"',
+    description:
+      'list of {webhook, accounts?, kinds?, owners?, organizationalUnits?, minSeverity?, email?}: first match wins, else "default"',
     type: "array",
     items: {
       type: "object",
@@ -254,6 +255,38 @@ const HUB: Record<string, SchemaNode> = {
           "x-invalid": `must be a non-empty list of ${EVENT_KINDS.join(", ")} (leave it out to match every kind)`,
           "x-duplicate": "is a duplicate event kind",
         },
+        owners: {
+          description:
+            "only events whose resource's owner (the value of its first ownerTagKeys tag) is one of these; from the event's resource tags, else read in the resource's account (EC2 resources)",
+          type: "array",
+          items: {
+            type: "string",
+            minLength: 1,
+            maxLength: 256,
+            "x-invalid": "is not a tag value (1 to 256 characters)",
+          },
+          minItems: 1,
+          uniqueItems: true,
+          "x-invalid": "must be a non-empty list of owner tag values (leave it out to match every owner)",
+          "x-duplicate": "is a duplicate owner",
+        },
+        organizationalUnits: {
+          description:
+            "only events of accounts in one of these organizational units (ou-...), directly or in an OU below it; needs organizationId",
+          type: "array",
+          items: {
+            type: "string",
+            // AWS's pattern for an OU id
+            // (https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html).
+            pattern: "^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$",
+            "x-invalid": "is not an organizational unit id (ou-xxxx-xxxxxxxx)",
+          },
+          minItems: 1,
+          uniqueItems: true,
+          "x-invalid":
+            "must be a non-empty list of organizational unit ids (leave it out to match every account)",
+          "x-duplicate": "is a duplicate organizational unit",
+        },
         minSeverity: minSeverity(
           "only events at or above this severity; lower ones fall through to the next route",
         ),
@@ -261,10 +294,28 @@ const HUB: Record<string, SchemaNode> = {
       },
       required: ["webhook"],
       additionalProperties: false,
-      "x-invalid": "must be an object { webhook, accounts?, kinds?, minSeverity?, email? }",
+      "x-invalid":
+        "must be an object { webhook, accounts?, kinds?, owners?, organizationalUnits?, minSeverity?, email? }",
     },
     default: [],
-    "x-invalid": "must be a list of { webhook, accounts?, kinds?, minSeverity?, email? }",
+    "x-invalid":
+      "must be a list of { webhook, accounts?, kinds?, owners?, organizationalUnits?, minSeverity?, email? }",
+  },
+  ownerTagKeys: {
+    description:
+      "tag keys that name a resource's owner, tried in order (the first the resource has wins), matched ignoring case; routes' owners compare against its value and alerts show it",
+    type: "array",
+    items: {
+      type: "string",
+      minLength: 1,
+      maxLength: 128,
+      "x-invalid": "is not a tag key (1 to 128 characters)",
+    },
+    minItems: 1,
+    uniqueItems: true,
+    default: [...DEFAULT_OWNER_TAG_KEYS],
+    "x-invalid": "must be a non-empty list of tag keys",
+    "x-duplicate": "is a duplicate tag key",
   },
   defaultRoute: {
     description: "events no route takes: minSeverity (below it they are not posted) and email recipients",

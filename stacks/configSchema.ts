@@ -28,6 +28,10 @@ export interface SlackRouteConfig {
   webhook: string;
   accounts?: string[];
   kinds?: EventKind[];
+  /** Only events whose resource's owner tag value is one of these. */
+  owners?: string[];
+  /** Only events of accounts in one of these organizational units (ou-...) or below them. */
+  organizationalUnits?: string[];
   /** Only events at or above this severity; lower ones fall through to the next route. */
   minSeverity?: SeverityLevel;
   /** Email addresses that receive this route's events (SNS email subscriptions). */
@@ -128,6 +132,8 @@ export interface HubConfig extends CommonConfig {
   /** Secret: webhook name -> URL; always has "default". Values are only known at deploy time. */
   slackWebhookNames: string[];
   slackRoutes: SlackRouteConfig[];
+  /** Tag keys naming a resource's owner, tried in order, matched ignoring case. */
+  ownerTagKeys: string[];
   defaultRoute: DefaultRouteConfig;
   /** Mute rules: matching events are not posted or emailed (remediation is not affected). */
   mutes: MuteRule[];

@@ -12,6 +12,7 @@ import {
   ALERT_MUTES_TABLE_NAME,
   ALERT_RECORDS_TABLE_NAME,
   ALERT_THREADS_TABLE_NAME,
+  COVERAGE_READER_ROLE_NAME,
   HUB_BUS_NAME,
   INCIDENTS_TABLE_NAME,
   NAME_PREFIX,
@@ -62,6 +63,11 @@ export function notifierSettings(config: HubConfig): NotifierSettings {
         }
       : {}),
     ...(config.mutes.length ? { mutes: config.mutes } : {}),
+    ownerTagKeys: config.ownerTagKeys,
+    // Owners the event does not carry are read through the spoke's read role.
+    ...(config.slackRoutes.some((r) => r.owners)
+      ? { lookups: { partition: partitionOf(region), roleName: COVERAGE_READER_ROLE_NAME } }
+      : {}),
     sshConfigRules: config.remediation.configRuleNames,
     ...(config.worldPrefixes ? { worldPrefixes: config.worldPrefixes } : {}),
     ...(hasEmail(config)
@@ -150,6 +156,7 @@ const CONTRACTS: FunctionContract[] = [
       defaultRoute: "defaultRoute",
       sshConfigRules: "remediation.configRuleNames",
       worldPrefixes: "worldPrefixes",
+      ownerTagKeys: "ownerTagKeys",
       app: "slackChannels",
       "": "slackRoutes",
     },

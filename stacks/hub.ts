@@ -52,6 +52,7 @@ export class Hub extends pulumi.ComponentResource {
       `${name}-notifier`,
       {
         hub,
+        org,
         settings: notifierSettings(config),
         logRetentionDays: config.logRetentionDays,
         appMode: !!config.slackChannels,

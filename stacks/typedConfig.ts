@@ -87,6 +87,7 @@ export function typedConfig(v: Values, stackFile: string): StackConfig {
     accountNames,
     slackWebhookNames: Object.keys(v.slackWebhooks as Values),
     slackRoutes: v.slackRoutes as SlackRouteConfig[],
+    ownerTagKeys: v.ownerTagKeys as string[],
     defaultRoute: (v.defaultRoute as HubConfig["defaultRoute"] | undefined) ?? {},
     mutes: (v.mutes as HubConfig["mutes"] | undefined) ?? [],
     grouping: v.grouping as HubConfig["grouping"],

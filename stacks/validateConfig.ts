@@ -261,6 +261,36 @@ const aggregatorHasSource: CrossCheck = (v) => {
   return [];
 };
 
+/**
+ * Routing by organizational unit reads the organization (ListParents), which only an organization
+ * hub can; and owner tag keys differing only in case would be the same key (keys match ignoring case).
+ */
+const ownerAndOuRoutes: CrossCheck = (v) => {
+  const problems: KeyProblem[] = [];
+  if (v.organizationId === undefined)
+    list(v.slackRoutes).forEach((route, i) => {
+      const ous = obj(route).organizationalUnits;
+      if (ous !== undefined)
+        problems.push({
+          key: `slackRoutes[${i}].organizationalUnits`,
+          value: strings(ous).join(", "),
+          why: "needs organizationId: organizational units are read from the organization (or route by accounts)",
+        });
+    });
+  const seen = new Map<string, string>();
+  for (const key of strings(v.ownerTagKeys)) {
+    const same = seen.get(key.toLowerCase());
+    if (same !== undefined && same !== key)
+      problems.push({
+        key: "ownerTagKeys",
+        value: key,
+        why: `is the same key as ${JSON.stringify(same)}: owner tag keys match ignoring case`,
+      });
+    seen.set(key.toLowerCase(), key);
+  }
+  return problems;
+};
+
 /** The Config topic's filter policy names every notified rule; SNS allows 150 values per policy. */
 const notifiedRulesFitFilter: CrossCheck = (v) => {
   const remediation = (v.remediation ?? {}) as Values;
@@ -289,6 +319,7 @@ const CROSS_CHECKS: Record<"hub" | "spoke", CrossCheck[]> = {
     exemptionDefaultWithinMax,
     aggregatorHasSource,
     notifiedRulesFitFilter,
+    ownerAndOuRoutes,
   ],
   spoke: [deployRoleInThisAccount, globalResourcesRegionDeployed, existingRecorderRegionsDeployed],
 };

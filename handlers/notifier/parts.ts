@@ -13,9 +13,15 @@ import { DigestQueue, sqsDigestQueue } from "./digestQueue";
 import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
 import { GroupingSettings } from "./grouping";
 import { IncidentStore, createIncidentStore, dynamoIncidentRecords } from "./incidents/store";
+import { organizationParents } from "./place/orgUnits";
+import { PlaceResolver, createPlaceResolver } from "./place/resolve";
+import { spokeTagLookup } from "./place/spokeTags";
+import { routesUse } from "./routing";
 import { Invocation, RecordStep } from "./pipeline";
 import {
+  DEFAULT_OWNER_TAG_KEYS,
   DigestSettings,
+  LOOKUP_DEFAULTS,
   NotifierSettings,
   ResolvedNotifierSettings,
   parseNotifierSettings,
@@ -44,6 +50,8 @@ export interface NotifierParts {
   incidents?: IncidentStore;
   /** The email topic (settings.emailTopicArn). */
   publisher?: EmailPublisher;
+  /** Owner and OU lookups, when a route names owners or organizationalUnits. */
+  places?: PlaceResolver;
   /** Steps between routing and planning, in order (see RecordStep). */
   screenSteps: readonly RecordStep[];
   /** De-duplication, run after the secret is loaded (its calls must not eat the decrypt's time). */
@@ -79,6 +87,7 @@ export function buildParts(input: NotifierSettings, env: NodeJS.ProcessEnv): Not
         })
       : undefined,
     publisher: settings.emailTopicArn ? snsEmailPublisher(settings.emailTopicArn) : undefined,
+    places: placeResolver(settings),
     screenSteps: [
       logProblems,
       muteRecords(settings.mutes ?? [], () => Date.now()),
@@ -95,6 +104,20 @@ export function buildParts(input: NotifierSettings, env: NodeJS.ProcessEnv): Not
     digestQueue: grouping ? sqsDigestQueue(grouping.queueUrl) : undefined,
     windowDigest: { ...settings.digest, threshold: 1 },
   };
+}
+
+/** Lookups only for what the routes name: owners through the spoke role, OUs through Organizations. */
+function placeResolver(settings: ResolvedNotifierSettings): PlaceResolver | undefined {
+  const owners = routesUse(settings.routes, "owners") && settings.lookups;
+  const ous = routesUse(settings.routes, "organizationalUnits");
+  if (!owners && !ous) return undefined;
+  return createPlaceResolver({
+    ownerTagKeys: settings.ownerTagKeys ?? DEFAULT_OWNER_TAG_KEYS,
+    tags: owners ? spokeTagLookup(owners.partition, owners.roleName) : undefined,
+    parents: ous ? organizationParents() : undefined,
+    cacheSeconds: settings.lookups?.cacheSeconds ?? LOOKUP_DEFAULTS.cacheSeconds,
+    timeoutMs: settings.lookups?.timeoutMs ?? LOOKUP_DEFAULTS.timeoutMs,
+  });
 }
 
 function appParts(app: NonNullable<NotifierSettings["app"]>, env: NodeJS.ProcessEnv): AppParts {

@@ -3,6 +3,8 @@
 //   parse     event -> RawRecord[]           (steps/parse.ts: unwrap SNS / SQS / EventBridge)
 //   classify  RawRecord -> Classified        (steps/classify.ts: the finding, findingOfRecord, and
 //                                             the layout its source chooses, layout/index.ts)
+//   place     Classified -> Place            (steps/place.ts: the resource's owner and the account's
+//                                             OUs, from the event or looked up: place/resolve.ts)
 //   route     Classified -> RenderedMessage  (steps/route.ts: severity, then the first route that
 //                                             takes it: webhook and email)
 //   screen    RenderedMessage[] -> same      (RecordStep list: log problems, mute, de-duplicate;
@@ -14,7 +16,8 @@
 //   post      PostUnit -> outcomes           (steps/post.ts: Slack webhook, within the time left)
 //   report    outcomes -> response           (steps/report.ts: batchItemFailures, or throw to retry)
 //
-// parse, classify and route are pure (`renderMessages` runs just those, for `npm run render`).
+// parse, classify and route are pure (`renderMessages` runs just those, with the place the event
+// itself tells, for `npm run render`).
 import type { Deadline } from "../shared/deadline";
 import type { EventKind } from "./kinds";
 import type { Severity, SlackMessage } from "./slack";

@@ -22,11 +22,42 @@ export interface NotifierRoute {
   accounts?: string[];
   /** Only these event kinds (all kinds when absent). */
   kinds?: EventKind[];
+  /** Only events whose resource's owner tag value is one of these (see ownerTagKeys). */
+  owners?: string[];
+  /** Only events of accounts in one of these organizational units (ou-...) or below them. */
+  organizationalUnits?: string[];
   /** Only events at or above this severity; a lower one falls through to the next route. */
   minSeverity?: SeverityLevel;
   /** Also email this route's events (to the email topic's subscriptions filtered on this route). */
   email?: boolean;
 }
+
+/** Owner tag keys tried in order when none are configured: the first present wins. */
+export const DEFAULT_OWNER_TAG_KEYS: readonly string[] = ["owner", "team"];
+
+/**
+ * Where the owner and organizational units come from when the event does not carry them (only
+ * looked up when a route names owners, or organizationalUnits).
+ */
+export interface LookupSettings {
+  /** Partition of the spoke role's ARN (arn:<partition>:iam::<account>:role/<roleName>). */
+  partition: string;
+  /** The spoke role the notifier assumes to read a resource's tags. */
+  roleName: string;
+  /** How long a looked-up owner or OU path is kept in the container (default 900 s). */
+  cacheSeconds?: number;
+  /** The longest one lookup may take: a resource's tags, or an account's OU path (default 2000 ms). */
+  timeoutMs?: number;
+}
+
+export const LOOKUP_DEFAULTS = { cacheSeconds: 900, timeoutMs: 2000 } as const;
+
+// AWS's own patterns for these ids
+// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html; tag
+// limits: https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
+const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+const MAX_TAG_KEY = 128;
+const MAX_TAG_VALUE = 256;
 
 /** What happens to an event no route takes. */
 export interface DefaultRouteSettings {
@@ -98,6 +129,10 @@ export interface NotifierSettings {
   grouping?: GroupingSettings;
   /** Signals about one resource (or one AWS correlation) form one incident with one Slack message. */
   incidents?: IncidentSettings;
+  /** Tag keys naming a resource's owner, tried in order, matched ignoring case (default owner, team). */
+  ownerTagKeys?: string[];
+  /** Owner and OU lookups for routes that name owners or organizationalUnits. */
+  lookups?: LookupSettings;
 }
 
 export const DEFAULT_WEBHOOK = "default";
@@ -172,6 +207,28 @@ export function validateNotifierSettings(settings: unknown): string[] {
           }
         }
       }
+      if (route.owners !== undefined) {
+        if (!Array.isArray(route.owners) || route.owners.length === 0)
+          problems.push(`${where}.owners must be a non-empty array of owner tag values when given`);
+        else
+          for (const o of route.owners)
+            if (typeof o !== "string" || o === "" || o.length > MAX_TAG_VALUE)
+              problems.push(
+                `${where}.owners: ${JSON.stringify(o)} is not a tag value (1 to ${MAX_TAG_VALUE} characters)`,
+              );
+      }
+      if (route.organizationalUnits !== undefined) {
+        if (!Array.isArray(route.organizationalUnits) || route.organizationalUnits.length === 0)
+          problems.push(
+            `${where}.organizationalUnits must be a non-empty array of organizational unit ids (ou-...) when given`,
+          );
+        else
+          for (const o of route.organizationalUnits)
+            if (typeof o !== "string" || !OU_ID.test(o))
+              problems.push(
+                `${where}.organizationalUnits: ${JSON.stringify(o)} is not an organizational unit id (ou-xxxx-xxxxxxxx)`,
+              );
+      }
       if (route.minSeverity !== undefined && !isSeverityLevel(route.minSeverity))
         problems.push(
           `${where}.minSeverity: ${JSON.stringify(route.minSeverity)} is not one of ${SEVERITY_LEVELS.join(", ")}`,
@@ -236,7 +293,7 @@ export function validateNotifierSettings(settings: unknown): string[] {
       }
     }
   }
-  problems.push(...signalProblems(s));
+  problems.push(...signalProblems(s), ...lookupProblems(s));
   if (s.app !== undefined) problems.push(...validateAppSettings(s.app));
   if (s.grouping !== undefined) problems.push(...validateGrouping(s.grouping));
   if (s.incidents !== undefined) problems.push(...validateIncidentSettings(s.incidents));
@@ -292,6 +349,51 @@ function signalProblems(s: Record<string, unknown>): string[] {
         problems.push(
           `dedupe.windowSeconds must be a positive integer, got ${JSON.stringify(x.windowSeconds)}`,
         );
+    }
+  }
+  return problems;
+}
+
+/** Problems with ownerTagKeys and lookups. */
+function lookupProblems(s: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const keys = s.ownerTagKeys;
+  if (keys !== undefined) {
+    if (!Array.isArray(keys) || keys.length === 0)
+      problems.push("ownerTagKeys must be a non-empty array of tag keys when given");
+    else {
+      const seen = new Set<string>();
+      for (const k of keys) {
+        if (typeof k !== "string" || k === "" || k.length > MAX_TAG_KEY)
+          problems.push(
+            `ownerTagKeys: ${JSON.stringify(k)} is not a tag key (1 to ${MAX_TAG_KEY} characters)`,
+          );
+        else if (seen.has(k.toLowerCase()))
+          problems.push(`ownerTagKeys: ${JSON.stringify(k)} is listed twice (keys match ignoring case)`);
+        else seen.add(k.toLowerCase());
+      }
+    }
+  }
+  const l = s.lookups;
+  if (l !== undefined) {
+    if (typeof l !== "object" || l === null || Array.isArray(l))
+      problems.push("lookups must be an object with partition and roleName when given");
+    else {
+      const x = l as Record<string, unknown>;
+      if (typeof x.partition !== "string" || !/^aws(-[a-z-]+)?$/.test(x.partition))
+        problems.push(
+          `lookups.partition must be an AWS partition (aws, aws-cn, ...), got ${JSON.stringify(x.partition)}`,
+        );
+      if (typeof x.roleName !== "string" || !/^[\w+=,.@-]{1,64}$/.test(x.roleName))
+        problems.push(`lookups.roleName must be an IAM role name, got ${JSON.stringify(x.roleName)}`);
+      for (const [key, min] of [
+        ["cacheSeconds", 0],
+        ["timeoutMs", 1],
+      ] as const) {
+        const v = x[key];
+        if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < min))
+          problems.push(`lookups.${key} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+      }
     }
   }
   return problems;

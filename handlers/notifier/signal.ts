@@ -8,7 +8,7 @@ import type { Finding, Skip } from "../findings/model";
 import { dedupeKey } from "./dedupe";
 import { EventFacts, factsOf } from "./findingFacts";
 import { MuteMatch, MuteRule, findMute } from "./mutes";
-import { DefaultRoute, RouteChoice, SignalRoute, chooseRoute } from "./routing";
+import { DefaultRoute, RouteChoice, RoutePlace, SignalRoute, chooseRoute } from "./routing";
 import { SEVERITY_LEVEL_EMOJI, SeverityLevel } from "./severity";
 import { LIMITS, SlackMessage, context, truncate } from "./slack";
 
@@ -48,11 +48,19 @@ export function assess(
   subject: Finding | Skip,
   eventId: string | undefined,
   settings: SignalSettings,
+  place: RoutePlace = {},
 ): Assessment {
   const facts = factsOf(subject);
   const { severity, why } =
     "skipped" in subject ? SKIP_SEVERITY : { severity: subject.severity, why: subject.severity_why };
-  const route = chooseRoute(settings.routes, settings.defaultRoute, facts.accountId, facts.kind, severity);
+  const route = chooseRoute(
+    settings.routes,
+    settings.defaultRoute,
+    facts.accountId,
+    facts.kind,
+    severity,
+    place,
+  );
   const key = dedupeKey(facts, eventId);
   return {
     facts,
@@ -76,8 +84,9 @@ export function decide(
   eventId: string | undefined,
   settings: SignalSettings,
   now: number,
+  place: RoutePlace = {},
 ): Decision {
-  const a = assess(subject, eventId, settings);
+  const a = assess(subject, eventId, settings, place);
   const muted = findMute(settings.mutes ?? [], a.facts, now);
   const skipped = muted ? muteReason(muted) : a.belowMinimum;
   return { ...a, ...(muted ? { muted } : {}), ...(skipped ? { skipped } : {}) };

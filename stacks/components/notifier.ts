@@ -10,7 +10,9 @@ import { createNotifierHandler } from "../../handlers/notifier";
 import { ENV } from "../../handlers/shared/constants";
 import type { NotifierSettings } from "../../handlers/notifier/settings";
 import { NOTIFIER_DIGEST_QUEUE_NAME, NOTIFIER_DIGEST_SCHEDULE_NAME } from "../functionSettings";
-import { HubPlacement } from "../hubPlacement";
+import { HubPlacement, OrgScope } from "../hubPlacement";
+import { assumeSpokeRoles } from "../orgScope";
+import { routesUse } from "../../handlers/notifier/routing";
 import { DIGEST_RUN_EVENT } from "../../handlers/notifier/grouping";
 import { Statement, policyDocument } from "../iam";
 import { FUNCTION_NAMES, NAME_PREFIX } from "../names";
@@ -29,6 +31,8 @@ import { incidentsStatements, incidentsTable } from "./incidentsTable";
 
 export interface NotifierArgs {
   hub: HubPlacement;
+  /** The organization or member accounts: the spoke roles the owner lookup may assume. */
+  org: OrgScope;
   /** The function's settings (notifierSettings in functionSettings.ts). */
   settings: NotifierSettings;
   logRetentionDays: number;
@@ -277,6 +281,7 @@ export class Notifier extends pulumi.ComponentResource {
         },
       );
     }
+    statements.push(...placeStatements(settings, args.org, partition));
     this.fn = new GuardFunction(
       name,
       {
@@ -396,4 +401,29 @@ export class Notifier extends pulumi.ComponentResource {
     }
     this.registerOutputs({ queueArn: this.queue.arn });
   }
+}
+
+/**
+ * Only what the routes need: a route naming owners may assume the spokes' read role (to read tags
+ * the event does not carry); a route naming organizationalUnits may list an account's parents in
+ * the hub's organization (ListParents takes account and OU resources,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html).
+ */
+export function placeStatements(settings: NotifierSettings, org: OrgScope, partition: string): Statement[] {
+  const out: Statement[] = [];
+  if (settings.lookups && routesUse(settings.routes, "owners"))
+    out.push({ ...assumeSpokeRoles(org, partition, [settings.lookups.roleName]), Sid: "ReadOwnerTags" });
+  if (routesUse(settings.routes, "organizationalUnits")) {
+    if (!org.organizationId) throw new Error("routes by organizationalUnits need the hub's organizationId");
+    out.push({
+      Sid: "ReadOrganizationalUnits",
+      Effect: "Allow",
+      Action: "organizations:ListParents",
+      Resource: [
+        `arn:${partition}:organizations::*:account/${org.organizationId}/*`,
+        `arn:${partition}:organizations::*:ou/${org.organizationId}/*`,
+      ],
+    });
+  }
+  return out;
 }

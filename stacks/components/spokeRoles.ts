@@ -84,6 +84,9 @@ export const COVERAGE_READ_ACTIONS = [
   "ec2:DescribeSecurityGroups",
 ];
 
+/** What the notifier reads in a spoke to route by owner: the tags of the alert's EC2 resource. */
+export const OWNER_TAG_READ_ACTIONS = ["ec2:DescribeTags"];
+
 export class SpokeRoles extends pulumi.ComponentResource {
   readonly forwarderRole: aws.iam.Role;
   /** EventBridge Scheduler puts each region's heartbeat on its default bus with this role. */
@@ -148,8 +151,9 @@ export class SpokeRoles extends pulumi.ComponentResource {
       child,
     );
 
-    // Read by the hub's coverage role (npm run coverage) and liveness function (weekly summary),
-    // pinned by aws:PrincipalArn like the other hub-trusted roles; their names are fixed.
+    // Read by the hub's coverage role (npm run coverage), liveness function (weekly summary) and
+    // notifier (a resource's owner tag, for routes by owner), pinned by aws:PrincipalArn like the
+    // other hub-trusted roles; their names are fixed.
     const coverageReader = new aws.iam.Role(
       `${name}-coverage-reader`,
       {
@@ -166,6 +170,7 @@ export class SpokeRoles extends pulumi.ComponentResource {
                   "aws:PrincipalArn": [
                     `arn:${partition}:iam::${hubAccount}:role/${COVERAGE_ROLE_NAME}`,
                     `arn:${partition}:iam::${hubAccount}:role/${functionRoleName(FUNCTION_NAMES.liveness)}`,
+                    `arn:${partition}:iam::${hubAccount}:role/${functionRoleName(FUNCTION_NAMES.notifier)}`,
                   ],
                 },
               },
@@ -182,6 +187,9 @@ export class SpokeRoles extends pulumi.ComponentResource {
         policy: policyDocument([
           // These List/Describe/Get actions take no resource-level scoping.
           { Sid: "ReadCoverage", Effect: "Allow", Action: COVERAGE_READ_ACTIONS, Resource: "*" },
+          // The notifier's routes by owner read an EC2 resource's tags (DescribeTags takes no
+          // resource-level scoping either).
+          { Sid: "ReadOwnerTags", Effect: "Allow", Action: OWNER_TAG_READ_ACTIONS, Resource: "*" },
         ]),
       },
       child,

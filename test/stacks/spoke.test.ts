@@ -292,7 +292,7 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
     );
   });
 
-  it("lets only the hub's coverage role and liveness function read its detectors, recorders and trails", () => {
+  it("lets only the hub's coverage role, liveness function and notifier read its detectors, recorders, trails and EC2 tags", () => {
     const role = one(resources, "aws:iam/role:Role", "account-coverage-reader");
     assert.equal(role.props.name, "security-guard-coverage-reader");
     assert.deepEqual(doc(role, "assumeRolePolicy").Statement, [
@@ -305,18 +305,27 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
             "aws:PrincipalArn": [
               `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-coverage`,
               `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-liveness-role`,
+              `arn:aws:iam::${HUB_ACCOUNT}:role/security-guard-notifier-role`,
             ],
           },
         },
       },
     ]);
-    const [statement] = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "account-coverage-reader-policy"))
-      .Statement as Array<{ Action: string[]; Resource: string }>;
+    const [statement, ownerTags] = doc(
+      one(resources, "aws:iam/rolePolicy:RolePolicy", "account-coverage-reader-policy"),
+    ).Statement as Array<{ Sid: string; Action: string[]; Resource: string }>;
     assert.equal(statement.Resource, "*");
     assert.ok(
       statement.Action.every((a) => /^[a-z0-9-]+:(List|Describe|Get|BatchGet)/.test(a)),
       `read-only actions: ${statement.Action}`,
     );
+    // Routes by owner: the notifier reads an EC2 resource's tags, and nothing else is added.
+    assert.deepEqual(ownerTags, {
+      Sid: "ReadOwnerTags",
+      Effect: "Allow",
+      Action: ["ec2:DescribeTags"],
+      Resource: "*",
+    });
   });
 
   it("creates roles trusted only by the hub's function roles, with least privilege", async () => {

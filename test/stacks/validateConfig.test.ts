@@ -252,6 +252,35 @@ describe("stack config validation", () => {
     );
   });
 
+  it("routes by owner and OU: ownerTagKeys defaults, bad OU ids and duplicate keys named, OUs need organizationId", () => {
+    assert.deepEqual((validateStackConfig(hubRaw()) as HubConfig).ownerTagKeys, ["owner", "team"]);
+    assert.deepEqual(
+      problems(
+        hubRaw({
+          slackRoutes: [{ webhook: "default", owners: [""], organizationalUnits: ["r-a1b2"] }],
+          ownerTagKeys: ["Owner", "owner"],
+        }),
+      ),
+      [
+        'security-guard:slackRoutes[0].owners[0] = "": is not a tag value (1 to 256 characters)',
+        'security-guard:slackRoutes[0].organizationalUnits[0] = "r-a1b2": is not an organizational unit id (ou-xxxx-xxxxxxxx)',
+        'security-guard:ownerTagKeys = "owner": is the same key as "Owner": owner tag keys match ignoring case',
+      ],
+    );
+    assert.deepEqual(
+      problems(
+        hubRaw({
+          organizationId: undefined,
+          memberAccounts: ["222222222222"],
+          slackRoutes: [{ webhook: "default", organizationalUnits: ["ou-a1b2-c3d4e5f6"] }],
+        }),
+      ),
+      [
+        'security-guard:slackRoutes[0].organizationalUnits = "ou-a1b2-c3d4e5f6": needs organizationId: organizational units are read from the organization (or route by accounts)',
+      ],
+    );
+  });
+
   it("requires memberAccounts in account-list mode", () => {
     assert.deepEqual(problems(hubRaw({ organizationId: undefined })), [
       "security-guard:memberAccounts = (not set): is required when organizationId is not set (account-list mode)",

@@ -11,6 +11,7 @@ import {
   CHATOPS_OPERATOR_ROLE_NAME,
   CHATOPS_READONLY_ROLE_NAME,
   CONFIG_ROLE_NAME,
+  COVERAGE_READER_ROLE_NAME,
   FORWARDER_ROLE_NAME,
   CHATOPS_REQUESTS_TABLE_NAME,
   FUNCTION_NAMES,
@@ -407,6 +408,21 @@ export function accessCases(
     chatops ? "ImplicitlyDenied" : "ExplicitlyDenied",
   );
 
+  // Routes by owner: the notifier reads tags through the spoke's read role, which trusts it; its own
+  // policy allows the assume only when a route names owners.
+  const ownerRoutes = role(hub, functionRoleName(FUNCTION_NAMES.notifier)).inline.some((p) =>
+    p.policy.Statement.some((st) => st.Sid === "ReadOwnerTags"),
+  );
+  assume(
+    ownerRoutes
+      ? "notifier role assumes the spoke read role (a route names owners)"
+      : "notifier role assumes the spoke read role (no route names owners)",
+    () => fnSession(FUNCTION_NAMES.notifier),
+    spoke,
+    COVERAGE_READER_ROLE_NAME,
+    ownerRoutes ? "Allowed" : "ImplicitlyDenied",
+  );
+
   // What the spoke roles may do once assumed (same account: identity policies decide).
   const inAccount = (name: string, roleName: string, action: string, resource: string, expected: Decision) =>
     add(name, expected, () => ({
@@ -450,6 +466,20 @@ export function accessCases(
     "config:DescribeConfigRules",
     "*",
     "Allowed",
+  );
+  inAccount(
+    "spoke read role reads an EC2 resource's tags",
+    COVERAGE_READER_ROLE_NAME,
+    "ec2:DescribeTags",
+    "*",
+    "Allowed",
+  );
+  inAccount(
+    "spoke read role tags a security group",
+    COVERAGE_READER_ROLE_NAME,
+    "ec2:CreateTags",
+    sg(spokeAcct),
+    "ImplicitlyDenied",
   );
   // The change record: only the remediator's own tag keys.
   const tagging = (name: string, key: string, expected: Decision, action = "ec2:CreateTags") =>

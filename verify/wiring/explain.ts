@@ -8,7 +8,9 @@ import { unwrap } from "../../handlers/findings/envelopes";
 import { renderRecord } from "../../handlers/notifier/render";
 import { Decision, SignalSettings, decide } from "../../handlers/notifier/signal";
 import { incidentKey } from "../../handlers/notifier/incidents/key";
-import { NotifierSettings } from "../../handlers/notifier/settings";
+import { DEFAULT_OWNER_TAG_KEYS, NotifierSettings } from "../../handlers/notifier/settings";
+import { placeFromEvent } from "../../handlers/notifier/place/resolve";
+import { RoutePlace, routesUse } from "../../handlers/notifier/routing";
 import { isObject } from "../../handlers/findings/parse";
 import { RenderedMessage } from "../../handlers/notifier/pipeline";
 import {
@@ -69,6 +71,12 @@ export interface NotifierView {
   when?: string;
   /** The incident the event joins (the resource or AWS's own correlation), when it is about one. */
   incidentKey?: string;
+  /** A route names owners: the owner the choice used, and where it came from (or why none). */
+  owner?: string;
+  /** A route names organizationalUnits: the account's OUs the choice used (or why none). */
+  organizationalUnits?: string;
+  /** The OU the chosen route matched. */
+  matchedOu?: string;
 }
 
 export interface Explanation {
@@ -113,6 +121,8 @@ export interface ExplainOptions {
   emulator: RouteEmulator;
   ruler?: RulerMatcher | RulerUnavailable;
   now: number;
+  /** What the notifier's lookups would find (--owner, --ou): nothing is looked up here. */
+  place?: RoutePlace;
 }
 
 /** When a record that posts goes out, with grouping on. */
@@ -121,16 +131,45 @@ function postingTime(r: RenderedMessage, grouping: GroupingSettings, appMode: bo
   return now ? `at once (${now})` : `in the digest posted ${windowText(grouping.windowMinutes)}`;
 }
 
+/** The owner and OUs the route choice used, and where they came from, where a route names them. */
+function placeView(
+  settings: NotifierSettings,
+  r: RenderedMessage,
+  given: RoutePlace,
+  place: RoutePlace,
+): Pick<NotifierView, "owner" | "organizationalUnits"> {
+  const out: Pick<NotifierView, "owner" | "organizationalUnits"> = {};
+  if (routesUse(settings.routes, "owners")) {
+    const fromEvent = placeFromEvent(r.finding, settings.ownerTagKeys ?? DEFAULT_OWNER_TAG_KEYS);
+    out.owner =
+      given.owner !== undefined
+        ? `${given.owner} (given with --owner)`
+        : fromEvent.owner !== undefined
+          ? `${fromEvent.owner} (the event's tag ${fromEvent.ownerKey})`
+          : "unknown here (the event carries no owner tag; the notifier reads an EC2 resource's tags in its account: pass --owner to try a value)";
+  }
+  if (routesUse(settings.routes, "organizationalUnits"))
+    out.organizationalUnits = place.organizationalUnits?.length
+      ? `${place.organizationalUnits.join(" < ")} (given with --ou)`
+      : "not looked up here (the notifier lists the account's parents in the organization: pass --ou ou-...,ou-... nearest first)";
+  return out;
+}
+
 function notifierView(
   event: unknown,
   settings: NotifierSettings & SignalSettings,
   now: number,
+  given: RoutePlace = {},
 ): NotifierView[] {
   return unwrap(event).map((record) => {
-    const r = renderRecord(record, settings);
+    const r = renderRecord(record, settings, given);
     // The finding the notifier read (a record a source skips has none: its kind and account decide).
     const subject = r.finding ?? { skipped: r.skipped ?? "", kind: r.kind, accountId: r.accountId };
-    const d: Decision = decide(subject, r.eventId, settings, now);
+    const place = {
+      ...placeFromEvent(r.finding, settings.ownerTagKeys ?? DEFAULT_OWNER_TAG_KEYS),
+      ...given,
+    };
+    const d: Decision = decide(subject, r.eventId, settings, now, place);
     const skipped = r.skipped ?? d.skipped;
     const incident = settings.incidents && r.signal && incidentKey(r.signal);
     return {
@@ -146,6 +185,8 @@ function notifierView(
       ...(d.dedupeKey ? { dedupeKey: d.dedupeKey } : {}),
       ...(settings.grouping && !skipped ? { when: postingTime(r, settings.grouping, !!settings.app) } : {}),
       ...(incident ? { incidentKey: incident } : {}),
+      ...placeView(settings, r, given, place),
+      ...(d.route.organizationalUnit ? { matchedOu: d.route.organizationalUnit } : {}),
     };
   });
 }
@@ -214,7 +255,7 @@ export async function explainEvent(event: unknown, options: ExplainOptions): Pro
       matches: [],
       sns: { topic, ...(filterPolicy ? { filterPolicy } : {}), delivered: reaches },
       reachesNotifier: reaches,
-      notifier: reaches ? notifierView(event, options.notifier, options.now) : [],
+      notifier: reaches ? notifierView(event, options.notifier, options.now, options.place) : [],
       notes,
     };
   }
@@ -289,7 +330,7 @@ export async function explainEvent(event: unknown, options: ExplainOptions): Pro
       : `default bus of ${entry.accountId} in ${entry.region}`,
     matches,
     reachesNotifier,
-    notifier: reachesNotifier ? notifierView(stamped, options.notifier, options.now) : [],
+    notifier: reachesNotifier ? notifierView(stamped, options.notifier, options.now, options.place) : [],
     notes,
   };
 }
@@ -317,6 +358,11 @@ export function formatExplanation(file: string, x: Explanation): string {
     lines.push(
       `  notifier (record ${n.recordId}): ${n.kind}, severity ${n.severity} (${n.severityWhy}), route ${n.route}; ${what}`,
     );
+    if (n.owner !== undefined) lines.push(`    owner: ${n.owner}`);
+    if (n.organizationalUnits !== undefined)
+      lines.push(
+        `    organizational units: ${n.organizationalUnits}${n.matchedOu ? `; route ${n.route} matched ${n.matchedOu}` : ""}`,
+      );
     if (n.incidentKey)
       lines.push(
         `    incident: ${n.incidentKey} (signals about it within the join window share one message)`,

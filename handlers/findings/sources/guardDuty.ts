@@ -99,12 +99,14 @@ function schema() {
 type Detail = NonNullable<v.InferOutput<ReturnType<typeof schema>>["detail"]>;
 type RemoteIp = NonNullable<v.InferOutput<ReturnType<typeof remoteIp>>>;
 
-function nameTag(tags: unknown[] | undefined): string | undefined {
+/** An instance's tags as the finding lists them ([{key, value}]), as a map; undefined when it lists none. */
+function instanceTags(tags: unknown[] | undefined): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
   for (const t of tags ?? []) {
     const tag = t as Json;
-    if (tag && tag.key === "Name" && typeof tag.value === "string") return tag.value;
+    if (tag && typeof tag.key === "string" && typeof tag.value === "string") out[tag.key] = tag.value;
   }
-  return undefined;
+  return tags ? out : undefined;
 }
 
 function resourcesOf(r: Detail["resource"]): Resource[] {
@@ -112,8 +114,12 @@ function resourcesOf(r: Detail["resource"]): Resource[] {
   const type = r.resourceType ?? "unknown resource";
   switch (type) {
     case "Instance": {
-      const name = nameTag(r.instanceDetails?.tags);
-      return [{ type, uid: r.instanceDetails?.instanceId, ...(name ? { name } : {}) }];
+      // The instance's tags name it (Name) and, for routes by owner, its owner.
+      const tags = instanceTags(r.instanceDetails?.tags);
+      const name = tags?.Name;
+      return [
+        { type, uid: r.instanceDetails?.instanceId, ...(name ? { name } : {}), ...(tags ? { tags } : {}) },
+      ];
     }
     case "AccessKey": {
       // The principal the key belongs to is what mute rules name; the key is in `data`.

@@ -16,6 +16,7 @@ export function incidentSignal(
   severity: SeverityLevel,
   title: string,
   eventId: string | undefined,
+  owner?: string,
 ): IncidentSignal | undefined {
   if (!f || f.unreadable) return undefined;
   const time = f.time ?? new Date(0).toISOString();
@@ -23,7 +24,7 @@ export function incidentSignal(
   const region = f.cloud.region;
   const first = f.resources[0];
   const resource = (uid: string | undefined) =>
-    uid ? { resource: { uid, account: accountId, region } } : {};
+    uid ? { resource: { uid, account: accountId, region, ...(owner !== undefined ? { owner } : {}) } } : {};
   const base = { severity, title, time };
   const status = f.status;
   switch (f.metadata.source) {

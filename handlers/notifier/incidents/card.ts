@@ -71,7 +71,14 @@ function where(inc: Incident, accountNames: Record<string, string>): string {
       ? `${esc(accountNames[r.account])} (${r.account})`
       : r.account
     : "";
-  return [code(resourceId(r.uid)), account, r.region ?? ""].filter(Boolean).join(" · ");
+  return [
+    code(resourceId(r.uid)),
+    account,
+    r.region ?? "",
+    r.owner !== undefined ? `owner: ${esc(r.owner)}` : "",
+  ]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 /** The incident's card as it should read now. */

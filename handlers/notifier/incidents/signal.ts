@@ -13,6 +13,8 @@ export interface SignalResource {
   uid: string;
   account?: string;
   region?: string;
+  /** The resource's owner tag value, when known (the card shows it). */
+  owner?: string;
 }
 
 /** AWS's own grouping of findings: a GuardDuty attack sequence, a Security Hub exposure finding. */

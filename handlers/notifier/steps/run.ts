@@ -1,5 +1,5 @@
 // One invocation from SQS or SNS (the notifier queue, the critical lane, a topic): every record
-// through classify, route, screen, hold and delivery (pipeline.ts), then the answer to Lambda. The
+// through classify, place, route, screen, hold and delivery (pipeline.ts), then the answer to Lambda. The
 // digest run (digestRun.ts) sends what it reads back from the digest queue through runRecords too.
 import { deadlineFrom } from "../../shared/deadline";
 import { errorText } from "../../shared/errors";
@@ -24,6 +24,7 @@ import { planPosts } from "./plan";
 import { postUnits } from "./post";
 import { AppTransport, postUnitsApp } from "./postApp";
 import { Outcomes, newOutcomes, report } from "./report";
+import { placeRecords } from "./place";
 import { routeRecord } from "./route";
 import { releaseUnposted } from "./screen";
 
@@ -61,7 +62,9 @@ export async function runRecords(
   window?: HeldWindow,
 ): Promise<Outcomes> {
   const { settings, incidents, grouping, digestQueue } = parts;
-  let records = raw.map((r) => routeRecord(classifyRecord(r, settings), settings));
+  const classified = raw.map((r) => classifyRecord(r, settings));
+  const places = await placeRecords(classified, settings, parts.places, inv);
+  let records = classified.map((c, i) => routeRecord(c, settings, places[i]));
   for (const step of parts.screenSteps) records = await step(records, inv);
   const outcomes = newOutcomes(records, inv.requestId);
   let toPost = outcomes.skipUnpostable(records);

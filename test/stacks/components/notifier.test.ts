@@ -8,13 +8,17 @@ import { CentralBus } from "../../../stacks/components/centralBus";
 import { HubKey } from "../../../stacks/components/hubKey";
 import { HubTopics } from "../../../stacks/components/hubTopics";
 import { Notifier } from "../../../stacks/components/notifier";
+import type { NotifierSettings } from "../../../handlers/notifier/settings";
 import { MockedResource, evaluate } from "../../../verify/mockRuntime";
 import { doc, ofType, one } from "../../helpers/stacks";
 
 const HUB: HubPlacement = { accountId: "111111111111", region: "us-east-1", partition: "aws" };
 const ORG: OrgScope = { accountId: HUB.accountId, memberAccounts: [], organizationId: "o-a1b2c3d4e5" };
 
-async function build(emailRecipients: Record<string, string[]>): Promise<MockedResource[]> {
+async function build(
+  emailRecipients: Record<string, string[]>,
+  settings: Partial<NotifierSettings> = {},
+): Promise<MockedResource[]> {
   const program = () => {
     const { key } = new HubKey("k", { hub: HUB, org: ORG });
     const central = new CentralBus("c", { hub: HUB, org: ORG });
@@ -22,7 +26,13 @@ async function build(emailRecipients: Record<string, string[]>): Promise<MockedR
     const rule = new aws.cloudwatch.EventRule("r", { eventBusName: central.bus.name, eventPattern: "{}" });
     new Notifier("n", {
       hub: HUB,
-      settings: { accountNames: {}, routes: [], runtimeMutesTable: "security-guard-alert-mutes" },
+      org: ORG,
+      settings: {
+        accountNames: {},
+        routes: [],
+        runtimeMutesTable: "security-guard-alert-mutes",
+        ...settings,
+      },
       logRetentionDays: 30,
       appMode: false,
       notifiedConfigRules: ["restricted-ssh"],
@@ -60,6 +70,8 @@ describe("Notifier from narrow arguments (Pulumi mocks)", function () {
       StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" },
     });
     assert.equal(sid("PublishEmail"), undefined);
+    assert.equal(sid("ReadOwnerTags"), undefined, "no route names owners: no spoke role to assume");
+    assert.equal(sid("ReadOrganizationalUnits"), undefined, "no route names OUs: no Organizations read");
     assert.equal(ofType(rs, "aws:sns/topic:Topic").length, 3, "no email topic without recipients");
     const configSub = ofType(rs, "aws:sns/topicSubscription:TopicSubscription").find(
       (s) => s.props.filterPolicyScope === "MessageBody",
@@ -77,6 +89,37 @@ describe("Notifier from narrow arguments (Pulumi mocks)", function () {
     const statements = doc(one(rs, "aws:iam/rolePolicy:RolePolicy", "n-policy")).Statement;
     assert.deepEqual(statements.find((s) => s.Sid === "PublishEmailKey")?.Condition, {
       StringEquals: { "kms:ViaService": "sns.us-east-1.amazonaws.com" },
+    });
+  });
+
+  it("routes by owner may assume the spokes' read role in the organization; routes by OU may list parents in it", async () => {
+    const rs = await build(
+      {},
+      {
+        routes: [
+          { webhook: "payments", owners: ["payments"] },
+          { webhook: "data", organizationalUnits: ["ou-a1b2-c3d4e5f6"] },
+        ],
+        lookups: { partition: "aws", roleName: "security-guard-coverage-reader" },
+      },
+    );
+    const statements = doc(one(rs, "aws:iam/rolePolicy:RolePolicy", "n-policy")).Statement;
+    const sid = (id: string) => statements.find((s) => s.Sid === id);
+    assert.deepEqual(sid("ReadOwnerTags"), {
+      Sid: "ReadOwnerTags",
+      Effect: "Allow",
+      Action: "sts:AssumeRole",
+      Resource: ["arn:aws:iam::*:role/security-guard-coverage-reader"],
+      Condition: { StringEquals: { "aws:ResourceOrgID": "o-a1b2c3d4e5" } },
+    });
+    assert.deepEqual(sid("ReadOrganizationalUnits"), {
+      Sid: "ReadOrganizationalUnits",
+      Effect: "Allow",
+      Action: "organizations:ListParents",
+      Resource: [
+        "arn:aws:organizations::*:account/o-a1b2c3d4e5/*",
+        "arn:aws:organizations::*:ou/o-a1b2c3d4e5/*",
+      ],
     });
   });
 });

@@ -43,7 +43,9 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    assert.equal(results.length, 64);
+    // 67: 64 before routes by owner, plus the notifier assuming the spoke read role and that role
+    // reading EC2 tags (allowed) and tagging a group (denied).
+    assert.equal(results.length, 67);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -253,6 +255,31 @@ describe("wiring: access paths (iam-simulate)", function () {
     ]);
   });
 
+  it("routes by owner: the notifier may assume the spoke read role only when a route names owners, and that role only reads tags", async () => {
+    const denied = byName(results, "notifier role assumes the spoke read role (no route names owners)");
+    assert.deepEqual([denied.actual, denied.ok], ["ImplicitlyDenied", true]);
+    const owners = await evaluateStack(
+      "hub",
+      { ...HUB_CONFIG, slackRoutes: [{ webhook: "default", owners: ["payments"] }] },
+      { secretKeys: HUB_SECRET_KEYS },
+    );
+    const out = await accessPaths(collectDocuments("hub", owners.resources), spoke, {
+      organizationId: ORG_ID,
+    });
+    assert.deepEqual(
+      out.filter((r) => !r.ok).map((r) => `${r.name}: ${r.actual} ${r.decisive.join(" | ")}`),
+      [],
+    );
+    const allowed = byName(out, "notifier role assumes the spoke read role (a route names owners)");
+    assert.equal(allowed.actual, "Allowed");
+    assert.deepEqual(allowed.decisive, [
+      "allowed by identity hub-notifier-policy #ReadOwnerTags",
+      "allowed by resource #1",
+    ]);
+    assert.equal(byName(out, "spoke read role reads an EC2 resource's tags").actual, "Allowed");
+    assert.equal(byName(out, "spoke read role tags a security group").actual, "ImplicitlyDenied");
+  });
+
   it("account-list mode (no organization): members allowed, an outside account denied by principal", async () => {
     const listHub = await evaluateStack(
       "hub",
@@ -293,7 +320,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /63 of 64 access paths as intended/);
+      assert.match(text, /66 of 67 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {

@@ -153,4 +153,47 @@ describe("npm run routes: why an event does (not) reach Slack (repo stacks, moto
     const x = await explain(read("cis/unauthorized-describe-instances-seoul.json"), "spoke-payments");
     assert.deepEqual(summary(x), []);
   });
+
+  it("routes by owner and OU: the owner from the event's tag, the OUs as given, and the route they chose", async () => {
+    const event = read("findings/securityhub-imported-ec2-19-critical.json") as {
+      detail: { findings: Array<{ Resources: Array<Record<string, unknown>> }> };
+    };
+    event.detail.findings[0].Resources[0].Tags = { Team: "payments" };
+    const settings = notifierSettings(hub);
+    const routed = {
+      ...settings,
+      routes: [
+        { webhook: "default", owners: ["web"] },
+        { webhook: "default", organizationalUnits: ["ou-a1b2-22222222"] },
+      ],
+    };
+    await moto().reset();
+    const x = await explainEvent(event, {
+      stacks,
+      notifier: routed,
+      stackName: "spoke-payments",
+      emulator: motoEmulator(),
+      ruler,
+      now: Date.parse("2026-11-29T00:00:00Z"),
+      place: { organizationalUnits: ["ou-a1b2-11111111", "ou-a1b2-22222222", "r-a1b2"] },
+    });
+    assert.equal(x.reachesNotifier, true, x.notes.join("; "));
+    assert.deepEqual(
+      x.notifier.map((n) => [n.route, n.owner, n.organizationalUnits, n.matchedOu]),
+      [
+        [
+          "1",
+          "payments (the event's tag Team)",
+          "ou-a1b2-11111111 < ou-a1b2-22222222 < r-a1b2 (given with --ou)",
+          "ou-a1b2-22222222",
+        ],
+      ],
+    );
+    const text = formatExplanation("sh.json", x);
+    assert.match(text, /\n    owner: payments \(the event's tag Team\)\n/);
+    assert.match(
+      text,
+      /\n    organizational units: ou-a1b2-11111111 < ou-a1b2-22222222 < r-a1b2 \(given with --ou\); route 1 matched ou-a1b2-22222222/,
+    );
+  });
 });

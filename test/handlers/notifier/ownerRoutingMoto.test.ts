@@ -1,0 +1,164 @@
+// Routes by owner and OU against moto: the notifier reads a security group's tags in its spoke
+// account through the spoke read role (STS AssumeRole, then EC2 DescribeTags), and an account's
+// place in the organization through Organizations ListParents, then posts to the local Slack fake.
+// An account outside the organization shows the failed OU lookup on its message and still posts.
+import { strict as assert } from "assert";
+import { CreateSecurityGroupCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  CreateOrganizationalUnitCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import { createNotifierHandler, NotifierSettings } from "../../../handlers/notifier";
+import { useMoto } from "../../helpers/moto";
+import { captureLogs } from "../../helpers/logs";
+import { useSlackServer } from "../../helpers/slackServer";
+import { credsFor } from "../chatops/world";
+import { fixture } from "./fixtures";
+
+const REGION = "ap-northeast-2";
+const OUTSIDE = "222222222222";
+const ctx = { awsRequestId: "req-owner", getRemainingTimeInMillis: () => 300_000 };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are edited field by field
+type Json = Record<string, any>;
+
+/** The world-open SSH fixture, about `groupId` in `account`, with its own event id. */
+function sgEvent(account: string, groupId: string, id: string): Json {
+  const e = structuredClone(
+    fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json"),
+  ) as Json;
+  e.id = id;
+  e.account = account;
+  e.detail.recipientAccountId = account;
+  e.detail.userIdentity.accountId = account;
+  e.detail.userIdentity.arn = `arn:aws:iam::${account}:user/alice`;
+  e.detail.requestParameters.groupId = groupId;
+  for (const r of e.detail.responseElements.securityGroupRuleSet.items) {
+    r.groupId = groupId;
+    r.groupOwnerId = account;
+  }
+  e.detail.eventID = `${id}-ct`;
+  return e;
+}
+
+/** The IAM AttachRolePolicy fixture in `account`. */
+function iamEvent(account: string): Json {
+  const e = structuredClone(
+    fixture("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json"),
+  ) as Json;
+  e.account = account;
+  e.detail.recipientAccountId = account;
+  return e;
+}
+
+function contextLines(post: unknown): string[] {
+  const blocks = (post as { attachments: Array<{ blocks: Json[] }> }).attachments[0].blocks;
+  return blocks
+    .filter((b) => b.type === "context")
+    .map((b) => (b.elements as Array<{ text?: string }>).map((x) => x.text).join(" "));
+}
+
+describe("notifier routes by owner tag and organizational unit (moto, Slack fake)", function () {
+  this.timeout(120_000);
+  useMoto();
+  const slack = useSlackServer();
+
+  it("a group tagged team=payments goes to the payments webhook via a tag lookup; an account in the prod OU's child goes to prod; an account outside the organization posts to default saying why", async () => {
+    // The organization: root -> prod -> payments-prod, with one member account in payments-prod.
+    const org = new OrganizationsClient({ region: "us-east-1" });
+    await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
+    const rootId = (await org.send(new ListRootsCommand({}))).Roots![0].Id!;
+    const prod = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: "prod" })))
+      .OrganizationalUnit!.Id!;
+    const inner = (
+      await org.send(new CreateOrganizationalUnitCommand({ ParentId: prod, Name: "payments-prod" }))
+    ).OrganizationalUnit!.Id!;
+    const member = (
+      await org.send(
+        new CreateAccountCommand({ AccountName: "payments-prod", Email: "payments@example.com" }),
+      )
+    ).CreateAccountStatus!.AccountId!;
+    await org.send(
+      new MoveAccountCommand({ AccountId: member, SourceParentId: rootId, DestinationParentId: inner }),
+    );
+    org.destroy();
+
+    // The security group in the member account, tagged by its team.
+    const ec2 = new EC2Client({ region: REGION, credentials: await credsFor(member) });
+    const group = (
+      await ec2.send(
+        new CreateSecurityGroupCommand({
+          GroupName: "payments-api",
+          Description: "payments api",
+          TagSpecifications: [{ ResourceType: "security-group", Tags: [{ Key: "Team", Value: "payments" }] }],
+        }),
+      )
+    ).GroupId!;
+    ec2.destroy();
+
+    const settings: NotifierSettings = {
+      accountNames: {},
+      routes: [
+        { webhook: "payments", owners: ["payments"] },
+        { webhook: "prod", organizationalUnits: [prod] },
+      ],
+      lookups: { partition: "aws", roleName: "security-guard-coverage-reader" },
+    };
+    const env = {
+      ...process.env,
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS: JSON.stringify({
+        default: slack.url("/services/default"),
+        payments: slack.url("/services/payments"),
+        prod: slack.url("/services/prod"),
+      }),
+    };
+    const notify = createNotifierHandler(settings, env);
+    const logs = captureLogs();
+    const results: unknown[] = [];
+    try {
+      for (const event of [sgEvent(member, group, "ev-1"), iamEvent(member), sgEvent(OUTSIDE, group, "ev-2")])
+        results.push(await notify(event, ctx));
+    } finally {
+      logs.restore();
+    }
+    assert.deepEqual(
+      results.map((r) => (r as { posted: number }).posted),
+      [1, 1, 1],
+      JSON.stringify(logs.lines),
+    );
+
+    const [payments] = slack.posts("/services/payments");
+    assert.equal(slack.posts("/services/payments").length, 1);
+    assert.deepEqual(contextLines(payments).slice(0, 2), [
+      ":rotating_light: Severity: *critical*",
+      "owner: *payments*",
+    ]);
+    assert.ok(JSON.stringify(payments).includes(group));
+
+    const prodPosts = slack.posts("/services/prod");
+    assert.equal(prodPosts.length, 1);
+    assert.match((prodPosts[0] as { text: string }).text, /AttachRolePolicy/);
+    assert.ok(
+      !contextLines(prodPosts[0]).some((l) => l.includes("owner:")),
+      "an IAM role has no owner tag read",
+    );
+
+    // Outside the organization: ListParents fails, the alert still posts (to default) and says why.
+    const fallback = slack.posts("/services/default");
+    assert.equal(fallback.length, 1);
+    const warning = contextLines(fallback[0]).find((l) => l.startsWith(":warning: Routed without it"));
+    assert.match(
+      warning ?? "",
+      /^:warning: Routed without it: the organizational unit of account 222222222222 could not be looked up: AccountNotFoundException: /,
+    );
+    const logged = logs.lines.find((l) => l.message === "routed without what could not be looked up");
+    assert.ok(logged, "the failed lookup is logged");
+    assert.equal(logged.eventId, "ev-2-ct");
+    assert.equal((logged.problems as string[]).length, 1);
+  });
+});
