@@ -53,6 +53,8 @@ import {
   NOTIFIER_SEEN_TABLE_NAME,
 } from "../stacks/functionSettings";
 import { DIGEST_RUN_EVENT } from "../handlers/notifier/grouping";
+import { DIGEST_BLOCK_PREFIX } from "../handlers/notifier/digest";
+import { EVENT_IDS_BLOCK_ID } from "../handlers/notifier/incidents/card";
 import { DayShape, FULL_DAY, RawEvent, SMOKE_DAY, generateDay } from "./noiseDay";
 
 const REPO = path.resolve(__dirname, "..");
@@ -217,10 +219,11 @@ async function snsDelivered(
 }
 
 /**
- * The text of a Slack post that names the events it is about: a digest's event lines, or a single
- * message's footer (a remediation report also names its trigger event elsewhere in its body).
+ * The text of a Slack message that names the events it is about: a digest's event lines, an
+ * incident follow-up's or listing's event-ids line, or a single message's footer (a remediation
+ * report also names its trigger event elsewhere in its body, so the rest of a message is not read).
  */
-function ownIdsText(post: unknown): string {
+export function ownIdsText(post: unknown): string {
   const blocks = ((post as { attachments?: Array<{ blocks?: unknown[] }> })?.attachments?.[0]?.blocks ??
     []) as Array<{
     type: string;
@@ -228,10 +231,14 @@ function ownIdsText(post: unknown): string {
     text?: { text?: string };
     elements?: Array<{ text?: string }>;
   }>;
-  const lines = blocks.filter((b) => b.block_id?.startsWith("event:"));
-  if (lines.length) return lines.map((b) => `${b.block_id} ${b.text?.text ?? ""}`).join("\n");
+  const elementsText = (b: { elements?: Array<{ text?: string }> }) =>
+    (b.elements ?? []).map((e) => e.text ?? "").join(" ");
+  const lines = blocks.filter((b) => b.block_id?.startsWith(DIGEST_BLOCK_PREFIX));
+  const listed = blocks.filter((b) => b.block_id === EVENT_IDS_BLOCK_ID).map(elementsText);
+  if (lines.length || listed.length)
+    return [...lines.map((b) => `${b.block_id} ${b.text?.text ?? ""}`), ...listed].join("\n");
   const footer = [...blocks].reverse().find((b) => b.type === "context");
-  return (footer?.elements ?? []).map((e) => e.text ?? "").join(" ");
+  return footer ? elementsText(footer) : "";
 }
 
 function remediationReport(trigger: RawEvent, n: number): RawEvent {
