@@ -24,6 +24,8 @@ export interface DigestEntry {
   incomplete: boolean;
   /** Its severity (severity.ts), when known: the headline counts by it and the lines sort by it. */
   level?: SeverityLevel;
+  /** The incident it joined and how, as mrkdwn ("incident `ID` resolved"), when it is one's signal. */
+  incident?: string;
 }
 
 export interface DigestPart {
@@ -87,6 +89,7 @@ function line(e: DigestEntry, settings: NotifierSettings): string {
     s.region ? esc(s.region) : "unknown region",
     code(e.eventId ?? e.recordId),
   ];
+  if (e.incident) parts.push(e.incident);
   if (e.incomplete) parts.push(":warning: incomplete event");
   return parts.join(" · ");
 }

@@ -60,7 +60,7 @@ export interface IncidentSink {
 }
 
 /** The invocation's deadline for one store call (a function declaration: see the closure note in DESIGN.md). */
-function storeCall(inv: Invocation): RunCall {
+export function storeCall(inv: Invocation): RunCall {
   return (what, call) => inv.deadline.run(what, call, STORE_CALL_CAP_MS);
 }
 
@@ -179,7 +179,7 @@ function listingReply(items: IncidentItem[], inc: Incident): SlackMessage {
 
 const tokens = (group: IncidentGroup) => group.items.map((i) => deliveryToken(i.signal, i.record.recordId));
 
-function latestOf(group: IncidentGroup): Incident {
+export function latestOf(group: IncidentGroup): Incident {
   return group.items[group.items.length - 1].applied.incident!;
 }
 
@@ -349,5 +349,70 @@ export async function deliverIncidents(
       });
       for (const item of group.items) if (!done.has(item.record)) outcomes.fail(item.record, errorText(err));
     }
+  }
+}
+
+const LINE_VERB: Record<IncidentChange, string> = {
+  opened: "opened",
+  joined: "joined",
+  remediated: "remediated",
+  resolved: "resolved",
+  reopened: "reopened",
+  repeat: "joined",
+  unmatched: "joined",
+  retry: "joined",
+};
+
+/**
+ * A digest run's incident signals as records for the digest: each line names its incident and
+ * what the signal did to it ("incident `ID` resolved"); alone in the window, the signal's own
+ * message carries the same note.
+ */
+export function digestLined(group: IncidentGroup): RenderedMessage[] {
+  const inc = latestOf(group);
+  return group.items.map((i) => {
+    const what = `incident ${code(inc.id)} ${LINE_VERB[i.applied.change]}`;
+    return {
+      ...i.record,
+      incident: what,
+      message: withIncidentNote(
+        i.record.message!,
+        inc,
+        `Incident ${code(inc.id)} ${LINE_VERB[i.applied.change]} · ${esc(inc.title)}: its later signals are listed in the digest, and its first critical signal is posted at once`,
+      ),
+    };
+  });
+}
+
+/** After a digest run posted the group's lines: the incident is in Slack, by digest lines so far. */
+export async function markShownInDigest(
+  group: IncidentGroup,
+  store: IncidentStore,
+  inv: Invocation,
+): Promise<void> {
+  const inc = latestOf(group);
+  const listed = group.items.map((i) => ({
+    at: i.signal.time,
+    source: i.signal.source,
+    title: i.signal.title,
+    effect: i.signal.effect,
+    severity: i.signal.severity,
+  }));
+  try {
+    await store.markDelivered(
+      group.key,
+      inc.id,
+      { tokens: tokens(group), listed, shown: "digest" },
+      storeCall(inv),
+    );
+  } catch (err) {
+    // The lines are in Slack; only the incident's record of it is behind (a later signal may post again).
+    log("error", "could not record on its incident that the digest listed these signals", {
+      requestId: inv.requestId,
+      incidentKey: group.key,
+      incident: inc.id,
+      records: group.items.map((i) => i.record.recordId),
+      error: errorText(err),
+    });
   }
 }

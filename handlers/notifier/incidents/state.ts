@@ -121,7 +121,7 @@ export interface Applied {
   before?: Incident;
 }
 
-const rank = (s: SeverityLevel) => SEVERITY_LEVELS.indexOf(s);
+export const rank = (s: SeverityLevel) => SEVERITY_LEVELS.indexOf(s);
 export const moreSevere = (a: SeverityLevel, b: SeverityLevel): SeverityLevel => (rank(a) <= rank(b) ? a : b);
 
 /** Whether the incident still takes signals at `nowMs`. */
