@@ -10,8 +10,6 @@ import * as path from "path";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NotifierSettings, createNotifierHandler } from "../../../../handlers/notifier";
 import { DIGEST_RUN_EVENT } from "../../../../handlers/notifier/grouping";
-import { EVENT_IDS_BLOCK_ID, incidentFollowUp } from "../../../../handlers/notifier/incidents/card";
-import { applySignal } from "../../../../handlers/notifier/incidents/state";
 import { useMoto } from "../../../helpers/moto";
 import { createIncidentTable } from "../../../helpers/incidentTable";
 import { createSeenTable } from "../../../helpers/seenTable";
@@ -225,33 +223,5 @@ describe("incidents with grouping on (moto incidents table and digest queue, Sla
     const fields = JSON.stringify(blocks(card));
     assert.match(blocks(card)[0].text!.text, /^Remediated: /, "the muted report remediated the incident");
     assert.match(fields, /\*Signals\*\\n3/, "the muted report is counted");
-  });
-
-  it("a webhook follow-up names the event ids of the signals it lists (event-ids line)", () => {
-    const sig = (uid: string, effect: "fail" | "remediated", eventId: string, time: string) => ({
-      uid,
-      source: "X",
-      title: uid,
-      severity: "high" as const,
-      effect,
-      time,
-      eventId,
-    });
-    const t0 = Date.parse("2026-11-20T10:00:00Z");
-    const a = applySignal("k", undefined, sig("a", "fail", "ev-a", "2026-11-20T10:00:00Z"), t0);
-    const b = applySignal("k", a.incident, sig("b", "fail", "ev-b", "2026-11-20T10:01:00Z"), t0 + 60_000);
-    const c = applySignal(
-      "k",
-      b.incident,
-      sig("c", "remediated", "ev-c", "2026-11-20T10:02:00Z"),
-      t0 + 120_000,
-    );
-    const msg = incidentFollowUp(c.incident!, "remediated");
-    const last = blocks(msg).at(-1)!;
-    assert.deepEqual(last, {
-      type: "context",
-      block_id: EVENT_IDS_BLOCK_ID,
-      elements: [{ type: "mrkdwn", text: "Event ids: `ev-b`, `ev-c`" }],
-    });
   });
 });
