@@ -10,7 +10,8 @@ describe("noise benchmark, small day (event-ruler, moto SNS, deployed notifier, 
   this.timeout(600_000);
 
   it("posts every security-relevant event exactly once and no noise", async () => {
-    const r = await runNoise(SMOKE_DAY, () => undefined);
+    // With the incidents table, as the hub stack deploys it: a GuardDuty re-publication is a repeat.
+    const r = await runNoise(SMOKE_DAY, () => undefined, { incidents: true });
     assert.deepEqual(r.missingByWhat, {}, "security events missing from Slack");
     assert.equal(r.rawEvents, 172);
     assert.equal(r.securityGroups, 44);
