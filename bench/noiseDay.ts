@@ -50,6 +50,16 @@ export interface DayShape {
   securityHubFindings: number;
   /** GuardDuty findings: most below the default minimum severity (4). */
   guardDutyFindings: number;
+  /**
+   * Correlated sequences (test/fixtures, each copy on its own resource): the SSH sequence about one
+   * security group (CloudTrail opens 22 to the world, Config NON_COMPLIANT, the remediator's
+   * reports, Security Hub EC2.13 FAILED then PASSED), GuardDuty attack sequences with three member
+   * findings each (one re-published 6 h later), and an Amazon Inspector flood on a few images.
+   */
+  sshSequences: number;
+  attackSequences: number;
+  inspectorImages: number;
+  inspectorFindingsPerImage: number;
 }
 
 export const FULL_DAY: DayShape = {
@@ -65,6 +75,10 @@ export const FULL_DAY: DayShape = {
   alarms: 30,
   securityHubFindings: 6_000,
   guardDutyFindings: 300,
+  sshSequences: 20,
+  attackSequences: 5,
+  inspectorImages: 3,
+  inspectorFindingsPerImage: 100,
 };
 
 /** A few of each, for the smoke test. */
@@ -81,6 +95,10 @@ export const SMOKE_DAY: DayShape = {
   alarms: 4,
   securityHubFindings: 20,
   guardDutyFindings: 6,
+  sshSequences: 1,
+  attackSequences: 1,
+  inspectorImages: 1,
+  inspectorFindingsPerImage: 3,
 };
 
 export function accountIds(n: number): string[] {
@@ -399,5 +417,156 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     });
   }
   void id;
+  out.push(...correlated(shape, accounts, uuid));
   return out.sort((a, b) => a.at - b.at);
+}
+
+const SEQUENCE_DIR = path.join(FIXTURES, "incidents", "ssh-sequence");
+const FIXTURE_SG = "sg-0a1b2c3d4e5f60718";
+const FIXTURE_ACCOUNT = "222222222222";
+const FIXTURE_REGION = "ap-northeast-2";
+
+/**
+ * The correlated sequences, placed by their index (no draws from the day's generator, so the rest
+ * of the day is the same with or without them). Each copy is the fixture with its own account,
+ * region, resource, ids and times.
+ */
+function correlated(shape: DayShape, accounts: string[], uuid: () => string): RawEvent[] {
+  const out: RawEvent[] = [];
+  const stamp = (at: number) => iso(at).replace(/\.\d{3}Z$/, "Z");
+  const push = (
+    e: Record<string, any>,
+    at: number,
+    klass: RawEvent["class"],
+    what: string,
+    group?: string,
+  ) => {
+    e.id = uuid();
+    e.time = stamp(at);
+    // The id the notifier shows: CloudTrail's eventID, GuardDuty's finding id, Inspector's
+    // finding ARN, else the EventBridge id.
+    const eventId =
+      e.detail?.eventID ??
+      (e.source === "aws.guardduty" ? e.detail.id : undefined) ??
+      (e.source === "aws.inspector2" ? e.detail.findingArn : undefined) ??
+      e.id;
+    out.push({
+      id: eventId,
+      path: "bus",
+      accountId: e.account,
+      region: e.region,
+      at,
+      class: klass,
+      group: group ?? eventId,
+      what,
+      payload: e,
+    });
+  };
+  // Outside us-east-1, so the Config verdict arrives by EventBridge only (one path).
+  const regions = shape.regions.filter((r) => r !== "us-east-1");
+  const files = fs.readdirSync(SEQUENCE_DIR).sort();
+  const sequenceFile = (name: string) => fs.readFileSync(path.join(SEQUENCE_DIR, name), "utf8");
+  for (let i = 0; i < shape.sshSequences; i++) {
+    const account = accounts[(i * 7) % accounts.length];
+    const region = regions[i % regions.length] ?? shape.regions[0];
+    const sg = `sg-5e9${i.toString(16).padStart(14, "0")}`;
+    const copy = (name: string) =>
+      JSON.parse(
+        sequenceFile(name)
+          .replaceAll(FIXTURE_SG, sg)
+          .replaceAll(FIXTURE_ACCOUNT, account)
+          .replaceAll(FIXTURE_REGION, region)
+          .replaceAll(
+            "0d6f1e2a-7b3c-4d5e-8f90-a1b2c3d4e5f6",
+            `0d6f1e2a-7b3c-4d5e-8f90-${i.toString(16).padStart(12, "0")}`,
+          ),
+      ) as Record<string, any>;
+    const t0 = 9 * 3600 + i * 1500;
+    const [ct, config, , failed, passed] = files.map(copy);
+    ct.detail.eventID = uuid();
+    ct.detail.eventTime = stamp(t0);
+    push(ct, t0, "security", "SSH sequence: CloudTrail opens 22 to 0.0.0.0/0");
+    config.detail.newEvaluationResult.resultRecordedTime = iso(t0 + 60);
+    config.detail.notificationCreationTime = iso(t0 + 61);
+    push(config, t0 + 63, "security", "SSH sequence: Config NON_COMPLIANT (restricted-ssh)");
+    failed.detail.findings[0].UpdatedAt = iso(t0 + 300);
+    push(failed, t0 + 300, "security", "SSH sequence: Security Hub EC2.13 FAILED");
+    passed.detail.findings[0].UpdatedAt = iso(t0 + 12 * 3600);
+    // The hub's notify rule passes NEW findings only: a PASSED verdict (RESOLVED) never reaches Slack.
+    push(passed, t0 + 12 * 3600, "noise", "SSH sequence: Security Hub EC2.13 PASSED (not forwarded)");
+  }
+  const member = load("events/findings/guardduty-iam-anomalous-behavior-high.json");
+  const attack = load("events/findings/guardduty-attack-sequence-iam-compromised-credentials.json");
+  for (let i = 0; i < shape.attackSequences; i++) {
+    const account = accounts[(i * 11 + 3) % accounts.length];
+    const region = shape.regions[i % shape.regions.length];
+    const t0 = 10 * 3600 + i * 2400;
+    const memberIds = [0, 1, 2].map((m) => `a77ac0${i.toString(16).padStart(4, "0")}${m}`.padEnd(32, "0"));
+    const arn = (fid: string) =>
+      `arn:aws:guardduty:${region}:${account}:detector/0a1b2c3d4e5f/finding/${fid}`;
+    const memberEvent = (m: number, at: number) => {
+      const e = structuredClone(member);
+      e.account = account;
+      e.region = region;
+      e.detail.id = memberIds[m];
+      e.detail.arn = arn(memberIds[m]);
+      e.detail.accountId = account;
+      e.detail.region = region;
+      e.detail.updatedAt = iso(at);
+      if (e.detail.resource?.accessKeyDetails) e.detail.resource.accessKeyDetails.userName = `user-${i}-${m}`;
+      return e;
+    };
+    const seq = structuredClone(attack);
+    const seqId = `5e9a77ac${i.toString(16).padStart(4, "0")}`.padEnd(32, "0");
+    seq.account = account;
+    seq.region = region;
+    seq.detail.id = seqId;
+    seq.detail.arn = arn(seqId);
+    seq.detail.accountId = account;
+    seq.detail.region = region;
+    seq.detail.updatedAt = iso(t0 + 600);
+    const s = seq.detail.service.detection.sequence;
+    s.uid = seqId;
+    s.signals = memberIds.map((fid, m) => ({ ...s.signals[0], uid: arn(fid), name: `member ${m}` }));
+    const what = "GuardDuty attack sequence: member finding";
+    push(memberEvent(0, t0), t0, "security", what, memberIds[0]);
+    push(seq, t0 + 600, "security", "GuardDuty attack sequence", seqId);
+    push(memberEvent(1, t0 + 660), t0 + 660, "security", what, memberIds[1]);
+    push(memberEvent(2, t0 + 720), t0 + 720, "security", what, memberIds[2]);
+    // GuardDuty re-publishes an active finding every 6 h: the same finding (group) again.
+    push(
+      memberEvent(1, t0 + 660 + 6 * 3600),
+      t0 + 660 + 6 * 3600,
+      "security",
+      "GuardDuty finding re-published",
+      memberIds[1],
+    );
+  }
+  const inspector = load("events/findings/inspector-ecr-image-high-no-exploit.json");
+  for (let img = 0; img < shape.inspectorImages; img++) {
+    const account = accounts[(img * 13 + 5) % accounts.length];
+    const region = shape.regions[0];
+    const repo = `flood/app${img}`;
+    const image = `arn:aws:ecr:${region}:${account}:repository/${repo}/sha256:${img.toString(16).padStart(64, "0")}`;
+    for (let f = 0; f < shape.inspectorFindingsPerImage; f++) {
+      const e = structuredClone(inspector);
+      const at = 14 * 3600 + img * 600 + f * 2;
+      e.account = account;
+      e.region = region;
+      e.resources = [image];
+      const d = e.detail;
+      d.awsAccountId = account;
+      d.findingArn = `arn:aws:inspector2:${region}:${account}:finding/f10d${img.toString(16).padStart(4, "0")}${f.toString(16).padStart(24, "0")}`;
+      // The hub's default filter passes Inspector findings with a known exploit only.
+      d.exploitAvailable = "YES";
+      d.title = `CVE-2026-${10_000 + f} - a package of ${repo}`;
+      d.packageVulnerabilityDetails.vulnerabilityId = `CVE-2026-${10_000 + f}`;
+      d.resources[0].id = image;
+      d.resources[0].region = region;
+      d.resources[0].details.awsEcrContainerImage.repositoryName = repo;
+      d.resources[0].details.awsEcrContainerImage.registry = account;
+      push(e, at, "security", "Amazon Inspector finding (flood on a few images)");
+    }
+  }
+  return out;
 }

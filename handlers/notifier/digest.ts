@@ -45,6 +45,7 @@ function line(e: DigestEntry, settings: NotifierSettings): string {
   const rest = [
     ...entryDetails(e, settings, code, esc),
     code(e.eventId),
+    ...(e.incident ? [e.incident] : []),
     ...(e.incomplete ? [":warning: incomplete event"] : []),
   ];
   const text = (title: string) => [`${SEVERITY_LEVEL_EMOJI[e.level]} *${title}*`, ...rest].join(" · ");

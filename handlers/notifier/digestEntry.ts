@@ -31,6 +31,8 @@ export interface DigestEntry {
   region?: string;
   /** The event had missing or mistyped fields (details in the log under its id). */
   incomplete: boolean;
+  /** The incident it joined and how, as mrkdwn ("incident `ID` resolved"), when it is one's signal. */
+  incident?: string;
 }
 
 /** An ARN's resource part ("role/Admin" of arn:aws:iam::1:role/Admin); other ids as they are. */

@@ -87,6 +87,10 @@ export interface RenderedMessage {
   thread?: ThreadFacts;
   /** What the event says about a resource's security state: it joins that resource's incident. */
   signal?: IncidentSignal;
+  /** The mute rule that silenced it: its signal still joins its incident (recorded, not posted). */
+  muted?: string;
+  /** Shown as a digest line: the incident it joined and how ("incident `ID` resolved"), as mrkdwn. */
+  incident?: string;
 }
 
 /**

@@ -10,9 +10,15 @@ describe("noise benchmark, small day (event-ruler, moto SNS, deployed notifier, 
   this.timeout(600_000);
 
   it("posts every security-relevant event exactly once and no noise", async () => {
-    const r = await runNoise(SMOKE_DAY, () => undefined);
-    assert.equal(r.rawEvents, 158);
-    assert.equal(r.securityGroups, 32);
+    // With the incidents table, as the hub stack deploys it: a GuardDuty re-publication is a repeat.
+    const r = await runNoise(SMOKE_DAY, () => undefined, { incidents: true });
+    assert.deepEqual(r.missingByWhat, {}, "security events missing from Slack");
+    assert.equal(r.rawEvents, 172);
+    assert.equal(r.securityGroups, 44);
+    // The correlated sequences: the SSH sequence, a GuardDuty attack sequence, an Inspector flood.
+    assert.equal(r.byWhat["SSH sequence: CloudTrail opens 22 to 0.0.0.0/0"], 1);
+    assert.equal(r.byWhat["GuardDuty attack sequence: member finding"], 3);
+    assert.equal(r.byWhat["Amazon Inspector finding (flood on a few images)"], 3);
     // A finding delivered twice, and compliance changes and alarms by two paths, are in the day.
     assert.equal(r.byWhat["Security Hub finding delivered twice"], 1);
     assert.ok(r.byWhat["compliance change by SNS (duplicate path)"] > 0);
@@ -26,6 +32,17 @@ describe("noise benchmark, small day (event-ruler, moto SNS, deployed notifier, 
     // waits for the digest runs, every 15 minutes of the day.
     assert.equal(r.digestEverySeconds, 900);
     assert.equal(r.digestRuns, 95);
-    assert.equal(r.heldForDigest, 26);
+    assert.equal(r.heldForDigest, 39);
+  });
+
+  it("app mode with incidents: every security event is in a message or a card's thread, once, and no noise", async () => {
+    const r = await runNoise(SMOKE_DAY, () => undefined, { incidents: true, app: true });
+    assert.equal(r.mode, "app");
+    assert.deepEqual(r.missingByWhat, {}, "security events missing from Slack");
+    assert.equal(r.securityRepresented, r.securityGroups);
+    assert.equal(r.duplicatesPosted, 0, "an event posted twice at top level");
+    assert.equal(r.noisePosted, 0, "a noise event posted");
+    // Incidents: cards rewritten in place, their signals in the threads.
+    assert.ok(r.updates > 0 && r.replies > 0, `updates ${r.updates}, replies ${r.replies}`);
   });
 });

@@ -3,7 +3,7 @@
 // card's thread. Webhook mode (incoming webhooks cannot update a message): the card when the
 // incident opens, then one short follow-up per change of state that lists every signal joined
 // since the previous post (see delivery.ts).
-import type { KnownBlock } from "@slack/types";
+import type { ContextBlock, KnownBlock } from "@slack/types";
 import { SEVERITY_LEVEL_EMOJI } from "../severity";
 import {
   Severity,
@@ -107,12 +107,35 @@ export function incidentCard(inc: Incident, accountNames: Record<string, string>
   );
 }
 
+/** block_id of the line naming the events a message lists: each Slack line leads to its event. */
+export const EVENT_IDS_BLOCK_ID = "event-ids";
+/** Event ids per context element (each element takes up to 3,000 characters; an id is ~40 with its code marks). */
+const IDS_PER_ELEMENT = 60;
+
+/** "Event ids: `a`, `b`": the ids of the events a follow-up or listing names, for the notifier log. */
+export function eventIdsBlock(ids: string[]): ContextBlock {
+  const chunks: string[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_ELEMENT)
+    chunks.push(
+      `${i === 0 ? "Event ids: " : ""}${ids
+        .slice(i, i + IDS_PER_ELEMENT)
+        .map((id) => code(id))
+        .join(", ")}`,
+    );
+  return { ...context(...chunks), block_id: EVENT_IDS_BLOCK_ID };
+}
+
 const CHANGE_VERB: Partial<Record<IncidentChange, string>> = {
   remediated: "remediated",
   resolved: "resolved",
   reopened: "reopened",
   joined: "escalated",
 };
+
+function eventIds(entries: TimelineEntry[]): ContextBlock[] {
+  const ids = entries.map((e) => e.eventId).filter((id): id is string => id !== undefined);
+  return ids.length ? [eventIdsBlock(ids)] : [];
+}
 
 /**
  * Webhook mode's follow-up: what changed and every signal joined since the incident's previous
@@ -125,6 +148,7 @@ export function incidentFollowUp(inc: Incident, change: IncidentChange): SlackMe
     section(`${STATE_EMOJI[inc.state]} *Incident ${esc(inc.id)} ${verb}*: ${esc(inc.title)}`),
     ...(lines.length ? [section(lines.join("\n"))] : []),
     context(`${inc.signals} signal(s) so far · ${STATE_LABEL[inc.state]} · opened ${esc(inc.openedAt)}`),
+    ...eventIds(inc.unposted),
   ];
   return message(color(inc), `Incident ${esc(inc.id)} ${verb}: ${esc(inc.title)}`, blocks);
 }

@@ -23,9 +23,9 @@ import { log } from "../../shared/log";
 import type { Invocation, RenderedMessage } from "../pipeline";
 import { LIMITS, SlackMessage, code, context, esc, message as buildMessage, section } from "../slack";
 import type { Outcomes } from "../steps/report";
-import { incidentCard, incidentFollowUp, timelineLine } from "./card";
+import { eventIdsBlock, incidentCard, incidentFollowUp, timelineLine } from "./card";
 import type { IncidentSignal } from "./signal";
-import type { IncidentStore } from "./store";
+import { type IncidentStore, hasOwnPost } from "./store";
 import { Applied, Incident, IncidentChange, IncidentMessage, deliveryToken, moreSevere } from "./state";
 
 /** The longest one incident-store call may take (within the invocation's deadline). */
@@ -44,6 +44,11 @@ export interface IncidentItem {
 export interface IncidentGroup {
   key: string;
   items: IncidentItem[];
+  /**
+   * The group's first critical signal or alert with buttons (grouping on): an incident shown only
+   * in digests so far gets a top-level message of its own for it.
+   */
+  urgent?: RenderedMessage;
 }
 
 /** Where incident messages go. `post` answers where the message is (app mode) or nothing (webhook). */
@@ -55,7 +60,7 @@ export interface IncidentSink {
 }
 
 /** The invocation's deadline for one store call (a function declaration: see the closure note in DESIGN.md). */
-function storeCall(inv: Invocation): RunCall {
+export function storeCall(inv: Invocation): RunCall {
   return (what, call) => inv.deadline.run(what, call, STORE_CALL_CAP_MS);
 }
 
@@ -95,7 +100,12 @@ export async function correlate(
         rest.push(record);
         continue;
       }
-      applied = await store.apply(key, signal, storeCall(inv), record.recordId);
+      applied = await store.apply(
+        key,
+        { ...signal, eventId: record.eventId ?? record.recordId },
+        storeCall(inv),
+        record.recordId,
+      );
     } catch (err) {
       log("error", "incident store did not answer; posting the event on its own", {
         requestId: inv.requestId,
@@ -128,10 +138,12 @@ export async function correlate(
 }
 
 /** The signal's own message with a line naming its incident (webhook mode's first post). */
-export function withIncidentNote(msg: SlackMessage, inc: Incident): SlackMessage {
-  const note = context(
-    `Incident ${code(inc.id)}: later signals about this resource are posted as one short update per change of state`,
-  );
+export function withIncidentNote(
+  msg: SlackMessage,
+  inc: Incident,
+  text = `Incident ${code(inc.id)}: later signals about this resource are posted as one short update per change of state`,
+): SlackMessage {
+  const note = context(text);
   const [first, ...others] = msg.attachments;
   const blocks = first.blocks as KnownBlock[];
   const kept = [
@@ -155,9 +167,8 @@ function listingReply(items: IncidentItem[], inc: Incident): SlackMessage {
   );
   const blocks: KnownBlock[] = [];
   for (let i = 0; i < lines.length; i += 20) blocks.push(section(lines.slice(i, i + 20).join("\n")));
-  blocks.push(
-    context(`${items.length} signals joined incident ${code(inc.id)} · event ids in the notifier log`),
-  );
+  blocks.push(context(`${items.length} signals joined incident ${code(inc.id)}`));
+  blocks.push(eventIdsBlock(items.map((i) => i.record.eventId ?? i.record.recordId)));
   const worst = items.map((i) => i.signal.severity).reduce(moreSevere);
   return buildMessage(
     worst === "critical" || worst === "high" ? "danger" : "warning",
@@ -168,14 +179,20 @@ function listingReply(items: IncidentItem[], inc: Incident): SlackMessage {
 
 const tokens = (group: IncidentGroup) => group.items.map((i) => deliveryToken(i.signal, i.record.recordId));
 
-function latestOf(group: IncidentGroup): Incident {
+export function latestOf(group: IncidentGroup): Incident {
   return group.items[group.items.length - 1].applied.incident!;
 }
 
-/** Whether this batch must post the incident's first message (it opened it, or retries that post). */
+/**
+ * Whether this batch must post the incident's first message of its own: it opened it (or retries
+ * that post), or it carries the first urgent signal of an incident shown only in digests so far.
+ */
 function opensHere(group: IncidentGroup): boolean {
-  return group.items.some(
-    (i) => i.applied.change === "opened" || (i.applied.change === "retry" && !i.applied.before?.posted),
+  return (
+    group.items.some(
+      (i) => i.applied.change === "opened" || (i.applied.change === "retry" && !i.applied.before?.posted),
+    ) ||
+    (group.urgent !== undefined && !hasOwnPost(latestOf(group)))
   );
 }
 
@@ -202,7 +219,12 @@ async function deliverApp(
     if (!where) throw new Error("app mode: Slack answered no message ts for the incident's card");
     fresh = true;
     inc =
-      (await store.markDelivered(group.key, inc.id, { tokens: [], message: where }, storeCall(inv))) ?? inc;
+      (await store.markDelivered(
+        group.key,
+        inc.id,
+        { tokens: [], message: where, shown: "own" },
+        storeCall(inv),
+      )) ?? inc;
   } else if (!where) {
     // Another batch opened this incident and is posting its card: give it a moment.
     await new Promise<void>((r) => setTimeout(r, CARD_RETRY_DELAY_MS));
@@ -261,14 +283,16 @@ async function deliverWebhook(
 ): Promise<void> {
   const inc = latestOf(group);
   const uids = tokens(group);
-  const head = group.items[0];
+  // The urgent signal (an escalation of an incident shown only in digests) leads; else the first.
+  const head = group.items.find((i) => i.record === group.urgent) ?? group.items[0];
   const opening = opensHere(group);
   if (opening) {
     await sink.post(head.record, withIncidentNote(head.record.message!, inc));
     outcomes.result.messages++;
     outcomes.add(head.record, { status: "posted" });
   }
-  const later = opening ? group.items.slice(1) : group.items;
+  const later = opening ? group.items.filter((i) => i !== head) : group.items;
+  const shown = opening ? { shown: "own" as const } : {};
   const significant = [...later]
     .reverse()
     .find(
@@ -285,7 +309,7 @@ async function deliverWebhook(
     await sink.post(significant.record, incidentFollowUp(inc, significant.applied.change));
     outcomes.result.messages++;
     for (const item of later) outcomes.add(item.record, { status: "posted" });
-    await store.markDelivered(group.key, inc.id, { tokens: uids, listed }, storeCall(inv));
+    await store.markDelivered(group.key, inc.id, { tokens: uids, listed, ...shown }, storeCall(inv));
     return;
   }
   for (const item of later)
@@ -293,7 +317,7 @@ async function deliverWebhook(
       status: "skipped",
       reason: `joined incident ${inc.id} without changing it; listed in its next update`,
     });
-  await store.markDelivered(group.key, inc.id, { tokens: uids }, storeCall(inv));
+  await store.markDelivered(group.key, inc.id, { tokens: uids, ...shown }, storeCall(inv));
 }
 
 /** Every incident group to Slack; a group that fails is reported failed (its records come back). */
@@ -325,5 +349,70 @@ export async function deliverIncidents(
       });
       for (const item of group.items) if (!done.has(item.record)) outcomes.fail(item.record, errorText(err));
     }
+  }
+}
+
+const LINE_VERB: Record<IncidentChange, string> = {
+  opened: "opened",
+  joined: "joined",
+  remediated: "remediated",
+  resolved: "resolved",
+  reopened: "reopened",
+  repeat: "joined",
+  unmatched: "joined",
+  retry: "joined",
+};
+
+/**
+ * A digest run's incident signals as records for the digest: each line names its incident and
+ * what the signal did to it ("incident `ID` resolved"); alone in the window, the signal's own
+ * message carries the same note.
+ */
+export function digestLined(group: IncidentGroup): RenderedMessage[] {
+  const inc = latestOf(group);
+  return group.items.map((i) => {
+    const what = `incident ${code(inc.id)} ${LINE_VERB[i.applied.change]}`;
+    return {
+      ...i.record,
+      incident: what,
+      message: withIncidentNote(
+        i.record.message!,
+        inc,
+        `Incident ${code(inc.id)} ${LINE_VERB[i.applied.change]} · ${esc(inc.title)}: its later signals are listed in the digest, and its first critical signal is posted at once`,
+      ),
+    };
+  });
+}
+
+/** After a digest run posted the group's lines: the incident is in Slack, by digest lines so far. */
+export async function markShownInDigest(
+  group: IncidentGroup,
+  store: IncidentStore,
+  inv: Invocation,
+): Promise<void> {
+  const inc = latestOf(group);
+  const listed = group.items.map((i) => ({
+    at: i.signal.time,
+    source: i.signal.source,
+    title: i.signal.title,
+    effect: i.signal.effect,
+    severity: i.signal.severity,
+  }));
+  try {
+    await store.markDelivered(
+      group.key,
+      inc.id,
+      { tokens: tokens(group), listed, shown: "digest" },
+      storeCall(inv),
+    );
+  } catch (err) {
+    // The lines are in Slack; only the incident's record of it is behind (a later signal may post again).
+    log("error", "could not record on its incident that the digest listed these signals", {
+      requestId: inv.requestId,
+      incidentKey: group.key,
+      incident: inc.id,
+      records: group.items.map((i) => i.record.recordId),
+      error: errorText(err),
+    });
   }
 }

@@ -48,4 +48,6 @@ export interface IncidentSignal {
    * (default): a posture evaluation (Config, Security Hub), which may lag the resource by minutes.
    */
   observation?: "change" | "verdict";
+  /** The id of the event that carried it (CloudTrail eventID, EventBridge id, ...), when known. */
+  eventId?: string;
 }

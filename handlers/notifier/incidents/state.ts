@@ -60,6 +60,8 @@ export interface TimelineEntry {
   title: string;
   effect: SignalEffect;
   severity: SeverityLevel;
+  /** The event id of the signal (shown with follow-ups, so a Slack line leads to its event). */
+  eventId?: string;
 }
 
 /** Where the incident's Slack message is (app mode). */
@@ -97,6 +99,11 @@ export interface Incident {
   /** The incident's first message is in Slack. */
   posted: boolean;
   /**
+   * Shown so far only as digest lines (it opened below the immediate severity): the first critical
+   * signal or alert with buttons gives it a top-level message of its own.
+   */
+  inDigest?: boolean;
+  /**
    * Signals applied but not shown in Slack yet, as "uid@delivery" (the queue message that carried
    * it): that same message redelivered after a failed post is a retry; the same finding by another
    * path (the critical lane's copy) is a repeat.
@@ -114,7 +121,7 @@ export interface Applied {
   before?: Incident;
 }
 
-const rank = (s: SeverityLevel) => SEVERITY_LEVELS.indexOf(s);
+export const rank = (s: SeverityLevel) => SEVERITY_LEVELS.indexOf(s);
 export const moreSevere = (a: SeverityLevel, b: SeverityLevel): SeverityLevel => (rank(a) <= rank(b) ? a : b);
 
 /** Whether the incident still takes signals at `nowMs`. */
@@ -129,6 +136,7 @@ function entry(signal: IncidentSignal): TimelineEntry {
     title: signal.title,
     effect: signal.effect,
     severity: signal.severity,
+    ...(signal.eventId ? { eventId: signal.eventId } : {}),
   };
 }
 
@@ -232,9 +240,7 @@ export function applySignal(
       lastSignalAtMs: nowMs,
       signals: live.signals + 1,
       seen: remember(live.seen, signal),
-      undelivered: [...live.undelivered.filter((u) => u !== signal.uid), signal.uid].slice(
-        -MAX_REMEMBERED_UIDS,
-      ),
+      undelivered: [...live.undelivered.filter((u) => u !== token), token].slice(-MAX_REMEMBERED_UIDS),
       unposted: [...live.unposted, e].slice(-TIMELINE_LENGTH),
     },
   };

@@ -55,7 +55,12 @@ export interface Delivered {
   message?: IncidentMessage;
   /** Webhook mode: the pending entries the post listed. */
   listed?: TimelineEntry[];
+  /** Where it was shown: "own" (a top-level message of its own), or "digest" (digest lines). */
+  shown?: "own" | "digest";
 }
+
+/** Whether the incident has a top-level Slack message of its own (not only digest lines). */
+export const hasOwnPost = (inc: Incident): boolean => !!inc.message || (inc.posted && !inc.inDigest);
 
 const sameEntry = (a: TimelineEntry, b: TimelineEntry) =>
   a.at === b.at && a.source === b.source && a.title === b.title;
@@ -156,6 +161,8 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
           ...current,
           posted: true,
           ...(delivered.message ? { message: delivered.message } : {}),
+          ...(delivered.shown === "own" ? { inDigest: undefined } : {}),
+          ...(delivered.shown === "digest" && !hasOwnPost(current) ? { inDigest: true } : {}),
           undelivered: current.undelivered.filter((u) => !delivered.tokens.includes(u)),
           unposted: current.unposted.filter((e) => !listed.some((l) => sameEntry(l, e))),
         };

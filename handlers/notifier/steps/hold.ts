@@ -57,11 +57,27 @@ export async function holdForDigest(
   inv: Invocation,
   outcomes: Outcomes,
 ): Promise<RenderedMessage[]> {
-  const immediate = grouping.immediateSeverity;
   const held = toPost.filter(
-    (r) => postNowBecause(r, immediate, appMode) === undefined && bodies.has(r.recordId),
+    (r) => postNowBecause(r, grouping.immediateSeverity, appMode) === undefined && bodies.has(r.recordId),
   );
   if (!held.length) return toPost;
+  await sendToDigest(held, bodies, grouping, queue, inv, outcomes);
+  return toPost.filter((r) => !held.includes(r));
+}
+
+/**
+ * Sends `held` (each with its body as received) to the digest queue: reported skipped ("held for
+ * the digest ..."), or failed when SQS refused it (the notifier queue delivers it again).
+ */
+export async function sendToDigest(
+  held: RenderedMessage[],
+  bodies: Map<string, string>,
+  grouping: Required<GroupingSettings>,
+  queue: DigestQueue,
+  inv: Invocation,
+  outcomes: Outcomes,
+): Promise<void> {
+  const immediate = grouping.immediateSeverity;
   const failed = await queue.send(
     held.map((r) => ({ id: r.recordId, body: bodies.get(r.recordId)! })),
     inv.deadline,
@@ -78,5 +94,4 @@ export async function holdForDigest(
       outcomes.add(r, { status: "skipped", reason });
     }
   }
-  return toPost.filter((r) => !held.includes(r));
 }

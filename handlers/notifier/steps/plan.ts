@@ -18,14 +18,14 @@ function digestUnits(
   window?: HeldWindow,
 ): PostUnit[] {
   const note = webhookUrl(hooks, webhook) ? undefined : routingNote(webhook);
-  return digestMessages(group.map(digestEntry), settings, digest.maxEventsPerMessage, note, window).map(
-    (p) => ({
-      webhook,
-      message: p.message,
-      records: p.positions.map((i) => group[i]),
-      digest: { part: p.part, parts: p.parts },
-    }),
-  );
+  // An incident's signal says which incident it joined (set by a digest run: incidents/delivery.ts).
+  const entries = group.map((r) => ({ ...digestEntry(r), ...(r.incident ? { incident: r.incident } : {}) }));
+  return digestMessages(entries, settings, digest.maxEventsPerMessage, note, window).map((p) => ({
+    webhook,
+    message: p.message,
+    records: p.positions.map((i) => group[i]),
+    digest: { part: p.part, parts: p.parts },
+  }));
 }
 
 export function planPosts(

@@ -8,7 +8,17 @@ import { RawRecord } from "../../findings/envelopes";
 import { bindAlertActions } from "../actionRecords";
 import { DeliveryOptions } from "../deliver";
 import { HeldWindow } from "../grouping";
-import { IncidentGroup, correlate, deliverIncidents } from "../incidents/delivery";
+import {
+  IncidentGroup,
+  correlate,
+  deliverIncidents,
+  digestLined,
+  latestOf,
+  markShownInDigest,
+} from "../incidents/delivery";
+import { incidentWaits } from "../incidents/waiting";
+import { recordMuted } from "../incidents/muted";
+import { postNowBecause } from "../grouping";
 import { emailable } from "../incidents/email";
 import { appSink, webhookSink } from "../incidents/sinks";
 import { NotifierParts, STORE_CALL_CAP_MS } from "../parts";
@@ -18,7 +28,7 @@ import { DigestSettings } from "../settings";
 import { Webhooks } from "../webhooks";
 import { classifyRecord } from "./classify";
 import { sendEmails } from "./email";
-import { holdForDigest, receivedBodies } from "./hold";
+import { holdForDigest, receivedBodies, sendToDigest } from "./hold";
 import { isSqsEvent, parseEvent } from "./parse";
 import { planPosts } from "./plan";
 import { postUnits } from "./post";
@@ -67,15 +77,35 @@ export async function runRecords(
   let records = classified.map((c, i) => routeRecord(c, settings, places[i]));
   for (const step of parts.screenSteps) records = await step(records, inv);
   const outcomes = newOutcomes(records, inv.requestId);
+  if (incidents) await recordMuted(records, incidents, inv);
   let toPost = outcomes.skipUnpostable(records);
+  // Grouping on: a critical record or an alert with buttons needs someone now; the rest can wait.
+  const urgent = grouping
+    ? (r: RenderedMessage) => postNowBecause(r, grouping.immediateSeverity, false) !== undefined
+    : undefined;
+  // Signals wait for the digest by their incident's state (incidents/waiting.ts).
+  if (incidents && urgent && grouping && digestQueue && bodies && toPost.length) {
+    const { wait } = await incidentWaits(toPost, incidents, urgent, parts.app ? "app" : "webhook", inv);
+    const held = wait.filter((r) => bodies.has(r.recordId));
+    if (held.length) await sendToDigest(held, bodies, grouping, digestQueue, inv, outcomes);
+    toPost = toPost.filter((r) => !held.includes(r));
+  }
   // Signals about a resource join its incident first: an incident's update is never held back.
   let groups: IncidentGroup[] = [];
   if (incidents && toPost.length)
     ({ rest: toPost, groups } = await correlate(toPost, incidents, inv, outcomes));
+  if (urgent) for (const g of groups) g.urgent = g.items.find((i) => urgent(i.record))?.record;
+  // A digest run lists what waited as digest lines naming the incident, except (app mode) signals
+  // of an incident that has its card: those join the card and its thread.
+  let lined: IncidentGroup[] = [];
+  if (window && grouping) {
+    lined = groups.filter((g) => !parts.app || !latestOf(g).message);
+    groups = groups.filter((g) => !lined.includes(g));
+  }
   if (grouping && digestQueue && bodies && toPost.length)
     toPost = await holdForDigest(toPost, bodies, grouping, digestQueue, !!parts.app, inv, outcomes);
-  if (toPost.length || groups.length)
-    await deliverRecords(parts, inv, toPost, outcomes, digest, window, groups);
+  if (toPost.length || groups.length || lined.length)
+    await deliverRecords(parts, inv, toPost, outcomes, digest, window, groups, lined);
   return outcomes;
 }
 
@@ -90,29 +120,34 @@ async function deliverRecords(
   digest: Required<DigestSettings>,
   window: HeldWindow | undefined,
   groups: IncidentGroup[],
+  lined: IncidentGroup[],
 ): Promise<void> {
   const { settings, incidents, publisher, alertRecords } = parts;
-  const inGroups = groups.flatMap((g) => g.items.map((i) => i.record));
+  const inGroups = [...groups, ...lined].flatMap((g) => g.items.map((i) => i.record));
   const dest = await loadDestination(parts, inv, [...toPost, ...inGroups], outcomes);
   if (!dest) return;
-  if (groups.length && incidents) {
-    const clock = inv.context?.getRemainingTimeInMillis;
-    const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
+  const clock = inv.context?.getRemainingTimeInMillis;
+  const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
+  let linedRecords: RenderedMessage[] = [];
+  let keptLined: IncidentGroup[] = [];
+  if ((groups.length || lined.length) && incidents) {
     // Email follows the incidents: their openings and changes of state, not every signal.
+    const all = [...groups, ...lined];
     const mailed = new Set(
-      await sendEmails(emailable(groups), publisher, digest.threshold, inv, outcomes, settings),
+      await sendEmails(emailable(all), publisher, digest.threshold, inv, outcomes, settings),
     );
-    const kept = groups
-      .map((g) => ({
-        ...g,
-        items: g.items.filter((i) => mailed.has(i.record) || !emailable([g]).includes(i.record)),
-      }))
-      .filter((g) => g.items.length);
-    const ids = { requestId: inv.requestId };
-    const sink = "hooks" in dest ? webhookSink(dest.hooks, opts, ids) : appSink(dest.transport, opts, ids);
+    const keep = (gs: IncidentGroup[]) =>
+      gs
+        .map((g) => ({
+          ...g,
+          items: g.items.filter((i) => mailed.has(i.record) || !emailable([g]).includes(i.record)),
+        }))
+        .filter((g) => g.items.length);
+    const kept = keep(groups);
+    keptLined = keep(lined);
     // Buttons in an incident act on their record, which names the incident (Mute, Acknowledge).
     if (alertRecords)
-      for (const g of kept)
+      for (const g of [...kept, ...keptLined])
         await bindAlertActions(
           g.items.map((i) => i.record),
           alertRecords,
@@ -121,29 +156,32 @@ async function deliverRecords(
           settings.worldPrefixes,
           g.key,
         );
-    await deliverIncidents(kept, sink, incidents, inv, outcomes, settings.accountNames);
+    if (kept.length) {
+      const ids = { requestId: inv.requestId };
+      const sink = "hooks" in dest ? webhookSink(dest.hooks, opts, ids) : appSink(dest.transport, opts, ids);
+      await deliverIncidents(kept, sink, incidents, inv, outcomes, settings.accountNames);
+    }
+    linedRecords = keptLined.flatMap(digestLined);
   }
-  if (!toPost.length) return;
-  const fresh = outcomes.skipUnpostable(await parts.holdBackDuplicates(toPost, inv));
-  if (alertRecords)
+  if (!toPost.length && !linedRecords.length) return;
+  const fresh = toPost.length ? outcomes.skipUnpostable(await parts.holdBackDuplicates(toPost, inv)) : [];
+  if (alertRecords && fresh.length)
     await bindAlertActions(fresh, alertRecords, inv, STORE_CALL_CAP_MS, settings.worldPrefixes);
-  const clock = inv.context?.getRemainingTimeInMillis;
-  const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
   const toSlack = await sendEmails(fresh, publisher, digest.threshold, inv, outcomes, settings);
+  // Incident signals of a digest run go in the same digest as the rest of their channel.
+  const units = [...toSlack, ...linedRecords];
   if ("hooks" in dest) {
-    await postUnits(
-      planPosts(toSlack, dest.hooks, settings, digest, window),
-      dest.hooks,
-      opts,
-      inv,
-      outcomes,
-    );
+    await postUnits(planPosts(units, dest.hooks, settings, digest, window), dest.hooks, opts, inv, outcomes);
   } else {
     // planPosts only asks whether a route's destination is configured: the channel map answers that.
-    const units = planPosts(toSlack, dest.transport.channels, settings, digest, window);
-    await postUnitsApp(units, dest.transport, opts, inv, outcomes);
+    const planned = planPosts(units, dest.transport.channels, settings, digest, window);
+    await postUnitsApp(planned, dest.transport, opts, inv, outcomes);
   }
   const posted = outcomes.result.outcomes.filter((o) => o.status === "posted").map((o) => o.recordId);
+  if (incidents)
+    for (const g of keptLined)
+      if (g.items.every((i) => posted.includes(i.record.recordId)))
+        await markShownInDigest(g, incidents, inv);
   await releaseUnposted(
     toSlack.filter((r) => !posted.includes(r.recordId)),
     parts.store,

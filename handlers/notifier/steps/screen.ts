@@ -61,7 +61,7 @@ export function muteRecords(mutes: MuteRule[], now: () => number): RecordStep {
         muteReason: m.rule.reason,
         muteExpires: m.rule.expires,
       });
-      return { ...r, skipped: muteReason(m) };
+      return { ...r, skipped: muteReason(m), muted: m.name };
     });
     if (Object.keys(counts).length) log("info", "muted events", { requestId, muted: counts });
     return out;

@@ -3,9 +3,9 @@
 // the notifier as deployed: the package built from the repo's hub stack file (incidents on by
 // default), run in a separate node process with only the AWS SDK on NODE_PATH, its incidents table
 // in moto's DynamoDB, Slack the local stand-in. App mode: one top-level card, updated in place
-// with chat.update to Resolved, every signal's message in its thread. Webhook mode: the opening
-// message, then one short update per change of state (remediated, resolved) listing the signals
-// that joined without changing it.
+// with chat.update to Resolved, every signal's message in its thread. Webhook mode (grouping on,
+// as the hub stack leaves it): the opening message at once, then the later signals as lines of the
+// channel's next digest, each naming the incident and what it did (remediated, resolved).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -18,6 +18,9 @@ import { TEST_BOT_TOKEN, useSlackServer } from "../../helpers/slackServer";
 import { createSeenTable } from "../../helpers/seenTable";
 import { createIncidentTable } from "../../helpers/incidentTable";
 import { buildLambdas } from "../../../verify/lambdaPackages";
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DIGEST_RUN_EVENT } from "../../../handlers/notifier/grouping";
+import { NOTIFIER_DIGEST_QUEUE_NAME } from "../../../stacks/functionSettings";
 
 const FUNCTION = "security-guard-notifier";
 const REPO = path.resolve(__dirname, "..", "..", "..");
@@ -116,22 +119,25 @@ describe("incidents through the deployed notifier (built package, moto DynamoDB,
     assert.deepEqual(slack.delivered("/services/default"), [], "nothing went to a webhook");
   });
 
-  it("webhook mode: the opening message, then one update per change of state listing every joined signal", async () => {
+  it("webhook mode: the opening message at once, the later signals as digest lines naming the incident", async () => {
     const dir = await build(false);
     const hooks = Object.fromEntries(
       ["default", "payments", "data", "web"].map((n) => [n, slack.url(`/services/${n}`)]),
     );
+    await new SQSClient({}).send(new CreateQueueCommand({ QueueName: NOTIFIER_DIGEST_QUEUE_NAME }));
     const env = {
       ...moto().env,
       LOCAL_RUN: "1",
       SLACK_WEBHOOKS_CIPHERTEXT: await encrypt(JSON.stringify(hooks)),
     };
-    const { results, stdout, stderr } = await invokeDeployed(dir, sequence(), env);
+    const { results, stdout, stderr } = await invokeDeployed(dir, [...sequence(), DIGEST_RUN_EVENT], env);
     const diag = `results:\n${JSON.stringify(results)}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
     assert.ok(
       results.every((r) => r.ok),
       diag,
     );
+    const run = results[5].value as { held: number; posted: number };
+    assert.deepEqual([run.held, run.posted], [4, 4], `the digest run posts the four that waited\n${diag}`);
     const posted = Object.keys(hooks).flatMap((n) =>
       (
         slack.delivered(`/services/${n}`).map((r) => r.json) as Array<{
@@ -141,20 +147,24 @@ describe("incidents through the deployed notifier (built package, moto DynamoDB,
       ).map((m) => ({ hook: n, ...m })),
     );
     assert.deepEqual(
-      posted.map((p) => [p.hook, p.text.replace(/Incident \w+/, "Incident ID").split(":")[0]]),
+      posted.map((p) => [p.hook, p.text]),
       [
-        ["payments", posted[0].text.split(":")[0]],
-        ["payments", "Incident ID remediated"],
-        ["payments", "Incident ID resolved"],
+        ["payments", posted[0].text],
+        ["payments", ":red_circle: 4 security events (1 critical, 2 high, 1 info)"],
       ],
       diag,
     );
     assert.match(JSON.stringify(posted[0].attachments), /Incident `\w+`: later signals about this resource/);
-    // The Config verdict joined without changing the state: the remediated update lists it.
-    assert.match(
-      posted[1].attachments[0].blocks[1].text!.text,
-      /AWS Config.*NON_COMPLIANT[\s\S]*Remediation/,
-    );
-    assert.match(posted[2].attachments[0].blocks[1].text!.text, /Security Hub[\s\S]*Security Hub/);
+    const id = /Incident `(\w+)`/.exec(JSON.stringify(posted[0].attachments))![1];
+    // Every later signal is a line of the digest, naming the incident and what it did to it.
+    const lines = (posted[1].attachments[0].blocks as Array<Block & { block_id?: string }>)
+      .filter((b) => b.block_id?.startsWith("event:"))
+      .map((b) => b.text!.text.replace(/^.* · /, ""));
+    assert.deepEqual(lines, [
+      `incident \`${id}\` joined`,
+      `incident \`${id}\` remediated`,
+      `incident \`${id}\` joined`,
+      `incident \`${id}\` resolved`,
+    ]);
   });
 });
