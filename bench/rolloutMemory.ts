@@ -1,10 +1,11 @@
-// npm run bench:rollout-memory -- SPOKES CONCURRENCY [--gc] [--out FILE]: where a rollout's memory
-// goes. A hub plus SPOKES spokes through the rollout (as `npm run rollout` runs it) under the real
+// npm run bench:rollout-memory -- SPOKES CONCURRENCY [--gc] [--out FILE] [--snapshots DIR]: where a
+// rollout's memory goes. A hub plus SPOKES spokes through the rollout (as `npm run rollout` runs it) under the real
 // Pulumi engine with the stub provider; every 500 ms it samples every process of the run by kind (this
 // rollout process, each Pulumi CLI, each stub provider, the policy pack, anything else) with its RSS
 // and command line, plus this process's V8 heap and open handles, and processes of the fleet that
 // left the tree (orphans). After each stack it records this process's heap (after a full garbage
-// collection with --gc). Prints a summary; --out writes every sample as JSON lines.
+// collection with --gc; --snapshots DIR writes heap snapshots after the 3rd and the last stack).
+// Prints a summary; --out writes every sample as JSON lines.
 import * as fs from "fs";
 import * as path from "path";
 import * as v8 from "v8";
@@ -53,8 +54,13 @@ async function main() {
   const flag = (f: string) => argv.includes(f);
   const outAt = argv.indexOf("--out");
   const out = outAt >= 0 ? argv[outAt + 1] : undefined;
-  const [spokes, concurrency] = argv.filter((a, i) => /^\d+$/.test(a) && argv[i - 1] !== "--out").map(Number);
-  if (!spokes || !concurrency) throw new Error("usage: SPOKES CONCURRENCY [--gc] [--out FILE]");
+  const snapAt = argv.indexOf("--snapshots");
+  const snapshots = snapAt >= 0 ? argv[snapAt + 1] : undefined;
+  const [spokes, concurrency] = argv
+    .filter((a, i) => /^\d+$/.test(a) && !["--out", "--snapshots"].includes(argv[i - 1]))
+    .map(Number);
+  if (!spokes || !concurrency)
+    throw new Error("usage: SPOKES CONCURRENCY [--gc] [--out FILE] [--snapshots DIR]");
   v8.setFlagsFromString("--expose-gc");
   const gc = vm.runInNewContext("gc") as () => void;
 
@@ -140,6 +146,9 @@ async function main() {
     resume: false,
     onStackDone: (o) => {
       if (flag("--gc")) gc();
+      // Heap snapshots after the 3rd and the last stack, to diff what the heap keeps per stack.
+      if (snapshots && (afterStack.length + 1 === 3 || afterStack.length + 1 === spokes + 1))
+        v8.writeHeapSnapshot(path.join(snapshots, `after-${afterStack.length + 1}.heapsnapshot`));
       const m = process.memoryUsage();
       afterStack.push({
         done: afterStack.length + 1,
