@@ -1,11 +1,11 @@
 // npm run bench:rollout-memory -- SPOKES CONCURRENCY [--gc] [--out FILE] [--snapshots DIR]: where a
 // rollout's memory goes. A hub plus SPOKES spokes through the rollout (as `npm run rollout` runs it)
 // under the real Pulumi engine with the stub provider; every 500 ms it samples every process of the
-// run by kind (this rollout process, each Pulumi CLI, each stub provider, the policy pack, anything else) with its RSS
-// and command line, plus this process's V8 heap and open handles, and processes of the fleet that
-// left the tree (orphans). After each stack it records this process's heap (after a full garbage
-// collection with --gc; --snapshots DIR writes heap snapshots after the 3rd and the last stack).
-// Prints a summary; --out writes every sample as JSON lines.
+// run by kind (this rollout process, each Pulumi CLI, each stub provider, the policy pack, anything
+// else) with its RSS and command line, plus this process's V8 heap and open handles, and processes of
+// the fleet that left the tree (orphans). After each stack it records this process's heap (after a
+// full garbage collection with --gc; --snapshots DIR writes heap snapshots after the 3rd and the last
+// stack). Prints a summary; --out writes every sample as JSON lines.
 import * as fs from "fs";
 import * as path from "path";
 import * as v8 from "v8";
