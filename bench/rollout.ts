@@ -2,35 +2,10 @@
 // `npm run rollout` under the real Pulumi engine with the stub provider, a fresh fleet per concurrency:
 // wall time, time per stack, peak RSS of the whole process tree (sampled from /proc every 500 ms).
 import * as fs from "fs";
+import { treeRss } from "./procTree";
 import { ensurePulumi } from "../verify/engine/pulumiCli";
 import { runRolloutCli } from "../verify/rollout/cli";
 import { createFleet } from "../test/helpers/fleet";
-
-/** RSS in bytes of this process and every descendant. */
-function treeRss(): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const pid = Number(d);
-      const ppid = Number(f[1]);
-      rss.set(pid, Number(f[21]) * 4096);
-      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-    } catch {
-      // the process ended while we read
-    }
-  }
-  let total = 0;
-  const walk = (pid: number) => {
-    total += rss.get(pid) ?? 0;
-    for (const c of children.get(pid) ?? []) walk(c);
-  };
-  walk(process.pid);
-  return total;
-}
 
 async function main() {
   const [spokes, ...levels] = process.argv.slice(2).map(Number);
