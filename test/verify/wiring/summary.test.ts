@@ -52,7 +52,7 @@ describe("wiring: summary for npm run plan (repo stack configs)", function () {
     ]);
     for (const s of summary.spokes) {
       assert.equal(s.error, undefined, s.error);
-      assert.equal(s.access.length, 64);
+      assert.equal(s.access.length, 67);
       assert.ok(s.routes, `${s.spoke}: routes ran`);
       const c = s.routes!.comparison;
       assert.deepEqual(c.mismatches, [], s.spoke);
