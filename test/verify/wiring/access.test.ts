@@ -278,6 +278,14 @@ describe("wiring: access paths (iam-simulate)", function () {
     ]);
     assert.equal(byName(out, "spoke read role reads an EC2 resource's tags").actual, "Allowed");
     assert.equal(byName(out, "spoke read role tags a security group").actual, "ImplicitlyDenied");
+    assert.equal(
+      byName(out, "spoke read role reads any resource's tags by ARN (Tagging API)").actual,
+      "Allowed",
+    );
+    assert.equal(
+      byName(out, "spoke read role tags a resource through the Tagging API").actual,
+      "ImplicitlyDenied",
+    );
   });
 
   it("account-list mode (no organization): members allowed, an outside account denied by principal", async () => {
