@@ -84,8 +84,9 @@ export const COVERAGE_READ_ACTIONS = [
   "ec2:DescribeSecurityGroups",
 ];
 
-/** What the notifier reads in a spoke to route by owner: the tags of the alert's EC2 resource. */
-export const OWNER_TAG_READ_ACTIONS = ["ec2:DescribeTags"];
+/** What the notifier reads in a spoke to route by owner: the tags of the alert's resource (EC2 by
+ * id with DescribeTags, any other by ARN with the Tagging API's GetResources). */
+export const OWNER_TAG_READ_ACTIONS = ["ec2:DescribeTags", "tag:GetResources"];
 
 export class SpokeRoles extends pulumi.ComponentResource {
   readonly forwarderRole: aws.iam.Role;
@@ -187,8 +188,8 @@ export class SpokeRoles extends pulumi.ComponentResource {
         policy: policyDocument([
           // These List/Describe/Get actions take no resource-level scoping.
           { Sid: "ReadCoverage", Effect: "Allow", Action: COVERAGE_READ_ACTIONS, Resource: "*" },
-          // The notifier's routes by owner read an EC2 resource's tags (DescribeTags takes no
-          // resource-level scoping either).
+          // The notifier's routes by owner read a resource's tags (DescribeTags and GetResources
+          // take no resource-level scoping either: Resource must be "*").
           { Sid: "ReadOwnerTags", Effect: "Allow", Action: OWNER_TAG_READ_ACTIONS, Resource: "*" },
         ]),
       },

@@ -319,11 +319,12 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       statement.Action.every((a) => /^[a-z0-9-]+:(List|Describe|Get|BatchGet)/.test(a)),
       `read-only actions: ${statement.Action}`,
     );
-    // Routes by owner: the notifier reads an EC2 resource's tags, and nothing else is added.
+    // Routes by owner: the notifier reads a resource's tags (EC2 by id, any other by ARN through
+    // the Tagging API), and nothing else is added.
     assert.deepEqual(ownerTags, {
       Sid: "ReadOwnerTags",
       Effect: "Allow",
-      Action: ["ec2:DescribeTags"],
+      Action: ["ec2:DescribeTags", "tag:GetResources"],
       Resource: "*",
     });
   });

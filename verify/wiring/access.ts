@@ -475,6 +475,21 @@ export function accessCases(
     "Allowed",
   );
   inAccount(
+    "spoke read role reads any resource's tags by ARN (Tagging API)",
+    COVERAGE_READER_ROLE_NAME,
+    "tag:GetResources",
+    "*",
+    "Allowed",
+  );
+  // GetResources only reads: the Tagging API's writes stay denied.
+  inAccount(
+    "spoke read role tags a resource through the Tagging API",
+    COVERAGE_READER_ROLE_NAME,
+    "tag:TagResources",
+    "*",
+    "ImplicitlyDenied",
+  );
+  inAccount(
     "spoke read role tags a security group",
     COVERAGE_READER_ROLE_NAME,
     "ec2:CreateTags",

@@ -1,7 +1,8 @@
 // Where an event sits for routing: who owns its resource (the owner tag) and which organizational
 // units its account is in. The owner comes from the event's own resource tags when the source
 // carries them (Security Hub, Inspector, GuardDuty instances, attack sequences); otherwise, and only
-// when a route names owners, from the resource's tags read in its account (spokeTags.ts). The OUs
+// when a route names owners, from the resource's tags read in its account (spokeTags.ts: EC2
+// DescribeTags for EC2 resources, the Tagging API for others named by ARN, not IAM). The OUs
 // are read only when a route names organizationalUnits (orgUnits.ts). Both are kept per container
 // (ttlCache.ts): in memory rather than in DynamoDB, because a lookup costs one call either way, the
 // notifier runs in at most a few containers (the queues' maximum concurrency), and owners and OUs
@@ -14,7 +15,7 @@ import { errorText } from "../../shared/errors";
 import type { RoutePlace } from "../routing";
 import { carriesTags, ownerFromTags } from "./ownerTag";
 import { ParentLookup } from "./orgUnits";
-import { TagLookup, TagTarget, ec2ResourceId } from "./spokeTags";
+import { TagLookup, TagTarget, tagSource } from "./spokeTags";
 import { ttlCache } from "./ttlCache";
 
 export interface Place extends RoutePlace {
@@ -24,7 +25,7 @@ export interface Place extends RoutePlace {
   ownerKey?: string;
   /** What a route needs but could not be looked up, and why: shown on the message and logged. */
   problems: string[];
-  /** Why the owner is unknown without a failure (not an EC2 resource, no owner tag): logged. */
+  /** Why the owner is unknown without a failure (an IAM resource, no owner tag): logged. */
   notes: string[];
 }
 
@@ -76,19 +77,20 @@ export function createPlaceResolver(o: PlaceResolverOptions): PlaceResolver {
       const lookups: Promise<void>[] = [];
       const tags = o.tags;
       if (tags && place.owner === undefined && r && !carriesTags(r)) {
-        const resourceId = ec2ResourceId(r.uid) ?? ec2ResourceId(r.uid_alt);
-        if (!resourceId)
-          place.notes.push(
-            `owner not looked up: ${r.uid ?? r.type ?? "the resource"} is not an EC2 resource (tags are read with EC2 DescribeTags)`,
-          );
-        else if (!accountId || !region)
+        const byUid = tagSource(r.uid);
+        const byAlt = "skip" in byUid && r.uid_alt ? tagSource(r.uid_alt) : byUid;
+        const source = "skip" in byAlt ? byUid : byAlt;
+        const lookupRegion = ("region" in source && source.region) || region;
+        if ("skip" in source) place.notes.push(`owner not looked up: ${source.skip}`);
+        else if (!accountId || !lookupRegion)
           place.notes.push(`owner not looked up: the event names no ${accountId ? "region" : "account"}`);
         else {
-          const target: TagTarget = { accountId, region, resourceId };
-          const what = `the tags of ${resourceId} in ${accountId} ${region}`;
+          const { resourceId, via } = source;
+          const target: TagTarget = { accountId, region: lookupRegion, resourceId, via };
+          const what = `the tags of ${resourceId} in ${accountId} ${lookupRegion}`;
           lookups.push(
             tagCache
-              .get(`${accountId}|${region}|${resourceId}`, () =>
+              .get(`${accountId}|${lookupRegion}|${resourceId}`, () =>
                 deadline.run(what, (signal) => tags(target, signal), o.timeoutMs),
               )
               .then(

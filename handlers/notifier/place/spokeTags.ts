@@ -1,17 +1,31 @@
 // A resource's tags read in its own account: assume the spoke's read role (the coverage reader,
-// which the notifier's role may assume), then EC2 DescribeTags filtered on the resource id. EC2's
-// own call covers every EC2 resource (security groups, instances, volumes, interfaces, VPCs), the
-// resources most alerts are about, with one read permission in the spoke. The role's session is
-// kept per account until shortly before it expires.
+// which the notifier's role may assume), then read them by what the event names:
+// - an EC2 resource (by id or EC2 ARN): EC2 DescribeTags filtered on the id. Events often name EC2
+//   resources by bare id (sg-..., i-...), and an EC2 ARN's resource type cannot be told from every
+//   id prefix, so EC2 keeps its own call rather than building ARNs for the Tagging API.
+// - any other resource named by ARN (buckets, KMS keys, Lambda functions, queues, ...): the
+//   Resource Groups Tagging API GetResources with ResourceARNList, in the resource's region (the
+//   API is regional: https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html).
+// - IAM users and roles: not looked up; GetResources does not cover them
+//   (https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/supported-services.html).
+// The role's session is kept per account until shortly before it expires.
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DescribeTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from "@aws-sdk/client-resource-groups-tagging-api";
 
-/** The resource a lookup reads: where it is and its EC2 id. */
+/** The resource a lookup reads: where it is, and its EC2 id (`ec2`) or its ARN (`tagging`). */
 export interface TagTarget {
   accountId: string;
   region: string;
   resourceId: string;
+  via: "ec2" | "tagging";
 }
+
+/** How a resource's tags are read, or why they are not. */
+export type TagSource = { resourceId: string; via: TagTarget["via"]; region?: string } | { skip: string };
 
 /** Reads a resource's tags; `signal` aborts the calls (the caller's deadline). */
 export type TagLookup = (target: TagTarget, signal: AbortSignal) => Promise<Record<string, string>>;
@@ -26,6 +40,20 @@ export function ec2ResourceId(uid: string | undefined): string | undefined {
   const arn = /^arn:[^:]+:ec2:[^:]*:[^:]*:[a-z-]+\/(.+)$/.exec(uid);
   const id = arn ? arn[1] : uid;
   return EC2_ID.test(id) ? id : undefined;
+}
+
+const ARN = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/;
+
+/** How the tags of the resource named `uid` (an EC2 id or any ARN) are read. */
+export function tagSource(uid: string | undefined): TagSource {
+  const ec2 = ec2ResourceId(uid);
+  if (ec2) return { resourceId: ec2, via: "ec2" };
+  const arn = uid ? ARN.exec(uid) : null;
+  if (!arn) return { skip: `${uid ?? "the resource"} is neither an EC2 id nor an ARN` };
+  if (arn[2] === "iam")
+    return { skip: `${uid} is an IAM resource (the Tagging API's GetResources does not read IAM tags)` };
+  // Global ARNs (S3 buckets) name no region: the event's region is the resource's.
+  return { resourceId: uid!, via: "tagging", region: arn[3] || undefined };
 }
 
 interface Session {
@@ -73,6 +101,26 @@ export function spokeTagLookup(partition: string, roleName: string, now: () => n
   };
   return async (target, signal) => {
     const { credentials } = await session(target.accountId, signal);
+    if (target.via === "tagging") {
+      const tagging = new ResourceGroupsTaggingAPIClient({
+        region: target.region,
+        credentials,
+        maxAttempts: 1,
+      });
+      try {
+        // One ARN: one mapping at most (none when the resource was never tagged), in one page.
+        const out = await tagging.send(new GetResourcesCommand({ ResourceARNList: [target.resourceId] }), {
+          abortSignal: signal,
+        });
+        const tags: Record<string, string> = {};
+        for (const m of out.ResourceTagMappingList ?? [])
+          if (m.ResourceARN === target.resourceId)
+            for (const t of m.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? "";
+        return tags;
+      } finally {
+        tagging.destroy();
+      }
+    }
     const ec2 = new EC2Client({ region: target.region, credentials, maxAttempts: 1 });
     try {
       const tags: Record<string, string> = {};

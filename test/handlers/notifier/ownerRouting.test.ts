@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { chooseRoute, SignalRoute } from "../../../handlers/notifier/routing";
 import { ownerFromTags } from "../../../handlers/notifier/place/ownerTag";
-import { ec2ResourceId } from "../../../handlers/notifier/place/spokeTags";
+import { ec2ResourceId, tagSource } from "../../../handlers/notifier/place/spokeTags";
 import { ttlCache } from "../../../handlers/notifier/place/ttlCache";
 import { createPlaceResolver } from "../../../handlers/notifier/place/resolve";
 import { validateNotifierSettings, NotifierSettings } from "../../../handlers/notifier/settings";
@@ -109,7 +109,7 @@ describe("routes by owner and organizational unit", () => {
       assert.equal(ownerFromTags(undefined, keys), undefined);
     });
 
-    it("EC2 resources are recognised by id or ARN; others are not looked up", () => {
+    it("EC2 resources are read with DescribeTags by id or ARN, others by ARN with the Tagging API, IAM not at all", () => {
       assert.equal(ec2ResourceId("sg-0a1b2c3d4e5f60718"), "sg-0a1b2c3d4e5f60718");
       assert.equal(ec2ResourceId("i-0123456789abcdef0"), "i-0123456789abcdef0");
       assert.equal(
@@ -118,6 +118,20 @@ describe("routes by owner and organizational unit", () => {
       );
       assert.equal(ec2ResourceId("arn:aws:s3:::payments-bucket"), undefined);
       assert.equal(ec2ResourceId("alice"), undefined);
+      const ec2Arn = "arn:aws:ec2:ap-northeast-1:444444444444:security-group/sg-0b1c2d3e4f5a6b7c8";
+      assert.deepEqual(tagSource(ec2Arn), { resourceId: "sg-0b1c2d3e4f5a6b7c8", via: "ec2" });
+      // A global ARN names no region (the event's is used); a regional one names its own.
+      assert.deepEqual(tagSource("arn:aws:s3:::payments-bucket"), {
+        resourceId: "arn:aws:s3:::payments-bucket",
+        via: "tagging",
+        region: undefined,
+      });
+      const key = "arn:aws:kms:eu-west-1:444444444444:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      assert.deepEqual(tagSource(key), { resourceId: key, via: "tagging", region: "eu-west-1" });
+      assert.deepEqual(tagSource("arn:aws:iam::444444444444:role/app"), {
+        skip: "arn:aws:iam::444444444444:role/app is an IAM resource (the Tagging API's GetResources does not read IAM tags)",
+      });
+      assert.deepEqual(tagSource("alice"), { skip: "alice is neither an EC2 id nor an ARN" });
     });
   });
 
@@ -261,7 +275,7 @@ describe("routes by owner and organizational unit", () => {
       const noted = await ok.resolve(iam, deadline());
       assert.deepEqual(noted.problems, []);
       assert.equal(noted.notes.length, 1);
-      assert.match(noted.notes[0], /^owner not looked up: .* is not an EC2 resource/);
+      assert.deepEqual(noted.notes, ["owner not looked up: app-runtime is neither an EC2 id nor an ARN"]);
     });
   });
 

@@ -1,9 +1,11 @@
 // Routes by owner and OU against moto: the notifier reads a security group's tags in its spoke
-// account through the spoke read role (STS AssumeRole, then EC2 DescribeTags), and an account's
-// place in the organization through Organizations ListParents, then posts to the local Slack fake.
+// account through the spoke read role (STS AssumeRole, then EC2 DescribeTags), a bucket's tags
+// (AssumeRole, then the Tagging API's GetResources with its ARN), and an account's place in the
+// organization through Organizations ListParents, then posts to the local Slack fake.
 // An account outside the organization shows the failed OU lookup on its message and still posts.
 import { strict as assert } from "assert";
 import { CreateSecurityGroupCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { PutBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -16,7 +18,7 @@ import { createNotifierHandler, NotifierSettings } from "../../../handlers/notif
 import { useMoto } from "../../helpers/moto";
 import { captureLogs } from "../../helpers/logs";
 import { useSlackServer } from "../../helpers/slackServer";
-import { credsFor } from "../chatops/world";
+import { bucket, credsFor } from "../chatops/world";
 import { fixture } from "./fixtures";
 
 const REGION = "ap-northeast-2";
@@ -55,6 +57,17 @@ function iamEvent(account: string): Json {
   return e;
 }
 
+/** The PutBucketPolicy fixture (Tokyo) about `name` in `account`. */
+function bucketEvent(account: string, name: string): Json {
+  const e = structuredClone(fixture("cis/s3-put-bucket-policy-tokyo.json")) as Json;
+  e.account = account;
+  e.detail.recipientAccountId = account;
+  e.detail.userIdentity.accountId = account;
+  e.detail.requestParameters.bucketName = name;
+  e.detail.resources = [{ accountId: account, type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${name}` }];
+  return e;
+}
+
 function contextLines(post: unknown): string[] {
   const blocks = (post as { attachments: Array<{ blocks: Json[] }> }).attachments[0].blocks;
   return blocks
@@ -67,7 +80,7 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
   useMoto();
   const slack = useSlackServer();
 
-  it("a group tagged team=payments goes to the payments webhook via a tag lookup; an account in the prod OU's child goes to prod; an account outside the organization posts to default saying why", async () => {
+  it("a group tagged team=payments goes to the payments webhook via a tag lookup; a bucket tagged team=data goes to data via GetResources; an account in the prod OU's child goes to prod; an account outside the organization posts to default saying why", async () => {
     // The organization: root -> prod -> payments-prod, with one member account in payments-prod.
     const org = new OrganizationsClient({ region: "us-east-1" });
     await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
@@ -100,10 +113,24 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
     ).GroupId!;
     ec2.destroy();
 
+    // A bucket in the member account (Tokyo, the event's region), tagged by its team: no EC2 id,
+    // so its owner is read with GetResources by ARN.
+    const memberCreds = await credsFor(member);
+    await bucket(memberCreds, "data-exports", "ap-northeast-1");
+    const s3 = new S3Client({ region: "ap-northeast-1", credentials: memberCreds });
+    await s3.send(
+      new PutBucketTaggingCommand({
+        Bucket: "data-exports",
+        Tagging: { TagSet: [{ Key: "team", Value: "data" }] },
+      }),
+    );
+    s3.destroy();
+
     const settings: NotifierSettings = {
       accountNames: {},
       routes: [
         { webhook: "payments", owners: ["payments"] },
+        { webhook: "data", owners: ["data"] },
         { webhook: "prod", organizationalUnits: [prod] },
       ],
       lookups: { partition: "aws", roleName: "security-guard-coverage-reader" },
@@ -114,6 +141,7 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
       SLACK_WEBHOOKS: JSON.stringify({
         default: slack.url("/services/default"),
         payments: slack.url("/services/payments"),
+        data: slack.url("/services/data"),
         prod: slack.url("/services/prod"),
       }),
     };
@@ -121,14 +149,19 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
     const logs = captureLogs();
     const results: unknown[] = [];
     try {
-      for (const event of [sgEvent(member, group, "ev-1"), iamEvent(member), sgEvent(OUTSIDE, group, "ev-2")])
+      for (const event of [
+        sgEvent(member, group, "ev-1"),
+        iamEvent(member),
+        sgEvent(OUTSIDE, group, "ev-2"),
+        bucketEvent(member, "data-exports"),
+      ])
         results.push(await notify(event, ctx));
     } finally {
       logs.restore();
     }
     assert.deepEqual(
       results.map((r) => (r as { posted: number }).posted),
-      [1, 1, 1],
+      [1, 1, 1, 1],
       JSON.stringify(logs.lines),
     );
 
@@ -139,6 +172,16 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
       "owner: *payments*",
     ]);
     assert.ok(JSON.stringify(payments).includes(group));
+
+    // The bucket's owner tag, read by ARN, routes it to the data webhook ahead of the prod OU.
+    const dataPosts = slack.posts("/services/data");
+    assert.equal(dataPosts.length, 1);
+    assert.match((dataPosts[0] as { text: string }).text, /PutBucketPolicy/);
+    assert.ok(
+      contextLines(dataPosts[0]).includes("owner: *data*"),
+      JSON.stringify(contextLines(dataPosts[0])),
+    );
+    assert.ok(JSON.stringify(dataPosts[0]).includes("data-exports"));
 
     const prodPosts = slack.posts("/services/prod");
     assert.equal(prodPosts.length, 1);

@@ -43,9 +43,10 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    // 67: 64 before routes by owner, plus the notifier assuming the spoke read role and that role
-    // reading EC2 tags (allowed) and tagging a group (denied).
-    assert.equal(results.length, 67);
+    // 69: 64 before routes by owner, plus the notifier assuming the spoke read role and that role
+    // reading EC2 tags and tags by ARN through the Tagging API (allowed), and tagging a group or
+    // through the Tagging API (denied).
+    assert.equal(results.length, 69);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -278,6 +279,14 @@ describe("wiring: access paths (iam-simulate)", function () {
     ]);
     assert.equal(byName(out, "spoke read role reads an EC2 resource's tags").actual, "Allowed");
     assert.equal(byName(out, "spoke read role tags a security group").actual, "ImplicitlyDenied");
+    assert.equal(
+      byName(out, "spoke read role reads any resource's tags by ARN (Tagging API)").actual,
+      "Allowed",
+    );
+    assert.equal(
+      byName(out, "spoke read role tags a resource through the Tagging API").actual,
+      "ImplicitlyDenied",
+    );
   });
 
   it("account-list mode (no organization): members allowed, an outside account denied by principal", async () => {
@@ -320,7 +329,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /66 of 67 access paths as intended/);
+      assert.match(text, /68 of 69 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {
