@@ -103,6 +103,8 @@ export interface NoiseResult {
   /** Critical signals: the time the hub adds before Slack, seconds (see runNoise). */
   criticalMainQueue: { p50: number; p99: number; n: number };
   criticalLane: { p50: number; p99: number; n: number };
+  /** Critical events no Slack message of their invocation carried: counted as the whole invocation. */
+  criticalWholeInvocation: number;
   engine: string;
   seconds: number;
 }
@@ -277,20 +279,28 @@ interface Received {
   replies: unknown[];
   /** App mode: chat.update calls. */
   updates: number;
+  /** Every post (top-level and replies) with its ids text (ownIdsText) and when Slack received it. */
+  timed: Array<{ ids: string; at: number }>;
 }
 
 function slackReceived(slack: SlackServer, app: boolean): Received {
-  if (!app) return { top: slack.delivered().map((r) => r.json), replies: [], updates: 0 };
+  if (!app) {
+    const hooks = slack.delivered();
+    const timed = hooks.map((r) => ({ ids: ownIdsText(r.json), at: r.receivedAt }));
+    return { top: hooks.map((r) => r.json), replies: [], updates: 0, timed };
+  }
   const ok = slack.apiCalls().filter((c) => c.status === 200);
   const args = (c: WebApiCall): Record<string, unknown> => ({
     ...c.args,
     attachments: typeof c.args.attachments === "string" ? JSON.parse(c.args.attachments) : c.args.attachments,
   });
-  const posted = ok.filter((c) => c.method === "chat.postMessage").map(args);
+  const calls = ok.filter((c) => c.method === "chat.postMessage");
+  const posted = calls.map(args);
   return {
     top: posted.filter((a) => a.thread_ts === undefined),
     replies: posted.filter((a) => a.thread_ts !== undefined),
     updates: ok.filter((c) => c.method === "chat.update").length,
+    timed: calls.map((c, i) => ({ ids: ownIdsText(posted[i]), at: c.receivedAt })),
   };
 }
 
@@ -474,7 +484,7 @@ export async function runNoise(
       }
     timeline.sort((a, b) => a.at - b.at);
     const events = timeline.map((x) => x.event);
-    const { results, durations } = await invokeDeployed(
+    const { results, durations, startedAt } = await invokeDeployed(
       fnDir,
       events,
       {
@@ -511,8 +521,11 @@ export async function runNoise(
     const missingByWhat: Record<string, number> = {};
     // Critical signals and alerts with buttons (world-open changes, the SSH rule's verdict, the
     // remediator's report): the time the hub adds before Slack. Main queue: waiting for the batch
-    // to close (20 s after its first record, or at its 100th) plus the invocation; the critical
-    // lane has no window, so only the invocation (this batch's, an upper bound for one record).
+    // to close (20 s after its first record, or at its 100th) plus the time in the invocation; the
+    // critical lane has no window, so only the time in the invocation: from its start to the first
+    // Slack message carrying the event's id (its own message, a thread reply, a listing or digest
+    // line), as the Slack stand-in received it. An event no message of its invocation carries
+    // (skipped as a repeat, say) counts the whole invocation, an upper bound.
     const CRITICAL = [
       "security-group change",
       "compliance change (guard's rule)",
@@ -523,14 +536,21 @@ export async function runNoise(
     ];
     const mainQueue: number[] = [];
     const lane: number[] = [];
+    let wholeInvocation = 0;
     for (const [i, t] of timeline.entries()) {
       if (!t.batch) continue;
       const b = t.batch;
       const invokedAt = b.length >= BATCH_SIZE ? b[b.length - 1].at : b[0].at + BATCH_WINDOW_SECONDS;
+      const start = startedAt[i];
+      const end = start + durations[i];
+      const inRun = received.timed.filter((m) => m.at >= start && m.at <= end);
       for (const a of b)
         if (CRITICAL.includes(a.raw.what)) {
-          mainQueue.push(invokedAt - a.at + durations[i] / 1000);
-          lane.push(durations[i] / 1000);
+          const first = inRun.find((m) => m.ids.includes(a.raw.id) || m.ids.includes(a.snsMessageId));
+          if (!first) wholeInvocation++;
+          const inHub = ((first?.at ?? end) - start) / 1000;
+          mainQueue.push(invokedAt - a.at + inHub);
+          lane.push(inHub);
         }
     }
     const pct = (xs: number[], p: number) => {
@@ -592,6 +612,7 @@ export async function runNoise(
         : {}),
       criticalMainQueue: { p50: pct(mainQueue, 50), p99: pct(mainQueue, 99), n: mainQueue.length },
       criticalLane: { p50: pct(lane, 50), p99: pct(lane, 99), n: lane.length },
+      criticalWholeInvocation: wholeInvocation,
       engine: ruler.engine,
       seconds: (Date.now() - started) / 1000,
     };
@@ -636,7 +657,7 @@ export function formatNoise(r: NoiseResult, commit: string): string {
       ? `| events held for the digest (posted every ${r.digestEverySeconds / 60} min, one digest per channel) | ${r.heldForDigest} | | info |`
       : "| events held for the digest | grouping is off in Pulumi.hub.yaml | | info |",
     `| critical time to Slack added by the hub, main queue (${BATCH_WINDOW_SECONDS} s window) p50 / p99 (${r.criticalMainQueue.n} critical events) | ${r.criticalMainQueue.p50.toFixed(2)} s / ${r.criticalMainQueue.p99.toFixed(2)} s | | info |`,
-    `| critical time to Slack added by the hub, critical lane (no window: the invocation alone) p50 / p99 | ${r.criticalLane.p50.toFixed(2)} s / ${r.criticalLane.p99.toFixed(2)} s | <= 3 s | ${pass(r.criticalLane.p99 <= 3)} |`,
+    `| critical time to Slack added by the hub, critical lane (no window: invocation start to the first Slack message carrying the event's id; ${r.criticalWholeInvocation} counted as the whole invocation) p50 / p99 | ${r.criticalLane.p50.toFixed(2)} s / ${r.criticalLane.p99.toFixed(2)} s | <= 3 s | ${pass(r.criticalLane.p99 <= 3)} |`,
     `| queue messages / raw events | ${r.reachedQueue} / ${r.rawEvents} (spokes forwarded ${r.forwardedBySpokes}; the Config topic filter dropped ${r.droppedBySnsFilter}) | | info |`,
   ];
   return lines.join("\n");

@@ -91,6 +91,8 @@ export async function invokeDeployed(
   results: InvokeResult[];
   /** How long each invocation took, in milliseconds (in the order of `results`). */
   durations: number[];
+  /** When each invocation started, epoch milliseconds (in the order of `results`). */
+  startedAt: number[];
   stdout: string;
   stderr: string;
 }> {
@@ -141,11 +143,12 @@ export async function invokeDeployed(
   if (marker < 0)
     throw new Error(`deployed ${functionName} exited ${code} without results:\n${stdout}\n${stderr}`);
   const timed = JSON.parse(stdout.slice(marker + "__RESULTS__".length).trim()) as Array<
-    InvokeResult & { ms?: number }
+    InvokeResult & { ms?: number; at?: number }
   >;
   return {
-    results: timed.map(({ ms: _ms, ...r }) => r),
+    results: timed.map(({ ms: _ms, at: _at, ...r }) => r),
     durations: timed.map((r) => r.ms ?? NaN),
+    startedAt: timed.map((r) => r.at ?? NaN),
     stdout: stdout.slice(0, marker),
     stderr,
   };

@@ -1,7 +1,7 @@
 // Runs in a separate node process, like a Lambda container: loads <dir>/__index.js (the package
 // CallbackFunction built) and invokes its `handler` once per event, in order, in this one process.
 // Input: JSON on stdin { dir, handler, events, functionName }. Output: one line "__RESULTS__<json>"
-// (each result with the invocation's duration in ms).
+// (each result with the invocation's duration in ms and its start, epoch ms).
 "use strict";
 const path = require("path");
 
@@ -46,12 +46,18 @@ async function main() {
     const started = Date.now();
     try {
       const value = await fn(event, context);
-      results.push({ ok: true, value: value === undefined ? null : value, ms: Date.now() - started });
+      results.push({
+        ok: true,
+        value: value === undefined ? null : value,
+        ms: Date.now() - started,
+        at: started,
+      });
     } catch (err) {
       results.push({
         ok: false,
         error: err && err.message ? `${err.name}: ${err.message}` : String(err),
         ms: Date.now() - started,
+        at: started,
       });
     }
   }

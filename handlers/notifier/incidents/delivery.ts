@@ -202,22 +202,34 @@ function changed(a: Incident, b: Incident): boolean {
   );
 }
 
-async function deliverApp(
+/** One incident's app-mode delivery between its steps (see deliverIncidents). */
+interface AppState {
+  group: IncidentGroup;
+  inc: Incident;
+  where: IncidentMessage;
+  /** Its card was posted by this batch (no update needed before the replies). */
+  fresh: boolean;
+}
+
+/**
+ * The card step: posts the incident's card if this batch opens it; answers where the card is, or
+ * undefined once the signals were posted on their own (card not posted yet by another batch).
+ */
+async function openApp(
   group: IncidentGroup,
   sink: IncidentSink,
   store: IncidentStore,
   inv: Invocation,
   outcomes: Outcomes,
   accountNames: Record<string, string>,
-): Promise<void> {
+): Promise<AppState | undefined> {
   let inc = latestOf(group);
   const head = group.items[0].record;
   let where = inc.message;
-  let fresh = false;
   if (!where && opensHere(group)) {
     where = await sink.post(head, incidentCard(inc, accountNames));
     if (!where) throw new Error("app mode: Slack answered no message ts for the incident's card");
-    fresh = true;
+    outcomes.result.messages++;
     inc =
       (await store.markDelivered(
         group.key,
@@ -225,7 +237,9 @@ async function deliverApp(
         { tokens: [], message: where, shown: "own" },
         storeCall(inv),
       )) ?? inc;
-  } else if (!where) {
+    return { group, inc, where, fresh: true };
+  }
+  if (!where) {
     // Another batch opened this incident and is posting its card: give it a moment.
     await new Promise<void>((r) => setTimeout(r, CARD_RETRY_DELAY_MS));
     const now = await store.get(group.key, storeCall(inv));
@@ -249,17 +263,35 @@ async function deliverApp(
         });
       }
       await store.markDelivered(group.key, inc.id, { tokens: tokens(group) }, storeCall(inv));
-      return;
+      return undefined;
     }
     inc = now!;
   }
-  if (!fresh) await sink.update(where, incidentCard(inc, accountNames));
+  return { group, inc, where, fresh: false };
+}
+
+/** The update step: an existing card rewritten in place with the batch's signals. */
+async function refreshApp(s: AppState, sink: IncidentSink, accountNames: Record<string, string>) {
+  if (!s.fresh) await sink.update(s.where, incidentCard(s.inc, accountNames));
+}
+
+/** The reply step: each signal in the card's thread (a flood: one listing reply), then recorded. */
+async function replyApp(
+  s: AppState,
+  sink: IncidentSink,
+  store: IncidentStore,
+  inv: Invocation,
+  outcomes: Outcomes,
+  accountNames: Record<string, string>,
+): Promise<void> {
+  const { group, inc, where } = s;
   const replies =
     group.items.length <= MAX_RICH_REPLIES
       ? group.items.map((i) => ({ items: [i], message: i.record.message! }))
       : [{ items: group.items, message: listingReply(group.items, inc) }];
   for (const r of replies) {
     const reply = await sink.reply(where, r.message);
+    outcomes.result.messages++;
     for (const item of r.items)
       outcomes.add(item.record, {
         status: "posted",
@@ -268,7 +300,6 @@ async function deliverApp(
         threadTs: where.ts,
       });
   }
-  outcomes.result.messages += (fresh ? 1 : 0) + replies.length;
   const stored = await store.markDelivered(group.key, inc.id, { tokens: tokens(group) }, storeCall(inv));
   // Signals that joined while this batch posted: the card shows them too.
   if (stored && changed(stored, inc)) await sink.update(where, incidentCard(stored, accountNames));
@@ -320,7 +351,13 @@ async function deliverWebhook(
   await store.markDelivered(group.key, inc.id, { tokens: uids, ...shown }, storeCall(inv));
 }
 
-/** Every incident group to Slack; a group that fails is reported failed (its records come back). */
+/**
+ * Every incident group to Slack; a group that fails is reported failed (its records come back).
+ * App mode goes step by step over the groups: every new card, then every card update, then the
+ * thread replies, so the cards that tell someone to look land first while each channel's posts
+ * stay spaced (Slack's chat.postMessage allows about one per second per channel:
+ * https://docs.slack.dev/apis/web-api/rate-limits). Callers pass urgent groups first.
+ */
 export async function deliverIncidents(
   groups: IncidentGroup[],
   sink: IncidentSink,
@@ -329,7 +366,7 @@ export async function deliverIncidents(
   outcomes: Outcomes,
   accountNames: Record<string, string> = {},
 ): Promise<void> {
-  for (const group of groups) {
+  const tracked = groups.map((group) => {
     const done = new Set<RenderedMessage>();
     const tracking: Outcomes = {
       ...outcomes,
@@ -338,18 +375,35 @@ export async function deliverIncidents(
         outcomes.add(r, o);
       },
     };
+    return { group, tracking, done, failed: false };
+  });
+  const step = async (t: (typeof tracked)[number], run: () => Promise<void>) => {
+    if (t.failed) return;
     try {
-      if (sink.mode === "app") await deliverApp(group, sink, store, inv, tracking, accountNames);
-      else await deliverWebhook(group, sink, store, inv, tracking);
+      await run();
     } catch (err) {
+      t.failed = true;
       log("error", "incident delivery failed", {
         requestId: inv.requestId,
-        incidentKey: group.key,
+        incidentKey: t.group.key,
         error: errorText(err),
       });
-      for (const item of group.items) if (!done.has(item.record)) outcomes.fail(item.record, errorText(err));
+      for (const item of t.group.items)
+        if (!t.done.has(item.record)) outcomes.fail(item.record, errorText(err));
     }
+  };
+  if (sink.mode !== "app") {
+    for (const t of tracked) await step(t, () => deliverWebhook(t.group, sink, store, inv, t.tracking));
+    return;
   }
+  const opened = new Map<(typeof tracked)[number], AppState>();
+  for (const t of tracked)
+    await step(t, async () => {
+      const s = await openApp(t.group, sink, store, inv, t.tracking, accountNames);
+      if (s) opened.set(t, s);
+    });
+  for (const [t, s] of opened) await step(t, () => refreshApp(s, sink, accountNames));
+  for (const [t, s] of opened) await step(t, () => replyApp(s, sink, store, inv, t.tracking, accountNames));
 }
 
 const LINE_VERB: Record<IncidentChange, string> = {

@@ -130,6 +130,7 @@ async function deliverRecords(
   const opts: DeliveryOptions = { ...settings.delivery, remainingMs: clock ? () => clock() : undefined };
   let linedRecords: RenderedMessage[] = [];
   let keptLined: IncidentGroup[] = [];
+  let later = async () => {};
   if ((groups.length || lined.length) && incidents) {
     // Email follows the incidents: their openings and changes of state, not every signal.
     const all = [...groups, ...lined];
@@ -156,13 +157,34 @@ async function deliverRecords(
           settings.worldPrefixes,
           g.key,
         );
-    if (kept.length) {
-      const ids = { requestId: inv.requestId };
-      const sink = "hooks" in dest ? webhookSink(dest.hooks, opts, ids) : appSink(dest.transport, opts, ids);
-      await deliverIncidents(kept, sink, incidents, inv, outcomes, settings.accountNames);
-    }
+    // What needs someone now goes first: incidents with a critical signal or an alert with buttons,
+    // then the batch's own posts (those held nothing back are urgent too), then the other incidents.
+    const ids = { requestId: inv.requestId };
+    const sink = "hooks" in dest ? webhookSink(dest.hooks, opts, ids) : appSink(dest.transport, opts, ids);
+    const deliver = async (gs: IncidentGroup[]) => {
+      if (gs.length) await deliverIncidents(gs, sink, incidents, inv, outcomes, settings.accountNames);
+    };
+    await deliver(kept.filter((g) => g.urgent));
+    later = () => deliver(kept.filter((g) => !g.urgent));
     linedRecords = keptLined.flatMap(digestLined);
   }
+  await postRecords(parts, inv, toPost, linedRecords, keptLined, dest, opts, outcomes, digest, window);
+  await later();
+}
+
+async function postRecords(
+  parts: NotifierParts,
+  inv: Invocation,
+  toPost: RenderedMessage[],
+  linedRecords: RenderedMessage[],
+  keptLined: IncidentGroup[],
+  dest: Destination,
+  opts: DeliveryOptions,
+  outcomes: Outcomes,
+  digest: Required<DigestSettings>,
+  window: HeldWindow | undefined,
+): Promise<void> {
+  const { settings, incidents, publisher, alertRecords } = parts;
   if (!toPost.length && !linedRecords.length) return;
   const fresh = toPost.length ? outcomes.skipUnpostable(await parts.holdBackDuplicates(toPost, inv)) : [];
   if (alertRecords && fresh.length)

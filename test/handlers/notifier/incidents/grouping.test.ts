@@ -47,6 +47,19 @@ type Block = {
 };
 type Post = { text: string; attachments: Array<{ color: string; blocks: Block[] }> };
 const blocks = (m: { attachments?: unknown[] }) => (m.attachments as Post["attachments"])[0].blocks;
+/** An SQS batch of the given EventBridge events, as the notifier queue delivers it. */
+const sqsOf = (...events: unknown[]) => ({
+  Records: events.map((e, i) => ({
+    messageId: `m-${i}`,
+    receiptHandle: `r-${i}`,
+    body: JSON.stringify(e),
+    attributes: { ApproximateReceiveCount: "1" },
+    messageAttributes: {},
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:us-east-1:111111111111:security-guard-notifier-queue",
+    awsRegion: "us-east-1",
+  })),
+});
 const incidentIdIn = (text: string) => /Incident `([0-9A-Z]{7})`/.exec(text)?.[1];
 
 describe("incidents with grouping on (moto incidents table and digest queue, Slack stand-in)", function () {
@@ -188,6 +201,50 @@ describe("incidents with grouping on (moto incidents table and digest queue, Sla
         assert.match(JSON.stringify(top()[2]), new RegExp(`Incident \\\`${id}\\\` resolved`));
       }
     });
+
+  it("app mode, one mixed batch: urgent incidents first (new card, then card updates, then replies), the rest after", async () => {
+    const notify = app();
+    /** The sequence about group `n`, each event with ids of its own (the notifier de-duplicates by id). */
+    const about = (n: string) =>
+      sequence(`sg-000000000000000${n}`).map((e, i) => {
+        e.id = `${n}${n}${n}${n}${n}${n}${n}${n}-0000-4000-8000-00000000000${i}`;
+        if (e.detail?.eventID)
+          e.detail.eventID = `${n}${n}${n}${n}${n}${n}${n}${n}-1111-4000-8000-00000000000${i}`;
+        return e;
+      });
+    const [a, b, c] = [about("a"), about("b"), about("c")];
+    // Incidents a and c already have their cards (SSH opened to the world: posted at once).
+    await notify(a[0], { awsRequestId: "r-a" });
+    await notify(c[0], { awsRequestId: "r-c" });
+    const cardOf = (n: number) => slack.messages("C0SECURITY").filter((m) => m.thread_ts === undefined)[n].ts;
+    const [cardA, cardC] = [cardOf(0), cardOf(1)];
+    const before = slack.apiCalls().length;
+    // One batch, in this order: a's Security Hub FAILED (high: not urgent), b's Config verdict
+    // (critical: opens incident b), c's Config verdict (critical: joins c).
+    const run = (await notify(sqsOf(a[3], b[1], c[1]), { awsRequestId: "r-batch" })) as {
+      batchItemFailures: unknown[];
+    };
+    assert.deepEqual(run.batchItemFailures, []);
+    const calls = slack.apiCalls().slice(before);
+    const cardB = calls[0].response.ts as string;
+    const name = (ts: unknown) => ({ [cardA]: "a", [cardB]: "b", [cardC]: "c" })[String(ts)] ?? `? ${ts}`;
+    assert.deepEqual(
+      calls.map((x) =>
+        x.method === "chat.update"
+          ? `update card ${name(x.args.ts)}`
+          : x.args.thread_ts === undefined
+            ? `new card ${name(x.response.ts)}`
+            : `reply to ${name(x.args.thread_ts)}`,
+      ),
+      ["new card b", "update card c", "reply to b", "reply to c", "update card a", "reply to a"],
+    );
+    assert.ok(
+      calls.every((x) => x.status === 200 && x.response.ok === true && x.args.channel === "C0SECURITY"),
+    );
+    // Posts to the channel stay spaced (app.minPostIntervalMs, 1 s by default): the order changed, not the pace.
+    for (let i = 1; i < calls.length; i++)
+      assert.ok(calls[i].receivedAt - calls[i - 1].receivedAt >= 900, `call ${i} spaced`);
+  });
 
   it("a muted signal joins its incident (state and count), recorded but not posted", async () => {
     const notify = createNotifierHandler(
