@@ -139,6 +139,18 @@ export function notifyPattern(
   return { $or: [...(whole.length ? [{ source: whole }] : []), ...branches] };
 }
 
+/**
+ * The hub's resolve pattern: each source's branches for passing verdicts (undefined when no source
+ * declares any for these settings, so the hub makes no rule).
+ */
+export function resolvePattern(
+  filters: NotifyFilters,
+  sources: readonly SourceModule[] = SOURCES,
+): EventPattern | undefined {
+  const branches = sources.flatMap((s) => (s.resolve ? s.resolve(filters) : []));
+  return branches.length ? { $or: branches } : undefined;
+}
+
 /** Records without a payload a source could read: plain text, and unreadable records. */
 const NO_PAYLOAD: SourceModule = {
   id: "unreadable",
