@@ -148,7 +148,9 @@ export function resolvePattern(
   sources: readonly SourceModule[] = SOURCES,
 ): EventPattern | undefined {
   const branches = sources.flatMap((s) => (s.resolve ? s.resolve(filters) : []));
-  return branches.length ? { $or: branches } : undefined;
+  // `$or` takes two or more branches (event-ruler reads a one-branch `$or` as a field named $or).
+  if (branches.length <= 1) return branches[0];
+  return { $or: branches };
 }
 
 /** Records without a payload a source could read: plain text, and unreadable records. */
