@@ -186,7 +186,8 @@ export const ROUTE_CORPUS: CorpusItem[] = [
     name: "securityhub resolved archived Tokyo",
     file: `${FINDINGS}/securityhub-imported-ec2-19-resolved-archived.json`,
     enters: "spoke",
-    intended: ["securityhub-findings"],
+    // Compliance.Status PASSED: the resolve rule takes it to the notifier to end its incident.
+    intended: ["securityhub-findings", "resolve"],
   },
   {
     name: "securityhub EC2.13 passed Seoul",
@@ -297,6 +298,7 @@ export const MOTO_LIMITATIONS: Array<{ event: string; kind: HubKind; reason: str
   { event: "sg world ssh ipv6 Tokyo", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
   { event: "sg private https Virginia", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
   { event: "securityhub critical new Tokyo", kind: "notify", reason: SECURITY_HUB_ARRAY_LIMITATION },
+  { event: "securityhub resolved archived Tokyo", kind: "resolve", reason: SECURITY_HUB_ARRAY_LIMITATION },
   { event: "securityhub EC2.13 passed Seoul", kind: "resolve", reason: SECURITY_HUB_ARRAY_LIMITATION },
 ];
 
