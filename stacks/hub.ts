@@ -6,7 +6,7 @@ import { HubOutputs } from "./hubOutputs";
 import { createProviders } from "./providers";
 import { hubPlacement, orgScope } from "./hubPlacement";
 import { hubRemediate } from "./remediatePattern";
-import { notifyPattern } from "../handlers/findings/registry";
+import { notifyPattern, resolvePattern } from "../handlers/findings/registry";
 import { notifiedConfigRules } from "./configRules";
 import { notifierSettings, remediatorSettings } from "./functionSettings";
 import { ConfigAggregator } from "./components/aggregator";
@@ -48,6 +48,7 @@ export class Hub extends pulumi.ComponentResource {
     const central = new CentralBus(`${name}-central`, { hub, org }, parent);
     const topics = new HubTopics(`${name}-topics`, { hub, org, kmsKey: key }, parent);
 
+    const resolves = resolvePattern(config.findings);
     const notifier = new Notifier(
       `${name}-notifier`,
       {
@@ -70,6 +71,15 @@ export class Hub extends pulumi.ComponentResource {
             "Everything the hub reports to Slack",
             notifyPattern(config.findings),
           ),
+          ...(resolves
+            ? {
+                resolveRule: central.rule(
+                  `${name}-resolve`,
+                  "Passing verdicts that resolve open incidents, at any severity",
+                  resolves,
+                ),
+              }
+            : {}),
           hubName: name,
         },
       },

@@ -139,6 +139,20 @@ export function notifyPattern(
   return { $or: [...(whole.length ? [{ source: whole }] : []), ...branches] };
 }
 
+/**
+ * The hub's resolve pattern: each source's branches for passing verdicts (undefined when no source
+ * declares any for these settings, so the hub makes no rule).
+ */
+export function resolvePattern(
+  filters: NotifyFilters,
+  sources: readonly SourceModule[] = SOURCES,
+): EventPattern | undefined {
+  const branches = sources.flatMap((s) => (s.resolve ? s.resolve(filters) : []));
+  // `$or` takes two or more branches (event-ruler reads a one-branch `$or` as a field named $or).
+  if (branches.length <= 1) return branches[0];
+  return { $or: branches };
+}
+
 /** Records without a payload a source could read: plain text, and unreadable records. */
 const NO_PAYLOAD: SourceModule = {
   id: "unreadable",

@@ -117,6 +117,12 @@ export interface SourceModule {
   /** The hub notify rule's `$or` branches for this source. */
   notify?: (filters: NotifyFilters) => EventPattern[];
   /**
+   * The hub resolve rule's `$or` branches: verdicts that end an open incident (a control that now
+   * passes), at any severity. The notifier posts none on its own: each resolves its incident or is
+   * skipped. A rule of their own, as the notify pattern is near EventBridge's 2,048 characters.
+   */
+  resolve?: (filters: NotifyFilters) => EventPattern[];
+  /**
    * Event sources (EventBridge `source`) whose every event the hub notifies: merged into one branch
    * of the notify pattern ("source": [...]) instead of a branch each.
    */

@@ -101,10 +101,10 @@ export class HubTopics extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 
-  /** Lets the central bus's notify rule publish to the events topic (and nothing else). */
+  /** Lets the central bus's notify (and resolve) rules publish to the events topic, and nothing else. */
   allowRule(
     name: string,
-    ruleArn: pulumi.Input<string>,
+    ruleArns: pulumi.Input<string>[],
     accountId: string,
     partition: string,
   ): aws.sns.TopicPolicy {
@@ -120,7 +120,8 @@ export class HubTopics extends pulumi.ComponentResource {
             Principal: { Service: "events.amazonaws.com" },
             Action: "sns:Publish",
             Resource: this.events.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+            // One ARN stays a string, as deployed before a second rule existed.
+            Condition: { ArnEquals: { "aws:SourceArn": ruleArns.length === 1 ? ruleArns[0] : ruleArns } },
           },
         ]),
       },

@@ -55,6 +55,8 @@ export interface NotifierArgs {
   trigger: {
     bus: CentralBus;
     rule: aws.cloudwatch.EventRule;
+    /** The central bus rule for passing verdicts that resolve incidents (none when no source has any). */
+    resolveRule?: aws.cloudwatch.EventRule;
     /** The hub's name: the trigger's resources keep their names (hub-notify-target, hub-events-policy). */
     hubName: string;
   };
@@ -103,12 +105,17 @@ export class Notifier extends pulumi.ComponentResource {
     const child = { parent: this };
     const settingsJson = JSON.stringify(settings);
     const topics = [args.topics.events, args.topics.config, args.topics.alarms];
-    const { bus, rule, hubName } = args.trigger;
+    const { bus, rule, resolveRule, hubName } = args.trigger;
 
-    // The bus rule -> the events topic, which only that rule may publish to. The policy stays the
-    // topic's child and the target keeps its first parent's URN (alias): moving the code that
+    // The bus rules -> the events topic, which only they may publish to. The policy stays the
+    // topic's child and the notify target keeps its first parent's URN (alias): moving the code that
     // builds them changes nothing deployed.
-    const rulePublishes = args.topics.allowRule(`${hubName}-events-policy`, rule.arn, accountId, partition);
+    const rulePublishes = args.topics.allowRule(
+      `${hubName}-events-policy`,
+      resolveRule ? [rule.arn, resolveRule.arn] : [rule.arn],
+      accountId,
+      partition,
+    );
     new aws.cloudwatch.EventTarget(
       `${hubName}-notify-target`,
       {
@@ -119,6 +126,17 @@ export class Notifier extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [rulePublishes], aliases: [{ parent: bus }] },
     );
+    if (resolveRule)
+      new aws.cloudwatch.EventTarget(
+        `${hubName}-resolve-target`,
+        {
+          rule: resolveRule.name,
+          eventBusName: bus.bus.name,
+          arn: args.topics.events.arn,
+          deadLetterConfig: { arn: bus.deadLetters.arn },
+        },
+        { parent: this, dependsOn: [rulePublishes] },
+      );
 
     this.queueDeadLetters = new aws.sqs.Queue(
       `${name}-queue-dlq`,

@@ -7,8 +7,12 @@ import { SNAPSHOT, patternSnapshot } from "./patternSnapshot";
 type Tree = Record<string, Record<string, Record<string, unknown>>>;
 
 describe("deployed pattern snapshot", () => {
-  const expected = JSON.parse(fs.readFileSync(SNAPSHOT, "utf8")) as { forwarding: Tree; notify: Tree };
-  const actual = patternSnapshot() as { forwarding: Tree; notify: Tree };
+  const expected = JSON.parse(fs.readFileSync(SNAPSHOT, "utf8")) as {
+    forwarding: Tree;
+    notify: Tree;
+    resolve: Record<string, unknown>;
+  };
+  const actual = patternSnapshot() as { forwarding: Tree; notify: Tree; resolve: Record<string, unknown> };
 
   it("covers the same spoke stacks, regions and rule names", () => {
     const shape = (t: Tree) =>
@@ -49,4 +53,24 @@ describe("deployed pattern snapshot", () => {
       const whole = (p: Record<string, unknown>) => (p.$or as Array<{ source: string[] }>)[0].source;
       assert.equal(new Set(whole(got)).size, whole(got).length, "each source notified whole once");
     });
+
+  // The resolve rule (passing verdicts, handlers/findings/registry.ts resolvePattern): the same
+  // pattern for each setting, or none (null) where no source declares a branch.
+  it("covers the same hub settings for the resolve rule", () => {
+    assert.deepEqual(Object.keys(actual.resolve).sort(), Object.keys(expected.resolve).sort());
+  });
+  for (const [name, pattern] of Object.entries(expected.resolve))
+    it(`hub resolve pattern (${name}): the same pattern`, () => {
+      assert.equal(JSON.stringify(actual.resolve[name]), JSON.stringify(pattern));
+    });
+
+  // EventBridge's limit on a pattern's size: 2,048 characters (eventbridge-quota.html).
+  for (const [kind, patterns] of [
+    ["notify", actual.notify],
+    ["resolve", actual.resolve],
+  ] as const)
+    for (const [name, pattern] of Object.entries(patterns))
+      it(`hub ${kind} pattern (${name}) fits EventBridge's 2,048 characters`, () => {
+        assert.ok(JSON.stringify(pattern).length <= 2048, `${JSON.stringify(pattern).length} characters`);
+      });
 });

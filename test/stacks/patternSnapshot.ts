@@ -1,7 +1,7 @@
 // What the stacks deploy as EventBridge patterns, gathered in one JSON document: every spoke stack
 // file's forwarding rules in each region it covers (and its sign-in-only regions), some settings no
 // stack file uses (the opt-ins), and the hub's notify pattern for the hub stack's findings settings
-// and for other settings. The snapshot (test/fixtures/patterns/snapshot.json) pins it: moving a
+// and for other settings, and its resolve pattern for the same settings. The snapshot (test/fixtures/patterns/snapshot.json) pins it: moving a
 // pattern between modules must not change what is deployed (a renamed rule is a replaced rule).
 // Regenerate, only on purpose: `npx ts-node --transpile-only test/stacks/patternSnapshot.ts --write`,
 // then `npx prettier --write test/fixtures/patterns/snapshot.json`.
@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { NotifyFilters } from "../../handlers/findings/notifyFilters";
 import { DEFAULT_NOTIFY_FILTERS } from "../../handlers/findings/notifyFilters";
-import { notifyPattern } from "../../handlers/findings/registry";
+import { notifyPattern, resolvePattern } from "../../handlers/findings/registry";
 import { forwardingPatterns, signInRegionPatterns } from "../../stacks/components/spokeRegion";
 import { extraSignInRegions } from "../../stacks/regions";
 import { listStackFiles, validConfigs } from "../../verify/stackFiles";
@@ -52,9 +52,11 @@ const FILTER_VARIANTS: Record<string, Partial<NotifyFilters>> = {
 export function patternSnapshot(): Record<string, unknown> {
   const spokes: Record<string, Record<string, Patterns>> = {};
   const hubs: Record<string, Patterns> = {};
+  const resolveHubs: Record<string, Patterns | null> = {};
   for (const c of validConfigs(listStackFiles(ROOT))) {
     if (c.role === "hub") {
       hubs[c.stackFile] = notifyPattern(c.findings);
+      resolveHubs[c.stackFile] = resolvePattern(c.findings) ?? null;
       continue;
     }
     const regions: Record<string, Patterns> = {};
@@ -68,9 +70,15 @@ export function patternSnapshot(): Record<string, unknown> {
     spokes[v.name] = regions;
   }
   const notify: Record<string, Patterns> = { defaults: notifyPattern(DEFAULT_NOTIFY_FILTERS), ...hubs };
-  for (const [name, f] of Object.entries(FILTER_VARIANTS))
+  const resolve: Record<string, Patterns | null> = {
+    defaults: resolvePattern(DEFAULT_NOTIFY_FILTERS) ?? null,
+    ...resolveHubs,
+  };
+  for (const [name, f] of Object.entries(FILTER_VARIANTS)) {
     notify[name] = notifyPattern({ ...DEFAULT_NOTIFY_FILTERS, ...f });
-  return { forwarding: spokes, notify };
+    resolve[name] = resolvePattern({ ...DEFAULT_NOTIFY_FILTERS, ...f }) ?? null;
+  }
+  return { forwarding: spokes, notify, resolve };
 }
 
 if (require.main === module && process.argv.includes("--write")) {

@@ -288,9 +288,10 @@ export function accessCases(
     resourcePolicy: topic(hub, "config")[1],
   }));
 
-  // The hub bus's notify rule feeds the events topic; no other rule may.
+  // The hub bus's notify and resolve rules feed the events topic; no other rule may.
   for (const [ruleName, expected] of [
     ["hub-notify", "Allowed"],
+    ["hub-resolve", "Allowed"],
     ["hub-remediate", "ImplicitlyDenied"],
   ] as const) {
     add(`hub bus rule ${ruleName} publishes to the hub events topic`, expected, () => ({

@@ -25,7 +25,7 @@ type SpokeKind =
   | "unused-access-findings"
   | "internal-access-findings"
   | "inspector-findings";
-type HubKind = "notify" | "remediate";
+type HubKind = "notify" | "remediate" | "resolve";
 
 export interface CorpusItem {
   name: string;
@@ -186,7 +186,14 @@ export const ROUTE_CORPUS: CorpusItem[] = [
     name: "securityhub resolved archived Tokyo",
     file: `${FINDINGS}/securityhub-imported-ec2-19-resolved-archived.json`,
     enters: "spoke",
-    intended: ["securityhub-findings"],
+    // Compliance.Status PASSED: the resolve rule takes it to the notifier to end its incident.
+    intended: ["securityhub-findings", "resolve"],
+  },
+  {
+    name: "securityhub EC2.13 passed Seoul",
+    file: "test/fixtures/incidents/ssh-sequence/5-securityhub-ec2-13-passed.json",
+    enters: "spoke",
+    intended: ["securityhub-findings", "resolve"],
   },
   {
     name: "access analyzer public bucket Virginia",
@@ -284,16 +291,18 @@ export const MOTO_ARRAY_LIMITATION =
   "moto 5.2.5 does not match patterns on fields inside arrays (requestParameters.ipPermissions.items[].ipRanges/ipv6Ranges.items[])";
 
 export const SECURITY_HUB_ARRAY_LIMITATION =
-  "moto 5.2.5 does not match patterns on fields inside arrays (detail.findings[].Severity.Label, Workflow.Status, RecordState)";
+  "moto 5.2.5 does not match patterns on fields inside arrays (detail.findings[].Severity.Label, Workflow.Status, RecordState, Compliance.Status)";
 
 export const MOTO_LIMITATIONS: Array<{ event: string; kind: HubKind; reason: string }> = [
   { event: "sg world ssh Seoul", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
   { event: "sg world ssh ipv6 Tokyo", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
   { event: "sg private https Virginia", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
   { event: "securityhub critical new Tokyo", kind: "notify", reason: SECURITY_HUB_ARRAY_LIMITATION },
+  { event: "securityhub resolved archived Tokyo", kind: "resolve", reason: SECURITY_HUB_ARRAY_LIMITATION },
+  { event: "securityhub EC2.13 passed Seoul", kind: "resolve", reason: SECURITY_HUB_ARRAY_LIMITATION },
 ];
 
-const HUB_KINDS: string[] = ["notify", "remediate"];
+const HUB_KINDS: string[] = ["notify", "remediate", "resolve"];
 
 export interface CorpusContext {
   spokeAccount: string;

@@ -84,7 +84,7 @@ export interface Explanation {
   entry: string;
   matches: RuleMatch[];
   sns?: SnsPath;
-  /** Whether the notifier receives it (the hub notify rule matched, or SNS delivered it). */
+  /** Whether the notifier receives it (the hub notify or resolve rule matched, or SNS delivered it). */
   reachesNotifier: boolean;
   notifier: NotifierView[];
   notes: string[];
@@ -322,8 +322,9 @@ export async function explainEvent(event: unknown, options: ExplainOptions): Pro
     });
   }
   matches.sort((a, b) => (a.stage === b.stage ? 0 : a.stage === "spoke" ? -1 : 1));
-  const reachesNotifier = matches.some((m) => m.stage === "hub" && /-notify$/.test(m.resource));
-  if (!reachesNotifier) notes.push("no hub notify rule matches it: the notifier never sees it");
+  // The notify rule, or the resolve rule (passing verdicts), both target the notifier's events topic.
+  const reachesNotifier = matches.some((m) => m.stage === "hub" && /-(notify|resolve)$/.test(m.resource));
+  if (!reachesNotifier) notes.push("no hub notify or resolve rule matches it: the notifier never sees it");
   return {
     entry: fromGuard
       ? `hub bus ${HUB_BUS_NAME} (${hub.stack})`

@@ -244,6 +244,19 @@ export const securityHub: SourceModule = {
         ]
       : []),
   ],
+  // A control that passes again (Compliance.Status PASSED; Security Hub then sets Workflow.Status
+  // RESOLVED: https://docs.aws.amazon.com/securityhub/latest/userguide/finding-workflow-status.html)
+  // at whatever severity it carries (usually INFORMATIONAL), so its incident ends.
+  resolve: (filters) =>
+    filters.securityHubFormats.includes("ASFF")
+      ? [
+          {
+            source: [SOURCE],
+            "detail-type": [DETAIL_TYPE],
+            detail: { findings: { Compliance: { Status: ["PASSED"] } } },
+          },
+        ]
+      : [],
   fixtures: [
     "findings/securityhub-imported-ec2-19-critical.json",
     "findings/securityhub-imported-ec2-19-resolved-archived.json",

@@ -120,6 +120,24 @@ describe("incidents with grouping on (moto incidents table and digest queue, Sla
     );
   });
 
+  for (const mode of ["webhook", "app"] as const)
+    it(`${mode} mode: a lone Security Hub PASSED with no open incident is skipped, posted nowhere, not even in a digest`, async () => {
+      const notify = mode === "app" ? app() : webhook();
+      const passed = sequence()[4];
+      const out = await notify(passed, { awsRequestId: "r-pass" });
+      // Below critical, it waits for the digest run, which finds no incident to resolve.
+      assert.deepEqual(
+        (out as { outcomes: Array<{ status: string; reason: string }> }).outcomes.map((o) => o.status),
+        ["skipped"],
+      );
+      const run = await notify(DIGEST_RUN_EVENT, { awsRequestId: "digest-1" });
+      // The digest run skips it: "passing verdict with no open incident: nothing to resolve".
+      assert.deepEqual(run, { requestId: "digest-1", held: 1, posted: 0, skipped: 1, failed: 0 });
+      assert.deepEqual(slack.apiCalls(), [], "no Slack API call");
+      assert.deepEqual(slack.messages("C0SECURITY"), []);
+      assert.deepEqual(slack.messages("/services/default"), []);
+    });
+
   it("app mode: the SSH sequence is one card, rewritten in place to Resolved, every signal in its thread; nothing waits", async () => {
     const notify = app();
     for (const [i, e] of sequence().entries()) await notify(e, { awsRequestId: `r-${i}` });
