@@ -45,8 +45,8 @@ describe("wiring: access paths (iam-simulate)", function () {
     );
     // 69: 64 before routes by owner, plus the notifier assuming the spoke read role and that role
     // reading EC2 tags and tags by ARN through the Tagging API (allowed), and tagging a group or
-    // through the Tagging API (denied).
-    assert.equal(results.length, 69);
+    // through the Tagging API (denied), and the hub resolve rule publishing to the events topic.
+    assert.equal(results.length, 70);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -329,7 +329,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /68 of 69 access paths as intended/);
+      assert.match(text, /69 of 70 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {

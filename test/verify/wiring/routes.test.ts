@@ -77,6 +77,7 @@ describe("wiring: EventBridge routes in moto", function () {
         // The organization analyzer's findings about member accounts, on the hub account's default bus.
         "hub-org-findings-rule 111111111111 us-east-1 default",
         "hub-remediate 111111111111 us-east-1 security-guard-events",
+        "hub-resolve 111111111111 us-east-1 security-guard-events",
         // Every region: every source module's rules (security groups, Config verdicts, alarms, the
         // CIS change controls, root activity, the finding services, console sign-in, the two
         // heartbeat paths; the pattern snapshot test pins them); us-east-1 also IAM, Organizations.
@@ -215,10 +216,12 @@ describe("wiring: EventBridge routes in moto", function () {
         `sg world ssh ipv6 Tokyo x hub:hub-remediate: intended reached, ${cmp.second} reached (moto not reached: ${MOTO_ARRAY_LIMITATION})`,
         `sg private https Virginia x hub:hub-remediate: intended reached, ${cmp.second} reached (moto not reached: ${MOTO_ARRAY_LIMITATION})`,
         `securityhub critical new Tokyo x hub:hub-notify: intended reached, ${cmp.second} reached (moto not reached: ${SECURITY_HUB_ARRAY_LIMITATION})`,
+        `securityhub resolved archived Tokyo x hub:hub-resolve: intended reached, ${cmp.second} reached (moto not reached: ${SECURITY_HUB_ARRAY_LIMITATION})`,
+        `securityhub EC2.13 passed Seoul x hub:hub-resolve: intended reached, ${cmp.second} reached (moto not reached: ${SECURITY_HUB_ARRAY_LIMITATION})`,
       ]);
       // The cross-check: both engines route every other cell the same way.
       assert.deepEqual(cmp.disagreements, []);
-      assert.equal(cmp.crossChecked, matrix.rows.length * matrix.rules.length - 4);
+      assert.equal(cmp.crossChecked, matrix.rows.length * matrix.rules.length - 6);
       assert.deepEqual(matrix.second!.errors, []);
       const text = formatRouteMatrix(matrix, expectation);
       const remediate = matrix.rules.findIndex((r) => r.resourceName === "hub-remediate");
@@ -248,7 +251,7 @@ describe("wiring: EventBridge routes in moto", function () {
       ]);
     });
 
-    it("without event-ruler (no Java), those four cells stay not provable and the matrix says so", () => {
+    it("without event-ruler (no Java), those cells stay not provable and the matrix says so", () => {
       const withoutSecond: RouteMatrix = {
         ...matrix,
         second: undefined,
@@ -263,6 +266,8 @@ describe("wiring: EventBridge routes in moto", function () {
         `sg world ssh ipv6 Tokyo x hub:hub-remediate: intended reached, emulator not reached (${MOTO_ARRAY_LIMITATION})`,
         `sg private https Virginia x hub:hub-remediate: intended reached, emulator not reached (${MOTO_ARRAY_LIMITATION})`,
         `securityhub critical new Tokyo x hub:hub-notify: intended reached, emulator not reached (${SECURITY_HUB_ARRAY_LIMITATION})`,
+        `securityhub resolved archived Tokyo x hub:hub-resolve: intended reached, emulator not reached (${SECURITY_HUB_ARRAY_LIMITATION})`,
+        `securityhub EC2.13 passed Seoul x hub:hub-resolve: intended reached, emulator not reached (${SECURITY_HUB_ARRAY_LIMITATION})`,
       ]);
       const text = formatRouteMatrix(withoutSecond, expectation);
       assert.match(text, /\? intended, not provable in the emulator/);

@@ -54,7 +54,7 @@ describe("wiring: summary for npm run plan (repo stack configs)", function () {
       assert.equal(s.error, undefined, s.error);
       // The 69 paths of access.test.ts (64, plus those of routes by owner: the notifier assuming the
       // spoke read role, that role reading tags by EC2 id and by ARN, and not tagging).
-      assert.equal(s.access.length, 69);
+      assert.equal(s.access.length, 70);
       assert.ok(s.routes, `${s.spoke}: routes ran`);
       const c = s.routes!.comparison;
       assert.deepEqual(c.mismatches, [], s.spoke);
