@@ -248,6 +248,7 @@ describe("wiring: EventBridge routes in moto", function () {
         "hub:hub-liveness-heartbeats -> arn:aws:lambda:us-east-1:111111111111:function:security-guard-liveness",
         "hub:hub-notify -> arn:aws:sns:us-east-1:111111111111:security-guard-events",
         "hub:hub-remediate -> arn:aws:lambda:us-east-1:111111111111:function:security-guard-remediator",
+        "hub:hub-resolve -> arn:aws:sns:us-east-1:111111111111:security-guard-events",
       ]);
     });
 
