@@ -22,6 +22,7 @@ import { useMoto } from "../../helpers/moto";
 import { captureLogs } from "../../helpers/logs";
 import { createSeenTable } from "../../helpers/seenTable";
 import { fixture } from "./fixtures";
+import { sqsOf } from "../../helpers/sqsBatch";
 
 const TABLE = "security-guard-alert-threads";
 const ALERT = "eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json";
@@ -41,22 +42,6 @@ const ctx = { awsRequestId: "req-app" };
 
 async function resultOf(p: Promise<NotifierResponse>): Promise<NotifierResult> {
   return (await p) as NotifierResult;
-}
-
-/** An SQS event whose bodies are the given EventBridge events (as the hub's queue may carry them). */
-function sqsOf(...events: unknown[]): unknown {
-  return {
-    Records: events.map((e, i) => ({
-      messageId: `m-${i}`,
-      receiptHandle: `r-${i}`,
-      body: JSON.stringify(e),
-      attributes: { ApproximateReceiveCount: "1" },
-      messageAttributes: {},
-      eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:us-east-1:111111111111:security-guard-notifier-queue",
-      awsRegion: "us-east-1",
-    })),
-  };
 }
 
 describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", function () {

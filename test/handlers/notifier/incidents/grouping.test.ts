@@ -14,6 +14,7 @@ import { useMoto } from "../../../helpers/moto";
 import { createIncidentTable } from "../../../helpers/incidentTable";
 import { createSeenTable } from "../../../helpers/seenTable";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
+import { sqsOf } from "../../../helpers/sqsBatch";
 
 const FIX = path.resolve(__dirname, "..", "..", "..", "fixtures");
 const SEQUENCE_DIR = path.join(FIX, "incidents", "ssh-sequence");
@@ -47,19 +48,6 @@ type Block = {
 };
 type Post = { text: string; attachments: Array<{ color: string; blocks: Block[] }> };
 const blocks = (m: { attachments?: unknown[] }) => (m.attachments as Post["attachments"])[0].blocks;
-/** An SQS batch of the given EventBridge events, as the notifier queue delivers it. */
-const sqsOf = (...events: unknown[]) => ({
-  Records: events.map((e, i) => ({
-    messageId: `m-${i}`,
-    receiptHandle: `r-${i}`,
-    body: JSON.stringify(e),
-    attributes: { ApproximateReceiveCount: "1" },
-    messageAttributes: {},
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:111111111111:security-guard-notifier-queue",
-    awsRegion: "us-east-1",
-  })),
-});
 const incidentIdIn = (text: string) => /Incident `([0-9A-Z]{7})`/.exec(text)?.[1];
 
 describe("incidents with grouping on (moto incidents table and digest queue, Slack stand-in)", function () {
