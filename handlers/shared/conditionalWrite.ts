@@ -1,8 +1,8 @@
 // A DynamoDB conditional write (PutItem or DeleteItem with a ConditionExpression) is either applied or
 // refused with ConditionalCheckFailedException
 // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html).
-// The stores built on it (seen store, second-person confirmations) read a refusal as "another writer
-// got there first"; any other error means the store did not answer, and is thrown.
+// The stores built on it (seen store, second-person confirmations, incident store) read a refusal as
+// "another writer got there first"; any other error means the store did not answer, and is thrown.
 import { errorCode } from "./errors";
 
 /** Runs `write`: true when DynamoDB applied it, false when its condition did not hold. */

@@ -9,7 +9,7 @@
 import { namedError } from "../../shared/namedError";
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { RunCall } from "../../shared/deadline";
-import { errorCode } from "../../shared/errors";
+import { conditionalWrite } from "../../shared/conditionalWrite";
 import { storedKey } from "../../shared/seenStore";
 import { aliasKey, incidentKey } from "./key";
 import type { IncidentSignal } from "./signal";
@@ -220,8 +220,8 @@ export function dynamoIncidentRecords(options: DynamoIncidentRecordsOptions): In
     async put(incident, version, expiresAt, run) {
       if (options.updateOnly) {
         if (version === 0) throw new Error(`incident ${incident.key}: no stored incident to change`);
-        try {
-          await run("DynamoDB UpdateItem", (abortSignal) =>
+        return conditionalWrite(() =>
+          run("DynamoDB UpdateItem", (abortSignal) =>
             client().send(
               new UpdateItemCommand({
                 TableName: options.tableName,
@@ -238,15 +238,11 @@ export function dynamoIncidentRecords(options: DynamoIncidentRecordsOptions): In
               }),
               { abortSignal },
             ),
-          );
-          return true;
-        } catch (err) {
-          if (errorCode(err) === "ConditionalCheckFailedException") return false;
-          throw err;
-        }
+          ),
+        );
       }
-      try {
-        await run("DynamoDB PutItem", (abortSignal) =>
+      return conditionalWrite(() =>
+        run("DynamoDB PutItem", (abortSignal) =>
           client().send(
             new PutItemCommand({
               TableName: options.tableName,
@@ -263,12 +259,8 @@ export function dynamoIncidentRecords(options: DynamoIncidentRecordsOptions): In
             }),
             { abortSignal },
           ),
-        );
-        return true;
-      } catch (err) {
-        if (errorCode(err) === "ConditionalCheckFailedException") return false;
-        throw err;
-      }
+        ),
+      );
     },
     async getAlias(uid, run) {
       const out = await run("DynamoDB GetItem", (abortSignal) =>
