@@ -13,7 +13,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../helpers/kms";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { artefacts, HOSTILE_STRINGS, picker, Picker, replyProblems } from "../../helpers/fuzz";
 import { useMoto } from "../../helpers/moto";
@@ -204,18 +204,7 @@ describe("chat-ops ack fuzz: seeded requests against the deployed ack, then the 
 
   it(`${CASES} cases (seed ${SEED}): answered in time, nothing forged or replayed queued, every queued command answered`, async () => {
     const started = Date.now();
-    const kms = new KMSClient({ region: "us-east-1" });
-    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
-    const blob = (
-      await kms.send(
-        new EncryptCommand({
-          KeyId: keyId,
-          Plaintext: Buffer.from(SECRET),
-          EncryptionContext: { LambdaFunctionName: ACK },
-        }),
-      )
-    ).CiphertextBlob!;
-    kms.destroy();
+    const ciphertext = await ciphertextFor(ACK, SECRET, "us-east-1");
     await createSeenTable(TABLE);
     const commands = await topicProbe("security-guard-chatops-commands");
     const url = (i: number) => slack.url(`/commands/T0001/${i}/ackfuzz`);
@@ -228,7 +217,7 @@ describe("chat-ops ack fuzz: seeded requests against the deployed ack, then the 
         ...moto().env,
         // The stand-in's response_url is http on 127.0.0.1: accepted only in local runs.
         LOCAL_RUN: "1",
-        SLACK_SIGNING_SECRET_CIPHERTEXT: Buffer.from(blob).toString("base64"),
+        SLACK_SIGNING_SECRET_CIPHERTEXT: ciphertext,
         COMMAND_TOPIC_ARN: commands.topicArn,
         REPLAY_TABLE_NAME: TABLE,
       },

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../helpers/kms";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
@@ -64,22 +64,7 @@ describe("no silent click: the deployed ack with a hung dependency still tells t
     proxy = undefined;
   });
 
-  async function ciphertext(): Promise<string> {
-    const kms = new KMSClient({ region: "us-east-1" });
-    try {
-      const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
-      const out = await kms.send(
-        new EncryptCommand({
-          KeyId: keyId,
-          Plaintext: Buffer.from(SECRET),
-          EncryptionContext: { LambdaFunctionName: ACK },
-        }),
-      );
-      return Buffer.from(out.CiphertextBlob!).toString("base64");
-    } finally {
-      kms.destroy();
-    }
-  }
+  const ciphertext = () => ciphertextFor(ACK, SECRET, "us-east-1");
 
   const value = encodeAlertRef({
     accountId: "222222222222",

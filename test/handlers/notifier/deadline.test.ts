@@ -4,7 +4,7 @@
 // logs why, and hands every record back for retry. The next invocation in the same container
 // decrypts (the failure was not cached) and posts.
 import { strict as assert } from "assert";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../helpers/kms";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { useSlackServer } from "../../helpers/slackServer";
@@ -27,19 +27,8 @@ describe("notifier deadline: a hung KMS Decrypt (deployed package, proxy in fron
     fnDir = manifest.functions.find((f) => f.function === FUNCTION)!.dir;
   });
 
-  async function ciphertext(): Promise<string> {
-    const kms = new KMSClient({});
-    const key = await kms.send(new CreateKeyCommand({}));
-    const enc = await kms.send(
-      new EncryptCommand({
-        KeyId: key.KeyMetadata!.KeyId!,
-        Plaintext: Buffer.from(JSON.stringify({ default: slack.url("/services/deadline") })),
-        EncryptionContext: { LambdaFunctionName: FUNCTION },
-      }),
-    );
-    kms.destroy();
-    return Buffer.from(enc.CiphertextBlob!).toString("base64");
-  }
+  const ciphertext = () =>
+    ciphertextFor(FUNCTION, JSON.stringify({ default: slack.url("/services/deadline") }));
 
   it("returns the SQS batch for retry, throws for SNS, in time, with a log line; then recovers", async () => {
     slack.reset();

@@ -10,7 +10,7 @@ import * as http from "http";
 import * as path from "path";
 import { AddressInfo } from "net";
 import { parse } from "yaml";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../helpers/kms";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
@@ -89,16 +89,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
       default: slack.url("/services/default"),
       [paymentsRoute.webhook]: slack.url(`/services/${paymentsRoute.webhook}`),
     };
-    const kms = new KMSClient({});
-    const key = await kms.send(new CreateKeyCommand({}));
-    const enc = await kms.send(
-      new EncryptCommand({
-        KeyId: key.KeyMetadata!.KeyId!,
-        Plaintext: Buffer.from(JSON.stringify(hooks)),
-        EncryptionContext: { LambdaFunctionName: FUNCTION },
-      }),
-    );
-    kms.destroy();
+    const webhooks = await ciphertextFor(FUNCTION, JSON.stringify(hooks));
     const proxy = await countingProxy(moto().endpoint);
     const events = [
       fixture("eventbridge/cloudtrail-sg-authorize-ingress-world-ssh-iamuser-seoul.json"),
@@ -116,7 +107,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
         ...moto().env,
         AWS_ENDPOINT_URL: proxy.url,
         LOCAL_RUN: "1",
-        SLACK_WEBHOOKS_CIPHERTEXT: Buffer.from(enc.CiphertextBlob!).toString("base64"),
+        SLACK_WEBHOOKS_CIPHERTEXT: webhooks,
       });
       const diag = `stdout:\n${stdout}\nstderr:\n${stderr}`;
       assert.deepEqual(
@@ -196,21 +187,13 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
   it("takes an SQS batch: digest for the burst, singles below the threshold, partial batch response", async () => {
     const paymentsRoute = routes.find((r) => r.accounts?.includes("222222222222"));
     assert.ok(paymentsRoute);
-    const kms = new KMSClient({});
-    const key = await kms.send(new CreateKeyCommand({}));
-    const enc = await kms.send(
-      new EncryptCommand({
-        KeyId: key.KeyMetadata!.KeyId!,
-        Plaintext: Buffer.from(
-          JSON.stringify({
-            default: slack.url("/services/sqs-default"),
-            [paymentsRoute.webhook]: slack.url("/services/sqs-payments"),
-          }),
-        ),
-        EncryptionContext: { LambdaFunctionName: FUNCTION },
+    const webhooks = await ciphertextFor(
+      FUNCTION,
+      JSON.stringify({
+        default: slack.url("/services/sqs-default"),
+        [paymentsRoute.webhook]: slack.url("/services/sqs-payments"),
       }),
     );
-    kms.destroy();
     slack.reset();
     // 12 events: 7 from payments (over the threshold of 5: one digest), 5 others (single messages).
     // Posts in record order: the digest, then the singles; the second single answers 404.
@@ -219,7 +202,7 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
     const { results, stdout, stderr } = await invokeDeployed(fnDir, [sqsBatch(events)], {
       ...moto().env,
       LOCAL_RUN: "1",
-      SLACK_WEBHOOKS_CIPHERTEXT: Buffer.from(enc.CiphertextBlob!).toString("base64"),
+      SLACK_WEBHOOKS_CIPHERTEXT: webhooks,
     });
     const diag = `stdout:\n${stdout}\nstderr:\n${stderr}`;
     assert.equal(results[0].ok, true, diag);
@@ -246,23 +229,14 @@ describe("notifier as deployed (npm run lambdas package, separate process, moto 
   });
 
   it("retries a Slack 500 and throws after giving up, so the DLQ keeps the event", async () => {
-    const kms = new KMSClient({});
-    const key = await kms.send(new CreateKeyCommand({}));
-    const enc = await kms.send(
-      new EncryptCommand({
-        KeyId: key.KeyMetadata!.KeyId!,
-        Plaintext: Buffer.from(JSON.stringify({ default: slack.url("/services/retry") })),
-        EncryptionContext: { LambdaFunctionName: FUNCTION },
-      }),
-    );
-    kms.destroy();
+    const webhooks = await ciphertextFor(FUNCTION, JSON.stringify({ default: slack.url("/services/retry") }));
     slack.reset();
     // Default delivery settings (the stack passes none): 4 attempts, 0.5 s base backoff.
     slack.reply({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
     const { results, stderr } = await invokeDeployed(fnDir, [fixture("messages/cloudwatch-alarm.json")], {
       ...moto().env,
       LOCAL_RUN: "1",
-      SLACK_WEBHOOKS_CIPHERTEXT: Buffer.from(enc.CiphertextBlob!).toString("base64"),
+      SLACK_WEBHOOKS_CIPHERTEXT: webhooks,
     });
     assert.equal(results[0].ok, false);
     assert.match(

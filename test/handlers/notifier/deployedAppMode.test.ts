@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../helpers/kms";
 import { invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../helpers/slackServer";
@@ -52,20 +52,7 @@ describe("notifier as deployed in Slack app mode (built package, separate proces
 
   it("posts the alert, threads the remediation report and updates the alert's header", async () => {
     await createSeenTable("security-guard-alert-threads");
-    const kms = new KMSClient({});
-    const key = await kms.send(new CreateKeyCommand({}));
-    const encrypt = async (plain: string) =>
-      Buffer.from(
-        (
-          await kms.send(
-            new EncryptCommand({
-              KeyId: key.KeyMetadata!.KeyId!,
-              Plaintext: Buffer.from(plain),
-              EncryptionContext: { LambdaFunctionName: FUNCTION },
-            }),
-          )
-        ).CiphertextBlob!,
-      ).toString("base64");
+    const encrypt = (plain: string) => ciphertextFor(FUNCTION, plain);
     const env = {
       ...moto().env,
       LOCAL_RUN: "1",
@@ -74,7 +61,6 @@ describe("notifier as deployed in Slack app mode (built package, separate proces
       // App mode never loads the webhooks: a webhook here would be posted to and show up below.
       SLACK_WEBHOOKS_CIPHERTEXT: await encrypt(JSON.stringify({ default: slack.url("/services/default") })),
     };
-    kms.destroy();
     const { results, stdout, stderr } = await invokeDeployed(
       fnDir,
       [

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../helpers/kms";
 import { invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../helpers/slackServer";
@@ -45,19 +45,7 @@ async function build(app: boolean): Promise<string> {
   return fn.dir;
 }
 
-async function encrypt(plain: string): Promise<string> {
-  const kms = new KMSClient({});
-  const key = await kms.send(new CreateKeyCommand({}));
-  const out = await kms.send(
-    new EncryptCommand({
-      KeyId: key.KeyMetadata!.KeyId!,
-      Plaintext: Buffer.from(plain),
-      EncryptionContext: { LambdaFunctionName: FUNCTION },
-    }),
-  );
-  kms.destroy();
-  return Buffer.from(out.CiphertextBlob!).toString("base64");
-}
+const encrypt = (plain: string): Promise<string> => ciphertextFor(FUNCTION, plain);
 
 type Block = { type: string; text?: { text: string } };
 const blocksOf = (m: { attachments?: unknown[] }) => (m.attachments as Array<{ blocks: Block[] }>)[0].blocks;

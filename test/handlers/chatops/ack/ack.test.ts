@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../../helpers/kms";
 import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { helpText } from "../../../../handlers/chatops/shared/command";
 import { useMoto } from "../../../helpers/moto";
@@ -181,20 +181,10 @@ describe("chatops ack handler", () => {
   });
 
   it("decrypts the signing secret from KMS ciphertext with the LambdaFunctionName context once per container", async () => {
-    const kms = new KMSClient({ region: "us-east-1" });
-    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
-    const blob = (
-      await kms.send(
-        new EncryptCommand({
-          KeyId: keyId,
-          Plaintext: Buffer.from(SECRET),
-          EncryptionContext: { LambdaFunctionName: "security-guard-chatops-ack" },
-        }),
-      )
-    ).CiphertextBlob!;
+    const ciphertext = await ciphertextFor("security-guard-chatops-ack", SECRET, "us-east-1");
     const env = {
       ...moto().env,
-      SLACK_SIGNING_SECRET_CIPHERTEXT: Buffer.from(blob).toString("base64"),
+      SLACK_SIGNING_SECRET_CIPHERTEXT: ciphertext,
       AWS_LAMBDA_FUNCTION_NAME: "security-guard-chatops-ack",
       COMMAND_TOPIC_ARN: topicArn,
       REPLAY_TABLE_NAME: REPLAY_TABLE,

@@ -2,7 +2,7 @@
 // DynamoDB PutItem or SNS Publish (test/handlers/remediator/faultProxy.ts), and the ack must still
 // answer inside Slack's 3 s, say that nothing ran (or that the hand-off is unconfirmed), and log it.
 import { strict as assert } from "assert";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../../helpers/kms";
 import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { useMoto } from "../../../helpers/moto";
 import { withCapturedLogs } from "../../../helpers/logs";
@@ -32,20 +32,7 @@ describe("chatops ack: every AWS call has a deadline inside Slack's 3 s", functi
     proxy = undefined;
   });
 
-  async function encryptedSecret(): Promise<string> {
-    const kms = new KMSClient({ region: "us-east-1" });
-    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
-    const blob = (
-      await kms.send(
-        new EncryptCommand({
-          KeyId: keyId,
-          Plaintext: Buffer.from(SECRET),
-          EncryptionContext: { LambdaFunctionName: FN },
-        }),
-      )
-    ).CiphertextBlob!;
-    return Buffer.from(blob).toString("base64");
-  }
+  const encryptedSecret = () => ciphertextFor(FN, SECRET, "us-east-1");
 
   /** An ack whose AWS endpoint is the proxy holding `action`; plaintext secret unless `ciphertext`. */
   async function ackBehind(action: string, ciphertext?: string) {
