@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../helpers/kms";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
@@ -48,26 +48,10 @@ const OPERATOR = Object.keys(chatops.users).find((u) => chatops.users[u].access 
 const READER = Object.keys(chatops.users).find((u) => chatops.users[u].access === "read-only")!;
 const TABLE = "security-guard-chatops-requests";
 const TOPIC = "security-guard-chatops-commands";
+const SECRET = "deployed-signing-secret-0123456789";
 
 /** The signing secret as the stack stores it: KMS ciphertext bound to the ack's function name. */
-async function encryptedSecret(secret: string): Promise<string> {
-  const kms = new KMSClient({ region: "us-east-1" });
-  try {
-    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
-    const blob = (
-      await kms.send(
-        new EncryptCommand({
-          KeyId: keyId,
-          Plaintext: Buffer.from(secret),
-          EncryptionContext: { LambdaFunctionName: ACK },
-        }),
-      )
-    ).CiphertextBlob!;
-    return Buffer.from(blob).toString("base64");
-  } finally {
-    kms.destroy();
-  }
-}
+const encryptedSecret = (secret: string): Promise<string> => ciphertextFor(ACK, secret, "us-east-1");
 
 const ephemeralAnswer = (text: string) => ({
   statusCode: 200,
@@ -75,11 +59,108 @@ const ephemeralAnswer = (text: string) => ({
   body: JSON.stringify({ response_type: "ephemeral", text }),
 });
 
+type Alert = { text: string; attachments: Array<{ color?: string; blocks: Array<Record<string, unknown>> }> };
+
+/** An alert with one button, `action` on the record `value`; `lead`: a red alert's first section. */
+function alertWithButton(
+  action: keyof typeof ALERT_ACTIONS,
+  value: string,
+  label: string,
+  lead?: string,
+): Alert {
+  const actions = {
+    type: "actions",
+    block_id: "guard_alert_actions",
+    elements: [
+      { type: "button", action_id: ALERT_ACTIONS[action], value, text: { type: "plain_text", text: label } },
+    ],
+  };
+  if (!lead) return { text: "alert", attachments: [{ blocks: [actions] }] };
+  const section = { type: "section", text: { type: "mrkdwn", text: lead } };
+  return { text: "alert", attachments: [{ color: "#D00000", blocks: [section, actions] }] };
+}
+
+/** The reference of an alert on `groupId` in the default account and region (AuthorizeSecurityGroupIngress). */
+const groupRef = (groupId: string, permissions: AlertRef["permissions"], eventId?: string): AlertRef => ({
+  accountId: DEFAULT_ACCOUNT,
+  region: chatops.defaultRegion,
+  kind: "security-group",
+  eventName: "AuthorizeSecurityGroupIngress",
+  groupId,
+  ...(eventId ? { eventId } : {}),
+  permissions,
+});
+
+/** What a click needs before the ack and the worker run: the replay table and the worker's event bus. */
+async function createClickTables(): Promise<void> {
+  await createSeenTable(TABLE);
+  await new EventBridgeClient({ region: "us-east-1" }).send(
+    new CreateEventBusCommand({ Name: "security-guard-events" }),
+  );
+}
+
 describe("chatops functions as deployed (npm run lambdas package, separate process, moto)", function () {
   this.timeout(120_000);
   const moto = useMoto();
   const slack = useSlackServer();
   const dirs: Record<string, string> = {};
+
+  /** The ack's environment for a click: LOCAL_RUN accepts the Slack stand-in's http response_url. */
+  async function clickAckEnv(topicArn: string): Promise<Record<string, string>> {
+    return {
+      ...moto().env,
+      LOCAL_RUN: "1",
+      SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(SECRET),
+      COMMAND_TOPIC_ARN: topicArn,
+      REPLAY_TABLE_NAME: TABLE,
+    };
+  }
+
+  /** The operator's signed click on `action`, Slack sending `message` and answering at `responsePath`. */
+  const click = (action: keyof typeof ALERT_ACTIONS, value: string, responsePath: string, message: unknown) =>
+    signedInteraction({
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000),
+      payload: blockActionsPayload({
+        actionId: ALERT_ACTIONS[action],
+        value,
+        responseUrl: slack.url(responsePath),
+        message,
+        userId: OPERATOR,
+      }),
+    });
+
+  /** The deployed worker on one queued message, which it must handle without an error. */
+  async function workerHandles(
+    id: string,
+    queued: unknown,
+    env: Record<string, string> = { ...moto().env, LOCAL_RUN: "1" },
+  ) {
+    const done = await invokeDeployed(
+      dirs[WORKER],
+      [snsEvent([{ id, message: JSON.stringify(queued) }])],
+      env,
+    );
+    assert.ok(done.results[0].ok, `${done.results[0].error}\n${done.stdout}\n${done.stderr}`);
+    return done;
+  }
+
+  /** The alert as the worker replaced it: rebuilt from the record's copy, its last line `outcome`. */
+  function assertRebuiltFromRecord(responsePath: string, alert: Alert, outcome: string) {
+    const [updated] = slack.posts(responsePath) as Array<{
+      replace_original: boolean;
+      text: string;
+      attachments: Array<{ blocks: Array<{ type: string; elements?: Array<{ text: string }> }> }>;
+    }>;
+    assert.equal(updated.replace_original, true);
+    assert.equal(updated.text, "alert");
+    assert.deepEqual(updated.attachments[0].blocks[0], alert.attachments[0].blocks[0]);
+    assert.deepEqual(updated.attachments[0].blocks.at(-1), {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: outcome }],
+    });
+    return updated;
+  }
 
   before(async function () {
     this.timeout(300_000);
@@ -106,20 +187,8 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
   });
 
   it("ack: decrypts the signing secret, verifies, queues a command, answers help, rejects a forgery (one container)", async () => {
-    const kms = new KMSClient({ region: "us-east-1" });
-    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
-    const secret = "deployed-signing-secret-0123456789";
-    const blob = (
-      await kms.send(
-        new EncryptCommand({
-          KeyId: keyId,
-          Plaintext: Buffer.from(secret),
-          EncryptionContext: { LambdaFunctionName: ACK },
-        }),
-      )
-    ).CiphertextBlob!;
-    await createSeenTable("security-guard-chatops-requests");
-    const commands = await topicProbe("security-guard-chatops-commands");
+    await createSeenTable(TABLE);
+    const commands = await topicProbe(TOPIC);
     const topicArn = commands.topicArn;
 
     const now = Math.floor(Date.now() / 1000);
@@ -129,8 +198,14 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     const { results, stdout, stderr } = await invokeDeployed(
       dirs[ACK],
       [
-        signedCommand({ secret, timestamp: now, text: "ec2 list payments", responseUrl: url, base64: true }),
-        signedCommand({ secret, timestamp: now, text: "help", responseUrl: url }),
+        signedCommand({
+          secret: SECRET,
+          timestamp: now,
+          text: "ec2 list payments",
+          responseUrl: url,
+          base64: true,
+        }),
+        signedCommand({ secret: SECRET, timestamp: now, text: "help", responseUrl: url }),
         httpEvent({
           body: forgedBody,
           headers: {
@@ -141,9 +216,9 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       ],
       {
         ...moto().env,
-        SLACK_SIGNING_SECRET_CIPHERTEXT: Buffer.from(blob).toString("base64"),
+        SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(SECRET),
         COMMAND_TOPIC_ARN: topicArn,
-        REPLAY_TABLE_NAME: "security-guard-chatops-requests",
+        REPLAY_TABLE_NAME: TABLE,
       },
     );
     assert.equal(results.length, 3, stderr);
@@ -237,24 +312,9 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
   });
 
   it("a click on Revert: the deployed ack verifies and queues it, the deployed worker revokes in the spoke and updates the alert", async () => {
-    const kms = new KMSClient({ region: "us-east-1" });
-    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
-    const secret = "deployed-signing-secret-0123456789";
-    const blob = (
-      await kms.send(
-        new EncryptCommand({
-          KeyId: keyId,
-          Plaintext: Buffer.from(secret),
-          EncryptionContext: { LambdaFunctionName: ACK },
-        }),
-      )
-    ).CiphertextBlob!;
-    await createSeenTable("security-guard-chatops-requests");
+    await createClickTables();
     await createSeenTable("security-guard-alert-mutes");
-    await new EventBridgeClient({ region: "us-east-1" }).send(
-      new CreateEventBusCommand({ Name: "security-guard-events" }),
-    );
-    const commands = await topicProbe("security-guard-chatops-commands");
+    const commands = await topicProbe(TOPIC);
     const region = chatops.defaultRegion;
     const ec2 = w.ec2In(await w.credsFor(DEFAULT_ACCOUNT), region);
     const groupId = (
@@ -270,38 +330,9 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       }),
     );
     await createRecordsTable();
-    const ref: AlertRef = {
-      accountId: DEFAULT_ACCOUNT,
-      region,
-      kind: "security-group",
-      eventName: "AuthorizeSecurityGroupIngress",
-      groupId,
-      permissions: [{ protocol: "tcp", fromPort: 3389, toPort: 3389, cidr: "0.0.0.0/0" }],
-    };
+    const ref = groupRef(groupId, [{ protocol: "tcp", fromPort: 3389, toPort: 3389, cidr: "0.0.0.0/0" }]);
     const value = await recordedValue(ref);
-    const alert = {
-      text: "alert",
-      attachments: [
-        {
-          color: "#D00000",
-          blocks: [
-            { type: "section", text: { type: "mrkdwn", text: "RDP opened" } },
-            {
-              type: "actions",
-              block_id: "guard_alert_actions",
-              elements: [
-                {
-                  type: "button",
-                  action_id: ALERT_ACTIONS.revert,
-                  value,
-                  text: { type: "plain_text", text: "Revert" },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    };
+    const alert = alertWithButton("revert", value, "Revert", "RDP opened");
     // As the notifier does: the record keeps the alert as posted (same id: the reference's digest).
     await recordedValue(ref, undefined, alert);
     // What Slack sends back with the click could be crafted: it must change nothing the alert shows.
@@ -309,140 +340,63 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     crafted.text = "all clear, nothing to see";
     crafted.attachments[0].blocks[0] = { type: "section", text: { type: "mrkdwn", text: "crafted" } };
     const responsePath = "/actions/T0001/9/deployed";
-    const click = signedInteraction({
-      secret,
-      timestamp: Math.floor(Date.now() / 1000),
-      payload: blockActionsPayload({
-        actionId: ALERT_ACTIONS.revert,
-        value,
-        responseUrl: slack.url(responsePath),
-        message: crafted,
-        userId: OPERATOR,
-      }),
-    });
-    const acked = await invokeDeployed(dirs[ACK], [click], {
-      ...moto().env,
-      LOCAL_RUN: "1",
-      SLACK_SIGNING_SECRET_CIPHERTEXT: Buffer.from(blob).toString("base64"),
-      COMMAND_TOPIC_ARN: commands.topicArn,
-      REPLAY_TABLE_NAME: "security-guard-chatops-requests",
-    });
+    const acked = await invokeDeployed(
+      dirs[ACK],
+      [click("revert", value, responsePath, crafted)],
+      await clickAckEnv(commands.topicArn),
+    );
     assert.deepEqual(acked.results, [
       { ok: true, value: { statusCode: 200, headers: { "content-type": "text/plain" }, body: "" } },
     ]);
     const published = await commands.published();
     assert.equal(published.length, 1);
     assert.equal("message" in (published[0] as object), false, "the click carries no copy of the alert");
-    const done = await invokeDeployed(
-      dirs[WORKER],
-      [snsEvent([{ id: "click-1", message: JSON.stringify(published[0]) }])],
-      { ...moto().env, LOCAL_RUN: "1" },
-    );
-    assert.ok(done.results[0].ok, `${done.results[0].error}\n${done.stdout}\n${done.stderr}`);
+    await workerHandles("click-1", published[0]);
     const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
       .SecurityGroups![0];
     assert.deepEqual(
       group.IpPermissions!.map((p) => `${p.FromPort} ${p.IpRanges!.map((r) => r.CidrIp).join(",")}`),
       ["443 0.0.0.0/0"],
     );
-    const [updated] = slack.posts(responsePath) as Array<{
-      replace_original: boolean;
-      text: string;
-      attachments: Array<{ blocks: Array<{ type: string; elements?: Array<{ text: string }> }> }>;
-    }>;
-    assert.equal(updated.replace_original, true);
+    const updated = assertRebuiltFromRecord(
+      responsePath,
+      alert,
+      `:white_check_mark: Reverted: revoked tcp 3389 from 0.0.0.0/0 on \`${groupId}\` in ` +
+        `${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${region}. (Revert by <@${OPERATOR}>)`,
+    );
     // Rebuilt from the record's copy: the crafted text is nowhere.
-    assert.equal(updated.text, "alert");
-    assert.deepEqual(updated.attachments[0].blocks[0], alert.attachments[0].blocks[0]);
     assert.equal(JSON.stringify(updated).includes("crafted"), false);
-    assert.deepEqual(updated.attachments[0].blocks.at(-1), {
-      type: "context",
-      elements: [
-        {
-          type: "mrkdwn",
-          text:
-            `:white_check_mark: Reverted: revoked tcp 3389 from 0.0.0.0/0 on \`${groupId}\` in ` +
-            `${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${region}. (Revert by <@${OPERATOR}>)`,
-        },
-      ],
-    });
   });
 
   it("a click on Mute: the deployed worker assumes the hub's alert-actions role as the user (tagged) and writes the mute with that session", async () => {
-    const secret = "deployed-signing-secret-0123456789";
     const hubAccount: string = hub["security-guard:accountId"];
     const hubCreds = await w.credsFor(hubAccount);
-    await createSeenTable("security-guard-chatops-requests");
+    await createClickTables();
     // The mute is written in the hub account (moto keeps tables per account): the assumed role's.
     await createSeenTable("security-guard-alert-mutes", "us-east-1", hubCreds);
-    await new EventBridgeClient({ region: "us-east-1" }).send(
-      new CreateEventBusCommand({ Name: "security-guard-events" }),
-    );
-    const commands = await topicProbe("security-guard-chatops-commands");
+    const commands = await topicProbe(TOPIC);
     const region = chatops.defaultRegion;
     await createRecordsTable();
-    const ref: AlertRef = {
-      accountId: DEFAULT_ACCOUNT,
-      region,
-      kind: "security-group",
-      eventName: "AuthorizeSecurityGroupIngress",
-      groupId: "sg-0123456789abcdef0",
-      eventId: "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
-      permissions: [],
-    };
+    const ref = groupRef("sg-0123456789abcdef0", [], "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b");
     const value = await recordedValue(ref);
-    const alert = {
-      text: "alert",
-      attachments: [
-        {
-          blocks: [
-            {
-              type: "actions",
-              block_id: "guard_alert_actions",
-              elements: [
-                {
-                  type: "button",
-                  action_id: ALERT_ACTIONS.mute,
-                  value,
-                  text: { type: "plain_text", text: "Mute 24 h" },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    };
+    const alert = alertWithButton("mute", value, "Mute 24 h");
     await recordedValue(ref, undefined, alert);
     const responsePath = "/actions/T0001/11/deployed-mute";
-    const click = signedInteraction({
-      secret,
-      timestamp: Math.floor(Date.now() / 1000),
-      payload: blockActionsPayload({
-        actionId: ALERT_ACTIONS.mute,
-        value,
-        responseUrl: slack.url(responsePath),
-        message: alert,
-        userId: OPERATOR,
-      }),
-    });
-    const acked = await invokeDeployed(dirs[ACK], [click], {
-      ...moto().env,
-      LOCAL_RUN: "1",
-      SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(secret),
-      COMMAND_TOPIC_ARN: commands.topicArn,
-      REPLAY_TABLE_NAME: "security-guard-chatops-requests",
-    });
+    const acked = await invokeDeployed(
+      dirs[ACK],
+      [click("mute", value, responsePath, alert)],
+      await clickAckEnv(commands.topicArn),
+    );
     assert.ok(acked.results[0].ok, acked.stderr);
     const published = await commands.published();
     assert.equal(published.length, 1);
     // A recording proxy in front of moto: what the worker asked STS for.
     const proxy = await startFaultProxy(moto().endpoint, []);
-    const done = await invokeDeployed(
-      dirs[WORKER],
-      [snsEvent([{ id: "mute-1", message: JSON.stringify(published[0]) }])],
-      { ...moto().env, AWS_ENDPOINT_URL: proxy.url, LOCAL_RUN: "1" },
-    ).finally(() => proxy.close());
-    assert.ok(done.results[0].ok, `${done.results[0].error}\n${done.stdout}\n${done.stderr}`);
+    await workerHandles("mute-1", published[0], {
+      ...moto().env,
+      AWS_ENDPOINT_URL: proxy.url,
+      LOCAL_RUN: "1",
+    }).finally(() => proxy.close());
     const assumed = (proxy.bodies.AssumeRole ?? []).map((b) => Object.fromEntries(new URLSearchParams(b)));
     assert.deepEqual(
       assumed.map((a) => [
@@ -478,75 +432,27 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
   });
 
   it("Exempt's reason dialog: the deployed ack decrypts the bot token, opens the dialog and queues the submission; the deployed worker tags the reason", async () => {
-    const secret = "deployed-signing-secret-0123456789";
-    await createSeenTable("security-guard-chatops-requests");
+    await createClickTables();
     await createSeenTable("security-guard-alert-mutes");
-    await new EventBridgeClient({ region: "us-east-1" }).send(
-      new CreateEventBusCommand({ Name: "security-guard-events" }),
-    );
-    const commands = await topicProbe("security-guard-chatops-commands");
+    const commands = await topicProbe(TOPIC);
     const region = chatops.defaultRegion;
     const ec2 = w.ec2In(await w.credsFor(DEFAULT_ACCOUNT), region);
     const groupId = (
       await ec2.send(new CreateSecurityGroupCommand({ GroupName: "deployed-exempt", Description: "web" }))
     ).GroupId!;
     await createRecordsTable();
-    const ref: AlertRef = {
-      accountId: DEFAULT_ACCOUNT,
-      region,
-      kind: "security-group",
-      eventName: "AuthorizeSecurityGroupIngress",
-      groupId,
-      permissions: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "0.0.0.0/0" }],
-    };
+    const ref = groupRef(groupId, [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "0.0.0.0/0" }]);
     const value = await recordedValue(ref);
-    const alert = {
-      text: "alert",
-      attachments: [
-        {
-          color: "#D00000",
-          blocks: [
-            { type: "section", text: { type: "mrkdwn", text: "HTTPS opened" } },
-            {
-              type: "actions",
-              block_id: "guard_alert_actions",
-              elements: [
-                {
-                  type: "button",
-                  action_id: ALERT_ACTIONS.exempt,
-                  value,
-                  text: { type: "plain_text", text: "Exempt group" },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    };
+    const alert = alertWithButton("exempt", value, "Exempt group", "HTTPS opened");
     await recordedValue(ref, undefined, alert);
     // Both secrets as the stack stores them: KMS ciphertext bound to the ack's name.
     const env = {
-      ...moto().env,
-      LOCAL_RUN: "1",
-      SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(secret),
+      ...(await clickAckEnv(commands.topicArn)),
       SLACK_BOT_TOKEN_CIPHERTEXT: await encryptedSecret(TEST_BOT_TOKEN),
       SLACK_API_BASE_URL: slack.apiUrl(),
-      COMMAND_TOPIC_ARN: commands.topicArn,
-      REPLAY_TABLE_NAME: "security-guard-chatops-requests",
     };
     const responsePath = "/actions/T0001/10/deployed";
-    const click = signedInteraction({
-      secret,
-      timestamp: Math.floor(Date.now() / 1000),
-      payload: blockActionsPayload({
-        actionId: ALERT_ACTIONS.exempt,
-        value,
-        responseUrl: slack.url(responsePath),
-        message: alert,
-        userId: OPERATOR,
-      }),
-    });
-    const clicked = await invokeDeployed(dirs[ACK], [click], env);
+    const clicked = await invokeDeployed(dirs[ACK], [click("exempt", value, responsePath, alert)], env);
     const empty = { statusCode: 200, headers: { "content-type": "text/plain" }, body: "" };
     assert.deepEqual(clicked.results, [{ ok: true, value: empty }], clicked.stdout);
     assert.deepEqual(await commands.published(), []);
@@ -558,7 +464,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
     assert.equal(view.callback_id, "guard_exempt_reason");
 
     const submission = signedInteraction({
-      secret,
+      secret: SECRET,
       timestamp: Math.floor(Date.now() / 1000),
       payload: viewSubmissionPayload({
         view,
@@ -567,13 +473,13 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       }),
     });
     const blank = signedInteraction({
-      secret,
+      secret: SECRET,
       timestamp: Math.floor(Date.now() / 1000),
       requestId: "req-blank",
       payload: viewSubmissionPayload({ view, values: { reason: { reason_input: " " } }, userId: OPERATOR }),
     });
     const reader = signedInteraction({
-      secret,
+      secret: SECRET,
       timestamp: Math.floor(Date.now() / 1000),
       requestId: "req-reader",
       payload: viewSubmissionPayload({ view, values: { reason: { reason_input: "x" } }, userId: READER }),
@@ -598,12 +504,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
 
     assert.equal((published[0] as { expiryDays: number }).expiryDays, 7);
     const before = Date.now();
-    const done = await invokeDeployed(
-      dirs[WORKER],
-      [snsEvent([{ id: "exempt-1", message: JSON.stringify(published[0]) }])],
-      { ...moto().env, LOCAL_RUN: "1" },
-    );
-    assert.ok(done.results[0].ok, `${done.results[0].error}\n${done.stdout}\n${done.stderr}`);
+    await workerHandles("exempt-1", published[0]);
     const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
       .SecurityGroups![0];
     const exemptTag = hub["security-guard:remediation"]?.exemptTagKey ?? DEFAULT_EXEMPT_TAG_KEY;
@@ -620,30 +521,16 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       "security-guard:exempt-reason": "deployed reason: CDN origin",
       "security-guard:exempted-by": `slack-${OPERATOR}`,
     });
-    const [updated] = slack.posts(responsePath) as Array<{
-      replace_original: boolean;
-      text: string;
-      attachments: Array<{ blocks: Array<{ type: string; elements?: Array<{ text: string }> }> }>;
-    }>;
-    assert.equal(updated.replace_original, true);
     // Rebuilt from the record's copy (the submission carried none).
-    assert.equal(updated.text, "alert");
-    assert.deepEqual(updated.attachments[0].blocks[0], alert.attachments[0].blocks[0]);
-    assert.deepEqual(updated.attachments[0].blocks.at(-1), {
-      type: "context",
-      elements: [
-        {
-          type: "mrkdwn",
-          text:
-            `:white_check_mark: Exempted \`${groupId}\` in ${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${region} ` +
-            `until ${m![1]} (tag \`${exemptTag}\`): deployed reason: CDN origin. (Exempt by <@${OPERATOR}>)`,
-        },
-      ],
-    });
+    assertRebuiltFromRecord(
+      responsePath,
+      alert,
+      `:white_check_mark: Exempted \`${groupId}\` in ${names[DEFAULT_ACCOUNT]} (${DEFAULT_ACCOUNT}) ${region} ` +
+        `until ${m![1]} (tag \`${exemptTag}\`): deployed reason: CDN origin. (Exempt by <@${OPERATOR}>)`,
+    );
   });
 
   describe("a click carries the alert's reference, not Slack's copy of the alert", () => {
-    const secret = "deployed-signing-secret-0123456789";
     let n = 0;
 
     /** An alert with Revert and Acknowledge on `ref`'s record, the record keeping `copy(alert)`. */
@@ -651,20 +538,10 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       body: Array<Record<string, unknown>>,
       keep: (alert: object) => object | undefined,
     ) {
-      await createSeenTable("security-guard-chatops-requests");
-      await new EventBridgeClient({ region: "us-east-1" }).send(
-        new CreateEventBusCommand({ Name: "security-guard-events" }),
-      );
+      await createClickTables();
       await createRecordsTable();
-      const ref: AlertRef = {
-        accountId: DEFAULT_ACCOUNT,
-        region: chatops.defaultRegion,
-        kind: "security-group",
-        eventName: "AuthorizeSecurityGroupIngress",
-        groupId: `sg-0123456789abcde${++n}0`.slice(0, 20),
-        eventId: `0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5${n}`,
-        permissions: [],
-      };
+      const groupId = `sg-0123456789abcde${++n}0`.slice(0, 20);
+      const ref = groupRef(groupId, [], `0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5${n}`);
       const value = await recordedValue(ref);
       const button = (action: keyof typeof ALERT_ACTIONS) => ({
         type: "button",
@@ -699,35 +576,17 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       slackCopy: object,
       queued: (m: Record<string, unknown>) => Record<string, unknown> = (m) => m,
     ) {
-      const commands = await topicProbe("security-guard-chatops-commands");
+      const commands = await topicProbe(TOPIC);
       const responsePath = `/actions/T0001/ref-${n}`;
-      const click = signedInteraction({
-        secret,
-        timestamp: Math.floor(Date.now() / 1000),
-        payload: blockActionsPayload({
-          actionId: ALERT_ACTIONS.acknowledge,
-          value,
-          responseUrl: slack.url(responsePath),
-          message: slackCopy,
-          userId: OPERATOR,
-        }),
-      });
-      const acked = await invokeDeployed(dirs[ACK], [click], {
-        ...moto().env,
-        LOCAL_RUN: "1",
-        SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(secret),
-        COMMAND_TOPIC_ARN: commands.topicArn,
-        REPLAY_TABLE_NAME: "security-guard-chatops-requests",
-      });
+      const acked = await invokeDeployed(
+        dirs[ACK],
+        [click("acknowledge", value, responsePath, slackCopy)],
+        await clickAckEnv(commands.topicArn),
+      );
       assert.ok(acked.results[0].ok, acked.stderr);
       const published = (await commands.published()) as Array<Record<string, unknown>>;
       assert.equal(published.length, 1);
-      const done = await invokeDeployed(
-        dirs[WORKER],
-        [snsEvent([{ id: `ref-${n}`, message: JSON.stringify(queued(published[0])) }])],
-        { ...moto().env, LOCAL_RUN: "1" },
-      );
-      assert.ok(done.results[0].ok, `${done.results[0].error}\n${done.stdout}\n${done.stderr}`);
+      await workerHandles(`ref-${n}`, queued(published[0]));
       return { published, responses: slack.posts(responsePath) as Array<Record<string, unknown>> };
     }
 
@@ -796,7 +655,6 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
   });
 
   describe("what hostile input and hung dependencies taught", () => {
-    const secret = "deployed-signing-secret-0123456789";
     let proxy: FaultProxy | undefined;
     afterEach(async () => {
       await proxy?.close();
@@ -809,7 +667,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         AWS_ENDPOINT_URL: endpoint,
         // The Slack stand-in's response_url is http on 127.0.0.1: accepted only in local runs.
         LOCAL_RUN: "1",
-        SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(secret),
+        SLACK_SIGNING_SECRET_CIPHERTEXT: await encryptedSecret(SECRET),
         COMMAND_TOPIC_ARN: `arn:aws:sns:us-east-1:123456789012:${TOPIC}`,
         REPLAY_TABLE_NAME: TABLE,
       };
@@ -823,7 +681,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       const [i] = await w.run(prod, chatops.defaultRegion, "payments-api");
       const path = "/commands/T0001/e2e/deployed";
       const req = signedCommand({
-        secret,
+        secret: SECRET,
         timestamp: Math.floor(Date.now() / 1000),
         text: "ec2 list",
         responseUrl: slack.url(path),
@@ -886,7 +744,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       await createSeenTable(TABLE);
       const topic = await topicProbe(TOPIC);
       const req = signedCommand({
-        secret,
+        secret: SECRET,
         timestamp: Math.floor(Date.now() / 1000),
         text: "ec2 start i-0123456789abcdef0",
         responseUrl: slack.url("/commands/T0001/replay/deployed"),
@@ -910,7 +768,7 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
       const topic = await topicProbe(TOPIC);
       proxy = await startFaultProxy(moto().endpoint, [{ action: "Publish", times: Infinity, hang: true }]);
       const req = signedCommand({
-        secret,
+        secret: SECRET,
         timestamp: Math.floor(Date.now() / 1000),
         text: "ec2 list",
         responseUrl: slack.url("/commands/T0001/held/deployed"),
