@@ -4,12 +4,10 @@
 import * as assert from "assert";
 import { createRemediatorHandler, isRemediationError } from "../../../handlers/remediator";
 import { useMoto } from "../../helpers/moto";
-import { FaultProxy, startFaultProxy } from "./faultProxy";
 import {
   SEOUL,
   SPOKE,
   authorizeEvent,
-  captureLogs,
   createGroup,
   ingress,
   prefixList,
@@ -17,6 +15,7 @@ import {
   settings,
   spokeEc2,
   tcp,
+  useFaultProxy,
 } from "./support";
 
 // The Lambda has 4 s left: 1 s is kept to log, a quarter of the rest (750 ms) to report.
@@ -39,18 +38,7 @@ const cases: Array<{ action: string; what: string; ends: "fails" | "revoked" }> 
 
 describe("remediator: a deadline on every AWS call (a proxy holds each call)", function () {
   const moto = useMoto();
-  let proxy: FaultProxy | undefined;
-  let logs: ReturnType<typeof captureLogs>;
-
-  beforeEach(() => {
-    logs = captureLogs();
-  });
-  afterEach(async () => {
-    logs.restore();
-    process.env.AWS_ENDPOINT_URL = moto().endpoint;
-    await proxy?.close();
-    proxy = undefined;
-  });
+  const { logs, withFaults } = useFaultProxy(moto);
 
   for (const c of cases) {
     it(`${c.what} held: the handler ${c.ends === "fails" ? "fails naming it" : "still reports"} within its time`, async () => {
@@ -62,8 +50,7 @@ describe("remediator: a deadline on every AWS call (a proxy holds each call)", f
         tcp(20, 25, ["0.0.0.0/0"]),
         { IpProtocol: "tcp", FromPort: 22, ToPort: 22, PrefixListIds: [{ PrefixListId: pl }] },
       ]);
-      proxy = await startFaultProxy(moto().endpoint, [{ action: c.action, times: Infinity, hang: true }]);
-      process.env.AWS_ENDPOINT_URL = proxy.url;
+      const proxy = await withFaults([{ action: c.action, times: Infinity, hang: true }]);
       const handler = createRemediatorHandler(settings({ requestTimeoutMs: 60_000 }));
       const event = authorizeEvent({
         account: SPOKE,
@@ -86,7 +73,7 @@ describe("remediator: a deadline on every AWS call (a proxy holds each call)", f
           settled.error.message,
           new RegExp(`DeadlineExceeded: ${c.what} did not answer within \\d+ ms`),
         );
-        const failed = logs.lines.find((l) => l.message === "remediation failed");
+        const failed = logs().lines.find((l) => l.message === "remediation failed");
         assert.strictEqual(failed?.requestId, "req-held");
       } else {
         assert.deepStrictEqual(
@@ -95,8 +82,10 @@ describe("remediator: a deadline on every AWS call (a proxy holds each call)", f
           String(settled.error),
         );
         assert.ok(
-          logs.lines.some((l) => l.level === "warn" && String(l.error).includes(`${c.what} did not answer`)),
-          JSON.stringify(logs.lines),
+          logs().lines.some(
+            (l) => l.level === "warn" && String(l.error).includes(`${c.what} did not answer`),
+          ),
+          JSON.stringify(logs().lines),
         );
         process.env.AWS_ENDPOINT_URL = moto().endpoint;
         assert.deepStrictEqual(await ingress(spoke, gid), [

@@ -20,6 +20,7 @@ import {
   settings,
   spokeEc2,
   tcp,
+  tcpEntry,
   vpcOf,
 } from "./support";
 
@@ -106,15 +107,7 @@ describe("expiring exemptions (moto)", function () {
         vpcId: await vpcOf(spoke, gid),
         trigger: { kind: "exemption-expired", eventId },
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["0.0.0.0/0", "::/0"],
-            ruleIds: [ids["tcp 22-22 0.0.0.0/0"], ids["tcp 22-22 ::/0"]].sort(),
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["0.0.0.0/0", "::/0"])],
         reason: "revoked TCP port 22 from 0.0.0.0/0, ::/0",
       },
     ]);

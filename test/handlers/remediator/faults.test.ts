@@ -4,14 +4,13 @@
 import * as assert from "assert";
 import { RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { createRemediatorHandler, isRemediationError } from "../../../handlers/remediator";
-import { Moto, useMoto } from "../../helpers/moto";
-import { FaultProxy, ec2Error, startFaultProxy, stsError } from "./faultProxy";
+import { useMoto } from "../../helpers/moto";
+import { ec2Error, stsError } from "./faultProxy";
 import {
   HUB,
   ReportSink,
   SEOUL,
   SPOKE,
-  captureLogs,
   configEvent,
   createGroup,
   ingress,
@@ -19,6 +18,7 @@ import {
   settings,
   spokeEc2,
   tcp,
+  useFaultProxy,
 } from "./support";
 
 const THROTTLED = { status: 503, body: ec2Error("RequestLimitExceeded", "Request limit exceeded.") };
@@ -26,26 +26,11 @@ const THROTTLED = { status: 503, body: ec2Error("RequestLimitExceeded", "Request
 describe("remediator handler: failures and retries (moto behind a fault proxy)", function () {
   const moto = useMoto();
   let sink: ReportSink;
-  let proxy: FaultProxy | undefined;
-  let logs: ReturnType<typeof captureLogs>;
 
   beforeEach(async () => {
     sink = await reportSink();
-    logs = captureLogs();
   });
-  afterEach(async () => {
-    logs.restore();
-    process.env.AWS_ENDPOINT_URL = moto().endpoint;
-    await proxy?.close();
-    proxy = undefined;
-  });
-
-  /** Points the handler's SDK clients (which read AWS_ENDPOINT_URL) at a proxy with these faults. */
-  async function withFaults(m: Moto, faults: Parameters<typeof startFaultProxy>[1]): Promise<FaultProxy> {
-    proxy = await startFaultProxy(m.endpoint, faults);
-    process.env.AWS_ENDPOINT_URL = proxy.url;
-    return proxy;
-  }
+  const { logs, withFaults } = useFaultProxy(moto);
 
   async function openGroup() {
     const spoke = await spokeEc2(SPOKE, SEOUL);
@@ -55,7 +40,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
 
   it("retries throttled EC2 calls with backoff and then remediates", async () => {
     const { spoke, gid } = await openGroup();
-    const p = await withFaults(moto(), [
+    const p = await withFaults([
       { action: "DescribeSecurityGroups", times: 2, ...THROTTLED },
       { action: "RevokeSecurityGroupIngress", times: 1, ...THROTTLED },
     ]);
@@ -70,7 +55,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     assert.strictEqual(p.counts.DescribeSecurityGroups, 4);
     assert.strictEqual(p.counts.RevokeSecurityGroupIngress, 2);
     assert.strictEqual(p.counts.AssumeRole, 1);
-    assert.strictEqual(logs.lines.filter((l) => String(l.message).startsWith("retrying")).length, 3);
+    assert.strictEqual(logs().lines.filter((l) => String(l.message).startsWith("retrying")).length, 3);
     process.env.AWS_ENDPOINT_URL = moto().endpoint;
     assert.deepStrictEqual(await ingress(spoke, gid), ["tcp 22-22 10.0.0.0/8"]);
     assert.deepStrictEqual(
@@ -81,7 +66,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
 
   it("throws a RemediationError naming account, region, group and step when throttling outlasts the retries", async () => {
     const { spoke, gid } = await openGroup();
-    const p = await withFaults(moto(), [{ action: "DescribeSecurityGroups", times: Infinity, ...THROTTLED }]);
+    const p = await withFaults([{ action: "DescribeSecurityGroups", times: Infinity, ...THROTTLED }]);
     const handler = createRemediatorHandler(settings({ retry: { maxAttempts: 3, baseDelayMs: 1 } }));
     await assert.rejects(
       handler(configEvent({ account: SPOKE, region: SEOUL, groupId: gid })),
@@ -103,7 +88,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     process.env.AWS_ENDPOINT_URL = moto().endpoint;
     assert.deepStrictEqual(await ingress(spoke, gid), ["tcp 22-22 0.0.0.0/0", "tcp 22-22 10.0.0.0/8"]);
     assert.deepStrictEqual(await sink.drain(), []);
-    const line = logs.lines.find((l) => l.message === "remediation failed");
+    const line = logs().lines.find((l) => l.message === "remediation failed");
     assert.ok(
       line &&
         line.level === "error" &&
@@ -115,7 +100,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
   it("throws when the spoke denies AssumeRole (not retried), and changes nothing", async () => {
     const { spoke, gid } = await openGroup();
     const denied = `User: arn:aws:sts::${HUB}:assumed-role/remediator/fn is not authorized to perform: sts:AssumeRole`;
-    const p = await withFaults(moto(), [
+    const p = await withFaults([
       { action: "AssumeRole", times: Infinity, status: 403, body: stsError("AccessDenied", denied) },
     ]);
     await assert.rejects(
@@ -142,7 +127,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
   it("assumes the role (once, with a session name from the event id) even for the hub's own account", async () => {
     const hub = await spokeEc2(HUB, SEOUL);
     const gid = await createGroup(hub, "hub-sg", [tcp(22, 22, ["0.0.0.0/0"])]);
-    const p = await withFaults(moto(), []);
+    const p = await withFaults([]);
     const reports = await createRemediatorHandler(settings())(
       configEvent({ account: HUB, region: SEOUL, groupId: gid }),
     );
@@ -169,7 +154,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
         { ErrorCode: "NotAuthorizedForSourceException", ErrorMessage: "Not authorized for the source." },
       ],
     });
-    await withFaults(moto(), [
+    await withFaults([
       {
         action: "PutEvents",
         times: Infinity,
@@ -194,7 +179,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     );
     process.env.AWS_ENDPOINT_URL = moto().endpoint;
     assert.deepStrictEqual(await ingress(spoke, gid), ["tcp 22-22 10.0.0.0/8"]);
-    const line = logs.lines.find((l) => l.message === "remediation failed");
+    const line = logs().lines.find((l) => l.message === "remediation failed");
     assert.strictEqual((line?.report as { outcome?: string } | undefined)?.outcome, "revoked");
   });
 
@@ -204,7 +189,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
       FailedEntryCount: 1,
       Entries: [{ ErrorCode: "ThrottlingException", ErrorMessage: "Rate exceeded" }],
     });
-    const p = await withFaults(moto(), [
+    const p = await withFaults([
       {
         action: "PutEvents",
         times: 1,
@@ -233,7 +218,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     const fakeOk =
       '<?xml version="1.0" encoding="UTF-8"?><RevokeSecurityGroupIngressResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
       "<requestId>fault-proxy</requestId><return>true</return></RevokeSecurityGroupIngressResponse>";
-    const p = await withFaults(moto(), [
+    const p = await withFaults([
       { action: "RevokeSecurityGroupIngress", times: Infinity, status: 200, body: fakeOk },
     ]);
     await assert.rejects(
@@ -256,7 +241,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
   it("treats a rule removed by someone else between describe and revoke as success (already-compliant)", async () => {
     const { gid } = await openGroup();
     const direct = await spokeEc2(SPOKE, SEOUL, moto().endpoint);
-    await withFaults(moto(), [
+    await withFaults([
       {
         action: "RevokeSecurityGroupIngress",
         times: 1,
@@ -289,7 +274,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
 
   it("gives up on a hung request after requestTimeoutMs and retries it", async () => {
     const { spoke, gid } = await openGroup();
-    const p = await withFaults(moto(), [{ action: "DescribeSecurityGroups", times: 1, hang: true }]);
+    const p = await withFaults([{ action: "DescribeSecurityGroups", times: 1, hang: true }]);
     const started = Date.now();
     const reports = await createRemediatorHandler(settings({ requestTimeoutMs: 300 }))(
       configEvent({ account: SPOKE, region: SEOUL, groupId: gid }),
@@ -301,7 +286,7 @@ describe("remediator handler: failures and retries (moto behind a fault proxy)",
     // 1 hung + 1 served before acting, 1 verify.
     assert.strictEqual(p.counts.DescribeSecurityGroups, 3);
     assert.ok(Date.now() - started < 10_000, "the hang was cut short by the request timeout");
-    const retried = logs.lines.find((l) => l.message === "retrying describe-group after transient error");
+    const retried = logs().lines.find((l) => l.message === "retrying describe-group after transient error");
     assert.match(String(retried?.error), /^TimeoutError: /);
     process.env.AWS_ENDPOINT_URL = moto().endpoint;
     assert.deepStrictEqual(await ingress(spoke, gid), ["tcp 22-22 10.0.0.0/8"]);

@@ -6,12 +6,10 @@ import * as assert from "assert";
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { createRemediatorHandler, isRemediationError } from "../../../handlers/remediator";
 import { useMoto } from "../../helpers/moto";
-import { FaultProxy, startFaultProxy } from "./faultProxy";
 import {
   ReportSink,
   SEOUL,
   SPOKE,
-  captureLogs,
   configEvent,
   createGroup,
   ingress,
@@ -20,6 +18,8 @@ import {
   settings,
   spokeEc2,
   tcp,
+  tcpEntry,
+  useFaultProxy,
 } from "./support";
 
 const REJECTED = JSON.stringify({
@@ -30,25 +30,17 @@ const REJECTED = JSON.stringify({
 describe("remediator: the outcome survives a failed report (moto behind a fault proxy)", function () {
   const moto = useMoto();
   let sink: ReportSink;
-  let proxy: FaultProxy | undefined;
-  let logs: ReturnType<typeof captureLogs>;
 
   beforeEach(async () => {
     sink = await reportSink();
-    logs = captureLogs();
   });
-  afterEach(async () => {
-    logs.restore();
-    process.env.AWS_ENDPOINT_URL = moto().endpoint;
-    await proxy?.close();
-    proxy = undefined;
-  });
+  const { logs, withFaults } = useFaultProxy(moto);
 
   it("fails the first publish, and the retry of the same event reports revoked with the details; a third delivery reports what it sees", async () => {
     const spoke = await spokeEc2(SPOKE, SEOUL);
     const gid = await createGroup(spoke, "web", [tcp(20, 25, ["0.0.0.0/0", "10.0.0.0/8"])]);
     const ids = await ruleIds(spoke, gid);
-    proxy = await startFaultProxy(moto().endpoint, [
+    await withFaults([
       {
         action: "PutEvents",
         times: 1,
@@ -57,7 +49,6 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
         contentType: "application/x-amz-json-1.1",
       },
     ]);
-    process.env.AWS_ENDPOINT_URL = proxy.url;
     const handler = createRemediatorHandler(settings());
     const event = configEvent({ account: SPOKE, region: SEOUL, groupId: gid });
 
@@ -66,15 +57,7 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
     const retried = await handler(event);
     const expected = {
       outcome: "revoked",
-      permissions: [
-        {
-          ipProtocol: "tcp",
-          fromPort: 20,
-          toPort: 25,
-          cidrs: ["0.0.0.0/0"],
-          ruleIds: [ids["tcp 20-25 0.0.0.0/0"]],
-        },
-      ],
+      permissions: [tcpEntry(ids, 20, 25, ["0.0.0.0/0"])],
       added: [
         { ipProtocol: "tcp", fromPort: 20, toPort: 21, cidrs: ["0.0.0.0/0"] },
         { ipProtocol: "tcp", fromPort: 23, toPort: 25, cidrs: ["0.0.0.0/0"] },
@@ -120,13 +103,13 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
     assert.strictEqual(byKey.get("security-guard:ssh-remediation-reported"), event.id);
     assert.ok(byKey.get("security-guard:ssh-remediation")!.startsWith(`{"eventId":"${event.id}"`));
     assert.ok(byKey.has("security-guard:ssh-remediation-2"), "a record over 256 characters is split");
-    assert.strictEqual(logs.lines.filter((l) => l.message === "remediation failed").length, 1);
+    assert.strictEqual(logs().lines.filter((l) => l.message === "remediation failed").length, 1);
   });
 
   it("another event about the fixed group does not repeat the recorded change", async () => {
     const spoke = await spokeEc2(SPOKE, SEOUL);
     const gid = await createGroup(spoke, "web", [tcp(22, 22, ["0.0.0.0/0"])]);
-    proxy = await startFaultProxy(moto().endpoint, [
+    await withFaults([
       {
         action: "PutEvents",
         times: 1,
@@ -135,7 +118,6 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
         contentType: "application/x-amz-json-1.1",
       },
     ]);
-    process.env.AWS_ENDPOINT_URL = proxy.url;
     const handler = createRemediatorHandler(settings());
     await assert.rejects(handler(configEvent({ id: "first", account: SPOKE, region: SEOUL, groupId: gid })));
     const other = await handler(configEvent({ id: "second", account: SPOKE, region: SEOUL, groupId: gid }));
@@ -156,7 +138,7 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
       RANGES.map(([from, to]) => tcp(from, to, ["0.0.0.0/0"], ["::/0"])),
       tags,
     );
-    proxy = await startFaultProxy(moto().endpoint, [
+    await withFaults([
       {
         action: "PutEvents",
         times: 1,
@@ -165,7 +147,6 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
         contentType: "application/x-amz-json-1.1",
       },
     ]);
-    process.env.AWS_ENDPOINT_URL = proxy.url;
     const handler = createRemediatorHandler(settings());
     const event = configEvent({ account: SPOKE, region: SEOUL, groupId: gid });
     const [first] = await handler(event).then(
@@ -209,7 +190,7 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
       ),
       retried.reason,
     );
-    const line = logs.lines.find(
+    const line = logs().lines.find(
       (l) =>
         l.message === "change too large to record on the group in full; the whole record is in this line",
     )!;

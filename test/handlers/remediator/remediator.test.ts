@@ -30,6 +30,7 @@ import {
   snsEvent,
   spokeEc2,
   tcp,
+  tcpEntry,
   vpcOf,
 } from "./support";
 
@@ -92,15 +93,7 @@ describe("remediator handler (moto)", function () {
       {
         ...(await base(spoke, gid, "web")),
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["0.0.0.0/0"],
-            ruleIds: [ids["tcp 22-22 0.0.0.0/0"]],
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["0.0.0.0/0"])],
         reason: "revoked TCP port 22 from 0.0.0.0/0",
       },
     ]);
@@ -131,6 +124,17 @@ describe("remediator handler (moto)", function () {
     /** ingressDescribed() lines afterwards, where descriptions matter. */
     described?: string[];
   }
+  /** A 0-65535 TCP range and an all-traffic permission open to the world, and UDP (not SSH). */
+  const WIDE_OPEN: IpPermission[] = [
+    tcp(0, 65535, ["0.0.0.0/0"]),
+    { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }, { CidrIp: "192.168.0.0/16" }] },
+    { IpProtocol: "udp", FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+  ];
+  /** What WIDE_OPEN's group reports revoked, with or without revokeWholeRule. */
+  const wideRevoked = (ids: Record<string, string>) => [
+    tcpEntry(ids, 0, 65535, ["0.0.0.0/0"]),
+    { ipProtocol: "-1", cidrs: ["0.0.0.0/0"], ruleIds: [ids["-1 all 0.0.0.0/0"]] },
+  ];
   const groupCases: GroupCase[] = [
     {
       title: "revokes ::/0:22 and leaves the IPv4 rules on other ports",
@@ -138,9 +142,7 @@ describe("remediator handler (moto)", function () {
       permissions: [tcp(22, 22, [], ["::/0"]), tcp(443, 443, ["0.0.0.0/0"])],
       expect: (ids) => ({
         outcome: "revoked",
-        permissions: [
-          { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrs: ["::/0"], ruleIds: [ids["tcp 22-22 ::/0"]] },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["::/0"])],
         reason: "revoked TCP port 22 from ::/0",
       }),
       after: ["tcp 443-443 0.0.0.0/0"],
@@ -150,23 +152,10 @@ describe("remediator handler (moto)", function () {
         "revokeWholeRule: revokes a 0-65535 TCP range and an all-traffic (-1) permission open to the world",
       name: "wide",
       settings: { revokeWholeRule: true },
-      permissions: [
-        tcp(0, 65535, ["0.0.0.0/0"]),
-        { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }, { CidrIp: "192.168.0.0/16" }] },
-        { IpProtocol: "udp", FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
-      ],
+      permissions: WIDE_OPEN,
       expect: (ids) => ({
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 0,
-            toPort: 65535,
-            cidrs: ["0.0.0.0/0"],
-            ruleIds: [ids["tcp 0-65535 0.0.0.0/0"]],
-          },
-          { ipProtocol: "-1", cidrs: ["0.0.0.0/0"], ruleIds: [ids["-1 all 0.0.0.0/0"]] },
-        ],
+        permissions: wideRevoked(ids),
         reason: "revoked TCP ports 0-65535 from 0.0.0.0/0; all traffic from 0.0.0.0/0",
       }),
       // UDP is not SSH; the private CIDR of the all-traffic permission stays.
@@ -176,23 +165,10 @@ describe("remediator handler (moto)", function () {
       title:
         "closes only SSH of a 0-65535 TCP range and an all-traffic (-1) permission: the other ports stay open",
       name: "wide",
-      permissions: [
-        tcp(0, 65535, ["0.0.0.0/0"]),
-        { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }, { CidrIp: "192.168.0.0/16" }] },
-        { IpProtocol: "udp", FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
-      ],
+      permissions: WIDE_OPEN,
       expect: (ids) => ({
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 0,
-            toPort: 65535,
-            cidrs: ["0.0.0.0/0"],
-            ruleIds: [ids["tcp 0-65535 0.0.0.0/0"]],
-          },
-          { ipProtocol: "-1", cidrs: ["0.0.0.0/0"], ruleIds: [ids["-1 all 0.0.0.0/0"]] },
-        ],
+        permissions: wideRevoked(ids),
         // Only what really changed: TCP 0-21/23-65535 once (the -1 narrowing finds them present),
         // UDP was already open, ICMP is new.
         added: [
@@ -230,15 +206,7 @@ describe("remediator handler (moto)", function () {
       ],
       expect: (ids) => ({
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 20,
-            toPort: 25,
-            cidrs: ["0.0.0.0/0", "::/0"],
-            ruleIds: [ids["tcp 20-25 0.0.0.0/0"], ids["tcp 20-25 ::/0"]].sort(),
-          },
-        ],
+        permissions: [tcpEntry(ids, 20, 25, ["0.0.0.0/0", "::/0"])],
         added: [
           { ipProtocol: "tcp", fromPort: 20, toPort: 21, cidrs: ["0.0.0.0/0", "::/0"] },
           { ipProtocol: "tcp", fromPort: 23, toPort: 25, cidrs: ["0.0.0.0/0", "::/0"] },
@@ -270,22 +238,7 @@ describe("remediator handler (moto)", function () {
       settings: { revokeWholeRule: true },
       expect: (ids) => ({
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["0.0.0.0/1"],
-            ruleIds: [ids["tcp 22-22 0.0.0.0/1"]],
-          },
-          {
-            ipProtocol: "tcp",
-            fromPort: 0,
-            toPort: 1023,
-            cidrs: ["128.0.0.0/1"],
-            ruleIds: [ids["tcp 0-1023 128.0.0.0/1"]],
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["0.0.0.0/1"]), tcpEntry(ids, 0, 1023, ["128.0.0.0/1"])],
         reason: "revoked TCP port 22 from 0.0.0.0/1; TCP ports 0-1023 from 128.0.0.0/1",
       }),
       after: ["tcp 22-22 10.0.0.0/8"],
@@ -300,15 +253,7 @@ describe("remediator handler (moto)", function () {
       ],
       expect: (ids) => ({
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["0.0.0.0/1", "2000::/3"],
-            ruleIds: [ids["tcp 22-22 0.0.0.0/1"], ids["tcp 22-22 2000::/3"]].sort(),
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["0.0.0.0/1", "2000::/3"])],
         reason: "revoked TCP port 22 from 0.0.0.0/1, 2000::/3",
       }),
       after: [
@@ -326,15 +271,7 @@ describe("remediator handler (moto)", function () {
       permissions: [tcp(22, 22, ["0.0.0.0/1", "11.0.0.0/8"], ["2000::/3"])],
       expect: (ids) => ({
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["2000::/3"],
-            ruleIds: [ids["tcp 22-22 2000::/3"]],
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["2000::/3"])],
         reason: "revoked TCP port 22 from 2000::/3",
       }),
       after: ["tcp 22-22 0.0.0.0/1", "tcp 22-22 11.0.0.0/8"],
@@ -345,15 +282,7 @@ describe("remediator handler (moto)", function () {
       permissions: [tcp(22, 22, [], ["0::0/0", "2001:db8::/32"]), tcp(22, 22, [], ["0:0:0:0:0:0:0:0/0"])],
       expect: (ids) => ({
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["0::0/0", "0:0:0:0:0:0:0:0/0"],
-            ruleIds: [ids["tcp 22-22 0::0/0"], ids["tcp 22-22 0:0:0:0:0:0:0:0/0"]].sort(),
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["0::0/0", "0:0:0:0:0:0:0:0/0"])],
         reason: "revoked TCP port 22 from 0::0/0, 0:0:0:0:0:0:0:0/0",
       }),
       after: ["tcp 22-22 2001:db8::/32"],
@@ -392,15 +321,7 @@ describe("remediator handler (moto)", function () {
       ],
       expect: (ids) => ({
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["0.0.0.0/0", "::/0"],
-            ruleIds: [ids["tcp 22-22 0.0.0.0/0"], ids["tcp 22-22 ::/0"]].sort(),
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["0.0.0.0/0", "::/0"])],
         reason: "revoked TCP port 22 from 0.0.0.0/0, ::/0",
       }),
       after: [
@@ -430,15 +351,7 @@ describe("remediator handler (moto)", function () {
       tags: { "security-guard:ssh-exempt": " TRUE " },
       expect: (ids) => ({
         outcome: "exempt",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["0.0.0.0/0"],
-            ruleIds: [ids["tcp 22-22 0.0.0.0/0"]],
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["0.0.0.0/0"])],
         reason:
           "exempt by tag security-guard:ssh-exempt (no expiry yet: the exemption check gives it the default one); " +
           "left open: TCP port 22 from 0.0.0.0/0",
@@ -452,15 +365,7 @@ describe("remediator handler (moto)", function () {
       settings: { dryRun: true },
       expect: (ids) => ({
         outcome: "dry-run",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["0.0.0.0/0", "::/0"],
-            ruleIds: [ids["tcp 22-22 0.0.0.0/0"], ids["tcp 22-22 ::/0"]].sort(),
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["0.0.0.0/0", "::/0"])],
         reason: "dry-run (settings.dryRun); would revoke: TCP port 22 from 0.0.0.0/0, ::/0",
       }),
       after: ["tcp 22-22 0.0.0.0/0", "tcp 22-22 10.0.0.0/8", "tcp 22-22 ::/0"],
@@ -500,15 +405,7 @@ describe("remediator handler (moto)", function () {
         {
           ...b,
           outcome: "revoked",
-          permissions: [
-            {
-              ipProtocol: "tcp",
-              fromPort: 22,
-              toPort: 22,
-              cidrs: ["0.0.0.0/0"],
-              ruleIds: [ids["tcp 22-22 0.0.0.0/0"]],
-            },
-          ],
+          permissions: [tcpEntry(ids, 22, 22, ["0.0.0.0/0"])],
           reason: "revoked TCP port 22 from 0.0.0.0/0",
         },
         {
@@ -745,15 +642,7 @@ describe("remediator handler (moto)", function () {
         openedBy: CLOUDTRAIL_ACTOR,
         openedAt: "2026-05-01T09:59:57Z",
         outcome: "revoked",
-        permissions: [
-          {
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrs: ["0.0.0.0/0"],
-            ruleIds: [ids["tcp 22-22 0.0.0.0/0"]],
-          },
-        ],
+        permissions: [tcpEntry(ids, 22, 22, ["0.0.0.0/0"])],
         reason: "revoked TCP port 22 from 0.0.0.0/0",
       },
     ]);

@@ -4,13 +4,11 @@ import * as assert from "assert";
 import { ConfigServiceClient, PutConfigRuleCommand } from "@aws-sdk/client-config-service";
 import { createRemediatorHandler } from "../../../handlers/remediator";
 import { useMoto } from "../../helpers/moto";
-import { FaultProxy, startFaultProxy } from "./faultProxy";
 import {
   RULE,
   SEOUL,
   SPOKE,
   authorizeEvent,
-  captureLogs,
   configEvent,
   createGroup,
   credentialsIn,
@@ -19,6 +17,7 @@ import {
   settings,
   spokeEc2,
   tcp,
+  useFaultProxy,
 } from "./support";
 import { REMEDIATION_ROLE_NAME } from "../../../handlers/shared/constants";
 
@@ -40,18 +39,7 @@ function motoScopeFix(body: string): string {
 
 describe("remediator: the restricted-ssh rule's tag scope on the CloudTrail path (moto)", function () {
   const moto = useMoto();
-  let proxy: FaultProxy | undefined;
-  let logs: ReturnType<typeof captureLogs>;
-
-  beforeEach(() => {
-    logs = captureLogs();
-  });
-  afterEach(async () => {
-    logs.restore();
-    process.env.AWS_ENDPOINT_URL = moto().endpoint;
-    await proxy?.close();
-    proxy = undefined;
-  });
+  const { logs, withFaults } = useFaultProxy(moto);
 
   async function scopedRule(scope: { TagKey: string; TagValue?: string }) {
     const config = new ConfigServiceClient({
@@ -78,10 +66,9 @@ describe("remediator: the restricted-ssh rule's tag scope on the CloudTrail path
     const tagged = await createGroup(spoke, "prod", open, { env: "prod" });
     const untagged = await createGroup(spoke, "none", open);
     const other = await createGroup(spoke, "dev", open, { env: "dev" });
-    proxy = await startFaultProxy(moto().endpoint, [
+    const proxy = await withFaults([
       { action: "DescribeConfigRules", times: Infinity, rewrite: motoScopeFix },
     ]);
-    process.env.AWS_ENDPOINT_URL = proxy.url;
     const handler = createRemediatorHandler(settings());
     const ct = (groupId: string) =>
       authorizeEvent({
@@ -110,7 +97,9 @@ describe("remediator: the restricted-ssh rule's tag scope on the CloudTrail path
       [tagged],
     );
     assert.deepStrictEqual(
-      logs.lines.filter((l) => l.message === "no remediation needed").map((l) => [l.eventId, l.reason]),
+      logs()
+        .lines.filter((l) => l.message === "no remediation needed")
+        .map((l) => [l.eventId, l.reason]),
       [
         [
           `ct-${untagged}`,
@@ -129,8 +118,7 @@ describe("remediator: the restricted-ssh rule's tag scope on the CloudTrail path
     await scopedRule({ TagKey: "env", TagValue: "prod" });
     const spoke = await spokeEc2(SPOKE, SEOUL);
     const gid = await createGroup(spoke, "none", [tcp(22, 22, ["0.0.0.0/0"])]);
-    proxy = await startFaultProxy(moto().endpoint, []);
-    process.env.AWS_ENDPOINT_URL = proxy.url;
+    const proxy = await withFaults([]);
     const reports = await createRemediatorHandler(settings())(
       configEvent({ account: SPOKE, region: SEOUL, groupId: gid }),
     );

@@ -26,9 +26,11 @@ import {
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { REMEDIATION_ROLE_NAME } from "../../../handlers/shared/constants";
 import type { RemediatorSettings } from "../../../handlers/remediator";
-import { MOTO_DEFAULT_ACCOUNT } from "../../helpers/moto";
+import { MOTO_DEFAULT_ACCOUNT, Moto } from "../../helpers/moto";
+import { CapturedLogs, captureLogs } from "../../helpers/logs";
+import { FaultProxy, startFaultProxy } from "./faultProxy";
 
-export { captureLogs } from "../../helpers/logs";
+export { captureLogs };
 
 export const HUB = MOTO_DEFAULT_ACCOUNT;
 export const SPOKE = "210987654321";
@@ -157,6 +159,44 @@ export const tcp = (from: number, to: number, v4: string[] = [], v6: string[] = 
   IpRanges: v4.map((CidrIp) => ({ CidrIp })),
   Ipv6Ranges: v6.map((CidrIpv6) => ({ CidrIpv6 })),
 });
+
+/**
+ * A report's entry for TCP `from`-`to` opened to `cidrs`, with the group's rule ids for those
+ * sources (`ids`: ruleIds(), by ingress() line), sorted as the report lists them.
+ */
+export const tcpEntry = (ids: Record<string, string>, from: number, to: number, cidrs: string[]) => ({
+  ipProtocol: "tcp",
+  fromPort: from,
+  toPort: to,
+  cidrs,
+  ruleIds: cidrs.map((c) => ids[`tcp ${from}-${to} ${c}`]).sort(),
+});
+
+/**
+ * Per test: captured logs, and `withFaults`, which starts a fault proxy in front of moto and points
+ * the handler's SDK clients (they read AWS_ENDPOINT_URL) at it. After each test the logs are put
+ * back, the proxy is closed and moto answers directly again.
+ */
+export function useFaultProxy(moto: () => Moto) {
+  const state: { logs?: CapturedLogs; proxy?: FaultProxy } = {};
+  beforeEach(() => {
+    state.logs = captureLogs();
+  });
+  afterEach(async () => {
+    state.logs?.restore();
+    process.env.AWS_ENDPOINT_URL = moto().endpoint;
+    await state.proxy?.close();
+    state.proxy = undefined;
+  });
+  return {
+    logs: (): CapturedLogs => state.logs!,
+    async withFaults(faults: Parameters<typeof startFaultProxy>[1]): Promise<FaultProxy> {
+      state.proxy = await startFaultProxy(moto().endpoint, faults);
+      process.env.AWS_ENDPOINT_URL = state.proxy.url;
+      return state.proxy;
+    },
+  };
+}
 
 export interface ReceivedReport {
   source: string;
