@@ -5,29 +5,28 @@
 import { strict as assert } from "assert";
 import { randomBytes } from "crypto";
 import { CreateSecurityGroupCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
-import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { decodeDialogState } from "../../../../handlers/chatops/ack/exemptModal";
 import { createWorkerHandler, WorkerSettings } from "../../../../handlers/chatops/worker";
 import { createNotifierHandler, NotifierSettings, SlackMessage } from "../../../../handlers/notifier";
 import { ALERT_ACTIONS } from "../../../../handlers/shared/alertActions";
-import { MOTO_DEFAULT_ACCOUNT, useMoto } from "../../../helpers/moto";
-import { createSeenTable } from "../../../helpers/seenTable";
+import { useMoto } from "../../../helpers/moto";
+import {
+  ALERT_NOTIFIER,
+  ALERT_WORKER,
+  EXEMPT_TAG,
+  REPLAY_TABLE,
+  SIGNING_SECRET,
+  THREADS_TABLE,
+  createAlertLoop,
+} from "../../../helpers/alertLoop";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
-import { TopicProbe, topicProbe } from "../../../../verify/topicProbe";
+import type { TopicProbe } from "../../../../verify/topicProbe";
 import { withCapturedLogs } from "../../../helpers/logs";
 import { fixture } from "../../notifier/fixtures";
 import { blockActionsPayload, signedInteraction, snsEvent, viewSubmissionPayload } from "../events";
 import * as w from "../world";
 
-const SECRET = "0123456789abcdef0123456789abcdef";
-const REPLAY_TABLE = "security-guard-chatops-requests";
-const MUTES_TABLE = "security-guard-alert-mutes";
-import { RECORDS_TABLE, createRecordsTable } from "../alertRecord";
-const THREADS_TABLE = "security-guard-alert-threads";
-const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
-const EXEMPT_TAG = "security-guard:ssh-exempt";
-const ACTIONS_ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/security-guard-alert-actions`;
 const REASON_TAG = "security-guard:exempt-reason";
 const BY_TAG = "security-guard:exempted-by";
 /** The worker's clock, pinned so the exemption's expiry is exact (whole seconds, as the tag has it). */
@@ -36,24 +35,6 @@ const DAY_MS = 86_400_000;
 const expiresAfter = (days: number) =>
   new Date(WORKER_NOW + days * DAY_MS).toISOString().replace(".000Z", "Z");
 
-const SETTINGS: WorkerSettings = {
-  ...w.SETTINGS,
-  alertActions: {
-    exemptTagKey: EXEMPT_TAG,
-    dryRun: false,
-    dryRunAccounts: [],
-    mutesTable: MUTES_TABLE,
-    recordsTable: RECORDS_TABLE,
-    reportBus: BUS,
-    actionsRoleArn: ACTIONS_ROLE,
-  },
-};
-const NOTIFIER: NotifierSettings = {
-  accountNames: { [w.PROD]: "prod" },
-  routes: [],
-  alertActions: true,
-  alertRecordsTable: RECORDS_TABLE,
-};
 const EMPTY_200 = { statusCode: 200, headers: { "content-type": "text/plain" }, body: "" };
 
 type Block = { type: string; block_id?: string; elements?: Array<Record<string, unknown>> };
@@ -74,14 +55,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
   let n = 0;
 
   beforeEach(async () => {
-    await createSeenTable(REPLAY_TABLE);
-    await createSeenTable(MUTES_TABLE);
-    await createRecordsTable();
-    await createSeenTable(THREADS_TABLE);
-    commands = await topicProbe("security-guard-chatops-commands");
-    await new EventBridgeClient({ region: "us-east-1" }).send(
-      new CreateEventBusCommand({ Name: "security-guard-events" }),
-    );
+    commands = await createAlertLoop();
     prod = await w.credsFor(w.PROD);
   });
 
@@ -117,7 +91,9 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
       LOCAL_RUN: "1",
       SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/alerts") }),
     };
-    await withCapturedLogs(() => createNotifierHandler(NOTIFIER, env)(event, { awsRequestId: "req-notify" }));
+    await withCapturedLogs(() =>
+      createNotifierHandler(ALERT_NOTIFIER, env)(event, { awsRequestId: "req-notify" }),
+    );
     const posts = slack.posts("/services/alerts") as SlackMessage[];
     assert.equal(posts.length, 1);
     slack.requests.length = 0;
@@ -136,13 +112,13 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
       {
         ...moto().env,
         LOCAL_RUN: "1",
-        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
         COMMAND_TOPIC_ARN: commands.topicArn,
         REPLAY_TABLE_NAME: REPLAY_TABLE,
         ...env,
       },
     );
-  const worker = (settings: WorkerSettings = SETTINGS) =>
+  const worker = (settings: WorkerSettings = ALERT_WORKER) =>
     createWorkerHandler(settings, {
       env: { ...process.env, LOCAL_RUN: "1", ...appEnv() },
       now: () => WORKER_NOW,
@@ -164,7 +140,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
   ) {
     const responsePath = `/actions/T0001/${++n}/token`;
     const request = signedInteraction({
-      secret: SECRET,
+      secret: SIGNING_SECRET,
       timestamp: Math.floor(Date.now() / 1000),
       payload: blockActionsPayload({
         actionId: ALERT_ACTIONS.exempt,
@@ -185,7 +161,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
     opts: { user?: string; secret?: string; timestamp?: number; days?: string | null } = {},
   ) {
     const request = signedInteraction({
-      secret: opts.secret ?? SECRET,
+      secret: opts.secret ?? SIGNING_SECRET,
       timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000),
       payload: viewSubmissionPayload({
         view,
@@ -348,7 +324,7 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
   it("in Slack app mode the outcome with the typed reason also goes into the alert's thread", async () => {
     const id = await group();
     const app: NotifierSettings = {
-      ...NOTIFIER,
+      ...ALERT_NOTIFIER,
       app: { channels: { default: "C0ALERTS" }, threadTable: THREADS_TABLE, minPostIntervalMs: 0 },
     };
     await withCapturedLogs(() =>
@@ -361,8 +337,8 @@ describe("Exempt's reason dialog: click -> views.open -> view_submission -> work
     const { view } = await openDialog(alert);
     const submitted = await submit(view, "load balancer health checks");
     const settings: WorkerSettings = {
-      ...SETTINGS,
-      alertActions: { ...SETTINGS.alertActions!, threadTable: THREADS_TABLE },
+      ...ALERT_WORKER,
+      alertActions: { ...ALERT_WORKER.alertActions!, threadTable: THREADS_TABLE },
     };
     const run = await work(submitted.published, settings);
     assert.equal((await tags(id))[REASON_TAG], "load balancer health checks");

@@ -5,7 +5,6 @@
 // card with chat.update (Slack stand-in).
 import { strict as assert } from "assert";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { createWorkerHandler, WorkerSettings } from "../../../../handlers/chatops/worker";
 import { createNotifierHandler, NotifierSettings, SlackMessage } from "../../../../handlers/notifier";
@@ -13,35 +12,30 @@ import { incidentKey } from "../../../../handlers/notifier/incidents/key";
 import type { Incident } from "../../../../handlers/notifier/incidents/state";
 import { ALERT_ACTIONS } from "../../../../handlers/shared/alertActions";
 import { storedKey } from "../../../../handlers/shared/seenStore";
-import { MOTO_DEFAULT_ACCOUNT, useMoto } from "../../../helpers/moto";
+import { useMoto } from "../../../helpers/moto";
 import { createIncidentTable } from "../../../helpers/incidentTable";
-import { createSeenTable } from "../../../helpers/seenTable";
+import {
+  ALERT_NOTIFIER,
+  ALERT_WORKER,
+  REPLAY_TABLE,
+  SIGNING_SECRET,
+  THREADS_TABLE,
+  createAlertLoop,
+} from "../../../helpers/alertLoop";
 import { withCapturedLogs } from "../../../helpers/logs";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
-import { TopicProbe, topicProbe } from "../../../../verify/topicProbe";
+import type { TopicProbe } from "../../../../verify/topicProbe";
 import { fixture } from "../../notifier/fixtures";
-import { RECORDS_TABLE, createRecordsTable } from "../alertRecord";
 import { blockActionsPayload, signedInteraction, snsEvent } from "../events";
 import * as w from "../world";
 
-const SECRET = "0123456789abcdef0123456789abcdef";
-const REPLAY_TABLE = "security-guard-chatops-requests";
-const MUTES_TABLE = "security-guard-alert-mutes";
-const THREADS_TABLE = "security-guard-alert-threads";
 const INCIDENTS_TABLE = "security-guard-incidents";
-const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
 const GROUP = "sg-0a1b2c3d4e5f60718";
 
 const WEBHOOK_WORKER: WorkerSettings = {
-  ...w.SETTINGS,
+  ...ALERT_WORKER,
   alertActions: {
-    exemptTagKey: "security-guard:ssh-exempt",
-    dryRun: false,
-    dryRunAccounts: [],
-    mutesTable: MUTES_TABLE,
-    recordsTable: RECORDS_TABLE,
-    reportBus: BUS,
-    actionsRoleArn: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/security-guard-alert-actions`,
+    ...ALERT_WORKER.alertActions!,
     incidents: { tableName: INCIDENTS_TABLE, windowSeconds: 86_400 },
   },
 };
@@ -51,10 +45,7 @@ const APP_WORKER: WorkerSettings = {
 };
 
 const NOTIFIER: NotifierSettings = {
-  accountNames: { [w.PROD]: "prod" },
-  routes: [],
-  alertActions: true,
-  alertRecordsTable: RECORDS_TABLE,
+  ...ALERT_NOTIFIER,
   incidents: { tableName: INCIDENTS_TABLE, windowSeconds: 86_400 },
 };
 const APP_NOTIFIER: NotifierSettings = {
@@ -113,15 +104,8 @@ describe("Mute and Acknowledge set the alert's incident's state (moto, Slack sta
   let n = 0;
 
   beforeEach(async () => {
-    await createSeenTable(REPLAY_TABLE);
-    await createSeenTable(MUTES_TABLE);
-    await createSeenTable(THREADS_TABLE);
-    await createRecordsTable();
+    commands = await createAlertLoop();
     await createIncidentTable(INCIDENTS_TABLE);
-    commands = await topicProbe("security-guard-chatops-commands");
-    await new EventBridgeClient({ region: "us-east-1" }).send(
-      new CreateEventBusCommand({ Name: "security-guard-events" }),
-    );
   });
 
   const appEnv = () => ({ SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_API_BASE_URL: slack.apiUrl() });
@@ -145,7 +129,7 @@ describe("Mute and Acknowledge set the alert's incident's state (moto, Slack sta
     const actions = blocksOf(alert).find((b) => b.block_id === "guard_alert_actions");
     const button = actions!.elements!.find((e) => e.action_id === ALERT_ACTIONS[action])!;
     const request = signedInteraction({
-      secret: SECRET,
+      secret: SIGNING_SECRET,
       timestamp: Math.floor(Date.now() / 1000),
       payload: blockActionsPayload({
         actionId: ALERT_ACTIONS[action],
@@ -159,7 +143,7 @@ describe("Mute and Acknowledge set the alert's incident's state (moto, Slack sta
       {
         ...moto().env,
         LOCAL_RUN: "1",
-        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
         COMMAND_TOPIC_ARN: commands.topicArn,
         REPLAY_TABLE_NAME: REPLAY_TABLE,
       },

@@ -10,51 +10,33 @@ import {
   DescribeSecurityGroupsCommand,
   IpPermission,
 } from "@aws-sdk/client-ec2";
-import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createAckHandler } from "../../../../handlers/chatops/ack";
 import { createWorkerHandler, WorkerSettings } from "../../../../handlers/chatops/worker";
 import { createNotifierHandler, NotifierSettings, SlackMessage } from "../../../../handlers/notifier";
 import { ALERT_ACTIONS } from "../../../../handlers/shared/alertActions";
 import { listRuntimeMutes } from "../../../../handlers/shared/runtimeMutes";
-import { MOTO_DEFAULT_ACCOUNT, useMoto } from "../../../helpers/moto";
-import { createSeenTable } from "../../../helpers/seenTable";
+import { useMoto } from "../../../helpers/moto";
+import {
+  ACTIONS_ROLE,
+  ALERT_NOTIFIER,
+  ALERT_WORKER,
+  EXEMPT_TAG,
+  MUTES_TABLE,
+  REPLAY_TABLE,
+  SIGNING_SECRET,
+  THREADS_TABLE,
+  createAlertLoop,
+} from "../../../helpers/alertLoop";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
-import { TopicProbe, topicProbe } from "../../../../verify/topicProbe";
+import type { TopicProbe } from "../../../../verify/topicProbe";
 import { withCapturedLogs } from "../../../helpers/logs";
 import { fixture } from "../../notifier/fixtures";
 import { Fault, FaultProxy, startFaultProxy, stsError } from "../../remediator/faultProxy";
 import { blockActionsPayload, signedInteraction, snsEvent } from "../events";
 import * as w from "../world";
 
-const SECRET = "0123456789abcdef0123456789abcdef";
-const REPLAY_TABLE = "security-guard-chatops-requests";
-const MUTES_TABLE = "security-guard-alert-mutes";
-import { RECORDS_TABLE, createRecordsTable, recordOf, recordWithCopy, recordedValue } from "../alertRecord";
-const THREADS_TABLE = "security-guard-alert-threads";
-const BUS = `arn:aws:events:us-east-1:${MOTO_DEFAULT_ACCOUNT}:event-bus/security-guard-events`;
-const EXEMPT_TAG = "security-guard:ssh-exempt";
-const ACTIONS_ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/security-guard-alert-actions`;
-
-const SETTINGS: WorkerSettings = {
-  ...w.SETTINGS,
-  alertActions: {
-    exemptTagKey: EXEMPT_TAG,
-    dryRun: false,
-    dryRunAccounts: [],
-    mutesTable: MUTES_TABLE,
-    recordsTable: RECORDS_TABLE,
-    reportBus: BUS,
-    actionsRoleArn: ACTIONS_ROLE,
-  },
-};
-
-const NOTIFIER: NotifierSettings = {
-  accountNames: { [w.PROD]: "prod" },
-  routes: [],
-  alertActions: true,
-  alertRecordsTable: RECORDS_TABLE,
-};
+import { recordOf, recordWithCopy, recordedValue } from "../alertRecord";
 
 type Block = { type: string; block_id?: string; elements?: Array<Record<string, unknown>> };
 
@@ -67,14 +49,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
   let n = 0;
 
   beforeEach(async () => {
-    await createSeenTable(REPLAY_TABLE);
-    await createSeenTable(MUTES_TABLE);
-    await createRecordsTable();
-    await createSeenTable(THREADS_TABLE);
-    commands = await topicProbe("security-guard-chatops-commands");
-    await new EventBridgeClient({ region: "us-east-1" }).send(
-      new CreateEventBusCommand({ Name: "security-guard-events" }),
-    );
+    commands = await createAlertLoop();
     prod = await w.credsFor(w.PROD);
   });
 
@@ -130,7 +105,10 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
   }
 
   /** The alert as posted to the Slack stand-in by the notifier. */
-  async function postAlert(event: unknown, settings: NotifierSettings = NOTIFIER): Promise<SlackMessage> {
+  async function postAlert(
+    event: unknown,
+    settings: NotifierSettings = ALERT_NOTIFIER,
+  ): Promise<SlackMessage> {
     const env = {
       LOCAL_RUN: "1",
       SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/alerts") }),
@@ -151,13 +129,13 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       {
         ...moto().env,
         LOCAL_RUN: "1",
-        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
         COMMAND_TOPIC_ARN: commands.topicArn,
         REPLAY_TABLE_NAME: REPLAY_TABLE,
       },
     );
   const appEnv = () => ({ SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_API_BASE_URL: slack.apiUrl() });
-  const worker = (settings: WorkerSettings = SETTINGS) =>
+  const worker = (settings: WorkerSettings = ALERT_WORKER) =>
     createWorkerHandler(settings, { env: { ...process.env, LOCAL_RUN: "1", ...appEnv() } });
 
   /** Clicks `action` on `alert` as `user`: ack, then the worker on what the ack published. */
@@ -169,7 +147,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     const responsePath = `/actions/T0001/${++n}/token`;
     const button = actionsOf(alert as never)!.elements!.find((e) => e.action_id === ALERT_ACTIONS[action])!;
     const request = signedInteraction({
-      secret: opts.secret ?? SECRET,
+      secret: opts.secret ?? SIGNING_SECRET,
       timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000),
       payload: blockActionsPayload({
         actionId: ALERT_ACTIONS[action],
@@ -358,18 +336,20 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       actionsOf(alert as never)?.elements?.find((e) => e.action_id === ALERT_ACTIONS.revert);
 
     it("the alert offers Revert, the worker reads its record and revokes the range", async () => {
-      const { id, alert } = await opened({ ...NOTIFIER, worldPrefixes: world });
+      const { id, alert } = await opened({ ...ALERT_NOTIFIER, worldPrefixes: world });
       const value = revertOf(alert)?.value;
       assert.ok(value, "Revert is offered");
       // Read with the default world, the record is refused: the worker needs the hub's.
       await assert.rejects(recordOf(value), /"64\.0\.0\.0\/10" is not a range open to the world/);
-      const { responses } = await click(alert, "revert", { settings: { ...SETTINGS, worldPrefixes: world } });
+      const { responses } = await click(alert, "revert", {
+        settings: { ...ALERT_WORKER, worldPrefixes: world },
+      });
       assert.deepEqual(await ingress(id), []);
       assert.match(JSON.stringify(responses), /Reverted: revoked tcp 8080 from 64\.0\.0\.0\/10 on/);
     });
 
     it("a worker left at the default world refuses it and revokes nothing", async () => {
-      const { id, alert } = await opened({ ...NOTIFIER, worldPrefixes: world });
+      const { id, alert } = await opened({ ...ALERT_NOTIFIER, worldPrefixes: world });
       const { responses } = await click(alert, "revert");
       assert.deepEqual(await ingress(id), ["tcp 8080-8080 64.0.0.0/10"]);
       assert.deepEqual(responses, [
@@ -382,7 +362,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     });
 
     it("with the default world the notifier offers no Revert for it (a /10 is not the world)", async () => {
-      const { alert } = await opened(NOTIFIER);
+      const { alert } = await opened(ALERT_NOTIFIER);
       assert.equal(revertOf(alert), undefined);
     });
   });
@@ -392,7 +372,10 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     const id = await group(perms);
     const alert = await postAlert(openedEvent(id));
     const dry = await click(alert, "revert", {
-      settings: { ...SETTINGS, alertActions: { ...SETTINGS.alertActions!, dryRunAccounts: [w.PROD] } },
+      settings: {
+        ...ALERT_WORKER,
+        alertActions: { ...ALERT_WORKER.alertActions!, dryRunAccounts: [w.PROD] },
+      },
     });
     assert.deepEqual(await ingress(id), ["tcp 8080-8080 0.0.0.0/0"]);
     const dryText = JSON.stringify(dry.responses[0]);
@@ -425,8 +408,8 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     const alert = await postAlert(openedEvent(id));
     const before = Date.now();
     const settings = {
-      ...SETTINGS,
-      users: { ...SETTINGS.users, [w.READER]: { access: "read-only" as const, accounts: ["*"] } },
+      ...ALERT_WORKER,
+      users: { ...ALERT_WORKER.users, [w.READER]: { access: "read-only" as const, accounts: ["*"] } },
     };
     const { responses } = await click(alert, "acknowledge", { user: w.READER, settings });
     const updated = responses[0] as { replace_original: boolean; attachments: Array<{ blocks: Block[] }> };
@@ -505,7 +488,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       LOCAL_RUN: "1",
       SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/alerts") }),
     };
-    const notifier = createNotifierHandler({ ...NOTIFIER, runtimeMutesTable: MUTES_TABLE }, env);
+    const notifier = createNotifierHandler({ ...ALERT_NOTIFIER, runtimeMutesTable: MUTES_TABLE }, env);
     const { value, logs } = await withCapturedLogs(() =>
       notifier(openedEvent(id), { awsRequestId: "req-muted" }),
     );
@@ -529,7 +512,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
       { IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
     ]);
     const app: NotifierSettings = {
-      ...NOTIFIER,
+      ...ALERT_NOTIFIER,
       app: { channels: { default: "C0ALERTS" }, threadTable: THREADS_TABLE, minPostIntervalMs: 0 },
     };
     await withCapturedLogs(() =>
@@ -541,8 +524,8 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     assert.ok(posted, "the alert is in the channel");
     const alert = { text: posted.text!, attachments: posted.attachments } as unknown as SlackMessage;
     const settings: WorkerSettings = {
-      ...SETTINGS,
-      alertActions: { ...SETTINGS.alertActions!, threadTable: THREADS_TABLE },
+      ...ALERT_WORKER,
+      alertActions: { ...ALERT_WORKER.alertActions!, threadTable: THREADS_TABLE },
     };
     const { responses, run } = await click(alert, "revert", { settings });
     assert.deepEqual(await ingress(id), []);
@@ -786,7 +769,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
         /Muted until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: `CreateUser` on `deploy-bot` in prod \(222222222222\) us-east-1 .*\(Mute 1 h by <@U0OPERATOR>\)/,
       );
       const notifier = createNotifierHandler(
-        { ...NOTIFIER, runtimeMutesTable: MUTES_TABLE },
+        { ...ALERT_NOTIFIER, runtimeMutesTable: MUTES_TABLE },
         { LOCAL_RUN: "1", SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/alerts") }) },
       );
       slack.reset();
@@ -803,8 +786,8 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     it("a read-only user may only Acknowledge; Revert on a non-security-group alert is refused", async () => {
       const alert = await postAlert(fixture(IAM_EVENT));
       const settings = {
-        ...SETTINGS,
-        users: { ...SETTINGS.users, [w.READER]: { access: "read-only" as const, accounts: ["*"] } },
+        ...ALERT_WORKER,
+        users: { ...ALERT_WORKER.users, [w.READER]: { access: "read-only" as const, accounts: ["*"] } },
       };
       const mute = await click(alert, "mute", { user: w.READER, settings });
       assert.deepEqual(mute.responses, [
@@ -934,7 +917,7 @@ describe("alert buttons: notifier -> click -> ack -> worker (moto, Slack stand-i
     it("every button refuses, with the reason, an alert in a Region chat-ops does not enable (like slash commands)", async () => {
       const id = await group(world);
       const alert = await postAlert(openedEvent(id));
-      const tokyoOnly: WorkerSettings = { ...SETTINGS, regions: [w.TOKYO], defaultRegion: w.TOKYO };
+      const tokyoOnly: WorkerSettings = { ...ALERT_WORKER, regions: [w.TOKYO], defaultRegion: w.TOKYO };
       for (const [action, label] of [
         ["revert", "Revert"],
         ["exempt", "Exempt"],
