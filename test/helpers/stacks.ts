@@ -1,4 +1,5 @@
 // Builds hub and spoke stacks under the Pulumi mock runtime from config objects, for tests.
+import { strict as assert } from "assert";
 import { CONFIG_NAMESPACE } from "../../stacks/configSchema";
 import { loadStackConfig, readRawConfig } from "../../stacks/loadConfig";
 import { runProgram } from "../../stacks/program";
@@ -93,4 +94,36 @@ export function one(resources: MockedResource[], type: string, nameSuffix: strin
 export function doc(r: MockedResource, prop = "policy"): { Statement: Array<Record<string, any>> } {
   const v = r.props[prop];
   return typeof v === "string" ? JSON.parse(v) : (v as { Statement: Array<Record<string, any>> });
+}
+
+/**
+ * Asserts that the table named *`nameSuffix` is `name`: on demand, keyed by the string `id`, items
+ * expiring through the `expiresAt` TTL attribute, encrypted with the hub's KMS key. Returns it.
+ */
+export function assertHubTtlTable(
+  resources: MockedResource[],
+  nameSuffix: string,
+  name: string,
+): MockedResource {
+  const table = one(resources, "aws:dynamodb/table:Table", nameSuffix);
+  const key = one(resources, "aws:kms/key:Key", "kms-key");
+  assert.deepEqual(
+    {
+      name: table.props.name,
+      billingMode: table.props.billingMode,
+      hashKey: table.props.hashKey,
+      attributes: table.props.attributes,
+      ttl: table.props.ttl,
+      serverSideEncryption: table.props.serverSideEncryption,
+    },
+    {
+      name,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "id",
+      attributes: [{ name: "id", type: "S" }],
+      ttl: { attributeName: "expiresAt", enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: key.state.arn },
+    },
+  );
+  return table;
 }

@@ -4,6 +4,7 @@ import { runPoliciesOffline } from "../../verify/policy/offline";
 import { toPolicyResources } from "../../verify/policy/resources";
 import {
   HUB_ACCOUNT,
+  assertHubTtlTable,
   HUB_CONFIG,
   HUB_SECRET_KEYS,
   SPOKE_ACCOUNT,
@@ -617,26 +618,7 @@ describe("hub stack under Pulumi mocks", function () {
   });
 
   it("records slash-command requests once in an on-demand table with TTL, encrypted with the hub key; the ack may only put", () => {
-    const table = one(resources, "aws:dynamodb/table:Table", "chatops-requests");
-    const key = one(resources, "aws:kms/key:Key", "kms-key");
-    assert.deepEqual(
-      {
-        name: table.props.name,
-        billingMode: table.props.billingMode,
-        hashKey: table.props.hashKey,
-        attributes: table.props.attributes,
-        ttl: table.props.ttl,
-        serverSideEncryption: table.props.serverSideEncryption,
-      },
-      {
-        name: "security-guard-chatops-requests",
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: "id",
-        attributes: [{ name: "id", type: "S" }],
-        ttl: { attributeName: "expiresAt", enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: key.state.arn },
-      },
-    );
+    assertHubTtlTable(resources, "chatops-requests", "security-guard-chatops-requests");
     const statements = doc(one(resources, "aws:iam/rolePolicy:RolePolicy", "chatops-ack-policy")).Statement;
     const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes("dynamodb:"));
     assert.deepEqual(dynamo, [
@@ -755,25 +737,10 @@ describe("hub stack under Pulumi mocks", function () {
   });
 
   it("holds production Revert and Exempt for a second person in a KMS-encrypted table with TTL", () => {
-    const table = one(resources, "aws:dynamodb/table:Table", "chatops-alert-confirmations");
-    const key = one(resources, "aws:kms/key:Key", "kms-key");
-    assert.deepEqual(
-      {
-        name: table.props.name,
-        billingMode: table.props.billingMode,
-        hashKey: table.props.hashKey,
-        attributes: table.props.attributes,
-        ttl: table.props.ttl,
-        serverSideEncryption: table.props.serverSideEncryption,
-      },
-      {
-        name: "security-guard-alert-confirmations",
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: "id",
-        attributes: [{ name: "id", type: "S" }],
-        ttl: { attributeName: "expiresAt", enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: key.state.arn },
-      },
+    const table = assertHubTtlTable(
+      resources,
+      "chatops-alert-confirmations",
+      "security-guard-alert-confirmations",
     );
     // Only the worker's role names the table: the alert-actions role and the ack never do.
     const naming = resources

@@ -6,6 +6,7 @@ import { MockedResource } from "../../verify/mockRuntime";
 import { RESOURCE_ACTIONS, deployPolicyForTypes } from "../../verify/preflight/deployPolicy";
 import {
   HUB_ACCOUNT,
+  assertHubTtlTable,
   HUB_CONFIG,
   HUB_SECRET_KEYS,
   TEST_WEBHOOK,
@@ -92,26 +93,7 @@ describe("hub stack in Slack app mode (slackBotToken + slackChannels)", function
   });
 
   it("keeps alert threads in an on-demand table with TTL, encrypted with the hub key", () => {
-    const table = one(resources, "aws:dynamodb/table:Table", "alert-threads");
-    const key = one(resources, "aws:kms/key:Key", "kms-key");
-    assert.deepEqual(
-      {
-        name: table.props.name,
-        billingMode: table.props.billingMode,
-        hashKey: table.props.hashKey,
-        attributes: table.props.attributes,
-        ttl: table.props.ttl,
-        serverSideEncryption: table.props.serverSideEncryption,
-      },
-      {
-        name: "security-guard-alert-threads",
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: "id",
-        attributes: [{ name: "id", type: "S" }],
-        ttl: { attributeName: "expiresAt", enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: key.state.arn },
-      },
-    );
+    assertHubTtlTable(resources, "alert-threads", "security-guard-alert-threads");
   });
 
   it("lets the notifier get and put alert threads only (least privilege); no other function touches the table", () => {
