@@ -7,33 +7,20 @@
 import { strict as assert } from "assert";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from "@aws-sdk/client-eventbridge";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import {
   CreateAccountCommand,
   CreateOrganizationCommand,
   ListAccountsCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { createLivenessTable } from "../../helpers/livenessTable";
+import { ciphertextFor } from "../../helpers/kms";
+import { envWith, livenessEventsQueue, sessionAs } from "../../helpers/livenessBus";
 import { useMoto } from "../../helpers/moto";
 import { useSlackServer } from "../../helpers/slackServer";
 
 const HUB = "111111111111";
 const SPOKE = "222222222222";
-const BUS = "security-guard-events";
 
 /** A liveness alert as the hub bus rule delivered it. */
 interface Alert {
@@ -74,24 +61,6 @@ describe("liveness as deployed: silence raised and cleared through the notifier 
   });
   after(async () => slack?.stop());
 
-  /** Environment of a session in the hub account (moto keeps resources per account). */
-  async function hubEnv(): Promise<Record<string, string>> {
-    const c = (
-      await new STSClient({}).send(
-        new AssumeRoleCommand({
-          RoleArn: `arn:aws:iam::${HUB}:role/security-guard-liveness-role`,
-          RoleSessionName: "fn",
-        }),
-      )
-    ).Credentials!;
-    return {
-      ...moto().env,
-      AWS_ACCESS_KEY_ID: c.AccessKeyId!,
-      AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
-      AWS_SESSION_TOKEN: c.SessionToken!,
-    };
-  }
-
   function heartbeat(at: Date, id: string) {
     return {
       version: "0",
@@ -129,12 +98,9 @@ describe("liveness as deployed: silence raised and cleared through the notifier 
   }
 
   it("raises a critical silence alert after two missed heartbeats and posts the recovery", async () => {
-    const env = await hubEnv();
-    const credentials = {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      sessionToken: env.AWS_SESSION_TOKEN,
-    };
+    // A session in the hub account (moto keeps resources per account).
+    const credentials = await sessionAs(`arn:aws:iam::${HUB}:role/security-guard-liveness-role`, "fn");
+    const env = envWith(moto().env, credentials);
     const region = "us-east-1";
     await createLivenessTable(new DynamoDBClient({ region, credentials }));
     // The organization: the hub is its management account; "sandbox" has no spoke.
@@ -145,31 +111,7 @@ describe("liveness as deployed: silence raised and cleared through the notifier 
       (a) => a.Name === "sandbox",
     )!.Id!;
     // The hub bus, and a rule that shows what the notify rule would receive from the liveness function.
-    const events = new EventBridgeClient({ region, credentials });
-    await events.send(new CreateEventBusCommand({ Name: BUS }));
-    const sqs = new SQSClient({ region, credentials });
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "liveness-alerts" }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))
-    ).Attributes!.QueueArn!;
-    await events.send(
-      new PutRuleCommand({
-        Name: "liveness-alerts",
-        EventBusName: BUS,
-        EventPattern: JSON.stringify({ source: ["security-guard.liveness"] }),
-      }),
-    );
-    await events.send(
-      new PutTargetsCommand({
-        Rule: "liveness-alerts",
-        EventBusName: BUS,
-        Targets: [{ Id: "q", Arn: queueArn }],
-      }),
-    );
-    const alerts = async () => {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
-      return (out.Messages ?? []).map((m) => JSON.parse(m.Body!) as Alert);
-    };
+    const alerts = await livenessEventsQueue<Alert>(credentials, "liveness-alerts", region);
 
     // A heartbeat 40 minutes ago (more than two 15-minute intervals), then the check.
     const now = Date.now();
@@ -270,19 +212,13 @@ describe("liveness as deployed: silence raised and cleared through the notifier 
     );
 
     // The notifier as deployed posts both to Slack.
-    const kms = new KMSClient({});
-    const key = await kms.send(new CreateKeyCommand({}));
-    const enc = await kms.send(
-      new EncryptCommand({
-        KeyId: key.KeyMetadata!.KeyId!,
-        Plaintext: Buffer.from(JSON.stringify({ default: slack.url("/services/default") })),
-        EncryptionContext: { LambdaFunctionName: "security-guard-notifier" },
-      }),
-    );
     const posted = await invokeDeployed(notifierDir, [silent, recovered], {
       ...moto().env,
       LOCAL_RUN: "1",
-      SLACK_WEBHOOKS_CIPHERTEXT: Buffer.from(enc.CiphertextBlob!).toString("base64"),
+      SLACK_WEBHOOKS_CIPHERTEXT: await ciphertextFor(
+        "security-guard-notifier",
+        JSON.stringify({ default: slack.url("/services/default") }),
+      ),
     });
     assert.deepEqual(
       posted.results.map((r) => (r.value as { posted: number }).posted),

@@ -5,32 +5,19 @@
 import { strict as assert } from "assert";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateSecurityGroupCommand, CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from "@aws-sdk/client-eventbridge";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../../../handlers/shared/constants";
 import { formatExemption } from "../../../handlers/shared/exemption";
 import { muteItem } from "../../../handlers/shared/runtimeMutes";
 import { buildDeployedPackages, invokeDeployed } from "../../helpers/deployed";
 import { createLivenessTable } from "../../helpers/livenessTable";
+import { ciphertextFor } from "../../helpers/kms";
+import { envWith, livenessEventsQueue, sessionAs } from "../../helpers/livenessBus";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
 import { useSlackServer } from "../../helpers/slackServer";
 
 const HUB = "111111111111";
 const SPOKE = "222222222222";
-const BUS = "security-guard-events";
 const REGION = "ap-northeast-2";
 
 interface BusEvent {
@@ -56,25 +43,11 @@ describe("liveness as deployed: the weekly mutes and exemptions list reaches Sla
   });
   after(async () => slack?.stop());
 
-  async function session(roleArn: string) {
-    const c = (
-      await new STSClient({}).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "t" }))
-    ).Credentials!;
-    return {
-      accessKeyId: c.AccessKeyId!,
-      secretAccessKey: c.SecretAccessKey!,
-      sessionToken: c.SessionToken!,
-    };
-  }
+  const session = (roleArn: string) => sessionAs(roleArn, "t");
 
   it("lists the Slack mute (scope, who, until, why) and the exempt group (who, why, expiring within 7 days)", async () => {
     const credentials = await session(`arn:aws:iam::${HUB}:role/security-guard-liveness-role`);
-    const env = {
-      ...moto().env,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_SESSION_TOKEN: credentials.sessionToken,
-    };
+    const env = envWith(moto().env, credentials);
     const region = "us-east-1";
     await createLivenessTable(new DynamoDBClient({ region, credentials }));
     // A mute written from Slack, in force for another day.
@@ -118,23 +91,7 @@ describe("liveness as deployed: the weekly mutes and exemptions list reaches Sla
       }),
     );
     // The hub bus, and a queue that shows what the notify rule would receive.
-    const events = new EventBridgeClient({ region, credentials });
-    await events.send(new CreateEventBusCommand({ Name: BUS }));
-    const sqs = new SQSClient({ region, credentials });
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "weekly" }))).QueueUrl!;
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))
-    ).Attributes!.QueueArn!;
-    await events.send(
-      new PutRuleCommand({
-        Name: "weekly",
-        EventBusName: BUS,
-        EventPattern: JSON.stringify({ source: ["security-guard.liveness"] }),
-      }),
-    );
-    await events.send(
-      new PutTargetsCommand({ Rule: "weekly", EventBusName: BUS, Targets: [{ Id: "q", Arn: queueArn }] }),
-    );
+    const received = await livenessEventsQueue<BusEvent>(credentials, "weekly", region);
 
     // The spoke region is known from its heartbeat; then the Monday run.
     const heartbeat = {
@@ -162,8 +119,7 @@ describe("liveness as deployed: the weekly mutes and exemptions list reaches Sla
       ],
       run.stderr,
     );
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
-    const put = (out.Messages ?? []).map((m) => JSON.parse(m.Body!) as BusEvent);
+    const put = await received();
     assert.deepEqual(put.map((e) => e["detail-type"]).sort(), [
       "Coverage Summary",
       "Mutes And Exemptions Summary",
@@ -200,20 +156,14 @@ describe("liveness as deployed: the weekly mutes and exemptions list reaches Sla
     });
 
     // The notifier as deployed posts it.
-    const kms = new KMSClient({});
-    const key = await kms.send(new CreateKeyCommand({}));
-    const enc = await kms.send(
-      new EncryptCommand({
-        KeyId: key.KeyMetadata!.KeyId!,
-        Plaintext: Buffer.from(JSON.stringify({ default: slack.url("/services/default") })),
-        EncryptionContext: { LambdaFunctionName: "security-guard-notifier" },
-      }),
-    );
     // EventBridge stamps the putting account on the event; moto's leaves it out.
     const posted = await invokeDeployed(notifierDir, [{ ...listed, account: HUB }], {
       ...moto().env,
       LOCAL_RUN: "1",
-      SLACK_WEBHOOKS_CIPHERTEXT: Buffer.from(enc.CiphertextBlob!).toString("base64"),
+      SLACK_WEBHOOKS_CIPHERTEXT: await ciphertextFor(
+        "security-guard-notifier",
+        JSON.stringify({ default: slack.url("/services/default") }),
+      ),
     });
     assert.deepEqual(
       posted.results.map((r) => (r.value as { posted: number }).posted),
