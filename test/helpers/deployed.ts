@@ -5,6 +5,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse, stringify } from "yaml";
 import { buildLambdas } from "../../verify/lambdaPackages";
 import { LambdaManifest } from "../../verify/lambdaPackages";
 import { LAMBDA_RUNTIME, runtimeNodeMajor } from "../../stacks/lambdaRuntime";
@@ -35,6 +36,27 @@ export function buildDeployedPackages(opts: { grouping?: boolean } = {}): Promis
     built[key] = buildLambdas(dir, [stackFile]).then((manifest) => ({ dir, manifest }));
   }
   return built[key]!;
+}
+
+/**
+ * Builds the hub's packages from Pulumi.hub.yaml with `chatops` merged into its chat-ops config
+ * (directories in the OS temp dir, named after `label`); returns the directory of each function
+ * named in `functions`.
+ */
+export async function buildWithChatops(
+  chatops: Record<string, unknown>,
+  label: string,
+  functions: string[],
+): Promise<Record<string, string>> {
+  const doc = parse(fs.readFileSync(path.join(REPO, "Pulumi.hub.yaml"), "utf8"));
+  Object.assign(doc.config["security-guard:chatops"], chatops);
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), `sg-hub-${label}-`));
+  fs.writeFileSync(path.join(configDir, "Pulumi.hub.yaml"), stringify(doc));
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), `sg-lambdas-${label}-`));
+  const manifest = await buildLambdas(out, [path.join(configDir, "Pulumi.hub.yaml")]);
+  return Object.fromEntries(
+    functions.map((name) => [name, manifest.functions.find((f) => f.function === name)!.dir]),
+  );
 }
 
 /** A NODE_PATH directory holding only the AWS SDK v3, as the Lambda Node.js runtime provides. */

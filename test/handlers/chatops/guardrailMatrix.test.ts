@@ -7,10 +7,6 @@
 // written out by hand, not from the code under test.
 import { exemptionActive, parseExemption } from "../../../handlers/shared/exemption";
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { parse, stringify } from "yaml";
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
@@ -18,8 +14,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { buildLambdas } from "../../../verify/lambdaPackages";
-import { invokeDeployed } from "../../helpers/deployed";
+import { buildWithChatops, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
 import { useSlackServer } from "../../helpers/slackServer";
@@ -31,7 +26,6 @@ import { DEFAULT_EXEMPT_TAG_KEY } from "../../../handlers/shared/constants";
 import { blockActionsPayload, httpEvent, sign, snsEvent } from "./events";
 import * as w from "./world";
 
-const REPO = path.resolve(__dirname, "..", "..", "..");
 const ACK = "security-guard-chatops-ack";
 const WORKER = "security-guard-chatops-worker";
 const SECRET = "matrix-signing-secret-0123456789";
@@ -146,18 +140,11 @@ describe("authorisation matrix through the deployed ack and worker (guardrails)"
   this.timeout(600_000);
   const moto = useMoto();
   const slack = useSlackServer();
-  const dirs: Record<string, string> = {};
+  let dirs: Record<string, string> = {};
 
   before(async function () {
     this.timeout(300_000);
-    const hubFile = path.join(REPO, "Pulumi.hub.yaml");
-    const doc = parse(fs.readFileSync(hubFile, "utf8"));
-    Object.assign(doc.config["security-guard:chatops"], CHATOPS_PATCH);
-    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-hub-guardrails-"));
-    fs.writeFileSync(path.join(configDir, "Pulumi.hub.yaml"), stringify(doc));
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "sg-lambdas-guardrails-"));
-    const manifest = await buildLambdas(out, [path.join(configDir, "Pulumi.hub.yaml")]);
-    for (const name of [ACK, WORKER]) dirs[name] = manifest.functions.find((f) => f.function === name)!.dir;
+    dirs = await buildWithChatops(CHATOPS_PATCH, "guardrails", [ACK, WORKER]);
   });
 
   it("refuses every unauthorised case with a visible reason and does every authorised one", async () => {

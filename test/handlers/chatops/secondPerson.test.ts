@@ -4,10 +4,6 @@
 // second authorised user revokes exactly the alert's permission (moto). A lapsed request starts
 // over, and a non-production account is reverted at once.
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { parse, stringify } from "yaml";
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
@@ -15,8 +11,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { buildLambdas } from "../../../verify/lambdaPackages";
-import { invokeDeployed } from "../../helpers/deployed";
+import { buildWithChatops, invokeDeployed } from "../../helpers/deployed";
 import { useMoto } from "../../helpers/moto";
 import { createSeenTable } from "../../helpers/seenTable";
 import { useSlackServer } from "../../helpers/slackServer";
@@ -28,7 +23,6 @@ import { blockActionsPayload, signedInteraction, snsEvent } from "./events";
 import * as w from "./world";
 import { DEFAULT_EXEMPT_TAG_KEY } from "../../../handlers/shared/constants";
 
-const REPO = path.resolve(__dirname, "..", "..", "..");
 const ACK = "security-guard-chatops-ack";
 const WORKER = "security-guard-chatops-worker";
 const SECRET = "second-person-signing-secret-0123";
@@ -59,19 +53,13 @@ describe("second person in production, through the deployed ack and worker", fun
   this.timeout(600_000);
   const moto = useMoto();
   const slack = useSlackServer();
-  const dirs: Record<string, string> = {};
+  let dirs: Record<string, string> = {};
   let topic: TopicProbe;
   let n = 0;
 
   before(async function () {
     this.timeout(300_000);
-    const doc = parse(fs.readFileSync(path.join(REPO, "Pulumi.hub.yaml"), "utf8"));
-    Object.assign(doc.config["security-guard:chatops"], CHATOPS_PATCH);
-    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-hub-second-"));
-    fs.writeFileSync(path.join(configDir, "Pulumi.hub.yaml"), stringify(doc));
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "sg-lambdas-second-"));
-    const manifest = await buildLambdas(out, [path.join(configDir, "Pulumi.hub.yaml")]);
-    for (const name of [ACK, WORKER]) dirs[name] = manifest.functions.find((f) => f.function === name)!.dir;
+    dirs = await buildWithChatops(CHATOPS_PATCH, "second", [ACK, WORKER]);
   });
 
   beforeEach(async () => {
