@@ -12,8 +12,7 @@ import {
   renderMessages,
   validateNotifierSettings,
 } from "../../../handlers/notifier";
-import { useSlackServer } from "../../helpers/slackServer";
-import { captureLogs } from "../../helpers/logs";
+import { useLocalWebhooks } from "../../helpers/localWebhooks";
 import { headerOf } from "./fixtures";
 import { levelCounts } from "../../../handlers/notifier/severity";
 import { BurstEvent, burstEvents, lambdaSnsEvent, sqsBatch } from "./burst";
@@ -37,25 +36,11 @@ function listed(m: unknown): string[] {
 }
 
 describe("notifier digests for bursts", () => {
-  const slack = useSlackServer();
-  let logs: ReturnType<typeof captureLogs>;
-  let env: NodeJS.ProcessEnv;
-
-  beforeEach(() => {
-    env = {
-      LOCAL_RUN: "1",
-      SLACK_WEBHOOKS: JSON.stringify({
-        default: slack.url("/services/default"),
-        payments: slack.url("/services/payments"),
-      }),
-    };
-    logs = captureLogs();
-  });
-  afterEach(() => logs.restore());
+  const { slack, local } = useLocalWebhooks();
 
   it("posts 12 events for one webhook as one digest: exact header, fallback, colour and lines, dangerous first", async () => {
     const events = burstEvents(12);
-    const response = await createNotifierHandler(settings, env)(sqsBatch(events), ctx);
+    const response = await createNotifierHandler(settings, local.env)(sqsBatch(events), ctx);
     assert.deepEqual(response, { batchItemFailures: [] });
     const [post, ...more] = slack.posts();
     assert.equal(more.length, 0, "one message");
@@ -120,14 +105,14 @@ describe("notifier digests for bursts", () => {
       events.map((e) => e.sqsMessageId).sort(),
       "every event listed exactly once",
     );
-    const digestLog = logs.lines.find((l) => l.message === "posted digest to Slack")!;
+    const digestLog = local.logs.lines.find((l) => l.message === "posted digest to Slack")!;
     assert.deepEqual(digestLog.recordIds, listed(msg));
     assert.equal(digestLog.digestPart, "1/1");
   });
 
   it("splits 95 events into 3 messages of 40, 40 and 15, listing each event exactly once", async () => {
     const events = burstEvents(95);
-    const response = await createNotifierHandler(settings, env)(sqsBatch(events), ctx);
+    const response = await createNotifierHandler(settings, local.env)(sqsBatch(events), ctx);
     assert.deepEqual(response, { batchItemFailures: [] });
     const posts = slack.posts();
     assert.equal(posts.length, 3);
@@ -158,13 +143,13 @@ describe("notifier digests for bursts", () => {
       ],
     );
     for (const p of posts) assert.ok(blocks(p).length <= 50);
-    const done = logs.lines.find((l) => l.message === "notifier done")!;
+    const done = local.logs.lines.find((l) => l.message === "notifier done")!;
     assert.deepEqual([done.records, done.posted, done.messages], [95, 95, 3]);
   });
 
   it("up to the threshold (5 for one webhook) keeps today's single-event messages, exactly as rendered", async () => {
     const event = sqsBatch(burstEvents(5));
-    await createNotifierHandler(settings, env)(event, ctx);
+    await createNotifierHandler(settings, local.env)(event, ctx);
     assert.deepEqual(
       slack.posts(),
       renderMessages(event, settings).map((r) => r.message),
@@ -185,7 +170,7 @@ describe("notifier digests for bursts", () => {
     // Keep 3 of the default ones: under the threshold there.
     const keep = new Set([...toPayments, ...toDefault.slice(0, 3).map((r) => r.recordId)]);
     const batch = sqsBatch(events.filter((e) => keep.has(e.sqsMessageId)));
-    const response = await createNotifierHandler(routed, env)(batch, ctx);
+    const response = await createNotifierHandler(routed, local.env)(batch, ctx);
     assert.deepEqual(response, { batchItemFailures: [] });
     const delivered = slack.delivered();
     // Record order: payments first (fixture 0), so its digest goes first, then the 3 singles.
@@ -222,7 +207,7 @@ describe("notifier digests for bursts", () => {
       { status: 404, body: "channel_not_found" },
       { status: 400, body: "invalid_blocks" },
     );
-    const response = (await createNotifierHandler(routed, env)(batch, ctx)) as SqsBatchResponse;
+    const response = (await createNotifierHandler(routed, local.env)(batch, ctx)) as SqsBatchResponse;
     const part1 = listed(slack.requests[1].json);
     const part2 = listed(slack.requests[2].json);
     assert.equal(part1.length, 40);
@@ -234,13 +219,13 @@ describe("notifier digests for bursts", () => {
     ];
     assert.deepEqual(response, { batchItemFailures: failedIds.map((id) => ({ itemIdentifier: id })) });
     assert.deepEqual([...part1, ...part2].sort(), payments.map((e) => e.sqsMessageId).sort());
-    const failures = logs.lines.filter((l) => l.message === "Slack post failed after retries");
+    const failures = local.logs.lines.filter((l) => l.message === "Slack post failed after retries");
     assert.deepEqual(
       failures.map((l) => l.recordId),
       failedIds,
       "one error line per failed event, in record order",
     );
-    const summary = logs.lines.find(
+    const summary = local.logs.lines.find(
       (l) => l.message === "notifier batch partly failed; SQS will redeliver the failed records",
     )!;
     assert.equal(summary.level, "error");
@@ -248,13 +233,13 @@ describe("notifier digests for bursts", () => {
   });
 
   it("every record goes back when the webhooks cannot be loaded (SQS), and the SNS path still throws", async () => {
-    delete env.LOCAL_RUN;
+    delete local.env.LOCAL_RUN;
     const events = burstEvents(8);
-    const response = await createNotifierHandler(settings, env)(sqsBatch(events), ctx);
+    const response = await createNotifierHandler(settings, local.env)(sqsBatch(events), ctx);
     assert.deepEqual(response, {
       batchItemFailures: events.map((e) => ({ itemIdentifier: e.sqsMessageId })),
     });
-    await assert.rejects(createNotifierHandler(settings, env)(lambdaSnsEvent(events[0]), ctx), {
+    await assert.rejects(createNotifierHandler(settings, local.env)(lambdaSnsEvent(events[0]), ctx), {
       name: "SecretError",
     });
     assert.equal(slack.requests.length, 0);
@@ -263,11 +248,11 @@ describe("notifier digests for bursts", () => {
   it("an SNS event with a burst also gets a digest, and still throws when its post fails", async () => {
     const events: BurstEvent[] = burstEvents(7);
     const snsBatch = { Records: events.flatMap((e) => lambdaSnsEvent(e).Records) };
-    const ok = (await createNotifierHandler(settings, env)(snsBatch, ctx)) as NotifierResult;
+    const ok = (await createNotifierHandler(settings, local.env)(snsBatch, ctx)) as NotifierResult;
     assert.deepEqual([ok.records, ok.posted, ok.messages], [7, 7, 1]);
     assert.ok(ok.outcomes.every((o) => o.digest?.part === 1 && o.digest.parts === 1));
     slack.reply({ status: 404, body: "no_service" });
-    await assert.rejects(createNotifierHandler(settings, env)(snsBatch, ctx), {
+    await assert.rejects(createNotifierHandler(settings, local.env)(snsBatch, ctx), {
       name: "NotifierDeliveryError",
       message: /^7 of 7 record\(s\) failed to post to Slack/,
     });
@@ -275,7 +260,7 @@ describe("notifier digests for bursts", () => {
 
   it("a route to an unconfigured webhook: the digest goes to default and says so", async () => {
     const s: NotifierSettings = { ...settings, routes: [{ webhook: "security-team" }] };
-    await createNotifierHandler(s, env)(sqsBatch(burstEvents(6)), ctx);
+    await createNotifierHandler(s, local.env)(sqsBatch(burstEvents(6)), ctx);
     assert.deepEqual(
       slack.delivered().map((r) => r.path),
       ["/services/default"],

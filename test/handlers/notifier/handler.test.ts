@@ -3,7 +3,7 @@
 // partial failure, malformed input and its logs.
 import { strict as assert } from "assert";
 import { jsonErrorMeaning } from "../../helpers/jsonError";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { ciphertextFor } from "../../helpers/kms";
 import {
   NotifierDeliveryError,
   NotifierResponse,
@@ -12,9 +12,8 @@ import {
   createNotifierHandler,
   renderMessages,
 } from "../../../handlers/notifier";
-import { useSlackServer } from "../../helpers/slackServer";
+import { useLocalWebhooks } from "../../helpers/localWebhooks";
 import { useMoto } from "../../helpers/moto";
-import { captureLogs } from "../../helpers/logs";
 import { fixture, contextTexts } from "./fixtures";
 
 const FUNCTION_NAME = "security-guard-notifier";
@@ -31,25 +30,11 @@ async function resultOf(p: Promise<NotifierResponse>): Promise<NotifierResult> {
 }
 
 describe("notifier handler", () => {
-  const slack = useSlackServer();
-  let logs: ReturnType<typeof captureLogs>;
-  let env: NodeJS.ProcessEnv;
-
-  beforeEach(() => {
-    env = {
-      LOCAL_RUN: "1",
-      SLACK_WEBHOOKS: JSON.stringify({
-        default: slack.url("/services/default"),
-        payments: slack.url("/services/payments"),
-      }),
-    };
-    logs = captureLogs();
-  });
-  afterEach(() => logs.restore());
+  const { slack, local } = useLocalWebhooks();
 
   it("posts every record of an SNS batch in order, routed by account, exactly as rendered", async () => {
     const event = fixture("sns/lambda-sns-eventbridge-batch.json");
-    const result = await resultOf(createNotifierHandler(settings, env)(event, ctx));
+    const result = await resultOf(createNotifierHandler(settings, local.env)(event, ctx));
     assert.deepEqual(
       { records: result.records, posted: result.posted, skipped: result.skipped, failed: result.failed },
       { records: 3, posted: 3, skipped: 0, failed: 0 },
@@ -62,7 +47,7 @@ describe("notifier handler", () => {
       slack.posts(),
       renderMessages(event, settings).map((r) => r.message),
     );
-    const posted = logs.lines.filter((l) => l.message === "posted to Slack");
+    const posted = local.logs.lines.filter((l) => l.message === "posted to Slack");
     assert.deepEqual(
       posted.map((l) => [l.recordId, l.eventId, l.webhook]),
       [
@@ -74,7 +59,7 @@ describe("notifier handler", () => {
   });
 
   it("accepts a raw EventBridge event and an SQS batch", async () => {
-    const handler = createNotifierHandler(settings, env);
+    const handler = createNotifierHandler(settings, local.env);
     const one = await resultOf(
       handler(fixture("eventbridge/config-compliance-change-noncompliant.json"), ctx),
     );
@@ -83,14 +68,14 @@ describe("notifier handler", () => {
     const sqs = await handler(fixture("sqs/lambda-sqs-batch.json"), ctx);
     assert.deepEqual(sqs, { batchItemFailures: [] });
     assert.equal(slack.delivered().length, 3);
-    const done = logs.lines.filter((l) => l.message === "notifier done").at(-1)!;
+    const done = local.logs.lines.filter((l) => l.message === "notifier done").at(-1)!;
     assert.deepEqual([done.records, done.posted, done.messages], [2, 2, 2]);
   });
 
   it("retries a 500 and reports the attempts", async () => {
     slack.reply({ status: 500 });
     const result = await resultOf(
-      createNotifierHandler(settings, env)(fixture("sns/lambda-sns-cloudwatch-alarm.json"), ctx),
+      createNotifierHandler(settings, local.env)(fixture("sns/lambda-sns-cloudwatch-alarm.json"), ctx),
     );
     assert.deepEqual(result.outcomes, [
       {
@@ -105,9 +90,9 @@ describe("notifier handler", () => {
     assert.equal(slack.requests.length, 2);
   });
 
-  it("a partial batch failure posts the rest, logs every failure and what was posted, then throws", async () => {
+  it("a partial batch failure posts the rest, local.logs every failure and what was posted, then throws", async () => {
     slack.reply({ status: 200 }, { status: 404, body: "channel_not_found" });
-    const handler = createNotifierHandler(settings, env);
+    const handler = createNotifierHandler(settings, local.env);
     await assert.rejects(
       handler(fixture("sns/lambda-sns-eventbridge-batch.json"), ctx),
       (err: NotifierDeliveryError) => {
@@ -124,12 +109,12 @@ describe("notifier handler", () => {
       },
     );
     assert.equal(slack.delivered().length, 2);
-    const failure = logs.lines.find((l) => l.message === "Slack post failed after retries")!;
+    const failure = local.logs.lines.find((l) => l.message === "Slack post failed after retries")!;
     assert.equal(failure.level, "error");
     assert.equal(failure.recordId, "c8a234e7-1b2c-4fec-9c36-7f554a74be81");
     assert.equal(failure.eventId, "e0d4b3f5-6a7c-4b8d-0e9f-1a2b3c4d5e6f");
     assert.match(String(failure.error), /Slack answered 404: channel_not_found/);
-    const summary = logs.lines.find(
+    const summary = local.logs.lines.find(
       (l) => l.message === "notifier batch partly failed; Lambda will retry the whole event",
     )!;
     assert.deepEqual(summary.alreadyPosted, [
@@ -141,7 +126,7 @@ describe("notifier handler", () => {
   it("throws after the last retry so Lambda's async retry and the DLQ keep the event", async () => {
     slack.reply({ status: 500 }, { status: 502 }, { status: 503 });
     await assert.rejects(
-      createNotifierHandler(settings, env)(fixture("eventbridge/remediation-revoked.json"), ctx),
+      createNotifierHandler(settings, local.env)(fixture("eventbridge/remediation-revoked.json"), ctx),
       {
         name: "NotifierDeliveryError",
         message: "1 of 1 record(s) failed to post to Slack (a0b1c2d3-e4f5-4a6b-7c8d-9e0f1a2b3c4d); 0 posted",
@@ -151,9 +136,9 @@ describe("notifier handler", () => {
     assert.equal(slack.delivered().length, 0);
   });
 
-  it("a truncated SNS message posts a fallback and logs an error with the message id", async () => {
+  it("a truncated SNS message posts a fallback and local.logs an error with the message id", async () => {
     const result = await resultOf(
-      createNotifierHandler(settings, env)(fixture("malformed/sns-truncated-message.json"), ctx),
+      createNotifierHandler(settings, local.env)(fixture("malformed/sns-truncated-message.json"), ctx),
     );
     assert.equal(result.posted, 1);
     const [post] = slack.posts() as Array<{ text: string }>;
@@ -161,7 +146,7 @@ describe("notifier handler", () => {
       jsonErrorMeaning(post.text),
       "[medium] Unreadable notification (the message body is not valid JSON (…position 180…))",
     );
-    const err = logs.lines.find((l) => l.level === "error")!;
+    const err = local.logs.lines.find((l) => l.level === "error")!;
     assert.equal(err.message, "event is incomplete or unreadable; posting what could be read");
     assert.equal(err.eventId, "0b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e");
     assert.deepEqual((err.problems as string[]).map(jsonErrorMeaning), [
@@ -169,16 +154,16 @@ describe("notifier handler", () => {
     ]);
   });
 
-  it("empty Records: logs an error with the request id and throws; nothing is posted", async () => {
+  it("empty Records: local.logs an error with the request id and throws; nothing is posted", async () => {
     await assert.rejects(
-      createNotifierHandler(settings, env)(fixture("malformed/sns-empty-records.json"), ctx),
+      createNotifierHandler(settings, local.env)(fixture("malformed/sns-empty-records.json"), ctx),
       {
         name: "NotifierInputError",
         message: "the event's Records array is empty: there is nothing to notify",
       },
     );
     assert.equal(slack.requests.length, 0);
-    assert.deepEqual(logs.lines[0], {
+    assert.deepEqual(local.logs.lines[0], {
       level: "error",
       message: "notifier received an unusable event",
       requestId: "req-1",
@@ -189,17 +174,20 @@ describe("notifier handler", () => {
 
   it("skipped Config delivery notices are logged and counted, not posted", async () => {
     const result = await resultOf(
-      createNotifierHandler(settings, env)(fixture("sns/lambda-sns-config-snapshot-delivery.json"), ctx),
+      createNotifierHandler(settings, local.env)(
+        fixture("sns/lambda-sns-config-snapshot-delivery.json"),
+        ctx,
+      ),
     );
     assert.deepEqual([result.posted, result.skipped], [0, 1]);
     assert.equal(slack.requests.length, 0);
-    const skip = logs.lines.find((l) => l.message === "record skipped")!;
+    const skip = local.logs.lines.find((l) => l.message === "record skipped")!;
     assert.equal(skip.eventId, "f1d567ba-4e5f-4c1f-8f69-0c887da7eb14");
   });
 
   it("a route naming an unconfigured webhook falls back to default with a visible note", async () => {
     const s: NotifierSettings = { ...settings, routes: [{ webhook: "security-team", kinds: ["alarm"] }] };
-    await createNotifierHandler(s, env)(fixture("messages/cloudwatch-alarm.json"), ctx);
+    await createNotifierHandler(s, local.env)(fixture("messages/cloudwatch-alarm.json"), ctx);
     assert.deepEqual(
       slack.delivered().map((r) => r.path),
       ["/services/default"],
@@ -212,9 +200,9 @@ describe("notifier handler", () => {
   });
 
   it("refuses a plaintext webhook map outside local runs, without posting", async () => {
-    delete env.LOCAL_RUN;
+    delete local.env.LOCAL_RUN;
     await assert.rejects(
-      createNotifierHandler(settings, env)(fixture("messages/cloudwatch-alarm.json"), ctx),
+      createNotifierHandler(settings, local.env)(fixture("messages/cloudwatch-alarm.json"), ctx),
       {
         name: "SecretError",
         message:
@@ -229,7 +217,7 @@ describe("notifier handler", () => {
       () =>
         createNotifierHandler(
           { accountNames: {}, routes: [{ webhook: "x", kinds: ["nope" as never] }] },
-          env,
+          local.env,
         ),
       /invalid notifier settings: routes\[0\].kinds: "nope" is not one of/,
     );
@@ -238,19 +226,7 @@ describe("notifier handler", () => {
   describe("with the webhook map as KMS ciphertext (moto)", () => {
     const moto = useMoto();
 
-    async function encrypt(plaintext: string, functionName: string): Promise<string> {
-      const kms = new KMSClient({});
-      const key = await kms.send(new CreateKeyCommand({ Description: "notifier test" }));
-      const out = await kms.send(
-        new EncryptCommand({
-          KeyId: key.KeyMetadata!.KeyId!,
-          Plaintext: Buffer.from(plaintext),
-          EncryptionContext: { LambdaFunctionName: functionName },
-        }),
-      );
-      kms.destroy();
-      return Buffer.from(out.CiphertextBlob!).toString("base64");
-    }
+    const encrypt = (plaintext: string, functionName: string) => ciphertextFor(functionName, plaintext);
 
     it("decrypts with the LambdaFunctionName context once per container", async () => {
       assert.ok(moto().endpoint.startsWith("http://127.0.0.1:"));
@@ -284,7 +260,9 @@ describe("notifier handler", () => {
           /could not decrypt secret with encryption context LambdaFunctionName=security-guard-notifier: InvalidCiphertextException/,
       });
       assert.equal(slack.requests.length, 0);
-      const err = logs.lines.find((l) => l.message === "cannot load Slack webhooks; no record was posted")!;
+      const err = local.logs.lines.find(
+        (l) => l.message === "cannot load Slack webhooks; no record was posted",
+      )!;
       assert.equal(err.eventId, "req-1");
     });
 
