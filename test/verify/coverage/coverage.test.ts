@@ -5,7 +5,6 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import {
@@ -25,15 +24,13 @@ import {
 } from "@aws-sdk/client-organizations";
 import { CreateBucketCommand, CreateBucketCommandInput, S3Client } from "@aws-sdk/client-s3";
 import { EnableSecurityHubCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { CoverageReport } from "../../../handlers/coverage/coverage";
 import { recordHeartbeat } from "../../../handlers/coverage/lastSeen";
 import { LIVENESS_TABLE_NAME } from "../../../handlers/shared/constants";
 import { coverage } from "../../../verify/coverage/coverage";
 import { listStackFiles, stackFileConfig } from "../../../verify/stackFiles";
 import { createLivenessTable } from "../../helpers/livenessTable";
-import { Moto, useMoto } from "../../helpers/moto";
+import { seedSession, useMotoAndStackDir } from "../../helpers/seededAccounts";
 import { RecordingProxy, Scripted, isRead, startRecordingProxy } from "../preflight/recordingProxy";
 
 const HUB = "111111111111";
@@ -75,33 +72,16 @@ const STAND_INS: Scripted[] = [
 
 describe("npm run coverage (moto, seeded organization, every request recorded)", function () {
   this.timeout(180_000);
-  const getMoto = useMoto();
-  let moto: Moto;
-  let dir: string;
+  const seeded = useMotoAndStackDir("coverage-");
 
-  beforeEach(() => {
-    moto = getMoto();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "coverage-"));
+  const as = async (account: string, region = "us-east-1") => ({
+    ...(await seedSession(seeded.moto, account)),
+    region,
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  async function as(account: string, region = "us-east-1") {
-    const c = (
-      await new STSClient({ endpoint: moto.endpoint, region: "us-east-1" }).send(
-        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/seed`, RoleSessionName: "seed" }),
-      )
-    ).Credentials!;
-    const credentials: AwsCredentialIdentity = {
-      accessKeyId: c.AccessKeyId!,
-      secretAccessKey: c.SecretAccessKey!,
-      sessionToken: c.SessionToken,
-    };
-    return { endpoint: moto.endpoint, region, credentials };
-  }
 
   function writeStack(name: string, lines: string[]): void {
     fs.writeFileSync(
-      path.join(dir, `Pulumi.${name}.yaml`),
+      path.join(seeded.dir, `Pulumi.${name}.yaml`),
       ["config:", ...lines.map((l) => `  security-guard:${l}`)].join("\n") + "\n",
     );
   }
@@ -192,7 +172,7 @@ describe("npm run coverage (moto, seeded organization, every request recorded)",
   }
 
   async function viaProxy<T>(run: (proxy: RecordingProxy) => Promise<T>): Promise<T> {
-    const proxy = await startRecordingProxy(moto.endpoint, STAND_INS);
+    const proxy = await startRecordingProxy(seeded.moto.endpoint, STAND_INS);
     const saved = process.env.AWS_ENDPOINT_URL;
     process.env.AWS_ENDPOINT_URL = proxy.url;
     try {
@@ -214,7 +194,7 @@ describe("npm run coverage (moto, seeded organization, every request recorded)",
     const { payments, data } = await seed();
     const report = await viaProxy(() =>
       coverage({
-        configs: listStackFiles(dir).map((s) => ({ stack: s.stack, config: stackFileConfig(s) })),
+        configs: listStackFiles(seeded.dir).map((s) => ({ stack: s.stack, config: stackFileConfig(s) })),
         ignoreAccounts: [HUB],
         now: () => NOW,
       }),
@@ -264,7 +244,7 @@ describe("npm run coverage (moto, seeded organization, every request recorded)",
 
   it("the command exits 1 on gaps and prints JSON; it reads the hub account from --hub-outputs", async () => {
     const { data } = await seed();
-    fs.writeFileSync(path.join(dir, "hub-outputs.json"), JSON.stringify({ hubAccountId: HUB }));
+    fs.writeFileSync(path.join(seeded.dir, "hub-outputs.json"), JSON.stringify({ hubAccountId: HUB }));
     // Asynchronous: the proxy answering the child runs in this process.
     const out = await viaProxy(
       (proxy) =>
@@ -276,14 +256,14 @@ describe("npm run coverage (moto, seeded organization, every request recorded)",
               "ts-node/register/transpile-only",
               path.join(ROOT, "scripts", "coverage.ts"),
               "--dir",
-              dir,
+              seeded.dir,
               "--hub-outputs",
-              path.join(dir, "hub-outputs.json"),
+              path.join(seeded.dir, "hub-outputs.json"),
               "--json",
             ],
             {
               cwd: ROOT,
-              env: { ...process.env, ...moto.env, AWS_ENDPOINT_URL: proxy.url },
+              env: { ...process.env, ...seeded.moto.env, AWS_ENDPOINT_URL: proxy.url },
               timeout: 170_000,
             },
             (err, stdout, stderr) =>

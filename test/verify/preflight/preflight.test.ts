@@ -3,7 +3,6 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
   CloudTrailClient,
@@ -27,12 +26,10 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { CreateBucketCommand, CreateBucketCommandInput, S3Client } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { Finding, PreflightReport } from "../../../verify/preflight/findings";
 import { preflight } from "../../../verify/preflight/preflight";
 import { readStackFile } from "../../../verify/stackFiles";
-import { Moto, useMoto } from "../../helpers/moto";
+import { seedSession, useMotoAndStackDir } from "../../helpers/seededAccounts";
 import { RecordingProxy, isRead, startRecordingProxy } from "./recordingProxy";
 
 const SPOKE = "222222222222";
@@ -45,37 +42,12 @@ function stsDenied(message: string): string {
 
 describe("npm run preflight (moto, seeded accounts, every request recorded)", function () {
   this.timeout(180_000);
-  const getMoto = useMoto();
-  let moto: Moto;
-  let dir: string;
-
-  beforeEach(() => {
-    moto = getMoto();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-"));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  /** Credentials of a session in `account` (moto lets any role be assumed), talking to moto directly. */
-  async function as(account: string): Promise<{ endpoint: string; credentials: AwsCredentialIdentity }> {
-    const sts = new STSClient({ endpoint: moto.endpoint, region: "us-east-1" });
-    const c = (
-      await sts.send(
-        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/seed`, RoleSessionName: "seed" }),
-      )
-    ).Credentials!;
-    return {
-      endpoint: moto.endpoint,
-      credentials: {
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken,
-      },
-    };
-  }
+  const seeded = useMotoAndStackDir("preflight-");
+  const as = (account: string) => seedSession(seeded.moto, account);
 
   function writeStack(name: string, lines: string[]): void {
     fs.writeFileSync(
-      path.join(dir, `Pulumi.${name}.yaml`),
+      path.join(seeded.dir, `Pulumi.${name}.yaml`),
       [
         "config:",
         '  pulumi:disable-default-providers: ["*"]',
@@ -105,7 +77,7 @@ describe("npm run preflight (moto, seeded accounts, every request recorded)", fu
       organizationId: "o-a1b2c3d4e5",
     };
     for (const k of omit) delete outputs[k];
-    const file = path.join(dir, "hub-outputs.json");
+    const file = path.join(seeded.dir, "hub-outputs.json");
     fs.writeFileSync(file, JSON.stringify(outputs));
     return file;
   }
@@ -116,11 +88,14 @@ describe("npm run preflight (moto, seeded accounts, every request recorded)", fu
     options: { hubOutputsFile?: string; scripted?: Parameters<typeof startRecordingProxy>[1] } = {},
   ): Promise<{ report: PreflightReport; proxy: RecordingProxy }> {
     // moto has no ListConfigurationRecorders (service-linked recorders): it lists none unless a test says so.
-    const proxy = await startRecordingProxy(moto.endpoint, [...(options.scripted ?? []), noLinkedRecorders]);
+    const proxy = await startRecordingProxy(seeded.moto.endpoint, [
+      ...(options.scripted ?? []),
+      noLinkedRecorders,
+    ]);
     const saved = process.env.AWS_ENDPOINT_URL;
     process.env.AWS_ENDPOINT_URL = proxy.url;
     try {
-      const report = await preflight(readStackFile(path.join(dir, `Pulumi.${stack}.yaml`)), {
+      const report = await preflight(readStackFile(path.join(seeded.dir, `Pulumi.${stack}.yaml`)), {
         hubOutputsFile: options.hubOutputsFile,
       });
       assert.ok(proxy.requests.length > 0, "preflight made no AWS request at all");
@@ -611,12 +586,12 @@ describe("npm run preflight (moto, seeded accounts, every request recorded)", fu
         "--stack",
         "spoke-cli",
         "--dir",
-        dir,
+        seeded.dir,
         "--hub-outputs",
         file,
         "--json",
       ],
-      { cwd: ROOT, env: { ...process.env, ...moto.env }, encoding: "utf8", timeout: 170_000 },
+      { cwd: ROOT, env: { ...process.env, ...seeded.moto.env }, encoding: "utf8", timeout: 170_000 },
     );
     assert.equal(out.status, 1, out.stderr);
     const report = JSON.parse(out.stdout) as PreflightReport;
