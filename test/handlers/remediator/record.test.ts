@@ -26,6 +26,14 @@ const REJECTED = JSON.stringify({
   FailedEntryCount: 1,
   Entries: [{ ErrorCode: "NotAuthorizedForSourceException", ErrorMessage: "Not authorized for the source." }],
 });
+/** The first PutEvents of the report answered with its one entry rejected; later ones reach moto. */
+const REPORT_REJECTED_ONCE = {
+  action: "PutEvents",
+  times: 1,
+  status: 200,
+  body: REJECTED,
+  contentType: "application/x-amz-json-1.1",
+};
 
 describe("remediator: the outcome survives a failed report (moto behind a fault proxy)", function () {
   const moto = useMoto();
@@ -40,15 +48,7 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
     const spoke = await spokeEc2(SPOKE, SEOUL);
     const gid = await createGroup(spoke, "web", [tcp(20, 25, ["0.0.0.0/0", "10.0.0.0/8"])]);
     const ids = await ruleIds(spoke, gid);
-    await withFaults([
-      {
-        action: "PutEvents",
-        times: 1,
-        status: 200,
-        body: REJECTED,
-        contentType: "application/x-amz-json-1.1",
-      },
-    ]);
+    await withFaults([REPORT_REJECTED_ONCE]);
     const handler = createRemediatorHandler(settings());
     const event = configEvent({ account: SPOKE, region: SEOUL, groupId: gid });
 
@@ -109,15 +109,7 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
   it("another event about the fixed group does not repeat the recorded change", async () => {
     const spoke = await spokeEc2(SPOKE, SEOUL);
     const gid = await createGroup(spoke, "web", [tcp(22, 22, ["0.0.0.0/0"])]);
-    await withFaults([
-      {
-        action: "PutEvents",
-        times: 1,
-        status: 200,
-        body: REJECTED,
-        contentType: "application/x-amz-json-1.1",
-      },
-    ]);
+    await withFaults([REPORT_REJECTED_ONCE]);
     const handler = createRemediatorHandler(settings());
     await assert.rejects(handler(configEvent({ id: "first", account: SPOKE, region: SEOUL, groupId: gid })));
     const other = await handler(configEvent({ id: "second", account: SPOKE, region: SEOUL, groupId: gid }));
@@ -138,15 +130,7 @@ describe("remediator: the outcome survives a failed report (moto behind a fault 
       RANGES.map(([from, to]) => tcp(from, to, ["0.0.0.0/0"], ["::/0"])),
       tags,
     );
-    await withFaults([
-      {
-        action: "PutEvents",
-        times: 1,
-        status: 200,
-        body: REJECTED,
-        contentType: "application/x-amz-json-1.1",
-      },
-    ]);
+    await withFaults([REPORT_REJECTED_ONCE]);
     const handler = createRemediatorHandler(settings());
     const event = configEvent({ account: SPOKE, region: SEOUL, groupId: gid });
     const [first] = await handler(event).then(
