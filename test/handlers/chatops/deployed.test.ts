@@ -91,6 +91,21 @@ const groupRef = (groupId: string, permissions: AlertRef["permissions"], eventId
   permissions,
 });
 
+/**
+ * An alert button's world in moto: the click tables, the mutes and records tables, the commands
+ * topic, and a new security group `name` in the default account and region.
+ */
+async function groupAlertScene(name: string) {
+  await createClickTables();
+  await createSeenTable("security-guard-alert-mutes");
+  await createRecordsTable();
+  const commands = await topicProbe(TOPIC);
+  const ec2 = w.ec2In(await w.credsFor(DEFAULT_ACCOUNT), chatops.defaultRegion);
+  const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: "web" })))
+    .GroupId!;
+  return { commands, ec2, groupId };
+}
+
 /** What a click needs before the ack and the worker run: the replay table and the worker's event bus. */
 async function createClickTables(): Promise<void> {
   await createSeenTable(TABLE);
@@ -312,14 +327,8 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
   });
 
   it("a click on Revert: the deployed ack verifies and queues it, the deployed worker revokes in the spoke and updates the alert", async () => {
-    await createClickTables();
-    await createSeenTable("security-guard-alert-mutes");
-    const commands = await topicProbe(TOPIC);
     const region = chatops.defaultRegion;
-    const ec2 = w.ec2In(await w.credsFor(DEFAULT_ACCOUNT), region);
-    const groupId = (
-      await ec2.send(new CreateSecurityGroupCommand({ GroupName: "deployed-web", Description: "web" }))
-    ).GroupId!;
+    const { commands, ec2, groupId } = await groupAlertScene("deployed-web");
     await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
         GroupId: groupId,
@@ -329,7 +338,6 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
         ],
       }),
     );
-    await createRecordsTable();
     const ref = groupRef(groupId, [{ protocol: "tcp", fromPort: 3389, toPort: 3389, cidr: "0.0.0.0/0" }]);
     const value = await recordedValue(ref);
     const alert = alertWithButton("revert", value, "Revert", "RDP opened");
@@ -432,15 +440,8 @@ describe("chatops functions as deployed (npm run lambdas package, separate proce
   });
 
   it("Exempt's reason dialog: the deployed ack decrypts the bot token, opens the dialog and queues the submission; the deployed worker tags the reason", async () => {
-    await createClickTables();
-    await createSeenTable("security-guard-alert-mutes");
-    const commands = await topicProbe(TOPIC);
     const region = chatops.defaultRegion;
-    const ec2 = w.ec2In(await w.credsFor(DEFAULT_ACCOUNT), region);
-    const groupId = (
-      await ec2.send(new CreateSecurityGroupCommand({ GroupName: "deployed-exempt", Description: "web" }))
-    ).GroupId!;
-    await createRecordsTable();
+    const { commands, ec2, groupId } = await groupAlertScene("deployed-exempt");
     const ref = groupRef(groupId, [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "0.0.0.0/0" }]);
     const value = await recordedValue(ref);
     const alert = alertWithButton("exempt", value, "Exempt group", "HTTPS opened");
