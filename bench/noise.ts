@@ -83,6 +83,8 @@ export interface NoiseResult {
   digestRuns: number;
   heldForDigest: number;
   posts: number;
+  /** Top-level posts by kind: digests, and the messages posted at once by what their first event is. */
+  postsByKind: Record<string, number>;
   postsPerRawEvent: number;
   securityGroups: number;
   securityRepresented: number;
@@ -578,6 +580,18 @@ export async function runNoise(
       (m) => new Set([...JSON.stringify(m).matchAll(/[Ii]ncident `?([0-9A-Z]{7})`?/g)].map((x) => x[1])),
     );
     const incidentIds = new Set(named.flatMap((n) => [...n]));
+    // What the top-level posts are: digests (one per channel per window that holds anything), and
+    // the messages posted at once, by what their first event is (critical, or an alert with buttons).
+    const whatOf = new Map<string, string>();
+    for (const e of [...day, ...reports]) whatOf.set(e.id, e.what);
+    for (const a of arrivals) whatOf.set(a.snsMessageId, a.raw.what);
+    const postsByKind: Record<string, number> = {};
+    for (const [i, m] of received.top.entries()) {
+      const isDigest = JSON.stringify(m).includes(`"block_id":"${DIGEST_BLOCK_PREFIX}`);
+      const first = isDigest ? undefined : [...whatOf.keys()].find((id) => posts[i].includes(id));
+      const kind = isDigest ? "digest" : `at once: ${first ? whatOf.get(first) : "no event id"}`;
+      postsByKind[kind] = (postsByKind[kind] ?? 0) + 1;
+    }
     const raw = day.length + reports.length;
     const byWhat: Record<string, number> = {};
     for (const e of [...day, ...reports]) byWhat[e.what] = (byWhat[e.what] ?? 0) + 1;
@@ -594,6 +608,7 @@ export async function runNoise(
       digestRuns,
       heldForDigest,
       posts: posts.length,
+      postsByKind,
       postsPerRawEvent: posts.length / raw,
       mode: options.app ? "app" : "webhook",
       updates: received.updates,
@@ -639,6 +654,9 @@ export function formatNoise(r: NoiseResult, commit: string): string {
     "| figure | value | target | |",
     "| --- | ---: | --- | --- |",
     `| top-level Slack posts per raw event (${r.mode} mode) | ${r.posts} / ${r.rawEvents} = 1/${Math.round(r.rawEvents / Math.max(1, r.posts))} | <= 1/300 | ${pass(r.postsPerRawEvent <= 1 / 300)} |`,
+    ...Object.entries(r.postsByKind)
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, n]) => `| top-level posts: ${kind} | ${n} | | info |`),
     ...(r.incidentsPosted !== undefined
       ? [
           `| top-level posts per incident (top-level posts naming an incident / incidents named) | ${r.incidentPosts} / ${r.incidentsPosted} = ${(r.incidentPosts! / Math.max(1, r.incidentsPosted)).toFixed(2)} | <= 1.2 | ${pass(r.incidentPosts! / Math.max(1, r.incidentsPosted) <= 1.2)} |`,
