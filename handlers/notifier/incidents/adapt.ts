@@ -91,6 +91,8 @@ export function incidentSignal(
       const exposure = f.types?.includes("Exposure") ?? false;
       return {
         ...base,
+        // The timeline names the source ("Security Hub: ..."): the title does not repeat it.
+        title: title.replace(/^Security Hub: /, ""),
         uid: f.uid,
         effect: passing ? "pass" : "fail",
         ...(exposure ? { correlation: { kind: "exposure" as const, uid: f.uid } } : {}),

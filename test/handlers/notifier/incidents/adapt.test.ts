@@ -29,7 +29,7 @@ describe("incident signals of Security Hub's OCSF findings", () => {
     const failed = signalOf(OCSF_FAILED);
     assert.deepEqual(failed, {
       severity: "high",
-      title: "Security Hub: S3 general purpose buckets should block public write access",
+      title: "S3 general purpose buckets should block public write access",
       time: "2026-12-04T08:12:30.004Z",
       uid: S3_3,
       effect: "fail",
@@ -39,7 +39,7 @@ describe("incident signals of Security Hub's OCSF findings", () => {
     const passed = signalOf(OCSF_PASSED);
     assert.deepEqual(passed, {
       severity: "info",
-      title: "Security Hub: S3 general purpose buckets should block public write access",
+      title: "S3 general purpose buckets should block public write access",
       time: "2026-12-04T09:47:05.512Z",
       uid: S3_3,
       effect: "pass",

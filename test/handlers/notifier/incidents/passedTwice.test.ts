@@ -82,9 +82,21 @@ describe("a passing control delivered by both hub rules is one resolution (moto,
       { LOCAL_RUN: "1", SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_API_BASE_URL: slack.apiUrl() },
     );
 
-  for (const [format, failed, passed, key] of [
-    ["ASFF", ASFF_FAILED, ASFF_PASSED, SG_KEY],
-    ["OCSF", OCSF_FAILED, OCSF_PASSED, BUCKET_KEY],
+  for (const [format, failed, passed, key, title] of [
+    [
+      "ASFF",
+      ASFF_FAILED,
+      ASFF_PASSED,
+      SG_KEY,
+      "Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 22",
+    ],
+    [
+      "OCSF",
+      OCSF_FAILED,
+      OCSF_PASSED,
+      BUCKET_KEY,
+      "S3 general purpose buckets should block public write access",
+    ],
   ] as const) {
     it(`${format}, webhook mode, both copies in one batch: one resolved follow-up, one timeline entry, the copy a repeat`, async () => {
       const notify = webhook();
@@ -102,7 +114,7 @@ describe("a passing control delivered by both hub rules is one resolution (moto,
       ]);
       const posts = slack.delivered("/services/default").map((r) => r.json as { text: string });
       assert.equal(posts.length, 2, "the opening, then one follow-up");
-      assert.ok(posts[1].text.startsWith(`Incident ${opened!.id} resolved: `), posts[1].text);
+      assert.equal(posts[1].text, `Incident ${opened!.id} resolved: ${title}`);
       const after = (await incident(key))!;
       assert.equal(after.state, "resolved");
       assert.equal(after.signals, 2);
