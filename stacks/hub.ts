@@ -48,7 +48,9 @@ export class Hub extends pulumi.ComponentResource {
     const central = new CentralBus(`${name}-central`, { hub, org }, parent);
     const topics = new HubTopics(`${name}-topics`, { hub, org, kmsKey: key }, parent);
 
-    const resolves = resolvePattern(config.findings);
+    // Passing verdicts only end incidents: with incidents off the notifier would post each one on
+    // its own (any severity), so the hub makes no resolve rule then.
+    const resolves = config.incidents.enabled ? resolvePattern(config.findings) : undefined;
     const notifier = new Notifier(
       `${name}-notifier`,
       {

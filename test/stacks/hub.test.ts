@@ -211,12 +211,22 @@ describe("hub stack under Pulumi mocks", function () {
     const key = one(resources, "aws:kms/key:Key", "kms-key");
     assert.equal(events.props.kmsMasterKeyId, key.state.arn);
     const topicPolicy = one(resources, "aws:sns/topicPolicy:TopicPolicy", "events-policy");
-    // The resolve rule (Security Hub PASSED control findings, any severity) feeds the same topic.
+    // The resolve rule (Security Hub control findings that pass again, ASFF and OCSF, any
+    // severity) feeds the same topic.
     const resolve = one(resources, "aws:cloudwatch/eventRule:EventRule", "hub-resolve");
     assert.deepEqual(JSON.parse(resolve.props.eventPattern as string), {
-      source: ["aws.securityhub"],
-      "detail-type": ["Security Hub Findings - Imported"],
-      detail: { findings: { Compliance: { Status: ["PASSED"] } } },
+      $or: [
+        {
+          source: ["aws.securityhub"],
+          "detail-type": ["Security Hub Findings - Imported"],
+          detail: { findings: { Compliance: { Status: ["PASSED"] } } },
+        },
+        {
+          source: ["aws.securityhub"],
+          "detail-type": ["Findings Imported V2"],
+          detail: { findings: { compliance: { status: ["Pass"] } } },
+        },
+      ],
     });
     const resolveTarget = one(resources, "aws:cloudwatch/eventTarget:EventTarget", "hub-resolve-target");
     assert.equal(resolveTarget.props.arn, `arn:aws:sns:us-east-1:${HUB_ACCOUNT}:security-guard-events`);

@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import type { Violation } from "../policy/offline";
 import { collectEvents, newEngineReport } from "./events";
+import { closingRunClients } from "./runClients";
 import { errorLines } from "./runStacks";
 import { EngineWorkspace, REPO, stubPlugins } from "./workspace";
 
@@ -45,15 +46,17 @@ export async function previewProgram(
       stringify({ name: project, runtime: "nodejs", ...(plugins ? { plugins } : {}) }),
     );
   }
+  // A program registers its resources when its module runs: run it afresh every time. Each run's gRPC
+  // clients are closed after its operation (runClients.ts).
+  const clients = closingRunClients(async () => {
+    delete require.cache[entry];
+    return require(entry);
+  });
   const stack = await LocalWorkspace.createOrSelectStack(
     {
       stackName: options.stack ?? stackName(entry),
       projectName: project,
-      // A program registers its resources when its module runs: run it afresh every time.
-      program: async () => {
-        delete require.cache[entry];
-        return require(entry);
-      },
+      program: clients.program,
     },
     { workDir, pulumiCommand: ws.pulumi, envVars: ws.envVars, pulumiHome: ws.pulumiHome },
   );
@@ -69,6 +72,8 @@ export async function previewProgram(
       return { report, resources, error: undefined as unknown };
     } catch (err) {
       return { report, resources: 0, error: err };
+    } finally {
+      clients.close();
     }
   };
   const result = (

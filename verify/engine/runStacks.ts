@@ -13,6 +13,7 @@ import { runProgram } from "../../stacks/program";
 import { StackFile } from "../stackFiles";
 import type { Violation } from "../policy/offline";
 import { EngineReport, collectEvents, newEngineReport, reportFromEventLines } from "./events";
+import { closingRunClients } from "./runClients";
 import { securePaths, userSecrets } from "./userSecrets";
 import { EngineWorkspace, stubPlugins } from "./workspace";
 
@@ -210,7 +211,8 @@ export async function runStacksThroughEngine(options: EngineRunOptions): Promise
   for (const file of options.stacks) {
     const shipped = fs.readFileSync(path.join(options.projectDir, file.file), "utf8");
     fs.writeFileSync(path.join(workDir, file.file), shipped);
-    const program: PulumiFn = options.program?.(file) ?? (async () => runProgram());
+    // Each run's gRPC clients are closed after its operation (runClients.ts).
+    const clients = closingRunClients(options.program?.(file) ?? (async () => runProgram()));
     let stack: Stack | undefined;
     const config = push(
       await step(
@@ -218,7 +220,7 @@ export async function runStacksThroughEngine(options: EngineRunOptions): Promise
         "config",
         async () => {
           stack = await LocalWorkspace.createStack(
-            { stackName: file.stack, projectName: project, program },
+            { stackName: file.stack, projectName: project, program: clients.program },
             { workDir, pulumiCommand: ws.pulumi, envVars: ws.envVars, pulumiHome: ws.pulumiHome },
           );
           const notes = await prepareConfig(stack, file, parseDocument(shipped).toJS(), hubs, project);
@@ -252,6 +254,8 @@ export async function runStacksThroughEngine(options: EngineRunOptions): Promise
             ) as Record<string, number>;
           } catch (err) {
             error = err;
+          } finally {
+            clients.close();
           }
           const mandatory = report.violations.some((v) => v.level === "mandatory");
           const resources = Object.values(changes ?? {}).reduce((n, c) => n + (c ?? 0), 0);

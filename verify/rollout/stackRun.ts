@@ -6,6 +6,7 @@ import * as fs from "fs";
 import { EngineEvent, LocalWorkspace, PulumiCommand, PulumiFn } from "@pulumi/pulumi/automation";
 import { errorLines } from "../engine/runStacks";
 import { collectEvents, newEngineReport } from "../engine/events";
+import { closingRunClients } from "../engine/runClients";
 
 export type RolloutMode = "up" | "preview" | "drift";
 export type StackStatus = "succeeded" | "failed" | "skipped" | "unchanged" | "drifted";
@@ -108,10 +109,12 @@ export async function runStack(
     durationMs: Date.now() - started,
     ...o,
   });
+  // Without this, each finished stack's program state stays in memory for 30 minutes (runClients.ts).
+  const run = closingRunClients(setup.program(name));
   let result: StackOutcome;
   try {
     const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: name, projectName: setup.projectName, program: setup.program(name) },
+      { stackName: name, projectName: setup.projectName, program: run.program },
       {
         workDir: setup.projectDir,
         pulumiCommand: setup.pulumi,
@@ -164,6 +167,8 @@ export async function runStack(
       error: oneLineError([...policy, ...errorLines(err, report)]),
     });
     write(`\n# error: ${err instanceof Error ? err.message : String(err)}\n`);
+  } finally {
+    run.close();
   }
   write(`\n# ${result.status} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
   await new Promise<void>((resolve) => log.end(resolve));

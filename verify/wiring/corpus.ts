@@ -196,6 +196,13 @@ export const ROUTE_CORPUS: CorpusItem[] = [
     intended: ["securityhub-findings", "resolve"],
   },
   {
+    name: "securityhub OCSF S3.3 passed Ireland",
+    file: `${FINDINGS}/securityhub-v2-ocsf-compliance-s3-public-write-passed.json`,
+    enters: "spoke",
+    // compliance.status Pass: the resolve rule's OCSF branch, at any severity (this one Informational).
+    intended: ["securityhub-ocsf-findings", "resolve"],
+  },
+  {
     name: "access analyzer public bucket Virginia",
     file: `${FINDINGS}/access-analyzer-s3-public.json`,
     enters: "spoke",
@@ -291,7 +298,7 @@ export const MOTO_ARRAY_LIMITATION =
   "moto 5.2.5 does not match patterns on fields inside arrays (requestParameters.ipPermissions.items[].ipRanges/ipv6Ranges.items[])";
 
 export const SECURITY_HUB_ARRAY_LIMITATION =
-  "moto 5.2.5 does not match patterns on fields inside arrays (detail.findings[].Severity.Label, Workflow.Status, RecordState, Compliance.Status)";
+  "moto 5.2.5 does not match patterns on fields inside arrays (detail.findings[].Severity.Label, Workflow.Status, RecordState, Compliance.Status, compliance.status)";
 
 export const MOTO_LIMITATIONS: Array<{ event: string; kind: HubKind; reason: string }> = [
   { event: "sg world ssh Seoul", kind: "remediate", reason: MOTO_ARRAY_LIMITATION },
@@ -300,6 +307,7 @@ export const MOTO_LIMITATIONS: Array<{ event: string; kind: HubKind; reason: str
   { event: "securityhub critical new Tokyo", kind: "notify", reason: SECURITY_HUB_ARRAY_LIMITATION },
   { event: "securityhub resolved archived Tokyo", kind: "resolve", reason: SECURITY_HUB_ARRAY_LIMITATION },
   { event: "securityhub EC2.13 passed Seoul", kind: "resolve", reason: SECURITY_HUB_ARRAY_LIMITATION },
+  { event: "securityhub OCSF S3.3 passed Ireland", kind: "resolve", reason: SECURITY_HUB_ARRAY_LIMITATION },
 ];
 
 const HUB_KINDS: string[] = ["notify", "remediate", "resolve"];

@@ -71,6 +71,12 @@ export interface NotifierView {
   when?: string;
   /** The incident the event joins (the resource or AWS's own correlation), when it is about one. */
   incidentKey?: string;
+  /**
+   * Set for a passing verdict (a control that passes again, a finding resolved): it is never
+   * posted on its own, it resolves the open incident under `incidentKey` or, when none is open, is
+   * skipped. Which of the two depends on the incident store, which this tool does not read.
+   */
+  passing?: true;
   /** A route names owners: the owner the choice used, and where it came from (or why none). */
   owner?: string;
   /** A route names organizationalUnits: the account's OUs the choice used (or why none). */
@@ -172,6 +178,8 @@ function notifierView(
     const d: Decision = decide(subject, r.eventId, settings, now, place);
     const skipped = r.skipped ?? d.skipped;
     const incident = settings.incidents && r.signal && incidentKey(r.signal);
+    // The notifier resolves an open incident with it, or skips it (incidents/delivery.ts correlate).
+    const passing = !!incident && !skipped && r.signal?.effect === "pass";
     return {
       recordId: r.recordId,
       kind: d.facts.kind,
@@ -183,8 +191,11 @@ function notifierView(
       ...(d.muted ? { mutedBy: d.muted.name } : {}),
       ...(skipped ? { skipped } : {}),
       ...(d.dedupeKey ? { dedupeKey: d.dedupeKey } : {}),
-      ...(settings.grouping && !skipped ? { when: postingTime(r, settings.grouping, !!settings.app) } : {}),
+      ...(settings.grouping && !skipped && !passing
+        ? { when: postingTime(r, settings.grouping, !!settings.app) }
+        : {}),
       ...(incident ? { incidentKey: incident } : {}),
+      ...(passing ? { passing: true as const } : {}),
       ...placeView(settings, r, given, place),
       ...(d.route.organizationalUnit ? { matchedOu: d.route.organizationalUnit } : {}),
     };
@@ -355,7 +366,9 @@ export function formatExplanation(file: string, x: Explanation): string {
   for (const n of x.notifier) {
     const what = n.skipped
       ? `skipped: ${n.skipped}`
-      : `posted to webhook ${n.webhook}${n.email ? " and emailed" : ""}${n.when ? ` ${n.when}` : ""}`;
+      : n.passing
+        ? `a passing verdict, not posted on its own: it resolves the open incident ${n.incidentKey}, or is skipped when none is open (nothing to resolve)`
+        : `posted to webhook ${n.webhook}${n.email ? " and emailed" : ""}${n.when ? ` ${n.when}` : ""}`;
     lines.push(
       `  notifier (record ${n.recordId}): ${n.kind}, severity ${n.severity} (${n.severityWhy}), route ${n.route}; ${what}`,
     );
@@ -366,7 +379,9 @@ export function formatExplanation(file: string, x: Explanation): string {
       );
     if (n.incidentKey)
       lines.push(
-        `    incident: ${n.incidentKey} (signals about it within the join window share one message)`,
+        n.passing
+          ? `    incident: ${n.incidentKey} (the routes tool cannot read the incident store, so it cannot tell which: resolved or skipped)`
+          : `    incident: ${n.incidentKey} (signals about it within the join window share one message)`,
       );
   }
   for (const n of x.notes) lines.push(`  note: ${n}`);

@@ -36,6 +36,8 @@ import type { Draft, MapContext, SourceModule } from "../source";
 
 const DETAIL_TYPE = "Findings Imported V2";
 const SOURCE = "aws.securityhub";
+/** OCSF's compliance.status of a control that passes (the caption of status_id 1). */
+export const PASSING_COMPLIANCE = "Pass";
 
 /** OCSF severity labels (severity_id 1-6) by our level. */
 const LEVELS: Readonly<Record<string, SeverityLevel>> = {
@@ -388,7 +390,7 @@ export const securityHubOcsf: SourceModule = {
         f.status === "Resolved" ||
         f.status === "Suppressed" ||
         f.status === "Archived" ||
-        f.compliance?.status === "Pass",
+        f.compliance?.status === PASSING_COMPLIANCE,
     },
     ...(["critical", "high", "medium", "low", "info"] as const).map((level) => ({
       severity: level,
@@ -417,8 +419,22 @@ export const securityHubOcsf: SourceModule = {
     },
   ],
   notify: (filters) => securityHubOcsfNotify(filters),
+  // A control that passes again (compliance.status "Pass", OCSF compliance status_id 1:
+  // https://schema.ocsf.io/1.6.0/objects/compliance), at whatever severity it carries (usually
+  // Informational) and in whatever status, so its incident ends: the ASFF branch's counterpart.
+  resolve: (filters) =>
+    filters.securityHubFormats.includes("OCSF")
+      ? [
+          {
+            source: [SOURCE],
+            "detail-type": [DETAIL_TYPE],
+            detail: { findings: { compliance: { status: [PASSING_COMPLIANCE] } } },
+          },
+        ]
+      : [],
   fixtures: [
     "findings/securityhub-v2-ocsf-compliance-s3-public-write-high.json",
+    "findings/securityhub-v2-ocsf-compliance-s3-public-write-passed.json",
     "findings/securityhub-v2-ocsf-exposure-lambda-critical.json",
   ],
 };

@@ -1,10 +1,12 @@
 // Security Hub OCSF findings ("Findings Imported V2"): compliance and exposure findings on the model,
 // the console's views, and the hub's choice of formats and products.
 import { strict as assert } from "assert";
+import { resolvePattern } from "../../../handlers/findings/registry";
 import { DEFAULT_FILTERS, anyOf, forwardPattern, load, mapped, matches, notifyBranches } from "./sourceCheck";
 
 const COMPLIANCE = "findings/securityhub-v2-ocsf-compliance-s3-public-write-high.json";
 const EXPOSURE = "findings/securityhub-v2-ocsf-exposure-lambda-critical.json";
+const PASSED = "findings/securityhub-v2-ocsf-compliance-s3-public-write-passed.json";
 
 describe("Security Hub OCSF source", () => {
   it("maps a compliance finding: OCSF class, control and verdict, the bucket with its tags, the posture view", () => {
@@ -122,6 +124,58 @@ describe("Security Hub OCSF source", () => {
         { pattern: notify, event: fromGuardDuty },
       ]),
       [true, false, true, true, false, false, false],
+    );
+  });
+
+  it("maps a control that passes again: info, compliance Pass, status Resolved, the same finding id as its failure", () => {
+    const { finding: f, problems } = mapped(load(PASSED));
+    assert.deepEqual(problems, []);
+    assert.equal(f.severity, "info");
+    assert.equal(
+      f.severity_why,
+      "a Security Hub OCSF finding that is resolved, suppressed or archived, or a control that passes",
+    );
+    assert.deepEqual(f.compliance, {
+      control: "S3.3",
+      standard: "standards/aws-foundational-security-best-practices/v/1.0.0",
+      status: "Pass",
+    });
+    assert.equal(f.status, "Resolved");
+    assert.equal(f.uid, mapped(load(COMPLIANCE)).finding.uid);
+    assert.deepEqual(f.evidence.notes, ["The S3 bucket blocks public write access."]);
+  });
+
+  it("the hub resolve rule takes OCSF controls that pass, at any severity and status, only while OCSF is posted (event-ruler)", async () => {
+    const resolve = resolvePattern(DEFAULT_FILTERS)!;
+    // Default settings: the ASFF branch and this one.
+    assert.deepEqual(
+      (resolve.$or as Array<Record<string, unknown>>).map((b) => b["detail-type"]),
+      [["Security Hub Findings - Imported"], ["Findings Imported V2"]],
+    );
+    const ocsfOnly = resolvePattern({ ...DEFAULT_FILTERS, securityHubFormats: ["OCSF"] })!;
+    assert.deepEqual(ocsfOnly, {
+      source: ["aws.securityhub"],
+      "detail-type": ["Findings Imported V2"],
+      detail: { findings: { compliance: { status: ["Pass"] } } },
+    });
+    const asffOnly = resolvePattern({ ...DEFAULT_FILTERS, securityHubFormats: ["ASFF"] })!;
+    const critical = load(PASSED);
+    critical.detail.findings[0].severity = "Critical";
+    critical.detail.findings[0].status = "New";
+    const warning = load(PASSED);
+    warning.detail.findings[0].compliance.status = "Warning";
+    assert.deepEqual(
+      await matches([
+        { pattern: forwardPattern("securityhub-ocsf-findings", "eu-west-1"), event: load(PASSED) },
+        { pattern: resolve, event: load(PASSED) },
+        { pattern: resolve, event: critical },
+        { pattern: resolve, event: load(COMPLIANCE) },
+        { pattern: resolve, event: warning },
+        { pattern: resolve, event: load(EXPOSURE) },
+        { pattern: ocsfOnly, event: load(PASSED) },
+        { pattern: asffOnly, event: load(PASSED) },
+      ]),
+      [true, true, true, false, false, false, true, false],
     );
   });
 });

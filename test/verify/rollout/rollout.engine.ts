@@ -3,6 +3,7 @@
 // table and exit code), the engine's own state and the stub's. Part of `npm run test:engine`.
 // Skips (with a SKIPPED line) where Go is missing and the CLI cannot be built.
 import { strict as assert } from "assert";
+import * as asyncHooks from "async_hooks";
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
@@ -91,6 +92,42 @@ function peakOverlap(runs: { start: number; end: number }[]): number {
   for (const [, d] of edges) peak = Math.max(peak, (now += d));
   return peak;
 }
+
+/** A Node timer created inside a Pulumi program's run, and the stack whose run it was. */
+interface RunTimer {
+  stack: string;
+  /** Its delay when created (Node sets `_idleTimeout` to -1 when it is cleared). */
+  delayMs: number;
+  timer: { _idleTimeout: number; _destroyed: boolean };
+}
+
+type PulumiRuns = asyncHooks.AsyncLocalStorage<{ settings: { options: { stack?: string } } }>;
+
+/**
+ * Records the timers created inside Pulumi programs' runs while it is on: the SDK keeps a run's state
+ * (its stack resource, every resource and output) in an AsyncLocalStorage store, which a timer created
+ * in the run captures as its async context and keeps alive for as long as the timer is pending.
+ */
+function recordRunTimers(): { timers: RunTimer[]; stop(): void } {
+  // The SDK's store of runs (runtime/state.js: `global.asyncLocalStorage`, set when it loads).
+  const runs = (globalThis as { asyncLocalStorage?: PulumiRuns }).asyncLocalStorage;
+  assert.ok(runs, "@pulumi/pulumi's runtime is not loaded");
+  const timers: RunTimer[] = [];
+  const hook = asyncHooks.createHook({
+    init(_id, type, _trigger, resource) {
+      const run = runs.getStore();
+      if (type === "Timeout" && run) {
+        const timer = resource as RunTimer["timer"];
+        timers.push({ stack: run.settings.options.stack ?? "?", delayMs: timer._idleTimeout, timer });
+      }
+    },
+  });
+  hook.enable();
+  return { timers, stop: () => hook.disable() };
+}
+
+/** Node's Timeout: `_destroyed` once it fired (not repeating) or was cleared, `_idleTimeout` -1 once cleared. */
+const pending = (t: RunTimer) => !t.timer._destroyed && t.timer._idleTimeout >= 0;
 
 let binary: string | undefined;
 
@@ -212,6 +249,39 @@ describe("npm run rollout under the real Pulumi engine", function () {
       assert.match(
         fs.readFileSync(path.join(fleet.dir, ".rollout", "logs", "spoke-001.log"), "utf8"),
         /Policies:\n +✅ aws-security-guard@v[\d.]+ \(local: /,
+      );
+    });
+  });
+
+  describe("a hub and two spokes: what a finished stack leaves in the rollout's process", () => {
+    let fleet: Fleet;
+    before(async () => {
+      fleet = await createFleet({ binary: binary!, spokes: 2 });
+    });
+    after(() => fleet?.dispose());
+
+    it("no timer of a stack's program run is pending once the rollout ends", async () => {
+      const recording = recordRunTimers();
+      let run: Run;
+      try {
+        run = await rolloutCommand(fleet, ["--json"]);
+      } finally {
+        recording.stop();
+      }
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(statuses(jsonOf(run)), [
+        ["hub", "succeeded"],
+        ["spoke-000", "succeeded"],
+        ["spoke-001", "succeeded"],
+      ]);
+      // Every run's gRPC channels (resource monitor, engine) armed @grpc/grpc-js's 30-minute idle timer
+      // after their last call...
+      const idle = recording.timers.filter((t) => t.delayMs === 30 * 60_000);
+      assert.deepEqual([...new Set(idle.map((t) => t.stack))].sort(), ["hub", "spoke-000", "spoke-001"]);
+      // ...and none of those, nor any other timer created in a run, still holds that run's state.
+      assert.deepEqual(
+        recording.timers.filter(pending).map((t) => `${t.stack}: ${t.delayMs} ms`),
+        [],
       );
     });
   });

@@ -196,4 +196,55 @@ describe("npm run routes: why an event does (not) reach Slack (repo stacks, moto
       /\n    organizational units: ou-a1b2-11111111 < ou-a1b2-22222222 < r-a1b2 \(given with --ou\); route 1 matched ou-a1b2-22222222/,
     );
   });
+
+  // A control that passes again (ASFF PASSED, OCSF Pass) reaches the notifier by the hub's resolve
+  // rule alone (default settings); the notifier resolves the open incident with it or skips it, and
+  // which of the two depends on the incident store, which routes does not read.
+  for (const [format, file, stackName, notifierLines] of [
+    [
+      "ASFF",
+      "test/fixtures/incidents/ssh-sequence/5-securityhub-ec2-13-passed.json",
+      "spoke-payments",
+      [
+        "  notifier (record 2c3d4e5f-6071-4829-93a4-b5c6d7e8f901): security-hub, severity info (a Security Hub finding that is archived, resolved or suppressed), route 0; a passing verdict, not posted on its own: it resolves the open incident resource#222222222222#ap-northeast-2#sg-0a1b2c3d4e5f60718, or is skipped when none is open (nothing to resolve)",
+        "    incident: resource#222222222222#ap-northeast-2#sg-0a1b2c3d4e5f60718 (the routes tool cannot read the incident store, so it cannot tell which: resolved or skipped)",
+      ],
+    ],
+    [
+      "OCSF",
+      "test/fixtures/events/findings/securityhub-v2-ocsf-compliance-s3-public-write-passed.json",
+      "spoke-data",
+      [
+        "  notifier (record 7d41a9c2-0b6e-4f38-a5d1-3e8c92f07b64): security-hub, severity info (a Security Hub OCSF finding that is resolved, suppressed or archived, or a control that passes), route default; a passing verdict, not posted on its own: it resolves the open incident resource#333333333333#eu-west-1#data-lake-landing, or is skipped when none is open (nothing to resolve)",
+        "    incident: resource#333333333333#eu-west-1#data-lake-landing (the routes tool cannot read the incident store, so it cannot tell which: resolved or skipped)",
+      ],
+    ],
+  ] as const)
+    it(`an ${format} control that passes again: the resolve rule alone; it resolves its open incident or is skipped (routes cannot tell which)`, async () => {
+      const event = JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8")) as { region: string };
+      const x = await explain(event, stackName);
+      assert.deepEqual(
+        summary(x).map((m) => m.slice(0, 4)),
+        [
+          [
+            "spoke",
+            stackName,
+            event.region,
+            `spoke-${event.region}-${format === "ASFF" ? "securityhub-findings" : "securityhub-ocsf-findings"}`,
+          ],
+          ["hub", "hub", "us-east-1", "hub-resolve"],
+        ],
+      );
+      assert.equal(x.notifier.length, 1);
+      assert.equal(x.notifier[0].passing, true);
+      assert.equal(x.notifier[0].skipped, undefined);
+      // Nothing is posted in a digest: grouping is on in Pulumi.hub.yaml, yet no posting time is given.
+      assert.equal(x.notifier[0].when, undefined);
+      const lines = formatExplanation(file, x).split("\n");
+      assert.deepEqual(
+        lines.filter((l) => /^ {2}notifier |^ {4}incident: /.test(l)),
+        notifierLines,
+      );
+      assert.ok(!lines.some((l) => l.includes("digest")), lines.join("\n"));
+    });
 });
