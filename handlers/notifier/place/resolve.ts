@@ -16,7 +16,7 @@ import { errorText } from "../../shared/errors";
 import type { RoutePlace } from "../routing";
 import { carriesTags, ownerFromTags } from "./ownerTag";
 import { ParentLookup } from "./orgUnits";
-import { TagLookup, TagTarget, tagSource } from "./spokeTags";
+import { TagLookup, TagTarget, resourceTagSource } from "./spokeTags";
 import { ttlCache } from "./ttlCache";
 
 export interface Place extends RoutePlace {
@@ -78,9 +78,7 @@ export function createPlaceResolver(o: PlaceResolverOptions): PlaceResolver {
       const lookups: Promise<void>[] = [];
       const tags = o.tags;
       if (tags && place.owner === undefined && r && !carriesTags(r)) {
-        const byUid = tagSource(r.uid);
-        const byAlt = "skip" in byUid && r.uid_alt ? tagSource(r.uid_alt) : byUid;
-        const source = "skip" in byAlt ? byUid : byAlt;
+        const source = resourceTagSource(r);
         // IAM roles and users are global (no region), and their ARN names their account.
         const lookupRegion =
           "skip" in source ? undefined : source.via === "iam" ? "" : source.region || region;

@@ -76,6 +76,20 @@ export interface SpokeTagLookupOptions {
   iamPageSize?: number;
 }
 
+/** How the owner of `r` is read: by its uid, else by its alternative uid (an ARN beside a name). */
+export function resourceTagSource(r: { uid?: string; uid_alt?: string }): TagSource {
+  const byUid = tagSource(r.uid);
+  const byAlt = "skip" in byUid && r.uid_alt ? tagSource(r.uid_alt) : byUid;
+  return "skip" in byAlt ? byUid : byAlt;
+}
+
+/** The call that reads the tags of `source`, in words (`npm run routes`, which reads nothing). */
+export function tagCallText(source: Exclude<TagSource, { skip: string }>): string {
+  if (source.via === "ec2") return "EC2 DescribeTags";
+  if (source.via === "tagging") return "the Tagging API's GetResources";
+  return iamPrincipal(source.resourceId)?.kind === "user" ? "IAM ListUserTags" : "IAM ListRoleTags";
+}
+
 interface Session {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   expiresAt: number;
