@@ -3,9 +3,12 @@
 // (AssumeRole, then the Tagging API's GetResources with its ARN), and an account's place in the
 // organization through Organizations ListParents, then posts to the local Slack fake.
 // An account outside the organization shows the failed OU lookup on its message and still posts.
+// IAM roles and users (named by ARN in Access Analyzer findings) are read with IAM ListRoleTags /
+// ListUserTags through the same role, every page.
 import { strict as assert } from "assert";
 import { CreateSecurityGroupCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { PutBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateRoleCommand, CreateUserCommand, IAMClient, TagRoleCommand } from "@aws-sdk/client-iam";
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -15,6 +18,7 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { createNotifierHandler, NotifierSettings } from "../../../handlers/notifier";
+import { spokeTagLookup } from "../../../handlers/notifier/place/spokeTags";
 import { useMoto } from "../../helpers/moto";
 import { captureLogs } from "../../helpers/logs";
 import { useSlackServer } from "../../helpers/slackServer";
@@ -67,6 +71,32 @@ function bucketEvent(account: string, name: string): Json {
   e.detail.resources = [{ accountId: account, type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${name}` }];
   return e;
 }
+
+/** An Access Analyzer unused-access finding about the IAM role or user `arn` (its account's). */
+function unusedAccessEvent(arn: string, id: string): Json {
+  const account = arn.split(":")[4];
+  const user = arn.includes(":user/");
+  const e = structuredClone(
+    fixture(
+      `findings/${user ? "access-analyzer-unused-permission" : "access-analyzer-unused-iam-role"}.json`,
+    ),
+  ) as Json;
+  e.id = id;
+  e.account = account;
+  e.detail.findingId = `${id}-finding`;
+  e.detail.resource = arn;
+  e.detail.accountId = account;
+  e.detail.resourceOwnerAccount = account;
+  return e;
+}
+
+const READ_ROLE = "security-guard-coverage-reader";
+
+/** The trust policy of the roles these tests create (only their tags matter here). */
+const TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
 
 function contextLines(post: unknown): string[] {
   const blocks = (post as { attachments: Array<{ blocks: Json[] }> }).attachments[0].blocks;
@@ -203,5 +233,114 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
     assert.ok(logged, "the failed lookup is logged");
     assert.equal(logged.eventId, "ev-2-ct");
     assert.equal((logged.problems as string[]).length, 1);
+  });
+
+  it("an IAM role tagged Team=identity and a user tagged owner=platform, read with IAM through the read role, go to their teams; an untagged role goes to default saying so", async () => {
+    const member = "555555555555";
+    const iam = new IAMClient({ region: "us-east-1", credentials: await credsFor(member) });
+    // A path in the ARN: IAM's tag listings take the name alone (the last segment).
+    const broker = (
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: "identity-broker",
+          Path: "/service-role/sso/",
+          AssumeRolePolicyDocument: TRUST,
+          Tags: [{ Key: "Team", Value: "identity" }],
+        }),
+      )
+    ).Role!.Arn!;
+    assert.equal(broker, `arn:aws:iam::${member}:role/service-role/sso/identity-broker`);
+    const bot = (
+      await iam.send(
+        new CreateUserCommand({ UserName: "deploy-bot", Tags: [{ Key: "owner", Value: "platform" }] }),
+      )
+    ).User!.Arn!;
+    const bare = (
+      await iam.send(new CreateRoleCommand({ RoleName: "legacy-batch", AssumeRolePolicyDocument: TRUST }))
+    ).Role!.Arn!;
+    iam.destroy();
+
+    const settings: NotifierSettings = {
+      accountNames: {},
+      routes: [
+        { webhook: "identity", owners: ["identity"] },
+        { webhook: "platform", owners: ["platform"] },
+      ],
+      lookups: { partition: "aws", roleName: READ_ROLE },
+    };
+    const notify = createNotifierHandler(settings, {
+      ...process.env,
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS: JSON.stringify({
+        default: slack.url("/services/default"),
+        identity: slack.url("/services/identity"),
+        platform: slack.url("/services/platform"),
+      }),
+    });
+    const logs = captureLogs();
+    const results: unknown[] = [];
+    try {
+      for (const event of [
+        unusedAccessEvent(broker, "ev-role"),
+        unusedAccessEvent(bot, "ev-user"),
+        unusedAccessEvent(bare, "ev-bare"),
+      ])
+        results.push(await notify(event, ctx));
+    } finally {
+      logs.restore();
+    }
+    assert.deepEqual(
+      results.map((r) => (r as { posted: number }).posted),
+      [1, 1, 1],
+      JSON.stringify(logs.lines),
+    );
+    const [identity] = slack.posts("/services/identity");
+    assert.equal(slack.posts("/services/identity").length, 1);
+    assert.equal(contextLines(identity)[1], "owner: *identity*");
+    assert.ok(JSON.stringify(identity).includes("identity-broker"));
+    const [platform] = slack.posts("/services/platform");
+    assert.equal(slack.posts("/services/platform").length, 1);
+    assert.equal(contextLines(platform)[1], "owner: *platform*");
+    assert.ok(JSON.stringify(platform).includes("deploy-bot"));
+    // No owner tag: the default webhook, no owner line, no failure; the log says why.
+    const fallback = slack.posts("/services/default");
+    assert.equal(fallback.length, 1);
+    assert.ok(JSON.stringify(fallback[0]).includes("legacy-batch"));
+    assert.ok(
+      !contextLines(fallback[0]).some((l) => l.includes("owner:") || l.includes("Routed without it")),
+    );
+    assert.deepEqual(
+      logs.lines.filter((l) => l.message === "owner unknown").map((l) => l.notes),
+      [[`${bare} has no owner tag (owner, team)`]],
+    );
+    assert.equal(
+      logs.lines.filter((l) => l.message === "routed without what could not be looked up").length,
+      0,
+    );
+  });
+
+  it("reads every page of a role's tags (Marker), and fails with IAM's error for a role that is not there", async () => {
+    const member = "555555555555";
+    const iam = new IAMClient({ region: "us-east-1", credentials: await credsFor(member) });
+    const arn = (
+      await iam.send(new CreateRoleCommand({ RoleName: "many-tags", AssumeRolePolicyDocument: TRUST }))
+    ).Role!.Arn!;
+    // Listed sorted by key, two a page: the owner tag comes on the third page.
+    const tags = { "cost-center": "cc-1", env: "prod", name: "many-tags", service: "etl", team: "data" };
+    await iam.send(
+      new TagRoleCommand({
+        RoleName: "many-tags",
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    iam.destroy();
+    const lookup = spokeTagLookup("aws", READ_ROLE, { iamPageSize: 2 });
+    const signal = new AbortController().signal;
+    assert.deepEqual(await lookup({ accountId: member, resourceId: arn, via: "iam" }, signal), tags);
+    await assert.rejects(
+      lookup({ accountId: member, resourceId: `arn:aws:iam::${member}:role/gone`, via: "iam" }, signal),
+      // IAM's own error, naming the role (moto: "Role gone not found").
+      /^NoSuchEntityException: .*\bgone\b/,
+    );
   });
 });
