@@ -5,6 +5,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse, stringify } from "yaml";
 import { buildLambdas } from "../../verify/lambdaPackages";
 import { LambdaManifest } from "../../verify/lambdaPackages";
 import { LAMBDA_RUNTIME, runtimeNodeMajor } from "../../stacks/lambdaRuntime";
@@ -35,6 +36,20 @@ export function buildDeployedPackages(opts: { grouping?: boolean } = {}): Promis
     built[key] = buildLambdas(dir, [stackFile]).then((manifest) => ({ dir, manifest }));
   }
   return built[key]!;
+}
+
+/**
+ * Builds the hub's packages from the repo's hub stack file with `config` set over it (keys without
+ * the `security-guard:` namespace), for suites about a setting that file leaves as it is. Each call
+ * builds anew, into the OS temp dir.
+ */
+export async function buildDeployedPackagesWith(config: Record<string, unknown>): Promise<Built> {
+  const hub = parse(fs.readFileSync(path.join(REPO, "Pulumi.hub.yaml"), "utf8"));
+  for (const [key, value] of Object.entries(config)) hub.config[`security-guard:${key}`] = value;
+  const stackFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-hub-with-")), "Pulumi.hub.yaml");
+  fs.writeFileSync(stackFile, stringify(hub));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-lambdas-with-"));
+  return { dir, manifest: await buildLambdas(dir, [stackFile]) };
 }
 
 /** A NODE_PATH directory holding only the AWS SDK v3, as the Lambda Node.js runtime provides. */

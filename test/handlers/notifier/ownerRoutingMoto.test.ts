@@ -8,7 +8,6 @@
 import { strict as assert } from "assert";
 import { CreateSecurityGroupCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { PutBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateRoleCommand, CreateUserCommand, IAMClient, TagRoleCommand } from "@aws-sdk/client-iam";
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -24,6 +23,7 @@ import { captureLogs } from "../../helpers/logs";
 import { useSlackServer } from "../../helpers/slackServer";
 import { bucket, credsFor } from "../chatops/world";
 import { fixture } from "./fixtures";
+import { createTaggedRole, createTaggedUser, unusedAccessEvent } from "./iamOwners";
 
 const REGION = "ap-northeast-2";
 const OUTSIDE = "222222222222";
@@ -72,31 +72,7 @@ function bucketEvent(account: string, name: string): Json {
   return e;
 }
 
-/** An Access Analyzer unused-access finding about the IAM role or user `arn` (its account's). */
-function unusedAccessEvent(arn: string, id: string): Json {
-  const account = arn.split(":")[4];
-  const user = arn.includes(":user/");
-  const e = structuredClone(
-    fixture(
-      `findings/${user ? "access-analyzer-unused-permission" : "access-analyzer-unused-iam-role"}.json`,
-    ),
-  ) as Json;
-  e.id = id;
-  e.account = account;
-  e.detail.findingId = `${id}-finding`;
-  e.detail.resource = arn;
-  e.detail.accountId = account;
-  e.detail.resourceOwnerAccount = account;
-  return e;
-}
-
 const READ_ROLE = "security-guard-coverage-reader";
-
-/** The trust policy of the roles these tests create (only their tags matter here). */
-const TRUST = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-});
 
 function contextLines(post: unknown): string[] {
   const blocks = (post as { attachments: Array<{ blocks: Json[] }> }).attachments[0].blocks;
@@ -237,28 +213,16 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
 
   it("an IAM role tagged Team=identity and a user tagged owner=platform, read with IAM through the read role, go to their teams; an untagged role goes to default saying so", async () => {
     const member = "555555555555";
-    const iam = new IAMClient({ region: "us-east-1", credentials: await credsFor(member) });
     // A path in the ARN: IAM's tag listings take the name alone (the last segment).
-    const broker = (
-      await iam.send(
-        new CreateRoleCommand({
-          RoleName: "identity-broker",
-          Path: "/service-role/sso/",
-          AssumeRolePolicyDocument: TRUST,
-          Tags: [{ Key: "Team", Value: "identity" }],
-        }),
-      )
-    ).Role!.Arn!;
+    const broker = await createTaggedRole(
+      member,
+      "identity-broker",
+      { Team: "identity" },
+      "/service-role/sso/",
+    );
     assert.equal(broker, `arn:aws:iam::${member}:role/service-role/sso/identity-broker`);
-    const bot = (
-      await iam.send(
-        new CreateUserCommand({ UserName: "deploy-bot", Tags: [{ Key: "owner", Value: "platform" }] }),
-      )
-    ).User!.Arn!;
-    const bare = (
-      await iam.send(new CreateRoleCommand({ RoleName: "legacy-batch", AssumeRolePolicyDocument: TRUST }))
-    ).Role!.Arn!;
-    iam.destroy();
+    const bot = await createTaggedUser(member, "deploy-bot", { owner: "platform" });
+    const bare = await createTaggedRole(member, "legacy-batch", {});
 
     const settings: NotifierSettings = {
       accountNames: {},
@@ -321,19 +285,9 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
 
   it("reads every page of a role's tags (Marker), and fails with IAM's error for a role that is not there", async () => {
     const member = "555555555555";
-    const iam = new IAMClient({ region: "us-east-1", credentials: await credsFor(member) });
-    const arn = (
-      await iam.send(new CreateRoleCommand({ RoleName: "many-tags", AssumeRolePolicyDocument: TRUST }))
-    ).Role!.Arn!;
     // Listed sorted by key, two a page: the owner tag comes on the third page.
     const tags = { "cost-center": "cc-1", env: "prod", name: "many-tags", service: "etl", team: "data" };
-    await iam.send(
-      new TagRoleCommand({
-        RoleName: "many-tags",
-        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
-    );
-    iam.destroy();
+    const arn = await createTaggedRole(member, "many-tags", tags);
     const lookup = spokeTagLookup("aws", READ_ROLE, { iamPageSize: 2 });
     const signal = new AbortController().signal;
     assert.deepEqual(await lookup({ accountId: member, resourceId: arn, via: "iam" }, signal), tags);
