@@ -194,24 +194,16 @@ async function iamTags(
   const principal = iamPrincipal(arn);
   if (!principal) throw new Error(`${arn} is not an IAM role or user ARN`);
   const iam = new IAMClient({ credentials, maxAttempts: 1 });
+  const sent = { abortSignal: signal };
   try {
     const tags: Record<string, string> = {};
     let Marker: string | undefined;
     do {
+      const { name } = principal;
       const page =
         principal.kind === "role"
-          ? await iam.send(
-              new ListRoleTagsCommand({ RoleName: principal.name, Marker, MaxItems: pageSize }),
-              {
-                abortSignal: signal,
-              },
-            )
-          : await iam.send(
-              new ListUserTagsCommand({ UserName: principal.name, Marker, MaxItems: pageSize }),
-              {
-                abortSignal: signal,
-              },
-            );
+          ? await iam.send(new ListRoleTagsCommand({ RoleName: name, Marker, MaxItems: pageSize }), sent)
+          : await iam.send(new ListUserTagsCommand({ UserName: name, Marker, MaxItems: pageSize }), sent);
       for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? "";
       Marker = page.IsTruncated ? page.Marker : undefined;
     } while (Marker);
