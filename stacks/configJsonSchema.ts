@@ -257,7 +257,7 @@ const HUB: Record<string, SchemaNode> = {
         },
         owners: {
           description:
-            "only events whose resource's owner (the value of its first ownerTagKeys tag) is one of these; from the event's resource tags, else read in the resource's account (EC2 resources)",
+            "only events whose resource's owner (the value of its first ownerTagKeys tag) is one of these; from the event's resource tags, else read in the resource's account (EC2 resources by id, IAM roles and users and other resources by ARN)",
           type: "array",
           items: {
             type: "string",

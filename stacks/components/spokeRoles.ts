@@ -87,6 +87,8 @@ export const COVERAGE_READ_ACTIONS = [
 /** What the notifier reads in a spoke to route by owner: the tags of the alert's resource (EC2 by
  * id with DescribeTags, any other by ARN with the Tagging API's GetResources). */
 export const OWNER_TAG_READ_ACTIONS = ["ec2:DescribeTags", "tag:GetResources"];
+/** The tags of an IAM role or user (which GetResources does not read), scoped to the account's own. */
+export const IAM_OWNER_TAG_READ_ACTIONS = ["iam:ListRoleTags", "iam:ListUserTags"];
 
 export class SpokeRoles extends pulumi.ComponentResource {
   readonly forwarderRole: aws.iam.Role;
@@ -191,6 +193,17 @@ export class SpokeRoles extends pulumi.ComponentResource {
           // The notifier's routes by owner read a resource's tags (DescribeTags and GetResources
           // take no resource-level scoping either: Resource must be "*").
           { Sid: "ReadOwnerTags", Effect: "Allow", Action: OWNER_TAG_READ_ACTIONS, Resource: "*" },
+          // IAM's tag listings take the role or user as resource
+          // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html).
+          {
+            Sid: "ReadIamOwnerTags",
+            Effect: "Allow",
+            Action: IAM_OWNER_TAG_READ_ACTIONS,
+            Resource: [
+              `arn:${partition}:iam::${config.accountId}:role/*`,
+              `arn:${partition}:iam::${config.accountId}:user/*`,
+            ],
+          },
         ]),
       },
       child,

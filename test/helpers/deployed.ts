@@ -39,21 +39,31 @@ export function buildDeployedPackages(opts: { grouping?: boolean } = {}): Promis
 }
 
 /**
- * Builds the hub's packages from Pulumi.hub.yaml with `chatops` merged into its chat-ops config
- * (directories in the OS temp dir, named after `label`); returns the directory of each function
- * named in `functions`.
+ * Builds the hub's packages from the repo's hub stack file with `config` set over it (keys without
+ * the `security-guard:` namespace), for suites about a setting that file leaves as it is. Each call
+ * builds anew, into the OS temp dir.
+ */
+export async function buildDeployedPackagesWith(config: Record<string, unknown>): Promise<Built> {
+  const hub = parse(fs.readFileSync(path.join(REPO, "Pulumi.hub.yaml"), "utf8"));
+  for (const [key, value] of Object.entries(config)) hub.config[`security-guard:${key}`] = value;
+  const stackFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sg-hub-with-")), "Pulumi.hub.yaml");
+  fs.writeFileSync(stackFile, stringify(hub));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-lambdas-with-"));
+  return { dir, manifest: await buildLambdas(dir, [stackFile]) };
+}
+
+/**
+ * Builds the hub's packages with `chatops` merged into the hub stack file's chat-ops config; returns
+ * the directory of each function named in `functions`.
  */
 export async function buildWithChatops(
   chatops: Record<string, unknown>,
-  label: string,
   functions: string[],
 ): Promise<Record<string, string>> {
-  const doc = parse(fs.readFileSync(path.join(REPO, "Pulumi.hub.yaml"), "utf8"));
-  Object.assign(doc.config["security-guard:chatops"], chatops);
-  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), `sg-hub-${label}-`));
-  fs.writeFileSync(path.join(configDir, "Pulumi.hub.yaml"), stringify(doc));
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), `sg-lambdas-${label}-`));
-  const manifest = await buildLambdas(out, [path.join(configDir, "Pulumi.hub.yaml")]);
+  const hub = parse(fs.readFileSync(path.join(REPO, "Pulumi.hub.yaml"), "utf8"));
+  const { manifest } = await buildDeployedPackagesWith({
+    chatops: { ...hub.config["security-guard:chatops"], ...chatops },
+  });
   return Object.fromEntries(
     functions.map((name) => [name, manifest.functions.find((f) => f.function === name)!.dir]),
   );

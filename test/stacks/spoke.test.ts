@@ -311,7 +311,7 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
         },
       },
     ]);
-    const [statement, ownerTags] = doc(
+    const [statement, ownerTags, iamOwnerTags, ...more] = doc(
       one(resources, "aws:iam/rolePolicy:RolePolicy", "account-coverage-reader-policy"),
     ).Statement as Array<{ Sid: string; Action: string[]; Resource: string }>;
     assert.equal(statement.Resource, "*");
@@ -327,6 +327,15 @@ describe("spoke stack (three regions) under Pulumi mocks", function () {
       Action: ["ec2:DescribeTags", "tag:GetResources"],
       Resource: "*",
     });
+    // IAM roles and users (which the Tagging API does not cover): their tag listings, in this
+    // account only.
+    assert.deepEqual(iamOwnerTags, {
+      Sid: "ReadIamOwnerTags",
+      Effect: "Allow",
+      Action: ["iam:ListRoleTags", "iam:ListUserTags"],
+      Resource: [`arn:aws:iam::${SPOKE_ACCOUNT}:role/*`, `arn:aws:iam::${SPOKE_ACCOUNT}:user/*`],
+    });
+    assert.deepEqual(more, []);
   });
 
   it("creates roles trusted only by the hub's function roles, with least privilege", async () => {

@@ -490,6 +490,28 @@ export function accessCases(
     "*",
     "ImplicitlyDenied",
   );
+  // IAM roles and users, which the Tagging API does not cover: their tag listings only.
+  inAccount(
+    "spoke read role lists an IAM role's tags",
+    COVERAGE_READER_ROLE_NAME,
+    "iam:ListRoleTags",
+    `arn:${p}:iam::${spokeAcct}:role/service-role/app-runtime`,
+    "Allowed",
+  );
+  inAccount(
+    "spoke read role lists an IAM user's tags",
+    COVERAGE_READER_ROLE_NAME,
+    "iam:ListUserTags",
+    `arn:${p}:iam::${spokeAcct}:user/ci-deployer`,
+    "Allowed",
+  );
+  inAccount(
+    "spoke read role tags an IAM role",
+    COVERAGE_READER_ROLE_NAME,
+    "iam:TagRole",
+    `arn:${p}:iam::${spokeAcct}:role/app-runtime`,
+    "ImplicitlyDenied",
+  );
   inAccount(
     "spoke read role tags a security group",
     COVERAGE_READER_ROLE_NAME,

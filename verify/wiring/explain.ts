@@ -10,6 +10,7 @@ import { Decision, SignalSettings, decide } from "../../handlers/notifier/signal
 import { incidentKey } from "../../handlers/notifier/incidents/key";
 import { DEFAULT_OWNER_TAG_KEYS, NotifierSettings } from "../../handlers/notifier/settings";
 import { placeFromEvent } from "../../handlers/notifier/place/resolve";
+import { resourceTagSource, tagCallText } from "../../handlers/notifier/place/spokeTags";
 import { RoutePlace, routesUse } from "../../handlers/notifier/routing";
 import { isObject } from "../../handlers/findings/parse";
 import { RenderedMessage } from "../../handlers/notifier/pipeline";
@@ -137,6 +138,14 @@ function postingTime(r: RenderedMessage, grouping: GroupingSettings, appMode: bo
   return now ? `at once (${now})` : `in the digest posted ${windowText(grouping.windowMinutes)}`;
 }
 
+/** What the notifier would read for the owner of `resource` (nothing is read here). */
+function ownerLookupText(resource: { uid?: string; uid_alt?: string } | undefined): string {
+  const source = resourceTagSource(resource ?? {});
+  return "skip" in source
+    ? `the notifier does not look it up either: ${source.skip}`
+    : `the notifier reads ${source.resourceId}'s tags with ${tagCallText(source)} in its account`;
+}
+
 /** The owner and OUs the route choice used, and where they came from, where a route names them. */
 function placeView(
   settings: NotifierSettings,
@@ -152,7 +161,7 @@ function placeView(
         ? `${given.owner} (given with --owner)`
         : fromEvent.owner !== undefined
           ? `${fromEvent.owner} (the event's tag ${fromEvent.ownerKey})`
-          : "unknown here (the event carries no owner tag; the notifier reads an EC2 resource's tags in its account: pass --owner to try a value)";
+          : `unknown here (the event carries no owner tag; ${ownerLookupText(r.finding?.resources[0])}: pass --owner to try a value)`;
   }
   if (routesUse(settings.routes, "organizationalUnits"))
     out.organizationalUnits = place.organizationalUnits?.length

@@ -2,8 +2,9 @@
 // units its account is in. The owner comes from the event's own resource tags when the source
 // carries them (Security Hub, Inspector, GuardDuty instances, attack sequences); otherwise, and only
 // when a route names owners, from the resource's tags read in its account (spokeTags.ts: EC2
-// DescribeTags for EC2 resources, the Tagging API for others named by ARN, not IAM). The OUs
-// are read only when a route names organizationalUnits (orgUnits.ts). Both are kept per container
+// DescribeTags for EC2 resources, IAM ListRoleTags/ListUserTags for IAM roles and users, the
+// Tagging API for others named by ARN). The OUs are read only when a route names
+// organizationalUnits (orgUnits.ts). Both are kept per container
 // (ttlCache.ts): in memory rather than in DynamoDB, because a lookup costs one call either way, the
 // notifier runs in at most a few containers (the queues' maximum concurrency), and owners and OUs
 // change rarely, so a table would add a call, a table and its permissions for no fewer lookups.
@@ -15,7 +16,7 @@ import { errorText } from "../../shared/errors";
 import type { RoutePlace } from "../routing";
 import { carriesTags, ownerFromTags } from "./ownerTag";
 import { ParentLookup } from "./orgUnits";
-import { TagLookup, TagTarget, tagSource } from "./spokeTags";
+import { TagLookup, TagTarget, resourceTagSource } from "./spokeTags";
 import { ttlCache } from "./ttlCache";
 
 export interface Place extends RoutePlace {
@@ -25,7 +26,7 @@ export interface Place extends RoutePlace {
   ownerKey?: string;
   /** What a route needs but could not be looked up, and why: shown on the message and logged. */
   problems: string[];
-  /** Why the owner is unknown without a failure (an IAM resource, no owner tag): logged. */
+  /** Why the owner is unknown without a failure (an IAM policy, no owner tag): logged. */
   notes: string[];
 }
 
@@ -77,20 +78,25 @@ export function createPlaceResolver(o: PlaceResolverOptions): PlaceResolver {
       const lookups: Promise<void>[] = [];
       const tags = o.tags;
       if (tags && place.owner === undefined && r && !carriesTags(r)) {
-        const byUid = tagSource(r.uid);
-        const byAlt = "skip" in byUid && r.uid_alt ? tagSource(r.uid_alt) : byUid;
-        const source = "skip" in byAlt ? byUid : byAlt;
-        const lookupRegion = ("region" in source && source.region) || region;
+        const source = resourceTagSource(r);
+        // IAM roles and users are global (no region), and their ARN names their account.
+        const lookupRegion =
+          "skip" in source ? undefined : source.via === "iam" ? "" : source.region || region;
+        const ownerAccount = ("accountId" in source && source.accountId) || accountId;
         if ("skip" in source) place.notes.push(`owner not looked up: ${source.skip}`);
-        else if (!accountId || !lookupRegion)
-          place.notes.push(`owner not looked up: the event names no ${accountId ? "region" : "account"}`);
+        else if (!ownerAccount || lookupRegion === undefined)
+          place.notes.push(`owner not looked up: the event names no ${ownerAccount ? "region" : "account"}`);
         else {
           const { resourceId, via } = source;
-          const target: TagTarget = { accountId, region: lookupRegion, resourceId, via };
-          const what = `the tags of ${resourceId} in ${accountId} ${lookupRegion}`;
+          const target: TagTarget =
+            via === "iam"
+              ? { accountId: ownerAccount, resourceId, via }
+              : { accountId: ownerAccount, region: lookupRegion, resourceId, via };
+          const where = lookupRegion ? `${ownerAccount} ${lookupRegion}` : ownerAccount;
+          const what = `the tags of ${resourceId} in ${where}`;
           lookups.push(
             tagCache
-              .get(`${accountId}|${lookupRegion}|${resourceId}`, () =>
+              .get(`${ownerAccount}|${lookupRegion}|${resourceId}`, () =>
                 deadline.run(what, (signal) => tags(target, signal), o.timeoutMs),
               )
               .then(

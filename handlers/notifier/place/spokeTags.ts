@@ -6,26 +6,31 @@
 // - any other resource named by ARN (buckets, KMS keys, Lambda functions, queues, ...): the
 //   Resource Groups Tagging API GetResources with ResourceARNList, in the resource's region (the
 //   API is regional: https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html).
-// - IAM users and roles: not looked up; GetResources does not cover them
+// - IAM roles and users (by ARN): IAM ListRoleTags / ListUserTags with the name (the ARN's last path
+//   segment), because GetResources does not cover IAM
 //   (https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/supported-services.html).
+//   IAM is global: the client is left on the function's own region, which the SDK resolves to its
+//   partition's one IAM endpoint (iam.amazonaws.com in aws), whatever region the event names.
 // The role's session is kept per account until shortly before it expires.
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DescribeTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { IAMClient, ListRoleTagsCommand, ListUserTagsCommand } from "@aws-sdk/client-iam";
 import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
 } from "@aws-sdk/client-resource-groups-tagging-api";
 
-/** The resource a lookup reads: where it is, and its EC2 id (`ec2`) or its ARN (`tagging`). */
-export interface TagTarget {
-  accountId: string;
-  region: string;
-  resourceId: string;
-  via: "ec2" | "tagging";
-}
+/**
+ * The resource a lookup reads: where it is, and its EC2 id (`ec2`) or its ARN (`tagging`, `iam`).
+ * An IAM role or user is global: its target names no region.
+ */
+export type TagTarget =
+  | { accountId: string; region: string; resourceId: string; via: "ec2" | "tagging" }
+  | { accountId: string; resourceId: string; via: "iam" };
 
 /** How a resource's tags are read, or why they are not. */
-export type TagSource = { resourceId: string; via: TagTarget["via"]; region?: string } | { skip: string };
+export type TagSource =
+  { resourceId: string; via: TagTarget["via"]; region?: string; accountId?: string } | { skip: string };
 
 /** Reads a resource's tags; `signal` aborts the calls (the caller's deadline). */
 export type TagLookup = (target: TagTarget, signal: AbortSignal) => Promise<Record<string, string>>;
@@ -50,10 +55,39 @@ export function tagSource(uid: string | undefined): TagSource {
   if (ec2) return { resourceId: ec2, via: "ec2" };
   const arn = uid ? ARN.exec(uid) : null;
   if (!arn) return { skip: `${uid ?? "the resource"} is neither an EC2 id nor an ARN` };
-  if (arn[2] === "iam")
-    return { skip: `${uid} is an IAM resource (the Tagging API's GetResources does not read IAM tags)` };
+  if (arn[2] === "iam") {
+    // The ARN names the role's or user's own account (arn[4]): that is where its tags are read.
+    if (iamPrincipal(uid!)) return { resourceId: uid!, via: "iam", accountId: arn[4] };
+    return { skip: `${uid} is an IAM resource other than a role or user (only their tags are read)` };
+  }
   // Global ARNs (S3 buckets) name no region: the event's region is the resource's.
   return { resourceId: uid!, via: "tagging", region: arn[3] || undefined };
+}
+
+/** The kind and name of an IAM role or user ARN (arn:<partition>:iam::<account>:role/<path/>name). */
+export function iamPrincipal(uid: string): { kind: "role" | "user"; name: string } | undefined {
+  const m = /^arn:[^:]+:iam::\d{12}:(role|user)\/(?:[^/]+\/)*([^/]+)$/.exec(uid);
+  return m ? { kind: m[1] as "role" | "user", name: m[2] } : undefined;
+}
+
+/** Options of the lookup: `iamPageSize` sets MaxItems on IAM's tag listings (tests page with it). */
+export interface SpokeTagLookupOptions {
+  now?: () => number;
+  iamPageSize?: number;
+}
+
+/** How the owner of `r` is read: by its uid, else by its alternative uid (an ARN beside a name). */
+export function resourceTagSource(r: { uid?: string; uid_alt?: string }): TagSource {
+  const byUid = tagSource(r.uid);
+  const byAlt = "skip" in byUid && r.uid_alt ? tagSource(r.uid_alt) : byUid;
+  return "skip" in byAlt ? byUid : byAlt;
+}
+
+/** The call that reads the tags of `source`, in words (`npm run routes`, which reads nothing). */
+export function tagCallText(source: Exclude<TagSource, { skip: string }>): string {
+  if (source.via === "ec2") return "EC2 DescribeTags";
+  if (source.via === "tagging") return "the Tagging API's GetResources";
+  return iamPrincipal(source.resourceId)?.kind === "user" ? "IAM ListUserTags" : "IAM ListRoleTags";
 }
 
 interface Session {
@@ -62,7 +96,12 @@ interface Session {
 }
 
 /** The lookup through `roleName` in each account (arn:<partition>:iam::<account>:role/<roleName>). */
-export function spokeTagLookup(partition: string, roleName: string, now: () => number = Date.now): TagLookup {
+export function spokeTagLookup(
+  partition: string,
+  roleName: string,
+  options: SpokeTagLookupOptions = {},
+): TagLookup {
+  const now = options.now ?? Date.now;
   const sessions = new Map<string, Promise<Session>>();
   const session = (accountId: string, signal: AbortSignal): Promise<Session> => {
     const held = sessions.get(accountId);
@@ -101,6 +140,7 @@ export function spokeTagLookup(partition: string, roleName: string, now: () => n
   };
   return async (target, signal) => {
     const { credentials } = await session(target.accountId, signal);
+    if (target.via === "iam") return iamTags(target.resourceId, credentials, signal, options.iamPageSize);
     if (target.via === "tagging") {
       const tagging = new ResourceGroupsTaggingAPIClient({
         region: target.region,
@@ -141,4 +181,34 @@ export function spokeTagLookup(partition: string, roleName: string, now: () => n
       ec2.destroy();
     }
   };
+}
+
+/** An IAM role's or user's tags, every page (IsTruncated and Marker; a role or user holds at most
+ * 50 tags, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
+async function iamTags(
+  arn: string,
+  credentials: Session["credentials"],
+  signal: AbortSignal,
+  pageSize: number | undefined,
+): Promise<Record<string, string>> {
+  const principal = iamPrincipal(arn);
+  if (!principal) throw new Error(`${arn} is not an IAM role or user ARN`);
+  const iam = new IAMClient({ credentials, maxAttempts: 1 });
+  const sent = { abortSignal: signal };
+  try {
+    const tags: Record<string, string> = {};
+    let Marker: string | undefined;
+    do {
+      const { name } = principal;
+      const page =
+        principal.kind === "role"
+          ? await iam.send(new ListRoleTagsCommand({ RoleName: name, Marker, MaxItems: pageSize }), sent)
+          : await iam.send(new ListUserTagsCommand({ UserName: name, Marker, MaxItems: pageSize }), sent);
+      for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? "";
+      Marker = page.IsTruncated ? page.Marker : undefined;
+    } while (Marker);
+    return tags;
+  } finally {
+    iam.destroy();
+  }
 }

@@ -144,7 +144,7 @@ describe("authorisation matrix through the deployed ack and worker (guardrails)"
 
   before(async function () {
     this.timeout(300_000);
-    dirs = await buildWithChatops(CHATOPS_PATCH, "guardrails", [ACK, WORKER]);
+    dirs = await buildWithChatops(CHATOPS_PATCH, [ACK, WORKER]);
   });
 
   it("refuses every unauthorised case with a visible reason and does every authorised one", async () => {

@@ -59,7 +59,7 @@ describe("second person in production, through the deployed ack and worker", fun
 
   before(async function () {
     this.timeout(300_000);
-    dirs = await buildWithChatops(CHATOPS_PATCH, "second", [ACK, WORKER]);
+    dirs = await buildWithChatops(CHATOPS_PATCH, [ACK, WORKER]);
   });
 
   beforeEach(async () => {

@@ -4,7 +4,12 @@
 import { strict as assert } from "assert";
 import { chooseRoute, SignalRoute } from "../../../handlers/notifier/routing";
 import { ownerFromTags } from "../../../handlers/notifier/place/ownerTag";
-import { ec2ResourceId, tagSource } from "../../../handlers/notifier/place/spokeTags";
+import {
+  TagTarget,
+  ec2ResourceId,
+  iamPrincipal,
+  tagSource,
+} from "../../../handlers/notifier/place/spokeTags";
 import { ttlCache } from "../../../handlers/notifier/place/ttlCache";
 import { createPlaceResolver } from "../../../handlers/notifier/place/resolve";
 import { validateNotifierSettings, NotifierSettings } from "../../../handlers/notifier/settings";
@@ -109,7 +114,7 @@ describe("routes by owner and organizational unit", () => {
       assert.equal(ownerFromTags(undefined, keys), undefined);
     });
 
-    it("EC2 resources are read with DescribeTags by id or ARN, others by ARN with the Tagging API, IAM not at all", () => {
+    it("EC2 resources are read with DescribeTags by id or ARN, IAM roles and users with IAM, others by ARN with the Tagging API", () => {
       assert.equal(ec2ResourceId("sg-0a1b2c3d4e5f60718"), "sg-0a1b2c3d4e5f60718");
       assert.equal(ec2ResourceId("i-0123456789abcdef0"), "i-0123456789abcdef0");
       assert.equal(
@@ -128,8 +133,27 @@ describe("routes by owner and organizational unit", () => {
       });
       const key = "arn:aws:kms:eu-west-1:444444444444:key/1234abcd-12ab-34cd-56ef-1234567890ab";
       assert.deepEqual(tagSource(key), { resourceId: key, via: "tagging", region: "eu-west-1" });
+      // IAM is global: no region, and the ARN's account is where the tags are read.
       assert.deepEqual(tagSource("arn:aws:iam::444444444444:role/app"), {
-        skip: "arn:aws:iam::444444444444:role/app is an IAM resource (the Tagging API's GetResources does not read IAM tags)",
+        resourceId: "arn:aws:iam::444444444444:role/app",
+        via: "iam",
+        accountId: "444444444444",
+      });
+      assert.deepEqual(tagSource("arn:aws-cn:iam::555555555555:user/ci/deploy/bot"), {
+        resourceId: "arn:aws-cn:iam::555555555555:user/ci/deploy/bot",
+        via: "iam",
+        accountId: "555555555555",
+      });
+      // The name IAM's tag listings take is the ARN's last path segment.
+      assert.deepEqual(iamPrincipal("arn:aws:iam::444444444444:role/service-role/etl/app"), {
+        kind: "role",
+        name: "app",
+      });
+      assert.deepEqual(iamPrincipal("arn:aws:iam::444444444444:user/alice"), { kind: "user", name: "alice" });
+      assert.equal(iamPrincipal("arn:aws:iam::444444444444:role/"), undefined);
+      assert.equal(iamPrincipal("arn:aws:iam::444444444444:group/admins"), undefined);
+      assert.deepEqual(tagSource("arn:aws:iam::444444444444:policy/s3-write-all"), {
+        skip: "arn:aws:iam::444444444444:policy/s3-write-all is an IAM resource other than a role or user (only their tags are read)",
       });
       assert.deepEqual(tagSource("alice"), { skip: "alice is neither an EC2 id nor an ARN" });
     });
@@ -214,7 +238,7 @@ describe("routes by owner and organizational unit", () => {
       const resolver = createPlaceResolver({
         ownerTagKeys: ["owner", "team"],
         tags: async (target) => {
-          calls.push(`${target.accountId} ${target.region} ${target.resourceId}`);
+          calls.push(`${target.accountId} ${"region" in target ? target.region : "-"} ${target.resourceId}`);
           return { team: "payments" };
         },
         cacheSeconds: 60,
@@ -243,6 +267,41 @@ describe("routes by owner and organizational unit", () => {
       t = 61_000;
       await resolver.resolve(sg, deadline());
       assert.equal(calls.length, 2, "looked up again after cacheSeconds");
+    });
+
+    it("an IAM role named by ARN is read in the ARN's account without a region, once for every region", async () => {
+      const targets: TagTarget[] = [];
+      const resolver = createPlaceResolver({
+        ownerTagKeys: ["owner", "team"],
+        tags: async (target) => {
+          targets.push(target);
+          return { Team: "identity" };
+        },
+        cacheSeconds: 60,
+        timeoutMs: 1000,
+      });
+      const unused = fixture("findings/access-analyzer-unused-iam-role.json") as {
+        region: string;
+        id: string;
+      };
+      const elsewhere = structuredClone(unused);
+      elsewhere.region = "eu-west-1";
+      elsewhere.id = "other-region";
+      for (const event of [unused, elsewhere])
+        assert.deepEqual(await resolver.resolve(findingOf(event), deadline()), {
+          owner: "identity",
+          ownerSource: "lookup",
+          ownerKey: "Team",
+          problems: [],
+          notes: [],
+        });
+      assert.deepEqual(targets, [
+        {
+          accountId: "222222222222",
+          resourceId: "arn:aws:iam::222222222222:role/legacy-batch-exporter",
+          via: "iam",
+        },
+      ]);
     });
 
     it("a failed or slow lookup routes without the owner and says why; a non-EC2 resource is only noted", async () => {

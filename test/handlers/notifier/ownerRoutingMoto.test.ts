@@ -3,6 +3,8 @@
 // (AssumeRole, then the Tagging API's GetResources with its ARN), and an account's place in the
 // organization through Organizations ListParents, then posts to the local Slack fake.
 // An account outside the organization shows the failed OU lookup on its message and still posts.
+// IAM roles and users (named by ARN in Access Analyzer findings) are read with IAM ListRoleTags /
+// ListUserTags through the same role, every page.
 import { strict as assert } from "assert";
 import { CreateSecurityGroupCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { PutBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
@@ -15,11 +17,13 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { createNotifierHandler, NotifierSettings } from "../../../handlers/notifier";
+import { spokeTagLookup } from "../../../handlers/notifier/place/spokeTags";
 import { useMoto } from "../../helpers/moto";
 import { captureLogs } from "../../helpers/logs";
 import { useSlackServer } from "../../helpers/slackServer";
 import { bucket, credsFor } from "../chatops/world";
 import { fixture } from "./fixtures";
+import { createTaggedRole, createTaggedUser, unusedAccessEvent } from "./iamOwners";
 
 const REGION = "ap-northeast-2";
 const OUTSIDE = "222222222222";
@@ -67,6 +71,8 @@ function bucketEvent(account: string, name: string): Json {
   e.detail.resources = [{ accountId: account, type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${name}` }];
   return e;
 }
+
+const READ_ROLE = "security-guard-coverage-reader";
 
 function contextLines(post: unknown): string[] {
   const blocks = (post as { attachments: Array<{ blocks: Json[] }> }).attachments[0].blocks;
@@ -203,5 +209,92 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
     assert.ok(logged, "the failed lookup is logged");
     assert.equal(logged.eventId, "ev-2-ct");
     assert.equal((logged.problems as string[]).length, 1);
+  });
+
+  it("an IAM role tagged Team=identity and a user tagged owner=platform, read with IAM through the read role, go to their teams; an untagged role goes to default saying so", async () => {
+    const member = "555555555555";
+    // A path in the ARN: IAM's tag listings take the name alone (the last segment).
+    const broker = await createTaggedRole(
+      member,
+      "identity-broker",
+      { Team: "identity" },
+      "/service-role/sso/",
+    );
+    assert.equal(broker, `arn:aws:iam::${member}:role/service-role/sso/identity-broker`);
+    const bot = await createTaggedUser(member, "deploy-bot", { owner: "platform" });
+    const bare = await createTaggedRole(member, "legacy-batch", {});
+
+    const settings: NotifierSettings = {
+      accountNames: {},
+      routes: [
+        { webhook: "identity", owners: ["identity"] },
+        { webhook: "platform", owners: ["platform"] },
+      ],
+      lookups: { partition: "aws", roleName: READ_ROLE },
+    };
+    const notify = createNotifierHandler(settings, {
+      ...process.env,
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS: JSON.stringify({
+        default: slack.url("/services/default"),
+        identity: slack.url("/services/identity"),
+        platform: slack.url("/services/platform"),
+      }),
+    });
+    const logs = captureLogs();
+    const results: unknown[] = [];
+    try {
+      for (const event of [
+        unusedAccessEvent(broker, "ev-role"),
+        unusedAccessEvent(bot, "ev-user"),
+        unusedAccessEvent(bare, "ev-bare"),
+      ])
+        results.push(await notify(event, ctx));
+    } finally {
+      logs.restore();
+    }
+    assert.deepEqual(
+      results.map((r) => (r as { posted: number }).posted),
+      [1, 1, 1],
+      JSON.stringify(logs.lines),
+    );
+    const [identity] = slack.posts("/services/identity");
+    assert.equal(slack.posts("/services/identity").length, 1);
+    assert.equal(contextLines(identity)[1], "owner: *identity*");
+    assert.ok(JSON.stringify(identity).includes("identity-broker"));
+    const [platform] = slack.posts("/services/platform");
+    assert.equal(slack.posts("/services/platform").length, 1);
+    assert.equal(contextLines(platform)[1], "owner: *platform*");
+    assert.ok(JSON.stringify(platform).includes("deploy-bot"));
+    // No owner tag: the default webhook, no owner line, no failure; the log says why.
+    const fallback = slack.posts("/services/default");
+    assert.equal(fallback.length, 1);
+    assert.ok(JSON.stringify(fallback[0]).includes("legacy-batch"));
+    assert.ok(
+      !contextLines(fallback[0]).some((l) => l.includes("owner:") || l.includes("Routed without it")),
+    );
+    assert.deepEqual(
+      logs.lines.filter((l) => l.message === "owner unknown").map((l) => l.notes),
+      [[`${bare} has no owner tag (owner, team)`]],
+    );
+    assert.equal(
+      logs.lines.filter((l) => l.message === "routed without what could not be looked up").length,
+      0,
+    );
+  });
+
+  it("reads every page of a role's tags (Marker), and fails with IAM's error for a role that is not there", async () => {
+    const member = "555555555555";
+    // Listed sorted by key, two a page: the owner tag comes on the third page.
+    const tags = { "cost-center": "cc-1", env: "prod", name: "many-tags", service: "etl", team: "data" };
+    const arn = await createTaggedRole(member, "many-tags", tags);
+    const lookup = spokeTagLookup("aws", READ_ROLE, { iamPageSize: 2 });
+    const signal = new AbortController().signal;
+    assert.deepEqual(await lookup({ accountId: member, resourceId: arn, via: "iam" }, signal), tags);
+    await assert.rejects(
+      lookup({ accountId: member, resourceId: `arn:aws:iam::${member}:role/gone`, via: "iam" }, signal),
+      // IAM's own error, naming the role (moto: "Role gone not found").
+      /^NoSuchEntityException: .*\bgone\b/,
+    );
   });
 });

@@ -43,10 +43,11 @@ describe("wiring: access paths (iam-simulate)", function () {
         .map((r) => `${r.name}: ${r.actual} ${r.error ?? ""} ${r.decisive.join(" | ")}`),
       [],
     );
-    // 69: 64 before routes by owner, plus the notifier assuming the spoke read role and that role
-    // reading EC2 tags and tags by ARN through the Tagging API (allowed), and tagging a group or
-    // through the Tagging API (denied), and the hub resolve rule publishing to the events topic.
-    assert.equal(results.length, 70);
+    // 73: 64 before routes by owner, plus the notifier assuming the spoke read role and that role
+    // reading EC2 tags, tags by ARN through the Tagging API and an IAM role's and user's tags
+    // (allowed), and tagging a group, through the Tagging API or an IAM role (denied), and the hub
+    // resolve rule publishing to the events topic.
+    assert.equal(results.length, 73);
   });
 
   it("spoke forwarder -> hub bus: allowed for the organization's forwarder role only, denied outside it by aws:PrincipalOrgID", () => {
@@ -287,6 +288,15 @@ describe("wiring: access paths (iam-simulate)", function () {
       byName(out, "spoke read role tags a resource through the Tagging API").actual,
       "ImplicitlyDenied",
     );
+    // IAM roles and users (paths included): read with IAM's own tag listings, never tagged.
+    for (const name of [
+      "spoke read role lists an IAM role's tags",
+      "spoke read role lists an IAM user's tags",
+    ])
+      assert.deepEqual(byName(out, name).decisive, [
+        "allowed by identity spoke-account-coverage-reader-policy #ReadIamOwnerTags",
+      ]);
+    assert.equal(byName(out, "spoke read role tags an IAM role").actual, "ImplicitlyDenied");
   });
 
   it("account-list mode (no organization): members allowed, an outside account denied by principal", async () => {
@@ -329,7 +339,7 @@ describe("wiring: access paths (iam-simulate)", function () {
         text,
         /FAIL spoke Config role publishes to the hub config topic +ImplicitlyDenied +\(expected Allowed\)\n +identity: no statement allows the action/,
       );
-      assert.match(text, /69 of 70 access paths as intended/);
+      assert.match(text, /72 of 73 access paths as intended/);
     });
 
     it("a bus policy without the organization condition lets an outside account in", async () => {

@@ -247,4 +247,31 @@ describe("npm run routes: why an event does (not) reach Slack (repo stacks, moto
       );
       assert.ok(!lines.some((l) => l.includes("digest")), lines.join("\n"));
     });
+
+  it("routes by owner without the event's tag: names the call the notifier would read it with (an IAM user: ListUserTags)", async () => {
+    const settings = notifierSettings(hub);
+    const routed = { ...settings, routes: [{ webhook: "default", owners: ["platform"] }] };
+    const owners = async (file: string, stackName: string) => {
+      await moto().reset();
+      const x = await explainEvent(read(file), {
+        stacks,
+        notifier: routed,
+        stackName,
+        emulator: motoEmulator(),
+        ruler,
+        now: Date.parse("2026-12-04T07:00:00Z"),
+      });
+      assert.equal(x.reachesNotifier, true, x.notes.join("; "));
+      return x.notifier.map((n) => n.owner);
+    };
+    assert.deepEqual(await owners("findings/access-analyzer-unused-permission.json", "spoke-web"), [
+      "unknown here (the event carries no owner tag; the notifier reads arn:aws:iam::444444444444:user/web-deploy-bot's tags with IAM ListUserTags in its account: pass --owner to try a value)",
+    ]);
+    assert.deepEqual(
+      await owners("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json", "spoke-web"),
+      [
+        "unknown here (the event carries no owner tag; the notifier does not look it up either: app-runtime is neither an EC2 id nor an ARN: pass --owner to try a value)",
+      ],
+    );
+  });
 });

@@ -52,9 +52,10 @@ describe("wiring: summary for npm run plan (repo stack configs)", function () {
     ]);
     for (const s of summary.spokes) {
       assert.equal(s.error, undefined, s.error);
-      // The 69 paths of access.test.ts (64, plus those of routes by owner: the notifier assuming the
-      // spoke read role, that role reading tags by EC2 id and by ARN, and not tagging).
-      assert.equal(s.access.length, 70);
+      // The 73 paths of access.test.ts (64, plus those of routes by owner: the notifier assuming the
+      // spoke read role, that role reading tags by EC2 id, by ARN and of IAM roles and users, and
+      // not tagging; and the hub resolve rule's publish).
+      assert.equal(s.access.length, 73);
       assert.ok(s.routes, `${s.spoke}: routes ran`);
       const c = s.routes!.comparison;
       assert.deepEqual(c.mismatches, [], s.spoke);
