@@ -354,9 +354,9 @@ async function deliverWebhook(
 /**
  * Every incident group to Slack; a group that fails is reported failed (its records come back).
  * App mode goes step by step over the groups: every new card, then every card update, then the
- * thread replies, so the cards that tell someone to look land first while each channel's posts
- * stay spaced (Slack's chat.postMessage allows about one per second per channel:
- * https://docs.slack.dev/apis/web-api/rate-limits). Callers pass urgent groups first.
+ * thread replies, so the cards that tell someone to look land first: past a short burst, each
+ * channel's posts are paced (Slack's chat.postMessage allows about one per second per channel:
+ * https://docs.slack.dev/apis/web-api/rate-limits; see channelPacer). Callers pass urgent groups first.
  */
 export async function deliverIncidents(
   groups: IncidentGroup[],
