@@ -86,6 +86,11 @@ export async function invokeDeployed(
      * (default: a fixed 30 s).
      */
     remainingMs?: number | number[];
+    /**
+     * When each event happens in a replayed day's simulated time (ms, one per event): the
+     * container's monotonic clock moves by the simulated pauses (see invokeRunner.js).
+     */
+    simulatedAtMs?: number[];
   } = {},
 ): Promise<{
   results: InvokeResult[];
@@ -97,6 +102,10 @@ export async function invokeDeployed(
   stderr: string;
 }> {
   assertRuntimeNode();
+  if (options.simulatedAtMs && options.simulatedAtMs.length !== events.length)
+    throw new Error(
+      `simulatedAtMs has ${options.simulatedAtMs.length} times for ${events.length} events: one per event`,
+    );
   const functionName = path.basename(functionDir);
   const child = spawn(process.execPath, [path.join(__dirname, "invokeRunner.js")], {
     cwd: functionDir,
@@ -122,6 +131,7 @@ export async function invokeDeployed(
       events,
       functionName,
       remainingMs: options.remainingMs,
+      simulatedAtMs: options.simulatedAtMs,
       nodeMajor: runtimeNodeMajor(LAMBDA_RUNTIME),
     }),
   );

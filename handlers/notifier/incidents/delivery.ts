@@ -343,11 +343,17 @@ async function deliverWebhook(
     await store.markDelivered(group.key, inc.id, { tokens: uids, listed, ...shown }, storeCall(inv));
     return;
   }
-  for (const item of later)
-    outcomes.add(item.record, {
-      status: "skipped",
-      reason: `joined incident ${inc.id} without changing it; listed in its next update`,
+  for (const item of later) {
+    const reason = `joined incident ${inc.id} without changing it; listed in its next update`;
+    log("info", "signal joined its incident (not posted now)", {
+      requestId: inv.requestId,
+      recordId: item.record.recordId,
+      eventId: item.record.eventId ?? item.record.recordId,
+      incidentId: inc.id,
+      reason,
     });
+    outcomes.add(item.record, { status: "skipped", reason });
+  }
   await store.markDelivered(group.key, inc.id, { tokens: uids, ...shown }, storeCall(inv));
 }
 
