@@ -584,6 +584,7 @@ export async function runNoise(
     const mainQueue: number[] = [];
     const lane: number[] = [];
     const notPosted: Record<string, number> = {};
+    const slowest: Array<{ s: number; what: string; messagesBefore: number; batch: number }> = [];
     for (const [i, t] of timeline.entries()) {
       if (!t.batch) continue;
       const b = t.batch;
@@ -601,8 +602,17 @@ export async function runNoise(
           const inHub = (first.at - start) / 1000;
           mainQueue.push(invokedAt(b) - a.at + inHub);
           lane.push(inHub);
+          const before = inRun.filter((m) => m.at < first.at).length;
+          slowest.push({ s: inHub, what: a.raw.what, messagesBefore: before, batch: b.length });
         }
     }
+    // The tail, to tell a batch's queue of posts from a slow invocation: the slowest five, with the
+    // Slack messages their invocation sent before theirs.
+    slowest.sort((x, y) => y.s - x.s);
+    for (const x of slowest.slice(0, 5))
+      log(
+        `noise: slow critical event: ${x.s.toFixed(2)} s, ${x.what}, ${x.messagesBefore} message(s) before it in its invocation, batch of ${x.batch}`,
+      );
     const pct = (xs: number[], p: number) => {
       const sorted = [...xs].sort((x, y) => x - y);
       return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
