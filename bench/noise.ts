@@ -717,7 +717,7 @@ export function formatNoise(r: NoiseResult, commit: string): string {
       ? `| events held for the digest (posted every ${r.digestEverySeconds / 60} min, one digest per channel) | ${r.heldForDigest} | | info |`
       : "| events held for the digest | grouping is off in Pulumi.hub.yaml | | info |",
     `| critical time to Slack added by the hub, main queue (${BATCH_WINDOW_SECONDS} s window) p50 / p99 (${r.criticalMainQueue.n} critical events) | ${r.criticalMainQueue.p50.toFixed(2)} s / ${r.criticalMainQueue.p99.toFixed(2)} s | | info |`,
-    `| critical time to Slack added by the hub, critical lane (no window: invocation start to the first Slack message carrying the event's id, ${r.criticalLane.n} events posted at once; the pacer's clock moved by the day's pauses between invocations) p50 / p99 | ${r.criticalLane.p50.toFixed(2)} s / ${r.criticalLane.p99.toFixed(2)} s | <= 3 s | ${pass(r.criticalLane.p99 <= 3)} |`,
+    `| critical time to Slack added by the hub, critical lane (no window: invocation start to the first Slack message carrying the event's id, ${r.criticalLane.n} events posted at once${r.mode === "app" ? "; the pacer's clock moved by the day's pauses between invocations" : ""}) p50 / p99 | ${r.criticalLane.p50.toFixed(2)} s / ${r.criticalLane.p99.toFixed(2)} s | <= 3 s | ${pass(r.criticalLane.p99 <= 3)} |`,
     ...Object.entries(r.criticalNotPosted)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([why, n]) => `| critical-lane candidate not posted at once, not timed: ${why} | ${n} | | info |`),
