@@ -380,4 +380,21 @@ describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", fu
         /app.channels.payments: "#payments" is not a Slack channel id/.test(err.message),
     );
   });
+
+  it("refuses a post burst that is not a whole number of at least 1, naming it", () => {
+    for (const postBurst of [0, 1.5, "3"])
+      assert.throws(
+        () =>
+          createNotifierHandler(
+            { ...settings, app: { ...settings.app!, postBurst: postBurst as number } },
+            env,
+          ),
+        new RegExp(
+          `app.postBurst must be a whole number >= 1, got ${JSON.stringify(JSON.stringify(postBurst)).slice(1, -1)}`,
+        ),
+      );
+    assert.doesNotThrow(() =>
+      createNotifierHandler({ ...settings, app: { ...settings.app!, postBurst: 5 } }, env),
+    );
+  });
 });
