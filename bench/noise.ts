@@ -105,8 +105,11 @@ export interface NoiseResult {
   /** Critical signals: the time the hub adds before Slack, seconds (see runNoise). */
   criticalMainQueue: { p50: number; p99: number; n: number };
   criticalLane: { p50: number; p99: number; n: number };
-  /** Critical events no Slack message of their invocation carried: counted as the whole invocation. */
-  criticalWholeInvocation: number;
+  /**
+   * Critical-lane candidates no Slack message of their invocation carried, by what the notifier
+   * logged for their record (held for the digest, skipped as a repeat, ...): not in the times above.
+   */
+  criticalNotPosted: Record<string, number>;
   engine: string;
   seconds: number;
 }
@@ -254,6 +257,40 @@ export function ownIdsText(post: unknown): string {
     return [...lines.map((b) => `${b.block_id} ${b.text?.text ?? ""}`), ...listed].join("\n");
   const footer = [...blocks].reverse().find((b) => b.type === "context");
   return footer ? elementsText(footer) : "";
+}
+
+/**
+ * What the notifier logged for each record it did not post (by recordId, the SQS message id):
+ * held for the digest, a duplicate held back, muted, or skipped with its reason (incident ids
+ * written as "…" so reasons count together).
+ */
+export function recordOutcomes(stdout: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    let entry: { message?: unknown; recordId?: unknown; reason?: unknown };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof entry.recordId !== "string") continue;
+    const reason = typeof entry.reason === "string" ? entry.reason.replace(/\b[0-9A-Z]{7}\b/g, "…") : "";
+    const what =
+      entry.message === "event held for the digest"
+        ? "held for the digest (below critical, no Revert button)"
+        : entry.message === "duplicate event held back"
+          ? "duplicate held back (seen store)"
+          : entry.message === "event muted" ||
+              entry.message === "muted signal recorded on its incident (not posted)"
+            ? "muted"
+            : entry.message === "record skipped" ||
+                entry.message === "signal joined its incident (not posted now)"
+              ? `skipped: ${reason}`
+              : undefined;
+    if (what && !out.has(entry.recordId)) out.set(entry.recordId, what);
+  }
+  return out;
 }
 
 const FUNCTION = "security-guard-notifier";
@@ -486,7 +523,12 @@ export async function runNoise(
       }
     timeline.sort((a, b) => a.at - b.at);
     const events = timeline.map((x) => x.event);
-    const { results, durations, startedAt } = await invokeDeployed(
+    // When each invocation starts in the day's time: a batch when the event source mapping closes
+    // it (its 100th record, or 20 s after its first), a digest run at its schedule.
+    const invokedAt = (b: Arrival[]) =>
+      b.length >= BATCH_SIZE ? b[b.length - 1].at : b[0].at + BATCH_WINDOW_SECONDS;
+    const simulatedAtMs = timeline.map((t) => (t.batch ? invokedAt(t.batch) : t.at) * 1000);
+    const { results, durations, startedAt, stdout } = await invokeDeployed(
       fnDir,
       events,
       {
@@ -495,7 +537,9 @@ export async function runNoise(
         SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/default"), payments: slack.url("/payments") }),
         ...(options.app ? { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_API_BASE_URL: slack.apiUrl() } : {}),
       },
-      { timeoutMs: 3_600_000 },
+      // The invocations run back to back, but the container's monotonic clock (the Slack pacer's)
+      // moves by the day's pauses between them: each starts with the pacer's budget as it would be.
+      { timeoutMs: 3_600_000, simulatedAtMs },
     );
     const failedInvocations = results.filter(
       (r) =>
@@ -526,8 +570,10 @@ export async function runNoise(
     // to close (20 s after its first record, or at its 100th) plus the time in the invocation; the
     // critical lane has no window, so only the time in the invocation: from its start to the first
     // Slack message carrying the event's id (its own message, a thread reply, a listing or digest
-    // line), as the Slack stand-in received it. An event no message of its invocation carries
-    // (skipped as a repeat, say) counts the whole invocation, an upper bound.
+    // line), as the Slack stand-in received it. The candidates below are picked by what they are;
+    // one that no message of its invocation carries was not posted at once, and why is what the
+    // notifier logged for its record (held for the digest as below critical, a repeat, ...): such
+    // events are counted by that outcome, not timed.
     const CRITICAL = [
       "security-group change",
       "compliance change (guard's rule)",
@@ -536,25 +582,39 @@ export async function runNoise(
       "SSH sequence: Config NON_COMPLIANT (restricted-ssh)",
       "GuardDuty attack sequence",
     ];
+    const outcomeOf = recordOutcomes(stdout);
     const mainQueue: number[] = [];
     const lane: number[] = [];
-    let wholeInvocation = 0;
+    const notPosted: Record<string, number> = {};
+    const slowest: Array<{ s: number; what: string; messagesBefore: number; batch: number }> = [];
     for (const [i, t] of timeline.entries()) {
       if (!t.batch) continue;
       const b = t.batch;
-      const invokedAt = b.length >= BATCH_SIZE ? b[b.length - 1].at : b[0].at + BATCH_WINDOW_SECONDS;
       const start = startedAt[i];
       const end = start + durations[i];
       const inRun = received.timed.filter((m) => m.at >= start && m.at <= end);
       for (const a of b)
         if (CRITICAL.includes(a.raw.what)) {
           const first = inRun.find((m) => m.ids.includes(a.raw.id) || m.ids.includes(a.snsMessageId));
-          if (!first) wholeInvocation++;
-          const inHub = ((first?.at ?? end) - start) / 1000;
-          mainQueue.push(invokedAt - a.at + inHub);
+          if (!first) {
+            const why = `${a.raw.what}: ${outcomeOf.get(messageIds.get(a)!) ?? "no message and no outcome logged"}`;
+            notPosted[why] = (notPosted[why] ?? 0) + 1;
+            continue;
+          }
+          const inHub = (first.at - start) / 1000;
+          mainQueue.push(invokedAt(b) - a.at + inHub);
           lane.push(inHub);
+          const before = inRun.filter((m) => m.at < first.at).length;
+          slowest.push({ s: inHub, what: a.raw.what, messagesBefore: before, batch: b.length });
         }
     }
+    // The tail, to tell a batch's queue of posts from a slow invocation: the slowest five, with the
+    // Slack messages their invocation sent before theirs.
+    slowest.sort((x, y) => y.s - x.s);
+    for (const x of slowest.slice(0, 5))
+      log(
+        `noise: slow critical event: ${x.s.toFixed(2)} s, ${x.what}, ${x.messagesBefore} message(s) before it in its invocation, batch of ${x.batch}`,
+      );
     const pct = (xs: number[], p: number) => {
       const sorted = [...xs].sort((x, y) => x - y);
       return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
@@ -627,7 +687,7 @@ export async function runNoise(
         : {}),
       criticalMainQueue: { p50: pct(mainQueue, 50), p99: pct(mainQueue, 99), n: mainQueue.length },
       criticalLane: { p50: pct(lane, 50), p99: pct(lane, 99), n: lane.length },
-      criticalWholeInvocation: wholeInvocation,
+      criticalNotPosted: notPosted,
       engine: ruler.engine,
       seconds: (Date.now() - started) / 1000,
     };
@@ -675,7 +735,10 @@ export function formatNoise(r: NoiseResult, commit: string): string {
       ? `| events held for the digest (posted every ${r.digestEverySeconds / 60} min, one digest per channel) | ${r.heldForDigest} | | info |`
       : "| events held for the digest | grouping is off in Pulumi.hub.yaml | | info |",
     `| critical time to Slack added by the hub, main queue (${BATCH_WINDOW_SECONDS} s window) p50 / p99 (${r.criticalMainQueue.n} critical events) | ${r.criticalMainQueue.p50.toFixed(2)} s / ${r.criticalMainQueue.p99.toFixed(2)} s | | info |`,
-    `| critical time to Slack added by the hub, critical lane (no window: invocation start to the first Slack message carrying the event's id; ${r.criticalWholeInvocation} counted as the whole invocation) p50 / p99 | ${r.criticalLane.p50.toFixed(2)} s / ${r.criticalLane.p99.toFixed(2)} s | <= 3 s | ${pass(r.criticalLane.p99 <= 3)} |`,
+    `| critical time to Slack added by the hub, critical lane (no window: invocation start to the first Slack message carrying the event's id, ${r.criticalLane.n} events posted at once${r.mode === "app" ? "; the pacer's clock moved by the day's pauses between invocations" : ""}) p50 / p99 | ${r.criticalLane.p50.toFixed(2)} s / ${r.criticalLane.p99.toFixed(2)} s | <= 3 s | ${pass(r.criticalLane.p99 <= 3)} |`,
+    ...Object.entries(r.criticalNotPosted)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([why, n]) => `| critical-lane candidate not posted at once, not timed: ${why} | ${n} | | info |`),
     `| queue messages / raw events | ${r.reachedQueue} / ${r.rawEvents} (spokes forwarded ${r.forwardedBySpokes}; the Config topic filter dropped ${r.droppedBySnsFilter}) | | info |`,
   ];
   return lines.join("\n");

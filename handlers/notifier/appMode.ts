@@ -11,11 +11,17 @@ export interface AppModeSettings {
   threadTable: string;
   /** Days an alert's thread is remembered (default 30). */
   threadTtlDays?: number;
-  /** Least time between two posts to one channel (default 1000 ms: Slack's ~1 message/s). */
+  /**
+   * Posts to one channel: after a burst of `postBurst`, one per `minPostIntervalMs` (defaults 3 and
+   * 1000 ms: Slack allows about one message per second per channel, short bursts allowed,
+   * https://docs.slack.dev/apis/web-api/rate-limits). 0 ms turns pacing off.
+   */
   minPostIntervalMs?: number;
+  postBurst?: number;
 }
 
 export const DEFAULT_MIN_POST_INTERVAL_MS = 1000;
+export const DEFAULT_POST_BURST = 3;
 
 /** Channel ids: C (public), G (private) or D (direct), then upper-case letters and digits. */
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
@@ -52,6 +58,8 @@ export function validateAppSettings(app: unknown): string[] {
     )
   )
     problems.push(`app.minPostIntervalMs must be a number >= 0, got ${JSON.stringify(a.minPostIntervalMs)}`);
+  if (a.postBurst !== undefined && !(Number.isInteger(a.postBurst) && (a.postBurst as number) >= 1))
+    problems.push(`app.postBurst must be a whole number >= 1, got ${JSON.stringify(a.postBurst)}`);
   return problems;
 }
 

@@ -7,7 +7,7 @@ import { createAlertThreads } from "../shared/alertThreads";
 import { SeenStore, createSeenStore } from "../shared/seenStore";
 import { channelPacer } from "../shared/slackWebApi";
 import { botTokenSource, slackApiBase } from "../shared/slackBotToken";
-import { DEFAULT_MIN_POST_INTERVAL_MS } from "./appMode";
+import { DEFAULT_MIN_POST_INTERVAL_MS, DEFAULT_POST_BURST } from "./appMode";
 import { DEDUPE_WINDOW_SECONDS } from "./dedupe";
 import { DigestQueue, sqsDigestQueue } from "./digestQueue";
 import { EmailPublisher, snsEmailPublisher } from "./emailPublish";
@@ -123,7 +123,10 @@ function placeResolver(settings: ResolvedNotifierSettings): PlaceResolver | unde
 function appParts(app: NonNullable<NotifierSettings["app"]>, env: NodeJS.ProcessEnv): AppParts {
   const token = botTokenSource(env);
   const threads = createAlertThreads({ tableName: app.threadTable, ttlDays: app.threadTtlDays });
-  const pacer = channelPacer(app.minPostIntervalMs ?? DEFAULT_MIN_POST_INTERVAL_MS);
+  const pacer = channelPacer({
+    burst: app.postBurst ?? DEFAULT_POST_BURST,
+    intervalMs: app.minPostIntervalMs ?? DEFAULT_MIN_POST_INTERVAL_MS,
+  });
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   return {
     async transport(inv: Invocation): Promise<AppTransport> {
@@ -132,8 +135,8 @@ function appParts(app: NonNullable<NotifierSettings["app"]>, env: NodeJS.Process
         channels: app.channels,
         threads,
         apiBaseUrl: slackApiBase(env),
-        pace: (channel) => pacer.wait(channel, sleep),
-        paced: (channel) => pacer.done(channel),
+        pace: (channel) => pacer.take(channel, sleep),
+        rateLimited: (channel, ms) => pacer.rateLimited(channel, ms),
       };
     },
   };

@@ -42,6 +42,8 @@ export interface SlackApiOptions {
   remainingMs?: () => number | undefined;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Told each Retry-After Slack sends (ms), before it is waited or given up on (see channelPacer). */
+  onRetryAfter?: (ms: number) => void;
 }
 
 // Named plain Errors, not subclasses: see handlers/shared/namedError.ts.
@@ -173,6 +175,7 @@ export async function callSlackApi(
     if (!result.retry) throw fail(`${result.why} (not retried: it will not change on retry)`);
     let delayMs = backoff(attempt, opts.baseDelayMs, random);
     if (result.retryAfter !== undefined) {
+      opts.onRetryAfter?.(result.retryAfter * 1000);
       if (result.retryAfter > opts.maxRetryAfterSeconds)
         throw fail(
           `${result.why}; Retry-After ${result.retryAfter} s exceeds ${opts.maxRetryAfterSeconds} s, giving up so the event is retried later`,
@@ -196,27 +199,55 @@ export async function callSlackApi(
   throw fail(`gave up after ${attempt} attempt(s): ${last?.why ?? "no answer"}`);
 }
 
+/** A channel's post budget: `burst` posts at once, then one more every `intervalMs`. */
+export interface PostBudget {
+  burst: number;
+  intervalMs: number;
+}
+
 /**
- * Spaces posts to one channel at least `intervalMs` apart within a container: chat.postMessage
- * allows about one message per second per channel, short bursts allowed
- * (https://api.slack.com/methods/chat.postMessage#rate_limiting). Slack's 429s remain the
- * authority (callSlackApi honours Retry-After); pacing just avoids earning them.
+ * Paces chat.postMessage per channel within a container, as a token bucket: Slack allows about one
+ * message per second per channel, short bursts allowed
+ * (https://docs.slack.dev/apis/web-api/rate-limits, "Posting messages"), so a batch's first
+ * `burst` posts to a channel go at once and later ones one per `intervalMs`. Slack's 429s remain
+ * the authority: callSlackApi waits their Retry-After, and `rateLimited` empties the channel's
+ * budget until then so the posts queued behind do not each earn a 429.
+ *
+ * `now` is a monotonic clock (an interval must not jump with the wall clock); the bench moves it
+ * by the simulated time between invocations.
  */
-export function channelPacer(intervalMs: number, now: () => number = Date.now) {
-  const lastPost: Record<string, number> = {};
+export function channelPacer(budget: PostBudget, now: () => number = () => performance.now()) {
+  // Tokens left at `at`; time between `at` and now refills (negative after a 429: a debt).
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const tokensAt = (channel: string, t: number): number => {
+    const b = buckets.get(channel);
+    if (!b) return budget.burst;
+    if (budget.intervalMs <= 0) return budget.burst;
+    return Math.min(budget.burst, b.tokens + (t - b.at) / budget.intervalMs);
+  };
   return {
-    /** Waits until `intervalMs` have passed since the last post to `channel` finished. */
-    async wait(channel: string, sleep: (ms: number) => Promise<void>): Promise<void> {
-      const prev = Object.hasOwn(lastPost, channel) ? lastPost[channel] : undefined;
-      const waitMs = prev === undefined ? 0 : prev + intervalMs - now();
-      if (waitMs > 0) await sleep(waitMs);
+    /** Takes one post from `channel`'s budget, sleeping first until one is there. */
+    async take(channel: string, sleep: (ms: number) => Promise<void>): Promise<void> {
+      const t = now();
+      const tokens = tokensAt(channel, t);
+      if (tokens >= 1) {
+        buckets.set(channel, { tokens: tokens - 1, at: t });
+        return;
+      }
+      // Reserved now, so a post queued behind this one waits for the next token, not this one.
+      const waitMs = Math.ceil((1 - tokens) * budget.intervalMs);
+      buckets.set(channel, { tokens: 0, at: t + waitMs });
+      await sleep(waitMs);
     },
     /**
-     * Marks a post to `channel` as finished: Slack counts a message when it arrives, which is
-     * between the request's start and its answer, so spacing from the answer is the safe side.
+     * Slack answered 429 for `channel` with Retry-After `retryAfterMs`: the call is retried then (by
+     * callSlackApi, on the budget it already took), and the channel's next post waits a full
+     * interval after that.
      */
-    done(channel: string): void {
-      lastPost[channel] = now();
+    rateLimited(channel: string, retryAfterMs: number): void {
+      const until = now() + retryAfterMs;
+      // A post already queued past `until` keeps its place.
+      buckets.set(channel, { tokens: 0, at: Math.max(until, buckets.get(channel)?.at ?? until) });
     },
   };
 }

@@ -44,12 +44,15 @@ describe("noise benchmark, small day (event-ruler, moto SNS, deployed notifier, 
     assert.equal(r.noisePosted, 0, "a noise event posted");
     // Incidents: cards rewritten in place, their signals in the threads.
     assert.ok(r.updates > 0 && r.replies > 0, `updates ${r.updates}, replies ${r.replies}`);
-    // The critical time is measured per message: most critical events are found, by their id, in
-    // a Slack message their invocation posted (the others, skipped as repeats, say, count the
-    // whole invocation).
-    assert.ok(
-      r.criticalLane.n > 0 && r.criticalWholeInvocation < r.criticalLane.n / 2,
-      `${r.criticalWholeInvocation} of ${r.criticalLane.n} critical events found in no message of their invocation`,
+    // The critical time is measured per message: the critical-lane candidates found, by their id,
+    // in a Slack message their invocation posted are timed; every other one is accounted for by
+    // what the notifier logged for its record (held for the digest, a repeat, ...), none lost.
+    const notPosted = Object.entries(r.criticalNotPosted);
+    assert.ok(r.criticalLane.n > 0);
+    assert.deepEqual(
+      notPosted.filter(([why]) => why.endsWith("no message and no outcome logged")),
+      [],
+      "a critical-lane candidate neither posted at once nor accounted for",
     );
   });
 });

@@ -118,6 +118,11 @@ export async function invokeDeployed(
      * (default: a fixed 30 s).
      */
     remainingMs?: number | number[];
+    /**
+     * When each event happens in a replayed day's simulated time (ms, one per event): the
+     * container's monotonic clock moves by the simulated pauses (see invokeRunner.js).
+     */
+    simulatedAtMs?: number[];
   } = {},
 ): Promise<{
   results: InvokeResult[];
@@ -129,6 +134,10 @@ export async function invokeDeployed(
   stderr: string;
 }> {
   assertRuntimeNode();
+  if (options.simulatedAtMs && options.simulatedAtMs.length !== events.length)
+    throw new Error(
+      `simulatedAtMs has ${options.simulatedAtMs.length} times for ${events.length} events: one per event`,
+    );
   const functionName = path.basename(functionDir);
   const child = spawn(process.execPath, [path.join(__dirname, "invokeRunner.js")], {
     cwd: functionDir,
@@ -154,6 +163,7 @@ export async function invokeDeployed(
       events,
       functionName,
       remainingMs: options.remainingMs,
+      simulatedAtMs: options.simulatedAtMs,
       nodeMajor: runtimeNodeMajor(LAMBDA_RUNTIME),
     }),
   );

@@ -1,16 +1,33 @@
 // Runs in a separate node process, like a Lambda container: loads <dir>/__index.js (the package
 // CallbackFunction built) and invokes its `handler` once per event, in order, in this one process.
-// Input: JSON on stdin { dir, handler, events, functionName }. Output: one line "__RESULTS__<json>"
-// (each result with the invocation's duration in ms and its start, epoch ms).
+// Input: JSON on stdin { dir, handler, events, functionName, simulatedAtMs? }. Output: one line
+// "__RESULTS__<json>" (each result with the invocation's duration in ms and its start, epoch ms).
+//
+// simulatedAtMs (one per event: when it happens in the simulated time of a replayed day): the
+// monotonic clock (performance.now) moves by the simulated time between two invocations' starts
+// when that is longer than the real time between them, so state kept across invocations on that
+// clock (the Slack pacer's budget) is as it would be after the real pause. Date.now and timers are
+// untouched.
 "use strict";
 const path = require("path");
 
 async function main() {
   const chunks = [];
   for await (const c of process.stdin) chunks.push(c);
-  const { dir, handler, events, functionName, remainingMs, nodeMajor } = JSON.parse(
+  const { dir, handler, events, functionName, remainingMs, nodeMajor, simulatedAtMs } = JSON.parse(
     Buffer.concat(chunks).toString("utf8"),
   );
+  const realNow = performance.now.bind(performance);
+  let offset = 0;
+  let previous;
+  if (simulatedAtMs) performance.now = () => realNow() + offset;
+  const advanceClock = (n) => {
+    if (!simulatedAtMs) return;
+    const real = realNow();
+    const sim = simulatedAtMs[n - 1];
+    if (previous) offset += Math.max(0, sim - previous.sim - (real - previous.real));
+    previous = { real, sim };
+  };
   const [file, exportName] = handler.split(".");
   const results = [];
   let fn;
@@ -35,6 +52,7 @@ async function main() {
     // A fixed 30 s unless the caller gives a budget (one for all, or one per event): then the clock
     // runs down as in Lambda.
     const budget = Array.isArray(remainingMs) ? remainingMs[n - 1] : remainingMs;
+    advanceClock(n);
     const endsAt = Date.now() + (budget ?? 30000);
     const context = {
       awsRequestId: `req-${n}-${process.pid}`,

@@ -343,20 +343,26 @@ async function deliverWebhook(
     await store.markDelivered(group.key, inc.id, { tokens: uids, listed, ...shown }, storeCall(inv));
     return;
   }
-  for (const item of later)
-    outcomes.add(item.record, {
-      status: "skipped",
-      reason: `joined incident ${inc.id} without changing it; listed in its next update`,
+  for (const item of later) {
+    const reason = `joined incident ${inc.id} without changing it; listed in its next update`;
+    log("info", "signal joined its incident (not posted now)", {
+      requestId: inv.requestId,
+      recordId: item.record.recordId,
+      eventId: item.record.eventId ?? item.record.recordId,
+      incidentId: inc.id,
+      reason,
     });
+    outcomes.add(item.record, { status: "skipped", reason });
+  }
   await store.markDelivered(group.key, inc.id, { tokens: uids, ...shown }, storeCall(inv));
 }
 
 /**
  * Every incident group to Slack; a group that fails is reported failed (its records come back).
  * App mode goes step by step over the groups: every new card, then every card update, then the
- * thread replies, so the cards that tell someone to look land first while each channel's posts
- * stay spaced (Slack's chat.postMessage allows about one per second per channel:
- * https://docs.slack.dev/apis/web-api/rate-limits). Callers pass urgent groups first.
+ * thread replies, so the cards that tell someone to look land first: past a short burst, each
+ * channel's posts are paced (Slack's chat.postMessage allows about one per second per channel:
+ * https://docs.slack.dev/apis/web-api/rate-limits; see channelPacer). Callers pass urgent groups first.
  */
 export async function deliverIncidents(
   groups: IncidentGroup[],

@@ -20,13 +20,14 @@ export function appSink(
   const api: SlackApiOptions = { ...opts, baseUrl: app.apiBaseUrl };
   const channelOf = (r: RenderedMessage) =>
     Object.hasOwn(app.channels, r.webhook) ? app.channels[r.webhook] : app.channels[DEFAULT_WEBHOOK];
+  // chat.postMessage is limited per channel (the pacer); chat.update is Tier 3, 50+ a minute per
+  // workspace with sporadic bursts welcome (https://docs.slack.dev/apis/web-api/rate-limits), far
+  // above what a batch updates, so it is not paced and a 429 is waited out by its Retry-After.
   const send = async (method: string, channel: string, args: Record<string, unknown>) => {
-    await app.pace(channel);
-    try {
-      return (await callSlackApi(method, app.token, { channel, ...args }, api, logFields)).body;
-    } finally {
-      app.paced(channel);
-    }
+    const paced = method === "chat.postMessage";
+    if (paced) await app.pace(channel);
+    const opts = paced ? { ...api, onRetryAfter: (ms: number) => app.rateLimited(channel, ms) } : api;
+    return (await callSlackApi(method, app.token, { channel, ...args }, opts, logFields)).body;
   };
   const content = (m: SlackMessage) => {
     const fit = fitToSlack(m);

@@ -32,10 +32,10 @@ export interface AppTransport {
   channels: Record<string, string>;
   threads: AlertThreads;
   apiBaseUrl: string;
-  /** Waits before a post to a channel so posts are spaced (see channelPacer). */
+  /** Takes a chat.postMessage from the channel's budget, waiting when it is spent (see channelPacer). */
   pace(channel: string): Promise<void>;
-  /** Marks the end of a post to a channel (answered or not). */
-  paced(channel: string): void;
+  /** Slack answered a post to the channel with 429 and this Retry-After (ms). */
+  rateLimited(channel: string, retryAfterMs: number): void;
 }
 
 function single(unit: PostUnit): RenderedMessage | undefined {
@@ -201,9 +201,9 @@ async function postUnit(
         unfurl_media: false,
         ...(alert ? { thread_ts: alert.ts } : {}),
       },
-      api,
+      { ...api, onRetryAfter: (ms) => app.rateLimited(channel, ms) },
       ids,
-    ).finally(() => app.paced(channel));
+    );
     const ts = String(body.ts ?? "");
     const postedChannel = String(body.channel ?? channel);
     outcomes.result.messages++;

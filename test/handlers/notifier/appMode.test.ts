@@ -15,6 +15,7 @@ import {
   createNotifierHandler,
   renderMessages,
 } from "../../../handlers/notifier";
+import { DEFAULT_POST_BURST } from "../../../handlers/notifier/appMode";
 import { fitToSlack } from "../../../handlers/notifier/blockKit";
 import { THREAD_KEY_ATTRIBUTE, alertKey } from "../../../handlers/shared/alertThreads";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../helpers/slackServer";
@@ -293,30 +294,56 @@ describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", fu
     assert.equal(slack.messages("C0PAYMENTS")[0].history.length, 0, "the alert is unchanged");
   });
 
-  it("paces posts to one channel so Slack's per-channel limit is not hit", async () => {
-    slack.limit({ perSecond: 1, burst: 1 });
-    const paced: NotifierSettings = { ...settings, app: { ...settings.app!, minPostIntervalMs: undefined } };
-    // Two alerts for the default channel (account 444444444444 has no route) and one for payments.
-    const other = "eventbridge/cloudtrail-sg-modify-rules-world-assumedrole-seoul.json";
-    const second = {
-      ...(fixture(other) as object),
-      id: "second",
-      detail: { ...(fixture(other) as any).detail, eventID: "e-2" },
-    };
+  // Alerts for the default channel (account 444444444444 has no route), each with its own ids.
+  const OTHER = "eventbridge/cloudtrail-sg-modify-rules-world-assumedrole-seoul.json";
+  const others = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      ...(fixture(OTHER) as object),
+      id: `other-${i}`,
+      detail: { ...(fixture(OTHER) as any).detail, eventID: `e-${i}` },
+    }));
+  const paced: NotifierSettings = { ...settings, app: { ...settings.app!, minPostIntervalMs: undefined } };
+
+  it("paces posts per channel within Slack's limit: a burst of 3, then one per second", async () => {
+    // The stand-in enforces Slack's documented limit (about 1 per second per channel, bursts
+    // allowed); 1.5 rather than 1 because the pacer counts a post when it sends it and the stand-in
+    // when it arrives, and on a loaded machine one request can take a few hundred ms longer to
+    // arrive than the next. Without pacing the fourth post would still arrive with no token left.
+    slack.limit({ perSecond: 1.5, burst: DEFAULT_POST_BURST });
+    const [a, b, c, d, e] = others(5);
     const response = (await createNotifierHandler(paced, env)(
-      sqsOf(fixture(other), fixture(ALERT), second),
+      sqsOf(a, b, fixture(ALERT), c, d, e),
       ctx,
     )) as SqsBatchResponse;
     assert.deepEqual(response, { batchItemFailures: [] });
-    const calls = slack.apiCalls();
     assert.deepEqual(
-      calls.map((c) => [c.args.channel, c.status]),
+      slack.apiCalls().map((call) => [call.args.channel, call.status]),
       [
+        ["C0DEFAULT", 200],
         ["C0DEFAULT", 200],
         ["C0PAYMENTS", 200],
         ["C0DEFAULT", 200],
+        ["C0DEFAULT", 200],
+        ["C0DEFAULT", 200],
       ],
-      "no 429: the second post to C0DEFAULT waited for the channel, the other channel did not",
+      "no 429: posts past the burst waited for the channel's budget, the other channel did not",
+    );
+  });
+
+  it("after a 429 the channel's next post waits out the Retry-After, so it earns no 429 of its own", async () => {
+    // A stricter Slack than the pacer assumes: no burst at all (1.5 per second: see above).
+    slack.limit({ perSecond: 1.5, burst: 1 });
+    const response = (await createNotifierHandler(paced, env)(sqsOf(...others(3)), ctx)) as SqsBatchResponse;
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.deepEqual(
+      slack.apiCalls().map((call) => [call.args.text === undefined ? "?" : call.args.channel, call.status]),
+      [
+        ["C0DEFAULT", 200],
+        ["C0DEFAULT", 429],
+        ["C0DEFAULT", 200],
+        ["C0DEFAULT", 200],
+      ],
+      "one 429: the second post retried after its Retry-After, the third waited for the channel",
     );
   });
 
@@ -352,6 +379,23 @@ describe("notifier in Slack app mode (bot token, chat.postMessage, threads)", fu
       (err: Error) =>
         /app.channels has no "default" channel/.test(err.message) &&
         /app.channels.payments: "#payments" is not a Slack channel id/.test(err.message),
+    );
+  });
+
+  it("refuses a post burst that is not a whole number of at least 1, naming it", () => {
+    for (const postBurst of [0, 1.5, "3"])
+      assert.throws(
+        () =>
+          createNotifierHandler(
+            { ...settings, app: { ...settings.app!, postBurst: postBurst as number } },
+            env,
+          ),
+        new RegExp(
+          `app.postBurst must be a whole number >= 1, got ${JSON.stringify(JSON.stringify(postBurst)).slice(1, -1)}`,
+        ),
+      );
+    assert.doesNotThrow(() =>
+      createNotifierHandler({ ...settings, app: { ...settings.app!, postBurst: 5 } }, env),
     );
   });
 });

@@ -75,19 +75,97 @@ describe("Slack Web API client (handlers/shared/slackWebApi.ts)", () => {
     assert.equal(reply.text, "Reverted by <@U2CERLKJA>");
   });
 
-  it("the pacer waits out the interval after a channel's last post, per channel", async () => {
-    let clock = 1000;
+  it("passes each Retry-After to onRetryAfter before waiting it, and before giving up on one too long", async () => {
+    const told: number[] = [];
     const slept: number[] = [];
-    const pacer = channelPacer(1000, () => clock);
+    const sleep = async (ms: number) => void slept.push(ms);
+    slack.replyTo("chat.postMessage", { slackError: "ratelimited", retryAfter: 2 });
+    const { attempts } = await callSlackApi("chat.postMessage", TEST_BOT_TOKEN, post, {
+      ...opts(),
+      sleep,
+      onRetryAfter: (ms) => told.push(ms),
+    });
+    assert.equal(attempts, 2);
+    assert.deepEqual(told, [2000]);
+    assert.deepEqual(slept, [2000], "waited exactly the Retry-After");
+    slack.replyTo("chat.postMessage", { slackError: "ratelimited", retryAfter: 30 });
+    await assert.rejects(
+      callSlackApi("chat.postMessage", TEST_BOT_TOKEN, post, {
+        ...opts(),
+        sleep,
+        onRetryAfter: (ms) => told.push(ms),
+      }),
+      /Retry-After 30 s exceeds 2 s, giving up/,
+    );
+    assert.deepEqual(told, [2000, 30_000]);
+    assert.deepEqual(slept, [2000], "nothing more waited");
+  });
+
+  describe("channelPacer", () => {
+    let clock: number;
+    let slept: number[];
     const sleep = async (ms: number) => {
       slept.push(ms);
       clock += ms;
     };
-    await pacer.wait("C1", sleep);
-    pacer.done("C1");
-    clock += 300;
-    await pacer.wait("C1", sleep);
-    await pacer.wait("C2", sleep);
-    assert.deepEqual(slept, [700]);
+    beforeEach(() => {
+      clock = 5000;
+      slept = [];
+    });
+
+    it("lets a burst through at once, then one post per interval, per channel", async () => {
+      const pacer = channelPacer({ burst: 3, intervalMs: 1000 }, () => clock);
+      for (let i = 0; i < 3; i++) await pacer.take("C1", sleep);
+      assert.deepEqual(slept, [], "the burst does not wait");
+      await pacer.take("C1", sleep);
+      assert.deepEqual(slept, [1000], "the fourth waits for one token");
+      clock += 400;
+      await pacer.take("C1", sleep);
+      assert.deepEqual(slept, [1000, 600], "the next token is 1000 ms after the previous one");
+      await pacer.take("C2", sleep);
+      assert.deepEqual(slept, [1000, 600], "another channel has its own budget");
+    });
+
+    it("refills one token per interval up to the burst, no more", async () => {
+      const pacer = channelPacer({ burst: 3, intervalMs: 1000 }, () => clock);
+      for (let i = 0; i < 3; i++) await pacer.take("C1", sleep);
+      clock += 1500;
+      await pacer.take("C1", sleep);
+      await pacer.take("C1", sleep);
+      assert.deepEqual(slept, [500], "1.5 tokens refilled: one at once, the next after 500 ms");
+      clock += 60_000;
+      for (let i = 0; i < 3; i++) await pacer.take("C1", sleep);
+      await pacer.take("C1", sleep);
+      assert.deepEqual(slept, [500, 1000], "a long pause refills the burst only");
+    });
+
+    it("posts waiting at the same time queue one interval apart", async () => {
+      const pacer = channelPacer({ burst: 1, intervalMs: 1000 }, () => clock);
+      const waits: number[] = [];
+      const noClock = async (ms: number) => void waits.push(ms);
+      await Promise.all([pacer.take("C1", noClock), pacer.take("C1", noClock), pacer.take("C1", noClock)]);
+      assert.deepEqual(waits, [1000, 2000]);
+    });
+
+    it("after a 429, the channel's next post waits the Retry-After and one interval", async () => {
+      const pacer = channelPacer({ burst: 3, intervalMs: 1000 }, () => clock);
+      await pacer.take("C1", sleep);
+      pacer.rateLimited("C1", 5000);
+      await pacer.take("C1", sleep);
+      assert.deepEqual(slept, [6000], "the retried post (at +5000 ms) used the budget it took");
+      await pacer.take("C2", sleep);
+      assert.deepEqual(slept, [6000], "other channels are not held back");
+      clock += 3000;
+      for (let i = 0; i < 4; i++) await pacer.take("C1", sleep);
+      assert.deepEqual(slept, [6000, 1000], "then it refills as before: a burst of 3, then 1 s");
+    });
+
+    it("an interval of 0 never waits", async () => {
+      const pacer = channelPacer({ burst: 1, intervalMs: 0 }, () => clock);
+      for (let i = 0; i < 10; i++) await pacer.take("C1", sleep);
+      pacer.rateLimited("C1", 0);
+      await pacer.take("C1", sleep);
+      assert.deepEqual(slept, []);
+    });
   });
 });

@@ -247,9 +247,6 @@ describe("incidents with grouping on (moto incidents table and digest queue, Sla
     assert.ok(
       calls.every((x) => x.status === 200 && x.response.ok === true && x.args.channel === "C0SECURITY"),
     );
-    // Posts to the channel stay spaced (app.minPostIntervalMs, 1 s by default): the order changed, not the pace.
-    for (let i = 1; i < calls.length; i++)
-      assert.ok(calls[i].receivedAt - calls[i - 1].receivedAt >= 900, `call ${i} spaced`);
   });
 
   it("a muted signal joins its incident (state and count), recorded but not posted", async () => {
