@@ -318,7 +318,7 @@ interface Received {
   replies: unknown[];
   /** App mode: chat.update calls. */
   updates: number;
-  /** Every post (top-level and replies) with its ids text (ownIdsText) and when Slack received it. */
+  /** Every post (top-level and replies) and card update with its ids text (ownIdsText) and when Slack received it. */
   timed: Array<{ ids: string; at: number }>;
 }
 
@@ -335,11 +335,14 @@ function slackReceived(slack: SlackServer, app: boolean): Received {
   });
   const calls = ok.filter((c) => c.method === "chat.postMessage");
   const posted = calls.map(args);
+  // A card update names the ids of the timeline lines it shows, so it counts as a message
+  // carrying them (when the card is updated before the signal's thread reply is posted).
+  const shown = ok.filter((c) => c.method === "chat.postMessage" || c.method === "chat.update");
   return {
     top: posted.filter((a) => a.thread_ts === undefined),
     replies: posted.filter((a) => a.thread_ts !== undefined),
     updates: ok.filter((c) => c.method === "chat.update").length,
-    timed: calls.map((c, i) => ({ ids: ownIdsText(posted[i]), at: c.receivedAt })),
+    timed: shown.map((c) => ({ ids: ownIdsText(args(c)), at: c.receivedAt })).sort((x, y) => x.at - y.at),
   };
 }
 
@@ -569,8 +572,8 @@ export async function runNoise(
     // remediator's report): the time the hub adds before Slack. Main queue: waiting for the batch
     // to close (20 s after its first record, or at its 100th) plus the time in the invocation; the
     // critical lane has no window, so only the time in the invocation: from its start to the first
-    // Slack message carrying the event's id (its own message, a thread reply, a listing or digest
-    // line), as the Slack stand-in received it. The candidates below are picked by what they are;
+    // Slack message carrying the event's id (its own message, a thread reply, a card update, a
+    // listing or digest line), as the Slack stand-in received it. The candidates below are picked by what they are;
     // one that no message of its invocation carries was not posted at once, and why is what the
     // notifier logged for its record (held for the digest as below critical, a repeat, ...): such
     // events are counted by that outcome, not timed.

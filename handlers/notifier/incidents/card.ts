@@ -98,6 +98,7 @@ export function incidentCard(inc: Incident, accountNames: Record<string, string>
       },
     ]),
     section(lines.join("\n")),
+    ...cardEventIds(inc),
     context(`Incident ${code(inc.id)} · opened ${esc(inc.openedAt)} · details of each signal in the thread`),
   ];
   return message(
@@ -123,6 +124,22 @@ export function eventIdsBlock(ids: string[]): ContextBlock {
         .join(", ")}`,
     );
   return { ...context(...chunks), block_id: EVENT_IDS_BLOCK_ID };
+}
+
+/**
+ * The card's "Event ids:" line: one id per timeline line shown, in the same order (an entry kept
+ * from before ids were recorded shows "—"), with the lines the card leaves out counted where the
+ * timeline counts them, so a responder finds each line's event without opening the thread. The
+ * timeline is bounded (TIMELINE_LENGTH), so this is at most 9 short items: one context element,
+ * well within Block Kit's 10 elements of up to 3,000 characters each and 50 blocks per message
+ * (https://api.slack.com/reference/block-kit/blocks#context); context() truncates an element
+ * that would still exceed 3,000 characters.
+ */
+function cardEventIds(inc: Incident): ContextBlock[] {
+  if (!inc.timeline.some((e) => e.eventId !== undefined)) return [];
+  const items = inc.timeline.map((e) => (e.eventId !== undefined ? code(e.eventId) : "—"));
+  if (inc.omitted) items.splice(1, 0, `… ${inc.omitted} not shown`);
+  return [{ ...context(`Event ids: ${items.join(", ")}`), block_id: EVENT_IDS_BLOCK_ID }];
 }
 
 const CHANGE_VERB: Partial<Record<IncidentChange, string>> = {
