@@ -260,6 +260,21 @@ export function ownIdsText(post: unknown): string {
 }
 
 /**
+ * A top-level post as the duplicates count reads it. In app mode the only top-level message with
+ * an "Event ids:" line is an incident's card, and that line names the card's timeline (signals a
+ * digest line may have listed before the card opened): a reference to those events, not a post of
+ * them, so it is left out here (it still counts for the time to Slack and for representation).
+ */
+export function postedIdsText(post: unknown, app: boolean): string {
+  if (!app) return ownIdsText(post);
+  const m = post as { attachments?: Array<{ blocks?: Array<{ block_id?: string }> }> };
+  const [first, ...rest] = m?.attachments ?? [];
+  if (!first?.blocks) return ownIdsText(post);
+  const blocks = first.blocks.filter((b) => b.block_id !== EVENT_IDS_BLOCK_ID);
+  return ownIdsText({ ...m, attachments: [{ ...first, blocks }, ...rest] });
+}
+
+/**
  * What the notifier logged for each record it did not post (by recordId, the SQS message id):
  * held for the digest, a duplicate held back, muted, or skipped with its reason (incident ids
  * written as "…" so reasons count together).
@@ -561,6 +576,7 @@ export async function runNoise(
     const received = slackReceived(slack, !!options.app);
     const posts = received.top.map(ownIdsText);
     const anywhere = [...received.top, ...received.replies].map(ownIdsText);
+    const postedOnce = received.top.map((m) => postedIdsText(m, !!options.app));
     const groups = new Map<string, RawEvent[]>();
     for (const e of [...day, ...reports]) groups.set(e.group, [...(groups.get(e.group) ?? []), e]);
     let securityGroups = 0;
@@ -629,7 +645,7 @@ export async function runNoise(
         .map((m) => m.id)
         .concat(arrivals.filter((a) => members.includes(a.raw)).map((a) => a.snsMessageId));
       const has = (p: string) => ids.some((id) => p.includes(id));
-      const postsWith = posts.filter(has).length;
+      const postsWith = postedOnce.filter(has).length;
       if (members[0].class === "security") {
         securityGroups++;
         if (anywhere.some(has)) represented++;
