@@ -492,8 +492,8 @@ function correlated(shape: DayShape, accounts: string[], uuid: () => string): Ra
     failed.detail.findings[0].UpdatedAt = iso(t0 + 300);
     push(failed, t0 + 300, "security", "SSH sequence: Security Hub EC2.13 FAILED");
     passed.detail.findings[0].UpdatedAt = iso(t0 + 12 * 3600);
-    // The hub's notify rule passes NEW findings only: a PASSED verdict (RESOLVED) never reaches Slack.
-    push(passed, t0 + 12 * 3600, "noise", "SSH sequence: Security Hub EC2.13 PASSED (not forwarded)");
+    // The hub's resolve rule passes it: it resolves the sequence's incident, without a post of its own.
+    push(passed, t0 + 12 * 3600, "security", "SSH sequence: Security Hub EC2.13 PASSED (resolves)");
   }
   const member = load("events/findings/guardduty-iam-anomalous-behavior-high.json");
   const attack = load("events/findings/guardduty-attack-sequence-iam-compromised-credentials.json");
