@@ -360,6 +360,12 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     f.AwsAccountId = account;
     f.Region = r;
     f.Id = `arn:aws:securityhub:${r}:${account}:security-control/EC2.19/finding/${uuid()}`;
+    // Each finding about its own security group: a control that passes about another resource
+    // resolves nothing (the hub's resolve rule still hands it to the notifier, which skips it).
+    const group = `sg-${(0xd0000 + i).toString(16).padStart(17, "0")}`;
+    f.Resources[0].Id = `arn:aws:ec2:${r}:${account}:security-group/${group}`;
+    f.Resources[0].Region = r;
+    f.Resources[0].Details.AwsEc2SecurityGroup.GroupId = group;
     f.UpdatedAt = iso(at);
     e.account = account;
     e.region = r;
