@@ -464,7 +464,13 @@ export async function runNoise(
       const a = answers.get(`${i}|${name}`);
       return a !== undefined && "matches" in a && a.matches;
     };
-    return events.map((e, i) => ({ e, notify: hit(i, "hub-notify"), remediate: hit(i, "hub-remediate") }));
+    // The notifier's queue takes one copy per matching rule: the notify rule and the resolve rule
+    // (Security Hub controls that pass again); the two are disjoint under the hub's defaults.
+    return events.map((e, i) => ({
+      e,
+      notify: (["hub-notify", "hub-resolve"] as const).filter((name) => hit(i, name)).length,
+      remediate: hit(i, "hub-remediate"),
+    }));
   };
   const stage2 = await hubMatch(forwarded);
   // The remediate rule also passes ranges it cannot tell from the world (a private /8, say): the
@@ -473,7 +479,7 @@ export async function runNoise(
     remediationTriggers(e.payload, [RESTRICTED_SSH_RULE_NAME]).some((i) => i.kind === "remediate");
   const reports = stage2.filter((x) => x.remediate && acts(x.e)).map((x, n) => remediationReport(x.e, n));
   const stage3 = await hubMatch(reports);
-  const notify = [...stage2, ...stage3].filter((x) => x.notify).map((x) => x.e);
+  const notify = [...stage2, ...stage3].flatMap((x) => Array<RawEvent>(x.notify).fill(x.e));
 
   // 3. SNS topics: the Config topic through the declared filter policy in moto.
   const moto = await startMoto();

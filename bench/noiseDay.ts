@@ -360,6 +360,12 @@ export function generateDay(shape: DayShape, seed = 15): RawEvent[] {
     f.AwsAccountId = account;
     f.Region = r;
     f.Id = `arn:aws:securityhub:${r}:${account}:security-control/EC2.19/finding/${uuid()}`;
+    // Each finding about its own security group: a control that passes about another resource
+    // resolves nothing (the hub's resolve rule still hands it to the notifier, which skips it).
+    const group = `sg-${(0xd0000 + i).toString(16).padStart(17, "0")}`;
+    f.Resources[0].Id = `arn:aws:ec2:${r}:${account}:security-group/${group}`;
+    f.Resources[0].Region = r;
+    f.Resources[0].Details.AwsEc2SecurityGroup.GroupId = group;
     f.UpdatedAt = iso(at);
     e.account = account;
     e.region = r;
@@ -492,8 +498,8 @@ function correlated(shape: DayShape, accounts: string[], uuid: () => string): Ra
     failed.detail.findings[0].UpdatedAt = iso(t0 + 300);
     push(failed, t0 + 300, "security", "SSH sequence: Security Hub EC2.13 FAILED");
     passed.detail.findings[0].UpdatedAt = iso(t0 + 12 * 3600);
-    // The hub's notify rule passes NEW findings only: a PASSED verdict (RESOLVED) never reaches Slack.
-    push(passed, t0 + 12 * 3600, "noise", "SSH sequence: Security Hub EC2.13 PASSED (not forwarded)");
+    // The hub's resolve rule passes it: it resolves the sequence's incident, without a post of its own.
+    push(passed, t0 + 12 * 3600, "security", "SSH sequence: Security Hub EC2.13 PASSED (resolves)");
   }
   const member = load("events/findings/guardduty-iam-anomalous-behavior-high.json");
   const attack = load("events/findings/guardduty-attack-sequence-iam-compromised-credentials.json");
