@@ -87,6 +87,10 @@ describe("CloudTrail IAM calls: the role or user acted on", () => {
       d.recipientAccountId = "not-an-account";
     });
     assert.deepEqual(mapped(noAccount).finding.resources, [{ uid: "app", type: "AWS::IAM::Role" }]);
+    const oddPartition = call("AttachRolePolicy", { roleName: "app" }, (d) => {
+      d.userIdentity.arn = "arn:a/b:sts::444444444444:federated-user/dave";
+    });
+    assert.deepEqual(mapped(oddPartition).finding.resources, [{ uid: "app", type: "AWS::IAM::Role" }]);
     for (const name of ["__proto__", "constructor", "toString"]) {
       const { finding: f } = mapped(call(name, { roleName: "app" }));
       assert.deepEqual(f.resources, [{ uid: "app" }], name);

@@ -71,6 +71,8 @@ export const IAM_PRINCIPAL_CALLS: Readonly<Record<string, Kind>> = {
 // anything else is not put in an ARN.
 const NAME = /^[\w+=,.@-]{1,64}$/;
 const PATH = /^\/(?:[\w+=,.@-]+\/)*$/;
+/** "aws", "aws-cn", "aws-us-gov", ... */
+const PARTITION = /^aws(-[a-z]+)*$/;
 
 /**
  * The role or user `eventName` acts on, in `account`: its name as uid and its ARN as uid_alt, or
@@ -87,7 +89,8 @@ export function iamPrincipalResource(
   const { parameter, type } = KINDS[kind];
   const name = params?.[parameter];
   if (typeof name !== "string" || !NAME.test(name)) return undefined;
-  if (!account || !/^\d{12}$/.test(account) || !partition) return { uid: name, type };
+  if (!account || !/^\d{12}$/.test(account) || !partition || !PARTITION.test(partition))
+    return { uid: name, type };
   // Only CreateRole and CreateUser carry the path; other calls' ARNs leave it out (the role's own
   // ARN may then differ), which the tag listings do not mind: they take the name alone.
   const path = typeof params?.path === "string" && PATH.test(params.path) ? params.path : "/";
