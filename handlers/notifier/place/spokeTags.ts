@@ -6,8 +6,9 @@
 // - any other resource named by ARN (buckets, KMS keys, Lambda functions, queues, ...): the
 //   Resource Groups Tagging API GetResources with ResourceARNList, in the resource's region (the
 //   API is regional: https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html).
-// - IAM roles and users (by ARN): IAM ListRoleTags / ListUserTags with the name (the ARN's last path
-//   segment), because GetResources does not cover IAM
+// - IAM roles and users (by ARN; a CloudTrail IAM call names them by name, and its finding carries
+//   the ARN that name has in the event's account): IAM ListRoleTags / ListUserTags with the name
+//   (the ARN's last path segment), because GetResources does not cover IAM
 //   (https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/supported-services.html).
 //   IAM is global: the client is left on the function's own region, which the SDK resolves to its
 //   partition's one IAM endpoint (iam.amazonaws.com in aws), whatever region the event names.

@@ -304,7 +304,7 @@ describe("routes by owner and organizational unit", () => {
       ]);
     });
 
-    it("a failed or slow lookup routes without the owner and says why; a non-EC2 resource is only noted", async () => {
+    it("a failed or slow lookup routes without the owner and says why; a resource named neither by EC2 id nor by ARN is only noted", async () => {
       const failing = createPlaceResolver({
         ownerTagKeys: ["owner"],
         tags: async () => {
@@ -324,17 +324,37 @@ describe("routes by owner and organizational unit", () => {
         ],
         notes: [],
       });
-      const iam = findingOf(fixture("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json"));
+      // A CloudTrail call on an IAM role names it by name; the finding carries its ARN, which is read.
+      const iam = fixture("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json") as {
+        detail: { eventName: string; requestParameters: Record<string, string> };
+      };
+      const targets: unknown[] = [];
       const ok = createPlaceResolver({
         ownerTagKeys: ["owner"],
-        tags: async () => ({}),
+        tags: async (target) => {
+          targets.push(target);
+          return {};
+        },
         cacheSeconds: 60,
         timeoutMs: 50,
       });
-      const noted = await ok.resolve(iam, deadline());
-      assert.deepEqual(noted.problems, []);
-      assert.equal(noted.notes.length, 1);
-      assert.deepEqual(noted.notes, ["owner not looked up: app-runtime is neither an EC2 id nor an ARN"]);
+      const read = await ok.resolve(findingOf(iam), deadline());
+      assert.deepEqual(read, {
+        problems: [],
+        notes: ["arn:aws:iam::444444444444:role/app-runtime has no owner tag (owner)"],
+      });
+      assert.deepEqual(targets, [
+        { accountId: "444444444444", resourceId: "arn:aws:iam::444444444444:role/app-runtime", via: "iam" },
+      ]);
+      // A group is named by name only, and groups carry no tags: nothing is read, the note says why.
+      iam.detail.eventName = "AttachGroupPolicy";
+      iam.detail.requestParameters = { groupName: "admins", policyArn: "arn:aws:iam::aws:policy/X" };
+      const noted = await ok.resolve(findingOf(iam), deadline());
+      assert.deepEqual(noted, {
+        problems: [],
+        notes: ["owner not looked up: admins is neither an EC2 id nor an ARN"],
+      });
+      assert.equal(targets.length, 1);
     });
   });
 

@@ -3,8 +3,8 @@
 // (AssumeRole, then the Tagging API's GetResources with its ARN), and an account's place in the
 // organization through Organizations ListParents, then posts to the local Slack fake.
 // An account outside the organization shows the failed OU lookup on its message and still posts.
-// IAM roles and users (named by ARN in Access Analyzer findings) are read with IAM ListRoleTags /
-// ListUserTags through the same role, every page.
+// IAM roles and users (named by ARN in Access Analyzer findings, by name in CloudTrail IAM calls)
+// are read with IAM ListRoleTags / ListUserTags through the same role, every page.
 import { strict as assert } from "assert";
 import { CreateSecurityGroupCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { PutBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
@@ -51,10 +51,20 @@ function sgEvent(account: string, groupId: string, id: string): Json {
   return e;
 }
 
-/** The IAM AttachRolePolicy fixture in `account`. */
+/** The IAM AttachRolePolicy fixture (role app-runtime) in `account`. */
 function iamEvent(account: string): Json {
   const e = structuredClone(
     fixture("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json"),
+  ) as Json;
+  e.account = account;
+  e.detail.recipientAccountId = account;
+  return e;
+}
+
+/** The IAM DetachUserPolicy fixture (user legacy-app) in `account`. */
+function iamUserEvent(account: string): Json {
+  const e = structuredClone(
+    fixture("eventbridge/cloudtrail-iam-detachuserpolicy-iamuser-no-username.json"),
   ) as Json;
   e.account = account;
   e.detail.recipientAccountId = account;
@@ -131,6 +141,8 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
       }),
     );
     s3.destroy();
+    // The role the IAM call names, without an owner tag: its account's OU decides.
+    await createTaggedRole(member, "app-runtime", {});
 
     const settings: NotifierSettings = {
       accountNames: {},
@@ -193,8 +205,14 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
     assert.equal(prodPosts.length, 1);
     assert.match((prodPosts[0] as { text: string }).text, /AttachRolePolicy/);
     assert.ok(
-      !contextLines(prodPosts[0]).some((l) => l.includes("owner:")),
-      "an IAM role has no owner tag read",
+      !contextLines(prodPosts[0]).some((l) => l.includes("owner:") || l.includes("Routed without it")),
+      "the role was read and has no owner tag",
+    );
+    assert.deepEqual(
+      logs.lines
+        .filter((l) => l.message === "owner unknown" && JSON.stringify(l.notes).includes("app-runtime"))
+        .map((l) => l.notes),
+      [[`arn:aws:iam::${member}:role/app-runtime has no owner tag (owner, team)`]],
     );
 
     // Outside the organization: ListParents fails, the alert still posts (to default) and says why.
@@ -277,6 +295,61 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
       logs.lines.filter((l) => l.message === "owner unknown").map((l) => l.notes),
       [[`${bare} has no owner tag (owner, team)`]],
     );
+    assert.equal(
+      logs.lines.filter((l) => l.message === "routed without what could not be looked up").length,
+      0,
+    );
+  });
+
+  it("a CloudTrail AttachRolePolicy on a role tagged team=identity, and a DetachUserPolicy on a user tagged owner=platform, both named by name only, go to their teams through the read role", async () => {
+    const member = "555555555555";
+    // Under a path the event does not carry: IAM's tag listings take the name alone.
+    await createTaggedRole(member, "app-runtime", { team: "identity" }, "/service-role/");
+    await createTaggedUser(member, "legacy-app", { owner: "platform" });
+    const settings: NotifierSettings = {
+      accountNames: {},
+      routes: [
+        { webhook: "identity", owners: ["identity"] },
+        { webhook: "platform", owners: ["platform"] },
+      ],
+      lookups: { partition: "aws", roleName: READ_ROLE },
+    };
+    const notify = createNotifierHandler(settings, {
+      ...process.env,
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS: JSON.stringify({
+        default: slack.url("/services/default"),
+        identity: slack.url("/services/identity"),
+        platform: slack.url("/services/platform"),
+      }),
+    });
+    const logs = captureLogs();
+    const results: unknown[] = [];
+    try {
+      for (const event of [iamEvent(member), iamUserEvent(member)]) results.push(await notify(event, ctx));
+    } finally {
+      logs.restore();
+    }
+    assert.deepEqual(
+      results.map((r) => (r as { posted: number }).posted),
+      [1, 1],
+      JSON.stringify(logs.lines),
+    );
+    const identity = slack.posts("/services/identity");
+    assert.equal(identity.length, 1);
+    assert.equal(
+      (identity[0] as { text: string }).text.split(" by ")[0],
+      "[high] IAM AttachRolePolicy on app-runtime",
+    );
+    assert.equal(contextLines(identity[0])[1], "owner: *identity*");
+    const platform = slack.posts("/services/platform");
+    assert.equal(platform.length, 1);
+    assert.equal(
+      (platform[0] as { text: string }).text.split(" by ")[0],
+      "[high] :red_circle: IAM DetachUserPolicy on legacy-app",
+    );
+    assert.equal(contextLines(platform[0])[1], "owner: *platform*");
+    assert.equal(slack.posts("/services/default").length, 0);
     assert.equal(
       logs.lines.filter((l) => l.message === "routed without what could not be looked up").length,
       0,

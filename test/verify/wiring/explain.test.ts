@@ -248,7 +248,7 @@ describe("npm run routes: why an event does (not) reach Slack (repo stacks, moto
       assert.ok(!lines.some((l) => l.includes("digest")), lines.join("\n"));
     });
 
-  it("routes by owner without the event's tag: names the call the notifier would read it with (an IAM user: ListUserTags)", async () => {
+  it("routes by owner without the event's tag: names the call the notifier would read it with (an IAM user: ListUserTags; a role a CloudTrail call names by name: ListRoleTags)", async () => {
     const settings = notifierSettings(hub);
     const routed = { ...settings, routes: [{ webhook: "default", owners: ["platform"] }] };
     const owners = async (file: string, stackName: string) => {
@@ -270,7 +270,7 @@ describe("npm run routes: why an event does (not) reach Slack (repo stacks, moto
     assert.deepEqual(
       await owners("eventbridge/cloudtrail-iam-attachrolepolicy-federateduser.json", "spoke-web"),
       [
-        "unknown here (the event carries no owner tag; the notifier does not look it up either: app-runtime is neither an EC2 id nor an ARN: pass --owner to try a value)",
+        "unknown here (the event carries no owner tag; the notifier reads arn:aws:iam::444444444444:role/app-runtime's tags with IAM ListRoleTags in its account: pass --owner to try a value)",
       ],
     );
   });

@@ -16,7 +16,7 @@ import {
   IAM_POLICY_EVENT_NAMES,
   cisControlOf,
 } from "../../../shared/cisControls";
-import { cloudTrailEventUrl, isRegionCode } from "../../links";
+import { cloudTrailEventUrl, isRegionCode, parseArn, partitionOfRegion } from "../../links";
 import type { ControlRef, EventKind, Evidence, Observable } from "../../model";
 import { FINDING_CLASSES } from "../../model";
 import {
@@ -30,6 +30,7 @@ import {
   text,
 } from "../../parse";
 import type { Draft, EventPattern, SourceModule } from "../../source";
+import { iamPrincipalResource } from "./iamPrincipals";
 import { actorOf, userIdentitySchema } from "./identity";
 import { SECURITY_GROUP_EVENTS, securityGroupChange } from "./securityGroups";
 
@@ -281,6 +282,13 @@ export const cloudTrail: SourceModule = {
       target = targetOf(params, kind === "iam" ? IAM_TARGET_KEYS : CHANGE_TARGET_KEYS);
       evidence = {};
     }
+    // A role or user by name: recorded with its ARN in the event's account, so its owner can be read.
+    const partition =
+      parseArn(d.userIdentity?.arn)?.partition ??
+      (region && isRegionCode(region) ? partitionOfRegion(region) : undefined);
+    const principal =
+      kind === "iam" ? iamPrincipalResource(d.eventName, params, accountId, partition) : undefined;
+    if (principal) target = principal.uid;
     const hasRules =
       (evidence.rules?.length ?? 0) + (evidence.rule_uids?.length ?? 0) > 0 || !!evidence.new_group;
     if (params && !hasRules) evidence.parameters = parameterItems(params);
@@ -301,8 +309,11 @@ export const cloudTrail: SourceModule = {
       title: `${service} ${eventName}${target ? ` on ${target}` : ""}${d.errorCode ? ` (failed: ${d.errorCode})` : ""}`,
       cloud: { account: { uid: accountId }, region },
       // What the call acted on: the group, the IAM user/role/policy, the trail, key, bucket...
-      resources:
-        target || arn ? [{ ...(target ? { uid: target } : {}), ...(arn ? { uid_alt: arn } : {}) }] : [],
+      resources: principal
+        ? [{ ...(arn ? { uid_alt: arn } : {}), ...principal }]
+        : target || arn
+          ? [{ ...(target ? { uid: target } : {}), ...(arn ? { uid_alt: arn } : {}) }]
+          : [],
       actor: {
         ...actorOf(d.userIdentity),
         ...(d.sourceIPAddress ? { ip: d.sourceIPAddress } : {}),
