@@ -335,13 +335,21 @@ interface Received {
   updates: number;
   /** Every post (top-level and replies) and card update with its ids text (ownIdsText) and when Slack received it. */
   timed: Array<{ ids: string; at: number }>;
+  /** When Slack received each top-level message (same order as `top`). */
+  topAt: number[];
 }
 
 function slackReceived(slack: SlackServer, app: boolean): Received {
   if (!app) {
     const hooks = slack.delivered();
     const timed = hooks.map((r) => ({ ids: ownIdsText(r.json), at: r.receivedAt }));
-    return { top: hooks.map((r) => r.json), replies: [], updates: 0, timed };
+    return {
+      top: hooks.map((r) => r.json),
+      replies: [],
+      updates: 0,
+      timed,
+      topAt: hooks.map((r) => r.receivedAt),
+    };
   }
   const ok = slack.apiCalls().filter((c) => c.status === 200);
   const args = (c: WebApiCall): Record<string, unknown> => ({
@@ -355,6 +363,7 @@ function slackReceived(slack: SlackServer, app: boolean): Received {
   const shown = ok.filter((c) => c.method === "chat.postMessage" || c.method === "chat.update");
   return {
     top: posted.filter((a) => a.thread_ts === undefined),
+    topAt: calls.filter((c) => args(c).thread_ts === undefined).map((c) => c.receivedAt),
     replies: posted.filter((a) => a.thread_ts !== undefined),
     updates: ok.filter((c) => c.method === "chat.update").length,
     timed: shown.map((c) => ({ ids: ownIdsText(args(c)), at: c.receivedAt })).sort((x, y) => x.at - y.at),
@@ -671,10 +680,18 @@ export async function runNoise(
     for (const e of [...day, ...reports]) whatOf.set(e.id, e.what);
     for (const a of arrivals) whatOf.set(a.snsMessageId, a.raw.what);
     const postsByKind: Record<string, number> = {};
+    // A digest run whose window holds one event posts that event's own message, not a digest.
+    const inDigestRun = (at: number) =>
+      timeline.some((t, i) => !t.batch && at >= startedAt[i] && at <= startedAt[i] + durations[i]);
     for (const [i, m] of received.top.entries()) {
       const isDigest = JSON.stringify(m).includes(`"block_id":"${DIGEST_BLOCK_PREFIX}`);
       const first = isDigest ? undefined : [...whatOf.keys()].find((id) => posts[i].includes(id));
-      const kind = isDigest ? "digest" : `at once: ${first ? whatOf.get(first) : "no event id"}`;
+      const what = first ? whatOf.get(first) : "no event id";
+      const kind = isDigest
+        ? "digest"
+        : inDigestRun(received.topAt[i])
+          ? `a digest run's one-event window: ${what}`
+          : `at once: ${what}`;
       postsByKind[kind] = (postsByKind[kind] ?? 0) + 1;
     }
     const raw = day.length + reports.length;
