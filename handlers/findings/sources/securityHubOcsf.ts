@@ -11,6 +11,7 @@ import * as v from "valibot";
 import { consoleBase, isRegionCode, partitionOfRegion } from "../links";
 import type {
   Compliance,
+  Finding,
   FindingClass,
   Observable,
   Resource,
@@ -37,7 +38,21 @@ import type { Draft, MapContext, SourceModule } from "../source";
 const DETAIL_TYPE = "Findings Imported V2";
 const SOURCE = "aws.securityhub";
 /** OCSF's compliance.status of a control that passes (the caption of status_id 1). */
-export const PASSING_COMPLIANCE = "Pass";
+const PASSING_COMPLIANCE = "Pass";
+
+/**
+ * A Security Hub OCSF finding that no longer fails: resolved, suppressed or archived
+ * (https://schema.ocsf.io/1.6.0/classes/compliance_finding), or a control that passes. It is rated
+ * info, and it ends its incident.
+ */
+export function ocsfNoLongerFailing(f: Pick<Finding, "status" | "compliance">): boolean {
+  return (
+    f.status === "Resolved" ||
+    f.status === "Suppressed" ||
+    f.status === "Archived" ||
+    f.compliance?.status === PASSING_COMPLIANCE
+  );
+}
 
 /** OCSF severity labels (severity_id 1-6) by our level. */
 const LEVELS: Readonly<Record<string, SeverityLevel>> = {
@@ -386,11 +401,7 @@ export const securityHubOcsf: SourceModule = {
     {
       severity: "info",
       when: "a Security Hub OCSF finding that is resolved, suppressed or archived, or a control that passes",
-      test: (f) =>
-        f.status === "Resolved" ||
-        f.status === "Suppressed" ||
-        f.status === "Archived" ||
-        f.compliance?.status === PASSING_COMPLIANCE,
+      test: (f) => ocsfNoLongerFailing(f),
     },
     ...(["critical", "high", "medium", "low", "info"] as const).map((level) => ({
       severity: level,

@@ -3,15 +3,13 @@
 // posted on their own, as before.
 import type { Finding } from "../../findings/model";
 import type { SeverityLevel } from "../severityLevels";
-import { PASSING_COMPLIANCE } from "../../findings/sources/securityHubOcsf";
+import { ocsfNoLongerFailing } from "../../findings/sources/securityHubOcsf";
 import { resourceId } from "./key";
 import type { IncidentSignal } from "./signal";
 
 /** Remediation outcomes after which the resource is no longer exposed (shared/remediationReport.ts). */
 // An array, not a Set: a module-level Set does not survive closure serialization (seen in the built package).
 const CLOSING_OUTCOMES: readonly string[] = ["revoked", "already-compliant", "group-not-found"];
-/** OCSF finding statuses of a finding no longer open (https://schema.ocsf.io/1.6.0/classes/compliance_finding). */
-const OCSF_CLOSED_STATUSES: readonly string[] = ["Resolved", "Suppressed", "Archived"];
 
 /** The finding's incident signal, or undefined when it is not one (posted on its own). */
 export function incidentSignal(
@@ -86,8 +84,7 @@ export function incidentSignal(
       // form's PASSED does. The uid is the finding's own (metadata.uid), not prefixed: a control
       // finding posted in both formats under one id is then one signal, its second copy a repeat.
       if (!f.uid) return undefined;
-      const passing =
-        f.compliance?.status === PASSING_COMPLIANCE || OCSF_CLOSED_STATUSES.includes(status ?? "");
+      const passing = ocsfNoLongerFailing(f);
       const exposure = f.types?.includes("Exposure") ?? false;
       return {
         ...base,
