@@ -135,8 +135,10 @@ function appParts(app: NonNullable<NotifierSettings["app"]>, env: NodeJS.Process
         channels: app.channels,
         threads,
         apiBaseUrl: slackApiBase(env),
-        pace: (channel) => pacer.take(channel, sleep),
-        rateLimited: (channel, ms) => pacer.rateLimited(channel, ms),
+        async pace(channel, api) {
+          await pacer.take(channel, sleep);
+          return { ...api, onRetryAfter: (ms) => pacer.rateLimited(channel, ms) };
+        },
       };
     },
   };

@@ -24,9 +24,7 @@ export function appSink(
   // workspace with sporadic bursts welcome (https://docs.slack.dev/apis/web-api/rate-limits), far
   // above what a batch updates, so it is not paced and a 429 is waited out by its Retry-After.
   const send = async (method: string, channel: string, args: Record<string, unknown>) => {
-    const paced = method === "chat.postMessage";
-    if (paced) await app.pace(channel);
-    const opts = paced ? { ...api, onRetryAfter: (ms: number) => app.rateLimited(channel, ms) } : api;
+    const opts = method === "chat.postMessage" ? await app.pace(channel, api) : api;
     return (await callSlackApi(method, app.token, { channel, ...args }, opts, logFields)).body;
   };
   const content = (m: SlackMessage) => {

@@ -32,10 +32,11 @@ export interface AppTransport {
   channels: Record<string, string>;
   threads: AlertThreads;
   apiBaseUrl: string;
-  /** Takes a chat.postMessage from the channel's budget, waiting when it is spent (see channelPacer). */
-  pace(channel: string): Promise<void>;
-  /** Slack answered a post to the channel with 429 and this Retry-After (ms). */
-  rateLimited(channel: string, retryAfterMs: number): void;
+  /**
+   * Takes a chat.postMessage from the channel's budget, waiting when it is spent (see channelPacer),
+   * and returns `api` with the hook that tells the budget a 429's Retry-After.
+   */
+  pace(channel: string, api: SlackApiOptions): Promise<SlackApiOptions>;
 }
 
 function single(unit: PostUnit): RenderedMessage | undefined {
@@ -188,7 +189,7 @@ async function postUnit(
   }
   const message = fitToSlack(unit.message);
   try {
-    await app.pace(channel);
+    const paced = await app.pace(channel, api);
     const { body, attempts } = await callSlackApi(
       "chat.postMessage",
       app.token,
@@ -201,7 +202,7 @@ async function postUnit(
         unfurl_media: false,
         ...(alert ? { thread_ts: alert.ts } : {}),
       },
-      { ...api, onRetryAfter: (ms) => app.rateLimited(channel, ms) },
+      paced,
       ids,
     );
     const ts = String(body.ts ?? "");
