@@ -96,6 +96,35 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
   useMoto();
   const slack = useSlackServer();
 
+  /** Each event through a notifier routing by owner to the identity and platform webhooks (owners read through the spoke read role), with the logs. */
+  async function notifyTeamsByOwner(events: unknown[]) {
+    const settings: NotifierSettings = {
+      accountNames: {},
+      routes: [
+        { webhook: "identity", owners: ["identity"] },
+        { webhook: "platform", owners: ["platform"] },
+      ],
+      lookups: { partition: "aws", roleName: READ_ROLE },
+    };
+    const notify = createNotifierHandler(settings, {
+      ...process.env,
+      LOCAL_RUN: "1",
+      SLACK_WEBHOOKS: JSON.stringify({
+        default: slack.url("/services/default"),
+        identity: slack.url("/services/identity"),
+        platform: slack.url("/services/platform"),
+      }),
+    });
+    const logs = captureLogs();
+    const results: unknown[] = [];
+    try {
+      for (const event of events) results.push(await notify(event, ctx));
+    } finally {
+      logs.restore();
+    }
+    return { results, logs };
+  }
+
   it("a group tagged team=payments goes to the payments webhook via a tag lookup; a bucket tagged team=data goes to data via GetResources; an account in the prod OU's child goes to prod; an account outside the organization posts to default saying why", async () => {
     // The organization: root -> prod -> payments-prod, with one member account in payments-prod.
     const org = new OrganizationsClient({ region: "us-east-1" });
@@ -242,35 +271,11 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
     const bot = await createTaggedUser(member, "deploy-bot", { owner: "platform" });
     const bare = await createTaggedRole(member, "legacy-batch", {});
 
-    const settings: NotifierSettings = {
-      accountNames: {},
-      routes: [
-        { webhook: "identity", owners: ["identity"] },
-        { webhook: "platform", owners: ["platform"] },
-      ],
-      lookups: { partition: "aws", roleName: READ_ROLE },
-    };
-    const notify = createNotifierHandler(settings, {
-      ...process.env,
-      LOCAL_RUN: "1",
-      SLACK_WEBHOOKS: JSON.stringify({
-        default: slack.url("/services/default"),
-        identity: slack.url("/services/identity"),
-        platform: slack.url("/services/platform"),
-      }),
-    });
-    const logs = captureLogs();
-    const results: unknown[] = [];
-    try {
-      for (const event of [
-        unusedAccessEvent(broker, "ev-role"),
-        unusedAccessEvent(bot, "ev-user"),
-        unusedAccessEvent(bare, "ev-bare"),
-      ])
-        results.push(await notify(event, ctx));
-    } finally {
-      logs.restore();
-    }
+    const { results, logs } = await notifyTeamsByOwner([
+      unusedAccessEvent(broker, "ev-role"),
+      unusedAccessEvent(bot, "ev-user"),
+      unusedAccessEvent(bare, "ev-bare"),
+    ]);
     assert.deepEqual(
       results.map((r) => (r as { posted: number }).posted),
       [1, 1, 1],
@@ -306,30 +311,7 @@ describe("notifier routes by owner tag and organizational unit (moto, Slack fake
     // Under a path the event does not carry: IAM's tag listings take the name alone.
     await createTaggedRole(member, "app-runtime", { team: "identity" }, "/service-role/");
     await createTaggedUser(member, "legacy-app", { owner: "platform" });
-    const settings: NotifierSettings = {
-      accountNames: {},
-      routes: [
-        { webhook: "identity", owners: ["identity"] },
-        { webhook: "platform", owners: ["platform"] },
-      ],
-      lookups: { partition: "aws", roleName: READ_ROLE },
-    };
-    const notify = createNotifierHandler(settings, {
-      ...process.env,
-      LOCAL_RUN: "1",
-      SLACK_WEBHOOKS: JSON.stringify({
-        default: slack.url("/services/default"),
-        identity: slack.url("/services/identity"),
-        platform: slack.url("/services/platform"),
-      }),
-    });
-    const logs = captureLogs();
-    const results: unknown[] = [];
-    try {
-      for (const event of [iamEvent(member), iamUserEvent(member)]) results.push(await notify(event, ctx));
-    } finally {
-      logs.restore();
-    }
+    const { results, logs } = await notifyTeamsByOwner([iamEvent(member), iamUserEvent(member)]);
     assert.deepEqual(
       results.map((r) => (r as { posted: number }).posted),
       [1, 1],
