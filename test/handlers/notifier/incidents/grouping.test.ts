@@ -14,6 +14,7 @@ import { useMoto } from "../../../helpers/moto";
 import { createIncidentTable } from "../../../helpers/incidentTable";
 import { createSeenTable } from "../../../helpers/seenTable";
 import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
+import { notifierInBothModes } from "../../../helpers/notifierModes";
 import { sqsOf } from "../../../helpers/sqsBatch";
 
 const FIX = path.resolve(__dirname, "..", "..", "..", "fixtures");
@@ -61,16 +62,7 @@ describe("incidents with grouping on (moto incidents table and digest queue, Sla
     await new SQSClient({}).send(new CreateQueueCommand({ QueueName: QUEUE }));
   });
 
-  const webhook = () =>
-    createNotifierHandler(base, {
-      LOCAL_RUN: "1",
-      SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/default") }),
-    });
-  const app = () =>
-    createNotifierHandler(
-      { ...base, app: { channels: { default: "C0SECURITY" }, threadTable: THREADS } },
-      { LOCAL_RUN: "1", SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_API_BASE_URL: slack.apiUrl() },
-    );
+  const { webhook, app } = notifierInBothModes(slack, base, THREADS);
 
   it("webhook mode: the SSH sequence is one top-level post; its later signals are digest lines naming the incident", async () => {
     const notify = webhook();

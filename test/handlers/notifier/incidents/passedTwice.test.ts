@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { NotifierSettings, createNotifierHandler } from "../../../../handlers/notifier";
+import type { NotifierSettings } from "../../../../handlers/notifier";
 import { dynamoIncidentRecords } from "../../../../handlers/notifier/incidents/store";
 import type { Incident } from "../../../../handlers/notifier/incidents/state";
 import { deadlineFrom } from "../../../../handlers/shared/deadline";
@@ -15,7 +15,8 @@ import { useMoto } from "../../../helpers/moto";
 import { createIncidentTable } from "../../../helpers/incidentTable";
 import { createSeenTable } from "../../../helpers/seenTable";
 import { type LogLine, withCapturedLogs } from "../../../helpers/logs";
-import { TEST_BOT_TOKEN, useSlackServer } from "../../../helpers/slackServer";
+import { useSlackServer } from "../../../helpers/slackServer";
+import { notifierInBothModes } from "../../../helpers/notifierModes";
 
 const FIX = path.resolve(__dirname, "..", "..", "..", "fixtures");
 const json = (rel: string) => JSON.parse(fs.readFileSync(path.join(FIX, rel), "utf8"));
@@ -71,16 +72,7 @@ describe("a passing control delivered by both hub rules is one resolution (moto,
     await createSeenTable(THREADS);
   });
 
-  const webhook = () =>
-    createNotifierHandler(base, {
-      LOCAL_RUN: "1",
-      SLACK_WEBHOOKS: JSON.stringify({ default: slack.url("/services/default") }),
-    });
-  const app = () =>
-    createNotifierHandler(
-      { ...base, app: { channels: { default: "C0SECURITY" }, threadTable: THREADS } },
-      { LOCAL_RUN: "1", SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_API_BASE_URL: slack.apiUrl() },
-    );
+  const { webhook, app } = notifierInBothModes(slack, base, THREADS);
 
   for (const [format, failed, passed, key, title] of [
     [
