@@ -283,11 +283,16 @@ export const cloudTrail: SourceModule = {
       evidence = {};
     }
     // A role or user by name: recorded with its ARN in the event's account, so its owner can be read.
-    const partition =
-      parseArn(d.userIdentity?.arn)?.partition ??
-      (region && isRegionCode(region) ? partitionOfRegion(region) : undefined);
     const principal =
-      kind === "iam" ? iamPrincipalResource(d.eventName, params, accountId, partition) : undefined;
+      kind === "iam"
+        ? iamPrincipalResource(
+            d.eventName,
+            params,
+            accountId,
+            parseArn(d.userIdentity?.arn)?.partition ??
+              (region && isRegionCode(region) ? partitionOfRegion(region) : undefined),
+          )
+        : undefined;
     if (principal) target = principal.uid;
     const hasRules =
       (evidence.rules?.length ?? 0) + (evidence.rule_uids?.length ?? 0) > 0 || !!evidence.new_group;
